@@ -1,0 +1,36 @@
+/**
+ * The well-known Hardhat development accounts (mnemonic "test test ... junk") and the role each plays
+ * on the local chain. These keys are public: never use them anywhere but a local chain.
+ */
+import type { Hex } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+
+export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** Index of each role among the dev accounts. */
+export const devRoles = {
+  deployer: 0,
+  operator: 1,
+  arbiter: 2,
+  feeRecipient: 3,
+  treasury: 4,
+  merchant: 5,
+  customer: 6,
+  customer2: 7,
+  bridge: 8,
+  keeper: 9,
+} as const;
+
+export type DevRole = keyof typeof devRoles;
+
+/** A dev account (address + local signer) by role. */
+export function devAccount(role: DevRole) {
+  return mnemonicToAccount(DEV_MNEMONIC, { addressIndex: devRoles[role] });
+}
+
+/** The raw private key of a dev account, for tools that want a hex key. */
+export function devPrivateKey(role: DevRole): Hex {
+  const key = devAccount(role).getHdKey().privateKey;
+  if (!key) throw new Error(`no private key for dev account ${role}`);
+  return `0x${Buffer.from(key).toString("hex")}`;
+}

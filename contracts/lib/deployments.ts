@@ -1,0 +1,41 @@
+/**
+ * Per-chain deployment addresses and start blocks, written by scripts/deploy.ts into
+ * contracts/deployments/<chainId>.json. The local chain's file is rewritten on every deploy (and
+ * gitignored); other chains' files are committed.
+ */
+import { readFileSync } from "node:fs";
+import type { Address, Hex } from "viem";
+
+export interface ContractDeployment {
+  address: Address;
+  blockNumber: number;
+  txHash: Hex;
+}
+
+export interface Deployment {
+  chainId: number;
+  /** Hash of the chain's genesis block: tells a restarted local chain from the one deployed to. */
+  genesisHash: Hex;
+  deployedAt: string;
+  contracts: {
+    PaymentEscrow: ContractDeployment;
+    TestStablecoin?: ContractDeployment;
+  };
+  roles: { owner: Address; operator: Address; arbiter: Address; feeRecipient: Address };
+}
+
+export function deploymentPath(chainId: number): string {
+  return new URL(`../deployments/${chainId}.json`, import.meta.url).pathname;
+}
+
+/** Reads the deployment for `chainId`; throws with a hint when the chain was never deployed to. */
+export function loadDeployment(chainId: number): Deployment {
+  const path = deploymentPath(chainId);
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Deployment;
+  } catch (cause) {
+    throw new Error(`no deployment for chain ${chainId} at ${path}: run ./scripts/dev or scripts/deploy.ts`, {
+      cause,
+    });
+  }
+}

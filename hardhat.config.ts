@@ -1,0 +1,48 @@
+/**
+ * Hardhat 3 config for Pier's contracts.
+ *
+ * The compiler is the npm `solc` package (wasm), passed by path so Hardhat never downloads one: the
+ * machines Pier builds on reach only the npm registry. Keep `version` equal to that package's version.
+ */
+import { createRequire } from "node:module";
+import hardhatToolboxViem from "@nomicfoundation/hardhat-toolbox-viem";
+import { configVariable, defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+// CI raises fuzz and invariant effort; local runs stay quick.
+const heavy = process.env.CI === "true" || process.env.PIER_HEAVY_FUZZ === "1";
+
+export default defineConfig({
+  plugins: [hardhatToolboxViem],
+  paths: {
+    sources: "./contracts/src",
+    tests: { solidity: "./contracts/test" },
+    artifacts: "./contracts/artifacts",
+    cache: "./contracts/cache",
+  },
+  solidity: {
+    version: "0.8.34",
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      evmVersion: "cancun",
+      // Tuned for runtime gas: payments and releases run many times, deployment once.
+      optimizer: { enabled: true, runs: 1_000_000 },
+      viaIR: false,
+    },
+  },
+  solidityTest: {
+    fuzz: { runs: heavy ? 2_000 : 256 },
+    invariant: { runs: heavy ? 256 : 64, depth: heavy ? 100 : 32, failOnRevert: false },
+  },
+  networks: {
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // Any other chain: RPC URL and deployer key come from the environment, never the repo.
+    custom: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("PIER_RPC_URL"),
+      accounts: [configVariable("PIER_DEPLOYER_KEY")],
+    },
+  },
+});

@@ -1,0 +1,77 @@
+/**
+ * The local Hardhat chain as a child process: `hardhat node` on loopback, ready when it answers
+ * eth_chainId. Its stdout (one line per RPC call) goes to a log file, not the terminal.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { createRequire } from "node:module";
+import { log } from "./log.ts";
+import { waitFor } from "./ports.ts";
+
+const require = createRequire(import.meta.url);
+
+export interface ChainHandle {
+  rpcUrl: string;
+  chainId: number;
+  pid: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+export async function startChain({ port, logFile }: { port: number; logFile: string }): Promise<ChainHandle> {
+  const cli = require.resolve("hardhat/dist/src/cli.js");
+  const root = new URL("../..", import.meta.url).pathname;
+  const child = spawn(process.execPath, [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+    cwd: root,
+    env: { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const out = createWriteStream(logFile, { flags: "a" });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.on("exit", () => {
+    exited = true;
+  });
+  const chainId = await waitFor(
+    "hardhat node",
+    async () => {
+      if (exited) throw new Error(`hardhat node exited early; see ${logFile}`);
+      return Number.parseInt(await rpc<string>(rpcUrl, "eth_chainId"), 16);
+    },
+    { timeoutMs: 60_000 },
+  );
+  log("chain", "ready", { rpcUrl, chainId, pid: child.pid });
+  return {
+    rpcUrl,
+    chainId,
+    pid: child.pid!,
+    process: child,
+    stop: () => stopChild(child),
+  };
+}
+
+/** SIGTERM, then SIGKILL if the child has not exited within `graceMs`. */
+export function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
