@@ -20,10 +20,10 @@ import {
   parseUnits,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { devAccount } from "../contracts/lib/accounts.ts";
-import { type Deployment, deploymentPath } from "../contracts/lib/deployments.ts";
 import { paymentEscrowAbi, testStablecoinAbi } from "../contracts/generated/abis.ts";
 import { paymentEscrowBytecode, testStablecoinBytecode } from "../contracts/generated/bytecode.ts";
+import { devAccount } from "../contracts/lib/accounts.ts";
+import { type Deployment, deploymentPath } from "../contracts/lib/deployments.ts";
 import { log } from "./lib/log.ts";
 
 export const LOCAL_CHAIN_ID = 31337;
@@ -55,10 +55,17 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
   const genesis = await publicClient.getBlock({ blockNumber: 0n });
 
   async function deployContract(name: string, abi: readonly unknown[], bytecode: Hex, args: unknown[]) {
-    const hash = await wallet.deployContract({ abi, bytecode, args } as Parameters<typeof wallet.deployContract>[0]);
+    const hash = await wallet.deployContract({ abi, bytecode, args } as Parameters<
+      typeof wallet.deployContract
+    >[0]);
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (!receipt.contractAddress || receipt.status !== "success") throw new Error(`${name} deployment failed`);
-    log("deploy", "deployed", { contract: name, address: receipt.contractAddress, block: receipt.blockNumber });
+    if (!receipt.contractAddress || receipt.status !== "success")
+      throw new Error(`${name} deployment failed`);
+    log("deploy", "deployed", {
+      contract: name,
+      address: receipt.contractAddress,
+      block: receipt.blockNumber,
+    });
     return { address: receipt.contractAddress, blockNumber: Number(receipt.blockNumber), txHash: hash };
   }
 
@@ -73,7 +80,12 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
     genesisHash: genesis.hash,
     deployedAt: new Date().toISOString(),
     contracts: { PaymentEscrow: escrow },
-    roles: { owner: opts.owner, operator: opts.operator, arbiter: opts.arbiter, feeRecipient: opts.feeRecipient },
+    roles: {
+      owner: opts.owner,
+      operator: opts.operator,
+      arbiter: opts.arbiter,
+      feeRecipient: opts.feeRecipient,
+    },
   };
   if (opts.testToken) {
     const token = await deployContract("TestStablecoin", testStablecoinAbi, testStablecoinBytecode, [
@@ -89,7 +101,8 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
       });
       await publicClient.waitForTransactionReceipt({ hash });
     }
-    if (opts.fund?.length) log("deploy", "funded dev accounts", { accounts: opts.fund.length, tUSDC: "1000000" });
+    if (opts.fund?.length)
+      log("deploy", "funded dev accounts", { accounts: opts.fund.length, tUSDC: "1000000" });
   }
   await writeFile(opts.outFile ?? deploymentPath(chainId), `${JSON.stringify(deployment, null, 2)}\n`);
   return deployment;
@@ -97,7 +110,15 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
 
 /** The local chain: dev accounts in their roles, test token, balances for every dev account. */
 export function deployLocal(rpcUrl: string, outFile?: string): Promise<Deployment> {
-  const roles = ["deployer", "operator", "arbiter", "feeRecipient", "treasury", "merchant", "customer"] as const;
+  const roles = [
+    "deployer",
+    "operator",
+    "arbiter",
+    "feeRecipient",
+    "treasury",
+    "merchant",
+    "customer",
+  ] as const;
   return deploy({
     rpcUrl,
     deployer: devAccount("deployer"),
@@ -107,7 +128,11 @@ export function deployLocal(rpcUrl: string, outFile?: string): Promise<Deploymen
     operator: devAccount("operator").address,
     testToken: true,
     outFile,
-    fund: [...roles.map((r) => devAccount(r).address), devAccount("customer2").address, devAccount("bridge").address],
+    fund: [
+      ...roles.map((r) => devAccount(r).address),
+      devAccount("customer2").address,
+      devAccount("bridge").address,
+    ],
   });
 }
 

@@ -1,0 +1,20 @@
+# Body of ./scripts/bench: runs scripts/benchmarks/<suite>.ts for each named suite (or all of them).
+# Each suite writes bench-results/<suite>.json; running every suite also writes bench-results/SUMMARY.md.
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+pnpm exec hardhat build --quiet
+pnpm exec tsx scripts/generate-abis.ts >/dev/null
+mkdir -p bench-results
+suites=("$@")
+if [ ${#suites[@]} -eq 0 ]; then
+  for f in scripts/benchmarks/*.ts; do suites+=("$(basename "$f" .ts)"); done
+fi
+status=0
+for suite in "${suites[@]}"; do
+  if [ ! -f "scripts/benchmarks/$suite.ts" ]; then
+    echo "unknown suite '$suite'; available: $(ls scripts/benchmarks/*.ts | xargs -n1 basename | sed 's/\.ts$//' | tr '\n' ' ')" >&2
+    exit 2
+  fi
+  echo "==> bench $suite"
+  pnpm exec tsx "scripts/benchmarks/$suite.ts" || status=1
+done
+exit $status
