@@ -4,11 +4,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { createRequire } from "node:module";
+import { join } from "node:path";
 import { log } from "./log.ts";
 import { waitFor } from "./ports.ts";
-
-const require = createRequire(import.meta.url);
 
 export interface ChainHandle {
   rpcUrl: string;
@@ -30,8 +28,9 @@ export async function rpc<T = unknown>(url: string, method: string, params: unkn
 }
 
 export async function startChain({ port, logFile }: { port: number; logFile: string }): Promise<ChainHandle> {
-  const cli = require.resolve("hardhat/dist/src/cli.js");
   const root = new URL("../..", import.meta.url).pathname;
+  // hardhat's package exports hide its CLI file; the bin entry is this path.
+  const cli = join(root, "node_modules/hardhat/dist/src/cli.js");
   const child = spawn(process.execPath, [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: root,
     env: { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true" },
