@@ -15,6 +15,7 @@ import {
   type Chain,
   createPublicClient,
   createWalletClient,
+  getAddress,
   type Hex,
   http,
   parseUnits,
@@ -66,7 +67,11 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
       address: receipt.contractAddress,
       block: receipt.blockNumber,
     });
-    return { address: receipt.contractAddress, blockNumber: Number(receipt.blockNumber), txHash: hash };
+    return {
+      address: getAddress(receipt.contractAddress),
+      blockNumber: Number(receipt.blockNumber),
+      txHash: hash,
+    };
   }
 
   const escrow = await deployContract("PaymentEscrow", paymentEscrowAbi, paymentEscrowBytecode, [
