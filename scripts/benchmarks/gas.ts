@@ -9,10 +9,10 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Hex, hexToBytes } from "viem";
+import { createPayments, evmIncreaseTime, type Sent } from "../../test/harness/payments.ts";
 import { deployLocal } from "../deploy.ts";
 import { startChain } from "../lib/chain.ts";
 import { freePort } from "../lib/ports.ts";
-import { createPayments, evmIncreaseTime, type Sent } from "../../test/harness/payments.ts";
 
 /** Targets for executionGas from the escrow issue; operations without one are reported only. */
 const TARGETS: Record<string, number> = {
@@ -40,7 +40,10 @@ try {
     const tx = await pay.publicClient.getTransaction({ hash: sent.hash });
     const gasUsed = Number(sent.receipt.gasUsed);
     const executionGas = gasUsed - 21_000 - calldataCost(tx.input);
-    operations[name] = { gasUsed: Math.round(gasUsed / perPayment), executionGas: Math.round(executionGas / perPayment) };
+    operations[name] = {
+      gasUsed: Math.round(gasUsed / perPayment),
+      executionGas: Math.round(executionGas / perPayment),
+    };
   }
   const escrowPeriod = 3600n;
   const matureAll = () => evmIncreaseTime(chain.rpcUrl, escrowPeriod + 1n);
@@ -68,25 +71,27 @@ try {
   await matureAll();
   // Released by the keeper (anyone may, after the escrow period), with a fee.
   await measure("release", await pay.release(toRelease.record, "keeper"));
-  await measure(
-    "releaseBatch10PerPayment",
-    await pay.releaseBatch(batch.map((p) => p.record)),
-    batch.length,
-  );
+  await measure("releaseBatch10PerPayment", await pay.releaseBatch(batch.map((p) => p.record)), batch.length);
 
   const root = new URL("../..", import.meta.url).pathname;
   await mkdir(join(root, "bench-results"), { recursive: true });
-  await writeFile(join(root, "bench-results/gas.json"), `${JSON.stringify({ operations, targets: TARGETS }, null, 2)}\n`);
+  await writeFile(
+    join(root, "bench-results/gas.json"),
+    `${JSON.stringify({ operations, targets: TARGETS }, null, 2)}\n`,
+  );
 
   const rows = Object.entries(operations).map(([name, { gasUsed, executionGas }]) => {
     const target = TARGETS[name];
-    const verdict = target === undefined ? "" : executionGas <= target ? `<= ${target} ok` : `> ${target} OVER`;
+    const verdict =
+      target === undefined ? "" : executionGas <= target ? `<= ${target} ok` : `> ${target} OVER`;
     return `${name.padEnd(26)} ${String(gasUsed).padStart(9)} ${String(executionGas).padStart(13)}  ${verdict}`;
   });
   console.log(`${"operation".padEnd(26)} ${"gasUsed".padStart(9)} ${"executionGas".padStart(13)}  target`);
   console.log(rows.join("\n"));
   console.log("wrote bench-results/gas.json");
-  const over = Object.entries(TARGETS).filter(([name, target]) => (operations[name]?.executionGas ?? Infinity) > target);
+  const over = Object.entries(TARGETS).filter(
+    ([name, target]) => (operations[name]?.executionGas ?? Infinity) > target,
+  );
   if (over.length) process.exitCode = 1;
 } finally {
   await chain.stop();

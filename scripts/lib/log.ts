@@ -4,7 +4,8 @@ export type Fields = Record<string, unknown>;
 const pretty = process.stdout.isTTY && process.env.PIER_LOG_FORMAT !== "json";
 
 /** Token amounts and block numbers are bigints: log them as decimal strings. */
-const bigintAsString = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
+const bigintAsString = (_key: string, value: unknown) =>
+  typeof value === "bigint" ? value.toString() : value;
 
 export function log(component: string, msg: string, fields: Fields = {}): void {
   if (pretty) {
@@ -13,6 +14,8 @@ export function log(component: string, msg: string, fields: Fields = {}): void {
       .join(" ");
     console.log(`[${component}] ${msg}${extra ? ` ${extra}` : ""}`);
   } else {
-    console.log(JSON.stringify({ time: new Date().toISOString(), component, msg, ...fields }, bigintAsString));
+    console.log(
+      JSON.stringify({ time: new Date().toISOString(), component, msg, ...fields }, bigintAsString),
+    );
   }
 }
