@@ -1,7 +1,7 @@
 # Body of ./scripts/bench: runs scripts/benchmarks/<suite>.ts for each named suite (or all of them).
 # Each suite writes bench-results/<suite>.json; running every suite also writes bench-results/SUMMARY.md.
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
-pnpm exec hardhat build --quiet
+pnpm exec hardhat build --quiet --no-tests
 pnpm exec tsx scripts/generate-abis.ts >/dev/null
 mkdir -p bench-results
 suites=("$@")
