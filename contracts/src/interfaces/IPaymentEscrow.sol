@@ -221,9 +221,11 @@ interface IPaymentEscrow {
 
     /// @notice Pay `terms` from the caller's allowance on behalf of a customer (the fiat bridge's treasury);
     ///         refunds go to `refundTo`.
-    function payOnBehalf(PaymentTerms calldata terms, bytes calldata operatorSignature, address refundTo)
-        external
-        returns (bytes32 paymentId);
+    function payOnBehalf(
+        PaymentTerms calldata terms,
+        bytes calldata operatorSignature,
+        address refundTo
+    ) external returns (bytes32 paymentId);
 
     // ------------------------------------------------------------------------------------------------
     // Settling

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {IPaymentEscrow} from "../../src/interfaces/IPaymentEscrow.sol";
+import {Vm} from "../base/Vm.sol";
+import {EscrowFixture} from "../base/EscrowFixture.sol";
+
+/// @notice Gas budgets of the hot paths, measured the way the targets are defined: a transaction's gas used minus
+///         21,000 and its calldata cost, in a warm state where the payer, merchant, fee recipient and escrow already
+///         hold token balances. Each test runs in isolation mode (every top-level call is its own transaction), so
+///         storage is cold at the start of the measured call as it would be on chain. Under `--coverage` the
+///         contracts are instrumented (extra calls to Hardhat's coverage marker), so these tests skip themselves.
+contract GasTest is EscrowFixture {
+    /// @dev Address that Hardhat's coverage instrumentation calls; it appears in instrumented bytecode only.
+    bytes4 internal constant COVERAGE_MARKER_PREFIX = 0xc0bec0be;
+
+    uint256 internal constant PAY_WITH_AUTHORIZATION_BUDGET = 105_000;
+    uint256 internal constant PAY_WITH_PERMIT_BUDGET = 120_000;
+    uint256 internal constant RELEASE_BUDGET = 50_000;
+    uint256 internal constant REFUND_FULL_BUDGET = 40_000;
+    uint256 internal constant RELEASE_BATCH_PER_PAYMENT_BUDGET = 25_000;
+
+    function setUp() public override {
+        super.setUp();
+        vm.skip(_instrumentedForCoverage());
+        // Warm state: merchant and fee recipient hold balances, the escrow holds an open payment.
+        IPaymentEscrow.Payment memory warm = _pay(keccak256("warm-1"));
+        vm.prank(merchant);
+        escrow.release(warm);
+        _pay(keccak256("warm-2"));
+    }
+
+    /// @dev True when the escrow's code contains the coverage marker address (a `PUSH20 0xc0bec0be...`).
+    function _instrumentedForCoverage() internal view returns (bool) {
+        bytes memory code = address(escrow).code;
+        for (uint256 i; i + 8 <= code.length; ++i) {
+            if (
+                code[i] == 0x73 &&
+                bytes4(bytes.concat(code[i + 1], code[i + 2], code[i + 3], code[i + 4])) == COVERAGE_MARKER_PREFIX
+            ) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// @dev Execution gas of the last top-level call: total minus the 21,000 base and the calldata cost.
+    function _executionGas(bytes memory callData) internal view returns (uint256) {
+        Vm.Gas memory gas = vm.lastCallGas();
+        uint256 calldataCost;
+        for (uint256 i; i < callData.length; ++i) {
+            calldataCost += callData[i] == 0 ? 4 : 16;
+        }
+        return uint256(gas.gasTotalUsed) - 21_000 - calldataCost;
+    }
+
+    /// hardhat-config: isolate = true
+    function test_succeeds_payWithAuthorizationWithinBudget() public {
+        IPaymentEscrow.PaymentTerms memory terms = _terms(keccak256("gas-3009"));
+        bytes memory signature = _signTerms(terms);
+        uint256 validBefore = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(
+            PAYER_KEY,
+            address(escrow),
+            AMOUNT,
+            0,
+            validBefore,
+            _digest(terms, address(escrow), block.chainid)
+        );
+        vm.prank(relayer);
+        escrow.payWithAuthorization(terms, signature, payer, 0, validBefore, v, r, s);
+        uint256 used = _executionGas(
+            abi.encodeCall(IPaymentEscrow.payWithAuthorization, (terms, signature, payer, 0, validBefore, v, r, s))
+        );
+        assertLe(used, PAY_WITH_AUTHORIZATION_BUDGET, string.concat("payWithAuthorization: ", vm.toString(used)));
+    }
+
+    /// hardhat-config: isolate = true
+    function test_succeeds_payWithPermitWithinBudget() public {
+        // payer2 has never used a permit: its nonce slot goes from zero to one (the most expensive case).
+        IPaymentEscrow.PaymentTerms memory terms = _terms(keccak256("gas-permit"));
+        bytes memory signature = _signTerms(terms);
+        uint256 permitDeadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _permitSignature(
+            address(usdc),
+            PAYER2_KEY,
+            address(escrow),
+            AMOUNT,
+            permitDeadline
+        );
+        vm.prank(payer2);
+        escrow.payWithPermit(terms, signature, permitDeadline, v, r, s);
+        uint256 used = _executionGas(
+            abi.encodeCall(IPaymentEscrow.payWithPermit, (terms, signature, permitDeadline, v, r, s))
+        );
+        assertLe(used, PAY_WITH_PERMIT_BUDGET, string.concat("payWithPermit: ", vm.toString(used)));
+    }
+
+    /// hardhat-config: isolate = true
+    function test_succeeds_releaseWithFeeWithinBudget() public {
+        IPaymentEscrow.Payment memory payment = _pay(keccak256("gas-release"));
+        _warpToRelease(payment);
+        vm.prank(relayer);
+        escrow.release(payment);
+        uint256 used = _executionGas(abi.encodeCall(IPaymentEscrow.release, (payment)));
+        assertLe(used, RELEASE_BUDGET, string.concat("release: ", vm.toString(used)));
+    }
+
+    /// hardhat-config: isolate = true
+    function test_succeeds_refundFullWithinBudget() public {
+        IPaymentEscrow.Payment memory payment = _pay(keccak256("gas-refund"));
+        vm.prank(merchant);
+        escrow.refund(payment, AMOUNT);
+        uint256 used = _executionGas(abi.encodeCall(IPaymentEscrow.refund, (payment, AMOUNT)));
+        assertLe(used, REFUND_FULL_BUDGET, string.concat("refund: ", vm.toString(used)));
+    }
+
+    /// hardhat-config: isolate = true
+    function test_succeeds_releaseBatchOfTenWithinBudget() public {
+        _assertBatchWithinBudget(false);
+    }
+
+    /// hardhat-config: isolate = true
+    function test_succeeds_releaseBatchOfTenMerchantsWithinBudget() public {
+        _assertBatchWithinBudget(true);
+    }
+
+    function _assertBatchWithinBudget(bool distinctMerchants) internal {
+        IPaymentEscrow.Payment[] memory ps = new IPaymentEscrow.Payment[](10);
+        for (uint256 i; i < 10; ++i) {
+            IPaymentEscrow.PaymentTerms memory terms = _terms(keccak256(abi.encode("gas-batch", i)));
+            if (distinctMerchants) {
+                terms.merchant = address(uint160(0x1000 + i));
+                usdc.mint(terms.merchant, 1); // each merchant already holds a balance
+            }
+            ps[i] = _pay(terms);
+        }
+        _warpToRelease(ps[9]);
+        vm.prank(relayer);
+        escrow.releaseBatch(ps);
+        uint256 perPayment = _executionGas(abi.encodeCall(IPaymentEscrow.releaseBatch, (ps))) / 10;
+        assertEq(escrow.remaining(ps[9]), 0, "released");
+        assertLe(perPayment, RELEASE_BATCH_PER_PAYMENT_BUDGET, string.concat("per payment: ", vm.toString(perPayment)));
+    }
+}
