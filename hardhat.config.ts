@@ -31,9 +31,11 @@ export default defineConfig({
       viaIR: false,
     },
   },
-  solidityTest: {
-    fuzz: { runs: heavy ? 2_000 : 256 },
-    invariant: { runs: heavy ? 256 : 64, depth: heavy ? 100 : 32, failOnRevert: false },
+  test: {
+    solidity: {
+      fuzz: { runs: heavy ? 2_000 : 256 },
+      invariant: { runs: heavy ? 256 : 64, depth: heavy ? 100 : 32, failOnRevert: false },
+    },
   },
   networks: {
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
