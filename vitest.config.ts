@@ -2,10 +2,13 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
-const packages = ["contracts", "indexer", "api", "test"];
+const packages = ["contracts", "indexer", "api", "web", "test", "test/browser"];
 
 export default defineConfig({
   test: {
+    // Most suites start real processes (Postgres, Hardhat, Ponder, the API, Chromium): two files at a
+    // time is what two cores carry.
+    maxWorkers: 2,
     projects: packages.filter((dir) => existsSync(`${dir}/vitest.config.ts`)),
   },
 });
