@@ -7,6 +7,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { formatUnits } from "viem";
 import { devAccount } from "../contracts/lib/accounts.ts";
+import { deploymentPath } from "../contracts/lib/deployments.ts";
+import { startIndexer } from "../indexer/lib/start.ts";
 import { DEV_BALANCE, deployLocal } from "./deploy.ts";
 import { startChain } from "./lib/chain.ts";
 import { log } from "./lib/log.ts";
@@ -17,6 +19,7 @@ const dataDir = join(root, ".data");
 const ports = {
   postgres: Number(process.env.PIER_PG_PORT ?? 54329),
   chain: Number(process.env.PIER_CHAIN_PORT ?? 8545),
+  indexer: Number(process.env.PIER_INDEXER_PORT ?? 42069),
 };
 
 type Stopper = { name: string; stop: () => Promise<void> };
@@ -51,12 +54,23 @@ try {
 
   const deployment = await deployLocal(chain.rpcUrl);
 
+  // The schema is derived from the chain's genesis hash: a fresh Hardhat node never meets old rows.
+  const indexer = await startIndexer({
+    databaseUrl: pg.url,
+    rpcUrl: chain.rpcUrl,
+    deploymentFile: deploymentPath(deployment.chainId),
+    port: ports.indexer,
+    logFile: join(dataDir, "logs", "indexer.log"),
+  });
+  running.push({ name: "indexer", stop: indexer.stop });
+
   const token = deployment.contracts.TestStablecoin!;
   console.log(`
 Pier local stack is up.
   Chain RPC          ${chain.rpcUrl}  (chain id ${chain.chainId})
   PaymentEscrow      ${deployment.contracts.PaymentEscrow.address}
   TestStablecoin     ${token.address}  (tUSDC, 6 decimals)
+  Indexer            ${indexer.url}  (GraphQL ${indexer.url}/graphql, SQL ${indexer.url}/sql, schema ${indexer.schema})
   Postgres           ${pg.url.replace(/:[^:@/]+@/, ":***@")}
   Dev accounts       ${formatUnits(DEV_BALANCE, 6)} tUSDC each; customer ${devAccount("customer").address}
   Logs               ${join(dataDir, "logs")}

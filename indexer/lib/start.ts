@@ -1,0 +1,157 @@
+/**
+ * Starts the indexer as a child process: `ponder start` run directly by Node (not through pnpm), so
+ * `pid` is Ponder itself and a chaos test's kill -9 hits the real process. Resolves once Ponder answers
+ * GET /ready with 200, i.e. the backfill is done and rows are served live.
+ *
+ *   const indexer = await startIndexer({ databaseUrl, rpcUrl, deploymentFile, port });
+ *   ...
+ *   await indexer.stop(); // SIGINT: Ponder flushes, unlocks its schema and exits (see stopProcess)
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { log } from "../../scripts/lib/log.ts";
+import { waitFor } from "../../scripts/lib/ports.ts";
+import { loadDeploymentFile, readChainTargets } from "./config.ts";
+import { indexerSchemaName } from "./schema-name.ts";
+
+const INDEXER_ROOT = new URL("..", import.meta.url).pathname;
+/** Ponder's CLI entry (its package exports do not expose the bin, so resolve it through our node_modules). */
+const PONDER_CLI = join(INDEXER_ROOT, "node_modules/ponder/dist/esm/bin/ponder.js");
+/** Ponder gives itself 5 s to shut down; past this we SIGKILL. */
+const STOP_GRACE_MS = 10_000;
+
+export interface StartIndexerOptions {
+  /** Postgres connection string (embedded or external: Ponder sees only the URL). */
+  databaseUrl: string;
+  /** JSON-RPC URL of the chain described by `deploymentFile`. */
+  rpcUrl: string;
+  /** Deployment JSON written by scripts/deploy.ts (`deployLocal(rpcUrl, outFile)`). */
+  deploymentFile: string;
+  /** Port of the indexer's HTTP server (GraphQL, /sql, /ready); it listens on 127.0.0.1 only. */
+  port: number;
+  /** Postgres schema; default: derived from the chain's identity and the indexing code (lib/schema-name.ts). */
+  schema?: string;
+  /** Also keep views of the tables in this schema (Ponder's views pattern), for readers that want a fixed name. */
+  viewsSchema?: string;
+  /** Ponder's stdout/stderr (JSON lines) are appended here; default: inherited from this process. */
+  logFile?: string;
+  /** Block polling interval; default from lib/config.ts (100 ms on a local chain). */
+  pollingIntervalMs?: number;
+  /** WebSocket URL: new blocks pushed by `eth_subscribe` instead of polled (PIER_WS_URL in lib/config.ts). */
+  wsUrl?: string;
+  /** How long to wait for /ready (includes Ponder's wait for a crashed predecessor's schema lock, up to 25 s). */
+  readyTimeoutMs?: number;
+  /** Extra environment, e.g. PONDER_LOG_LEVEL. */
+  env?: Record<string, string>;
+}
+
+export interface IndexerHandle {
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:42069 */
+  url: string;
+  pid: number;
+  schema: string;
+  process: ChildProcess;
+  /** Resolves with the exit code (or signal) once the process has exited, however it ended. */
+  exited: Promise<number | NodeJS.Signals | null>;
+  /** Clean shutdown (SIGINT, see stopProcess) and wait; SIGKILL after a grace period. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function startIndexer(opts: StartIndexerOptions): Promise<IndexerHandle> {
+  if (!existsSync(PONDER_CLI)) throw new Error(`ponder CLI not found at ${PONDER_CLI}: run pnpm install`);
+  const deployment = loadDeploymentFile(opts.deploymentFile);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...opts.env,
+    DATABASE_URL: opts.databaseUrl,
+    PIER_DEPLOYMENT_FILE: opts.deploymentFile,
+    PIER_RPC_URL: opts.rpcUrl,
+    // A per-chain URL in our own environment would win over the one we were given.
+    [`PIER_RPC_URL_${deployment.chainId}`]: opts.rpcUrl,
+  };
+  // Ponder reads PORT before --port: an unrelated PORT in our environment must not move the indexer.
+  delete env.PORT;
+  if (opts.pollingIntervalMs !== undefined) env.PIER_INDEXER_POLLING_MS = String(opts.pollingIntervalMs);
+  // Only what we were given: a WebSocket URL in our own environment may belong to another chain.
+  delete env.PIER_WS_URL;
+  delete env[`PIER_WS_URL_${deployment.chainId}`];
+  if (opts.wsUrl) env.PIER_WS_URL = opts.wsUrl;
+
+  // Validates the environment exactly as ponder.config.ts will, so a bad value fails here with our message.
+  const chains = readChainTargets(env);
+  const schema = opts.schema ?? indexerSchemaName(chains);
+  const args = [PONDER_CLI, "start", "--log-format", "json", "--schema", schema];
+  if (opts.viewsSchema) args.push("--views-schema", opts.viewsSchema);
+  args.push("--port", String(opts.port), "--hostname", "127.0.0.1");
+
+  let logFd: number | undefined;
+  if (opts.logFile) logFd = openSync(opts.logFile, "a");
+  const child = spawn(process.execPath, args, {
+    cwd: INDEXER_ROOT,
+    env,
+    stdio: logFd === undefined ? ["ignore", "inherit", "inherit"] : ["ignore", logFd, logFd],
+  });
+  if (logFd !== undefined) closeSync(logFd); // the child holds its own copy
+  if (child.pid === undefined) throw new Error("could not spawn ponder");
+  const pid = child.pid;
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => {
+    child.once("exit", (code, signal) => resolve(code ?? signal));
+  });
+  // If we exit without stopping it (a crashed test run), do not leave an orphaned indexer behind.
+  const killOnExit = () => child.kill("SIGINT");
+  process.once("exit", killOnExit);
+  exited.then(() => process.removeListener("exit", killOnExit));
+
+  const url = `http://127.0.0.1:${opts.port}`;
+  log("indexer", "starting", { pid, schema, port: opts.port, chainId: deployment.chainId });
+  let exitCode: number | NodeJS.Signals | null | undefined;
+  exited.then((code) => {
+    exitCode = code;
+  });
+  let outcome: "ready" | "exited";
+  try {
+    outcome = await waitFor(
+      "indexer /ready",
+      async () => {
+        if (exitCode !== undefined) return "exited";
+        const res = await fetch(`${url}/ready`);
+        return res.status === 200 && "ready";
+      },
+      { timeoutMs: opts.readyTimeoutMs ?? 120_000, intervalMs: 50 },
+    );
+  } catch (error) {
+    await stopProcess(child);
+    throw new Error(`${(error as Error).message}${tail(opts.logFile)}`, { cause: error });
+  }
+  if (outcome === "exited") {
+    throw new Error(`ponder exited with ${String(exitCode)} before it was ready${tail(opts.logFile)}`);
+  }
+  log("indexer", "ready", { pid, url, schema });
+  return { url, pid, schema, process: child, exited, stop: () => stopProcess(child) };
+}
+
+/**
+ * Stops Ponder with SIGINT, not SIGTERM. Both start Ponder's shutdown (flush, release the schema lock,
+ * close pools), but Ponder 0.17 builds with a Vite dev server whose own SIGTERM handler calls
+ * process.exit() at once: the lock stays taken and the next start on the schema waits out Ponder's
+ * 25 s heartbeat timeout. SIGINT only reaches Ponder's handler, so a restart is immediate.
+ */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGINT");
+  });
+}
+
+/** The last lines of the log, to say why Ponder gave up. */
+function tail(logFile: string | undefined): string {
+  if (!logFile || !existsSync(logFile)) return "";
+  const lines = readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-15);
+  return `; last log lines (${logFile}):\n${lines.join("\n")}`;
+}

@@ -1,0 +1,36 @@
+/**
+ * Ponder config: every chain named by PIER_DEPLOYMENT_FILE (the local Hardhat chain by default), its
+ * PaymentEscrow from the deployment's address and block, Postgres from DATABASE_URL. The environment is
+ * read and validated in lib/config.ts, where each variable is documented.
+ */
+import { createConfig } from "ponder";
+import { paymentEscrowAbi } from "../contracts/generated/abis.ts";
+import { readIndexerConfig } from "./lib/config.ts";
+
+const { databaseUrl, chains } = readIndexerConfig();
+
+export default createConfig({
+  // Chains are independent (every table is keyed by chain id): each indexes as fast as it can.
+  ordering: "multichain",
+  database: { kind: "postgres", connectionString: databaseUrl },
+  chains: Object.fromEntries(
+    chains.map((c) => [
+      c.name,
+      {
+        id: c.chainId,
+        rpc: c.rpcUrl,
+        ws: c.wsUrl,
+        pollingInterval: c.pollingIntervalMs,
+        disableCache: c.disableCache,
+      },
+    ]),
+  ),
+  contracts: {
+    PaymentEscrow: {
+      abi: paymentEscrowAbi,
+      chain: Object.fromEntries(
+        chains.map((c) => [c.name, { address: c.escrow.address, startBlock: c.escrow.startBlock }]),
+      ),
+    },
+  },
+});

@@ -1,0 +1,181 @@
+/**
+ * Indexer backfill: 5,000 payments are made before the indexer starts, then the time until all of them
+ * are indexed. Writes bench-results/backfill.json {events, seconds, events_per_s, ...}; exits non-zero
+ * if the run fails or not every payment is indexed.
+ *
+ *   pnpm exec tsx scripts/benchmarks/backfill.ts [--payments 5000]
+ *
+ * The payments are made fast by turning automine off: transactions are signed locally with explicit
+ * nonces and gas, sent in JSON-RPC batches from several payers, and mined hundreds to a block. Then 40
+ * empty blocks make them final (Ponder treats chain 31337 as 30-block finality), so the indexer reads
+ * them through its backfill path (eth_getLogs over block ranges), not block by block.
+ *
+ * `seconds` runs from spawning `ponder start` to every row visible over SQL, Ponder's own start-up
+ * (about 2-3 s of building) included; `indexing_seconds` is Ponder's own "Completed backfill" duration.
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { encodeFunctionData, type Hex } from "viem";
+import { paymentEscrowAbi } from "../../contracts/generated/abis.ts";
+import type { DevRole } from "../../contracts/lib/accounts.ts";
+import { onchainOrderId } from "../../contracts/lib/terms.ts";
+import { account, blockNumber, evmMine, evmSetAutomine } from "../../test/harness/payments.ts";
+import { startStack } from "../../test/harness/stack.ts";
+import { log } from "../lib/log.ts";
+import { waitFor } from "../lib/ports.ts";
+
+const args = process.argv.slice(2);
+const paymentsArg = args.indexOf("--payments");
+const total = paymentsArg >= 0 ? Number(args[paymentsArg + 1]) : 5_000;
+if (!Number.isInteger(total) || total < 1) throw new Error("--payments needs a positive integer");
+
+/** Payers (all funded with 1,000,000 tUSDC by deployLocal); each pays total / PAYERS.length orders. */
+const PAYERS: DevRole[] = ["customer", "customer2", "treasury", "bridge"];
+const AMOUNT = 1_000_000n; // 1 tUSDC
+const GAS = 250_000n;
+const RPC_BATCH = 250;
+const FINALITY_BLOCKS = 40;
+
+async function rpcBatch(url: string, calls: { method: string; params: unknown[] }[]): Promise<unknown[]> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(calls.map((c, id) => ({ jsonrpc: "2.0", id, ...c }))),
+  });
+  const body = (await res.json()) as { id: number; result?: unknown; error?: { message: string } }[];
+  const failed = body.find((r) => r.error);
+  if (failed) throw new Error(`${calls[failed.id]?.method}: ${failed.error?.message}`);
+  return body.sort((a, b) => a.id - b.id).map((r) => r.result);
+}
+
+const stack = await startStack({ indexer: false });
+let status = 0;
+try {
+  const { pay, chain } = stack;
+  for (const payer of PAYERS) await pay.approveUnlimited(payer);
+  const fees = await pay.publicClient.estimateFeesPerGas();
+
+  // Sign every payment up front: the operator's terms signature and the payer's transaction.
+  const signStart = performance.now();
+  const raw: Hex[] = [];
+  const nonces = new Map<DevRole, number>();
+  for (const payer of PAYERS) {
+    nonces.set(payer, await pay.publicClient.getTransactionCount({ address: account(payer).address }));
+  }
+  // One template (deadline from chain time), a fresh order id per payment.
+  const template = await pay.newTerms({ amount: AMOUNT, fee: 10_000n });
+  const run = randomBytes(6).toString("hex");
+  for (let i = 0; i < total; i++) {
+    // Signing is synchronous CPU work: let the event loop run now and then, or idle keep-alive sockets
+    // that the node closed meanwhile are reused afterwards and fail ("other side closed").
+    if (i % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+    const payer = PAYERS[i % PAYERS.length]!;
+    const terms = { ...template, orderId: onchainOrderId(`ord_bench_${run}_${i}`) };
+    const data = encodeFunctionData({
+      abi: paymentEscrowAbi,
+      functionName: "pay",
+      args: [terms, await pay.signTerms(terms)],
+    });
+    const nonce = nonces.get(payer)!;
+    nonces.set(payer, nonce + 1);
+    raw.push(
+      await account(payer).signTransaction({
+        chainId: stack.deployment.chainId,
+        type: "eip1559",
+        to: pay.escrow,
+        data,
+        nonce,
+        gas: GAS,
+        maxFeePerGas: fees.maxFeePerGas * 2n,
+        maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+      }),
+    );
+  }
+  const signSeconds = (performance.now() - signStart) / 1000;
+
+  // Send them all into the mempool, then mine until every payer's nonce has caught up.
+  const mineStart = performance.now();
+  await evmSetAutomine(chain.rpcUrl, false);
+  for (let i = 0; i < raw.length; i += RPC_BATCH) {
+    await rpcBatch(
+      chain.rpcUrl,
+      raw.slice(i, i + RPC_BATCH).map((tx) => ({ method: "eth_sendRawTransaction", params: [tx] })),
+    );
+  }
+  const firstBlock = (await blockNumber(chain.rpcUrl)) + 1n;
+  const mined = async () => {
+    for (const payer of PAYERS) {
+      const done = await pay.publicClient.getTransactionCount({ address: account(payer).address });
+      if (done < nonces.get(payer)!) return false;
+    }
+    return true;
+  };
+  while (!(await mined())) await evmMine(chain.rpcUrl);
+  const lastBlock = await blockNumber(chain.rpcUrl);
+  await evmSetAutomine(chain.rpcUrl, true);
+  await evmMine(chain.rpcUrl, FINALITY_BLOCKS);
+  const escrowed = await pay.publicClient.getContractEvents({
+    address: pay.escrow,
+    abi: paymentEscrowAbi,
+    eventName: "PaymentEscrowed",
+    fromBlock: firstBlock,
+    toBlock: lastBlock,
+  });
+  if (escrowed.length !== total)
+    throw new Error(`expected ${total} PaymentEscrowed events, chain has ${escrowed.length}`);
+  const mineSeconds = (performance.now() - mineStart) / 1000;
+  log("bench", "payments on chain", {
+    payments: total,
+    blocks: Number(lastBlock - firstBlock + 1n),
+    sign_s: signSeconds.toFixed(1),
+    send_and_mine_s: mineSeconds.toFixed(1),
+  });
+
+  // Start the indexer and time it until every payment is a row.
+  const start = performance.now();
+  await stack.startIndexer();
+  const schema = stack.indexer!.schema;
+  await waitFor(
+    `${total} payments indexed`,
+    async () => {
+      const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM "${schema}".payment`);
+      return rows[0].n >= total;
+    },
+    { timeoutMs: 600_000, intervalMs: 20 },
+  );
+  const seconds = (performance.now() - start) / 1000;
+  const indexingSeconds = completedBackfillSeconds(join(stack.dir, "indexer.log"));
+  const out = {
+    events: total,
+    seconds: Math.round(seconds * 100) / 100,
+    events_per_s: Math.round(total / seconds),
+    indexing_seconds: indexingSeconds,
+    indexing_events_per_s: indexingSeconds ? Math.round(total / indexingSeconds) : undefined,
+    blocks: Number(lastBlock - firstBlock + 1n) + FINALITY_BLOCKS,
+    measured: "spawn `ponder start` -> all payment rows visible over SQL (start-up included)",
+  };
+  await mkdir("bench-results", { recursive: true });
+  await writeFile("bench-results/backfill.json", `${JSON.stringify(out, null, 2)}\n`);
+  log("bench", "backfill measured", out);
+} catch (error) {
+  log("bench", "backfill benchmark failed", {
+    error: String(error),
+    cause: String((error as Error).cause ?? ""),
+  });
+  status = 1;
+} finally {
+  await stack.stop();
+}
+process.exit(status);
+
+/** Ponder logs how long its backfill took once it completes. */
+function completedBackfillSeconds(logFile: string): number | undefined {
+  for (const line of readFileSync(logFile, "utf8").split("\n").reverse()) {
+    if (!line.includes("Completed backfill indexing")) continue;
+    const duration = (JSON.parse(line) as { duration?: number }).duration;
+    return duration === undefined ? undefined : Math.round(duration / 10) / 100;
+  }
+  return undefined;
+}

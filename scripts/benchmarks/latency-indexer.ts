@@ -1,0 +1,139 @@
+/**
+ * Indexer latency: 200 payments one by one on a local chain; for each, the time from its receipt to its
+ * `payment` row being served by the indexer's HTTP endpoint (GET /payments/<chainId>/<paymentId>).
+ * Writes bench-results/latency-indexer.json {p50_ms, p99_ms, n, ...} for the indexer's default local
+ * settings; exits non-zero if the run fails or misses the goal (p50 <= 100 ms, p99 <= 250 ms).
+ *
+ *   pnpm exec tsx scripts/benchmarks/latency-indexer.ts [--payments 200] [--compare]
+ *
+ * --compare also measures the other ways to learn of new blocks, side by side on the same chain: polling
+ * every 1000 ms (Ponder's default), every 100 ms (the indexer's local default), and a WebSocket newHeads
+ * subscription (PIER_WS_URL: faster, but see lib/config.ts for why it is not the local default); the
+ * JSON then has them under `variants`.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { encodeFunctionData, type Hex } from "viem";
+import { paymentEscrowAbi } from "../../contracts/generated/abis.ts";
+import type { StartIndexerOptions } from "../../indexer/lib/start.ts";
+import type { Payments } from "../../test/harness/payments.ts";
+import { type Stack, startStack } from "../../test/harness/stack.ts";
+import { log } from "../lib/log.ts";
+import { waitFor } from "../lib/ports.ts";
+
+const GOAL = { p50_ms: 100, p99_ms: 250 };
+const WARMUP = 5;
+
+interface Variant {
+  name: string;
+  options: Partial<StartIndexerOptions>;
+}
+
+const LOCAL_DEFAULT = "polling 100 ms (local default)";
+
+interface Result {
+  variant: string;
+  n: number;
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  mean_ms: number;
+  max_ms: number;
+}
+
+const args = process.argv.slice(2);
+const paymentsArg = args.indexOf("--payments");
+const n = paymentsArg >= 0 ? Number(args[paymentsArg + 1]) : 200;
+if (!Number.isInteger(n) || n < 1) throw new Error("--payments needs a positive integer");
+const compare = args.includes("--compare");
+
+/** Nearest-rank percentile of sorted samples. */
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** One payment by allowance; returns when its receipt is known (automine: right after sending). */
+async function payOnce(pay: Payments): Promise<{ paymentId: Hex; receiptAt: number }> {
+  const terms = await pay.newTerms({ amount: 1_000_000n, fee: 10_000n });
+  const data = encodeFunctionData({
+    abi: paymentEscrowAbi,
+    functionName: "pay",
+    args: [terms, await pay.signTerms(terms)],
+  });
+  const hash = await pay.wallet("customer").sendTransaction({ to: pay.escrow, data, gas: 300_000n });
+  const receipt = await pay.publicClient.getTransactionReceipt({ hash });
+  const receiptAt = performance.now();
+  if (receipt.status !== "success") throw new Error(`payment ${hash} reverted`);
+  return { paymentId: pay.paymentIdOf(terms), receiptAt };
+}
+
+async function measure(stack: Stack, variant: Variant): Promise<Result> {
+  const indexer = await stack.startIndexer(variant.options);
+  const endpoint = `${indexer.url}/payments/${stack.deployment.chainId}`;
+  const samples: number[] = [];
+  for (let i = 0; i < WARMUP + n; i++) {
+    const { paymentId, receiptAt } = await payOnce(stack.pay);
+    await waitFor(
+      `payment ${paymentId} served by the indexer`,
+      async () => (await fetch(`${endpoint}/${paymentId}`)).status === 200,
+      { timeoutMs: 10_000, intervalMs: 2 },
+    );
+    if (i >= WARMUP) samples.push(performance.now() - receiptAt);
+  }
+  samples.sort((a, b) => a - b);
+  const result: Result = {
+    variant: variant.name,
+    n: samples.length,
+    p50_ms: round(percentile(samples, 50)),
+    p90_ms: round(percentile(samples, 90)),
+    p99_ms: round(percentile(samples, 99)),
+    mean_ms: round(samples.reduce((s, x) => s + x, 0) / samples.length),
+    max_ms: round(samples[samples.length - 1]!),
+  };
+  log("bench", "latency measured", { ...result });
+  return result;
+}
+
+const stack = await startStack({ indexer: false });
+let status = 0;
+try {
+  await stack.pay.approveUnlimited("customer");
+  const variants: Variant[] = compare
+    ? [
+        { name: "polling 1000 ms (Ponder default)", options: { pollingIntervalMs: 1_000 } },
+        { name: LOCAL_DEFAULT, options: {} },
+        { name: "websocket newHeads", options: { wsUrl: stack.chain.rpcUrl.replace(/^http/, "ws") } },
+      ]
+    : [{ name: LOCAL_DEFAULT, options: {} }];
+  const results: Result[] = [];
+  for (const variant of variants) results.push(await measure(stack, variant));
+  const headline = results.find((r) => r.variant === LOCAL_DEFAULT)!;
+  const goalMet = headline.p50_ms <= GOAL.p50_ms && headline.p99_ms <= GOAL.p99_ms;
+  await mkdir("bench-results", { recursive: true });
+  const out = {
+    p50_ms: headline.p50_ms,
+    p99_ms: headline.p99_ms,
+    n: headline.n,
+    p90_ms: headline.p90_ms,
+    mean_ms: headline.mean_ms,
+    max_ms: headline.max_ms,
+    config: headline.variant,
+    goal: GOAL,
+    goal_met: goalMet,
+    measured: "receipt -> GET /payments/<chainId>/<id> answers 200 (polled every 2 ms)",
+    ...(compare ? { variants: results } : {}),
+  };
+  await writeFile("bench-results/latency-indexer.json", `${JSON.stringify(out, null, 2)}\n`);
+  console.table(results);
+  if (!goalMet) {
+    log("bench", "latency goal missed", { ...GOAL, p50_ms: headline.p50_ms, p99_ms: headline.p99_ms });
+    status = 1;
+  }
+} catch (error) {
+  log("bench", "latency benchmark failed", { error: String(error) });
+  status = 1;
+} finally {
+  await stack.stop();
+}
+process.exit(status);

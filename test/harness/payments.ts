@@ -1,0 +1,428 @@
+/**
+ * Paying and settling escrow payments on a running chain, the way Pier's real clients do, for tests and
+ * benchmarks: the operator signs EIP-712 terms; a customer pays by allowance, EIP-2612 permit or ERC-3009
+ * authorization, or the treasury pays on behalf of a fiat customer; merchants, operators, payers, the
+ * arbiter and the keeper then release, refund, dispute, hold and resolve. Every action waits for its
+ * receipt, checks it succeeded and returns it with the escrow events it emitted, decoded.
+ *
+ *   const pay = createPayments(rpcUrl, deployment);
+ *   const terms = await pay.newTerms({ amount: 25_000_000n });
+ *   const paid = await pay.payByPermit(terms);            // paid.record feeds release/refund/...
+ *   await pay.refund(paid.record, 5_000_000n);
+ *
+ * Accounts are the public Hardhat dev accounts by role (contracts/lib/accounts.ts): local chains only.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  type Abi,
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  type Hex,
+  http,
+  type Log,
+  maxUint256,
+  parseEventLogs,
+  parseSignature,
+  type TransactionReceipt,
+} from "viem";
+import { paymentEscrowAbi, testStablecoinAbi } from "../../contracts/generated/abis.ts";
+import { type DevRole, devAccount } from "../../contracts/lib/accounts.ts";
+import type { Deployment } from "../../contracts/lib/deployments.ts";
+import {
+  onchainOrderId,
+  type PaymentRecord,
+  type PaymentTerms,
+  paymentIdOf,
+  signTerms,
+  termsDigest,
+} from "../../contracts/lib/terms.ts";
+import { rpc } from "../../scripts/lib/chain.ts";
+
+/** A decoded PaymentEscrow event, as viem returns it from a receipt. */
+export type EscrowEvent = ReturnType<typeof parseEventLogs<typeof paymentEscrowAbi>>[number];
+
+export interface Sent {
+  hash: Hex;
+  receipt: TransactionReceipt;
+  /** PaymentEscrow events of this transaction, in log order. */
+  events: EscrowEvent[];
+}
+
+export interface Paid extends Sent {
+  paymentId: Hex;
+  terms: PaymentTerms;
+  /** The record every later call needs (release, refund, dispute, setHold, resolve). */
+  record: PaymentRecord;
+  /** The PaymentEscrowed event this payment emitted. */
+  escrowed: Extract<EscrowEvent, { eventName: "PaymentEscrowed" }>;
+}
+
+/** Defaults for new terms: 10 tUSDC with a 0.25 tUSDC fee, payable for an hour, 7-day escrow. */
+export const DEFAULT_AMOUNT = 10_000_000n;
+export const DEFAULT_FEE = 250_000n;
+export const DEFAULT_ESCROW_PERIOD = 7n * 24n * 3600n;
+const PAY_WINDOW_SECONDS = 3600n;
+
+export type Payments = ReturnType<typeof createPayments>;
+
+export function createPayments(rpcUrl: string, deployment: Deployment) {
+  const chain = defineChain({
+    id: deployment.chainId,
+    name: `chain ${deployment.chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+  const transport = http(rpcUrl);
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: 20 });
+  const escrow = deployment.contracts.PaymentEscrow.address;
+  const tokenDeployment = deployment.contracts.TestStablecoin;
+  if (!tokenDeployment) throw new Error("the deployment has no TestStablecoin: deploy with deployLocal()");
+  const token = tokenDeployment.address;
+  const operator = account("operator");
+  const wallets = new Map<DevRole, ReturnType<typeof createWallet>>();
+
+  function createWallet(role: DevRole) {
+    return createWalletClient({ account: account(role), chain, transport });
+  }
+
+  /** A wallet client for a dev account on this chain (one per role, reused). */
+  function wallet(role: DevRole) {
+    const existing = wallets.get(role);
+    if (existing) return existing;
+    const created = createWallet(role);
+    wallets.set(role, created);
+    return created;
+  }
+
+  /** Sends a contract call from `role`, waits for the receipt and requires success. */
+  async function send(
+    role: DevRole,
+    call: { address: Address; abi: Abi; functionName: string; args: unknown[] },
+  ): Promise<Sent> {
+    const hash = await wallet(role).writeContract(
+      call as Parameters<ReturnType<typeof wallet>["writeContract"]>[0],
+    );
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success")
+      throw new Error(`${call.functionName} from ${role} reverted (tx ${hash})`);
+    return { hash, receipt, events: escrowEvents(receipt.logs) };
+  }
+
+  function sign(terms: PaymentTerms): Promise<Hex> {
+    return signTerms(operator, deployment.chainId, escrow, terms);
+  }
+
+  function sendEscrow(role: DevRole, functionName: string, args: unknown[]) {
+    return send(role, { address: escrow, abi: paymentEscrowAbi, functionName, args });
+  }
+
+  function paid(sent: Sent, terms: PaymentTerms): Paid {
+    const escrowed = sent.events.find((e): e is Paid["escrowed"] => e.eventName === "PaymentEscrowed");
+    if (!escrowed) throw new Error(`tx ${sent.hash} emitted no PaymentEscrowed`);
+    return {
+      ...sent,
+      paymentId: escrowed.args.paymentId,
+      terms,
+      escrowed,
+      record: recordFromEscrowed(terms, escrowed),
+    };
+  }
+
+  return {
+    chain,
+    publicClient,
+    escrow,
+    token,
+    deployment,
+
+    /** The latest block's timestamp: chain time, which evm_increaseTime moves away from the wall clock. */
+    async chainTime(): Promise<bigint> {
+      return (await publicClient.getBlock()).timestamp;
+    },
+
+    /** Fresh terms for a new random order (`ord_...`), signed-ready; override any field. */
+    async newTerms(overrides: Partial<PaymentTerms> = {}): Promise<PaymentTerms> {
+      const now = (await publicClient.getBlock()).timestamp;
+      return {
+        orderId: onchainOrderId(`ord_${randomBytes(12).toString("hex")}`),
+        merchant: account("merchant").address,
+        token,
+        amount: DEFAULT_AMOUNT,
+        fee: DEFAULT_FEE,
+        deadline: now + PAY_WINDOW_SECONDS,
+        escrowPeriod: DEFAULT_ESCROW_PERIOD,
+        operator: operator.address,
+        ...overrides,
+      };
+    },
+
+    /** The operator's EIP-712 signature over `terms` (what the API puts in a checkout link). */
+    signTerms: sign,
+
+    paymentIdOf(terms: PaymentTerms): Hex {
+      return paymentIdOf(terms.operator, terms.orderId);
+    },
+
+    /** Allowance: `approve` (exactly the amount) then `pay`, both from `payer`. */
+    async payByAllowance(terms: PaymentTerms, payer: DevRole = "customer"): Promise<Paid> {
+      const signature = await sign(terms);
+      await send(payer, {
+        address: terms.token,
+        abi: testStablecoinAbi,
+        functionName: "approve",
+        args: [escrow, terms.amount],
+      });
+      return paid(await sendEscrow(payer, "pay", [terms, signature]), terms);
+    },
+
+    /** EIP-2612: one `payWithPermit` transaction carrying the payer's permit signature. */
+    async payByPermit(terms: PaymentTerms, payer: DevRole = "customer"): Promise<Paid> {
+      const signature = await sign(terms);
+      const owner = account(payer);
+      const nonce = await publicClient.readContract({
+        address: terms.token,
+        abi: testStablecoinAbi,
+        functionName: "nonces",
+        args: [owner.address],
+      });
+      const permitDeadline = terms.deadline;
+      const permit = await owner.signTypedData({
+        domain: await tokenDomain(terms.token),
+        types: {
+          Permit: [
+            { name: "owner", type: "address" },
+            { name: "spender", type: "address" },
+            { name: "value", type: "uint256" },
+            { name: "nonce", type: "uint256" },
+            { name: "deadline", type: "uint256" },
+          ],
+        },
+        primaryType: "Permit",
+        message: {
+          owner: owner.address,
+          spender: escrow,
+          value: terms.amount,
+          nonce,
+          deadline: permitDeadline,
+        },
+      });
+      const { v, r, s } = splitSignature(permit);
+      return paid(
+        await sendEscrow(payer, "payWithPermit", [terms, signature, permitDeadline, v, r, s]),
+        terms,
+      );
+    },
+
+    /**
+     * ERC-3009: the payer signs `receiveWithAuthorization` to the escrow with nonce = termsDigest(terms)
+     * (binding it to this order); `relayer` submits it and pays the gas.
+     */
+    async payByAuthorization(
+      terms: PaymentTerms,
+      payer: DevRole = "customer",
+      relayer: DevRole = "keeper",
+    ): Promise<Paid> {
+      const signature = await sign(terms);
+      const from = account(payer);
+      const validAfter = 0n;
+      const validBefore = terms.deadline;
+      const authorization = await from.signTypedData({
+        domain: await tokenDomain(terms.token),
+        types: {
+          ReceiveWithAuthorization: [
+            { name: "from", type: "address" },
+            { name: "to", type: "address" },
+            { name: "value", type: "uint256" },
+            { name: "validAfter", type: "uint256" },
+            { name: "validBefore", type: "uint256" },
+            { name: "nonce", type: "bytes32" },
+          ],
+        },
+        primaryType: "ReceiveWithAuthorization",
+        message: {
+          from: from.address,
+          to: escrow,
+          value: terms.amount,
+          validAfter,
+          validBefore,
+          nonce: termsDigest(deployment.chainId, escrow, terms),
+        },
+      });
+      const { v, r, s } = splitSignature(authorization);
+      return paid(
+        await sendEscrow(relayer, "payWithAuthorization", [
+          terms,
+          signature,
+          from.address,
+          validAfter,
+          validBefore,
+          v,
+          r,
+          s,
+        ]),
+        terms,
+      );
+    },
+
+    /** Fiat-funded: the treasury approves and pays on the customer's behalf; refunds go to the bridge. */
+    async payOnBehalf(terms: PaymentTerms): Promise<Paid> {
+      const signature = await sign(terms);
+      await send("treasury", {
+        address: terms.token,
+        abi: testStablecoinAbi,
+        functionName: "approve",
+        args: [escrow, terms.amount],
+      });
+      return paid(
+        await sendEscrow("treasury", "payOnBehalf", [terms, signature, account("bridge").address]),
+        terms,
+      );
+    },
+
+    /** Release to the merchant; before `releaseAfter` only the merchant or operator may (early release). */
+    release(record: PaymentRecord, caller: DevRole = "merchant"): Promise<Sent> {
+      return sendEscrow(caller, "release", [record]);
+    },
+
+    /** The keeper's batch release: payments that cannot be released now are skipped, not reverted. */
+    releaseBatch(records: PaymentRecord[], caller: DevRole = "keeper"): Promise<Sent> {
+      return sendEscrow(caller, "releaseBatch", [records]);
+    },
+
+    refund(record: PaymentRecord, amount: bigint, caller: DevRole = "merchant"): Promise<Sent> {
+      return sendEscrow(caller, "refund", [record, amount]);
+    },
+
+    /** The payer disputes (before `releaseAfter`). */
+    dispute(record: PaymentRecord, payer: DevRole = "customer"): Promise<Sent> {
+      return sendEscrow(payer, "dispute", [record]);
+    },
+
+    setHold(record: PaymentRecord, held: boolean): Promise<Sent> {
+      return sendEscrow("operator", "setHold", [record, held]);
+    },
+
+    /** The arbiter splits what remains: `refundAmount` to refundTo, the rest to the merchant net of fee. */
+    resolve(record: PaymentRecord, refundAmount: bigint): Promise<Sent> {
+      return sendEscrow("arbiter", "resolve", [record, refundAmount]);
+    },
+
+    /** The payee of a failed transfer withdraws what was credited to it. */
+    withdraw(tokenAddress: Address, to: Address, recipient: DevRole): Promise<Sent> {
+      return sendEscrow(recipient, "withdraw", [tokenAddress, to]);
+    },
+
+    /** Any contract call from a dev account, receipt checked (e.g. a mock token's admin functions). */
+    send,
+
+    /** A viem wallet client for a dev account on this chain. */
+    wallet,
+
+    /** Token balance in smallest units. */
+    balanceOf(account: Address, tokenAddress: Address = token): Promise<bigint> {
+      return publicClient.readContract({
+        address: tokenAddress,
+        abi: testStablecoinAbi,
+        functionName: "balanceOf",
+        args: [account],
+      });
+    },
+
+    /** Lets `role` pay many times by allowance without an approve per payment (benchmarks). */
+    approveUnlimited(role: DevRole): Promise<Sent> {
+      return send(role, {
+        address: token,
+        abi: testStablecoinAbi,
+        functionName: "approve",
+        args: [escrow, maxUint256],
+      });
+    },
+
+    /** `pay` alone, for a payer that already approved enough (see approveUnlimited). */
+    async payApproved(terms: PaymentTerms, payer: DevRole = "customer"): Promise<Paid> {
+      return paid(await sendEscrow(payer, "pay", [terms, await sign(terms)]), terms);
+    },
+  };
+
+  /** The token's EIP-712 domain (permit and ERC-3009 share it), as the token itself reports it. */
+  async function tokenDomain(address: Address) {
+    const [, name, version] = await publicClient.readContract({
+      address,
+      abi: testStablecoinAbi,
+      functionName: "eip712Domain",
+    });
+    return { name, version, chainId: deployment.chainId, verifyingContract: address } as const;
+  }
+}
+
+const accountCache = new Map<DevRole, ReturnType<typeof devAccount>>();
+
+/**
+ * A dev account by role, derived once: deriving from the mnemonic runs 2,048 PBKDF2 rounds in
+ * JavaScript (tens of milliseconds), far too slow to repeat for every transaction.
+ */
+export function account(role: DevRole): ReturnType<typeof devAccount> {
+  const cached = accountCache.get(role);
+  if (cached) return cached;
+  const derived = devAccount(role);
+  accountCache.set(role, derived);
+  return derived;
+}
+
+/** PaymentEscrow events among a receipt's logs (other contracts' logs, e.g. token transfers, dropped). */
+export function escrowEvents(logs: Log[]): EscrowEvent[] {
+  return parseEventLogs({ abi: paymentEscrowAbi, logs });
+}
+
+/**
+ * The record of an escrowed payment, from the signed terms and its PaymentEscrowed event. The event
+ * carries everything but the terms' `deadline` and `escrowPeriod`, which only the signer of the terms has.
+ */
+export function recordFromEscrowed(terms: PaymentTerms, escrowed: Paid["escrowed"]): PaymentRecord {
+  const a = escrowed.args;
+  if (a.paymentId !== paymentIdOf(terms.operator, terms.orderId)) {
+    throw new Error(`PaymentEscrowed ${a.paymentId} does not belong to order ${terms.orderId}`);
+  }
+  return { terms, payer: a.payer, refundTo: a.refundTo, releaseAfter: a.releaseAfter };
+}
+
+function splitSignature(signature: Hex): { v: number; r: Hex; s: Hex } {
+  const { v, yParity, r, s } = parseSignature(signature);
+  return { v: Number(v ?? BigInt(27 + (yParity ?? 0))), r, s };
+}
+
+// ------------------------------------------------------------------------------------------------------
+// Chain control (Hardhat JSON-RPC): snapshots for reorgs, mining and time travel.
+// ------------------------------------------------------------------------------------------------------
+
+/** Snapshot of the chain's state; evmRevert(id) goes back to it (once). */
+export function evmSnapshot(rpcUrl: string): Promise<Hex> {
+  return rpc<Hex>(rpcUrl, "evm_snapshot");
+}
+
+export async function evmRevert(rpcUrl: string, snapshotId: Hex): Promise<void> {
+  const ok = await rpc<boolean>(rpcUrl, "evm_revert", [snapshotId]);
+  if (!ok) throw new Error(`evm_revert(${snapshotId}) failed`);
+}
+
+/** Mines `blocks` empty blocks (in one call). */
+export async function evmMine(rpcUrl: string, blocks = 1): Promise<void> {
+  if (blocks === 1) await rpc(rpcUrl, "evm_mine");
+  else await rpc(rpcUrl, "hardhat_mine", [`0x${blocks.toString(16)}`]);
+}
+
+/** Moves chain time forward; it takes effect in the next mined block. */
+export async function evmIncreaseTime(rpcUrl: string, seconds: number | bigint): Promise<void> {
+  await rpc(rpcUrl, "evm_increaseTime", [Number(seconds)]);
+}
+
+/** Turns automatic mining (one block per transaction) off or on; off lets many transactions share a block. */
+export async function evmSetAutomine(rpcUrl: string, on: boolean): Promise<void> {
+  await rpc(rpcUrl, "evm_setAutomine", [on]);
+}
+
+export async function blockNumber(rpcUrl: string): Promise<bigint> {
+  return BigInt(await rpc<Hex>(rpcUrl, "eth_blockNumber"));
+}

@@ -1,0 +1,136 @@
+/**
+ * A whole local stack for one test suite: Postgres, a Hardhat node, the escrow and test token deployed
+ * (to a deployment file of the suite's own), and the indexer, each on a free port, each a real process.
+ * One `stop()` ends them all, newest first. Start one per test file (in `beforeAll`) and share it;
+ * stop it in `afterAll` through the start promise, so a stack whose start outlived a timed-out hook is
+ * still stopped:
+ *
+ *   let starting: Promise<Stack>;
+ *   beforeAll(async () => { starting = startStack(); stack = await starting; });
+ *   afterAll(async () => { await (await starting?.catch(() => undefined))?.stop(); });
+ *
+ *   const paid = await stack.pay.payByAllowance(await stack.pay.newTerms());
+ *   await waitFor(...)  // e.g. its row in `"${stack.indexer.schema}".payment` through stack.db
+ *
+ * Postgres is an embedded server of the suite's own unless `databaseUrl` names one (any Postgres);
+ * scripts/lib/postgres.ts also honours DATABASE_URL. Logs of the chain and the indexer go to files in the
+ * stack's temporary folder (kept when PIER_KEEP_TEST_DIRS=1, removed otherwise).
+ */
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import type { Deployment } from "../../contracts/lib/deployments.ts";
+import { type IndexerHandle, type StartIndexerOptions, startIndexer } from "../../indexer/lib/start.ts";
+import { deployLocal } from "../../scripts/deploy.ts";
+import { type ChainHandle, startChain } from "../../scripts/lib/chain.ts";
+import { log } from "../../scripts/lib/log.ts";
+import { freePort } from "../../scripts/lib/ports.ts";
+import { type PostgresHandle, startPostgres } from "../../scripts/lib/postgres.ts";
+import { createPayments, type Payments } from "./payments.ts";
+
+export interface StackOptions {
+  /** Use this Postgres instead of starting an embedded one. */
+  databaseUrl?: string;
+  /** Start the indexer (default true); or options passed through to startIndexer. */
+  indexer?: boolean | Partial<Omit<StartIndexerOptions, "databaseUrl" | "rpcUrl" | "deploymentFile">>;
+}
+
+export interface Stack {
+  dir: string;
+  postgres: PostgresHandle;
+  chain: ChainHandle;
+  deployment: Deployment;
+  deploymentFile: string;
+  /** The running indexer; replaced by startIndexer()/restartIndexer(). Undefined when not started. */
+  indexer?: IndexerHandle;
+  /** Payment helpers bound to this chain and deployment. */
+  pay: Payments;
+  /** A pool on the stack's database (closed by stop()). */
+  db: pg.Pool;
+  /** Starts the indexer (again), on the same schema and port unless told otherwise: a restart resumes. */
+  startIndexer(opts?: Partial<StartIndexerOptions>): Promise<IndexerHandle>;
+  /** Stops everything this stack started, newest first; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const dir = await mkdtemp(join(tmpdir(), "pier-stack-"));
+  // mkdtemp makes it 0700; run as root, embedded Postgres drops to its own user, which must get in.
+  await chmod(dir, 0o755);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log("stack", "stop failed", { error: String(error) });
+      }
+    }
+  };
+  try {
+    const postgres: PostgresHandle = opts.databaseUrl
+      ? { url: opts.databaseUrl, embedded: false, stop: async () => {} }
+      : await startPostgres({ dataDir: join(dir, "postgres"), port: await freePort() });
+    stops.push(() => postgres.stop());
+    const chain = await startChain({ port: await freePort(), logFile: join(dir, "chain.log") });
+    // Should this process exit without stop() (a timed-out test hook, a crash), take the node along:
+    // Postgres and the indexer have exit hooks of their own.
+    const killChain = () => chain.process.kill("SIGKILL");
+    process.once("exit", killChain);
+    stops.push(async () => {
+      process.removeListener("exit", killChain);
+      await chain.stop();
+    });
+    const deploymentFile = join(dir, "deployment.json");
+    const deployment = await deployLocal(chain.rpcUrl, deploymentFile);
+    const db = new pg.Pool({ connectionString: postgres.url, max: 4 });
+    stops.push(() => db.end());
+
+    const indexerDefaults: Partial<StartIndexerOptions> =
+      typeof opts.indexer === "object" ? opts.indexer : {};
+    const stack: Stack = {
+      dir,
+      postgres,
+      chain,
+      deployment,
+      deploymentFile,
+      pay: createPayments(chain.rpcUrl, deployment),
+      db,
+      async startIndexer(more = {}) {
+        await stack.indexer?.stop();
+        const previous = stack.indexer;
+        const indexer = await startIndexer({
+          databaseUrl: postgres.url,
+          rpcUrl: chain.rpcUrl,
+          deploymentFile,
+          port: previous ? Number(new URL(previous.url).port) : await freePort(),
+          schema: previous?.schema,
+          logFile: join(dir, "indexer.log"),
+          ...indexerDefaults,
+          ...more,
+        });
+        stack.indexer = indexer;
+        return indexer;
+      },
+      async stop() {
+        await stack.indexer?.stop();
+        await stopAll();
+        if (process.env.PIER_KEEP_TEST_DIRS === "1") log("stack", "kept test folder", { dir });
+        else await rm(dir, { recursive: true, force: true });
+      },
+    };
+    if (opts.indexer !== false) await stack.startIndexer();
+    log("stack", "ready", {
+      dir,
+      rpcUrl: chain.rpcUrl,
+      indexer: stack.indexer?.url,
+      schema: stack.indexer?.schema,
+    });
+    return stack;
+  } catch (error) {
+    await stopAll();
+    log("stack", "failed to start; logs kept", { dir });
+    throw error;
+  }
+}
