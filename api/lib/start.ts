@@ -1,0 +1,114 @@
+/**
+ * Starts the API as a child process: Node with tsx's loader running src/server.ts directly (not through
+ * pnpm), so `pid` is the server itself and a crash test's kill -9 hits the real process. Resolves once
+ * GET /readyz answers 200 (database, chain and indexer usable).
+ *
+ *   const api = await startApi({ databaseUrl, rpcUrl, deploymentFile, indexerSchema, port });
+ *   ...
+ *   await api.stop(); // SIGTERM: finishes in-flight requests and jobs, then exits
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+
+const API_ROOT = new URL("..", import.meta.url).pathname;
+const STOP_GRACE_MS = 25_000;
+
+export interface StartApiOptions {
+  databaseUrl: string;
+  rpcUrl: string;
+  deploymentFile: string;
+  /** The indexer's Postgres schema (IndexerHandle.schema). */
+  indexerSchema: string;
+  port: number;
+  /** Extra environment (PIER_CONFIRMATIONS, PIER_ADMIN_KEY, ...); wins over the above. */
+  env?: Record<string, string>;
+  /** Server logs (JSON lines) are appended here; default: inherited. */
+  logFile?: string;
+  readyTimeoutMs?: number;
+}
+
+export interface ApiHandle {
+  url: string;
+  pid: number;
+  process: ChildProcess;
+  exited: Promise<number | NodeJS.Signals | null>;
+  /** SIGTERM and wait (SIGKILL after a grace period). Safe after a crash or a kill. */
+  stop(): Promise<void>;
+}
+
+export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
+  const require = createRequire(import.meta.url);
+  const tsxLoader = pathToFileURL(require.resolve("tsx")).href;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: opts.databaseUrl,
+    PIER_RPC_URL: opts.rpcUrl,
+    PIER_DEPLOYMENT_FILE: opts.deploymentFile,
+    PIER_INDEXER_SCHEMA: opts.indexerSchema,
+    PIER_API_HOST: "127.0.0.1",
+    PIER_API_PORT: String(opts.port),
+    ...opts.env,
+  };
+  let logFd: number | undefined;
+  if (opts.logFile) logFd = openSync(opts.logFile, "a");
+  const child = spawn(process.execPath, ["--import", tsxLoader, "src/server.ts"], {
+    cwd: API_ROOT,
+    env,
+    stdio: logFd === undefined ? ["ignore", "inherit", "inherit"] : ["ignore", logFd, logFd],
+  });
+  if (logFd !== undefined) closeSync(logFd);
+  if (child.pid === undefined) throw new Error("could not spawn the API");
+  const pid = child.pid;
+  let exitCode: number | NodeJS.Signals | null | undefined;
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => {
+    child.once("exit", (code, signal) => {
+      exitCode = code ?? signal;
+      resolve(exitCode);
+    });
+  });
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  exited.then(() => process.removeListener("exit", killOnExit));
+
+  const url = `http://127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
+  let last = "no answer yet";
+  while (true) {
+    if (exitCode !== undefined) {
+      throw new Error(`the API exited with ${String(exitCode)} before it was ready${tail(opts.logFile)}`);
+    }
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.status === 200) break;
+      last = await res.text();
+    } catch (error) {
+      last = String(error);
+    }
+    if (Date.now() > deadline) {
+      await stopProcess(child);
+      throw new Error(`the API was not ready in time (last /readyz: ${last})${tail(opts.logFile)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url, pid, process: child, exited, stop: () => stopProcess(child) };
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+function tail(logFile: string | undefined): string {
+  if (!logFile || !existsSync(logFile)) return "";
+  const lines = readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-20);
+  return `; last log lines (${logFile}):\n${lines.join("\n")}`;
+}

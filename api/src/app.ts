@@ -1,0 +1,83 @@
+/**
+ * The Pier API as a Fastify plugin: validation, errors, auth, rate limits, OpenAPI and every route.
+ * server.ts (the only file that listens) and the tests register it on their own Fastify instance.
+ */
+import { randomBytes } from "node:crypto";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
+import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import type { Config } from "./config.ts";
+import type { AppContext } from "./context.ts";
+import { parseQuerystring } from "./lib/querystring.ts";
+import { auth } from "./plugins/auth.ts";
+import { errorHandler } from "./plugins/errorHandler.ts";
+import { observability } from "./plugins/observability.ts";
+import { registerOpenApi } from "./plugins/openapi.ts";
+import { rateLimit } from "./plugins/rateLimit.ts";
+import benchRoutes from "./routes/bench.ts";
+import healthRoutes from "./routes/health.ts";
+import adminRoutes from "./routes/v1/admin/index.ts";
+import checkoutRoutes from "./routes/v1/checkout/index.ts";
+import eventRoutes from "./routes/v1/events/index.ts";
+import keyRoutes from "./routes/v1/keys/index.ts";
+import merchantRoutes from "./routes/v1/merchant/index.ts";
+import orderRoutes from "./routes/v1/orders/index.ts";
+import refundRoutes from "./routes/v1/refunds/index.ts";
+import webhookEndpointRoutes from "./routes/v1/webhook-endpoints/index.ts";
+import { ErrorResponse } from "./schemas/common.ts";
+import { Order } from "./schemas/order.ts";
+
+/** Options of the Fastify instance that hosts the app (logger, request ids, query parsing). */
+export function fastifyOptions(config: Pick<Config, "logLevel">): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ["req.headers.authorization"], censor: "[redacted]" },
+    },
+    genReqId: () => `req_${randomBytes(12).toString("hex")}`,
+    requestIdHeader: false,
+    requestIdLogLabel: "requestId",
+    routerOptions: { querystringParser: parseQuerystring },
+    bodyLimit: 256 * 1024,
+    trustProxy: false,
+  };
+}
+
+/**
+ * Bodies are validated strictly (no type coercion: a token amount sent as a JSON number is refused, it
+ * may already have lost precision); query strings, path parameters and headers are text and coerced.
+ */
+function validators() {
+  const base = { allErrors: false, strict: false, removeAdditional: false, useDefaults: true } as const;
+  const body = new Ajv({ ...base, coerceTypes: false });
+  const text = new Ajv({ ...base, coerceTypes: "array" });
+  addFormats.default(body);
+  addFormats.default(text);
+  return { body, text };
+}
+
+export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+  const { body, text } = validators();
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? body : text).compile(schema));
+  // The API speaks JSON only: any other body is a 415, not a string that fails validation later.
+  app.removeContentTypeParser("text/plain");
+  app.addSchema(ErrorResponse);
+  app.addSchema(Order);
+
+  await app.register(errorHandler);
+  await app.register(observability, { ctx });
+  await app.register(rateLimit, { ctx });
+  await app.register(auth, { ctx });
+  await registerOpenApi(app);
+
+  await app.register(healthRoutes, { ctx });
+  await app.register(orderRoutes, { ctx });
+  await app.register(refundRoutes, { ctx });
+  await app.register(keyRoutes, { ctx });
+  await app.register(webhookEndpointRoutes, { ctx });
+  await app.register(eventRoutes, { ctx });
+  await app.register(checkoutRoutes, { ctx });
+  await app.register(merchantRoutes, { ctx });
+  await app.register(adminRoutes, { ctx });
+  if (ctx.config.benchBaseline) await app.register(benchRoutes, { ctx });
+}

@@ -1,0 +1,182 @@
+/**
+ * The API's configuration: every environment variable it reads, validated once at boot against a
+ * schema (TypeBox + Ajv). A bad value stops the process with a message naming the variable. Every
+ * variable is documented in api/.env.example.
+ *
+ * Secrets (signer keys, the admin key) come only from the environment. The public Hardhat dev keys are
+ * used as defaults only when the chain is the local one (31337): see chain/signers.ts.
+ */
+import { Ajv } from "ajv";
+import Type, { type Static } from "typebox";
+
+const Bool = Type.Union([Type.Literal("true"), Type.Literal("false"), Type.Literal("1"), Type.Literal("0")]);
+const Int = (min: number, max: number, dflt: number, description: string) =>
+  Type.Integer({ minimum: min, maximum: max, default: dflt, description });
+
+export const EnvSchema = Type.Object({
+  DATABASE_URL: Type.String({ minLength: 1, description: "Postgres connection string." }),
+  PIER_API_HOST: Type.String({ default: "127.0.0.1", description: "Interface to listen on." }),
+  PIER_API_PORT: Int(0, 65535, 4000, "Port to listen on."),
+  PIER_API_SCHEMA: Type.String({ pattern: "^[a-z_][a-z0-9_]{0,62}$", default: "pier_api" }),
+  PIER_JOBS_SCHEMA: Type.String({ pattern: "^[a-z_][a-z0-9_]{0,62}$", default: "pier_jobs" }),
+  PIER_INDEXER_SCHEMA: Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]{0,62}$" }),
+  PIER_DB_POOL_SIZE: Int(2, 200, 20, "Connections in the API's pool."),
+  PIER_RPC_URL: Type.String({ default: "http://127.0.0.1:8545" }),
+  PIER_DEPLOYMENT_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  PIER_TOKEN_ADDRESS: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" })),
+  PIER_OPERATOR_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
+  PIER_KEEPER_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
+  PIER_ARBITER_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
+  PIER_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24 })),
+  PIER_LIVEMODE: Type.Optional(Bool),
+  PIER_CONFIRMATIONS: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+  PIER_CHECKOUT_BASE_URL: Type.String({ default: "http://127.0.0.1:5173", pattern: "^https?://" }),
+  PIER_FEE_BPS: Int(0, 10_000, 100, "Platform fee in basis points of the order amount."),
+  PIER_ESCROW_PERIOD_SECONDS: Int(0, 365 * 86_400, 7 * 86_400, "Default buyer-protection window."),
+  PIER_ORDER_TTL_SECONDS: Int(60, 30 * 86_400, 3_600, "Default time to pay an order."),
+  PIER_FX_RATES: Type.String({
+    default: "USD=1",
+    pattern: "^([A-Z]{3}=[0-9]+(\\.[0-9]+)?)(,[A-Z]{3}=[0-9]+(\\.[0-9]+)?)*$",
+  }),
+  PIER_SYNC_INTERVAL_MS: Int(10, 60_000, 100, "How often order state is reconciled with the indexer."),
+  PIER_KEEPER_INTERVAL_MS: Int(100, 3_600_000, 15_000, "How often the keeper looks for matured escrows."),
+  PIER_KEEPER_BATCH_SIZE: Int(1, 500, 50, "Payments per releaseBatch transaction."),
+  PIER_WEBHOOK_TIMEOUT_MS: Int(100, 60_000, 10_000, "Per-attempt timeout of a webhook delivery."),
+  PIER_WEBHOOK_RETRY_BASE_SECONDS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+  PIER_WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+  PIER_WEBHOOK_RETRY_MAX_AGE_SECONDS: Int(60, 30 * 86_400, 3 * 86_400, "Give up delivering after this long."),
+  PIER_WEBHOOK_CONCURRENCY: Int(1, 100, 10, "Deliveries in flight per process."),
+  PIER_RATE_LIMIT_MAX: Int(1, 1_000_000, 100, "Requests per key (or IP) per window."),
+  PIER_RATE_LIMIT_WINDOW_MS: Int(100, 3_600_000, 1_000, "Rate-limit window."),
+  PIER_MAX_INDEXER_LAG_BLOCKS: Int(0, 1_000_000, 20, "/readyz fails beyond this indexer lag."),
+  PIER_LOG_LEVEL: Type.Union(
+    ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
+    { default: "info" },
+  ),
+  PIER_BENCH_BASELINE: Type.Optional(Bool),
+  PIER_WORKERS: Type.Optional(Bool),
+});
+
+type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  apiSchema: string;
+  jobsSchema: string;
+  indexerSchema: string;
+  dbPoolSize: number;
+  rpcUrl: string;
+  deploymentFile?: string;
+  tokenAddress?: string;
+  operatorKey?: string;
+  keeperKey?: string;
+  arbiterKey?: string;
+  adminKey?: string;
+  /** Unset: decided from the chain (local and test chains are test mode). */
+  livemode?: boolean;
+  /** Unset: 1 on the local chain, 12 elsewhere. */
+  confirmations?: number;
+  checkoutBaseUrl: string;
+  feeBps: number;
+  escrowPeriodSeconds: number;
+  orderTtlSeconds: number;
+  /** Stablecoin (whole tokens) per unit of each fiat currency, as exact decimal strings. */
+  fxRates: Record<string, string>;
+  syncIntervalMs: number;
+  keeperIntervalMs: number;
+  keeperBatchSize: number;
+  webhook: {
+    timeoutMs: number;
+    /** Unset: 60 s in live mode, 1 s in test mode. */
+    retryBaseSeconds?: number;
+    /** Unset: 6 h in live mode, 60 s in test mode. */
+    retryMaxIntervalSeconds?: number;
+    retryMaxAgeSeconds: number;
+    concurrency: number;
+  };
+  rateLimit: { max: number; windowMs: number };
+  maxIndexerLagBlocks: number;
+  logLevel: string;
+  benchBaseline: boolean;
+  /** Run background work (order sync, webhook delivery, keeper, chain sender) in this process. */
+  workers: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false });
+const validate = ajv.compile<Env>(EnvSchema);
+
+/** Reads and validates the environment; throws a ConfigError listing every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const env: Record<string, unknown> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = source[key];
+    if (value !== undefined && value !== "") env[key] = value;
+  }
+  if (!validate(env)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const name = e.instancePath.replace(/^\//, "") || String(e.params.missingProperty ?? "");
+      return `${name}: ${e.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const e = env as Env;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    host: e.PIER_API_HOST,
+    port: e.PIER_API_PORT,
+    apiSchema: e.PIER_API_SCHEMA,
+    jobsSchema: e.PIER_JOBS_SCHEMA,
+    indexerSchema: e.PIER_INDEXER_SCHEMA,
+    dbPoolSize: e.PIER_DB_POOL_SIZE,
+    rpcUrl: e.PIER_RPC_URL,
+    deploymentFile: e.PIER_DEPLOYMENT_FILE,
+    tokenAddress: e.PIER_TOKEN_ADDRESS,
+    operatorKey: e.PIER_OPERATOR_KEY,
+    keeperKey: e.PIER_KEEPER_KEY,
+    arbiterKey: e.PIER_ARBITER_KEY,
+    adminKey: e.PIER_ADMIN_KEY,
+    livemode: e.PIER_LIVEMODE === undefined ? undefined : bool(e.PIER_LIVEMODE),
+    confirmations: e.PIER_CONFIRMATIONS,
+    checkoutBaseUrl: e.PIER_CHECKOUT_BASE_URL.replace(/\/+$/, ""),
+    feeBps: e.PIER_FEE_BPS,
+    escrowPeriodSeconds: e.PIER_ESCROW_PERIOD_SECONDS,
+    orderTtlSeconds: e.PIER_ORDER_TTL_SECONDS,
+    fxRates: parseRates(e.PIER_FX_RATES),
+    syncIntervalMs: e.PIER_SYNC_INTERVAL_MS,
+    keeperIntervalMs: e.PIER_KEEPER_INTERVAL_MS,
+    keeperBatchSize: e.PIER_KEEPER_BATCH_SIZE,
+    webhook: {
+      timeoutMs: e.PIER_WEBHOOK_TIMEOUT_MS,
+      retryBaseSeconds: e.PIER_WEBHOOK_RETRY_BASE_SECONDS,
+      retryMaxIntervalSeconds: e.PIER_WEBHOOK_RETRY_MAX_INTERVAL_SECONDS,
+      retryMaxAgeSeconds: e.PIER_WEBHOOK_RETRY_MAX_AGE_SECONDS,
+      concurrency: e.PIER_WEBHOOK_CONCURRENCY,
+    },
+    rateLimit: { max: e.PIER_RATE_LIMIT_MAX, windowMs: e.PIER_RATE_LIMIT_WINDOW_MS },
+    maxIndexerLagBlocks: e.PIER_MAX_INDEXER_LAG_BLOCKS,
+    logLevel: e.PIER_LOG_LEVEL,
+    benchBaseline: e.PIER_BENCH_BASELINE === undefined ? false : bool(e.PIER_BENCH_BASELINE),
+    workers: e.PIER_WORKERS === undefined ? true : bool(e.PIER_WORKERS),
+  };
+}
+
+function bool(value: string): boolean {
+  return value === "true" || value === "1";
+}
+
+function parseRates(raw: string): Record<string, string> {
+  const rates: Record<string, string> = {};
+  for (const pair of raw.split(",")) {
+    const [currency, rate] = pair.split("=") as [string, string];
+    if (/^0+(\.0+)?$/.test(rate))
+      throw new ConfigError(`PIER_FX_RATES: rate for ${currency} must be positive`);
+    rates[currency] = rate;
+  }
+  return rates;
+}

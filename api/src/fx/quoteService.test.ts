@@ -1,0 +1,63 @@
+import { describe, expect, test } from "vitest";
+import { NotFoundError } from "../errors.ts";
+import { DEFAULT_RATES_FILE, loadFxConfig } from "./config.ts";
+import { QuoteAlreadyUsedError, QuoteExpiredError, UnsupportedCurrencyError } from "./errors.ts";
+import { fileRateSource } from "./fileRateSource.ts";
+import { createQuote, useQuote } from "./quoteService.ts";
+import { memoryQuoteStore } from "./quoteStore.ts";
+import { toFxQuoteObject } from "./toFxQuoteObject.ts";
+
+function deps(at: string) {
+  let t = new Date(at);
+  return {
+    config: loadFxConfig({}),
+    source: fileRateSource(DEFAULT_RATES_FILE),
+    store: memoryQuoteStore(),
+    now: () => t,
+    advance(ms: number) {
+      t = new Date(t.getTime() + ms);
+    },
+  };
+}
+
+describe("createQuote / useQuote", () => {
+  test("default: quote from the default file, stored, then used once", async () => {
+    const d = deps("2026-11-25T15:00:00Z");
+    const q = await createQuote(d, { currency: "EUR", targetUnits: 25_000_000n });
+    expect(q.targetUnits).toBe(25_000_000n);
+    expect(q.rateSource).toBe("file:rates.default.json");
+    const obj = toFxQuoteObject(q);
+    expect(obj).toMatchObject({
+      object: "fx_quote",
+      source_currency: "EUR",
+      target_amount: "25000000",
+      used: false,
+    });
+    expect(obj.expires_at - obj.created).toBe(900);
+    d.advance(60_000);
+    expect((await useQuote(d, q.id, "fs_a")).usedBy).toBe("fs_a");
+    await expect(useQuote(d, q.id, "fs_b")).rejects.toBeInstanceOf(QuoteAlreadyUsedError);
+  });
+
+  test("error: an expired quote is refused with a clear error", async () => {
+    const d = deps("2026-11-25T15:00:00Z");
+    const q = await createQuote(d, { currency: "GBP", sourceAmount: "20.00" });
+    d.advance(900_000);
+    const error = await useQuote(d, q.id, "fs_a").catch((e) => e);
+    expect(error).toBeInstanceOf(QuoteExpiredError);
+    expect(error.toBody()).toEqual({
+      type: "invalid_request_error",
+      code: "fx_quote_expired",
+      message: `FX quote ${q.id} expired at 2026-11-25T15:15:00.000Z; request a new quote`,
+      param: "fx_quote",
+    });
+  });
+
+  test("error: unknown quote id and unquoted currency", async () => {
+    const d = deps("2026-11-25T15:00:00Z");
+    await expect(useQuote(d, "fxq_nope", "fs")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createQuote(d, { currency: "ZMW", sourceAmount: "1" })).rejects.toBeInstanceOf(
+      UnsupportedCurrencyError,
+    );
+  });
+});

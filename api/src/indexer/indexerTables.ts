@@ -1,0 +1,19 @@
+/**
+ * The indexer's tables, read with plain SQL (column names per indexer/ponder.schema.ts and
+ * indexer/README.md). The schema name comes from PIER_INDEXER_SCHEMA and is validated by config.ts
+ * against an identifier pattern before it is quoted here.
+ */
+export interface IndexerTables {
+  payment: string;
+  paymentEvent: string;
+  checkpoint: string;
+}
+
+export function indexerTables(schema: string): IndexerTables {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad indexer schema name: ${schema}`);
+  return {
+    payment: `"${schema}"."payment"`,
+    paymentEvent: `"${schema}"."payment_event"`,
+    checkpoint: `"${schema}"."_ponder_checkpoint"`,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Background work of an API process: the webhook delivery workers and one sender per signer (pg-boss),
+ * and three loops (order sync, keeper, maintenance). Everything is safe to run in several processes at
+ * once: queues and advisory locks decide who does what.
+ */
+import type { Queue } from "pg-boss";
+import { sendChainTx } from "../chain/sendChainTx.ts";
+import type { AppContext } from "../context.ts";
+import { releaseMatured } from "../keeper/releaseMatured.ts";
+import { runEvery } from "../lib/loop.ts";
+import { releaseSyncLock, syncOrders } from "../orders/syncOrders.ts";
+import { purgeIdempotencyKeys } from "../plugins/idempotency.ts";
+import { type DeliveryJob, deliverWebhook } from "../webhooks/deliverWebhook.ts";
+import { sweepStuckDeliveries } from "../webhooks/sweepStuckDeliveries.ts";
+import { senderQueue, WEBHOOK_QUEUE } from "./queues.ts";
+
+async function ensureQueue(ctx: AppContext, name: string, options: Omit<Queue, "name">): Promise<void> {
+  if (await ctx.boss.getQueue(name)) return;
+  try {
+    await ctx.boss.createQueue(name, options);
+  } catch (error) {
+    if (!(await ctx.boss.getQueue(name))) throw error; // another process created it first: fine
+  }
+}
+
+/** The queues must exist before anything sends to them (routes do), so this runs in every process. */
+export async function createQueues(ctx: AppContext): Promise<string[]> {
+  // Just above the HTTP timeout: a job held by a crashed process is expired and retried soon after.
+  const expire = Math.ceil(ctx.config.webhook.timeoutMs / 1000) + 5;
+  await ensureQueue(ctx, WEBHOOK_QUEUE, { notify: true, expireInSeconds: expire });
+  const signers = [ctx.chain.signers.operator, ctx.chain.signers.keeper, ctx.chain.signers.arbiter].filter(
+    (s) => s !== undefined,
+  );
+  const senders = [...new Set(signers.map((s) => senderQueue(ctx.chain.chainId, s.address)))];
+  for (const name of senders)
+    await ensureQueue(ctx, name, { policy: "singleton", notify: true, expireInSeconds: 300 });
+  return senders;
+}
+
+export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>> {
+  const senders = await createQueues(ctx);
+  await ctx.boss.work<DeliveryJob>(
+    WEBHOOK_QUEUE,
+    // NOTIFY wakes workers only for jobs that are ready when inserted; retries are deferred jobs, so keep
+    // a 1 s poll as well (pg-boss's default backstop under NOTIFY is 30 s).
+    {
+      batchSize: 1,
+      localConcurrency: ctx.config.webhook.concurrency,
+      pollingIntervalSeconds: 2,
+      notifyPollingIntervalSeconds: 2,
+    },
+    async ([job]) => {
+      if (job) await deliverWebhook(ctx, job.data);
+    },
+  );
+  for (const name of senders) {
+    await ctx.boss.work<{ chainTxId: string }>(
+      name,
+      { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
+      async ([job]) => {
+        if (job) await sendChainTx(ctx, job.data.chainTxId);
+      },
+    );
+  }
+  const loops = [
+    runEvery("sync", ctx.config.syncIntervalMs, () => syncOrders(ctx), ctx.log),
+    runEvery(
+      "keeper",
+      ctx.config.keeperIntervalMs,
+      async () => {
+        try {
+          const run = await releaseMatured(ctx);
+          if (run) ctx.metrics.keeperRuns.inc({ result: run.batches > 0 ? "queued" : "idle" });
+        } catch (error) {
+          ctx.metrics.keeperRuns.inc({ result: "error" });
+          throw error;
+        }
+      },
+      ctx.log,
+    ),
+    runEvery(
+      "maintenance",
+      10_000,
+      async () => {
+        await sweepStuckDeliveries(ctx);
+        await purgeIdempotencyKeys(ctx);
+      },
+      ctx.log,
+    ),
+  ];
+  return async () => {
+    await Promise.all(loops.map((l) => l.stop()));
+    await releaseSyncLock(ctx);
+  };
+}

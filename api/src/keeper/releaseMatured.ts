@@ -1,0 +1,63 @@
+/**
+ * The keeper: finds escrows whose buyer-protection window has ended (never disputed or held ones) and
+ * queues one `releaseBatch` transaction per batch, sent by the keeper key's sender queue. A batch that
+ * fails leaves its payments unreleased, so the next run picks them up again; the contract skips any
+ * member that cannot be released, so one bad member never blocks the others.
+ */
+
+import { paymentEscrowAbi } from "@pier/contracts/abis";
+import { encodeFunctionData } from "viem";
+import { createChainTx } from "../chain/chainTxs.ts";
+import type { AppContext } from "../context.ts";
+import { withTransaction } from "../db/transaction.ts";
+import type { OrderRow } from "../orders/orderRow.ts";
+import { paymentRecordOf } from "../orders/paymentRecord.ts";
+
+const KEEPER_LOCK = 0x4b45_4550; // "KEEP"
+
+export interface KeeperRun {
+  batches: number;
+  payments: number;
+}
+
+/** One run; undefined when another process is running the keeper right now. */
+export async function releaseMatured(ctx: AppContext): Promise<KeeperRun | undefined> {
+  const head = await ctx.head.refresh();
+  return withTransaction(ctx.pool, async (tx) => {
+    const locked = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [
+      KEEPER_LOCK,
+    ]);
+    if (!locked.rows[0]?.ok) return undefined;
+    const size = ctx.config.keeperBatchSize;
+    const { rows } = await tx.query<OrderRow>(
+      `SELECT o.* FROM orders o
+         JOIN ${ctx.tables.payment} p ON p.chain_id = o.chain_id AND p.id = o.payment_id
+        WHERE o.chain_id = $1 AND o.status = 'escrowed'
+          AND p.status = 'escrowed' AND NOT p.disputed AND NOT p.held AND p.release_after <= $2
+          AND NOT EXISTS (
+            SELECT 1 FROM chain_txs c
+             WHERE c.status IN ('queued', 'sent') AND c.kind IN ('release', 'release_batch', 'refund', 'resolve')
+               AND c.payload->'paymentIds' ? o.payment_id)
+        ORDER BY p.release_after, o.seq
+        LIMIT $3`,
+      [ctx.chain.chainId, head.timestamp.toString(), size * 10],
+    );
+    let batches = 0;
+    for (let i = 0; i < rows.length; i += size) {
+      const batch = rows.slice(i, i + size);
+      await createChainTx(ctx, tx, {
+        signer: ctx.chain.signers.keeper,
+        kind: "release_batch",
+        data: encodeFunctionData({
+          abi: paymentEscrowAbi,
+          functionName: "releaseBatch",
+          args: [batch.map(paymentRecordOf)],
+        }),
+        refs: { orderIds: batch.map((o) => o.id), paymentIds: batch.map((o) => o.payment_id) },
+      });
+      batches++;
+    }
+    if (rows.length > 0) ctx.log.info({ payments: rows.length, batches }, "keeper queued releases");
+    return { batches, payments: rows.length };
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * Merchants: created by an operator (CLI, seed script or admin route) with a payout address and a first
+ * secret key, printed once.
+ */
+import { getAddress, isAddress } from "viem";
+import type { Db } from "../db/pool.ts";
+import { InvalidRequestError, NotFoundError } from "../errors.ts";
+import { createApiKey } from "../keys/apiKeys.ts";
+import { newId } from "../lib/ids.ts";
+
+export interface MerchantRow {
+  id: string;
+  name: string;
+  payout_address: string;
+  created_at: Date;
+}
+
+export interface MerchantObject {
+  id: string;
+  object: "merchant";
+  livemode: boolean;
+  name: string;
+  payout_address: string;
+  created: number;
+}
+
+export function toMerchantObject(row: MerchantRow, livemode: boolean): MerchantObject {
+  return {
+    id: row.id,
+    object: "merchant",
+    livemode,
+    name: row.name,
+    payout_address: row.payout_address,
+    created: Math.floor(row.created_at.getTime() / 1000),
+  };
+}
+
+/** Creates a merchant and its first unrestricted secret key (in the instance's mode) in `tx`. */
+export async function createMerchant(
+  tx: Db,
+  input: { name: string; payoutAddress: string; livemode: boolean },
+): Promise<{ merchant: MerchantRow; secret: string; keyId: string }> {
+  if (!isAddress(input.payoutAddress, { strict: false }) || /^0x0{40}$/i.test(input.payoutAddress)) {
+    throw new InvalidRequestError(
+      "parameter_invalid",
+      "payout_address must be a non-zero EVM address",
+      "payout_address",
+    );
+  }
+  const name = input.name.trim();
+  if (!name) throw new InvalidRequestError("parameter_missing", "name is required", "name");
+  const { rows } = await tx.query<MerchantRow>(
+    "INSERT INTO merchants (id, name, payout_address) VALUES ($1, $2, $3) RETURNING *",
+    [newId("merchant"), name, getAddress(input.payoutAddress)],
+  );
+  const merchant = rows[0]!;
+  const key = await createApiKey(tx, {
+    merchantId: merchant.id,
+    livemode: input.livemode,
+    name: "Default key",
+    type: "secret",
+  });
+  return { merchant, secret: key.secret, keyId: key.row.id };
+}
+
+const CACHE_MS = 60_000;
+const cache = new Map<string, { row: MerchantRow; until: number }>();
+
+/**
+ * A merchant by id, cached for a minute: order creation reads it on every request and merchants do not
+ * change through the API (a payout address changed in the database applies within a minute).
+ */
+export async function getMerchantCached(db: Db, id: string): Promise<MerchantRow> {
+  const hit = cache.get(id);
+  if (hit && hit.until > Date.now()) return hit.row;
+  const row = await getMerchant(db, id);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(id, { row, until: Date.now() + CACHE_MS });
+  return row;
+}
+
+export async function getMerchant(db: Db, id: string): Promise<MerchantRow> {
+  const { rows } = await db.query<MerchantRow>("SELECT * FROM merchants WHERE id = $1", [id]);
+  if (!rows[0]) throw new NotFoundError("merchant", id);
+  return rows[0];
+}

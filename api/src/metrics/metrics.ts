@@ -1,0 +1,60 @@
+/** The API's Prometheus metrics, on a registry of its own (served at /metrics). */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "pier_api_" });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: "pier_api_http_requests_total",
+      help: "HTTP requests by route and status code",
+      labelNames: ["method", "route", "status"] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: "pier_api_http_request_duration_seconds",
+      help: "HTTP request latency",
+      labelNames: ["method", "route"] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    webhookDeliveries: new Counter({
+      name: "pier_api_webhook_deliveries_total",
+      help: "Webhook delivery attempts by result",
+      labelNames: ["result"] as const,
+      registers: [registry],
+    }),
+    eventsTotal: new Counter({
+      name: "pier_api_events_total",
+      help: "Events stored, by type",
+      labelNames: ["type"] as const,
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: "pier_api_queue_depth",
+      help: "Jobs waiting per queue",
+      labelNames: ["queue"] as const,
+      registers: [registry],
+    }),
+    keeperRuns: new Counter({
+      name: "pier_api_keeper_runs_total",
+      help: "Keeper runs by result",
+      labelNames: ["result"] as const,
+      registers: [registry],
+    }),
+    chainTxs: new Counter({
+      name: "pier_api_chain_txs_total",
+      help: "Transactions sent by kind and result",
+      labelNames: ["kind", "result"] as const,
+      registers: [registry],
+    }),
+    indexerLag: new Gauge({
+      name: "pier_api_indexer_lag_blocks",
+      help: "Chain head minus the indexer's latest block",
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,155 @@
+/**
+ * Creates an order: resolves the amount (token units, or fiat converted at the configured rate), signs
+ * the EIP-712 payment terms with the operator key and stores both. Nothing touches the chain: the
+ * customer pays the signed terms from the checkout.
+ */
+
+import { onchainOrderId, paymentIdOf } from "@pier/contracts/terms";
+import { type Address, getAddress, type Hex } from "viem";
+import type { AppContext } from "../context.ts";
+import type { Db } from "../db/pool.ts";
+import { InvalidRequestError } from "../errors.ts";
+import type { Principal } from "../keys/apiKeys.ts";
+import { convertToTokenUnits, minorUnits } from "../lib/decimal.ts";
+import { newId } from "../lib/ids.ts";
+import { getMerchantCached } from "../merchants/merchants.ts";
+import type { CreateOrderBodyT } from "../schemas/order.ts";
+import type { OrderRow } from "./orderRow.ts";
+
+/** The escrow keeps amounts in uint128. */
+const MAX_AMOUNT = 2n ** 128n - 1n;
+const MIN_TTL_SECONDS = 60;
+const MAX_TTL_SECONDS = 30 * 86_400;
+
+export async function createOrder(
+  ctx: AppContext,
+  db: Db,
+  principal: Principal,
+  body: CreateOrderBodyT,
+): Promise<OrderRow> {
+  const { amount, fiat } = resolveAmount(ctx, body);
+  const now = ctx.head.now();
+  const deadline = body.expires_at ?? now + ctx.config.orderTtlSeconds;
+  if (deadline < now + MIN_TTL_SECONDS || deadline > now + MAX_TTL_SECONDS) {
+    throw new InvalidRequestError(
+      "parameter_invalid",
+      `expires_at must be between ${MIN_TTL_SECONDS} s and ${MAX_TTL_SECONDS / 86_400} days from now (${now})`,
+      "expires_at",
+    );
+  }
+  const escrowPeriod = body.escrow_period ?? ctx.config.escrowPeriodSeconds;
+  const fee = (amount * BigInt(ctx.config.feeBps)) / 10_000n;
+  const merchant = await getMerchantCached(db, principal.merchantId);
+
+  const id = newId("order");
+  const orderId = onchainOrderId(id);
+  const operator = ctx.chain.signers.operator;
+  const terms = {
+    orderId,
+    merchant: getAddress(merchant.payout_address) as Address,
+    token: ctx.chain.token.address,
+    amount,
+    fee,
+    deadline: BigInt(deadline),
+    escrowPeriod: BigInt(escrowPeriod),
+    operator: operator.address,
+  };
+  const signature: Hex = ctx.chain.signTerms(terms);
+  const { rows } = await db.query<OrderRow>(
+    `INSERT INTO orders (id, merchant_id, livemode, chain_id, escrow, onchain_order_id, payment_id, operator, token,
+       payout_address, amount, fee, fiat_amount, fiat_currency, fx_rate, description, metadata, success_url,
+       cancel_url, deadline, escrow_period, signature)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
+     RETURNING *`,
+    [
+      id,
+      principal.merchantId,
+      principal.livemode,
+      ctx.chain.chainId,
+      ctx.chain.escrow,
+      orderId,
+      paymentIdOf(operator.address, orderId),
+      operator.address,
+      ctx.chain.token.address,
+      terms.merchant,
+      amount.toString(),
+      fee.toString(),
+      fiat?.amount ?? null,
+      fiat?.currency ?? null,
+      fiat?.rate ?? null,
+      body.description ?? null,
+      body.metadata ?? {},
+      body.success_url ?? null,
+      body.cancel_url ?? null,
+      deadline,
+      escrowPeriod,
+      signature.toLowerCase(),
+    ],
+  );
+  return rows[0]!;
+}
+
+function resolveAmount(ctx: AppContext, body: CreateOrderBodyT) {
+  const hasFiat = body.fiat_amount !== undefined || body.fiat_currency !== undefined;
+  if (body.amount !== undefined && hasFiat) {
+    throw new InvalidRequestError(
+      "parameter_invalid",
+      "Give either amount or fiat_amount + fiat_currency, not both",
+      "amount",
+    );
+  }
+  let amount: bigint;
+  let fiat: { amount: string; currency: string; rate: string } | undefined;
+  if (body.amount !== undefined) {
+    amount = BigInt(body.amount);
+  } else if (hasFiat) {
+    if (body.fiat_amount === undefined) {
+      throw new InvalidRequestError(
+        "parameter_missing",
+        "fiat_amount is required with fiat_currency",
+        "fiat_amount",
+      );
+    }
+    if (body.fiat_currency === undefined) {
+      throw new InvalidRequestError(
+        "parameter_missing",
+        "fiat_currency is required with fiat_amount",
+        "fiat_currency",
+      );
+    }
+    const rate = ctx.config.fxRates[body.fiat_currency];
+    if (!rate) {
+      throw new InvalidRequestError(
+        "currency_unsupported",
+        `No rate for ${body.fiat_currency}; supported: ${Object.keys(ctx.config.fxRates).join(", ")}`,
+        "fiat_currency",
+      );
+    }
+    const decimals = body.fiat_amount.split(".")[1]?.length ?? 0;
+    if (decimals > minorUnits(body.fiat_currency)) {
+      throw new InvalidRequestError(
+        "parameter_invalid",
+        `${body.fiat_currency} amounts have at most ${minorUnits(body.fiat_currency)} decimal places`,
+        "fiat_amount",
+      );
+    }
+    amount = convertToTokenUnits(body.fiat_amount, rate, ctx.chain.token.decimals);
+    fiat = { amount: body.fiat_amount, currency: body.fiat_currency, rate };
+  } else {
+    throw new InvalidRequestError(
+      "parameter_missing",
+      "amount (or fiat_amount + fiat_currency) is required",
+      "amount",
+    );
+  }
+  if (amount <= 0n) {
+    throw new InvalidRequestError(
+      "parameter_invalid",
+      "The amount must be positive",
+      fiat ? "fiat_amount" : "amount",
+    );
+  }
+  if (amount > MAX_AMOUNT)
+    throw new InvalidRequestError("parameter_invalid", "The amount is too large", "amount");
+  return { amount, fiat };
+}

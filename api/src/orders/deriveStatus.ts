@@ -1,0 +1,70 @@
+/**
+ * An order's status from the API's half (canceled, deadline) and the indexer's half (the payment row),
+ * plus the chain head for confirmation depth. Pure: the syncer and the tests share it.
+ *
+ *   no payment:  canceled | expired (deadline passed and the indexer has seen a block past it, or is
+ *                caught up with the head) | open
+ *   payment:     released -> settled · refunded -> refunded · resolved -> settled (merchant got a share)
+ *                or refunded (all went back) · escrowed -> disputed | processing (< confirmations deep)
+ *                | escrowed
+ *
+ * A payment always wins over `canceled`: signed terms stay payable on chain until their deadline, so
+ * money that arrives for a canceled order is shown (and can be refunded), never hidden.
+ */
+import type { OrderStatus } from "../schemas/order.ts";
+
+export interface PaymentState {
+  status: "escrowed" | "released" | "refunded" | "resolved";
+  disputed: boolean;
+  paidBlockNumber: bigint;
+  amountReleased: bigint;
+}
+
+export interface DeriveInput {
+  canceled: boolean;
+  deadline: bigint;
+  payment: PaymentState | null;
+  /** Unix seconds: max(wall clock, head block timestamp). */
+  now: number;
+  head: { number: bigint } | undefined;
+  indexer: { blockNumber: bigint; timestamp: bigint } | undefined;
+  confirmations: number;
+}
+
+/** Seconds past the deadline before an unpaid order expires on wall-clock time alone. */
+export const EXPIRY_GRACE_SECONDS = 15n;
+
+export function deriveStatus(input: DeriveInput): OrderStatus {
+  const p = input.payment;
+  if (!p) {
+    if (input.canceled) return "canceled";
+    return isExpired(input) ? "expired" : "open";
+  }
+  switch (p.status) {
+    case "released":
+      return "settled";
+    case "refunded":
+      return "refunded";
+    case "resolved":
+      return p.amountReleased > 0n ? "settled" : "refunded";
+    default:
+      if (p.disputed) return "disputed";
+      return confirmationsOf(p.paidBlockNumber, input.head?.number) >= input.confirmations
+        ? "escrowed"
+        : "processing";
+  }
+}
+
+export function confirmationsOf(block: bigint, head: bigint | undefined): number {
+  if (head === undefined || head < block) return 1;
+  return Number(head - block + 1n);
+}
+
+function isExpired({ deadline, now, head, indexer }: DeriveInput): boolean {
+  if (!indexer) return false;
+  // The indexer has processed a block mined after the deadline: any payment would have been seen.
+  if (indexer.timestamp > deadline) return true;
+  // Or it is caught up with the head and time has moved past the deadline: no block can still hold one.
+  const caughtUp = head !== undefined && indexer.blockNumber >= head.number;
+  return caughtUp && BigInt(now) > deadline + EXPIRY_GRACE_SECONDS;
+}

@@ -1,0 +1,243 @@
+/**
+ * End to end, against real processes: create an order through the API, pay the signed terms on chain,
+ * and follow it through the indexer to signed webhooks at a local receiver: processing -> escrowed ->
+ * (time passes) keeper settles; partial and full refunds; dispute and arbiter resolution; early release;
+ * expiry; a reorg that removes a payment.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { waitFor } from "../../../scripts/lib/ports.ts";
+import { evmIncreaseTime, evmMine, evmRevert, evmSnapshot } from "../../../test/harness/payments.ts";
+import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
+import { termsFromOrder } from "../testing/orderTerms.ts";
+import { waitForWebhook, webhooksFor } from "../testing/waitForWebhook.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhookReceiver.ts";
+import { verifySignature } from "../webhooks/signature.ts";
+
+let s: ApiStack;
+let receiver: WebhookReceiver;
+let secret: string;
+const AMOUNT = 10_000_000n;
+
+beforeAll(async () => {
+  s = await startApiStack({ PIER_CONFIRMATIONS: "2" });
+  receiver = await startWebhookReceiver();
+  const res = await s.client.post("/v1/webhook_endpoints", { url: receiver.url, enabled_events: ["*"] });
+  expect(res.status).toBe(200);
+  secret = res.body.secret;
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await s?.stop();
+});
+
+async function createOrder(body: Record<string, unknown> = {}) {
+  const res = await s.client.post("/v1/orders", { amount: AMOUNT.toString(), ...body });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+/** Pays an order's signed terms from the customer and mines one more block so it is 2 deep (escrowed). */
+async function payAndConfirm(order: { id: string; terms: never }) {
+  const paid = await s.stack.pay.payByAllowance(termsFromOrder(order));
+  await waitForWebhook(receiver, order.id, "order.processing");
+  await evmMine(s.stack.chain.rpcUrl, 1);
+  await waitForWebhook(receiver, order.id, "order.escrowed");
+  return paid;
+}
+
+/** Keeper runs so far, from /metrics. */
+async function keeperRuns(): Promise<number> {
+  const text = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
+  return [...text.matchAll(/pier_api_keeper_runs_total\{result="[a-z]+"\} (\d+)/g)].reduce(
+    (a, m) => a + Number(m[1]),
+    0,
+  );
+}
+
+async function getOrder(id: string) {
+  const res = await s.client.get(`/v1/orders/${id}`);
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+describe("order lifecycle", () => {
+  test("default: processing -> escrowed -> keeper settles, every webhook signed", async () => {
+    const order = await createOrder({ description: "Blue mug", metadata: { sku: "mug-1" } });
+    expect(order.status).toBe("open");
+    const terms = termsFromOrder(order);
+    expect(await s.stack.pay.signTerms(terms)).toBe(order.signature);
+
+    const checkout = await s.client.withKey(undefined).get(`/v1/checkout/${order.id}`);
+    expect(checkout.status).toBe(200);
+    expect(checkout.body.payment_record).toBeNull();
+
+    const merchantBefore = await s.stack.pay.balanceOf(terms.merchant);
+    const paid = await s.stack.pay.payByAllowance(terms);
+    const processing = await waitForWebhook(receiver, order.id, "order.processing");
+    expect(processing.body.data.object.status).toBe("processing");
+    expect((await getOrder(order.id)).status).toBe("processing");
+
+    await evmMine(s.stack.chain.rpcUrl, 1);
+    const escrowed = await waitForWebhook(receiver, order.id, "order.escrowed");
+    for (const hook of [processing, escrowed]) {
+      const header = hook.headers["pier-signature"] as string;
+      expect(verifySignature(header, hook.rawBody, secret)).toEqual({
+        ok: true,
+        timestamp: expect.any(Number),
+      });
+      expect(Object.keys(hook.body).sort()).toEqual(["created", "data", "id", "livemode", "type"]);
+      expect(hook.body.livemode).toBe(false);
+      expect(hook.headers["pier-event-id"]).toBe(hook.body.id);
+    }
+    const escrowedOrder = await getOrder(order.id);
+    expect(escrowedOrder.status).toBe("escrowed");
+    expect(escrowedOrder.payment.tx_hash).toBe(paid.hash);
+    expect(escrowedOrder.payment.payer).toBe(paid.record.payer);
+    expect(escrowedOrder.payment.release_after).toBe(Number(paid.record.releaseAfter));
+
+    const withRecord = await s.client.withKey(undefined).get(`/v1/checkout/${order.id}`);
+    expect(withRecord.body.payment_record.release_after).toBe(paid.record.releaseAfter.toString());
+
+    await evmIncreaseTime(s.stack.chain.rpcUrl, terms.escrowPeriod + 1n);
+    await evmMine(s.stack.chain.rpcUrl, 1);
+    const settled = await waitForWebhook(receiver, order.id, "order.settled", 60_000);
+    expect(settled.body.data.object.amount_released).toBe((AMOUNT - terms.fee).toString());
+    const final = await getOrder(order.id);
+    expect(final.status).toBe("settled");
+    expect(final.fee_paid).toBe(terms.fee.toString());
+    expect(await s.stack.pay.balanceOf(terms.merchant)).toBe(merchantBefore + AMOUNT - terms.fee);
+
+    // Each event stored once: one webhook per type, and the events list agrees.
+    const types = webhooksFor(receiver, order.id).map((r) => r.body.type);
+    expect(types).toEqual(["order.processing", "order.escrowed", "order.settled"]);
+    const events = await s.client.get(`/v1/events?order=${order.id}`);
+    expect(events.body.data.map((e: { type: string }) => e.type).reverse()).toEqual(types);
+  });
+
+  test("behavior: partial refund keeps the status and raises amount_refunded; the rest refunds it", async () => {
+    const order = await createOrder();
+    const paid = await payAndConfirm(order);
+    const payer = paid.record.payer;
+    const before = await s.stack.pay.balanceOf(payer);
+
+    const tooMuch = await s.client.post("/v1/refunds", { order: order.id, amount: (AMOUNT + 1n).toString() });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.error).toMatchObject({ code: "amount_too_large", param: "amount" });
+
+    const partial = await s.client.post("/v1/refunds", {
+      order: order.id,
+      amount: "3000000",
+      reason: "damaged",
+    });
+    expect(partial.status).toBe(200);
+    expect(partial.body).toMatchObject({
+      object: "refund",
+      status: "pending",
+      amount: "3000000",
+      order: order.id,
+    });
+    const hook = await waitForWebhook(receiver, order.id, "order.partially_refunded");
+    expect(hook.body.data.object).toMatchObject({ status: "escrowed", amount_refunded: "3000000" });
+    await waitFor("refund succeeded", async () => {
+      const r = await s.client.get(`/v1/refunds/${partial.body.id}`);
+      return r.body.status === "succeeded" && r.body;
+    });
+    expect(await s.stack.pay.balanceOf(payer)).toBe(before + 3_000_000n);
+
+    const rest = await s.client.post("/v1/refunds", { order: order.id });
+    expect(rest.body.amount).toBe((AMOUNT - 3_000_000n).toString());
+    const refunded = await waitForWebhook(receiver, order.id, "order.refunded");
+    expect(refunded.body.data.object).toMatchObject({
+      status: "refunded",
+      amount_refunded: AMOUNT.toString(),
+    });
+    expect(await s.stack.pay.balanceOf(payer)).toBe(before + AMOUNT);
+
+    const list = await s.client.get(`/v1/refunds?order=${order.id}`);
+    expect(list.body.data).toHaveLength(2);
+    const again = await s.client.post("/v1/refunds", { order: order.id, amount: "1" });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("order_not_refundable");
+  });
+
+  test("behavior: a disputed order is never released by the keeper; the arbiter resolves it", async () => {
+    const order = await createOrder();
+    const paid = await payAndConfirm(order);
+    await s.stack.pay.dispute(paid.record);
+    const disputed = await waitForWebhook(receiver, order.id, "order.disputed");
+    expect(disputed.body.data.object.dispute).toMatchObject({ status: "open" });
+
+    await evmIncreaseTime(s.stack.chain.rpcUrl, paid.record.terms.escrowPeriod + 1n);
+    await evmMine(s.stack.chain.rpcUrl, 1);
+    const start = await keeperRuns();
+    await waitFor("two keeper runs", async () => (await keeperRuns()) >= start + 2);
+    expect((await getOrder(order.id)).status).toBe("disputed");
+
+    const noKey = await s.client
+      .withKey(undefined)
+      .post(`/v1/admin/orders/${order.id}/resolve`, { refund_amount: "4000000" });
+    expect(noKey.status).toBe(401);
+    const merchantKey = await s.client.post(`/v1/admin/orders/${order.id}/resolve`, {
+      refund_amount: "4000000",
+    });
+    expect(merchantKey.status).toBe(401);
+    const admin = s.client.withKey(s.adminKey);
+    const resolve = await admin.post(`/v1/admin/orders/${order.id}/resolve`, { refund_amount: "4000000" });
+    expect(resolve.status).toBe(202);
+    const settled = await waitForWebhook(receiver, order.id, "order.settled");
+    expect(settled.body.data.object).toMatchObject({ amount_refunded: "4000000", status: "settled" });
+    expect(settled.body.data.object.dispute.status).toBe("resolved");
+  });
+
+  test("behavior: a held order is skipped by the keeper until the hold is lifted", async () => {
+    const order = await createOrder();
+    const paid = await payAndConfirm(order);
+    const admin = s.client.withKey(s.adminKey);
+    expect((await admin.post(`/v1/admin/orders/${order.id}/hold`, { held: true })).status).toBe(202);
+    await waitFor("hold visible on the order", async () => (await getOrder(order.id)).payment.held === true);
+    await evmIncreaseTime(s.stack.chain.rpcUrl, paid.record.terms.escrowPeriod + 1n);
+    await evmMine(s.stack.chain.rpcUrl, 1);
+    const start = await keeperRuns();
+    await waitFor("two keeper runs", async () => (await keeperRuns()) >= start + 2);
+    expect((await getOrder(order.id)).status).toBe("escrowed");
+    expect((await admin.post(`/v1/admin/orders/${order.id}/hold`, { held: false })).status).toBe(202);
+    const settled = await waitForWebhook(receiver, order.id, "order.settled", 60_000);
+    expect(settled.body.data.object.payment.held).toBe(false);
+  });
+
+  test("behavior: early release on the merchant's request", async () => {
+    const order = await createOrder();
+    await payAndConfirm(order);
+    const res = await s.client.post(`/v1/orders/${order.id}/release`);
+    expect(res.status).toBe(202);
+    const settled = await waitForWebhook(receiver, order.id, "order.settled");
+    expect(settled.body.data.object.payment.released_early).toBe(true);
+    const again = await s.client.post(`/v1/orders/${order.id}/release`);
+    expect(again.status).toBe(409);
+  });
+
+  test("behavior: an unpaid order expires after its deadline", async () => {
+    const now = Number(await s.stack.pay.chainTime());
+    const order = await createOrder({ expires_at: Math.max(now, Math.floor(Date.now() / 1000)) + 120 });
+    await evmIncreaseTime(s.stack.chain.rpcUrl, 300);
+    await evmMine(s.stack.chain.rpcUrl, 1);
+    const expired = await waitForWebhook(receiver, order.id, "order.expired");
+    expect(expired.body.data.object.status).toBe("expired");
+    const cancel = await s.client.post(`/v1/orders/${order.id}/cancel`);
+    expect(cancel.status).toBe(409);
+  });
+
+  test("behavior: a reorg that removes the payment takes the order back to open", async () => {
+    const order = await createOrder();
+    const snapshot = await evmSnapshot(s.stack.chain.rpcUrl);
+    await s.stack.pay.payByAllowance(termsFromOrder(order));
+    await waitForWebhook(receiver, order.id, "order.processing");
+    await evmRevert(s.stack.chain.rpcUrl, snapshot);
+    // A longer competing chain without the payment.
+    await evmMine(s.stack.chain.rpcUrl, 3);
+    const reverted = await waitForWebhook(receiver, order.id, "order.payment_reverted", 60_000);
+    expect(reverted.body.data.object).toMatchObject({ status: "open", payment: null });
+    expect((await getOrder(order.id)).status).toBe("open");
+  });
+});

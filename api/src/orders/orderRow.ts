@@ -1,0 +1,56 @@
+/** An order as stored in the API's `orders` table (numeric columns arrive as strings from pg). */
+import type { OrderStatus } from "../schemas/order.ts";
+
+/** The indexer's payment row as copied onto the order by the syncer (all integers as strings). */
+export interface PaymentSnapshot {
+  payer: string;
+  refund_to: string;
+  method: string;
+  tx_hash: string;
+  block_number: string;
+  block_hash: string;
+  paid_at: string;
+  release_after: string;
+  held: boolean;
+  disputed: boolean;
+  disputed_at: string | null;
+  resolved_at: string | null;
+  released_at: string | null;
+  released_tx_hash: string | null;
+  released_early: boolean | null;
+  status: string;
+}
+
+export interface OrderRow {
+  id: string;
+  seq: string;
+  merchant_id: string;
+  livemode: boolean;
+  chain_id: number;
+  escrow: string;
+  onchain_order_id: string;
+  payment_id: string;
+  operator: string;
+  token: string;
+  payout_address: string;
+  amount: string;
+  fee: string;
+  fiat_amount: string | null;
+  fiat_currency: string | null;
+  fx_rate: string | null;
+  description: string | null;
+  metadata: Record<string, string>;
+  success_url: string | null;
+  cancel_url: string | null;
+  deadline: string;
+  escrow_period: string;
+  signature: string;
+  created_at: Date;
+  canceled_at: Date | null;
+  status: OrderStatus;
+  payment: PaymentSnapshot | null;
+  amount_refunded: string;
+  amount_released: string;
+  fee_paid: string;
+  sync_fingerprint: string | null;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, test } from "vitest";
+import { type OrderFacts, orderTransitions } from "./orderTransitions.ts";
+
+const open: OrderFacts = {
+  status: "open",
+  amountRefunded: 0n,
+  paidBlockHash: null,
+  releasedTxHash: null,
+  lastRefundTxHash: null,
+  resolvedTxHash: null,
+  disputedTxHash: null,
+};
+
+describe("orderTransitions", () => {
+  test("default: one event per status change, keyed by the on-chain fact", () => {
+    expect(orderTransitions("ord_1", open, { ...open, status: "processing", paidBlockHash: "0xb1" })).toEqual(
+      [{ type: "order.processing", dedupeKey: "ord_1:processing:0xb1" }],
+    );
+    expect(orderTransitions("ord_1", open, { ...open, status: "escrowed", paidBlockHash: "0xb1" })).toEqual([
+      { type: "order.escrowed", dedupeKey: "ord_1:escrowed:0xb1" },
+    ]);
+  });
+  test("behavior: no change, no event", () => {
+    expect(orderTransitions("ord_1", open, open)).toEqual([]);
+  });
+  test("behavior: a vanished payment is order.payment_reverted; a re-included one is a new processing", () => {
+    const processing = { ...open, status: "processing" as const, paidBlockHash: "0xb1" };
+    expect(orderTransitions("ord_1", processing, open)).toEqual([
+      { type: "order.payment_reverted", dedupeKey: "ord_1:payment_reverted:0xb1" },
+    ]);
+    expect(orderTransitions("ord_1", open, { ...processing, paidBlockHash: "0xb2" })[0]!.dedupeKey).toBe(
+      "ord_1:processing:0xb2",
+    );
+  });
+  test("behavior: partial refunds keyed by the refunded total; a full refund is order.refunded", () => {
+    const escrowed = { ...open, status: "escrowed" as const, paidBlockHash: "0xb1" };
+    expect(orderTransitions("ord_1", escrowed, { ...escrowed, amountRefunded: 3n })).toEqual([
+      { type: "order.partially_refunded", dedupeKey: "ord_1:partially_refunded:3" },
+    ]);
+    expect(
+      orderTransitions(
+        "ord_1",
+        { ...escrowed, amountRefunded: 3n },
+        {
+          ...escrowed,
+          status: "refunded",
+          amountRefunded: 10n,
+          lastRefundTxHash: "0xt",
+        },
+      ),
+    ).toEqual([{ type: "order.refunded", dedupeKey: "ord_1:refunded:0xt" }]);
+  });
+});

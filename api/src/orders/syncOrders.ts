@@ -1,0 +1,265 @@
+/**
+ * The order syncer: brings each order's stored status in step with the indexer's payment row and the
+ * chain head, and stores the resulting events in the same transaction as the status change. It only
+ * looks at orders that can still change and whose payment row differs from what was last copied
+ * (the fingerprint), plus orders that wait on depth or on their deadline.
+ *
+ * One process syncs at a time (advisory lock); every step is idempotent, so a crash anywhere is
+ * recovered by the next tick.
+ */
+
+import type pg from "pg";
+import { getAddress } from "viem";
+import type { AppContext } from "../context.ts";
+import type { Db } from "../db/pool.ts";
+import { withTransaction } from "../db/transaction.ts";
+import { recordEvent } from "../events/recordEvent.ts";
+import { indexerProgress } from "../indexer/indexerProgress.ts";
+import { type DeriveInput, deriveStatus } from "./deriveStatus.ts";
+import type { OrderRow, PaymentSnapshot } from "./orderRow.ts";
+import { orderTransitions } from "./orderTransitions.ts";
+import { toOrderObject } from "./toOrderObject.ts";
+
+const SYNC_LOCK = 0x5059_4e43; // "SYNC"
+const BATCH = 200;
+/** Blocks re-examined behind the last indexed block, so changes rewritten by a reorg are seen again. */
+const REORG_MARGIN = 64n;
+/** Per context: the block the indexer had processed at the previous full pass (none yet: a full scan). */
+const watermarks = new WeakMap<AppContext, bigint>();
+/** Canceled and expired orders are still watched this long past their deadline (a late-indexed payment). */
+const WATCH_AFTER_DEADLINE_SECONDS = 86_400;
+
+interface PaymentRow {
+  status: "escrowed" | "released" | "refunded" | "resolved";
+  disputed: boolean;
+  held: boolean;
+  payer: string;
+  refund_to: string;
+  method: string;
+  paid_tx_hash: string;
+  paid_block_number: string;
+  paid_block_hash: string;
+  paid_at: string;
+  release_after: string;
+  amount_released: string;
+  amount_refunded: string;
+  fee_paid: string;
+  released_at: string | null;
+  released_tx_hash: string | null;
+  released_early: boolean | null;
+  last_refund_tx_hash: string | null;
+  disputed_at: string | null;
+  disputed_tx_hash: string | null;
+  resolved_at: string | null;
+  resolved_tx_hash: string | null;
+  fingerprint: string;
+}
+
+const fingerprintSql = (p: string) =>
+  `concat_ws('|', ${p}.paid_block_hash, ${p}.status, ${p}.disputed::text, ${p}.held::text, ${p}.amount_refunded::text, ${p}.amount_released::text, ${p}.fee_paid::text)`;
+
+export interface SyncResult {
+  examined: number;
+  events: number;
+}
+
+/** One pass; returns what it did, or undefined when another process holds the sync lock. */
+export async function syncOrders(ctx: AppContext): Promise<SyncResult | undefined> {
+  if (!(await holdSyncLock(ctx))) return undefined;
+  // The indexer's progress is the head for depth: it polls the chain anyway, and an RPC call per
+  // pass (every 100 ms) would cost more than the pass. The RPC head is refreshed every few seconds.
+  const indexer = await indexerProgress(ctx.pool, ctx.tables, ctx.chain.chainId);
+  if (indexer) ctx.head.observe({ number: indexer.blockNumber, timestamp: indexer.timestamp });
+  const head = await ctx.head.refreshIfOlder(HEAD_REFRESH_MS);
+  if (indexer) ctx.metrics.indexerLag.set(Math.max(0, Number(head.number - indexer.blockNumber)));
+  const now = ctx.head.now();
+  // Payments the indexer changed since the last pass (a margin of blocks covers reorgs), from its
+  // event table's block index; the fingerprint filter drops orders already in step.
+  const watermark = watermarks.get(ctx) ?? 0n;
+  const since = watermark > REORG_MARGIN ? watermark - REORG_MARGIN : 0n;
+  const { rows } = await ctx.pool.query<{ id: string }>(
+    `SELECT o.id, o.seq FROM orders o
+         JOIN ${ctx.tables.payment} p ON p.chain_id = o.chain_id AND p.id = o.payment_id
+        WHERE o.chain_id = $1
+          AND o.payment_id IN (SELECT e.payment_id FROM ${ctx.tables.paymentEvent} e
+                                WHERE e.chain_id = $1 AND e.block_number >= $3 AND e.payment_id IS NOT NULL)
+          AND o.sync_fingerprint IS DISTINCT FROM ${fingerprintSql("p")}
+          AND NOT (o.status IN ('canceled', 'expired') AND o.deadline < $2 - ${WATCH_AFTER_DEADLINE_SECONDS})
+       UNION
+       -- Paid orders whose payment row is gone (reorg) or that wait on confirmation depth.
+       SELECT o.id, o.seq FROM orders o
+        WHERE o.chain_id = $1 AND o.status IN ('processing', 'escrowed', 'disputed')
+          AND (o.status = 'processing' OR NOT EXISTS (
+                SELECT 1 FROM ${ctx.tables.payment} p WHERE p.chain_id = o.chain_id AND p.id = o.payment_id))
+       UNION
+       SELECT o.id, o.seq FROM orders o WHERE o.chain_id = $1 AND o.status = 'open' AND o.deadline < $2
+       ORDER BY seq LIMIT ${BATCH}`,
+    [ctx.chain.chainId, now, since.toString()],
+  );
+  let events = 0;
+  for (const { id } of rows) {
+    events += await withTransaction(ctx.pool, (tx) => syncOne(ctx, tx, id, { now, head, indexer }));
+  }
+  // Only move on once a pass took everything in: a full batch leaves work for the next pass.
+  if (indexer && rows.length < BATCH) watermarks.set(ctx, indexer.blockNumber);
+  return { examined: rows.length, events };
+}
+
+const HEAD_REFRESH_MS = 5_000;
+/** Per context: the connection that holds the sync lock (session-level) for as long as it lives. */
+const lockHolders = new WeakMap<AppContext, pg.PoolClient>();
+
+/**
+ * One syncer among all API processes: the first to take the session advisory lock keeps it (and its
+ * connection) until it stops or its connection dies, which releases the lock for another process.
+ */
+async function holdSyncLock(ctx: AppContext): Promise<boolean> {
+  if (lockHolders.has(ctx)) return true;
+  const client = await ctx.pool.connect();
+  try {
+    const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [
+      SYNC_LOCK,
+    ]);
+    if (!rows[0]?.ok) {
+      client.release();
+      return false;
+    }
+  } catch (error) {
+    client.release(true);
+    throw error;
+  }
+  client.on("error", () => {
+    lockHolders.delete(ctx);
+    client.release(true);
+  });
+  lockHolders.set(ctx, client);
+  return true;
+}
+
+/** Gives the sync lock back (clean shutdown). */
+export async function releaseSyncLock(ctx: AppContext): Promise<void> {
+  const client = lockHolders.get(ctx);
+  if (!client) return;
+  lockHolders.delete(ctx);
+  await client.query("SELECT pg_advisory_unlock($1)", [SYNC_LOCK]).catch(() => {});
+  client.release();
+}
+
+async function syncOne(
+  ctx: AppContext,
+  tx: Db,
+  id: string,
+  env: Pick<DeriveInput, "now" | "head" | "indexer">,
+): Promise<number> {
+  const order = (await tx.query<OrderRow>("SELECT * FROM orders WHERE id = $1 FOR UPDATE", [id])).rows[0];
+  if (!order) return 0;
+  const { rows } = await tx.query<PaymentRow>(
+    `SELECT p.*, ${fingerprintSql("p")} AS fingerprint FROM ${ctx.tables.payment} p WHERE p.chain_id = $1 AND p.id = $2`,
+    [order.chain_id, order.payment_id],
+  );
+  const p = rows[0] ?? null;
+  const status = deriveStatus({
+    ...env,
+    canceled: order.canceled_at !== null,
+    deadline: BigInt(order.deadline),
+    confirmations: ctx.chain.confirmations,
+    payment: p
+      ? {
+          status: p.status,
+          disputed: p.disputed,
+          paidBlockNumber: BigInt(p.paid_block_number),
+          amountReleased: BigInt(p.amount_released),
+        }
+      : null,
+  });
+  const fingerprint = p?.fingerprint ?? null;
+  if (status === order.status && fingerprint === order.sync_fingerprint) return 0;
+
+  const prevPayment = order.payment;
+  const planned = orderTransitions(
+    order.id,
+    {
+      status: order.status,
+      amountRefunded: BigInt(order.amount_refunded),
+      paidBlockHash: prevPayment?.block_hash ?? null,
+      releasedTxHash: null,
+      lastRefundTxHash: null,
+      resolvedTxHash: null,
+      disputedTxHash: null,
+    },
+    {
+      status,
+      amountRefunded: BigInt(p?.amount_refunded ?? "0"),
+      paidBlockHash: p?.paid_block_hash.toLowerCase() ?? null,
+      releasedTxHash: p?.released_tx_hash ?? null,
+      lastRefundTxHash: p?.last_refund_tx_hash ?? null,
+      resolvedTxHash: p?.resolved_tx_hash ?? null,
+      disputedTxHash: p?.disputed_tx_hash ?? null,
+    },
+  );
+  const updated = (
+    await tx.query<OrderRow>(
+      `UPDATE orders SET status = $2, payment = $3, amount_refunded = $4, amount_released = $5, fee_paid = $6,
+              sync_fingerprint = $7, status_changed_at = CASE WHEN status = $2 THEN status_changed_at ELSE now() END
+        WHERE id = $1 RETURNING *`,
+      [
+        order.id,
+        status,
+        p ? JSON.stringify(snapshotOf(p)) : null,
+        p?.amount_refunded ?? "0",
+        p?.amount_released ?? "0",
+        p?.fee_paid ?? "0",
+        fingerprint,
+      ],
+    )
+  ).rows[0]!;
+  let stored = 0;
+  const object = toOrderObject(ctx, updated);
+  for (const event of planned) {
+    const eventId = await recordEvent(ctx, tx, {
+      merchantId: order.merchant_id,
+      livemode: order.livemode,
+      type: event.type,
+      dedupeKey: event.dedupeKey,
+      object,
+      orderId: order.id,
+      chainId: order.chain_id,
+      onchainOrderId: order.onchain_order_id,
+    });
+    if (eventId) stored++;
+  }
+  if (planned.length > 0) {
+    ctx.log.info(
+      {
+        orderId: order.id,
+        onchainOrderId: order.onchain_order_id,
+        from: order.status,
+        to: status,
+        events: stored,
+      },
+      "order changed",
+    );
+  }
+  return stored;
+}
+
+function snapshotOf(p: PaymentRow): PaymentSnapshot {
+  return {
+    payer: getAddress(p.payer),
+    refund_to: getAddress(p.refund_to),
+    method: p.method,
+    tx_hash: p.paid_tx_hash.toLowerCase(),
+    block_number: p.paid_block_number,
+    block_hash: p.paid_block_hash.toLowerCase(),
+    paid_at: p.paid_at,
+    release_after: p.release_after,
+    held: p.held,
+    disputed: p.disputed,
+    disputed_at: p.disputed_at,
+    resolved_at: p.resolved_at,
+    released_at: p.released_at,
+    released_tx_hash: p.released_tx_hash?.toLowerCase() ?? null,
+    released_early: p.released_early,
+    status: p.status,
+  };
+}

@@ -1,0 +1,125 @@
+/** Renders an order row as the API's `order` object (and the public `checkout` object). */
+import type { Address } from "viem";
+import type { AppContext } from "../context.ts";
+import type { OrderT } from "../schemas/order.ts";
+import type { OrderRow, PaymentSnapshot } from "./orderRow.ts";
+
+const unix = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
+const num = (s: string | null) => (s === null ? null : Number(s));
+
+export function termsOf(row: OrderRow) {
+  return {
+    order_id: row.onchain_order_id,
+    merchant: row.payout_address,
+    token: row.token,
+    amount: row.amount,
+    fee: row.fee,
+    deadline: row.deadline,
+    escrow_period: row.escrow_period,
+    operator: row.operator,
+  };
+}
+
+function paymentOf(ctx: AppContext, p: PaymentSnapshot | null) {
+  if (!p) return null;
+  const head = ctx.head.current?.number;
+  const block = BigInt(p.block_number);
+  return {
+    payer: p.payer,
+    refund_to: p.refund_to,
+    method: p.method,
+    tx_hash: p.tx_hash,
+    block_number: Number(block),
+    block_hash: p.block_hash,
+    paid_at: Number(p.paid_at),
+    release_after: Number(p.release_after),
+    confirmations: head !== undefined && head >= block ? Number(head - block + 1n) : 1,
+    held: p.held,
+    released_at: num(p.released_at),
+    released_tx_hash: p.released_tx_hash,
+    released_early: p.released_early,
+  };
+}
+
+export function checkoutUrl(ctx: AppContext, id: string): string {
+  return `${ctx.config.checkoutBaseUrl}/pay/${id}`;
+}
+
+function tokenOf(ctx: AppContext, address: string) {
+  return { address: address as Address, symbol: ctx.chain.token.symbol, decimals: ctx.chain.token.decimals };
+}
+
+function fiatOf(row: OrderRow) {
+  return row.fiat_amount && row.fiat_currency && row.fx_rate
+    ? { amount: row.fiat_amount, currency: row.fiat_currency, rate: row.fx_rate }
+    : null;
+}
+
+export function toOrderObject(ctx: AppContext, row: OrderRow): OrderT {
+  const p = row.payment;
+  return {
+    id: row.id,
+    object: "order",
+    livemode: row.livemode,
+    status: row.status,
+    amount: row.amount,
+    amount_refunded: row.amount_refunded,
+    amount_released: row.amount_released,
+    fee: row.fee,
+    fee_paid: row.fee_paid,
+    currency: ctx.chain.token.symbol,
+    token: tokenOf(ctx, row.token),
+    fiat: fiatOf(row),
+    description: row.description,
+    metadata: row.metadata,
+    chain_id: row.chain_id,
+    escrow: row.escrow,
+    onchain_order_id: row.onchain_order_id,
+    payment_id: row.payment_id,
+    checkout_url: checkoutUrl(ctx, row.id),
+    success_url: row.success_url,
+    cancel_url: row.cancel_url,
+    expires_at: Number(row.deadline),
+    escrow_period: Number(row.escrow_period),
+    created: unix(row.created_at)!,
+    canceled_at: unix(row.canceled_at),
+    terms: termsOf(row),
+    signature: row.signature,
+    payment: paymentOf(ctx, p),
+    dispute: p?.disputed
+      ? {
+          status: p.resolved_at ? "resolved" : "open",
+          opened_at: num(p.disputed_at),
+          resolved_at: num(p.resolved_at),
+        }
+      : null,
+  };
+}
+
+export function toCheckoutObject(ctx: AppContext, row: OrderRow, merchantName: string) {
+  const p = row.payment;
+  return {
+    id: row.id,
+    object: "checkout" as const,
+    livemode: row.livemode,
+    status: row.status,
+    amount: row.amount,
+    amount_refunded: row.amount_refunded,
+    currency: ctx.chain.token.symbol,
+    token: tokenOf(ctx, row.token),
+    fiat: fiatOf(row),
+    description: row.description,
+    merchant_name: merchantName,
+    chain_id: row.chain_id,
+    escrow: row.escrow,
+    expires_at: Number(row.deadline),
+    success_url: row.success_url,
+    cancel_url: row.cancel_url,
+    terms: termsOf(row),
+    signature: row.signature,
+    payment_record: p
+      ? { terms: termsOf(row), payer: p.payer, refund_to: p.refund_to, release_after: p.release_after }
+      : null,
+    payment: paymentOf(ctx, p),
+  };
+}

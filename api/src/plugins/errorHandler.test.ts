@@ -1,0 +1,57 @@
+/** The error envelope for errors that never reach a domain function: crashes, parsing, unknown routes. */
+import Fastify from "fastify";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { NotFoundError } from "../errors.ts";
+import { errorHandler } from "./errorHandler.ts";
+
+const app = Fastify({ logger: false, genReqId: () => "req_test" });
+
+beforeAll(async () => {
+  await app.register(errorHandler);
+  app.get("/boom", async () => {
+    throw new Error("connect ECONNREFUSED postgres://pier:hunter2@10.0.0.5/pier");
+  });
+  app.get("/missing", async () => {
+    throw new NotFoundError("order", "ord_x");
+  });
+  app.post("/json", async (req) => req.body);
+  await app.ready();
+});
+afterAll(() => app.close());
+
+describe("errorHandler", () => {
+  test("error: an unexpected error is a generic 500 that leaks nothing", async () => {
+    const res = await app.inject({ method: "GET", url: "/boom" });
+    expect(res.statusCode).toBe(500);
+    const body = res.json();
+    expect(body.error).toMatchObject({ type: "api_error", code: "internal_error" });
+    expect(res.body).not.toContain("hunter2");
+    expect(res.body).not.toContain("ECONNREFUSED");
+    expect(body.error.message).toContain("req_test");
+  });
+  test("default: ApiErrors keep their status, code and param", async () => {
+    const res = await app.inject({ method: "GET", url: "/missing" });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({
+      error: {
+        type: "invalid_request_error",
+        code: "resource_missing",
+        message: "No such order: 'ord_x'",
+        param: "id",
+      },
+    });
+  });
+  test("error: malformed JSON and unknown routes", async () => {
+    const bad = await app.inject({
+      method: "POST",
+      url: "/json",
+      payload: "{",
+      headers: { "content-type": "application/json" },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe("invalid_json");
+    const none = await app.inject({ method: "GET", url: "/nope?x=1" });
+    expect(none.statusCode).toBe(404);
+    expect(none.json().error).toMatchObject({ code: "url_not_found", message: "No route for GET /nope" });
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * OpenAPI 3.1 generated from the route schemas (@fastify/swagger), served at /openapi.json, with an
+ * interactive docs page at /docs (Scalar, its script served locally: no CDN).
+ */
+import swagger from "@fastify/swagger";
+import scalar from "@scalar/fastify-api-reference";
+import type { FastifyInstance } from "fastify";
+
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Pier API",
+        version: "1.0.0",
+        description:
+          'Merchant API of Pier, a self-hostable stablecoin payment stack. Authenticate with `Authorization: Bearer sk_test_...`. Every POST accepts `Idempotency-Key`. Errors: `{ "error": { type, code, message, param } }`. Token amounts are strings in the token\'s smallest unit.',
+      },
+      components: {
+        securitySchemes: {
+          secretKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "A secret or restricted key: sk_test_... / sk_live_...",
+          },
+          adminKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "PIER_ADMIN_KEY (operator routes under /v1/admin)",
+          },
+        },
+      },
+      security: [{ secretKey: [] }],
+      tags: [
+        { name: "Orders" },
+        { name: "Refunds" },
+        { name: "Events" },
+        { name: "Webhook endpoints" },
+        { name: "API keys" },
+        { name: "Merchant" },
+        { name: "Checkout", description: "Public, no key." },
+        { name: "Admin", description: "Guarded by PIER_ADMIN_KEY." },
+        { name: "Operations" },
+      ],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === "string" ? json.$id : `def-${i}`,
+    },
+    transform: ({ schema, url, route }) => {
+      const auth = (route.config as { auth?: string } | undefined)?.auth;
+      if (!schema) return { schema, url };
+      const security = auth === "public" ? [] : auth === "admin" ? [{ adminKey: [] }] : undefined;
+      return { schema: security ? { ...schema, security } : schema, url };
+    },
+  });
+  app.get("/openapi.json", { schema: { hide: true }, config: { auth: "public" } }, async () => app.swagger());
+  await app.register(scalar, { routePrefix: "/docs", configuration: { title: "Pier API" } });
+}

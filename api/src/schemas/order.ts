@@ -1,0 +1,189 @@
+/** Order: the request and response schemas of /v1/orders and the public checkout read. */
+import Type, { type Static } from "typebox";
+import { Address, Hex32, ListQuery, Metadata, TokenAmount, UnixTime } from "./common.ts";
+
+export const ORDER_STATUSES = [
+  "open",
+  "processing",
+  "escrowed",
+  "settled",
+  "expired",
+  "disputed",
+  "refunded",
+  "canceled",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const OrderIdPattern = "^ord_[0-9A-Za-z]{24}$";
+
+export const PaymentTerms = Type.Object(
+  {
+    order_id: Hex32,
+    merchant: Address,
+    token: Address,
+    amount: TokenAmount,
+    fee: TokenAmount,
+    deadline: TokenAmount,
+    escrow_period: TokenAmount,
+    operator: Address,
+  },
+  { description: "The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings)." },
+);
+
+export const OrderPayment = Type.Object(
+  {
+    payer: Address,
+    refund_to: Address,
+    method: Type.String({ enum: ["allowance", "permit", "authorization", "on_behalf"] }),
+    tx_hash: Hex32,
+    block_number: Type.Integer(),
+    block_hash: Hex32,
+    paid_at: UnixTime,
+    release_after: UnixTime,
+    confirmations: Type.Integer({ description: "Blocks from the payment's block to the head, inclusive." }),
+    held: Type.Boolean({ description: "An operator risk hold freezes release." }),
+    released_at: Nullable(UnixTime),
+    released_tx_hash: Nullable(Hex32),
+    released_early: Nullable(Type.Boolean()),
+  },
+  { description: "The on-chain payment, once seen by the indexer." },
+);
+
+export const OrderDispute = Type.Object({
+  status: Type.String({ enum: ["open", "resolved"] }),
+  opened_at: Nullable(UnixTime),
+  resolved_at: Nullable(UnixTime),
+});
+
+export const Fiat = Type.Object({
+  amount: Type.String({ description: "Decimal string in the currency's units." }),
+  currency: Type.String({ pattern: "^[A-Z]{3}$" }),
+  rate: Type.String({ description: "Whole tokens per unit of currency used for the conversion." }),
+});
+
+export const Order = Type.Object(
+  {
+    id: Type.String({ pattern: OrderIdPattern }),
+    object: Type.Literal("order"),
+    livemode: Type.Boolean(),
+    status: Type.String({ enum: [...ORDER_STATUSES] }),
+    amount: TokenAmount,
+    amount_refunded: TokenAmount,
+    amount_released: TokenAmount,
+    fee: TokenAmount,
+    fee_paid: TokenAmount,
+    currency: Type.String({ description: "The settlement token's symbol." }),
+    token: Type.Object({ address: Address, symbol: Type.String(), decimals: Type.Integer() }),
+    fiat: Nullable(Fiat),
+    description: Nullable(Type.String()),
+    metadata: Metadata,
+    chain_id: Type.Integer(),
+    escrow: Address,
+    onchain_order_id: Hex32,
+    payment_id: Hex32,
+    checkout_url: Type.String(),
+    success_url: Nullable(Type.String()),
+    cancel_url: Nullable(Type.String()),
+    expires_at: UnixTime,
+    escrow_period: Type.Integer({ description: "Buyer-protection window in seconds." }),
+    created: UnixTime,
+    canceled_at: Nullable(UnixTime),
+    terms: PaymentTerms,
+    signature: Type.String({ pattern: "^0x[0-9a-f]+$", description: "The operator's EIP-712 signature." }),
+    payment: Nullable(OrderPayment),
+    dispute: Nullable(OrderDispute),
+  },
+  { $id: "Order" },
+);
+export type OrderT = Static<typeof Order>;
+
+const Url = Type.String({ maxLength: 2048, pattern: "^https?://", format: "uri" });
+
+export const CreateOrderBody = Type.Object(
+  {
+    amount: Type.Optional(TokenAmount),
+    fiat_amount: Type.Optional(
+      Type.String({
+        pattern: "^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,3})?$",
+        description: 'Decimal string, e.g. "12.50".',
+      }),
+    ),
+    fiat_currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 code." })),
+    description: Type.Optional(Type.String({ maxLength: 1000 })),
+    metadata: Type.Optional(Metadata),
+    expires_at: Type.Optional(
+      Type.Integer({ description: "Unix seconds; default now + PIER_ORDER_TTL_SECONDS." }),
+    ),
+    escrow_period: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 * 86_400 })),
+    success_url: Type.Optional(Url),
+    cancel_url: Type.Optional(Url),
+  },
+  {
+    additionalProperties: false,
+    description: "Give either `amount` (token units) or `fiat_amount` + `fiat_currency`.",
+  },
+);
+export type CreateOrderBodyT = Static<typeof CreateOrderBody>;
+
+export const ListOrdersQuery = Type.Object(
+  {
+    ...ListQuery,
+    status: Type.Optional(Type.String({ enum: [...ORDER_STATUSES] })),
+    created: Type.Optional(
+      Type.Object(
+        {
+          gte: Type.Optional(Type.Integer()),
+          gt: Type.Optional(Type.Integer()),
+          lte: Type.Optional(Type.Integer()),
+          lt: Type.Optional(Type.Integer()),
+        },
+        { additionalProperties: false, description: "created[gte]=<unix>&created[lte]=<unix>" },
+      ),
+    ),
+    metadata: Type.Optional(
+      Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 500 }), {
+        description: "metadata[key]=value: orders whose metadata has every given pair.",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ListOrdersQueryT = Static<typeof ListOrdersQuery>;
+
+export const Checkout = Type.Object(
+  {
+    id: Type.String({ pattern: OrderIdPattern }),
+    object: Type.Literal("checkout"),
+    livemode: Type.Boolean(),
+    status: Type.String({ enum: [...ORDER_STATUSES] }),
+    amount: TokenAmount,
+    amount_refunded: TokenAmount,
+    currency: Type.String(),
+    token: Type.Object({ address: Address, symbol: Type.String(), decimals: Type.Integer() }),
+    fiat: Nullable(Fiat),
+    description: Nullable(Type.String()),
+    merchant_name: Type.String(),
+    chain_id: Type.Integer(),
+    escrow: Address,
+    expires_at: UnixTime,
+    success_url: Nullable(Type.String()),
+    cancel_url: Nullable(Type.String()),
+    terms: PaymentTerms,
+    signature: Type.String(),
+    payment_record: Nullable(
+      Type.Object(
+        {
+          terms: PaymentTerms,
+          payer: Address,
+          refund_to: Address,
+          release_after: TokenAmount,
+        },
+        { description: "The escrow's Payment struct, for dispute() from the payer's wallet." },
+      ),
+    ),
+    payment: Nullable(OrderPayment),
+  },
+  { description: "Public fields of an order for the hosted checkout; no secret key needed." },
+);

@@ -1,0 +1,93 @@
+/**
+ * One real stack per test file: the shared harness (Postgres, Hardhat, deployment, indexer) plus the API
+ * as a child process, an admin key and a first merchant. Nothing is mocked.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { freePort } from "../../../scripts/lib/ports.ts";
+import { type Stack, startStack } from "../../../test/harness/stack.ts";
+import { type ApiHandle, startApi } from "../../lib/start.ts";
+import { type ApiClient, apiClient } from "./apiClient.ts";
+
+export interface ApiStack {
+  stack: Stack;
+  api: ApiHandle;
+  adminKey: string;
+  /** A client with the first merchant's secret key. */
+  client: ApiClient;
+  merchantId: string;
+  secretKey: string;
+  /** Another API process on the same database and chain, e.g. with other limits. */
+  startApi(env?: Record<string, string>): Promise<ApiHandle>;
+  /** Restarts the main API (after a kill -9, for instance) on the same port. */
+  restartApi(env?: Record<string, string>): Promise<ApiHandle>;
+  newMerchant(name?: string): Promise<{ client: ApiClient; merchantId: string; secretKey: string }>;
+  stop(): Promise<void>;
+}
+
+export const TEST_ENV: Record<string, string> = {
+  PIER_LOG_LEVEL: "info",
+  PIER_SYNC_INTERVAL_MS: "50",
+  PIER_KEEPER_INTERVAL_MS: "500",
+  PIER_WEBHOOK_TIMEOUT_MS: "2000",
+  PIER_RATE_LIMIT_MAX: "100000",
+};
+
+export async function startApiStack(env: Record<string, string> = {}): Promise<ApiStack> {
+  const stack = await startStack();
+  const adminKey = `admin_${randomBytes(16).toString("hex")}`;
+  const port = await freePort();
+  const extra: ApiHandle[] = [];
+  const launch = async (p: number, more: Record<string, string>) =>
+    startApi({
+      databaseUrl: stack.postgres.url,
+      rpcUrl: stack.chain.rpcUrl,
+      deploymentFile: stack.deploymentFile,
+      indexerSchema: stack.indexer!.schema,
+      port: p,
+      env: { ...TEST_ENV, PIER_ADMIN_KEY: adminKey, ...env, ...more },
+      logFile: join(stack.dir, "api.log"),
+    });
+  let api: ApiHandle;
+  try {
+    api = await launch(port, {});
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  const admin = apiClient(api.url, adminKey);
+  const newMerchant = async (name = "Test shop") => {
+    const res = await admin.post("/v1/admin/merchants", {
+      name,
+      payout_address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+    });
+    if (res.status !== 200)
+      throw new Error(`creating a merchant failed: ${res.status} ${JSON.stringify(res.body)}`);
+    const secretKey = res.body.secret_key as string;
+    return { client: apiClient(api.url, secretKey), merchantId: res.body.merchant.id as string, secretKey };
+  };
+  const first = await newMerchant();
+  const result: ApiStack = {
+    stack,
+    api,
+    adminKey,
+    ...first,
+    newMerchant,
+    async startApi(more = {}) {
+      const handle = await launch(await freePort(), more);
+      extra.push(handle);
+      return handle;
+    },
+    async restartApi(more = {}) {
+      await result.api.stop();
+      result.api = await launch(port, more);
+      return result.api;
+    },
+    async stop() {
+      for (const h of extra) await h.stop();
+      await result.api.stop();
+      await stack.stop();
+    },
+  };
+  return result;
+}

@@ -1,0 +1,154 @@
+/**
+ * API throughput: autocannon against a real API process (with its real Postgres, chain and indexer) for
+ * POST /v1/orders (auth, validation, EIP-712 signing, insert) and GET /v1/orders/:id, and in the same
+ * process and run a baseline route that only inserts one row (POST /bench/baseline, registered because
+ * PIER_BENCH_BASELINE=true). Writes bench-results/api.json:
+ *   { create_rps, get_rps, baseline_rps, create_ratio, get_ratio, latency_ms: { create, get, baseline: { p50, p99 } } }
+ * and exits non-zero if create_ratio < 0.5 (the goal).
+ *
+ *   pnpm exec tsx scripts/benchmarks/api.ts [--seconds 10] [--connections 20]
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startApi } from "../../api/lib/start.ts";
+import { startStack } from "../../test/harness/stack.ts";
+import { log } from "../lib/log.ts";
+import { freePort } from "../lib/ports.ts";
+
+/** autocannon is a dependency of @pier/api (root package.json stays lean): load it from there. */
+interface CannonOptions {
+  url: string;
+  method?: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+  connections?: number;
+  duration?: number;
+  title?: string;
+}
+interface CannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+}
+const autocannon = createRequire(new URL("../../api/package.json", import.meta.url))("autocannon") as (
+  opts: CannonOptions,
+) => Promise<CannonResult>;
+
+const GOAL_CREATE_RATIO = 0.5;
+const { values } = parseArgs({
+  options: { seconds: { type: "string", default: "10" }, connections: { type: "string", default: "20" } },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const adminKey = `bench_admin_${Date.now()}_0123456789`;
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function run(title: string, opts: CannonOptions, duration = seconds): Promise<Measured> {
+  const result = await autocannon({ connections, duration, ...opts, title });
+  const m = {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+  log("bench-api", title, m);
+  return m;
+}
+
+const stack = await startStack();
+let api: Awaited<ReturnType<typeof startApi>> | undefined;
+let failed = false;
+try {
+  api = await startApi({
+    databaseUrl: stack.postgres.url,
+    rpcUrl: stack.chain.rpcUrl,
+    deploymentFile: stack.deploymentFile,
+    indexerSchema: stack.indexer!.schema,
+    port: await freePort(),
+    logFile: join(stack.dir, "api.log"),
+    env: {
+      PIER_ADMIN_KEY: adminKey,
+      PIER_BENCH_BASELINE: "true",
+      PIER_RATE_LIMIT_MAX: "1000000",
+      PIER_LOG_LEVEL: "warn",
+    },
+  });
+  const created = await fetch(`${api.url}/v1/admin/merchants`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      name: "Bench shop",
+      payout_address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+    }),
+  }).then((r) => r.json() as Promise<{ secret_key: string }>);
+  const auth = { authorization: `Bearer ${created.secret_key}`, "content-type": "application/json" };
+  const order = await fetch(`${api.url}/v1/orders`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ amount: "25000000" }),
+  }).then((r) => r.json() as Promise<{ id: string }>);
+
+  const baselineOpts = {
+    url: `${api.url}/bench/baseline`,
+    method: "POST" as const,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ payload: "baseline row" }),
+  };
+  const createOpts = {
+    url: `${api.url}/v1/orders`,
+    method: "POST" as const,
+    headers: auth,
+    body: JSON.stringify({ amount: "25000000", description: "bench", metadata: { source: "autocannon" } }),
+  };
+  const getOpts = { url: `${api.url}/v1/orders/${order.id}`, headers: { authorization: auth.authorization } };
+
+  // Warm up every path (JIT, pool, plans), then measure each in turn.
+  await run("warmup", baselineOpts, 2);
+  await run("warmup", createOpts, 2);
+  await run("warmup", getOpts, 2);
+  const baseline = await run("POST /bench/baseline", baselineOpts);
+  const create = await run("POST /v1/orders", createOpts);
+  const get = await run("GET /v1/orders/:id", getOpts);
+
+  const result = {
+    create_rps: create.rps,
+    get_rps: get.rps,
+    baseline_rps: baseline.rps,
+    create_ratio: Number((create.rps / baseline.rps).toFixed(3)),
+    get_ratio: Number((get.rps / baseline.rps).toFixed(3)),
+    latency_ms: {
+      create: { p50: create.p50, p99: create.p99 },
+      get: { p50: get.p50, p99: get.p99 },
+      baseline: { p50: baseline.p50, p99: baseline.p99 },
+    },
+    errors: {
+      create: create.errors + create.non2xx,
+      get: get.errors + get.non2xx,
+      baseline: baseline.errors + baseline.non2xx,
+    },
+    goal: { create_ratio: GOAL_CREATE_RATIO },
+    settings: { seconds, connections, node: process.version },
+  };
+  await mkdir("bench-results", { recursive: true });
+  await writeFile("bench-results/api.json", `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+  failed =
+    result.create_ratio < GOAL_CREATE_RATIO ||
+    result.errors.create + result.errors.get + result.errors.baseline > 0;
+  if (failed) log("bench-api", "goal missed or errors", { create_ratio: result.create_ratio });
+} finally {
+  await api?.stop();
+  await stack.stop();
+}
+process.exit(failed ? 1 : 0);

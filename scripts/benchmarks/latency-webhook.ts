@@ -1,0 +1,115 @@
+/**
+ * Webhook latency: 200 payments one by one on a local chain, each for an order created through the API;
+ * for each, the time from the payment's receipt to the `order.escrowed` webhook arriving at a local
+ * receiver, with confirmation depth 0 (final as soon as indexed). Writes
+ * bench-results/latency-webhook.json { p50_ms, p99_ms, n, ... } and exits non-zero if the run misses
+ * the goal (p50 <= 200 ms, p99 <= 500 ms).
+ *
+ *   pnpm exec tsx scripts/benchmarks/latency-webhook.ts [--payments 200] [--sync-ms 50]
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startApi } from "../../api/lib/start.ts";
+import { termsFromOrder } from "../../api/src/testing/orderTerms.ts";
+import { startWebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
+import { startStack } from "../../test/harness/stack.ts";
+import { log } from "../lib/log.ts";
+import { freePort, waitFor } from "../lib/ports.ts";
+
+const GOAL = { p50_ms: 200, p99_ms: 500 };
+const WARMUP = 5;
+const { values } = parseArgs({
+  options: { payments: { type: "string", default: "200" }, "sync-ms": { type: "string", default: "50" } },
+});
+const n = Number(values.payments);
+const syncMs = values["sync-ms"]!;
+const adminKey = `bench_admin_${Date.now()}_0123456789`;
+
+function percentile(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, i)]!;
+}
+
+const stack = await startStack();
+const receiver = await startWebhookReceiver();
+let api: Awaited<ReturnType<typeof startApi>> | undefined;
+let failed = true;
+try {
+  api = await startApi({
+    databaseUrl: stack.postgres.url,
+    rpcUrl: stack.chain.rpcUrl,
+    deploymentFile: stack.deploymentFile,
+    indexerSchema: stack.indexer!.schema,
+    port: await freePort(),
+    logFile: join(stack.dir, "api.log"),
+    env: {
+      PIER_ADMIN_KEY: adminKey,
+      PIER_CONFIRMATIONS: "0",
+      PIER_SYNC_INTERVAL_MS: syncMs,
+      PIER_RATE_LIMIT_MAX: "1000000",
+      PIER_LOG_LEVEL: "warn",
+    },
+  });
+  const merchant = await fetch(`${api.url}/v1/admin/merchants`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      name: "Latency shop",
+      payout_address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+    }),
+  }).then((r) => r.json() as Promise<{ secret_key: string }>);
+  const headers = { authorization: `Bearer ${merchant.secret_key}`, "content-type": "application/json" };
+  await fetch(`${api.url}/v1/webhook_endpoints`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ url: receiver.url, enabled_events: ["order.escrowed"] }),
+  });
+  const arrivals = new Map<string, number>();
+  receiver.respond = (r) => {
+    arrivals.set(r.body?.data?.object?.id, r.at);
+    return 200;
+  };
+  await stack.pay.approveUnlimited("customer");
+
+  const latencies: number[] = [];
+  for (let i = 0; i < n + WARMUP; i++) {
+    const order = await fetch(`${api.url}/v1/orders`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ amount: "1000000" }),
+    }).then((r) => r.json() as Promise<{ id: string; terms: never }>);
+    await stack.pay.payApproved(termsFromOrder(order));
+    const receiptAt = Date.now();
+    const arrived = await waitFor(`order.escrowed for ${order.id}`, async () => arrivals.get(order.id), {
+      timeoutMs: 30_000,
+      intervalMs: 2,
+    });
+    if (i >= WARMUP) latencies.push(arrived - receiptAt);
+  }
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const result = {
+    p50_ms: percentile(sorted, 50),
+    p99_ms: percentile(sorted, 99),
+    n: sorted.length,
+    mean_ms: Math.round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+    max_ms: sorted.at(-1),
+    goal: GOAL,
+    settings: {
+      confirmations: 0,
+      sync_interval_ms: Number(syncMs),
+      indexer_polling_ms: "indexer default for the local chain",
+      measured: "receipt returned to the payer -> order.escrowed request received",
+    },
+  };
+  await mkdir("bench-results", { recursive: true });
+  await writeFile("bench-results/latency-webhook.json", `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+  failed = result.p50_ms > GOAL.p50_ms || result.p99_ms > GOAL.p99_ms;
+  if (failed) log("bench-latency-webhook", "goal missed", { p50: result.p50_ms, p99: result.p99_ms });
+} finally {
+  await api?.stop();
+  await receiver.close();
+  await stack.stop();
+}
+process.exit(failed ? 1 : 0);
