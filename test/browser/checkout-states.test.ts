@@ -1,0 +1,113 @@
+/**
+ * The checkout in every other state a customer can meet: not enough money, a legacy injected wallet,
+ * paying from a phone (QR code) while this page updates live, disputing a paid order during buyer
+ * protection, a canceled order, and an expired one (last: it moves chain time forward).
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { evmIncreaseTime, evmMine } from "../harness/payments.ts";
+import { type ApiTerms, paymentTermsOf } from "./lib/apiTerms.ts";
+import { openCheckout, screenshot, waitForReceipt } from "./lib/checkoutPage.ts";
+import { type CheckoutStack, startCheckoutStack } from "./lib/checkoutStack.ts";
+import { launchChromium } from "./lib/playwright.ts";
+
+let cs: CheckoutStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [cs, browser] = await Promise.all([startCheckoutStack({ webDir: inject("webDir") }), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await cs?.stop();
+});
+
+describe("checkout: states", () => {
+  test("behavior: a balance too small is explained before any prompt", async () => {
+    const order = await cs.createOrder({ amount: "2000000000000" });
+    const { page, wallet, close } = await openCheckout(browser, cs, order.id);
+    await page.getByRole("button", { name: "Pier Test Wallet" }).click();
+    const short = page.getByTestId("short-balance");
+    await short.waitFor();
+    expect(await short.textContent()).toBe(
+      "This order needs 2,000,000.00 tUSDC but your wallet holds 1,000,000.00 tUSDC. Add 1,000,000.00 tUSDC to this wallet, or use another one: this page updates by itself.",
+    );
+    expect(await page.getByTestId("pay-button").isDisabled()).toBe(true);
+    expect(wallet.prompts()).toEqual([]);
+    await screenshot(page, "checkout-short-balance");
+    await close();
+  });
+
+  test("behavior: a legacy window.ethereum wallet is offered when none announces itself (keyboard only)", async () => {
+    const order = await cs.createOrder();
+    const { page, close } = await openCheckout(browser, cs, order.id, { announce: false, legacy: true });
+    const wallet = page.getByRole("button", { name: "Injected" });
+    await wallet.focus();
+    await page.keyboard.press("Enter");
+    const pay = page.locator('[data-testid="pay-button"]:not([disabled])');
+    await pay.waitFor();
+    await pay.focus();
+    await page.keyboard.press("Enter");
+    await waitForReceipt(page);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Payment complete");
+    await close();
+  });
+
+  test("behavior: pay from a phone (QR code of this page); this page shows the payment without reloading", async () => {
+    const order = await cs.createOrder();
+    const { page, close } = await openCheckout(browser, cs, order.id);
+    await page.getByText("Pay with a wallet on your phone").click();
+    await page.getByTestId("qr-code").waitFor();
+    expect(await page.getByTestId("handoff-link").getAttribute("href")).toBe(cs.checkoutUrl(order.id));
+    await screenshot(page, "checkout-phone-qr");
+
+    // The phone's wallet pays the same signed terms (operator signatures are deterministic).
+    await cs.stack.pay.payByPermit(paymentTermsOf(order.terms as ApiTerms), "customer2");
+    await waitForReceipt(page);
+    expect(await page.getByTestId("receipt-amount").textContent()).toBe("10.00 tUSDC");
+    await close();
+  });
+
+  test("behavior: the payer opens a dispute from the page during buyer protection", async () => {
+    const order = await cs.createOrder();
+    await cs.stack.pay.payByAuthorization(paymentTermsOf(order.terms as ApiTerms), "customer");
+    const { page, wallet, close } = await openCheckout(browser, cs, order.id);
+    await waitForReceipt(page);
+    await page.getByRole("button", { name: "Pier Test Wallet" }).click();
+    await page.getByRole("button", { name: "Open a dispute" }).click();
+    await page.getByRole("button", { name: "Yes, open a dispute" }).click();
+    await waitForReceipt(page, "disputed");
+    await screenshot(page, "checkout-disputed");
+    expect(wallet.prompts().map((p) => p.method)).toEqual(["eth_sendTransaction"]);
+    expect((await cs.checkout(order.id)).status).toBe("disputed");
+    await close();
+  });
+
+  test("behavior: a canceled order says so and offers no payment", async () => {
+    const order = await cs.createOrder({ cancel_url: "https://shop.example/cart" });
+    await cs.cancelOrder(order.id);
+    const { page, close } = await openCheckout(browser, cs, order.id);
+    await page.getByRole("heading", { name: "This order was canceled" }).waitFor();
+    expect(await page.getByTestId("pay-button").count()).toBe(0);
+    expect(await page.getByRole("link", { name: `Back to ${cs.merchantName}` }).getAttribute("href")).toBe(
+      "https://shop.example/cart",
+    );
+    await close();
+  });
+
+  test("behavior: an order that expires while open says so, live, and can no longer be paid", async () => {
+    const now = Number(await cs.stack.pay.chainTime());
+    const order = await cs.createOrder({ expires_at: Math.max(now, Math.floor(Date.now() / 1000)) + 90 });
+    const { page, close } = await openCheckout(browser, cs, order.id);
+    await page.getByTestId("countdown").waitFor();
+    await evmIncreaseTime(cs.stack.chain.rpcUrl, 600);
+    await evmMine(cs.stack.chain.rpcUrl);
+    await page.getByRole("heading", { name: "This order has expired" }).waitFor();
+    expect(await page.getByTestId("status-line").getAttribute("data-status")).toBe("expired");
+    expect(await page.getByTestId("pay-button").count()).toBe(0);
+    expect((await cs.checkout(order.id)).status).toBe("expired");
+    await screenshot(page, "checkout-expired");
+    await close();
+  });
+});

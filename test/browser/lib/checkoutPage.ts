@@ -1,0 +1,59 @@
+/** Opening a checkout page in a fresh phone-sized browser context with a test wallet, and screenshots. */
+import { mkdir } from "node:fs/promises";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { CheckoutStack } from "./checkoutStack.ts";
+import { installTestWallet, type TestWallet, type TestWalletOptions } from "./testWallet.ts";
+
+const SCREENSHOTS = new URL("../../../test-results/screenshots/", import.meta.url).pathname;
+
+export interface OpenedCheckout {
+  context: BrowserContext;
+  page: Page;
+  wallet: TestWallet;
+  /** Uncaught errors in the page (should stay empty). */
+  pageErrors: string[];
+  /** Paths of every script the page requested. */
+  scripts: string[];
+  close(): Promise<void>;
+}
+
+export async function openCheckout(
+  browser: Browser,
+  cs: CheckoutStack,
+  orderId: string,
+  opts: Partial<Omit<TestWalletOptions, "rpcUrl" | "chainId">> & { query?: string } = {},
+): Promise<OpenedCheckout> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US" });
+  context.setDefaultTimeout(30_000);
+  const wallet = await installTestWallet(context, {
+    rpcUrl: cs.stack.chain.rpcUrl,
+    chainId: cs.stack.deployment.chainId,
+    ...opts,
+  });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  const scripts: string[] = [];
+  page.on("request", (request) => {
+    if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
+  });
+  await page.goto(cs.checkoutUrl(orderId, opts.query));
+  return { context, page, wallet, pageErrors, scripts, close: () => context.close() };
+}
+
+/** Saves a full-page screenshot to test-results/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** Connects the named wallet and waits until the pay button can be pressed. */
+export async function connectAndWaitForPay(page: Page, walletName = "Pier Test Wallet"): Promise<void> {
+  await page.getByRole("button", { name: walletName }).click();
+  await page.waitForSelector('[data-testid="pay-button"]:not([disabled])');
+}
+
+/** Waits for the receipt in the given order status. */
+export async function waitForReceipt(page: Page, status = "escrowed"): Promise<void> {
+  await page.waitForSelector(`[data-testid="receipt"][data-status="${status}"]`);
+}

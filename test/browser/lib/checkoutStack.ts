@@ -1,0 +1,123 @@
+/**
+ * Everything a checkout page needs, for one browser test file: the shared harness's stack (Postgres,
+ * chain, escrow + token, indexer), the API on top of it with a seeded merchant and secret key, and the
+ * built web app served on 127.0.0.1 with /v1 proxied to the API. `stop()` ends all of it, newest first.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { type ApiHandle, startApi } from "../../../api/lib/start.ts";
+import { devAccount } from "../../../contracts/lib/accounts.ts";
+import { freePort } from "../../../scripts/lib/ports.ts";
+import { type Stack, startStack } from "../../harness/stack.ts";
+import { serveWeb, type WebServer } from "./webServer.ts";
+
+export interface CreateOrderBody {
+  amount?: string;
+  fiat_amount?: string;
+  fiat_currency?: string;
+  description?: string;
+  expires_at?: number;
+  escrow_period?: number;
+  success_url?: string;
+  cancel_url?: string;
+}
+
+export interface CheckoutStack {
+  stack: Stack;
+  api: ApiHandle;
+  web: WebServer;
+  merchantName: string;
+  /** POST /v1/orders as the seeded merchant; returns the API's order object. */
+  createOrder(
+    body?: CreateOrderBody,
+  ): Promise<{ id: string; status: string; expires_at: number; [k: string]: unknown }>;
+  /** POST /v1/orders/:id/cancel as the merchant. */
+  cancelOrder(id: string): Promise<void>;
+  /** GET /v1/checkout/:id (public). */
+  checkout(id: string): Promise<{ status: string; [k: string]: unknown }>;
+  checkoutUrl(id: string, query?: string): string;
+  stop(): Promise<void>;
+}
+
+async function json<T>(res: Response, what: string): Promise<T> {
+  const body = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${what}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+export async function startCheckoutStack({ webDir }: { webDir: string }): Promise<CheckoutStack> {
+  const stack = await startStack();
+  const stops: (() => Promise<void>)[] = [() => stack.stop()];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
+  };
+  try {
+    const adminKey = `admin_${randomBytes(16).toString("hex")}`;
+    const webPort = await freePort();
+    const api = await startApi({
+      databaseUrl: stack.postgres.url,
+      rpcUrl: stack.chain.rpcUrl,
+      deploymentFile: stack.deploymentFile,
+      indexerSchema: stack.indexer!.schema,
+      port: await freePort(),
+      logFile: join(stack.dir, "api.log"),
+      env: {
+        PIER_ADMIN_KEY: adminKey,
+        PIER_LOG_LEVEL: "warn",
+        PIER_CHECKOUT_BASE_URL: `http://127.0.0.1:${webPort}`,
+        PIER_RATE_LIMIT_MAX: "10000",
+      },
+    });
+    stops.push(() => api.stop());
+    const web = await serveWeb({ dir: webDir, apiUrl: api.url });
+    stops.push(() => web.stop());
+
+    const merchantName = "Harbor Coffee Roasters";
+    const seeded = await json<{ secret_key: string }>(
+      await fetch(`${api.url}/v1/admin/merchants`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: merchantName, payout_address: devAccount("merchant").address }),
+      }),
+      "create merchant",
+    );
+    const auth = { authorization: `Bearer ${seeded.secret_key}` };
+
+    return {
+      stack,
+      api,
+      web,
+      merchantName,
+      async createOrder(body = {}) {
+        return json(
+          await fetch(`${api.url}/v1/orders`, {
+            method: "POST",
+            headers: { ...auth, "content-type": "application/json" },
+            body: JSON.stringify({
+              ...(body.fiat_amount === undefined ? { amount: "10000000" } : {}),
+              description: "1 kg espresso beans",
+              ...body,
+            }),
+          }),
+          "create order",
+        );
+      },
+      async cancelOrder(id) {
+        await json(
+          await fetch(`${api.url}/v1/orders/${id}/cancel`, { method: "POST", headers: auth }),
+          "cancel order",
+        );
+      },
+      async checkout(id) {
+        return json(await fetch(`${api.url}/v1/checkout/${id}`), "checkout");
+      },
+      checkoutUrl(id, query) {
+        return `${web.url}/pay/${id}${query ? `?${query}` : ""}`;
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

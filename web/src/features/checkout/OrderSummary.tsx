@@ -1,0 +1,36 @@
+/** What is being paid: merchant, description, amount (fiat and token), and the time left to pay. */
+import type { Checkout } from "../../lib/checkoutApi.ts";
+import { formatCountdown, formatDateTime, formatFiat, formatToken } from "../../lib/formatAmount.ts";
+
+export function OrderSummary({ checkout, now }: { checkout: Checkout; now: number }) {
+  const left = checkout.expires_at - now;
+  const showCountdown = checkout.status === "open" && left > 0;
+  return (
+    <section className="card summary" aria-labelledby="summary-title">
+      <p className="merchant" id="summary-title">
+        <span className="sr-only">Pay </span>
+        {checkout.merchant_name}
+      </p>
+      {checkout.description && <p className="description">{checkout.description}</p>}
+      <p className="amount" data-testid="amount">
+        {checkout.fiat
+          ? formatFiat(checkout.fiat.amount, checkout.fiat.currency)
+          : formatToken(checkout.amount, checkout.token)}
+      </p>
+      {checkout.fiat && (
+        <p className="muted" data-testid="token-amount">
+          {formatToken(checkout.amount, checkout.token)}
+        </p>
+      )}
+      {!checkout.livemode && <p className="badge">Test mode: no real money moves</p>}
+      {showCountdown && (
+        <p className="expiry">
+          <span aria-hidden="true">
+            Expires in <strong data-testid="countdown">{formatCountdown(left)}</strong>
+          </span>
+          <span className="sr-only">Pay before {formatDateTime(checkout.expires_at)}</span>
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * The paying part of an open order: connect a wallet, get onto the order's chain, check the balance, pay.
+ * The pay button stays disabled until the wallet can actually pay (balance and gas money checked first).
+ */
+import { testStablecoinAbi } from "@pier/contracts/abis";
+import type { Chain } from "viem";
+import { useBalance, useConnection, useReadContract } from "wagmi";
+import type { Checkout } from "../../lib/checkoutApi.ts";
+import { formatToken } from "../../lib/formatAmount.ts";
+import { NetworkSwitch } from "./NetworkSwitch.tsx";
+import { PaySteps } from "./PaySteps.tsx";
+import type { usePayment } from "./usePayment.ts";
+import { WalletPicker } from "./WalletPicker.tsx";
+
+type Payment = ReturnType<typeof usePayment>;
+
+export function PayPanel({
+  checkout,
+  chain,
+  payment,
+}: {
+  checkout: Checkout;
+  chain: Chain;
+  payment: Payment;
+}) {
+  const connection = useConnection();
+  const onChain = connection.status === "connected" && connection.chainId === checkout.chain_id;
+  return (
+    <section className="card pay" aria-labelledby="pay-title">
+      <h2 id="pay-title" className="sr-only">
+        Payment
+      </h2>
+      <WalletPicker />
+      {connection.status === "connected" && !onChain && (
+        <NetworkSwitch chainId={checkout.chain_id} canAddChain={chain.rpcUrls.default.http.length > 0} />
+      )}
+      {onChain && <PayButton checkout={checkout} payment={payment} />}
+      {payment.session && <PaySteps session={payment.session} chain={chain} onRetry={payment.retry} />}
+    </section>
+  );
+}
+
+function PayButton({ checkout, payment }: { checkout: Checkout; payment: Payment }) {
+  const { address } = useConnection();
+  const amount = BigInt(checkout.amount);
+  const balance = useReadContract({
+    address: checkout.token.address,
+    abi: testStablecoinAbi,
+    functionName: "balanceOf",
+    args: address ? [address] : undefined,
+    chainId: checkout.chain_id,
+    query: { enabled: !!address, refetchInterval: 4_000 },
+  });
+  const gas = useBalance({
+    address,
+    chainId: checkout.chain_id,
+    query: { enabled: !!address, refetchInterval: 15_000 },
+  });
+  const short = balance.data !== undefined && balance.data < amount;
+  const noGas = gas.data !== undefined && gas.data.value === 0n;
+  const busy = payment.session?.running === true;
+  const started = payment.session !== undefined;
+  const ready = balance.data !== undefined && !short && !noGas && !busy && !started;
+
+  return (
+    <div className="pay-action">
+      {balance.data !== undefined && (
+        <p className="muted" data-testid="balance">
+          Your balance: {formatToken(balance.data, checkout.token)}
+        </p>
+      )}
+      {balance.isError && (
+        <p className="error" role="alert">
+          We could not read your balance. Check your wallet's network and try again.
+        </p>
+      )}
+      {short && (
+        <p className="error" role="alert" data-testid="short-balance">
+          This order needs {formatToken(amount, checkout.token)} but your wallet holds{" "}
+          {formatToken(balance.data!, checkout.token)}. Add{" "}
+          {formatToken(amount - balance.data!, checkout.token)} to this wallet, or use another one: this page
+          updates by itself.
+        </p>
+      )}
+      {noGas && (
+        <p className="error" role="alert">
+          Your wallet has no {gas.data?.symbol ?? "coins"} to pay the network fee. Add some, then pay.
+        </p>
+      )}
+      {!started && (
+        <button
+          type="button"
+          className="button primary"
+          data-testid="pay-button"
+          disabled={!ready}
+          aria-busy={busy}
+          onClick={payment.start}
+        >
+          {busy ? "Paying…" : `Pay ${formatToken(amount, checkout.token)}`}
+        </button>
+      )}
+    </div>
+  );
+}

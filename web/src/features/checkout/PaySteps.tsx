@@ -1,0 +1,81 @@
+/** The payment's steps with their state, and the error of the step that failed with a way to retry. */
+import { useEffect, useRef } from "react";
+import type { Chain } from "viem";
+import { TxLink } from "./TxLink.tsx";
+import type { PaySession, StepView } from "./usePayment.ts";
+
+const labels: Record<StepView["id"], string> = {
+  approve: "Approve the escrow to take the payment",
+  sign: "Sign in your wallet",
+  send: "Send the payment",
+  confirm: "Confirmed on chain",
+  escrow: "Held in escrow for the merchant",
+};
+
+const stateWords: Record<StepView["state"], string> = {
+  todo: "to do",
+  active: "in progress",
+  done: "done",
+  failed: "failed",
+};
+
+const methodWords = {
+  authorization: "one signature and one transaction (ERC-3009)",
+  permit: "one signature and one transaction (permit)",
+  allowance: "an approval and a payment transaction",
+};
+
+export function PaySteps({
+  session,
+  chain,
+  onRetry,
+}: {
+  session: PaySession;
+  chain: Chain;
+  onRetry: () => void;
+}) {
+  const retryRef = useRef<HTMLButtonElement>(null);
+  const error = session.error;
+  useEffect(() => {
+    if (error) retryRef.current?.focus();
+  }, [error]);
+
+  return (
+    <section className="card steps" aria-labelledby="steps-title">
+      <h2 id="steps-title" className="sr-only">
+        Payment progress
+      </h2>
+      <p className="muted">Paying with {methodWords[session.method]}.</p>
+      {session.notice && <p className="notice-text">{session.notice}</p>}
+      <ol className="step-list">
+        {session.steps.map((step) => (
+          <li key={step.id} className={`step step-${step.state}`} data-step={step.id} data-state={step.state}>
+            <span className="step-icon" aria-hidden="true" />
+            <span className="step-body">
+              <span className="step-label">
+                {labels[step.id]}
+                <span className="sr-only">: {stateWords[step.state]}</span>
+              </span>
+              {step.detail && <span className="step-detail">{step.detail}</span>}
+              {step.txHash && (
+                <span className="step-detail">
+                  Transaction <TxLink chain={chain} hash={step.txHash} />
+                </span>
+              )}
+            </span>
+          </li>
+        ))}
+      </ol>
+      {error && !session.running && (
+        <div className="error-box" role="alert">
+          <p className="error" data-testid="pay-error">
+            {error.message}
+          </p>
+          <button ref={retryRef} type="button" className="button" onClick={onRetry}>
+            Try again
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,22 @@
+/** A transaction hash: a link to the chain's explorer when one is known, the shortened hash otherwise. */
+import type { Chain } from "viem";
+import { txUrl } from "../../lib/chainOf.ts";
+import { shortHex } from "../../lib/formatAmount.ts";
+
+export function TxLink({ chain, hash }: { chain: Chain; hash: string }) {
+  const url = txUrl(chain, hash);
+  const label = shortHex(hash, 6);
+  if (!url) {
+    return (
+      <code className="hash" title={hash} data-testid="tx-hash" data-hash={hash}>
+        {label}
+      </code>
+    );
+  }
+  return (
+    <a href={url} target="_blank" rel="noreferrer" className="hash" data-testid="tx-hash" data-hash={hash}>
+      {label}
+      <span className="sr-only"> (opens the block explorer in a new tab)</span>
+    </a>
+  );
+}

@@ -1,0 +1,67 @@
+/** Choose a wallet (or see the connected one, with a way to disconnect). */
+import { useConnect, useConnection, useDisconnect } from "wagmi";
+import { describeError } from "../../lib/describeError.ts";
+import { shortHex } from "../../lib/formatAmount.ts";
+import { useWalletChoices } from "./useWalletChoices.ts";
+
+export function WalletPicker({ title = "Pay with a wallet" }: { title?: string }) {
+  const connection = useConnection();
+  const choices = useWalletChoices();
+  const connect = useConnect();
+  const disconnect = useDisconnect();
+
+  if (connection.status === "connected") {
+    return (
+      <div className="wallet-connected">
+        <p>
+          Paying from <strong title={connection.address}>{shortHex(connection.address)}</strong>
+          <span className="muted"> · {connection.connector.name}</span>
+        </p>
+        <button type="button" className="link" onClick={() => disconnect.mutate()}>
+          Use another wallet
+        </button>
+      </div>
+    );
+  }
+
+  return (
+    <section className="wallets" aria-labelledby="wallets-title">
+      <h2 id="wallets-title">{title}</h2>
+      {choices.length === 0 ? (
+        <p className="muted">
+          No browser wallet found on this device. Install a wallet extension, or pay from your phone with the
+          code below.
+        </p>
+      ) : (
+        <ul className="wallet-list">
+          {choices.map((connector) => (
+            <li key={connector.uid}>
+              <button
+                type="button"
+                className="wallet"
+                disabled={connect.isPending}
+                aria-busy={connect.isPending && connect.variables?.connector === connector}
+                onClick={() => connect.mutate({ connector })}
+              >
+                {connector.icon && <img src={connector.icon} alt="" width={24} height={24} />}
+                <span>
+                  {connector.type === "walletConnect" ? "WalletConnect (phone wallet)" : connector.name}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {connect.isPending && (
+        <p className="muted" role="status">
+          Approve the connection in your wallet…
+        </p>
+      )}
+      {connect.error && (
+        <p className="error" role="alert">
+          {describeError(connect.error).message}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,255 @@
+/**
+ * The customer's payment attempt as React state: the chosen method, each step's progress, the error of
+ * the step that failed (in words) and `retry`. A wallet that cannot sign typed data falls back to
+ * approve-then-pay on its own; a rejected prompt waits for the customer to press "Try again". The last
+ * submitted payment transaction is remembered for this tab (sessionStorage), so a reload while it is
+ * pending does not invite a second payment.
+ */
+
+import { termsDigest } from "@pier/contracts/terms";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { Address, Hex } from "viem";
+import { waitForTransactionReceipt } from "wagmi/actions";
+import type { Checkout } from "../../lib/checkoutApi.ts";
+import { isPaid } from "../../lib/checkoutApi.ts";
+import { type DescribedError, describeError } from "../../lib/describeError.ts";
+import { termsOf } from "../../lib/paymentTerms.ts";
+import type { PierConfig } from "../../wagmi.ts";
+import {
+  OrderAlreadyPaidError,
+  type PayCache,
+  payOrder,
+  type StepId,
+  type StepState,
+  type StepUpdate,
+  stepsOf,
+  TransactionRevertedError,
+} from "./payOrder.ts";
+import { chooseMethod, detectTokenSupport, type PayMethod, type TokenSupport } from "./tokenSupport.ts";
+
+export interface StepView {
+  id: StepId;
+  state: StepState;
+  detail?: string;
+  txHash?: Hex;
+}
+
+export interface PaySession {
+  method: PayMethod;
+  steps: StepView[];
+  running: boolean;
+  error?: DescribedError & { step: StepId };
+  /** Why the method changed during the attempt (e.g. the wallet cannot sign typed data). */
+  notice?: string;
+  paymentTx?: Hex;
+}
+
+const pendingKey = (orderId: string) => `pier:payment-tx:${orderId}`;
+
+function freshSteps(method: PayMethod): StepView[] {
+  return stepsOf(method).map((id) => ({ id, state: "todo" }));
+}
+
+function applyUpdate(steps: StepView[], u: StepUpdate): StepView[] {
+  return steps.map((s) =>
+    s.id === u.step
+      ? { ...s, state: u.state, detail: u.detail ?? s.detail, txHash: u.txHash ?? s.txHash }
+      : s,
+  );
+}
+
+export function usePayment({
+  config,
+  checkout,
+  account,
+  refetch,
+}: {
+  config: PierConfig;
+  checkout: Checkout;
+  account: Address | undefined;
+  refetch: () => Promise<unknown>;
+}) {
+  const [session, setSession] = useState<PaySession | undefined>(() => restorePending(checkout));
+  const cache = useRef<PayCache>({});
+  const support = useRef<TokenSupport | undefined>(undefined);
+  const running = useRef(false);
+
+  const run = useCallback(
+    async (method: PayMethod | undefined, notice?: string) => {
+      if (!account || running.current) return;
+      running.current = true;
+      let current: PayMethod = method ?? "allowance";
+      let currentStep: StepId = "sign";
+      const report = (u: StepUpdate) => {
+        if (u.state === "active") currentStep = u.step;
+        if (u.step === "send" && u.txHash) sessionStorage.setItem(pendingKey(checkout.id), u.txHash);
+        setSession((s) =>
+          s
+            ? {
+                ...s,
+                steps: applyUpdate(s.steps, u),
+                paymentTx: u.step === "send" && u.txHash ? u.txHash : s.paymentTx,
+              }
+            : s,
+        );
+      };
+      let fallback = false;
+      try {
+        const detected =
+          support.current ??
+          (await detectTokenSupport(config, {
+            token: checkout.terms.token,
+            account,
+            chainId: checkout.chain_id,
+            authorizationNonce: termsDigest(checkout.chain_id, checkout.escrow, termsOf(checkout.terms)),
+          }));
+        if (detected.authorization || detected.permit) support.current = detected;
+        current =
+          method ?? chooseMethod(detected, new URLSearchParams(window.location.search).get("pay_method"));
+        currentStep = stepsOf(current)[0]!;
+        setSession((s) => ({
+          method: current,
+          steps:
+            s?.method === current
+              ? s.steps.map((x) => (x.state === "failed" ? { ...x, state: "todo" } : x))
+              : freshSteps(current),
+          running: true,
+          notice: notice ?? s?.notice,
+        }));
+        await payOrder({
+          config,
+          checkout,
+          account,
+          method: current,
+          support: detected,
+          cache: cache.current,
+          report,
+        });
+        setSession((s) => (s ? { ...s, running: false, error: undefined } : s));
+        void refetch();
+      } catch (error) {
+        if (error instanceof OrderAlreadyPaidError) {
+          setSession(undefined);
+          void refetch();
+        } else {
+          const described =
+            error instanceof TransactionRevertedError
+              ? { kind: "contract" as const, message: error.message }
+              : describeError(error, { token: checkout.token });
+          if (described.errorName === "AlreadyPaid" || described.errorName === "ERC3009UsedAuthorization") {
+            void refetch();
+          }
+          fallback = described.kind === "unsupported" && currentStep === "sign" && current !== "allowance";
+          if (!fallback) {
+            setSession((s) =>
+              s
+                ? {
+                    ...s,
+                    running: false,
+                    error: { ...described, step: currentStep },
+                    steps: s.steps.map((x) =>
+                      x.id === currentStep ? { ...x, state: "failed", detail: "Did not go through." } : x,
+                    ),
+                  }
+                : s,
+            );
+          }
+        }
+      } finally {
+        running.current = false;
+      }
+      if (fallback) {
+        await run(
+          "allowance",
+          "Your wallet cannot sign this kind of message, so we are paying with an approval and a payment transaction instead.",
+        );
+      }
+    },
+    [account, checkout, config, refetch],
+  );
+
+  const start = useCallback(() => run(undefined), [run]);
+  const retry = useCallback(() => run(session?.method), [run, session?.method]);
+
+  // A payment submitted before a reload: wait for it instead of offering to pay again.
+  useEffect(() => {
+    const hash = session?.paymentTx;
+    if (
+      !hash ||
+      running.current ||
+      !account ||
+      session?.steps.find((s) => s.id === "confirm")?.state !== "active"
+    )
+      return;
+    let stop = false;
+    waitForTransactionReceipt(config, { hash, chainId: checkout.chain_id })
+      .then((receipt) => {
+        if (stop) return;
+        setSession((s) =>
+          s
+            ? {
+                ...s,
+                steps: applyUpdate(s.steps, {
+                  step: "confirm",
+                  state: receipt.status === "success" ? "done" : "failed",
+                  detail:
+                    receipt.status === "success"
+                      ? `Confirmed in block ${receipt.blockNumber}.`
+                      : "The transaction reverted.",
+                }),
+              }
+            : s,
+        );
+        void refetch();
+      })
+      .catch(() => {});
+    return () => {
+      stop = true;
+    };
+  }, [account, checkout.chain_id, config, refetch, session?.paymentTx, session?.steps]);
+
+  // The last step belongs to the API: done when it reports the order escrowed (or further).
+  const status = checkout.status;
+  useEffect(() => {
+    if (!isPaid(status)) return;
+    sessionStorage.removeItem(pendingKey(checkout.id));
+    setSession((s) => {
+      if (!s) return s;
+      const escrowed = status !== "processing";
+      return {
+        ...s,
+        steps: s.steps.map((x) => {
+          if (x.id === "escrow")
+            return {
+              ...x,
+              state: escrowed ? "done" : "active",
+              detail: escrowed
+                ? "Held in escrow for the merchant."
+                : "Seen on chain, waiting for confirmations…",
+            };
+          return x.state === "done" || x.state === "todo" || x.state === "active"
+            ? { ...x, state: "done" }
+            : x;
+        }),
+      };
+    });
+  }, [status, checkout.id]);
+
+  return { session, start, retry };
+}
+
+function restorePending(checkout: Checkout): PaySession | undefined {
+  if (typeof sessionStorage === "undefined" || checkout.status !== "open") return undefined;
+  const hash = sessionStorage.getItem(pendingKey(checkout.id)) as Hex | null;
+  if (!hash) return undefined;
+  return {
+    method: "allowance",
+    running: false,
+    paymentTx: hash,
+    steps: [
+      { id: "send", state: "done", txHash: hash, detail: "Payment submitted." },
+      { id: "confirm", state: "active", detail: "Waiting for the network to confirm…" },
+      { id: "escrow", state: "todo" },
+    ],
+  };
+}

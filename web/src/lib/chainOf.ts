@@ -1,0 +1,43 @@
+/**
+ * The chain an order is paid on, built from the API's checkout payload (chain id, optional public RPC and
+ * explorer) plus a small table of well-known names: nothing chain-specific is hard-coded in the page.
+ */
+import { type Chain, defineChain } from "viem";
+import type { Checkout } from "./checkoutApi.ts";
+import { env } from "./env.ts";
+
+const known: Record<number, { name: string; explorer?: string; currency?: string }> = {
+  1: { name: "Ethereum", explorer: "https://etherscan.io" },
+  10: { name: "OP Mainnet", explorer: "https://optimistic.etherscan.io" },
+  137: { name: "Polygon", explorer: "https://polygonscan.com", currency: "POL" },
+  8453: { name: "Base", explorer: "https://basescan.org" },
+  42161: { name: "Arbitrum One", explorer: "https://arbiscan.io" },
+  84532: { name: "Base Sepolia", explorer: "https://sepolia.basescan.org" },
+  11155111: { name: "Sepolia", explorer: "https://sepolia.etherscan.io" },
+  31337: { name: "Local Hardhat chain" },
+};
+
+export function chainName(chainId: number): string {
+  return known[chainId]?.name ?? `chain ${chainId}`;
+}
+
+export function chainOf(checkout: Pick<Checkout, "chain_id" | "rpc_url" | "block_explorer_url">): Chain {
+  const info = known[checkout.chain_id];
+  const rpcUrl = checkout.rpc_url ?? env.rpcUrl;
+  const explorer = checkout.block_explorer_url ?? env.explorerUrl ?? info?.explorer;
+  const symbol = info?.currency ?? "ETH";
+  return defineChain({
+    id: checkout.chain_id,
+    name: chainName(checkout.chain_id),
+    nativeCurrency: { name: symbol, symbol, decimals: 18 },
+    rpcUrls: { default: { http: rpcUrl ? [rpcUrl] : [] } },
+    blockExplorers: explorer ? { default: { name: "Explorer", url: explorer } } : undefined,
+    testnet: checkout.chain_id === 31337 || checkout.chain_id === 84532 || checkout.chain_id === 11155111,
+  });
+}
+
+/** A link to a transaction on the chain's explorer, when one is known. */
+export function txUrl(chain: Chain, hash: string): string | undefined {
+  const base = chain.blockExplorers?.default.url;
+  return base ? `${base.replace(/\/+$/, "")}/tx/${hash}` : undefined;
+}

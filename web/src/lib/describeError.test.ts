@@ -1,0 +1,101 @@
+import { paymentEscrowAbi, testStablecoinAbi } from "@pier/contracts/abis";
+import {
+  ContractFunctionExecutionError,
+  ContractFunctionRevertedError,
+  encodeErrorResult,
+  InsufficientFundsError,
+  UserRejectedRequestError,
+} from "viem";
+import { describe, expect, test } from "vitest";
+import { describeError } from "./describeError.ts";
+
+const token = { symbol: "tUSDC", decimals: 6 };
+const customer = "0x976EA74026E726554dB657fA54763abd0C3a0aa9";
+
+/** The error viem throws for a reverted contract call, as writeContract/simulateContract wrap it. */
+function reverted(data: `0x${string}`, functionName = "pay") {
+  const cause = new ContractFunctionRevertedError({ abi: paymentEscrowAbi, data, functionName });
+  return new ContractFunctionExecutionError(cause, { abi: paymentEscrowAbi, functionName, args: [] });
+}
+
+describe("describeError", () => {
+  test("default: an escrow custom error becomes words", () => {
+    const data = encodeErrorResult({
+      abi: paymentEscrowAbi,
+      errorName: "AlreadyPaid",
+      args: [`0x${"ab".repeat(32)}`],
+    });
+    const d = describeError(reverted(data));
+    expect(d).toMatchObject({ kind: "contract", errorName: "AlreadyPaid" });
+    expect(d.message).toMatch(/already paid/i);
+  });
+
+  test("behavior: a token error bubbled through the escrow is decoded with amounts", () => {
+    const data = encodeErrorResult({
+      abi: testStablecoinAbi,
+      errorName: "ERC20InsufficientBalance",
+      args: [customer, 2_500_000n, 10_000_000n],
+    });
+    const d = describeError(reverted(data), { token });
+    expect(d.errorName).toBe("ERC20InsufficientBalance");
+    expect(d.message).toBe("Your balance is 2.5 tUSDC but this payment needs 10 tUSDC.");
+  });
+
+  test("behavior: arguments are shown (deadline as a date)", () => {
+    const data = encodeErrorResult({
+      abi: paymentEscrowAbi,
+      errorName: "DeadlinePassed",
+      args: [1_700_000_000n, 1_700_000_100n],
+    });
+    expect(describeError(reverted(data)).message).toMatch(/could be paid until .*2023/);
+  });
+
+  test("behavior: raw revert data on a JSON-RPC error object is decoded", () => {
+    const data = encodeErrorResult({ abi: paymentEscrowAbi, errorName: "PaymentsPaused" });
+    const rpcError = { code: 3, message: "execution reverted", data };
+    expect(describeError(rpcError)).toMatchObject({ kind: "contract", errorName: "PaymentsPaused" });
+  });
+
+  test("behavior: an Error(string) revert shows its reason", () => {
+    const data = encodeErrorResult({
+      abi: [{ type: "error", name: "Error", inputs: [{ type: "string", name: "reason" }] }],
+      errorName: "Error",
+      args: ["FiatToken: blacklisted"],
+    });
+    expect(describeError(reverted(data)).message).toBe(
+      "The contract refused the transaction: FiatToken: blacklisted.",
+    );
+  });
+
+  test("behavior: wallet rejection (viem class or bare EIP-1193 object)", () => {
+    expect(describeError(new UserRejectedRequestError(new Error("User rejected the request."))).kind).toBe(
+      "rejected",
+    );
+    expect(describeError({ code: 4001, message: "denied" })).toMatchObject({
+      kind: "rejected",
+      message: "You declined the request in your wallet. Nothing was sent.",
+    });
+  });
+
+  test("behavior: unsupported method", () => {
+    expect(describeError({ code: 4200, message: "eth_signTypedData_v4 is not supported" }).kind).toBe(
+      "unsupported",
+    );
+    expect(describeError({ code: -32601, message: "Method not found" }).kind).toBe("unsupported");
+  });
+
+  test("behavior: not enough gas money", () => {
+    const error = new InsufficientFundsError({});
+    expect(describeError(error).kind).toBe("funds");
+  });
+
+  test("behavior: wrong network", () => {
+    expect(describeError({ code: 4901, message: "chain disconnected" }).kind).toBe("chain");
+  });
+
+  test("error: an unknown error keeps a short first line", () => {
+    const d = describeError(new Error(`boom\n${"detail ".repeat(100)}`));
+    expect(d).toEqual({ kind: "unknown", message: "boom" });
+    expect(describeError(undefined).message).toBe("Something went wrong.");
+  });
+});

@@ -1,0 +1,15 @@
+import { expect, test } from "vitest";
+import { matchRoute } from "./router.ts";
+
+test("default: /pay/:orderId is the checkout", () => {
+  expect(matchRoute("/pay/ord_abc")).toEqual({ name: "checkout", orderId: "ord_abc" });
+  expect(matchRoute("/pay/ord_abc/")).toEqual({ name: "checkout", orderId: "ord_abc" });
+});
+
+test("behavior: dashboard, home and anything else", () => {
+  expect(matchRoute("/dashboard")).toEqual({ name: "dashboard" });
+  expect(matchRoute("/dashboard/orders")).toEqual({ name: "dashboard" });
+  expect(matchRoute("/")).toEqual({ name: "home" });
+  expect(matchRoute("/pay")).toEqual({ name: "notFound" });
+  expect(matchRoute("/pay/a/b")).toEqual({ name: "notFound" });
+});
