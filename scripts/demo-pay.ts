@@ -1,21 +1,27 @@
 /**
- * Pays a fresh demo order on the local stack started by ./scripts/dev (allowance, from the dev
- * `customer` account) and waits until the indexer serves its `payment` row over GraphQL.
- *   pnpm exec tsx scripts/demo-pay.ts [--method allowance|permit|authorization]
+ * Pays an order on the local stack started by ./scripts/dev from the dev `customer` account, and waits
+ * until the indexer serves its `payment` row over GraphQL.
+ *   pnpm exec tsx scripts/demo-pay.ts [--order ord_...] [--method allowance|permit|authorization]
+ * With --order, the API's public checkout data (signed terms) is paid, as the web checkout would;
+ * without it, a fresh order is signed locally with the dev operator key.
  */
+import type { Address, Hex } from "viem";
 import { loadDeployment } from "../contracts/lib/deployments.ts";
+import type { PaymentTerms } from "../contracts/lib/terms.ts";
 import { createPayments } from "../test/harness/payments.ts";
 import { log } from "./lib/log.ts";
 import { waitFor } from "./lib/ports.ts";
 
 const rpcUrl = process.env.PIER_RPC_URL ?? "http://127.0.0.1:8545";
 const indexerUrl = process.env.PIER_INDEXER_URL ?? "http://127.0.0.1:42069";
-const method = process.argv.includes("--method")
-  ? process.argv[process.argv.indexOf("--method") + 1]
-  : "allowance";
+const apiUrl = process.env.PIER_API_URL ?? "http://127.0.0.1:4000";
+const arg = (name: string) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+const method = arg("--method") ?? "allowance";
+const orderRef = arg("--order");
 
 const pay = createPayments(rpcUrl, loadDeployment(31337));
-const terms = await pay.newTerms();
+const terms = orderRef ? await checkoutTerms(orderRef) : await pay.newTerms();
 const paid =
   method === "permit"
     ? await pay.payByPermit(terms)
@@ -41,3 +47,20 @@ const row = await waitFor(
   { timeoutMs: 15_000 },
 );
 console.log(JSON.stringify(row, null, 2));
+
+/** The signed terms of an API order, from its public checkout endpoint. */
+async function checkoutTerms(ref: string): Promise<PaymentTerms> {
+  const res = await fetch(`${apiUrl}/v1/checkout/${ref}`);
+  if (!res.ok) throw new Error(`GET /v1/checkout/${ref}: ${res.status} ${await res.text()}`);
+  const { terms: t } = (await res.json()) as { terms: Record<string, string> };
+  return {
+    orderId: t.order_id as Hex,
+    merchant: t.merchant as Address,
+    token: t.token as Address,
+    amount: BigInt(t.amount!),
+    fee: BigInt(t.fee!),
+    deadline: BigInt(t.deadline!),
+    escrowPeriod: BigInt(t.escrow_period!),
+    operator: t.operator as Address,
+  };
+}

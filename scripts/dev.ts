@@ -3,23 +3,30 @@
  * Postgres (embedded unless DATABASE_URL) -> Hardhat node -> contracts deployed + dev accounts funded
  * -> indexer -> API (+ demo merchant) -> web. Ctrl-C or SIGTERM stops every child, newest first.
  */
+import { spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { formatUnits } from "viem";
+import { startApi } from "../api/lib/start.ts";
 import { devAccount } from "../contracts/lib/accounts.ts";
 import { deploymentPath } from "../contracts/lib/deployments.ts";
 import { startIndexer } from "../indexer/lib/start.ts";
 import { DEV_BALANCE, deployLocal } from "./deploy.ts";
-import { startChain } from "./lib/chain.ts";
+import { startChain, stopChild } from "./lib/chain.ts";
 import { log } from "./lib/log.ts";
+import { waitFor } from "./lib/ports.ts";
 import { startPostgres } from "./lib/postgres.ts";
+import { seed } from "./seed.ts";
 
 const root = new URL("..", import.meta.url).pathname;
+const viteBin = join(root, "web/node_modules/vite/bin/vite.js");
 const dataDir = join(root, ".data");
 const ports = {
   postgres: Number(process.env.PIER_PG_PORT ?? 54329),
   chain: Number(process.env.PIER_CHAIN_PORT ?? 8545),
   indexer: Number(process.env.PIER_INDEXER_PORT ?? 42069),
+  api: Number(process.env.PIER_API_PORT ?? 4000),
+  web: Number(process.env.PIER_WEB_PORT ?? 5173),
 };
 
 type Stopper = { name: string; stop: () => Promise<void> };
@@ -64,6 +71,34 @@ try {
   });
   running.push({ name: "indexer", stop: indexer.stop });
 
+  const seeded = await seed({ databaseUrl: pg.url });
+  const webUrl = `http://127.0.0.1:${ports.web}`;
+  const api = await startApi({
+    databaseUrl: pg.url,
+    rpcUrl: chain.rpcUrl,
+    deploymentFile: deploymentPath(deployment.chainId),
+    indexerSchema: indexer.schema,
+    port: ports.api,
+    logFile: join(dataDir, "logs", "api.log"),
+    env: { PIER_CHECKOUT_BASE_URL: webUrl },
+  });
+  running.push({ name: "api", stop: api.stop });
+
+  // The production build, served by `vite preview`, which proxies /v1 to the API (one origin, no CORS).
+  await runToEnd("web build", [viteBin, "build", "--logLevel", "warn"]);
+  const web = spawn(
+    process.execPath,
+    [viteBin, "preview", "--host", "127.0.0.1", "--port", String(ports.web), "--strictPort"],
+    {
+      cwd: join(root, "web"),
+      env: { ...process.env, PIER_API_URL: api.url },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  running.push({ name: "web", stop: () => stopChild(web) });
+  await waitFor("the web app", async () => (await fetch(webUrl)).ok, { timeoutMs: 60_000 });
+
+  const order = await createDemoOrder(api.url, seeded.secretKey);
   const token = deployment.contracts.TestStablecoin!;
   console.log(`
 Pier local stack is up.
@@ -71,12 +106,44 @@ Pier local stack is up.
   PaymentEscrow      ${deployment.contracts.PaymentEscrow.address}
   TestStablecoin     ${token.address}  (tUSDC, 6 decimals)
   Indexer            ${indexer.url}  (GraphQL ${indexer.url}/graphql, SQL ${indexer.url}/sql, schema ${indexer.schema})
+  API                ${api.url}  (docs ${api.url}/docs, OpenAPI ${api.url}/openapi.json)
+  Web                ${webUrl}
   Postgres           ${pg.url.replace(/:[^:@/]+@/, ":***@")}
   Dev accounts       ${formatUnits(DEV_BALANCE, 6)} tUSDC each; customer ${devAccount("customer").address}
   Logs               ${join(dataDir, "logs")}
+
+Demo merchant "Demo shop", test secret key (shown once): ${seeded.secretKey}
+Create an order:
+  curl -s ${api.url}/v1/orders -H "Authorization: Bearer ${seeded.secretKey}" \\
+    -H "Content-Type: application/json" -d '{"amount":"25000000","description":"Demo order"}'
+Pay the demo order ${order.id} in a browser wallet holding the dev customer key (see README):
+  ${order.checkout_url}
 Press Ctrl-C to stop everything.
 `);
 } catch (error) {
   log("dev", "failed to start", { error: error instanceof Error ? error.message : String(error) });
   await shutdown("startup-failure", 1);
+}
+
+function runToEnd(name: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: join(root, "web"),
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`))));
+  });
+}
+
+async function createDemoOrder(
+  apiUrl: string,
+  secretKey: string,
+): Promise<{ id: string; checkout_url: string }> {
+  const res = await fetch(`${apiUrl}/v1/orders`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${secretKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ amount: "25000000", description: "Demo order from ./scripts/dev" }),
+  });
+  if (!res.ok) throw new Error(`creating the demo order failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string; checkout_url: string };
 }
