@@ -12,7 +12,7 @@ import { devAccount } from "../contracts/lib/accounts.ts";
 import { deploymentPath } from "../contracts/lib/deployments.ts";
 import { startIndexer } from "../indexer/lib/start.ts";
 import { DEV_BALANCE, deployLocal } from "./deploy.ts";
-import { startChain, stopChild } from "./lib/chain.ts";
+import { rpc, startChain, stopChild } from "./lib/chain.ts";
 import { log } from "./lib/log.ts";
 import { waitFor } from "./lib/ports.ts";
 import { startPostgres } from "./lib/postgres.ts";
@@ -61,6 +61,12 @@ try {
 
   const deployment = await deployLocal(chain.rpcUrl);
 
+  // Hardhat mines only when a transaction arrives; an empty block every second lets confirmations grow
+  // as on a real chain, so orders visibly move open -> processing -> escrowed.
+  const blockMs = Number(process.env.PIER_DEV_BLOCK_MS ?? 1000);
+  const ticker = setInterval(() => void rpc(chain.rpcUrl, "evm_mine").catch(() => {}), blockMs);
+  running.push({ name: "block ticker", stop: async () => clearInterval(ticker) });
+
   // The schema is derived from the chain's genesis hash: a fresh Hardhat node never meets old rows.
   const indexer = await startIndexer({
     databaseUrl: pg.url,
@@ -80,7 +86,7 @@ try {
     indexerSchema: indexer.schema,
     port: ports.api,
     logFile: join(dataDir, "logs", "api.log"),
-    env: { PIER_CHECKOUT_BASE_URL: webUrl },
+    env: { PIER_CHECKOUT_BASE_URL: webUrl, PIER_CONFIRMATIONS: process.env.PIER_CONFIRMATIONS ?? "2" },
   });
   running.push({ name: "api", stop: api.stop });
 

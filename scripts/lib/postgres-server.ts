@@ -33,7 +33,8 @@ if (process.getuid?.() === 0) {
   // made with mode 0700 (as mktemp does) would refuse it: add search permission (x only) on the way.
   // (pnpm creates everything inside node_modules world-readable; the checkout's own ancestors may not be.)
   await ensureTraversable(new URL("../..", import.meta.url).pathname);
-  await ensureTraversable(resolve(dataDir));
+  // The data dir itself must stay 0700 (Postgres refuses to start otherwise): only its parents.
+  await ensureTraversable(dirname(resolve(dataDir)));
 }
 const server = new EmbeddedPostgres({
   databaseDir: dataDir,
