@@ -2,12 +2,12 @@
  * The Pier API as a Fastify plugin: validation, errors, auth, rate limits, OpenAPI and every route.
  * server.ts (the only file that listens) and the tests register it on their own Fastify instance.
  */
-import { randomBytes } from "node:crypto";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
+import { takeRandomBytes } from "./lib/ids.ts";
 import { parseQuerystring } from "./lib/querystring.ts";
 import { auth } from "./plugins/auth.ts";
 import { errorHandler } from "./plugins/errorHandler.ts";
@@ -34,7 +34,7 @@ export function fastifyOptions(config: Pick<Config, "logLevel">): FastifyServerO
       level: config.logLevel,
       redact: { paths: ["req.headers.authorization"], censor: "[redacted]" },
     },
-    genReqId: () => `req_${randomBytes(12).toString("hex")}`,
+    genReqId: () => `req_${takeRandomBytes(12).toString("hex")}`,
     requestIdHeader: false,
     requestIdLogLabel: "requestId",
     routerOptions: { querystringParser: parseQuerystring },

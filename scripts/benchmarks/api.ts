@@ -6,7 +6,8 @@
  *   { create_rps, get_rps, baseline_rps, create_ratio, get_ratio, latency_ms: { create, get, baseline: { p50, p99 } } }
  * and exits non-zero if create_ratio < 0.5 (the goal).
  *
- *   pnpm exec tsx scripts/benchmarks/api.ts [--seconds 10] [--connections 20]
+ *   pnpm exec tsx scripts/benchmarks/api.ts [--seconds 5] [--rounds 3] [--connections 20]
+ *   PIER_BENCH_PROFILE=/tmp/prof ./scripts/bench api   # also writes the API's CPU profile
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -39,9 +40,14 @@ const autocannon = createRequire(new URL("../../api/package.json", import.meta.u
 
 const GOAL_CREATE_RATIO = 0.5;
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "10" }, connections: { type: "string", default: "20" } },
+  options: {
+    seconds: { type: "string", default: "5" },
+    rounds: { type: "string", default: "3" },
+    connections: { type: "string", default: "20" },
+  },
 });
 const seconds = Number(values.seconds);
+const roundCount = Number(values.rounds);
 const connections = Number(values.connections);
 const adminKey = `bench_admin_${Date.now()}_0123456789`;
 
@@ -51,6 +57,20 @@ interface Measured {
   p99: number;
   errors: number;
   non2xx: number;
+}
+
+/** Mean throughput and error counts; latencies are the median round's (percentiles do not average). */
+function meanOf(list: Measured[]): Measured {
+  const mean = (f: (m: Measured) => number) => Math.round(list.reduce((a, m) => a + f(m), 0) / list.length);
+  const median = (f: (m: Measured) => number) =>
+    list.map(f).sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  return {
+    rps: mean((m) => m.rps),
+    p50: median((m) => m.p50),
+    p99: median((m) => m.p99),
+    errors: list.reduce((a, m) => a + m.errors, 0),
+    non2xx: list.reduce((a, m) => a + m.non2xx, 0),
+  };
 }
 
 async function run(title: string, opts: CannonOptions, duration = seconds): Promise<Measured> {
@@ -82,6 +102,10 @@ try {
       PIER_BENCH_BASELINE: "true",
       PIER_RATE_LIMIT_MAX: "1000000",
       PIER_LOG_LEVEL: "warn",
+      // PIER_BENCH_PROFILE=<dir>: the API writes a V8 CPU profile there (open it in Chrome DevTools).
+      ...(process.env.PIER_BENCH_PROFILE
+        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.PIER_BENCH_PROFILE}` }
+        : {}),
     },
   });
   const created = await fetch(`${api.url}/v1/admin/merchants`, {
@@ -117,9 +141,17 @@ try {
   await run("warmup", baselineOpts, 2);
   await run("warmup", createOpts, 2);
   await run("warmup", getOpts, 2);
-  const baseline = await run("POST /bench/baseline", baselineOpts);
-  const create = await run("POST /v1/orders", createOpts);
-  const get = await run("GET /v1/orders/:id", getOpts);
+  // This machine's speed drifts by tens of percent within a minute, so the three routes take turns in
+  // short rounds and each figure is the mean over rounds: the ratios compare like with like.
+  const rounds: Record<"baseline" | "create" | "get", Measured[]> = { baseline: [], create: [], get: [] };
+  for (let round = 1; round <= roundCount; round++) {
+    rounds.baseline.push(await run(`POST /bench/baseline (round ${round})`, baselineOpts));
+    rounds.create.push(await run(`POST /v1/orders (round ${round})`, createOpts));
+    rounds.get.push(await run(`GET /v1/orders/:id (round ${round})`, getOpts));
+  }
+  const baseline = meanOf(rounds.baseline);
+  const create = meanOf(rounds.create);
+  const get = meanOf(rounds.get);
 
   const result = {
     create_rps: create.rps,
@@ -138,7 +170,11 @@ try {
       baseline: baseline.errors + baseline.non2xx,
     },
     goal: { create_ratio: GOAL_CREATE_RATIO },
-    settings: { seconds, connections, node: process.version },
+    rounds: {
+      create_ratio: rounds.create.map((c, i) => Number((c.rps / rounds.baseline[i]!.rps).toFixed(3))),
+      get_ratio: rounds.get.map((g, i) => Number((g.rps / rounds.baseline[i]!.rps).toFixed(3))),
+    },
+    settings: { seconds_per_round: seconds, rounds: roundCount, connections, node: process.version },
   };
   await mkdir("bench-results", { recursive: true });
   await writeFile("bench-results/api.json", `${JSON.stringify(result, null, 2)}\n`);

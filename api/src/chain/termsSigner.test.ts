@@ -3,13 +3,14 @@ import {
   escrowDomain,
   onchainOrderId,
   type PaymentTerms,
+  paymentIdOf,
   paymentTermsTypes,
   signTerms,
 } from "@pier/contracts/terms";
 import { getAddress, type Hex, recoverTypedDataAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, test } from "vitest";
-import { createTermsSigner } from "./termsSigner.ts";
+import { createTermsSigner, orderIdentifiers } from "./termsSigner.ts";
 
 const escrow = getAddress(`0x${randomBytes(20).toString("hex")}`);
 
@@ -38,6 +39,15 @@ describe("createTermsSigner", () => {
         signature: fast,
       });
       expect(signer).toBe(operator.address);
+    }
+  });
+
+  test("orderIdentifiers: equal to onchainOrderId and paymentIdOf, unicode included", () => {
+    for (const ref of ["ord_1", `ord_${randomBytes(12).toString("hex")}`, "ord_é✓", ""]) {
+      const operator = getAddress(`0x${randomBytes(20).toString("hex")}`);
+      const ids = orderIdentifiers(ref, operator);
+      expect(ids.orderId).toBe(onchainOrderId(ref));
+      expect(ids.paymentId).toBe(paymentIdOf(operator, onchainOrderId(ref)));
     }
   });
 

@@ -10,10 +10,12 @@ export async function getOrder(
   id: string,
   forUpdate = false,
 ): Promise<OrderRow> {
-  const { rows } = await db.query<OrderRow>(
-    `SELECT * FROM orders WHERE id = $1 AND merchant_id = $2 AND livemode = $3${forUpdate ? " FOR UPDATE" : ""}`,
-    [id, principal.merchantId, principal.livemode],
-  );
+  // Named, so each connection plans it once: this is the hottest read.
+  const { rows } = await db.query<OrderRow>({
+    name: forUpdate ? "orders.get_for_update" : "orders.get",
+    text: `SELECT * FROM orders WHERE id = $1 AND merchant_id = $2 AND livemode = $3${forUpdate ? " FOR UPDATE" : ""}`,
+    values: [id, principal.merchantId, principal.livemode],
+  });
   if (!rows[0]) throw new NotFoundError("order", id);
   return rows[0];
 }

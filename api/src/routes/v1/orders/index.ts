@@ -35,8 +35,14 @@ export default async function orderRoutes(fastify: FastifyInstance, { ctx }: { c
       },
     },
     (req, reply) =>
-      idempotent(ctx, req, reply, 200, async (tx) =>
-        toOrderObject(ctx, await createOrder(ctx, tx, req.principal, req.body)),
+      idempotent(
+        ctx,
+        req,
+        reply,
+        200,
+        async (tx) => toOrderObject(ctx, await createOrder(ctx, tx, req.principal, req.body)),
+        // createOrder writes one row in one statement: without a key it needs no transaction.
+        { atomic: true },
       ),
   );
 
