@@ -2,6 +2,7 @@
  * The Pier API as a Fastify plugin: validation, errors, auth, rate limits, OpenAPI and every route.
  * server.ts (the only file that listens) and the tests register it on their own Fastify instance.
  */
+import fastifyCookie from "@fastify/cookie";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
@@ -18,11 +19,13 @@ import benchRoutes from "./routes/bench.ts";
 import healthRoutes from "./routes/health.ts";
 import adminRoutes from "./routes/v1/admin/index.ts";
 import checkoutRoutes from "./routes/v1/checkout/index.ts";
+import dashboardRoutes from "./routes/v1/dashboard/index.ts";
 import eventRoutes from "./routes/v1/events/index.ts";
 import keyRoutes from "./routes/v1/keys/index.ts";
 import merchantRoutes from "./routes/v1/merchant/index.ts";
 import orderRoutes from "./routes/v1/orders/index.ts";
 import refundRoutes from "./routes/v1/refunds/index.ts";
+import dailyReportRoutes from "./routes/v1/reports/daily.ts";
 import webhookEndpointRoutes from "./routes/v1/webhook-endpoints/index.ts";
 import { ErrorResponse } from "./schemas/common.ts";
 import { Order } from "./schemas/order.ts";
@@ -67,6 +70,8 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(errorHandler);
   await app.register(observability, { ctx });
   await app.register(rateLimit, { ctx });
+  // Only the dashboard session uses cookies (unsigned: the value is a random token looked up hashed).
+  await app.register(fastifyCookie);
   await app.register(auth, { ctx });
   await registerOpenApi(app);
 
@@ -79,5 +84,7 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(checkoutRoutes, { ctx });
   await app.register(merchantRoutes, { ctx });
   await app.register(adminRoutes, { ctx });
+  await app.register(dashboardRoutes, { ctx });
+  await app.register(dailyReportRoutes, { ctx });
   if (ctx.config.benchBaseline) await app.register(benchRoutes, { ctx });
 }

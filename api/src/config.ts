@@ -31,6 +31,7 @@ export const EnvSchema = Type.Object({
   PIER_LIVEMODE: Type.Optional(Bool),
   PIER_CONFIRMATIONS: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
   PIER_CHECKOUT_BASE_URL: Type.String({ default: "http://127.0.0.1:5173", pattern: "^https?://" }),
+  PIER_DASHBOARD_URL: Type.Optional(Type.String({ pattern: "^https?://[^/]+/?$" })),
   PIER_FEE_BPS: Int(0, 10_000, 100, "Platform fee in basis points of the order amount."),
   PIER_ESCROW_PERIOD_SECONDS: Int(0, 365 * 86_400, 7 * 86_400, "Default buyer-protection window."),
   PIER_ORDER_TTL_SECONDS: Int(60, 30 * 86_400, 3_600, "Default time to pay an order."),
@@ -79,6 +80,8 @@ export interface Config {
   /** Unset: 1 on the local chain, 12 elsewhere. */
   confirmations?: number;
   checkoutBaseUrl: string;
+  /** Origin of the merchant dashboard (SIWE domain, passkey relying party); default: checkoutBaseUrl. */
+  dashboardUrl: string;
   feeBps: number;
   escrowPeriodSeconds: number;
   orderTtlSeconds: number;
@@ -144,6 +147,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     livemode: e.PIER_LIVEMODE === undefined ? undefined : bool(e.PIER_LIVEMODE),
     confirmations: e.PIER_CONFIRMATIONS,
     checkoutBaseUrl: e.PIER_CHECKOUT_BASE_URL.replace(/\/+$/, ""),
+    dashboardUrl: (e.PIER_DASHBOARD_URL ?? e.PIER_CHECKOUT_BASE_URL).replace(/\/+$/, ""),
     feeBps: e.PIER_FEE_BPS,
     escrowPeriodSeconds: e.PIER_ESCROW_PERIOD_SECONDS,
     orderTtlSeconds: e.PIER_ORDER_TTL_SECONDS,

@@ -1,6 +1,7 @@
 /**
  * Merchants: created by an operator (CLI, seed script or admin route) with a payout address and a first
- * secret key, printed once.
+ * secret key, printed once. The owner address is the wallet that signs in to the dashboard (default: the
+ * payout address).
  */
 import { getAddress, isAddress } from "viem";
 import type { Db } from "../db/pool.ts";
@@ -12,6 +13,7 @@ export interface MerchantRow {
   id: string;
   name: string;
   payout_address: string;
+  owner_address: string;
   created_at: Date;
 }
 
@@ -38,7 +40,7 @@ export function toMerchantObject(row: MerchantRow, livemode: boolean): MerchantO
 /** Creates a merchant and its first unrestricted secret key (in the instance's mode) in `tx`. */
 export async function createMerchant(
   tx: Db,
-  input: { name: string; payoutAddress: string; livemode: boolean },
+  input: { name: string; payoutAddress: string; ownerAddress?: string; livemode: boolean },
 ): Promise<{ merchant: MerchantRow; secret: string; keyId: string }> {
   if (!isAddress(input.payoutAddress, { strict: false }) || /^0x0{40}$/i.test(input.payoutAddress)) {
     throw new InvalidRequestError(
@@ -47,11 +49,19 @@ export async function createMerchant(
       "payout_address",
     );
   }
+  const owner = input.ownerAddress ?? input.payoutAddress;
+  if (!isAddress(owner, { strict: false }) || /^0x0{40}$/i.test(owner)) {
+    throw new InvalidRequestError(
+      "parameter_invalid",
+      "owner_address must be a non-zero EVM address",
+      "owner_address",
+    );
+  }
   const name = input.name.trim();
   if (!name) throw new InvalidRequestError("parameter_missing", "name is required", "name");
   const { rows } = await tx.query<MerchantRow>(
-    "INSERT INTO merchants (id, name, payout_address) VALUES ($1, $2, $3) RETURNING *",
-    [newId("merchant"), name, getAddress(input.payoutAddress)],
+    "INSERT INTO merchants (id, name, payout_address, owner_address) VALUES ($1, $2, $3, $4) RETURNING *",
+    [newId("merchant"), name, getAddress(input.payoutAddress), getAddress(owner)],
   );
   const merchant = rows[0]!;
   const key = await createApiKey(tx, {

@@ -4,6 +4,9 @@
  *   "any": any valid key of this instance's mode
  *   "admin": `Authorization: Bearer <PIER_ADMIN_KEY>` (operator routes; off when the variable is unset)
  *   "public": nothing (checkout read, health)
+ *   "session": a dashboard session cookie only (sign-out, passkeys); see sessions/sessionAuth.ts
+ * Merchant routes (a scope or "any") also accept a dashboard session cookie when no Authorization header
+ * is sent: it acts as the merchant with every scope, with CSRF and passkey step-up rules.
  * Runs on onRequest, before the body is parsed, so a bad key is a 401 whatever the payload.
  */
 import { timingSafeEqual } from "node:crypto";
@@ -13,8 +16,9 @@ import type { AppContext } from "../context.ts";
 import { AuthenticationError, PermissionError } from "../errors.ts";
 import { authenticate, hashSecret, type Principal } from "../keys/apiKeys.ts";
 import { hasScope, type Scope } from "../keys/scopes.ts";
+import { requireSession, sessionPrincipal } from "../sessions/sessionAuth.ts";
 
-export type AuthRequirement = Scope | "any" | "admin" | "public";
+export type AuthRequirement = Scope | "any" | "admin" | "public" | "session";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -38,11 +42,16 @@ export const auth = fp(
   async (app: FastifyInstance, { ctx }: { ctx: AppContext }) => {
     app.decorateRequest("principal", null as unknown as Principal);
     app.decorateRequest("isAdmin", false);
+    app.decorateRequest("dashboardSession", null);
     const adminHash = ctx.config.adminKey ? Buffer.from(hashSecret(ctx.config.adminKey), "hex") : undefined;
 
     app.addHook("onRequest", async (request) => {
       const requirement = request.routeOptions.config.auth ?? "public";
       if (requirement === "public") return;
+      if (requirement === "session") {
+        await requireSession(ctx, request);
+        return;
+      }
       const token = bearerToken(request);
       if (requirement === "admin") {
         if (!adminHash)
@@ -59,6 +68,11 @@ export const auth = fp(
         return;
       }
       if (!token) {
+        const fromSession = await sessionPrincipal(ctx, request, requirement);
+        if (fromSession) {
+          request.principal = fromSession;
+          return;
+        }
         throw new AuthenticationError(
           "api_key_missing",
           "No API key provided: use 'Authorization: Bearer sk_test_...'",

@@ -31,7 +31,14 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
         summary: "Create a merchant and its first secret key",
         headers: IdempotencyHeaders,
         body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 200 }), payout_address: Address },
+          {
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            payout_address: Address,
+            owner_address: Type.Optional({
+              ...Address,
+              description: "Dashboard sign-in wallet; default: payout_address.",
+            }),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -45,6 +52,7 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
         const created = await createMerchant(tx, {
           name: req.body.name,
           payoutAddress: req.body.payout_address,
+          ownerAddress: req.body.owner_address,
           livemode: ctx.chain.livemode,
         });
         return {

@@ -1,0 +1,40 @@
+/** Response shapes of /v1/dashboard (OpenAPI and serialization). */
+import Type from "typebox";
+import { Address, UnixTime } from "../../../schemas/common.ts";
+
+export const SiweNonce = Type.Object({
+  object: Type.Literal("siwe_nonce"),
+  nonce: Type.String(),
+  domain: Type.String({ description: "The EIP-4361 `domain` the message must name." }),
+  uri: Type.String({ description: "The `uri` to put in the message (any URI on the dashboard's origin)." }),
+  chain_id: Type.Integer(),
+  statement: Type.String(),
+  expires_at: UnixTime,
+});
+
+export const DashboardSession = Type.Object({
+  object: Type.Literal("dashboard_session"),
+  merchant: Type.Object({ id: Type.String(), name: Type.String(), payout_address: Address }),
+  address: Address,
+  livemode: Type.Boolean(),
+  chain_id: Type.Integer(),
+  csrf_token: Type.String({
+    description: "Send it as X-CSRF-Token on every POST/DELETE made with the cookie.",
+  }),
+  expires_at: UnixTime,
+  passkeys: Type.Integer({
+    description: "Registered passkeys: with one or more, sensitive actions need a step-up.",
+  }),
+  step_up_until: Type.Union([UnixTime, Type.Null()]),
+});
+
+export const Passkey = Type.Object({
+  id: Type.String(),
+  object: Type.Literal("passkey"),
+  name: Type.String(),
+  created: UnixTime,
+  last_used_at: Type.Union([UnixTime, Type.Null()]),
+});
+
+/** WebAuthn PublicKeyCredential{Creation,Request}OptionsJSON, passed to the browser as is. */
+export const WebAuthnOptions = Type.Object({ challenge: Type.String() }, { additionalProperties: true });

@@ -1,0 +1,89 @@
+/** GET /v1/reports/daily: the merchant's daily volume, payments, fees, refunds and releases. */
+
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import Type from "typebox";
+import type { AppContext } from "../../../context.ts";
+import { InvalidRequestError } from "../../../errors.ts";
+import { getMerchant } from "../../../merchants/merchants.ts";
+import { Address, errors, TokenAmount } from "../../../schemas/common.ts";
+import { dailyReport } from "./dailyReport.ts";
+
+const Day = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "UTC day, YYYY-MM-DD." });
+const MAX_DAYS = 366;
+
+export default async function dailyReportRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.get(
+    "/v1/reports/daily",
+    {
+      config: { auth: "orders:read" },
+      schema: {
+        tags: ["Reports"],
+        summary: "Daily figures from the chain",
+        description:
+          "Per UTC day and token, from the indexer: volume paid into escrow, payments escrowed, fees, refunds and net released. Default: the last 30 days; at most 366 days.",
+        querystring: Type.Object(
+          { from: Type.Optional(Day), to: Type.Optional(Day) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            object: Type.Literal("list"),
+            url: Type.String(),
+            has_more: Type.Boolean(),
+            data: Type.Array(
+              Type.Object({
+                object: Type.Literal("daily_report"),
+                day: Day,
+                token: Address,
+                symbol: Type.Union([Type.String(), Type.Null()]),
+                decimals: Type.Union([Type.Integer(), Type.Null()]),
+                volume: TokenAmount,
+                payments: Type.Integer(),
+                fees: TokenAmount,
+                refunds: TokenAmount,
+                released: TokenAmount,
+              }),
+            ),
+          }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (req) => {
+      const to = req.query.to ?? new Date().toISOString().slice(0, 10);
+      const from = req.query.from ?? new Date(Date.parse(to) - 29 * 86_400_000).toISOString().slice(0, 10);
+      const span = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+      if (Number.isNaN(span) || span < 0 || span >= MAX_DAYS) {
+        throw new InvalidRequestError(
+          "parameter_invalid",
+          `'from' must be a valid day on or before 'to', at most ${MAX_DAYS} days apart`,
+          "from",
+        );
+      }
+      const merchant = await getMerchant(ctx.pool, req.principal.merchantId);
+      const rows = await dailyReport(ctx.pool, {
+        indexerSchema: ctx.config.indexerSchema,
+        chainId: ctx.chain.chainId,
+        payoutAddress: merchant.payout_address,
+        from,
+        to,
+      });
+      return {
+        object: "list" as const,
+        url: "/v1/reports/daily",
+        has_more: false,
+        data: rows.map((r) => {
+          const known = r.token.toLowerCase() === ctx.chain.token.address.toLowerCase();
+          return {
+            object: "daily_report" as const,
+            ...r,
+            symbol: known ? ctx.chain.token.symbol : null,
+            decimals: known ? ctx.chain.token.decimals : null,
+          };
+        }),
+      };
+    },
+  );
+}

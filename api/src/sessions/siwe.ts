@@ -1,0 +1,187 @@
+/**
+ * Sign-In with Ethereum (EIP-4361) for the merchant's owner wallet: the API issues single-use nonces and
+ * accepts a signed message only when its domain, URI, chain, nonce and validity window are the ones this
+ * instance expects and the signature is the owner's (EOA or, through viem, a smart account). Checks run
+ * before anything is written: a refused message leaves its nonce unused and creates no session.
+ */
+
+import type pg from "pg";
+import type { Address, Hex, PublicClient } from "viem";
+import { isAddressEqual } from "viem";
+import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
+import type { Db } from "../db/pool.ts";
+import { withTransaction } from "../db/transaction.ts";
+import type { DashboardOrigin } from "./dashboardOrigin.ts";
+import { SignInError } from "./errors.ts";
+import { createSession, type SessionRow } from "./sessions.ts";
+
+export const NONCE_TTL_SECONDS = 10 * 60;
+
+export interface NonceObject {
+  object: "siwe_nonce";
+  nonce: string;
+  domain: string;
+  uri: string;
+  chain_id: number;
+  statement: string;
+  expires_at: number;
+}
+
+export const SIWE_STATEMENT = "Sign in to the Pier merchant dashboard.";
+
+export async function issueNonce(db: Db, origin: DashboardOrigin, chainId: number): Promise<NonceObject> {
+  const nonce = generateSiweNonce();
+  const { rows } = await db.query<{ expires_at: Date }>(
+    "INSERT INTO siwe_nonces (nonce, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING expires_at",
+    [nonce, NONCE_TTL_SECONDS],
+  );
+  // Old nonces are of no use to anyone: drop them now and then rather than in a job.
+  if (Math.random() < 0.05) {
+    db.query("DELETE FROM siwe_nonces WHERE expires_at < now() - interval '1 day'").catch(() => {});
+  }
+  return {
+    object: "siwe_nonce",
+    nonce,
+    domain: origin.domain,
+    uri: `${origin.origin}/dashboard`,
+    chain_id: chainId,
+    statement: SIWE_STATEMENT,
+    expires_at: Math.floor(rows[0]!.expires_at.getTime() / 1000),
+  };
+}
+
+export interface SignInInput {
+  message: string;
+  signature: Hex;
+  /** Which merchant, when the wallet owns several (default: the oldest). */
+  merchantId?: string;
+}
+
+export interface SignInContext {
+  pool: pg.Pool;
+  client: PublicClient;
+  origin: DashboardOrigin;
+  chainId: number;
+  livemode: boolean;
+  now?: Date;
+}
+
+export async function signIn(
+  ctx: SignInContext,
+  input: SignInInput,
+): Promise<{ session: SessionRow; token: string; merchantName: string }> {
+  const now = ctx.now ?? new Date();
+  const fields = parseSiweMessage(input.message);
+  if (!fields.address || !fields.domain || !fields.nonce || !fields.uri || !fields.version) {
+    throw new SignInError(
+      "siwe_message_invalid",
+      "Not a Sign-In with Ethereum (EIP-4361) message: it needs a domain, address, URI, version and nonce",
+      "message",
+    );
+  }
+  if (fields.version !== "1") {
+    throw new SignInError("siwe_message_invalid", "Only SIWE message version 1 is supported", "message");
+  }
+  if (fields.domain !== ctx.origin.domain) {
+    throw new SignInError(
+      "siwe_domain_mismatch",
+      `The message is for '${fields.domain}', but this dashboard is '${ctx.origin.domain}'`,
+      "message",
+    );
+  }
+  if (!sameOrigin(fields.uri, ctx.origin.origin)) {
+    throw new SignInError(
+      "siwe_uri_mismatch",
+      `The message's URI must be on ${ctx.origin.origin}`,
+      "message",
+    );
+  }
+  if (fields.chainId !== ctx.chainId) {
+    throw new SignInError(
+      "siwe_chain_mismatch",
+      `The message is for chain ${fields.chainId ?? "(none)"}, this instance serves chain ${ctx.chainId}`,
+      "message",
+    );
+  }
+  if (fields.expirationTime && fields.expirationTime.getTime() <= now.getTime()) {
+    throw new SignInError("siwe_expired", "The sign-in message has expired: sign a new one", "message");
+  }
+  if (fields.notBefore && fields.notBefore.getTime() > now.getTime()) {
+    throw new SignInError("siwe_not_yet_valid", "The sign-in message is not valid yet", "message");
+  }
+  const nonce = await ctx.pool.query<{ usable: boolean }>(
+    "SELECT (used_at IS NULL AND expires_at > now()) AS usable FROM siwe_nonces WHERE nonce = $1",
+    [fields.nonce],
+  );
+  if (!nonce.rows[0]?.usable) {
+    throw new SignInError(
+      "siwe_nonce_invalid",
+      "This sign-in nonce is unknown, expired or already used: request a new one",
+      "message",
+    );
+  }
+  const valid = await ctx.client
+    .verifyMessage({ address: fields.address, message: input.message, signature: input.signature })
+    .catch(() => false);
+  if (!valid) {
+    throw new SignInError(
+      "siwe_signature_invalid",
+      "The signature does not match the message and its address",
+      "signature",
+      401,
+    );
+  }
+  const merchant = await ownedMerchant(ctx.pool, fields.address, input.merchantId);
+
+  return withTransaction(ctx.pool, async (tx) => {
+    // Consumed only now, atomically: of two concurrent sign-ins with one nonce, one wins.
+    const used = await tx.query(
+      "UPDATE siwe_nonces SET used_at = now() WHERE nonce = $1 AND used_at IS NULL AND expires_at > now()",
+      [fields.nonce],
+    );
+    if (used.rowCount !== 1) {
+      throw new SignInError(
+        "siwe_nonce_invalid",
+        "This sign-in nonce is unknown, expired or already used: request a new one",
+        "message",
+      );
+    }
+    const { row, token } = await createSession(tx, {
+      merchantId: merchant.id,
+      address: merchant.owner_address,
+      livemode: ctx.livemode,
+    });
+    return { session: row, token, merchantName: merchant.name };
+  });
+}
+
+function sameOrigin(uri: string, origin: string): boolean {
+  try {
+    return new URL(uri).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+async function ownedMerchant(
+  db: Db,
+  address: Address,
+  merchantId: string | undefined,
+): Promise<{ id: string; name: string; owner_address: string }> {
+  const { rows } = await db.query<{ id: string; name: string; owner_address: string }>(
+    "SELECT id, name, owner_address FROM merchants WHERE lower(owner_address) = lower($1) ORDER BY created_at",
+    [address],
+  );
+  const merchant = merchantId ? rows.find((r) => r.id === merchantId) : rows[0];
+  if (!merchant || !isAddressEqual(merchant.owner_address as Address, address)) {
+    throw new SignInError(
+      "not_merchant_owner",
+      merchantId
+        ? `${address} does not own merchant '${merchantId}'`
+        : `${address} is not the owner wallet of any merchant`,
+      "message",
+      401,
+    );
+  }
+  return merchant;
+}
