@@ -56,6 +56,16 @@ export const EnvSchema = Type.Object({
   ),
   PIER_BENCH_BASELINE: Type.Optional(Bool),
   PIER_WORKERS: Type.Optional(Bool),
+  PIER_RISK_BLOCKLIST: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: "Blocklist of payer addresses: a file path or an http(s) URL.",
+    }),
+  ),
+  PIER_RISK_BLOCKLIST_REFRESH_MS: Int(100, 86_400_000, 60_000, "How often the blocklist is re-read."),
+  PIER_RECONCILIATION_CRON: Type.String({ default: "*/5 * * * *", minLength: 9 }),
+  PIER_RECONCILIATION_GRACE_SECONDS: Int(0, 86_400, 120, "Mismatches younger than this wait a pass."),
+  PIER_WEBHOOK_FAILING_AFTER: Int(1, 1_000, 5, "Failed attempts in a row: webhook.endpoint_failing."),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -105,6 +115,9 @@ export interface Config {
   benchBaseline: boolean;
   /** Run background work (order sync, webhook delivery, keeper, chain sender) in this process. */
   workers: boolean;
+  risk: { blocklist?: string; blocklistRefreshMs: number };
+  reconciliation: { cron: string; graceSeconds: number };
+  webhookFailingAfter: number;
 }
 
 export class ConfigError extends Error {
@@ -167,6 +180,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.PIER_LOG_LEVEL,
     benchBaseline: e.PIER_BENCH_BASELINE === undefined ? false : bool(e.PIER_BENCH_BASELINE),
     workers: e.PIER_WORKERS === undefined ? true : bool(e.PIER_WORKERS),
+    risk: { blocklist: e.PIER_RISK_BLOCKLIST, blocklistRefreshMs: e.PIER_RISK_BLOCKLIST_REFRESH_MS },
+    reconciliation: {
+      cron: e.PIER_RECONCILIATION_CRON,
+      graceSeconds: e.PIER_RECONCILIATION_GRACE_SECONDS,
+    },
+    webhookFailingAfter: e.PIER_WEBHOOK_FAILING_AFTER,
   };
 }
 

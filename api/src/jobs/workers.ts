@@ -9,6 +9,7 @@ import type { AppContext } from "../context.ts";
 import { releaseMatured } from "../keeper/releaseMatured.ts";
 import { runEvery } from "../lib/loop.ts";
 import { releaseSyncLock, syncOrders } from "../orders/syncOrders.ts";
+import { startReconciliationJob } from "../reconciliation/reconciliationJob.ts";
 import { purgeIdempotencyKeys } from "../plugins/idempotency.ts";
 import { type DeliveryJob, deliverWebhook } from "../webhooks/deliverWebhook.ts";
 import { sweepStuckDeliveries } from "../webhooks/sweepStuckDeliveries.ts";
@@ -62,6 +63,7 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
       },
     );
   }
+  await startReconciliationJob(ctx, ensureQueue);
   const loops = [
     runEvery("sync", ctx.config.syncIntervalMs, () => syncOrders(ctx), ctx.log),
     runEvery(

@@ -1,5 +1,6 @@
 /**
- * The keeper: finds escrows whose buyer-protection window has ended (never disputed or held ones) and
+ * The keeper: finds escrows whose buyer-protection window has ended (never disputed or held ones, nor
+ * ones with an open risk hold review) and
  * queues one `releaseBatch` transaction per batch, sent by the keeper key's sender queue. A batch that
  * fails leaves its payments unreleased, so the next run picks them up again; the contract skips any
  * member that cannot be released, so one bad member never blocks the others.
@@ -38,6 +39,9 @@ export async function releaseMatured(ctx: AppContext): Promise<KeeperRun | undef
             SELECT 1 FROM chain_txs c
              WHERE c.status IN ('queued', 'sent') AND c.kind IN ('release', 'release_batch', 'refund', 'resolve')
                AND c.payload->'paymentIds' ? o.payment_id)
+          -- A risk hold under review (risk/): skipped even before its setHold transaction is mined.
+          AND NOT EXISTS (
+            SELECT 1 FROM risk_reviews r WHERE r.order_id = o.id AND r.status = 'open' AND r.outcome = 'hold')
         ORDER BY p.release_after, o.seq
         LIMIT $3`,
       [ctx.chain.chainId, head.timestamp.toString(), size * 10],

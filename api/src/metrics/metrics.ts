@@ -49,6 +49,46 @@ export function createMetrics() {
       labelNames: ["kind", "result"] as const,
       registers: [registry],
     }),
+    riskEvaluations: new Counter({
+      name: "pier_api_risk_evaluations_total",
+      help: "Risk evaluations by stage (order, payment, fiat_session) and outcome (allow, flag, hold, block)",
+      labelNames: ["stage", "outcome"] as const,
+      registers: [registry],
+    }),
+    riskRulesFired: new Counter({
+      name: "pier_api_risk_rules_fired_total",
+      help: "Risk rules that fired, by rule and configured action",
+      labelNames: ["rule", "action"] as const,
+      registers: [registry],
+    }),
+    riskOpenHolds: new Gauge({
+      name: "pier_api_risk_open_holds",
+      help: "Payments held for risk review and not yet reviewed",
+      registers: [registry],
+    }),
+    reconciliationFindings: new Counter({
+      name: "pier_api_reconciliation_findings_total",
+      help: "New reconciliation findings by kind",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    reconciliationOpenFindings: new Gauge({
+      name: "pier_api_reconciliation_open_findings",
+      help: "Unresolved reconciliation findings by kind",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    reconciliationRuns: new Counter({
+      name: "pier_api_reconciliation_runs_total",
+      help: "Reconciliation runs by result",
+      labelNames: ["result"] as const,
+      registers: [registry],
+    }),
+    webhookEndpointsFailing: new Gauge({
+      name: "pier_api_webhook_endpoints_failing",
+      help: "Webhook endpoints whose recent deliveries all failed",
+      registers: [registry],
+    }),
     indexerLag: new Gauge({
       name: "pier_api_indexer_lag_blocks",
       help: "Chain head minus the indexer's latest block",

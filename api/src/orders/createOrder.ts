@@ -13,6 +13,7 @@ import type { Principal } from "../keys/apiKeys.ts";
 import { convertToTokenUnits, minorUnits } from "../lib/decimal.ts";
 import { newId } from "../lib/ids.ts";
 import { getMerchantCached } from "../merchants/merchants.ts";
+import { assessNewOrder, recordOrderRisk } from "../risk/assessOrder.ts";
 import type { CreateOrderBodyT } from "../schemas/order.ts";
 import type { OrderRow } from "./orderRow.ts";
 
@@ -40,6 +41,12 @@ export async function createOrder(
   const escrowPeriod = body.escrow_period ?? ctx.config.escrowPeriodSeconds;
   const fee = (amount * BigInt(ctx.config.feeBps)) / 10_000n;
   const merchant = await getMerchantCached(db, principal.merchantId);
+  // Risk rules (risk/): a blocked order throws here, before anything is stored.
+  const risk = await assessNewOrder(ctx, db, {
+    merchantId: principal.merchantId,
+    livemode: principal.livemode,
+    amount,
+  });
 
   const id = newId("order");
   const operator = ctx.chain.signers.operator;
@@ -89,6 +96,7 @@ export async function createOrder(
       signature.toLowerCase(),
     ],
   });
+  if (risk.outcome !== "allow") await recordOrderRisk(ctx, db, rows[0]!, risk);
   return rows[0]!;
 }
 

@@ -15,6 +15,7 @@ import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { recordEvent } from "../events/recordEvent.ts";
 import { indexerProgress } from "../indexer/indexerProgress.ts";
+import { assessPayment } from "../risk/assessPayment.ts";
 import { type DeriveInput, deriveStatus } from "./deriveStatus.ts";
 import type { OrderRow, PaymentSnapshot } from "./orderRow.ts";
 import { orderTransitions } from "./orderTransitions.ts";
@@ -213,6 +214,8 @@ async function syncOne(
       ],
     )
   ).rows[0]!;
+  // The observed-payment hook of the risk rules (risk/assessPayment.ts), once per payment seen.
+  if (!prevPayment && p) await assessPayment(ctx, tx, updated);
   let stored = 0;
   const object = toOrderObject(ctx, updated);
   for (const event of planned) {

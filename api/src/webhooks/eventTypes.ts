@@ -1,4 +1,18 @@
 /** Every event type a webhook endpoint can subscribe to (`*` subscribes to all). */
 import { ORDER_EVENT_TYPES } from "../orders/orderTransitions.ts";
 
-export const EVENT_TYPES = [...ORDER_EVENT_TYPES, "refund.succeeded", "refund.failed"] as const;
+/** Operations alerts (risk/, reconciliation/): delivered like any other event. */
+export const ALERT_EVENT_TYPES = [
+  "risk.flagged",
+  "risk.held",
+  "reconciliation.mismatch",
+  "treasury.low",
+  "webhook.endpoint_failing",
+] as const;
+
+export const EVENT_TYPES = [
+  ...ORDER_EVENT_TYPES,
+  "refund.succeeded",
+  "refund.failed",
+  ...ALERT_EVENT_TYPES,
+] as const;

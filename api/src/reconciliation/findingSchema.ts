@@ -1,0 +1,28 @@
+/** The reconciliation finding as the API shows it (routes and reports). */
+import Type from "typebox";
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const Finding = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal("reconciliation_finding"),
+    livemode: Type.Boolean(),
+    kind: Type.String({
+      description:
+        "paid_not_credited · credited_without_payment · amount_mismatch · token_mismatch · refund_not_on_chain · fiat_captured_not_funded · fiat_funded_twice · fiat_refund_one_side",
+    }),
+    subject: Type.String({ description: "What the finding is about; (kind, subject) is unique." }),
+    order: Nullable(Type.String()),
+    details: Type.Record(Type.String(), Type.Unknown()),
+    status: Type.String({ enum: ["open", "resolved"] }),
+    detected_at: Type.Integer(),
+    last_seen_at: Type.Integer(),
+    resolved_at: Nullable(Type.Integer()),
+    resolved_by: Nullable(
+      Type.String({ description: "Key id, or `system` when it stopped being observed." }),
+    ),
+    resolution_note: Nullable(Type.String()),
+  },
+  { description: "A mismatch found by reconciliation, stored once per (kind, subject)." },
+);

@@ -1,0 +1,128 @@
+/**
+ * One reconciliation pass (the pg-boss `reconciliation` job, or POST /v1/reconciliation/runs): runs
+ * every check of checks.ts, stores what it finds once per (kind, subject) and alerts new findings with
+ * `reconciliation.mismatch` in the same transaction. A finding no longer observed is resolved by
+ * `system`. One pass at a time across processes (advisory lock). Then the alert gauges are refreshed.
+ */
+import type { AppContext } from "../context.ts";
+import { withTransaction } from "../db/transaction.ts";
+import { recordEvent } from "../events/recordEvent.ts";
+import { randomBase62 } from "../lib/ids.ts";
+import { CHECKS, type FoundRow } from "./checks.ts";
+import { checkEndpointHealth } from "./endpointHealth.ts";
+import { type FindingRow, toFindingObject } from "./findings.ts";
+
+const LOCK = 0x5245_434e; // "RECN"
+
+export interface ReconciliationRun {
+  id: string;
+  object: "reconciliation_run";
+  started: number;
+  finished: number;
+  found: number;
+  new_findings: number;
+  auto_resolved: number;
+  fiat_checked: boolean;
+  kinds: Record<string, number>;
+}
+
+export async function runReconciliation(ctx: AppContext): Promise<ReconciliationRun | undefined> {
+  const result = await withTransaction(ctx.pool, async (tx) => {
+    const locked = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [LOCK]);
+    if (!locked.rows[0]?.ok) return undefined;
+    const id = `rcr_${randomBase62(24)}`;
+    const { rows: started } = await tx.query<{ now: Date }>("SELECT now() AS now");
+    const startedAt = started[0]!.now;
+    const fiat = (await tx.query<{ ok: boolean }>("SELECT to_regclass('fiat_capture') IS NOT NULL AS ok"))
+      .rows[0]!.ok;
+    const kinds: Record<string, number> = {};
+    let found = 0;
+    let fresh = 0;
+    for (const check of CHECKS) {
+      if (check.fiat && !fiat) continue;
+      const { rows } = await tx.query<FoundRow>(check.sql(ctx.tables), [
+        ctx.chain.chainId,
+        ctx.config.reconciliation.graceSeconds,
+      ]);
+      kinds[check.kind] = rows.length;
+      found += rows.length;
+      for (const row of rows) {
+        const stored = await tx.query<FindingRow & { inserted: boolean }>(
+          `INSERT INTO reconciliation_findings (id, merchant_id, livemode, kind, subject, order_id, details)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (kind, subject) DO UPDATE SET last_seen_at = now(), details = EXCLUDED.details
+           RETURNING *, (xmax = 0) AS inserted`,
+          [
+            `rcf_${randomBase62(24)}`,
+            row.merchant_id,
+            row.livemode,
+            row.kind,
+            row.subject,
+            row.order_id,
+            JSON.stringify(row.details),
+          ],
+        );
+        const finding = stored.rows[0]!;
+        if (!finding.inserted) continue;
+        fresh++;
+        ctx.metrics.reconciliationFindings.inc({ kind: row.kind });
+        ctx.log.warn(
+          { findingId: finding.id, kind: row.kind, subject: row.subject, orderId: row.order_id },
+          "reconciliation mismatch",
+        );
+        if (finding.merchant_id) {
+          await recordEvent(ctx, tx, {
+            merchantId: finding.merchant_id,
+            livemode: finding.livemode,
+            type: "reconciliation.mismatch",
+            dedupeKey: `reconciliation.mismatch:${finding.id}`,
+            object: toFindingObject(finding),
+            orderId: finding.order_id ?? undefined,
+          });
+        }
+      }
+    }
+    const resolved = await tx.query(
+      `UPDATE reconciliation_findings
+          SET status = 'resolved', resolved_at = now(), resolved_by = 'system',
+              resolution_note = 'no longer observed by reconciliation'
+        WHERE status = 'open' AND last_seen_at < $1 AND ($2 OR kind NOT LIKE 'fiat\\_%')`,
+      [startedAt, fiat],
+    );
+    await tx.query(
+      `INSERT INTO reconciliation_runs (id, started_at, finished_at, found, new_findings)
+       VALUES ($1, $2, clock_timestamp(), $3, $4)`,
+      [id, startedAt, found, fresh],
+    );
+    const run: ReconciliationRun = {
+      id,
+      object: "reconciliation_run",
+      started: Math.floor(startedAt.getTime() / 1000),
+      finished: Math.floor(Date.now() / 1000),
+      found,
+      new_findings: fresh,
+      auto_resolved: resolved.rowCount ?? 0,
+      fiat_checked: fiat,
+      kinds,
+    };
+    return run;
+  });
+  if (result) {
+    ctx.metrics.reconciliationRuns.inc({ result: "ok" });
+    await refreshGauges(ctx);
+    await checkEndpointHealth(ctx);
+  }
+  return result;
+}
+
+async function refreshGauges(ctx: AppContext): Promise<void> {
+  const { rows } = await ctx.pool.query<{ kind: string; n: number }>(
+    "SELECT kind, count(*)::int AS n FROM reconciliation_findings WHERE status = 'open' GROUP BY kind",
+  );
+  ctx.metrics.reconciliationOpenFindings.reset();
+  for (const r of rows) ctx.metrics.reconciliationOpenFindings.set({ kind: r.kind }, r.n);
+  const holds = await ctx.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM risk_reviews WHERE status = 'open' AND outcome = 'hold'",
+  );
+  ctx.metrics.riskOpenHolds.set(holds.rows[0]?.n ?? 0);
+}

@@ -1,0 +1,214 @@
+/** /v1/risk: the merchant's risk rules and the review queue (flags and holds, release, refund, dismiss). */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import Type from "typebox";
+import type { AppContext } from "../../../context.ts";
+import type { Db } from "../../../db/pool.ts";
+import type { Principal } from "../../../keys/apiKeys.ts";
+import { idempotent } from "../../../plugins/idempotency.ts";
+import {
+  dismissReview,
+  getReview,
+  listReviews,
+  refundReview,
+  releaseHold,
+  toReviewObject,
+} from "../../../risk/reviews.ts";
+import { getRiskSettings, updateRiskSettings } from "../../../risk/riskSettings.ts";
+import { RiskRules, RiskRulesUpdate } from "../../../risk/rules.ts";
+import { errors, IdempotencyHeaders, IdParams, ListOf, ListQuery } from "../../../schemas/common.ts";
+
+const Settings = Type.Object({
+  object: Type.Literal("risk_settings"),
+  livemode: Type.Boolean(),
+  rules: RiskRules,
+  reporting_currency: Type.String({ pattern: "^[A-Z]{3}$" }),
+});
+
+const Evidence = Type.Record(
+  Type.String(),
+  Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+);
+const Review = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal("risk_review"),
+    livemode: Type.Boolean(),
+    order: Type.Union([Type.String(), Type.Null()]),
+    stage: Type.String({ enum: ["order", "payment", "fiat_session"] }),
+    outcome: Type.String({ enum: ["flag", "hold", "block"] }),
+    payer: Type.Union([Type.String(), Type.Null()]),
+    findings: Type.Array(
+      Type.Object({
+        rule: Type.String(),
+        action: Type.String(),
+        message: Type.String(),
+        evidence: Evidence,
+      }),
+    ),
+    status: Type.String({ enum: ["open", "released", "refunded", "dismissed"] }),
+    created: Type.Integer(),
+    reviewed_at: Type.Union([Type.Integer(), Type.Null()]),
+    reviewed_by: Type.Union([Type.String(), Type.Null()]),
+    review_note: Type.Union([Type.String(), Type.Null()]),
+  },
+  { description: "A flag or hold with the rules that fired and their evidence." },
+);
+type ReviewObject = ReturnType<typeof toReviewObject>;
+const Params = IdParams("^rrv_[0-9A-Za-z]{24}$", "Review id (rrv_...)");
+const NoteBody = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+);
+
+export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const settingsObject = (livemode: boolean, s: Awaited<ReturnType<typeof getRiskSettings>>) => ({
+    object: "risk_settings" as const,
+    livemode,
+    rules: s.rules,
+    reporting_currency: s.reportingCurrency,
+  });
+
+  app.get(
+    "/v1/risk/rules",
+    {
+      config: { auth: "orders:read" },
+      schema: {
+        tags: ["Risk"],
+        summary: "The merchant's risk rules",
+        description: "Every rule with its thresholds and action; rules never set show their defaults.",
+        response: { 200: Settings, ...errors(401, 403) },
+      },
+    },
+    async (req) =>
+      settingsObject(
+        req.principal.livemode,
+        await getRiskSettings(ctx, ctx.pool, req.principal.merchantId, req.principal.livemode, {
+          fresh: true,
+        }),
+      ),
+  );
+
+  app.put(
+    "/v1/risk/rules",
+    {
+      config: { auth: "orders:write" },
+      schema: {
+        tags: ["Risk"],
+        summary: "Change risk rules",
+        description:
+          "Each rule given replaces that rule whole; rules left out keep their current settings. Applies to orders and payments from now on (other API processes within 2 s).",
+        body: Type.Object(
+          {
+            rules: Type.Optional(RiskRulesUpdate),
+            reporting_currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$" })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Settings, ...errors(400, 401, 403) },
+      },
+    },
+    async (req) =>
+      settingsObject(
+        req.principal.livemode,
+        await updateRiskSettings(ctx, ctx.pool, req.principal.merchantId, req.principal.livemode, {
+          rules: req.body.rules,
+          reportingCurrency: req.body.reporting_currency,
+        }),
+      ),
+  );
+
+  app.get(
+    "/v1/risk/reviews",
+    {
+      config: { auth: "orders:read" },
+      schema: {
+        tags: ["Risk"],
+        summary: "The review queue",
+        description: "Newest first; `status=open&outcome=hold` is what waits for a decision.",
+        querystring: Type.Object(
+          {
+            ...ListQuery,
+            status: Type.Optional(Type.String({ enum: ["open", "released", "refunded", "dismissed"] })),
+            outcome: Type.Optional(Type.String({ enum: ["flag", "hold"] })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ListOf(Review, "A page of reviews"), ...errors(400, 401, 403) },
+      },
+    },
+    async (req) => {
+      const page = await listReviews(ctx.pool, req.principal, req.query);
+      return {
+        object: "list" as const,
+        data: page.data.map(toReviewObject),
+        has_more: page.hasMore,
+        url: "/v1/risk/reviews",
+      };
+    },
+  );
+
+  app.get(
+    "/v1/risk/reviews/:id",
+    {
+      config: { auth: "orders:read" },
+      schema: {
+        tags: ["Risk"],
+        summary: "Retrieve a review",
+        params: Params,
+        response: { 200: Review, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req) => toReviewObject(await getReview(ctx.pool, req.principal, req.params.id)),
+  );
+
+  const action = (
+    path: string,
+    summary: string,
+    description: string,
+    scope: "orders:write" | "refunds:write",
+    run: (tx: Db, r: { principal: Principal; id: string; note?: string }) => Promise<ReviewObject>,
+  ) =>
+    app.post(
+      `/v1/risk/reviews/:id/${path}`,
+      {
+        config: { auth: scope },
+        schema: {
+          tags: ["Risk"],
+          summary,
+          description,
+          headers: IdempotencyHeaders,
+          params: Params,
+          body: NoteBody,
+          response: { 200: Review, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      (req, reply) =>
+        idempotent(ctx, req, reply, 200, (tx) =>
+          run(tx, { principal: req.principal, id: req.params.id, note: req.body?.note }),
+        ),
+    );
+
+  action(
+    "release-hold",
+    "Release a held payment",
+    "Queues the operator's setHold(false); the keeper then settles the payment when its escrow period has ended. 409 hold_pending while the hold itself is not on chain yet.",
+    "orders:write",
+    async (tx, r) => toReviewObject(await releaseHold(ctx, tx, r.principal, r.id, r.note)),
+  );
+  action(
+    "refund",
+    "Refund a held or flagged payment",
+    "Refunds what remains to the payer (a refund object, `refund.succeeded` follows) and closes the review.",
+    "refunds:write",
+    async (tx, r) => toReviewObject(await refundReview(ctx, tx, r.principal, r.id, r.note)),
+  );
+  action(
+    "dismiss",
+    "Dismiss a flag",
+    "Records that a flag was reviewed; nothing changes on chain.",
+    "orders:write",
+    async (tx, r) => toReviewObject(await dismissReview(tx, r.principal, r.id, r.note)),
+  );
+}
