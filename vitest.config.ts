@@ -2,7 +2,17 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
-const packages = ["contracts", "indexer", "api", "web", "test", "test/browser"];
+const packages = [
+  "contracts",
+  "indexer",
+  "api",
+  "api/client",
+  "cli",
+  "examples/shop",
+  "web",
+  "test",
+  "test/browser",
+];
 
 export default defineConfig({
   test: {

@@ -1,0 +1,397 @@
+/**
+ * The client against the real API (one stack for the file): every route, the OpenAPI document the
+ * types were generated from, retries and idempotency through a fault-injecting proxy, typed errors,
+ * and pagination.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { freePort, waitFor } from "../../../scripts/lib/ports.ts";
+import { type ApiStack, startApiStack } from "../../src/testing/apiStack.ts";
+import { termsFromOrder } from "../../src/testing/orderTerms.ts";
+import {
+  AuthenticationError,
+  ConnectionError,
+  IdempotencyError,
+  InvalidRequestError,
+  type Order,
+  PermissionError,
+  Pier,
+  PierError,
+  RateLimitError,
+} from "./client.ts";
+import { type FaultProxy, startFaultProxy } from "./testing/faultProxy.ts";
+
+let starting: Promise<ApiStack>;
+let s: ApiStack;
+let pier: Pier;
+
+beforeAll(async () => {
+  starting = startApiStack();
+  s = await starting;
+  pier = new Pier(s.secretKey, { baseUrl: s.api.url });
+});
+afterAll(async () => {
+  await (await starting?.catch(() => undefined))?.stop();
+});
+
+async function thrown(promise: PromiseLike<unknown>): Promise<PierError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PierError) return error;
+    throw error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+/** An order paid on chain by the dev customer, once the API shows it escrowed. */
+async function escrowedOrder(amount = "10000000"): Promise<Order> {
+  const order = await pier.orders.create({ amount });
+  await s.stack.pay.payByAllowance(termsFromOrder(order));
+  return waitFor(`${order.id} escrowed`, async () => {
+    const o = await pier.orders.retrieve(order.id);
+    return o.status === "escrowed" && o;
+  });
+}
+
+describe("types from the OpenAPI document", () => {
+  test("default: the served document is the one src/generated/schema.ts was generated from", async () => {
+    const served = await (await fetch(`${s.api.url}/openapi.json`)).json();
+    const generated = JSON.parse(readFileSync(new URL("generated/openapi.json", import.meta.url), "utf8"));
+    // On failure: the API's schemas changed; run `pnpm --filter @pier/client generate` and commit.
+    expect(served).toEqual(generated);
+  });
+
+  test("behavior: every merchant-facing operation has a client method", async () => {
+    const doc = JSON.parse(readFileSync(new URL("generated/openapi.json", import.meta.url), "utf8"));
+    const operations = Object.entries(doc.paths as Record<string, Record<string, { tags?: string[] }>>)
+      .flatMap(([path, ops]) =>
+        Object.entries(ops).map(([m, op]) => ({ op: `${m.toUpperCase()} ${path}`, tags: op.tags ?? [] })),
+      )
+      .filter(
+        ({ op, tags }) =>
+          !NOT_FOR_SERVER_CLIENTS.tags.some((t) => tags.includes(t)) &&
+          !NOT_FOR_SERVER_CLIENTS.ops.includes(op),
+      )
+      .map(({ op }) => op);
+    expect(operations.filter((op) => !(op in CLIENT_METHODS))).toEqual([]);
+    for (const [op, path] of Object.entries(CLIENT_METHODS)) {
+      const fn = path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], pier);
+      expect(typeof fn, `${op} -> pier.${path}`).toBe("function");
+    }
+  });
+});
+
+describe("every route through the client", () => {
+  test("orders: create, retrieve, list, cancel, release; checkout; merchant; health", async () => {
+    const created = await pier.orders.create({
+      amount: "25000000",
+      description: "Mug",
+      metadata: { sku: "mug" },
+    });
+    expect(created).toMatchObject({ object: "order", status: "open", amount: "25000000", livemode: false });
+    expect(created.lastResponse.requestId).toMatch(/^req_/);
+    expect(created.lastResponse.idempotencyKey).toMatch(/^pier-client-/);
+    expect((await pier.orders.retrieve(created.id)).id).toBe(created.id);
+    const listed = await pier.orders.list({ metadata: { sku: "mug" } });
+    expect(listed.data.map((o) => o.id)).toEqual([created.id]);
+
+    const checkout = await pier.checkout.retrieve(created.id);
+    expect(checkout).toMatchObject({ object: "checkout", id: created.id, signature: created.signature });
+
+    const canceled = await pier.orders.cancel(created.id);
+    expect(canceled.status).toBe("canceled");
+
+    const merchant = await pier.merchant.retrieve();
+    expect(merchant).toMatchObject({ object: "merchant", id: s.merchantId });
+    expect(await pier.health.live()).toEqual({ status: "ok" });
+    expect((await pier.health.ready()).status).toBe("ready");
+
+    const paid = await escrowedOrder();
+    const released = await pier.orders.release(paid.id);
+    expect(released.lastResponse.statusCode).toBe(202);
+    await waitFor(
+      "released order settled",
+      async () => (await pier.orders.retrieve(paid.id)).status === "settled",
+    );
+  });
+
+  test("refunds: create (partial), retrieve, list; events: list, retrieve, deliveries, redeliver", async () => {
+    const order = await escrowedOrder();
+    const endpoint = await pier.webhookEndpoints.create({
+      url: "http://127.0.0.1:9/hooks",
+      enabled_events: ["*"],
+    });
+    const refund = await pier.refunds.create({ order: order.id, amount: "4000000", reason: "damaged" });
+    expect(refund).toMatchObject({ object: "refund", status: "pending", amount: "4000000", order: order.id });
+    const done = await waitFor("refund succeeded", async () => {
+      const r = await pier.refunds.retrieve(refund.id);
+      return r.status === "succeeded" && r;
+    });
+    expect(done.tx_hash).toMatch(/^0x/);
+    expect((await pier.refunds.list({ order: order.id })).data.map((r) => r.id)).toEqual([refund.id]);
+    await waitFor(
+      "amount_refunded",
+      async () => (await pier.orders.retrieve(order.id)).amount_refunded === "4000000",
+    );
+
+    const events = await pier.events.list({ order: order.id, type: "refund.succeeded" });
+    const event = events.data[0]!;
+    expect(event).toMatchObject({ object: "event", type: "refund.succeeded", order: order.id });
+    expect((await pier.events.retrieve(event.id)).id).toBe(event.id);
+    const deliveries = await waitFor("a delivery attempt", async () => {
+      const d = await pier.events.deliveries(event.id);
+      return d.data[0]?.attempts ? d : undefined;
+    });
+    expect(deliveries.data[0]).toMatchObject({ object: "webhook_delivery", endpoint: endpoint.id });
+    const redelivery = await pier.events.redeliver(event.id, { endpoint: endpoint.id });
+    expect(redelivery).toMatchObject({ object: "redelivery", event: event.id, endpoints: 1 });
+    await pier.webhookEndpoints.del(endpoint.id);
+  });
+
+  test("webhook endpoints: create, retrieve, update, list, rotate_secret, delete", async () => {
+    const created = await pier.webhookEndpoints.create({
+      url: "http://127.0.0.1:9/a",
+      enabled_events: ["order.escrowed"],
+      description: "shop",
+    });
+    expect(created.secret).toMatch(/^whsec_/);
+    expect((await pier.webhookEndpoints.retrieve(created.id)).secret).toBeUndefined();
+    const updated = await pier.webhookEndpoints.update(created.id, { enabled_events: ["*"], disabled: true });
+    expect(updated).toMatchObject({ enabled_events: ["*"], status: "disabled" });
+    expect((await pier.webhookEndpoints.list()).data.map((e) => e.id)).toContain(created.id);
+    const rotated = await pier.webhookEndpoints.rotateSecret(created.id, { expires_in: 0 });
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(created.secret);
+    expect(await pier.webhookEndpoints.del(created.id)).toMatchObject({ id: created.id, deleted: true });
+    expect((await thrown(pier.webhookEndpoints.retrieve(created.id))).statusCode).toBe(404);
+  });
+
+  test("keys: create, retrieve, list, roll, revoke; a restricted key is held to its scopes", async () => {
+    const key = await pier.keys.create({ name: "reader", type: "restricted", scopes: ["orders:read"] });
+    expect(key.secret).toBeTruthy();
+    expect((await pier.keys.retrieve(key.id)).name).toBe("reader");
+    expect((await pier.keys.list({ limit: 100 })).data.map((k) => k.id)).toContain(key.id);
+
+    const reader = new Pier(key.secret!, { baseUrl: s.api.url });
+    expect((await reader.orders.list({ limit: 1 })).object).toBe("list");
+    const denied = await thrown(reader.orders.create({ amount: "1" }));
+    expect(denied).toBeInstanceOf(PermissionError);
+    expect(denied).toMatchObject({ statusCode: 403, type: "permission_error" });
+
+    const rolled = await pier.keys.roll(key.id, { expires_in: 0 });
+    expect(rolled.secret).toBeTruthy();
+    expect(rolled.secret).not.toBe(key.secret);
+    const revoked = await pier.keys.revoke(rolled.id);
+    expect(revoked.revoked_at).not.toBeNull();
+    const gone = await thrown(new Pier(rolled.secret!, { baseUrl: s.api.url }).orders.list());
+    expect(gone).toBeInstanceOf(AuthenticationError);
+  });
+
+  test("admin: merchants.create, orders.hold, orders.resolve (with the admin key)", async () => {
+    const admin = new Pier(s.adminKey, { baseUrl: s.api.url });
+    const created = await admin.admin.merchants.create({
+      name: "Second shop",
+      payout_address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+    });
+    expect(created.merchant.name).toBe("Second shop");
+    expect(created.secret_key).toMatch(/^sk_test_/);
+
+    const order = await escrowedOrder();
+    const held = await admin.admin.orders.hold(order.id, { held: true });
+    expect(held.lastResponse.statusCode).toBe(202);
+    await waitFor("hold on chain", async () => (await pier.orders.retrieve(order.id)).payment?.held === true);
+    await admin.admin.orders.resolve(order.id, { refund_amount: "10000000" });
+    await waitFor(
+      "resolved as refunded",
+      async () => (await pier.orders.retrieve(order.id)).status === "refunded",
+    );
+    // Admin routes refuse merchant keys.
+    expect(await thrown(pier.admin.orders.hold(order.id, { held: false }))).toBeInstanceOf(
+      AuthenticationError,
+    );
+  });
+});
+
+describe("errors are typed", () => {
+  test("error: 400 names the parameter; 404 is resource_missing; 409 for a state that forbids it", async () => {
+    const bad = await thrown(pier.orders.create({ amount: "12.5" }));
+    expect(bad).toBeInstanceOf(InvalidRequestError);
+    expect(bad).toMatchObject({
+      statusCode: 400,
+      type: "invalid_request_error",
+      code: "parameter_invalid",
+      param: "amount",
+    });
+    expect(bad.requestId).toMatch(/^req_/);
+
+    const missing = await thrown(pier.orders.retrieve("ord_000000000000000000000000"));
+    expect(missing).toMatchObject({ statusCode: 404, code: "resource_missing", param: "id" });
+
+    const order = await pier.orders.create({ amount: "1000000" });
+    await pier.orders.cancel(order.id);
+    const refused = await thrown(pier.refunds.create({ order: order.id }));
+    expect(refused).toBeInstanceOf(InvalidRequestError);
+    expect(refused.statusCode).toBe(409);
+  });
+
+  test("error: 401 for a bad key; a network failure is a ConnectionError", async () => {
+    const unauth = await thrown(new Pier("sk_test_nope", { baseUrl: s.api.url }).orders.list());
+    expect(unauth).toBeInstanceOf(AuthenticationError);
+    expect(unauth).toMatchObject({ statusCode: 401, type: "authentication_error" });
+    const offline = new Pier(s.secretKey, {
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
+      maxRetries: 1,
+      initialRetryDelayMs: 1,
+    });
+    const down = await thrown(offline.orders.list());
+    expect(down).toBeInstanceOf(ConnectionError);
+    expect(down.message).toContain("ECONNREFUSED");
+    expect(() => new Pier("")).toThrow(TypeError);
+  });
+});
+
+describe("retries and idempotency (through a fault-injecting proxy)", () => {
+  let proxy: FaultProxy;
+  let via: Pier;
+  beforeAll(async () => {
+    proxy = await startFaultProxy(s.api.url);
+    via = new Pier(s.secretKey, { baseUrl: proxy.url, maxRetries: 3, initialRetryDelayMs: 5 });
+  });
+  afterAll(() => proxy?.close());
+
+  function failFirst(
+    n: number,
+    fault: Parameters<FaultProxy["plan"]>[0] extends never ? never : ReturnType<FaultProxy["plan"]>,
+  ) {
+    proxy.seen.length = 0;
+    proxy.plan = (_req, i) => (i < n ? fault : "forward");
+  }
+
+  test("behavior: a GET is retried on 503 and on a dropped connection, then succeeds", async () => {
+    failFirst(2, { status: 503 });
+    const page = await via.orders.list({ limit: 1 });
+    expect(page.lastResponse.attempts).toBe(3);
+    expect(proxy.seen).toHaveLength(3);
+    failFirst(1, "reset-before");
+    expect((await via.merchant.retrieve()).lastResponse.attempts).toBe(2);
+  });
+
+  test("behavior: a POST whose answer was lost is retried with the same Idempotency-Key and applied once", async () => {
+    failFirst(1, "reset-after");
+    const metadata = { run: `lost-${Date.now()}` };
+    const order = await via.orders.create({ amount: "3000000", metadata });
+    expect(order.lastResponse.attempts).toBe(2);
+    expect(order.lastResponse.headers["idempotent-replayed"]).toBe("true");
+    const keys = proxy.seen.map((r) => r.headers["idempotency-key"]);
+    expect(keys[0]).toMatch(/^pier-client-/);
+    expect(keys[1]).toBe(keys[0]);
+    expect((await pier.orders.list({ metadata })).data.map((o) => o.id)).toEqual([order.id]);
+  });
+
+  test("behavior: 429 waits for Retry-After before retrying", async () => {
+    failFirst(1, {
+      status: 429,
+      headers: { "retry-after": "1" },
+      body: { error: { type: "rate_limit_error", code: "rate_limited", message: "slow down" } },
+    });
+    await via.orders.list({ limit: 1 });
+    expect(proxy.seen).toHaveLength(2);
+    expect(proxy.seen[1]!.at - proxy.seen[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  test("error: 4xx is not retried; retries stop at maxRetries with the last error", async () => {
+    failFirst(0, "forward");
+    await thrown(via.orders.retrieve("ord_000000000000000000000000"));
+    expect(proxy.seen).toHaveLength(1);
+    failFirst(10, {
+      status: 429,
+      headers: { "retry-after": "0" },
+      body: { error: { type: "rate_limit_error", code: "rate_limited", message: "slow down" } },
+    });
+    const limited = await thrown(via.orders.list());
+    expect(limited).toBeInstanceOf(RateLimitError);
+    expect((limited as RateLimitError).retryAfterSeconds).toBe(0);
+    expect(proxy.seen).toHaveLength(4);
+    failFirst(1, { status: 503 });
+    await thrown(via.webhookEndpoints.del("we_000000000000000000000000"));
+    expect(proxy.seen).toHaveLength(1);
+  });
+
+  test("behavior: an explicit Idempotency-Key replays; reused with another body it is an IdempotencyError", async () => {
+    const idempotencyKey = `order-${Date.now()}`;
+    const first = await pier.orders.create({ amount: "2000000" }, { idempotencyKey });
+    const again = await pier.orders.create({ amount: "2000000" }, { idempotencyKey });
+    expect(again.id).toBe(first.id);
+    const reused = await thrown(pier.orders.create({ amount: "2000001" }, { idempotencyKey }));
+    expect(reused).toBeInstanceOf(IdempotencyError);
+    expect(reused).toMatchObject({ code: "idempotency_key_reused", type: "idempotency_error" });
+  });
+});
+
+describe("pagination", () => {
+  test("behavior: for await visits every order exactly once, one request per page", async () => {
+    const metadata = { batch: `page-${Date.now()}` };
+    const ids: string[] = [];
+    for (let i = 0; i < 23; i++) ids.push((await pier.orders.create({ amount: "1000000", metadata })).id);
+    const proxy = await startFaultProxy(s.api.url);
+    try {
+      const via = new Pier(s.secretKey, { baseUrl: proxy.url });
+      const seen: string[] = [];
+      for await (const order of via.orders.list({ limit: 5, metadata })) seen.push(order.id);
+      expect(seen).toEqual([...ids].reverse());
+      expect(proxy.seen).toHaveLength(5);
+      expect(proxy.seen[1]!.url).toContain(`starting_after=${ids[18]}`);
+
+      const backwards: string[] = [];
+      for await (const order of via.orders.list({ limit: 10, metadata, ending_before: ids[0] }))
+        backwards.push(order.id);
+      expect(new Set(backwards)).toEqual(new Set(ids.slice(1)));
+      expect(backwards).toHaveLength(22);
+      expect(await via.orders.list({ limit: 100, metadata }).toArray({ max: 7 })).toHaveLength(7);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+/** Operations of the document that server-side code does not call, by tag or by name. */
+const NOT_FOR_SERVER_CLIENTS = {
+  // Browser sessions of the merchant dashboard, and wallet providers' callbacks.
+  tags: ["Dashboard", "Fiat"],
+  ops: ["GET /metrics"],
+};
+
+/** "METHOD path" -> the client method that calls it. */
+const CLIENT_METHODS: Record<string, string> = {
+  "GET /healthz": "health.live",
+  "GET /readyz": "health.ready",
+  "POST /v1/orders": "orders.create",
+  "GET /v1/orders": "orders.list",
+  "GET /v1/orders/{id}": "orders.retrieve",
+  "POST /v1/orders/{id}/cancel": "orders.cancel",
+  "POST /v1/orders/{id}/release": "orders.release",
+  "POST /v1/refunds": "refunds.create",
+  "GET /v1/refunds": "refunds.list",
+  "GET /v1/refunds/{id}": "refunds.retrieve",
+  "POST /v1/keys": "keys.create",
+  "GET /v1/keys": "keys.list",
+  "GET /v1/keys/{id}": "keys.retrieve",
+  "POST /v1/keys/{id}/revoke": "keys.revoke",
+  "POST /v1/keys/{id}/roll": "keys.roll",
+  "POST /v1/webhook_endpoints": "webhookEndpoints.create",
+  "GET /v1/webhook_endpoints": "webhookEndpoints.list",
+  "GET /v1/webhook_endpoints/{id}": "webhookEndpoints.retrieve",
+  "POST /v1/webhook_endpoints/{id}": "webhookEndpoints.update",
+  "DELETE /v1/webhook_endpoints/{id}": "webhookEndpoints.del",
+  "POST /v1/webhook_endpoints/{id}/rotate_secret": "webhookEndpoints.rotateSecret",
+  "GET /v1/events": "events.list",
+  "GET /v1/events/{id}": "events.retrieve",
+  "GET /v1/events/{id}/deliveries": "events.deliveries",
+  "POST /v1/events/{id}/redeliver": "events.redeliver",
+  "GET /v1/checkout/{id}": "checkout.retrieve",
+  "GET /v1/merchant": "merchant.retrieve",
+  "POST /v1/admin/merchants": "admin.merchants.create",
+  "POST /v1/admin/orders/{id}/resolve": "admin.orders.resolve",
+  "POST /v1/admin/orders/{id}/hold": "admin.orders.hold",
+};

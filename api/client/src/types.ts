@@ -1,0 +1,67 @@
+/**
+ * The API's types, derived from the generated OpenAPI types (src/generated/schema.ts; never edit that
+ * file, run `pnpm --filter @pier/client generate`). Names follow the API's objects.
+ */
+import type { components, paths } from "./generated/schema.ts";
+
+export type { components, paths };
+
+type Method = "get" | "post" | "delete";
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
+
+/** The success body of an operation (200, else 202). */
+export type ResponseOf<P extends keyof paths, M extends Method> = Operation<P, M>["responses"] extends {
+  200: infer R;
+}
+  ? JsonOf<R>
+  : Operation<P, M>["responses"] extends { 202: infer R }
+    ? JsonOf<R>
+    : never;
+
+/** The JSON request body of an operation. */
+export type BodyOf<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends {
+    requestBody?: infer B;
+  }
+    ? JsonOf<NonNullable<B>>
+    : never;
+
+/** The query parameters of an operation. */
+export type QueryOf<P extends keyof paths, M extends Method> = NonNullable<
+  Operation<P, M>["parameters"]["query"]
+>;
+
+export type Order = components["schemas"]["Order"];
+export type OrderStatus = Order["status"];
+export type PaymentTerms = Order["terms"];
+export type Refund = ResponseOf<"/v1/refunds/{id}", "get">;
+export type ApiKey = ResponseOf<"/v1/keys/{id}", "get">;
+export type WebhookEndpoint = ResponseOf<"/v1/webhook_endpoints/{id}", "get">;
+export type DeletedWebhookEndpoint = ResponseOf<"/v1/webhook_endpoints/{id}", "delete">;
+export type Event = ResponseOf<"/v1/events/{id}", "get">;
+export type WebhookDelivery = ResponseOf<"/v1/events/{id}/deliveries", "get">["data"][number];
+export type Redelivery = ResponseOf<"/v1/events/{id}/redeliver", "post">;
+export type Checkout = ResponseOf<"/v1/checkout/{id}", "get">;
+export type Merchant = ResponseOf<"/v1/merchant", "get">;
+export type CreatedMerchant = ResponseOf<"/v1/admin/merchants", "post">;
+export type Readiness = ResponseOf<"/readyz", "get">;
+export type ApiErrorBody = components["schemas"]["Error"];
+
+/** Every event type (what `enabled_events` accepts, less the `*` wildcard). */
+export type EventType = Exclude<BodyOf<"/v1/webhook_endpoints", "post">["enabled_events"][number], "*">;
+
+export type CreateOrderParams = BodyOf<"/v1/orders", "post">;
+export type ListOrdersParams = QueryOf<"/v1/orders", "get">;
+export type CreateRefundParams = BodyOf<"/v1/refunds", "post">;
+export type ListRefundsParams = QueryOf<"/v1/refunds", "get">;
+export type CreateKeyParams = BodyOf<"/v1/keys", "post">;
+export type RollKeyParams = BodyOf<"/v1/keys/{id}/roll", "post">;
+export type CreateWebhookEndpointParams = BodyOf<"/v1/webhook_endpoints", "post">;
+export type UpdateWebhookEndpointParams = BodyOf<"/v1/webhook_endpoints/{id}", "post">;
+export type RotateSecretParams = BodyOf<"/v1/webhook_endpoints/{id}/rotate_secret", "post">;
+export type ListEventsParams = QueryOf<"/v1/events", "get">;
+export type RedeliverParams = BodyOf<"/v1/events/{id}/redeliver", "post">;
+export type CreateMerchantParams = BodyOf<"/v1/admin/merchants", "post">;
+export type ResolveParams = BodyOf<"/v1/admin/orders/{id}/resolve", "post">;
+export type HoldParams = BodyOf<"/v1/admin/orders/{id}/hold", "post">;
