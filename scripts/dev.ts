@@ -79,6 +79,7 @@ try {
 
   const seeded = await seed({ databaseUrl: pg.url });
   const webUrl = `http://127.0.0.1:${ports.web}`;
+  const dashboardOrigin = `http://localhost:${ports.web}`;
   const api = await startApi({
     databaseUrl: pg.url,
     rpcUrl: chain.rpcUrl,
@@ -86,7 +87,12 @@ try {
     indexerSchema: indexer.schema,
     port: ports.api,
     logFile: join(dataDir, "logs", "api.log"),
-    env: { PIER_CHECKOUT_BASE_URL: webUrl, PIER_CONFIRMATIONS: process.env.PIER_CONFIRMATIONS ?? "2" },
+    env: {
+      PIER_CHECKOUT_BASE_URL: webUrl,
+      // Passkeys need a host name, not an IP: the dashboard is opened on localhost (same server).
+      PIER_DASHBOARD_URL: dashboardOrigin,
+      PIER_CONFIRMATIONS: process.env.PIER_CONFIRMATIONS ?? "2",
+    },
   });
   running.push({ name: "api", stop: api.stop });
 
@@ -124,6 +130,8 @@ Create an order:
     -H "Content-Type: application/json" -d '{"amount":"25000000","description":"Demo order"}'
 Pay the demo order ${order.id} in a browser wallet holding the dev customer key (see README):
   ${order.checkout_url}
+Merchant dashboard (sign in with the wallet of dev account merchant ${devAccount("merchant").address}):
+  ${dashboardOrigin}/dashboard
 Press Ctrl-C to stop everything.
 `);
 } catch (error) {

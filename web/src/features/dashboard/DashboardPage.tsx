@@ -1,9 +1,102 @@
-/** The merchant dashboard: a placeholder until it is built (its own chunk; checkout never loads it). */
+/**
+ * The merchant dashboard (/dashboard): sign-in with the owner wallet, then the sections of sections.ts,
+ * each loaded on first visit. Its own chunk: the checkout never loads any of it.
+ */
+import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useEffect, useMemo } from "react";
+import {
+  apiGet,
+  DashboardApiError,
+  type DashboardSession,
+  errorText,
+  setCsrfToken,
+  setStepUpHandler,
+} from "../../lib/dashboardApi.ts";
+import "./dashboard.css";
+import { DashboardShell } from "./DashboardShell.tsx";
+import { stepUpWithPasskey } from "./passkeyCeremonies.ts";
+
+const SignIn = lazy(() => import("./SignIn.tsx"));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A 4xx will not get better by asking again; network errors and 5xx may.
+      retry: (count, error) =>
+        count < 2 &&
+        !(error instanceof DashboardApiError && error.status !== undefined && error.status < 500),
+    },
+  },
+});
+
 export default function DashboardPage() {
   return (
-    <main className="page">
-      <h1>Merchant dashboard</h1>
-      <p>Coming soon. Use the API to list orders and refunds in the meantime.</p>
+    <QueryClientProvider client={queryClient}>
+      <Dashboard />
+    </QueryClientProvider>
+  );
+}
+
+export const SESSION_KEY = ["dashboard", "session"] as const;
+
+function Dashboard() {
+  const client = useQueryClient();
+  const session = useQuery({
+    queryKey: SESSION_KEY,
+    queryFn: () =>
+      apiGet<DashboardSession>("/v1/dashboard/session").catch((error) => {
+        if (error instanceof DashboardApiError && error.status === 401) return null;
+        throw error;
+      }),
+    staleTime: 60_000,
+  });
+
+  useEffect(() => {
+    setCsrfToken(session.data?.csrf_token);
+  }, [session.data]);
+
+  useEffect(() => {
+    setStepUpHandler(async () => {
+      client.setQueryData(SESSION_KEY, await stepUpWithPasskey());
+    });
+    return () => setStepUpHandler(undefined);
+  }, [client]);
+
+  const onSignedIn = useMemo(
+    () => (s: DashboardSession) => {
+      setCsrfToken(s.csrf_token);
+      client.setQueryData(SESSION_KEY, s);
+    },
+    [client],
+  );
+
+  if (session.isPending) return <Loading />;
+  if (session.isError) {
+    return (
+      <main className="page">
+        <p className="error" role="alert">
+          {errorText(session.error)}
+        </p>
+        <button type="button" className="button" onClick={() => session.refetch()}>
+          Try again
+        </button>
+      </main>
+    );
+  }
+  if (!session.data) {
+    return (
+      <Suspense fallback={<Loading />}>
+        <SignIn onSignedIn={onSignedIn} />
+      </Suspense>
+    );
+  }
+  return <DashboardShell session={session.data} />;
+}
+
+function Loading() {
+  return (
+    <main className="page" aria-busy="true">
+      <p className="muted">Loading…</p>
     </main>
   );
 }

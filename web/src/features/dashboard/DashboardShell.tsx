@@ -1,0 +1,88 @@
+/** The signed-in dashboard: header, navigation from sections.ts, and the current section. */
+import { useQueryClient } from "@tanstack/react-query";
+import { type ComponentType, type LazyExoticComponent, lazy, Suspense, useState } from "react";
+import { apiPost, type DashboardSession, errorText } from "../../lib/dashboardApi.ts";
+import { shortHex } from "../../lib/formatAmount.ts";
+import { type DashboardSection, type SectionProps, sections } from "./sections.ts";
+import { useDashboardPath } from "./useDashboardPath.ts";
+
+const loaded = new Map<string, LazyExoticComponent<ComponentType<SectionProps>>>();
+function sectionComponent(section: DashboardSection) {
+  let component = loaded.get(section.id);
+  if (!component) {
+    component = lazy(section.load);
+    loaded.set(section.id, component);
+  }
+  return component;
+}
+
+export function DashboardShell({ session }: { session: DashboardSession }) {
+  const client = useQueryClient();
+  const [path, navigate] = useDashboardPath();
+  const [signOutError, setSignOutError] = useState<string>();
+  const current = sections.find((s) => s.id === path.section) ?? sections[0]!;
+  const Section = sectionComponent(current);
+
+  async function signOut() {
+    try {
+      await apiPost("/v1/dashboard/logout");
+      client.clear();
+      window.location.assign("/dashboard");
+    } catch (error) {
+      setSignOutError(errorText(error));
+    }
+  }
+
+  return (
+    <div className="dash">
+      <a className="skip-link" href="#dash-main">
+        Skip to content
+      </a>
+      <header className="dash-header">
+        <div>
+          <strong data-testid="merchant-name">{session.merchant.name}</strong>
+          <span className="muted">
+            {" "}
+            · <span title={session.address}>{shortHex(session.address)}</span>
+            {session.livemode ? "" : " · test mode"}
+          </span>
+        </div>
+        <button type="button" className="link" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      {signOutError && (
+        <p className="error" role="alert">
+          {signOutError}
+        </p>
+      )}
+      <nav className="dash-nav" aria-label="Dashboard">
+        <ul>
+          {sections.map((s) => (
+            <li key={s.id}>
+              <a
+                href={`/dashboard/${s.id}`}
+                aria-current={s.id === current.id ? "page" : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(s.id);
+                }}
+              >
+                {s.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="dash-main" className="dash-main" tabIndex={-1}>
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <Section
+            key={current.id}
+            subpath={current.id === path.section ? path.subpath : ""}
+            navigate={(to) => navigate(`${current.id}/${to}`.replace(/\/$/, ""))}
+          />
+        </Suspense>
+      </main>
+    </div>
+  );
+}

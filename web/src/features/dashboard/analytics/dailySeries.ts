@@ -1,0 +1,33 @@
+/**
+ * Daily report rows -> one point per day (missing days are zero), summed over the settlement token's rows.
+ * Amounts stay bigint; the charts get whole-token numbers for plotting only (display, not accounting).
+ */
+import { formatUnits } from "viem";
+import type { DailyReport } from "../../../lib/dashboardApi.ts";
+
+export interface DailyPoint {
+  day: string;
+  volume: bigint;
+  payments: number;
+  fees: bigint;
+  refunds: bigint;
+}
+
+export function dailySeries(rows: DailyReport[], from: string, to: string): DailyPoint[] {
+  const byDay = new Map<string, DailyPoint>();
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    byDay.set(day, { day, volume: 0n, payments: 0, fees: 0n, refunds: 0n });
+  }
+  for (const r of rows) {
+    const p = byDay.get(r.day);
+    if (!p) continue;
+    p.volume += BigInt(r.volume);
+    p.payments += r.payments;
+    p.fees += BigInt(r.fees);
+    p.refunds += BigInt(r.refunds);
+  }
+  return [...byDay.values()];
+}
+
+export const plotNumber = (units: bigint, decimals: number) => Number(formatUnits(units, decimals));

@@ -1,0 +1,64 @@
+/** An order's events, oldest first, polled so refunds and releases appear as they are indexed. */
+import { useQuery } from "@tanstack/react-query";
+import { apiGet, errorText, type ListOf, type PierEvent } from "../../../lib/dashboardApi.ts";
+import { formatDateTime } from "../../../lib/formatAmount.ts";
+import { TxHash } from "../TxHash.tsx";
+
+const LABELS: Record<string, string> = {
+  "order.processing": "Payment seen on chain",
+  "order.escrowed": "Payment final, funds in escrow",
+  "order.settled": "Released to you",
+  "order.refunded": "Refunded in full",
+  "order.partially_refunded": "Partly refunded",
+  "order.disputed": "Disputed by the payer",
+  "order.expired": "Expired unpaid",
+  "order.canceled": "Canceled",
+  "order.payment_reverted": "Payment removed by a chain reorganisation",
+  "refund.succeeded": "Refund sent",
+  "refund.failed": "Refund failed",
+};
+
+function txOf(event: PierEvent): string | undefined {
+  const object = event.data.object as { tx_hash?: unknown; payment?: { tx_hash?: unknown } };
+  const hash = object.tx_hash ?? (event.type === "order.escrowed" ? object.payment?.tx_hash : undefined);
+  return typeof hash === "string" ? hash : undefined;
+}
+
+export function EventTimeline({ orderId }: { orderId: string }) {
+  const events = useQuery({
+    queryKey: ["dashboard", "order-events", orderId],
+    queryFn: () => apiGet<ListOf<PierEvent>>(`/v1/events?order=${encodeURIComponent(orderId)}&limit=100`),
+    refetchInterval: 2_000,
+  });
+  return (
+    <section aria-labelledby="timeline-title">
+      <h2 id="timeline-title">Timeline</h2>
+      {events.isError && (
+        <p className="error" role="alert">
+          {errorText(events.error)}
+        </p>
+      )}
+      {events.data && events.data.data.length === 0 && <p className="muted">No events yet.</p>}
+      <ol className="timeline" data-testid="timeline" aria-live="polite">
+        {[...(events.data?.data ?? [])].reverse().map((e) => {
+          const tx = txOf(e);
+          return (
+            <li key={e.id} data-testid="timeline-event" data-type={e.type}>
+              <strong>{LABELS[e.type] ?? e.type}</strong>
+              <span className="muted">
+                {" "}
+                · {formatDateTime(e.created)} · <code>{e.type}</code>
+              </span>
+              {tx && (
+                <>
+                  {" "}
+                  · <TxHash hash={tx} />
+                </>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}

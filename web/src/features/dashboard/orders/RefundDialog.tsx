@@ -1,0 +1,73 @@
+/** Refund all or part of an escrowed order: the amount in tokens (exact decimal, never a float), confirmed. */
+import { useId, useState } from "react";
+import { parseUnits } from "viem";
+import { apiPost, type Order } from "../../../lib/dashboardApi.ts";
+import { formatToken, formatTokenAmount } from "../../../lib/formatAmount.ts";
+import { ConfirmDialog } from "../ConfirmDialog.tsx";
+
+/** Token units from what the merchant typed, or a sentence saying what is wrong. */
+export function parseRefundAmount(
+  text: string,
+  decimals: number,
+  remaining: bigint,
+): { units: bigint } | { error: string } {
+  const clean = text.trim();
+  if (!/^\d+(\.\d+)?$/.test(clean)) return { error: "Enter an amount such as 2.50." };
+  const fraction = clean.split(".")[1] ?? "";
+  if (fraction.length > decimals) return { error: `At most ${decimals} decimals.` };
+  const units = parseUnits(clean, decimals);
+  if (units <= 0n) return { error: "The amount must be more than zero." };
+  if (units > remaining)
+    return { error: `At most ${formatTokenAmount(remaining, decimals)} can be refunded.` };
+  return { units };
+}
+
+export function RefundDialog({
+  order,
+  remaining,
+  onClose,
+  onDone,
+}: {
+  order: Order;
+  remaining: bigint;
+  onClose: () => void;
+  onDone: () => Promise<void>;
+}) {
+  const inputId = useId();
+  const hintId = useId();
+  const [text, setText] = useState(
+    formatTokenAmount(remaining, order.token.decimals, { minFraction: 0 }).replace(/,/g, ""),
+  );
+  const parsed = parseRefundAmount(text, order.token.decimals, remaining);
+
+  return (
+    <ConfirmDialog
+      title="Refund this order?"
+      confirmLabel={"units" in parsed ? `Refund ${formatToken(parsed.units, order.token)}` : "Refund"}
+      danger
+      onClose={onClose}
+      onConfirm={async () => {
+        if ("error" in parsed) throw new Error(parsed.error);
+        await apiPost("/v1/refunds", { order: order.id, amount: parsed.units.toString() });
+        await onDone();
+      }}
+    >
+      <label htmlFor={inputId}>Amount ({order.token.symbol})</label>
+      <input
+        id={inputId}
+        inputMode="decimal"
+        autoComplete="off"
+        value={text}
+        aria-describedby={hintId}
+        aria-invalid={"error" in parsed}
+        data-testid="refund-amount"
+        onChange={(e) => setText(e.target.value)}
+      />
+      <p id={hintId} className={"error" in parsed ? "error" : "muted"}>
+        {"error" in parsed
+          ? parsed.error
+          : `Up to ${formatToken(remaining, order.token)} can be refunded. The payer receives it from the escrow.`}
+      </p>
+    </ConfirmDialog>
+  );
+}

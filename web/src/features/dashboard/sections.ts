@@ -1,0 +1,24 @@
+/**
+ * The dashboard's sections, in navigation order: each is loaded on first visit (its own chunk). Other
+ * features add theirs here (e.g. web/src/features/ops/* for risk review, reconciliation, payment links).
+ * A section's component receives the path below /dashboard/<id>/ (e.g. an order id) as `subpath`.
+ */
+import type { ComponentType } from "react";
+
+export interface SectionProps {
+  subpath: string;
+  navigate: (path: string) => void;
+}
+
+export interface DashboardSection {
+  id: string;
+  label: string;
+  load: () => Promise<{ default: ComponentType<SectionProps> }>;
+}
+
+export const sections: DashboardSection[] = [
+  { id: "orders", label: "Orders", load: () => import("./orders/OrdersSection.tsx") },
+  { id: "analytics", label: "Analytics", load: () => import("./analytics/AnalyticsSection.tsx") },
+  { id: "developers", label: "Developers", load: () => import("./developers/DevelopersSection.tsx") },
+  { id: "security", label: "Security", load: () => import("./security/SecuritySection.tsx") },
+];

@@ -1,0 +1,209 @@
+/**
+ * The dashboard's calls to the API on its own origin, authenticated by the HttpOnly session cookie:
+ * JSON in and out, the session's CSRF token on every unsafe request, an Idempotency-Key on every POST,
+ * and errors as DashboardApiError with the API's code. A 403 `step_up_required` is handed to the
+ * registered step-up (a passkey prompt) and the request is sent once more.
+ */
+import { env } from "./env.ts";
+
+export class DashboardApiError extends Error {
+  override name = "DashboardApiError";
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly code: string | undefined,
+    readonly param?: string,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | undefined;
+let stepUp: (() => Promise<void>) | undefined;
+
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+/** What to do when the API asks for a passkey step-up (resolves once the session is stepped up). */
+export function setStepUpHandler(handler: (() => Promise<void>) | undefined): void {
+  stepUp = handler;
+}
+
+type Method = "GET" | "POST" | "DELETE";
+
+async function send<T>(method: Method, path: string, body: unknown, idempotencyKey?: string): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
+  if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
+  let res: Response;
+  try {
+    res = await fetch(`${env.apiUrl}${path}`, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new DashboardApiError(
+      "We could not reach the Pier API. Check your connection.",
+      undefined,
+      undefined,
+    );
+  }
+  const text = await res.text();
+  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  if (res.ok) return parsed as T;
+  const error = (parsed as { error?: { code?: string; message?: string; param?: string } } | undefined)
+    ?.error;
+  throw new DashboardApiError(
+    error?.message ?? `The API answered ${res.status}`,
+    res.status,
+    error?.code,
+    error?.param,
+  );
+}
+
+export async function apiRequest<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  // One key for the request and its retry after a step-up: the API runs it at most once.
+  const key = method === "POST" ? crypto.randomUUID() : undefined;
+  try {
+    return await send<T>(method, path, method === "POST" ? (body ?? {}) : body, key);
+  } catch (error) {
+    if (error instanceof DashboardApiError && error.code === "step_up_required" && stepUp) {
+      await stepUp();
+      return send<T>(method, path, method === "POST" ? (body ?? {}) : body, key);
+    }
+    throw error;
+  }
+}
+
+export const apiGet = <T>(path: string) => apiRequest<T>("GET", path);
+export const apiPost = <T>(path: string, body?: unknown) => apiRequest<T>("POST", path, body);
+export const apiDelete = <T>(path: string) => apiRequest<T>("DELETE", path);
+
+export interface ListOf<T> {
+  object: "list";
+  data: T[];
+  has_more: boolean;
+}
+
+export interface DashboardSession {
+  object: "dashboard_session";
+  merchant: { id: string; name: string; payout_address: string };
+  address: string;
+  livemode: boolean;
+  chain_id: number;
+  csrf_token: string;
+  expires_at: number;
+  passkeys: number;
+  step_up_until: number | null;
+}
+
+export interface SiweNonce {
+  nonce: string;
+  domain: string;
+  uri: string;
+  chain_id: number;
+  statement: string;
+  expires_at: number;
+}
+
+export interface Order {
+  id: string;
+  status: string;
+  amount: string;
+  amount_refunded: string;
+  amount_released: string;
+  fee: string;
+  currency: string;
+  token: { address: string; symbol: string; decimals: number };
+  fiat: { amount: string; currency: string } | null;
+  metadata: Record<string, string>;
+  chain_id: number;
+  checkout_url: string;
+  expires_at: number;
+  created: number;
+  description?: string | null;
+  payment: {
+    payer: string;
+    tx_hash: string;
+    paid_at: number;
+    release_after: number;
+    held: boolean;
+    released_at: number | null;
+    released_tx_hash: string | null;
+  } | null;
+  dispute: { status: string } | null;
+}
+
+export interface PierEvent {
+  id: string;
+  type: string;
+  created: number;
+  order: string | null;
+  pending_webhooks: number;
+  data: { object: Record<string, unknown> };
+}
+
+export interface Delivery {
+  id: string;
+  endpoint: string;
+  status: "pending" | "succeeded" | "failed";
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created: number;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  type: "secret" | "restricted";
+  scopes: string[];
+  redacted: string;
+  created: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+  secret?: string;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string | null;
+  enabled_events: string[];
+  status: "enabled" | "disabled";
+  created: number;
+  secret?: string;
+}
+
+export interface DailyReport {
+  day: string;
+  token: string;
+  symbol: string | null;
+  decimals: number | null;
+  volume: string;
+  payments: number;
+  fees: string;
+  refunds: string;
+  released: string;
+}
+
+export interface Passkey {
+  id: string;
+  name: string;
+  created: number;
+  last_used_at: number | null;
+}
+
+/** Describes an error for the page: the API's own message, or a short fallback. */
+export function errorText(error: unknown): string {
+  if (error instanceof DashboardApiError) return error.message;
+  if (error instanceof Error && error.name === "NotAllowedError") {
+    return "The passkey prompt was dismissed or timed out. Try again.";
+  }
+  return error instanceof Error ? error.message : "Something went wrong. Try again.";
+}
