@@ -28,6 +28,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             scheme: "bearer",
             description: "PIER_ADMIN_KEY (operator routes under /v1/admin)",
           },
+          sessionCookie: {
+            type: "apiKey",
+            in: "cookie",
+            name: "pier_session",
+            description: "Merchant dashboard session (Sign-In with Ethereum), /v1/dashboard/*",
+          },
         },
       },
       security: [{ secretKey: [] }],
@@ -50,7 +56,14 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     transform: ({ schema, url, route }) => {
       const auth = (route.config as { auth?: string } | undefined)?.auth;
       if (!schema) return { schema, url };
-      const security = auth === "public" ? [] : auth === "admin" ? [{ adminKey: [] }] : undefined;
+      const security =
+        auth === "public"
+          ? []
+          : auth === "admin"
+            ? [{ adminKey: [] }]
+            : auth === "session"
+              ? [{ sessionCookie: [] }]
+              : undefined;
       return { schema: security ? { ...schema, security } : schema, url };
     },
   });
