@@ -9,14 +9,22 @@ import type { Db } from "../db/pool.ts";
 import { bossDb, senderQueue } from "../jobs/queues.ts";
 import { newId } from "../lib/ids.ts";
 
-export type ChainTxKind = "refund" | "release" | "release_batch" | "resolve" | "hold";
+export type ChainTxKind = "refund" | "release" | "release_batch" | "resolve" | "hold" | "fund" | "approve";
 
 export interface ChainTxRow {
   id: string;
   chain_id: number;
   signer: string;
   kind: ChainTxKind;
-  payload: { data: Hex; refundId?: string; orderIds?: string[]; paymentIds?: string[] };
+  payload: {
+    data: Hex;
+    /** Target contract; the escrow when absent (the treasury's `approve` goes to the token). */
+    to?: Hex;
+    refundId?: string;
+    fundingId?: string;
+    orderIds?: string[];
+    paymentIds?: string[];
+  };
   status: "queued" | "sent" | "confirmed" | "failed";
   nonce: string | null;
   tx_hash: string | null;

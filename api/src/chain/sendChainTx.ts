@@ -10,6 +10,7 @@
  * by some other transaction of the key, the intent goes back to `queued` and is simulated again.
  */
 import { type Hex, keccak256, type LocalAccount } from "viem";
+import { settleFunding } from "../bridge/settleFunding.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
@@ -27,7 +28,7 @@ export async function sendChainTx(ctx: AppContext, chainTxId: string): Promise<v
   let current = row;
   if (current.status === "queued") {
     try {
-      await client.call({ account, to: ctx.chain.escrow, data: current.payload.data });
+      await client.call({ account, to: current.payload.to ?? ctx.chain.escrow, data: current.payload.data });
     } catch (error) {
       const revert = decodeRevert(error);
       if (!revert) throw error; // transient: pg-boss retries with backoff
@@ -81,8 +82,10 @@ async function load(db: Db, id: string): Promise<ChainTxRow | undefined> {
 }
 
 function signerFor(ctx: AppContext, address: string): LocalAccount {
-  const { operator, keeper, arbiter } = ctx.chain.signers;
-  const match = [operator, keeper, arbiter].find((a) => a?.address.toLowerCase() === address.toLowerCase());
+  const { operator, keeper, arbiter, treasury } = ctx.chain.signers;
+  const match = [operator, keeper, arbiter, treasury].find(
+    (a) => a?.address.toLowerCase() === address.toLowerCase(),
+  );
   if (!match) throw new Error(`no key configured for signer ${address}`);
   return match;
 }
@@ -95,7 +98,7 @@ async function signAndStore(ctx: AppContext, row: ChainTxRow, account: LocalAcco
       "SELECT max(nonce)::text AS max FROM chain_txs WHERE chain_id = $1 AND signer = $2 AND status IN ('sent', 'confirmed')",
       [row.chain_id, row.signer],
     ),
-    client.estimateGas({ account, to: ctx.chain.escrow, data: row.payload.data }),
+    client.estimateGas({ account, to: row.payload.to ?? ctx.chain.escrow, data: row.payload.data }),
     client.estimateFeesPerGas(),
   ]);
   const storedNext =
@@ -104,7 +107,7 @@ async function signAndStore(ctx: AppContext, row: ChainTxRow, account: LocalAcco
   const raw = await account.signTransaction({
     chainId: ctx.chain.chainId,
     type: "eip1559",
-    to: ctx.chain.escrow,
+    to: row.payload.to ?? ctx.chain.escrow,
     data: row.payload.data,
     nonce,
     // 20% headroom: state can change between estimate and inclusion (a batch's members, for instance).
@@ -145,6 +148,8 @@ async function finish(ctx: AppContext, row: ChainTxRow, outcome: Outcome): Promi
     );
     if (row.kind === "refund" && row.payload.refundId)
       await settleRefund(ctx, tx, row.payload.refundId, outcome);
+    if (row.kind === "fund" && row.payload.fundingId)
+      await settleFunding(ctx, tx, row.payload.fundingId, outcome);
   });
   ctx.metrics.chainTxs.inc({ kind: row.kind, result: outcome.ok ? "confirmed" : "failed" });
   const log = outcome.ok ? ctx.log.info.bind(ctx.log) : ctx.log.warn.bind(ctx.log);

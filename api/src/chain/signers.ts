@@ -4,7 +4,7 @@
  * the local chain only, the public Hardhat dev accounts are the defaults.
  */
 
-import { type DevRole, devPrivateKey } from "@pier/contracts/accounts";
+import { type DevRole, devAccount, devPrivateKey } from "@pier/contracts/accounts";
 import type { Hex, LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { type Config, ConfigError } from "../config.ts";
@@ -17,6 +17,10 @@ export interface Signers {
   keeper: LocalAccount;
   /** Undefined when no arbiter key is configured: admin resolution is then unavailable. */
   arbiter?: LocalAccount;
+  /** The fiat bridge's treasury (pays escrows for captured fiat payments); undefined: no fiat bridge. */
+  treasury?: LocalAccount;
+  /** Where escrow refunds of fiat-funded orders go (the bridge), before they leave through the provider. */
+  bridge?: Hex;
 }
 
 export function loadSigners(config: Config, chainId: number): Signers {
@@ -35,11 +39,16 @@ export function loadSigners(config: Config, chainId: number): Signers {
   const operatorKey = keyOf(config.operatorKey, "operator", "PIER_OPERATOR_KEY", true)!;
   const keeperKey = keyOf(config.keeperKey, "keeper", "PIER_KEEPER_KEY", false);
   const arbiterKey = keyOf(config.arbiterKey, "arbiter", "PIER_ARBITER_KEY", false);
+  const treasuryKey = keyOf(config.treasuryKey, "treasury", "PIER_TREASURY_KEY", false);
+  const bridge =
+    (config.bridgeAddress as Hex | undefined) ?? (local ? devAccount("bridge").address : undefined);
   const operator = privateKeyToAccount(operatorKey);
   return {
     operator,
     operatorKey,
     keeper: keeperKey ? privateKeyToAccount(keeperKey) : operator,
     arbiter: arbiterKey ? privateKeyToAccount(arbiterKey) : undefined,
+    treasury: treasuryKey ? privateKeyToAccount(treasuryKey) : undefined,
+    bridge,
   };
 }

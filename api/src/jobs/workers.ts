@@ -4,13 +4,14 @@
  * once: queues and advisory locks decide who does what.
  */
 import type { Queue } from "pg-boss";
+import { createBridgeQueues, startBridgeWorkers } from "../bridge/workers.ts";
 import { sendChainTx } from "../chain/sendChainTx.ts";
 import type { AppContext } from "../context.ts";
 import { releaseMatured } from "../keeper/releaseMatured.ts";
 import { runEvery } from "../lib/loop.ts";
 import { releaseSyncLock, syncOrders } from "../orders/syncOrders.ts";
-import { startReconciliationJob } from "../reconciliation/reconciliationJob.ts";
 import { purgeIdempotencyKeys } from "../plugins/idempotency.ts";
+import { startReconciliationJob } from "../reconciliation/reconciliationJob.ts";
 import { type DeliveryJob, deliverWebhook } from "../webhooks/deliverWebhook.ts";
 import { sweepStuckDeliveries } from "../webhooks/sweepStuckDeliveries.ts";
 import { senderQueue, WEBHOOK_QUEUE } from "./queues.ts";
@@ -29,9 +30,13 @@ export async function createQueues(ctx: AppContext): Promise<string[]> {
   // Just above the HTTP timeout: a job held by a crashed process is expired and retried soon after.
   const expire = Math.ceil(ctx.config.webhook.timeoutMs / 1000) + 5;
   await ensureQueue(ctx, WEBHOOK_QUEUE, { notify: true, expireInSeconds: expire });
-  const signers = [ctx.chain.signers.operator, ctx.chain.signers.keeper, ctx.chain.signers.arbiter].filter(
-    (s) => s !== undefined,
-  );
+  await createBridgeQueues(ctx, ensureQueue);
+  const signers = [
+    ctx.chain.signers.operator,
+    ctx.chain.signers.keeper,
+    ctx.chain.signers.arbiter,
+    ctx.chain.signers.treasury,
+  ].filter((s) => s !== undefined);
   const senders = [...new Set(signers.map((s) => senderQueue(ctx.chain.chainId, s.address)))];
   for (const name of senders)
     await ensureQueue(ctx, name, { policy: "singleton", notify: true, expireInSeconds: 300 });
@@ -63,6 +68,7 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
       },
     );
   }
+  const bridge = await startBridgeWorkers(ctx);
   await startReconciliationJob(ctx, ensureQueue);
   const loops = [
     runEvery("sync", ctx.config.syncIntervalMs, () => syncOrders(ctx), ctx.log),
@@ -91,7 +97,7 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
     ),
   ];
   return async () => {
-    await Promise.all(loops.map((l) => l.stop()));
+    await Promise.all([...loops.map((l) => l.stop()), bridge.stop()]);
     await releaseSyncLock(ctx);
   };
 }

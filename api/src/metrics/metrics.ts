@@ -49,6 +49,22 @@ export function createMetrics() {
       labelNames: ["kind", "result"] as const,
       registers: [registry],
     }),
+    treasuryBalance: new Gauge({
+      name: "pier_api_treasury_balance_units",
+      help: "Fiat bridge treasury's settlement token balance (token units; precision beyond 2^53 is lost)",
+      registers: [registry],
+    }),
+    treasuryLow: new Gauge({
+      name: "pier_api_treasury_low",
+      help: "1 when the treasury is below PIER_TREASURY_MIN_BALANCE: new fiat sessions are refused",
+      registers: [registry],
+    }),
+    fiatEvents: new Counter({
+      name: "pier_api_fiat_events_total",
+      help: "Fiat bridge events by kind (captured, funded, declined, reversed, refunded, payout ...)",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
     riskEvaluations: new Counter({
       name: "pier_api_risk_evaluations_total",
       help: "Risk evaluations by stage (order, payment, fiat_session) and outcome (allow, flag, hold, block)",

@@ -38,6 +38,8 @@ export interface OrderRow {
   fiat_amount: string | null;
   fiat_currency: string | null;
   fx_rate: string | null;
+  /** Set by the fiat bridge (bridge/fundCapture.ts); absent from queries that do not select it. */
+  fiat_payment?: import("../schemas/order.ts").FiatPaymentT | null;
   description: string | null;
   metadata: Record<string, string>;
   success_url: string | null;

@@ -70,6 +70,7 @@ export function toOrderObject(ctx: AppContext, row: OrderRow): OrderT {
     currency: ctx.chain.token.symbol,
     token: tokenOf(ctx, row.token),
     fiat: fiatOf(row),
+    fiat_payment: row.fiat_payment ?? null,
     description: row.description,
     metadata: row.metadata,
     chain_id: row.chain_id,

@@ -7,6 +7,7 @@
 
 import { paymentEscrowAbi } from "@pier/contracts/abis";
 import { encodeFunctionData } from "viem";
+import { onChainRefundSucceeded } from "../bridge/fiatRefunds.ts";
 import { createChainTx } from "../chain/chainTxs.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
@@ -132,6 +133,8 @@ export async function settleRefund(
   );
   const refund = rows[0];
   if (!refund) return;
+  // A fiat-funded order's refund continues out through the wallet provider (bridge/fiatRefunds.ts).
+  if (outcome.ok) await onChainRefundSucceeded(ctx, tx, refund);
   await recordEvent(ctx, tx, {
     merchantId: refund.merchant_id,
     livemode: refund.livemode,

@@ -63,6 +63,20 @@ export const Fiat = Type.Object({
   rate: Type.String({ description: "Whole tokens per unit of currency used for the conversion." }),
 });
 
+/** How a fiat-wallet payment funded the order (set by the fiat bridge when the capture funds the escrow). */
+export const FiatPayment = Type.Object({
+  provider: Type.String({ description: "sandbox, paypal or stripe." }),
+  session: Type.String({ description: "The fiat session (fis_...)." }),
+  wallet: Nullable(Type.String()),
+  amount: Type.String({ description: "What the customer paid, in `currency`." }),
+  currency: Type.String({ pattern: "^[A-Z]{3}$" }),
+  fx_quote: Type.String(),
+  capture: Type.String({ description: "The provider's capture id." }),
+  funding: Type.String(),
+});
+
+export type FiatPaymentT = Static<typeof FiatPayment>;
+
 export const Order = Type.Object(
   {
     id: Type.String({ pattern: OrderIdPattern }),
@@ -77,6 +91,7 @@ export const Order = Type.Object(
     currency: Type.String({ description: "The settlement token's symbol." }),
     token: Type.Object({ address: Address, symbol: Type.String(), decimals: Type.Integer() }),
     fiat: Nullable(Fiat),
+    fiat_payment: Type.Optional(Nullable(FiatPayment)),
     description: Nullable(Type.String()),
     metadata: Metadata,
     chain_id: Type.Integer(),

@@ -1,0 +1,315 @@
+/**
+ * The fiat bridge end to end on one real stack (Postgres, Hardhat, indexer, API child process) and the
+ * sandbox wallet simulator: FX quote routes, fiat sessions, webhook verification and de-duplication,
+ * exactly-once escrow funding (duplicates, kill -9 between capture and funding), declined and reversed
+ * payments, the low-treasury refusal, and a partial refund flowing out through the provider.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { waitFor } from "../../../scripts/lib/ports.ts";
+import { type SandboxWallet, startSandboxWallet } from "../fiat/sandbox/simulator.ts";
+import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers are read field by field.
+type Json = Record<string, any>;
+
+const apiKey = `sbx_${randomBytes(12).toString("hex")}`;
+const webhookSecret = `whs_${randomBytes(12).toString("hex")}`;
+let wallet: SandboxWallet;
+let s: ApiStack;
+const T = { timeoutMs: 60_000 };
+
+const api = () => s.api.url;
+async function pub(method: "GET" | "POST", path: string, body?: unknown) {
+  const res = await fetch(`${api()}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Json };
+}
+const q = async <T = Json>(sql: string, params: unknown[] = []) =>
+  (await s.stack.db.query(sql.replaceAll("pier_api.", `"pier_api".`), params)).rows as T[];
+
+async function newOrder(amount = "25000000"): Promise<string> {
+  const res = await s.client.post("/v1/orders", { amount, description: "Fiat test" });
+  expect(res.status).toBe(200);
+  return res.body.id as string;
+}
+
+async function startSession(orderId: string, currency: string, extra: Record<string, unknown> = {}) {
+  const quote = await pub("POST", `/v1/checkout/${orderId}/fiat/quotes`, { currency });
+  expect(quote.status).toBe(200);
+  const session = await pub("POST", `/v1/checkout/${orderId}/fiat/sessions`, {
+    fx_quote: quote.body.id,
+    wallet: "paypal",
+    return_url: "http://127.0.0.1:5173/pay/x",
+    ...extra,
+  });
+  expect(session.status, JSON.stringify(session.body)).toBe(200);
+  return { quote: quote.body, session: session.body };
+}
+
+const providerRef = async (sessionId: string) =>
+  (
+    await q<{ provider_ref: string }>("SELECT provider_ref FROM pier_api.fiat_session WHERE id = $1", [
+      sessionId,
+    ])
+  )[0]!.provider_ref;
+
+const orderStatus = async (id: string) => (await s.client.get(`/v1/orders/${id}`)).body.status as string;
+
+beforeAll(async () => {
+  wallet = await startSandboxWallet({ apiKey, webhookSecret });
+  s = await startApiStack({
+    PIER_SANDBOX_URL: wallet.url,
+    PIER_SANDBOX_API_KEY: apiKey,
+    PIER_SANDBOX_WEBHOOK_SECRET: webhookSecret,
+    PIER_FIAT_TIMEOUT_MS: "3000",
+    // rates.default.json is a fixture with a fixed date.
+    PIER_FX_MAX_RATE_AGE_SECONDS: String(365 * 86_400),
+  });
+  wallet.setWebhookUrl(`${s.api.url}/v1/fiat/webhooks/sandbox`);
+}, 180_000);
+
+afterAll(async () => {
+  await s?.stop();
+  await wallet?.close();
+});
+
+describe("fx quotes", () => {
+  test("default: JPY has no minor unit, KWD three; retrievable by id", async () => {
+    const jpy = await s.client.post("/v1/fx/quotes", { currency: "JPY", target_amount: "25000000" });
+    expect(jpy.status).toBe(200);
+    expect(jpy.body.source_amount).toMatch(/^[1-9][0-9]*$/);
+    expect(jpy.body).toMatchObject({
+      object: "fx_quote",
+      fixed: "target",
+      target_amount: "25000000",
+      used: false,
+    });
+    expect(BigInt(jpy.body.fee_amount)).toBeGreaterThan(0n);
+    expect(jpy.body.expires_at).toBeGreaterThan(jpy.body.created);
+    const kwd = await s.client.post("/v1/fx/quotes", { currency: "KWD", amount: "10.125" });
+    expect(kwd.status).toBe(200);
+    expect(kwd.body.source_amount).toBe("10.125");
+    const got = await s.client.get(`/v1/fx/quotes/${jpy.body.id}`);
+    expect(got.body).toEqual(jpy.body);
+  });
+
+  test("error: bad input is refused in the error shape", async () => {
+    const both = await s.client.post("/v1/fx/quotes", {
+      currency: "EUR",
+      amount: "1.00",
+      target_amount: "1",
+    });
+    expect(both.status).toBe(400);
+    expect(both.body.error.type).toBe("invalid_request_error");
+    const tooPrecise = await s.client.post("/v1/fx/quotes", { currency: "JPY", amount: "100.5" });
+    expect(tooPrecise.status).toBe(400);
+    expect(tooPrecise.body.error.code).toBe("amount_invalid");
+    const unknown = await s.client.post("/v1/fx/quotes", { currency: "XYZ", amount: "1" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.code).toBe("currency_not_supported");
+    expect((await s.client.get("/v1/fx/quotes/fxq_000000000000000000000000")).status).toBe(404);
+    expect((await pub("GET", "/v1/fx/quotes/fxq_000000000000000000000000")).status).toBe(401);
+  });
+
+  test("error: an expired quote is refused", async () => {
+    const orderId = await newOrder();
+    const quote = await pub("POST", `/v1/checkout/${orderId}/fiat/quotes`, { currency: "EUR" });
+    await q("UPDATE pier_api.fx_quote SET expires_at = created_at + interval '1 millisecond' WHERE id = $1", [
+      quote.body.id,
+    ]);
+    const res = await pub("POST", `/v1/checkout/${orderId}/fiat/sessions`, {
+      fx_quote: quote.body.id,
+      return_url: "http://127.0.0.1:5173/pay/x",
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("fx_quote_expired");
+    expect(await q("SELECT 1 FROM pier_api.fiat_session WHERE order_id = $1", [orderId])).toHaveLength(0);
+  });
+});
+
+describe("bridge", () => {
+  let paidOrder: string;
+
+  test("default: an EUR capture funds the escrow once despite duplicate webhooks", async () => {
+    const orderId = await newOrder();
+    paidOrder = orderId;
+    const { quote, session } = await startSession(orderId, "EUR", { simulate: "duplicate_webhook" });
+    expect(session).toMatchObject({ status: "created", currency: "EUR", amount: quote.source_amount });
+    expect(session.approval_url).toContain(wallet.url);
+    wallet.approve(await providerRef(session.id), "paypal");
+    await waitFor("order escrowed", async () => (await orderStatus(orderId)) === "escrowed", T);
+    const order = (await s.client.get(`/v1/orders/${orderId}`)).body;
+    expect(order.payment.payer.toLowerCase()).toBe("0x15d34aaf54267db7d7c367839aaf71a00a2c6a65"); // treasury4
+    expect(order.payment.refund_to.toLowerCase()).toBe("0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f"); // bridge8
+    expect(order.fiat_payment).toMatchObject({
+      provider: "sandbox",
+      currency: "EUR",
+      amount: quote.source_amount,
+    });
+    await wallet.idle();
+    // Every webhook was delivered twice; the capture was also seen through our own capture call.
+    const events = await q(
+      "SELECT event_id FROM pier_api.fiat_webhook_event WHERE payload->'event'->>'providerRef' = $1",
+      [await providerRef(session.id)],
+    );
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    expect(await q("SELECT 1 FROM pier_api.fiat_funding WHERE order_id = $1", [orderId])).toHaveLength(1);
+    expect(
+      await q("SELECT 1 FROM pier_api.chain_txs WHERE kind = 'fund' AND payload->'orderIds' ? $1", [orderId]),
+    ).toHaveLength(1);
+    const session2 = await pub("GET", `/v1/checkout/${orderId}/fiat/sessions/${session.id}`);
+    expect(session2.body.status).toBe("captured");
+  });
+
+  test("behavior: webhook verification (replayed duplicate ok, forged and stale refused)", async () => {
+    const captured = wallet.events.find((e) => e.type === "capture.completed")!;
+    const url = `${api()}/v1/fiat/webhooks/sandbox`;
+    const post = (d: { rawBody: string; headers: Record<string, string> }) =>
+      fetch(url, { method: "POST", headers: d.headers, body: d.rawBody }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as Json,
+      }));
+    const again = await post(wallet.signedDelivery(captured));
+    expect(again).toEqual({ status: 200, body: { received: true, duplicate: true } });
+    const forged = wallet.signedDelivery(captured);
+    forged.rawBody = forged.rawBody.replace(captured.id, `${captured.id}x`);
+    const f = await post(forged);
+    expect(f.status).toBe(400);
+    expect(f.body.error.type).toBe("invalid_request_error");
+    const stale = await post(wallet.signedDelivery(captured, Math.floor(Date.now() / 1000) - 3600));
+    expect(stale.status).toBe(400);
+    expect(await q("SELECT 1 FROM pier_api.fiat_funding WHERE order_id = $1", [paidOrder])).toHaveLength(1);
+  });
+
+  test("behavior: declined and reversed payments leave the order payable and are recorded", async () => {
+    const declinedOrder = await newOrder();
+    const d = await startSession(declinedOrder, "GBP", { simulate: "decline" });
+    wallet.approve(await providerRef(d.session.id));
+    await waitFor(
+      "declined",
+      async () =>
+        (await pub("GET", `/v1/checkout/${declinedOrder}/fiat/sessions/${d.session.id}`)).body.status ===
+        "declined",
+      T,
+    );
+    const reversedOrder = await newOrder();
+    const r = await startSession(reversedOrder, "EUR", { simulate: "capture_reversed" });
+    wallet.approve(await providerRef(r.session.id));
+    await waitFor(
+      "reversed",
+      async () =>
+        (await pub("GET", `/v1/checkout/${reversedOrder}/fiat/sessions/${r.session.id}`)).body.status ===
+        "reversed",
+      T,
+    );
+    await wallet.idle();
+    await waitFor(
+      "events applied",
+      async () =>
+        (await q("SELECT 1 FROM pier_api.fiat_webhook_event WHERE processed_at IS NULL")).length === 0,
+      T,
+    );
+    for (const id of [declinedOrder, reversedOrder]) {
+      expect(await orderStatus(id)).toBe("open");
+      expect(await q("SELECT 1 FROM pier_api.fiat_funding WHERE order_id = $1", [id])).toHaveLength(0);
+    }
+    const incidents = await q<{ order_id: string; kind: string }>(
+      "SELECT order_id, kind FROM pier_api.fiat_incident WHERE order_id = ANY($1) ORDER BY kind",
+      [[declinedOrder, reversedOrder]],
+    );
+    expect(incidents).toEqual([
+      { order_id: declinedOrder, kind: "declined" },
+      { order_id: reversedOrder, kind: "reversed" },
+    ]);
+  });
+
+  test("behavior: a partial refund goes back to the bridge and out in EUR at the original quote", async () => {
+    const before = (
+      await q<{ fiat_amount: string }>(
+        "SELECT fiat_amount FROM pier_api.fiat_session WHERE order_id = $1 AND status = 'captured'",
+        [paidOrder],
+      )
+    )[0]!;
+    const res = await s.client.post("/v1/refunds", { order: paidOrder, amount: "10000000" });
+    expect(res.status).toBe(200);
+    const refund = await waitFor(
+      "fiat refund",
+      async () =>
+        (
+          await q<{
+            status: string;
+            fiat_amount: string;
+            fiat_currency: string;
+            provider_refund_ref: string;
+          }>("SELECT * FROM pier_api.fiat_refund WHERE order_id = $1 AND status = 'succeeded'", [paidOrder])
+        )[0],
+      T,
+    );
+    expect(refund.fiat_currency).toBe("EUR");
+    // 10 of 25 tUSDC: 40% of the captured euros, rounded down to the cent.
+    const cents = (v: string) => BigInt(v.replace(".", ""));
+    expect(cents(refund.fiat_amount)).toBe((cents(before.fiat_amount) * 10n) / 25n);
+    expect(wallet.events.some((e) => e.type === "refund.succeeded")).toBe(true);
+  });
+});
+
+describe("treasury, stale rates and crash recovery", () => {
+  test("error: a low treasury refuses new sessions; stale rates refuse quotes", async () => {
+    const other = await s.startApi({
+      PIER_WORKERS: "false",
+      PIER_TREASURY_MIN_BALANCE: "1000000000000000000",
+      PIER_FX_MAX_RATE_AGE_SECONDS: "60",
+    });
+    const orderId = await newOrder();
+    const quote = await pub("POST", `/v1/checkout/${orderId}/fiat/quotes`, { currency: "EUR" });
+    const refused = await fetch(`${other.url}/v1/checkout/${orderId}/fiat/sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ fx_quote: quote.body.id, return_url: "http://127.0.0.1:5173/pay/x" }),
+    });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as Json).error.code).toBe("treasury_low");
+    expect(await (await fetch(`${other.url}/metrics`)).text()).toMatch(/^pier_api_treasury_low 1$/m);
+    const stale = await fetch(`${other.url}/v1/fx/quotes`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${s.secretKey}` },
+      body: JSON.stringify({ currency: "EUR", amount: "10.00" }),
+    });
+    expect(stale.status).toBe(503);
+    expect(((await stale.json()) as Json).error.code).toBe("fx_rate_stale");
+    await other.stop();
+  });
+
+  test("behavior: kill -9 between capture and funding -> funded once after restart", async () => {
+    await s.restartApi({ PIER_WORKERS: "false" });
+    wallet.setWebhookUrl(`${s.api.url}/v1/fiat/webhooks/sandbox`);
+    const orderId = await newOrder();
+    const { session } = await startSession(orderId, "EUR");
+    const ref = await providerRef(session.id);
+    wallet.approve(ref);
+    await wallet.idle();
+    await waitFor(
+      "approval recorded",
+      async () =>
+        (
+          await q("SELECT 1 FROM pier_api.fiat_webhook_event WHERE payload->'event'->>'providerRef' = $1", [
+            ref,
+          ])
+        ).length > 0,
+      T,
+    );
+    process.kill(s.api.pid, "SIGKILL");
+    await s.api.exited;
+    expect(await q("SELECT 1 FROM pier_api.fiat_funding WHERE order_id = $1", [orderId])).toHaveLength(0);
+    await s.restartApi({});
+    wallet.setWebhookUrl(`${s.api.url}/v1/fiat/webhooks/sandbox`);
+    await waitFor("order escrowed", async () => (await orderStatus(orderId)) === "escrowed", T);
+    await wallet.idle();
+    expect(await q("SELECT 1 FROM pier_api.fiat_funding WHERE order_id = $1", [orderId])).toHaveLength(1);
+    expect(await q("SELECT 1 FROM pier_api.fiat_capture WHERE order_id = $1", [orderId])).toHaveLength(1);
+  });
+});

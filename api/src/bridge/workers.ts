@@ -1,0 +1,52 @@
+/**
+ * The bridge's background work, started with the API's other workers (jobs/workers.ts): the fiat-event
+ * and fiat-refund queues (one job at a time per process, so one session's events apply in order) and
+ * a treasury watch that keeps the balance gauges in /metrics fresh.
+ */
+import type { Queue } from "pg-boss";
+import type { AppContext } from "../context.ts";
+import { runEvery } from "../lib/loop.ts";
+import { loadFiat } from "./fiatContext.ts";
+import { sendFiatRefund } from "./fiatRefunds.ts";
+import { handleFiatEvent } from "./handleFiatEvent.ts";
+import { sendPayout } from "./payouts.ts";
+import { FIAT_EVENT_QUEUE, FIAT_PAYOUT_QUEUE, FIAT_REFUND_QUEUE } from "./queues.ts";
+import { treasuryBalance } from "./treasury.ts";
+
+export async function createBridgeQueues(
+  ctx: AppContext,
+  ensureQueue: (ctx: AppContext, name: string, options: Omit<Queue, "name">) => Promise<void>,
+): Promise<void> {
+  for (const name of [FIAT_EVENT_QUEUE, FIAT_REFUND_QUEUE, FIAT_PAYOUT_QUEUE])
+    await ensureQueue(ctx, name, { notify: true, expireInSeconds: 120 });
+}
+
+export async function startBridgeWorkers(ctx: AppContext): Promise<{ stop: () => Promise<void> }> {
+  const fiat = loadFiat(ctx);
+  const options = {
+    batchSize: 1,
+    localConcurrency: 1,
+    pollingIntervalSeconds: 1,
+    notifyPollingIntervalSeconds: 1,
+  };
+  if (fiat.provider) {
+    await ctx.boss.work<{ provider: string; eventId: string }>(FIAT_EVENT_QUEUE, options, async ([job]) => {
+      if (job) await handleFiatEvent(ctx, job.data);
+    });
+    await ctx.boss.work<{ fiatRefundId: string }>(FIAT_REFUND_QUEUE, options, async ([job]) => {
+      if (job) await sendFiatRefund(ctx, job.data.fiatRefundId);
+    });
+    await ctx.boss.work<{ payoutId: string }>(FIAT_PAYOUT_QUEUE, options, async ([job]) => {
+      if (job) await sendPayout(ctx, job.data.payoutId);
+    });
+  }
+  const watch = runEvery(
+    "treasury",
+    5_000,
+    async () => {
+      if (ctx.chain.signers.treasury) await treasuryBalance(ctx);
+    },
+    ctx.log,
+  );
+  return { stop: () => watch.stop() };
+}
