@@ -1,0 +1,219 @@
+/**
+ * The `pier` binary as a child process against one real local stack: every command, its output
+ * (--json parsed, human lines matched) and its exit codes.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { constructEvent } from "@pier/client/webhooks";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type ApiStack, startApiStack } from "../../api/src/testing/apiStack.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
+import { freePort, waitFor } from "../../scripts/lib/ports.ts";
+
+const BIN = new URL("../bin/pier.js", import.meta.url).pathname;
+let starting: Promise<ApiStack>;
+let s: ApiStack;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  starting = startApiStack();
+  s = await starting;
+  env = { PIER_API_KEY: s.secretKey, PIER_API_URL: s.api.url, PIER_RPC_URL: s.stack.chain.rpcUrl };
+});
+afterAll(async () => {
+  await (await starting?.catch(() => undefined))?.stop();
+});
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  // biome-ignore lint/suspicious/noExplicitAny: parsed --json output
+  json: any;
+}
+
+function pier(args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env, ...extraEnv } as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(args.includes("--json") && code !== 0 ? stderr : stdout);
+      } catch {}
+      resolve({ code, stdout, stderr, json });
+    });
+  });
+}
+
+describe("help and usage", () => {
+  test("default: --help lists every command; each command has its own help", async () => {
+    const root = await pier(["--help"]);
+    expect(root.code).toBe(0);
+    for (const c of ["orders", "refunds", "pay", "listen", "trigger", "time-travel", "status"])
+      expect(root.stdout).toContain(c);
+    const pay = await pier(["pay", "--help"]);
+    expect(pay.code).toBe(0);
+    expect(pay.stdout).toMatch(/--method <method>.*allowance.*permit.*authorization/s);
+  });
+
+  test("error: bad usage exits 2 with a message; no API key exits 2", async () => {
+    const unknown = await pier(["orders", "nope"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command");
+    const duration = await pier(["time-travel", "soon"]);
+    expect(duration.code).toBe(2);
+    expect(duration.stderr).toContain("is not a duration");
+    const noKey = await pier(["orders", "list"], { PIER_API_KEY: "" });
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain("PIER_API_KEY");
+  });
+});
+
+describe("commands against the local stack", () => {
+  test("status: every check ok (json and human); exit 1 when the API is down", async () => {
+    const ok = await pier(["status", "--json"]);
+    expect(ok.code).toBe(0);
+    expect(ok.json.ok).toBe(true);
+    for (const c of ["api", "database", "api_chain", "indexer", "chain", "api_key"])
+      expect(ok.json.checks[c]?.ok, c).toBe(true);
+    expect(ok.json.checks.api_key.detail).toContain(s.merchantId);
+    const down = await pier(["status"], { PIER_API_URL: `http://127.0.0.1:${await freePort()}` });
+    expect(down.code).toBe(1);
+    expect(down.stdout).toMatch(/DOWN\s+api/);
+    expect(down.stdout).toMatch(/ok\s+chain/);
+  });
+
+  test("orders create|get|list, pay, refunds create", async () => {
+    const created = await pier([
+      "orders",
+      "create",
+      "--amount",
+      "25000000",
+      "--description",
+      "Mug",
+      "-m",
+      "sku=mug",
+      "--json",
+    ]);
+    expect(created.code).toBe(0);
+    const order = created.json;
+    expect(order).toMatchObject({
+      object: "order",
+      status: "open",
+      amount: "25000000",
+      metadata: { sku: "mug" },
+    });
+
+    const got = await pier(["orders", "get", order.id]);
+    expect(got.code).toBe(0);
+    expect(got.stdout).toContain(`${order.id}  open`);
+    expect(got.stdout).toContain("25 tUSDC");
+    expect(got.stdout).toContain(order.checkout_url);
+
+    const paid = await pier(["pay", order.id, "--method", "authorization", "--json"], { PIER_API_KEY: "" });
+    expect(paid.code).toBe(0);
+    expect(paid.json).toMatchObject({ order: order.id, method: "authorization", status: "escrowed" });
+    expect(paid.json.tx_hash).toMatch(/^0x[0-9a-f]{64}$/);
+
+    const listed = await pier(["orders", "list", "-m", "sku=mug", "--status", "escrowed", "--json"]);
+    expect(listed.json.data.map((o: { id: string }) => o.id)).toEqual([order.id]);
+
+    const refund = await pier(["refunds", "create", order.id, "--amount", "5000000", "--reason", "chipped"]);
+    expect(refund.code).toBe(0);
+    expect(refund.stdout).toMatch(/^re_\w+\s+succeeded\s+order ord_\w+\s+amount 5000000\s+tx 0x/);
+
+    const again = await pier(["pay", order.id, "--json"]);
+    expect(again.code).toBe(1);
+    expect(again.json.error.message).toContain("failed");
+  });
+
+  test("error: API errors print type, code and request id and exit 1", async () => {
+    const missing = await pier(["orders", "get", "ord_000000000000000000000000", "--json"]);
+    expect(missing.code).toBe(1);
+    expect(missing.json.error).toMatchObject({
+      type: "invalid_request_error",
+      code: "resource_missing",
+      status: 404,
+    });
+    expect(missing.json.error.request_id).toMatch(/^req_/);
+    const human = await pier(["refunds", "create", "ord_000000000000000000000000"]);
+    expect(human.code).toBe(1);
+    expect(human.stderr).toMatch(/resource_missing.*HTTP 404.*request req_/);
+  });
+
+  test("time-travel: moves chain time by the duration", async () => {
+    const moved = await pier(["time-travel", "1h30m", "--json"]);
+    expect(moved.code).toBe(0);
+    expect(moved.json.seconds).toBe(5400);
+    expect(moved.json.chain_time - moved.json.previous_chain_time).toBeGreaterThanOrEqual(5400);
+  });
+});
+
+describe("listen and trigger", () => {
+  let receiver: WebhookReceiver;
+  let listen: ChildProcess;
+  const lines: Record<string, unknown>[] = [];
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    listen = spawn(process.execPath, [BIN, "listen", "--forward-to", receiver.url, "--json"], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    createInterface({ input: listen.stdout! }).on("line", (line) => lines.push(JSON.parse(line)));
+    await waitFor("pier listen ready", async () => lines.find((l) => l.type === "ready"), {
+      timeoutMs: 30_000,
+    });
+  });
+  afterAll(async () => {
+    if (listen && listen.exitCode === null) listen.kill("SIGKILL");
+    await receiver?.close();
+  });
+
+  test("behavior: trigger order.escrowed reaches the handler through listen, re-signed", async () => {
+    const ready = lines.find((l) => l.type === "ready") as { secret: string; endpoint: string };
+    const triggered = await pier(["trigger", "order.escrowed", "--json"]);
+    expect(triggered.code).toBe(0);
+    expect(triggered.json.event).toMatchObject({ type: "order.escrowed", order: triggered.json.order });
+
+    const delivery = await waitFor("the forwarded delivery", async () =>
+      lines.find((l) => l.type === "delivery" && l.event === triggered.json.event.id),
+    );
+    expect(delivery).toMatchObject({
+      event_type: "order.escrowed",
+      object: triggered.json.order,
+      status: 200,
+    });
+    const forwarded = receiver.received.find((r) => r.body?.id === triggered.json.event.id)!;
+    const event = constructEvent(forwarded.rawBody, forwarded.headers["pier-signature"], ready.secret);
+    expect(event.type).toBe("order.escrowed");
+  });
+
+  test("behavior: trigger order.settled time-travels and waits for the keeper; listen forwards it", async () => {
+    const triggered = await pier(["trigger", "order.settled"]);
+    expect(triggered.code).toBe(0);
+    expect(triggered.stdout).toMatch(/time-travelled \d+ s/);
+    const id = /order\.settled (evt_\w+) stored for (ord_\w+)/.exec(triggered.stdout);
+    expect(id).not.toBeNull();
+    await waitFor("order.settled forwarded", async () =>
+      lines.find((l) => l.type === "delivery" && l.event === id![1] && l.status === 200),
+    );
+  });
+
+  test("behavior: on SIGTERM listen deletes its endpoint and exits 0", async () => {
+    const ready = lines.find((l) => l.type === "ready") as { endpoint: string };
+    const exited = new Promise<number | null>((resolve) => listen.once("exit", resolve));
+    listen.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(lines.at(-1)).toMatchObject({ type: "stopped", endpoint: ready.endpoint });
+    expect((await s.client.get(`/v1/webhook_endpoints/${ready.endpoint}`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * What every command shares: the global options (--json, --api-key, --api-url, --rpc-url) with their
+ * environment fallbacks, a client, and one way to print results and fail.
+ */
+import { DEFAULT_BASE_URL, Pier, PierError } from "@pier/client";
+
+export interface Globals {
+  json?: boolean;
+  apiKey?: string;
+  apiUrl?: string;
+  rpcUrl?: string;
+}
+
+export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
+
+/** A failure the user can fix; printed without a stack. `exitCode` 2 = bad usage. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export function apiUrl(g: Globals): string {
+  return g.apiUrl ?? process.env.PIER_API_URL ?? DEFAULT_BASE_URL;
+}
+
+export function rpcUrl(g: Globals): string {
+  return g.rpcUrl ?? process.env.PIER_RPC_URL ?? DEFAULT_RPC_URL;
+}
+
+/** A client with the merchant key (required unless `keyless`). */
+export function client(g: Globals, { keyless = false } = {}): Pier {
+  const key = g.apiKey ?? process.env.PIER_API_KEY;
+  if (!key && !keyless)
+    throw new CliError(
+      "No API key: set PIER_API_KEY (./scripts/dev prints the demo merchant's sk_test_...) or pass --api-key",
+      2,
+    );
+  return new Pier(key || undefined, { baseUrl: apiUrl(g) });
+}
+
+/** Prints `data` as JSON with --json, else the human lines. */
+export function emit(g: Globals, data: unknown, human: string | string[]): void {
+  if (g.json) console.log(JSON.stringify(data, null, 2));
+  else console.log(Array.isArray(human) ? human.join("\n") : human);
+}
+
+/** One JSON line (for streams: listen) or a human line. */
+export function emitLine(g: Globals, data: unknown, human: string): void {
+  console.log(g.json ? JSON.stringify(data) : human);
+}
+
+/** Runs a command's action; any failure becomes a message on stderr (JSON with --json) and an exit code. */
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (error) {
+      const cmd = args.at(-1) as { optsWithGlobals?: () => Globals } | undefined;
+      const g = cmd?.optsWithGlobals?.() ?? {};
+      reportError(g, error);
+      process.exitCode = error instanceof CliError ? error.exitCode : 1;
+    }
+  };
+}
+
+function reportError(g: Globals, error: unknown): void {
+  if (error instanceof PierError) {
+    const body = {
+      error: {
+        type: error.type,
+        code: error.code,
+        message: error.message,
+        param: error.param,
+        status: error.statusCode,
+        request_id: error.requestId,
+      },
+    };
+    if (g.json) console.error(JSON.stringify(body));
+    else
+      console.error(
+        `error: ${error.message}` +
+          [
+            error.code && ` (${error.code}${error.param ? `, param ${error.param}` : ""})`,
+            error.statusCode && ` [HTTP ${error.statusCode}]`,
+            error.requestId && ` request ${error.requestId}`,
+          ]
+            .filter(Boolean)
+            .join(""),
+      );
+    return;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (g.json) console.error(JSON.stringify({ error: { type: "cli_error", message } }));
+  else console.error(`error: ${message}`);
+}

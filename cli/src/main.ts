@@ -1,0 +1,53 @@
+/**
+ * pier: the developer CLI for a local Pier stack. Configuration: PIER_API_KEY, PIER_API_URL (default
+ * http://127.0.0.1:4000), PIER_RPC_URL (default http://127.0.0.1:8545), or the matching options.
+ */
+import { VERSION } from "@pier/client";
+import { Command, CommanderError } from "commander";
+import { listenCommand } from "./commands/listen.ts";
+import { ordersCommand } from "./commands/orders.ts";
+import { payCommand } from "./commands/pay.ts";
+import { refundsCommand } from "./commands/refunds.ts";
+import { statusCommand } from "./commands/status.ts";
+import { timeTravelCommand } from "./commands/timeTravel.ts";
+import { triggerCommand } from "./commands/trigger.ts";
+
+const program = new Command("pier")
+  .description("Develop against a local Pier stack (./scripts/dev): orders, payments, webhooks, time.")
+  .version(VERSION)
+  .option("--json", "print JSON (one object, or one per line for listen) for scripts")
+  .option("--api-key <key>", "secret key (default: $PIER_API_KEY)")
+  .option("--api-url <url>", "API base URL (default: $PIER_API_URL or http://127.0.0.1:4000)")
+  .option("--rpc-url <url>", "chain JSON-RPC URL (default: $PIER_RPC_URL or http://127.0.0.1:8545)")
+  .showHelpAfterError("(pier --help for usage)")
+  .exitOverride()
+  .addHelpText(
+    "after",
+    `
+Quick start (with ./scripts/dev running and PIER_API_KEY set to the key it printed):
+  pier status
+  pier listen --forward-to http://127.0.0.1:3000/webhooks     # in another terminal
+  pier orders create --amount 25000000 --description Mug
+  pier pay ord_... --method permit
+  pier trigger order.settled`,
+  );
+
+ordersCommand(program);
+refundsCommand(program);
+payCommand(program);
+listenCommand(program);
+triggerCommand(program);
+timeTravelCommand(program);
+statusCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and --version exit 0; usage errors (already printed by commander) exit 2.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    console.error(`error: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}
