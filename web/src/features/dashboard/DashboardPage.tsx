@@ -2,7 +2,14 @@
  * The merchant dashboard (/dashboard): sign-in with the owner wallet, then the sections of sections.ts,
  * each loaded on first visit. Its own chunk: the checkout never loads any of it.
  */
-import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  MutationCache,
+  QueryCache,
+  QueryClient,
+  QueryClientProvider,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useMemo } from "react";
 import {
   apiGet,
@@ -18,7 +25,18 @@ import { stepUpWithPasskey } from "./passkeyCeremonies.ts";
 
 const SignIn = lazy(() => import("./SignIn.tsx"));
 
-const queryClient = new QueryClient({
+export const SESSION_KEY = ["dashboard", "session"] as const;
+
+/** A 401 anywhere means the session ended (expired, signed out elsewhere): show the sign-in again. */
+function onError(error: unknown) {
+  if (error instanceof DashboardApiError && error.status === 401 && queryClient.getQueryData(SESSION_KEY)) {
+    queryClient.setQueryData(SESSION_KEY, null);
+  }
+}
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError }),
+  mutationCache: new MutationCache({ onError }),
   defaultOptions: {
     queries: {
       // A 4xx will not get better by asking again; network errors and 5xx may.
@@ -36,8 +54,6 @@ export default function DashboardPage() {
     </QueryClientProvider>
   );
 }
-
-export const SESSION_KEY = ["dashboard", "session"] as const;
 
 function Dashboard() {
   const client = useQueryClient();

@@ -1,0 +1,189 @@
+/**
+ * The merchant dashboard in headless Chromium against the real stack: Sign-In with Ethereum by the owner
+ * wallet (dev `merchant` key, injected through EIP-6963), a passkey registered with Chromium's virtual
+ * authenticator, a partial refund of an escrowed order that the API only accepts after a passkey
+ * step-up, the timeline and analytics catching up, and the Developers page: API keys created, rolled and
+ * revoked, a webhook endpoint created and its secret rotated. One stack and one page for the file.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { screenshot } from "./lib/checkoutPage.ts";
+import { type OpenedDashboard, openDashboard, signInWithWallet } from "./lib/dashboardPage.ts";
+import { type DashboardStack, startDashboardStack } from "./lib/dashboardStack.ts";
+import { launchChromium } from "./lib/playwright.ts";
+
+let ds: DashboardStack;
+let browser: Browser;
+let d: OpenedDashboard;
+
+beforeAll(async () => {
+  [ds, browser] = await Promise.all([startDashboardStack({ webDir: inject("webDir") }), launchChromium()]);
+});
+
+afterAll(async () => {
+  await d?.close();
+  await browser?.close();
+  await ds?.stop();
+});
+
+const sql = (text: string, params: unknown[] = []) => ds.stack.db.query(text, params);
+
+describe("dashboard", () => {
+  test("default: sign in with the owner wallet, add a passkey, refund part of an escrowed order after a passkey step-up", {
+    timeout: 150_000,
+  }, async () => {
+    const order = await ds.escrowedOrder("Espresso grinder");
+    d = await openDashboard(browser, ds);
+    const { page } = d;
+    await page.getByRole("heading", { name: "Merchant dashboard" }).waitFor();
+    await screenshot(page, "dashboard-sign-in");
+    await signInWithWallet(page);
+    expect(await page.getByTestId("merchant-name").textContent()).toBe("Harbor Coffee Roasters");
+    expect(d.wallet.prompts().map((p) => p.method)).toEqual(["personal_sign"]);
+    const signed = Buffer.from((d.wallet.prompts()[0]!.params[0] as string).slice(2), "hex").toString();
+    expect(signed).toContain(
+      `${new URL(ds.dashboardOrigin).host} wants you to sign in with your Ethereum account:`,
+    );
+    const cookies = await d.context.cookies(`${ds.dashboardOrigin}/v1/orders`);
+    expect(cookies.find((c) => c.name === "pier_session")).toMatchObject({
+      httpOnly: true,
+      sameSite: "Strict",
+    });
+
+    const row = page.locator(`[data-testid="order-row"][data-order="${order.id}"]`);
+    await row.locator('[data-status="escrowed"]').waitFor();
+    await screenshot(page, "dashboard-orders");
+
+    // Security: register a passkey with the virtual authenticator.
+    await page.getByRole("link", { name: "Security" }).click();
+    await page.getByLabel("Passkey name").fill("Test laptop");
+    await page.getByTestId("add-passkey").click();
+    await page.getByTestId("passkey").filter({ hasText: "Test laptop" }).waitFor();
+    const { credentials } = await d.cdp.send("WebAuthn.getCredentials", {
+      authenticatorId: d.authenticatorId,
+    });
+    expect(credentials).toHaveLength(1);
+    const stored = await sql("SELECT id, merchant_id FROM pier_api.passkeys");
+    expect(stored.rows).toEqual([
+      {
+        id: Buffer.from(credentials[0]!.credentialId, "base64").toString("base64url"),
+        merchant_id: ds.merchantId,
+      },
+    ]);
+    await screenshot(page, "dashboard-security");
+
+    // Registering counted as a step-up; make it old so the refund must ask for the passkey again.
+    await sql("UPDATE pier_api.dashboard_sessions SET step_up_at = now() - interval '10 minutes'");
+    await page.getByRole("link", { name: "Orders" }).click();
+    await page.locator(`[data-testid="order-row"][data-order="${order.id}"] a`).click();
+    await page.getByRole("heading", { name: "Espresso grinder" }).waitFor();
+    await page.locator('[data-testid="timeline-event"][data-type="order.escrowed"]').waitFor();
+    await page.getByRole("button", { name: "Refund…" }).click();
+    const amount = page.getByTestId("refund-amount");
+    expect(await amount.inputValue()).toBe("10");
+    await amount.fill("12");
+    await page.getByText("At most 10.00 can be refunded.").waitFor();
+    await amount.fill("2.5");
+    await screenshot(page, "dashboard-refund-confirm");
+    await page.getByTestId("confirm-button").click();
+    await page.locator("dialog[open]").waitFor({ state: "detached" });
+
+    await page
+      .locator('[data-testid="timeline-event"][data-type="order.partially_refunded"]')
+      .waitFor({ timeout: 60_000 });
+    await page.getByTestId("order-refunded").filter({ hasText: "2.50 tUSDC" }).waitFor();
+    await screenshot(page, "dashboard-order-refunded");
+    const refunds = await sql("SELECT amount::text, order_id FROM pier_api.refunds");
+    expect(refunds.rows).toEqual([{ amount: "2500000", order_id: order.id }]);
+    const used = await sql("SELECT last_used_at FROM pier_api.passkeys");
+    expect(used.rows[0].last_used_at).not.toBeNull();
+    const got = await ds.call("GET", `/v1/orders/${order.id}`);
+    expect(got.body).toMatchObject({ status: "escrowed", amount_refunded: "2500000" });
+
+    // Analytics: the day's volume and refunds from the indexer's aggregates.
+    await page.getByRole("link", { name: "Analytics" }).click();
+    const today = new Date().toISOString().slice(0, 10);
+    const day = page.locator(`[data-testid="daily-row"][data-day="${today}"]`);
+    await day.locator('[data-testid="daily-refunds"]', { hasText: "2.50" }).waitFor();
+    expect(await day.getByTestId("daily-volume").textContent()).toBe("10.00");
+    expect(await page.locator(".chart canvas").count()).toBe(4);
+    await screenshot(page, "dashboard-analytics");
+    expect(d.pageErrors).toEqual([]);
+  });
+
+  test("behavior: Developers: create, roll and revoke an API key (secrets shown once); create a webhook endpoint and rotate its secret", {
+    timeout: 150_000,
+  }, async () => {
+    const { page } = d;
+    await page.getByRole("link", { name: "Developers" }).click();
+    await page.getByLabel("Key name").fill("CI deploy");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const first = (await page.getByTestId("secret-value").textContent())!;
+    expect(first).toMatch(/^sk_test_[0-9A-Za-z]{40}$/);
+    expect((await ds.call("GET", "/v1/merchant", undefined, first)).status).toBe(200);
+    await page.getByRole("button", { name: "I stored it" }).click();
+
+    const keyRow = page
+      .getByTestId("api-key")
+      .filter({ hasText: "CI deploy" })
+      .filter({ hasText: first.slice(0, 8) });
+    await keyRow.getByRole("button", { name: "Roll…" }).first().click();
+    await page.getByTestId("confirm-button").click();
+    await page.getByTestId("secret-value").filter({ hasNotText: first }).waitFor();
+    const rolled = (await page.getByTestId("secret-value").textContent())!;
+    expect(rolled).toMatch(/^sk_test_/);
+    const old = await ds.call("GET", "/v1/merchant", undefined, first);
+    expect(old.status).toBe(401);
+    expect((await ds.call("GET", "/v1/merchant", undefined, rolled)).status).toBe(200);
+    await page.getByRole("button", { name: "I stored it" }).click();
+
+    const rolledId = (await ds.call("GET", "/v1/keys?limit=100")).body.data.find(
+      (k: { redacted: string }) => k.redacted === `${rolled.slice(0, 8)}...${rolled.slice(-4)}`,
+    ).id;
+    await page
+      .locator(`[data-testid="api-key"][data-key="${rolledId}"]`)
+      .getByRole("button", { name: "Revoke…" })
+      .click();
+    await page.getByTestId("confirm-button").click();
+    await page.locator(`[data-testid="api-key"][data-key="${rolledId}"][data-revoked="true"]`).waitFor();
+    const revoked = await ds.call("GET", "/v1/merchant", undefined, rolled);
+    expect(revoked.body.error.code).toBe("api_key_revoked");
+
+    await page.getByLabel("Endpoint URL").fill("http://127.0.0.1:9/pier-hooks");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const whsec = (await page.getByTestId("secret-value").textContent())!;
+    expect(whsec.length).toBeGreaterThan(20);
+    await page.getByRole("button", { name: "I stored it" }).click();
+    const endpoint = page
+      .getByTestId("webhook-endpoint")
+      .filter({ hasText: "http://127.0.0.1:9/pier-hooks" });
+    await endpoint.getByRole("button", { name: "Rotate secret…" }).click();
+    await page.getByTestId("confirm-button").click();
+    await page.getByTestId("secret-value").filter({ hasNotText: whsec }).waitFor();
+    const listed = await ds.call("GET", "/v1/webhook_endpoints");
+    expect(listed.body.data).toEqual([
+      expect.objectContaining({ url: "http://127.0.0.1:9/pier-hooks", enabled_events: ["*"] }),
+    ]);
+    await screenshot(page, "dashboard-developers");
+    expect(d.pageErrors).toEqual([]);
+  });
+
+  test("error: without a session the merchant routes refuse the page, and sign-out ends the session", async () => {
+    const { page, context } = d;
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page
+      .getByTestId("siwe-button")
+      .or(page.getByRole("button", { name: "Pier Test Wallet" }))
+      .first()
+      .waitFor();
+    const ended = await sql(
+      "SELECT count(*)::int AS n FROM pier_api.dashboard_sessions WHERE revoked_at IS NULL",
+    );
+    expect(ended.rows[0].n).toBe(0);
+    expect(
+      (await context.cookies(`${ds.dashboardOrigin}/v1/orders`)).find((c) => c.name === "pier_session"),
+    ).toBeUndefined();
+    const res = await page.evaluate(async () => (await fetch("/v1/orders")).json());
+    expect(res.error.code).toBe("api_key_missing");
+  });
+});

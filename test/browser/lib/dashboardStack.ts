@@ -1,0 +1,112 @@
+/**
+ * The real stack for dashboard browser tests: the shared harness (Postgres, chain, escrow + token,
+ * indexer), the API with a merchant owned by the dev `merchant` account, and the built web app. The
+ * dashboard is opened on http://localhost:<port> (passkeys need a domain name, not an IP; localhost is a
+ * secure context), and the API is told so (PIER_DASHBOARD_URL), so SIWE and WebAuthn check that origin.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { type ApiHandle, startApi } from "../../../api/lib/start.ts";
+import { devAccount } from "../../../contracts/lib/accounts.ts";
+import { freePort } from "../../../scripts/lib/ports.ts";
+import { type Stack, startStack } from "../../harness/stack.ts";
+import { type ApiTerms, paymentTermsOf } from "./apiTerms.ts";
+import { serveWeb, type WebServer } from "./webServer.ts";
+
+export interface DashboardStack {
+  stack: Stack;
+  api: ApiHandle;
+  web: WebServer;
+  /** http://localhost:<web port> */
+  dashboardOrigin: string;
+  merchantId: string;
+  secretKey: string;
+  /** A JSON call to the API with the merchant's secret key (or another bearer). */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely
+  call(method: string, path: string, body?: unknown, bearer?: string): Promise<{ status: number; body: any }>;
+  /** Creates an order and pays it (customer, approve + pay); resolves once the API says `escrowed`. */
+  escrowedOrder(description: string): Promise<{ id: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startDashboardStack({ webDir }: { webDir: string }): Promise<DashboardStack> {
+  const stack = await startStack();
+  const stops: (() => Promise<void>)[] = [() => stack.stop()];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
+  };
+  try {
+    const adminKey = `admin_${randomBytes(16).toString("hex")}`;
+    const apiPort = await freePort();
+    // The web server only needs the API's address when it proxies a request: start it first to know
+    // its port, which the API must name as the dashboard origin.
+    const web = await serveWeb({ dir: webDir, apiUrl: `http://127.0.0.1:${apiPort}` });
+    stops.push(() => web.stop());
+    const dashboardOrigin = web.url.replace("127.0.0.1", "localhost");
+    const api = await startApi({
+      databaseUrl: stack.postgres.url,
+      rpcUrl: stack.chain.rpcUrl,
+      deploymentFile: stack.deploymentFile,
+      indexerSchema: stack.indexer!.schema,
+      port: apiPort,
+      logFile: join(stack.dir, "api.log"),
+      env: {
+        PIER_ADMIN_KEY: adminKey,
+        PIER_LOG_LEVEL: "warn",
+        PIER_CHECKOUT_BASE_URL: dashboardOrigin,
+        PIER_DASHBOARD_URL: dashboardOrigin,
+        PIER_RATE_LIMIT_MAX: "10000",
+        PIER_SYNC_INTERVAL_MS: "100",
+      },
+    });
+    stops.push(() => api.stop());
+
+    async function call(method: string, path: string, body?: unknown, bearer?: string) {
+      const res = await fetch(`${api.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${bearer ?? secretKey}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    }
+
+    let secretKey = adminKey;
+    const seeded = await call(
+      "POST",
+      "/v1/admin/merchants",
+      { name: "Harbor Coffee Roasters", payout_address: devAccount("merchant").address },
+      adminKey,
+    );
+    if (seeded.status !== 200) throw new Error(`create merchant: ${JSON.stringify(seeded.body)}`);
+    secretKey = seeded.body.secret_key;
+
+    return {
+      stack,
+      api,
+      web,
+      dashboardOrigin,
+      merchantId: seeded.body.merchant.id,
+      secretKey,
+      call,
+      async escrowedOrder(description) {
+        const created = await call("POST", "/v1/orders", { amount: "10000000", description });
+        if (created.status !== 200) throw new Error(`create order: ${JSON.stringify(created.body)}`);
+        await stack.pay.payByAllowance(paymentTermsOf(created.body.terms as ApiTerms));
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const got = await call("GET", `/v1/orders/${created.body.id}`);
+          if (got.body.status === "escrowed") return { id: created.body.id };
+          if (Date.now() > deadline) throw new Error(`order stuck in ${got.body.status}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
