@@ -3,17 +3,15 @@
  * well-known dev account (allowance, EIP-2612 permit or ERC-3009), as the hosted checkout would.
  */
 import type { Checkout } from "@pier/client";
-import { type DevRole, devRoles } from "@pier/contracts/accounts";
+import type { DevRole } from "@pier/contracts/accounts";
 import type { Deployment } from "@pier/contracts/deployments";
 import type { PaymentRecord, PaymentTerms } from "@pier/contracts/terms";
 import type { Address, Hex } from "viem";
 import { createPayments } from "../../test/harness/payments.ts";
 import { CliError } from "./context.ts";
+import type { PayMethod } from "./payOptions.ts";
 
 export const LOCAL_CHAIN_ID = 31337;
-export const PAY_METHODS = ["allowance", "permit", "authorization"] as const;
-export type PayMethod = (typeof PAY_METHODS)[number];
-export const PAYER_ACCOUNTS = Object.keys(devRoles) as DevRole[];
 
 export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
   let res: Response;

@@ -1,9 +1,12 @@
 /** Human-readable lines for API objects. */
 import type { Order, Refund } from "@pier/client";
-import { formatUnits } from "viem";
 
+/** "25000000" with 6 decimals -> "25 tUSDC" (exact: bigint arithmetic, trailing zeros dropped). */
 export function money(amount: string, token: { symbol: string; decimals: number }): string {
-  return `${formatUnits(BigInt(amount), token.decimals)} ${token.symbol}`;
+  const units = BigInt(amount);
+  const scale = 10n ** BigInt(token.decimals);
+  const fraction = (units % scale).toString().padStart(token.decimals, "0").replace(/0+$/, "");
+  return `${units / scale}${fraction ? `.${fraction}` : ""} ${token.symbol}`;
 }
 
 export function orderLine(o: Order): string {

@@ -1,7 +1,6 @@
 /** pier orders create|get|list */
 import type { CreateOrderParams, ListOrdersParams, Order, OrderStatus } from "@pier/client";
 import { type Command, Option } from "commander";
-import { chainTime } from "../chain.ts";
 import { action, CliError, client, emit, type Globals, rpcUrl } from "../context.ts";
 import { orderDetails, orderLine } from "../format.ts";
 
@@ -41,6 +40,7 @@ export function ordersCommand(program: Command): void {
         };
         if (opts.expiresIn) {
           // Deadlines are chain time, and a local chain may have travelled ahead of the wall clock.
+          const { chainTime } = await import("../chain.ts");
           const now = await chainTime(rpcUrl(g)).catch(() => Math.floor(Date.now() / 1000));
           params.expires_at = now + integer(opts.expiresIn as string, "--expires-in");
         }

@@ -1,9 +1,8 @@
 /** pier pay <order>: pays an order from a dev account on the local chain. */
-import type { DevRole } from "@pier/contracts/accounts";
 import { type Command, Option } from "commander";
-import { PAY_METHODS, PAYER_ACCOUNTS, type PayMethod, payCheckout } from "../chain.ts";
 import { action, client, emit, type Globals, rpcUrl } from "../context.ts";
 import { money } from "../format.ts";
+import { PAY_METHODS, PAYER_ACCOUNTS, type PayerAccount, type PayMethod } from "../payOptions.ts";
 import { waitUntil } from "../wait.ts";
 
 export function payCommand(program: Command): void {
@@ -13,7 +12,7 @@ export function payCommand(program: Command): void {
     .argument("<order>", "order id (ord_...)")
     .addOption(new Option("--method <method>", "how to pay").choices(PAY_METHODS).default("permit"))
     .addOption(
-      new Option("--account <role>", "the paying dev account (contracts/lib/accounts.ts)")
+      new Option("--account <role>", "the paying dev account (funded by ./scripts/dev)")
         .choices(PAYER_ACCOUNTS)
         .default("customer"),
     )
@@ -37,12 +36,13 @@ Example:
       action(
         async (
           id: string,
-          opts: { method: PayMethod; account: DevRole; wait: string; timeout: string },
+          opts: { method: PayMethod; account: PayerAccount; wait: string; timeout: string },
           cmd: Command,
         ) => {
           const g = cmd.optsWithGlobals<Globals>();
           const pier = client(g, { keyless: true });
           const checkout = await pier.checkout.retrieve(id);
+          const { payCheckout } = await import("../chain.ts");
           const paid = await payCheckout(rpcUrl(g), checkout, opts.method, opts.account);
           let status = checkout.status;
           if (opts.wait !== "none") {

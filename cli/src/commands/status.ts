@@ -1,6 +1,5 @@
 /** pier status: what is running and healthy (API readiness, chain, indexer), non-zero when not all. */
 import type { Command } from "commander";
-import { chainId, latestBlock } from "../chain.ts";
 import { action, apiUrl, client, emit, type Globals, rpcUrl } from "../context.ts";
 
 interface Check {
@@ -17,6 +16,7 @@ export function statusCommand(program: Command): void {
       action(async (_opts: unknown, cmd: Command) => {
         const g = cmd.optsWithGlobals<Globals>();
         const pier = client(g, { keyless: true });
+        const { chainId, latestBlock } = await import("../chain.ts");
         const checks: Record<string, Check> = {};
         try {
           const ready = await pier.health.ready({ timeoutMs: 10_000 });

@@ -1,6 +1,5 @@
 /** pier time-travel <duration>: moves the local chain's clock forward so escrows mature. */
 import type { Command } from "commander";
-import { latestBlock, timeTravel } from "../chain.ts";
 import { action, emit, type Globals, rpcUrl } from "../context.ts";
 import { parseDuration } from "../duration.ts";
 
@@ -17,6 +16,7 @@ export function timeTravelCommand(program: Command): void {
       action(async (duration: string, _opts: unknown, cmd: Command) => {
         const g = cmd.optsWithGlobals<Globals>();
         const seconds = parseDuration(duration);
+        const { latestBlock, timeTravel } = await import("../chain.ts");
         const before = await latestBlock(rpcUrl(g));
         const after = await timeTravel(rpcUrl(g), seconds);
         emit(

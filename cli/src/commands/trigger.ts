@@ -6,20 +6,14 @@
 import type { Event, Order, Pier } from "@pier/client";
 import type { DevRole } from "@pier/contracts/accounts";
 import { type Command, Option } from "commander";
-import {
-  chainTime,
-  PAY_METHODS,
-  type PayMethod,
-  payCheckout,
-  paymentsFor,
-  recordOf,
-  timeTravel,
-} from "../chain.ts";
 import { action, CliError, client, emit, type Globals, rpcUrl } from "../context.ts";
+import { PAY_METHODS, type PayMethod } from "../payOptions.ts";
 import { waitUntil } from "../wait.ts";
 
 type Step = (msg: string) => void;
+type Chain = typeof import("../chain.ts");
 interface Run {
+  chain: Chain;
   pier: Pier;
   rpc: string;
   amount: string;
@@ -49,7 +43,7 @@ const FLOWS: Record<string, { about: string; run: (r: Run) => Promise<Order> }> 
     about: "create and pay an order, time-travel past its escrow period, wait for the keeper",
     run: async (r) => {
       const order = await escrowed(r);
-      const block = await timeTravel(r.rpc, order.escrow_period + 1);
+      const block = await r.chain.timeTravel(r.rpc, order.escrow_period + 1);
       r.step(`time-travelled ${order.escrow_period + 1} s (block ${block.number}); waiting for the keeper`);
       return order;
     },
@@ -65,8 +59,8 @@ const FLOWS: Record<string, { about: string; run: (r: Run) => Promise<Order> }> 
     run: async (r) => {
       const order = await escrowed(r);
       const checkout = await r.pier.checkout.retrieve(order.id);
-      const payments = await paymentsFor(r.rpc, checkout);
-      const sent = await payments.dispute(recordOf(checkout), r.payer);
+      const payments = await r.chain.paymentsFor(r.rpc, checkout);
+      const sent = await payments.dispute(r.chain.recordOf(checkout), r.payer);
       r.step(`${r.payer} disputed ${order.id} in tx ${sent.hash}`);
       return order;
     },
@@ -75,8 +69,8 @@ const FLOWS: Record<string, { about: string; run: (r: Run) => Promise<Order> }> 
     about: "create an order, time-travel past its deadline unpaid",
     run: async (r) => {
       const order = await create(r);
-      const seconds = Math.max(1, order.expires_at - (await chainTime(r.rpc)) + 1);
-      await timeTravel(r.rpc, seconds);
+      const seconds = Math.max(1, order.expires_at - (await r.chain.chainTime(r.rpc)) + 1);
+      await r.chain.timeTravel(r.rpc, seconds);
       r.step(`time-travelled ${seconds} s past the deadline`);
       return order;
     },
@@ -108,6 +102,7 @@ export function triggerCommand(program: Command): void {
             throw new CliError(`cannot trigger "${event}"; one of: ${Object.keys(FLOWS).join(", ")}`, 2);
           const steps: string[] = [];
           const run: Run = {
+            chain: await import("../chain.ts"),
             pier: client(g),
             rpc: rpcUrl(g),
             amount: opts.amount,
@@ -140,7 +135,7 @@ async function create(r: Run): Promise<Order> {
 
 async function pay(r: Run, order: Order): Promise<Order> {
   const checkout = await r.pier.checkout.retrieve(order.id);
-  const paid = await payCheckout(r.rpc, checkout, r.method, r.payer);
+  const paid = await r.chain.payCheckout(r.rpc, checkout, r.method, r.payer);
   r.step(`paid ${order.id} with ${r.method} in tx ${paid.hash}`);
   return order;
 }
