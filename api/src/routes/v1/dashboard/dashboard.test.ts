@@ -175,7 +175,7 @@ describe("dashboard session on merchant routes", () => {
     expect((await s.client.get(`/v1/orders/${ok.body.id}`)).status).toBe(200);
   });
 
-  test("behavior: with a passkey registered, key changes need a fresh step-up (403 step_up_required); reads and bearer keys do not", async () => {
+  test("behavior: with a passkey registered, refunds, early releases, key and webhook changes need a fresh step-up (403 step_up_required); reads and bearer keys do not", async () => {
     const { cookie, csrf } = await signIn();
     const headers = { cookie, "x-csrf-token": csrf };
     // Before any passkey: no step-up needed.
@@ -189,6 +189,8 @@ describe("dashboard session on merchant routes", () => {
     for (const [path, body] of [
       ["/v1/keys", { name: "blocked", type: "secret" }],
       ["/v1/webhook_endpoints", { url: "http://127.0.0.1:9/hook", enabled_events: ["*"] }],
+      ["/v1/refunds", { order: "ord_000000000000000000000000", amount: "1" }],
+      ["/v1/orders/ord_000000000000000000000000/release", {}],
     ] as const) {
       const res = await anon.post(path, body, { headers });
       expect(res.status).toBe(403);
