@@ -8,6 +8,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { formatUnits } from "viem";
 import { startApi } from "../api/lib/start.ts";
+import { selectedProviderName } from "../api/src/bridge/fiatContext.ts";
+import { startSandboxProcess } from "../api/src/fiat/sandbox/startProcess.ts";
 import { devAccount } from "../contracts/lib/accounts.ts";
 import { deploymentPath } from "../contracts/lib/deployments.ts";
 import { startIndexer } from "../indexer/lib/start.ts";
@@ -27,6 +29,7 @@ const ports = {
   indexer: Number(process.env.PIER_INDEXER_PORT ?? 42069),
   api: Number(process.env.PIER_API_PORT ?? 4000),
   web: Number(process.env.PIER_WEB_PORT ?? 5173),
+  sandboxWallet: Number(process.env.PIER_SANDBOX_PORT ?? 4010),
 };
 
 type Stopper = { name: string; stop: () => Promise<void> };
@@ -79,6 +82,17 @@ try {
 
   const seeded = await seed({ databaseUrl: pg.url });
   const webUrl = `http://127.0.0.1:${ports.web}`;
+  // Fiat wallets: the sandbox simulator, unless the environment selects PayPal or Stripe credentials.
+  let fiatEnv: Record<string, string> = {};
+  if (selectedProviderName(process.env) === "sandbox") {
+    const wallet = await startSandboxProcess({
+      port: ports.sandboxWallet,
+      webhookUrl: `http://127.0.0.1:${ports.api}/v1/fiat/webhooks/sandbox`,
+      logFile: join(dataDir, "logs", "sandbox-wallet.log"),
+    });
+    running.push({ name: "sandbox wallet", stop: wallet.stop });
+    fiatEnv = wallet.env;
+  }
   const dashboardOrigin = `http://localhost:${ports.web}`;
   const api = await startApi({
     databaseUrl: pg.url,
@@ -92,6 +106,9 @@ try {
       // Passkeys need a host name, not an IP: the dashboard is opened on localhost (same server).
       PIER_DASHBOARD_URL: dashboardOrigin,
       PIER_CONFIRMATIONS: process.env.PIER_CONFIRMATIONS ?? "2",
+      // The bundled rates file is a dated fixture: accept it in development.
+      PIER_FX_MAX_RATE_AGE_SECONDS: process.env.PIER_FX_MAX_RATE_AGE_SECONDS ?? String(366 * 86_400),
+      ...fiatEnv,
     },
   });
   running.push({ name: "api", stop: api.stop });

@@ -11,6 +11,7 @@ import { chainOf } from "../../lib/chainOf.ts";
 import { type Checkout, isPaid } from "../../lib/checkoutApi.ts";
 import { createPierConfig } from "../../wagmi.ts";
 import { DisputePanel } from "./DisputePanel.tsx";
+import { FiatPanel } from "./fiat/FiatPanel.tsx";
 import { MobileHandoff } from "./MobileHandoff.tsx";
 import { OrderClosed } from "./OrderClosed.tsx";
 import { OrderSummary } from "./OrderSummary.tsx";
@@ -123,6 +124,7 @@ function CheckoutView({
       ) : (
         <>
           <PayPanel checkout={checkout} chain={chain} payment={payment} />
+          <FiatPanel checkout={checkout} disabled={inFlight} />
           <MobileHandoff url={window.location.href.split("?")[0]!} />
           {checkout.cancel_url && !inFlight && (
             <p className="cancel">
