@@ -29,7 +29,7 @@ afterAll(async () => {
 const sql = (text: string, params: unknown[] = []) => ds.stack.db.query(text, params);
 
 describe("dashboard", () => {
-  test("default: sign in with the owner wallet, add a passkey, refund part of an escrowed order after a passkey step-up", {
+  test("default: sign in with the owner wallet, add a passkey, refund part of an escrowed order after a passkey step-up, release the rest early", {
     timeout: 150_000,
   }, async () => {
     const order = await ds.escrowedOrder("Espresso grinder");
@@ -108,6 +108,20 @@ describe("dashboard", () => {
     expect(await day.getByTestId("daily-volume").textContent()).toBe("10.00");
     expect(await page.locator(".chart canvas").count()).toBe(4);
     await screenshot(page, "dashboard-analytics");
+
+    // Early release of the rest, confirmed; the step-up from the refund is still fresh.
+    await page.getByRole("link", { name: "Orders" }).click();
+    await page.locator(`[data-testid="order-row"][data-order="${order.id}"] a`).click();
+    await page.getByRole("button", { name: "Release now…" }).click();
+    await page.getByTestId("confirm-button").click();
+    await page
+      .locator('[data-testid="timeline-event"][data-type="order.settled"]')
+      .waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="order-status"][data-status="settled"]').waitFor();
+    expect(await page.getByRole("button", { name: "Refund…" }).count()).toBe(0);
+    const settled = await ds.call("GET", `/v1/orders/${order.id}`);
+    expect(settled.body).toMatchObject({ status: "settled", amount_refunded: "2500000" });
+    expect(settled.body.payment.released_early).toBe(true);
     expect(d.pageErrors).toEqual([]);
   });
 
