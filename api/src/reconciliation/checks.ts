@@ -30,7 +30,7 @@ export interface FoundRow {
 export interface Check {
   kind: string;
   fiat?: boolean;
-  /** $1 chain id, $2 grace in seconds. */
+  /** $1 chain id, $2 grace in seconds, $3 the chain head's timestamp (chain time, for on-chain times). */
   sql: (t: IndexerTables) => string;
 }
 
@@ -43,7 +43,7 @@ export const CHECKS: Check[] = [
                                 'amount', p.amount::text, 'payer', p.payer) AS details
         FROM orders o JOIN ${t.payment} p ON p.chain_id = o.chain_id AND p.id = o.payment_id
        WHERE o.chain_id = $1 AND o.status IN ('open', 'expired', 'canceled')
-         AND p.paid_at < extract(epoch FROM now())::bigint - $2`,
+         AND p.paid_at < $3::bigint - $2`,
   },
   {
     kind: "credited_without_payment",
@@ -72,7 +72,7 @@ export const CHECKS: Check[] = [
       SELECT 'token_mismatch' AS kind, o.id AS subject, o.merchant_id, o.livemode, o.id AS order_id,
              jsonb_build_object('order_token', o.token, 'paid_token', p.token, 'payment_id', p.id) AS details
         FROM orders o JOIN ${t.payment} p ON p.chain_id = o.chain_id AND p.id = o.payment_id
-       WHERE o.chain_id = $1 AND lower(p.token) <> lower(o.token) AND $2::int >= 0`,
+       WHERE o.chain_id = $1 AND lower(p.token) <> lower(o.token) AND $2::int >= 0 AND $3::bigint > 0`,
   },
   {
     kind: "refund_not_on_chain",

@@ -38,7 +38,8 @@ async function putRules(m: { client: ApiClient; secretKey: string }, body: unkno
     headers: { authorization: `Bearer ${m.secretKey}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json() };
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 async function order(c: ApiClient, body: Record<string, unknown>) {
@@ -64,7 +65,7 @@ async function pay(o: { terms: never }, payer: DevRole) {
 
 async function reviewOf(c: ApiClient, orderId: string) {
   return waitFor(`review of ${orderId}`, async () => {
-    const list = (await c.get("/v1/risk/reviews?limit=100")).body.data as { order: string }[];
+    const list = (await c.get("/v1/risk/reviews?limit=100")).body.data as { id: string; order: string }[];
     return list.find((r) => r.order === orderId);
   });
 }
@@ -285,8 +286,8 @@ describe("settlement report", () => {
     const orders = (await c.get("/v1/orders?limit=100")).body.data.filter(
       (o: { payment: unknown }) => o.payment,
     );
-    const gross = orders.reduce((a: bigint, o: { amount: string }) => a + BigInt(o.amount), 0n);
-    const fees = orders.reduce((a: bigint, o: { fee_paid: string }) => a + BigInt(o.fee_paid), 0n);
+    const gross: bigint = orders.reduce((a: bigint, o: { amount: string }) => a + BigInt(o.amount), 0n);
+    const fees: bigint = orders.reduce((a: bigint, o: { fee_paid: string }) => a + BigInt(o.fee_paid), 0n);
     const res = await c.get("/v1/reports/settlement?currency=EUR");
     expect(res.status).toBe(200);
     const r = res.body;

@@ -90,34 +90,40 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
       ),
   );
 
-  app.put(
-    "/v1/risk/rules",
+  const RulesBody = Type.Object(
     {
+      rules: Type.Optional(RiskRulesUpdate),
+      reporting_currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$" })),
+    },
+    { additionalProperties: false },
+  );
+  const rulesDescription =
+    "Each rule given replaces that rule whole; rules left out keep their current settings. Applies to orders and payments from now on (other API processes within 2 s). PUT and POST do the same (POST for clients that only send POST).";
+  for (const method of ["PUT", "POST"] as const) {
+    app.route({
+      method,
+      url: "/v1/risk/rules",
       config: { auth: "orders:write" },
       schema: {
         tags: ["Risk"],
-        summary: "Change risk rules",
-        description:
-          "Each rule given replaces that rule whole; rules left out keep their current settings. Applies to orders and payments from now on (other API processes within 2 s).",
-        body: Type.Object(
-          {
-            rules: Type.Optional(RiskRulesUpdate),
-            reporting_currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$" })),
-          },
-          { additionalProperties: false },
-        ),
+        summary: method === "PUT" ? "Change risk rules" : "Change risk rules (POST form)",
+        description: rulesDescription,
+        ...(method === "POST" ? { headers: IdempotencyHeaders } : {}),
+        body: RulesBody,
         response: { 200: Settings, ...errors(400, 401, 403) },
       },
-    },
-    async (req) =>
-      settingsObject(
-        req.principal.livemode,
-        await updateRiskSettings(ctx, ctx.pool, req.principal.merchantId, req.principal.livemode, {
-          rules: req.body.rules,
-          reportingCurrency: req.body.reporting_currency,
-        }),
-      ),
-  );
+      handler: (req, reply) =>
+        idempotent(ctx, req, reply, 200, async (tx) =>
+          settingsObject(
+            req.principal.livemode,
+            await updateRiskSettings(ctx, tx, req.principal.merchantId, req.principal.livemode, {
+              rules: req.body.rules,
+              reportingCurrency: req.body.reporting_currency,
+            }),
+          ),
+        ),
+    });
+  }
 
   app.get(
     "/v1/risk/reviews",
