@@ -10,6 +10,7 @@ import "./styles.css";
 
 const CheckoutPage = lazy(() => import("./features/checkout/CheckoutPage.tsx"));
 const DashboardPage = lazy(() => import("./features/dashboard/DashboardPage.tsx"));
+const LinkPage = lazy(() => import("./features/ops/LinkPage.tsx"));
 
 const route = matchRoute(window.location.pathname);
 if (route.name === "checkout") prefetchCheckout(route.orderId);
@@ -20,6 +21,8 @@ function App() {
       return <CheckoutPage orderId={route.orderId} />;
     case "dashboard":
       return <DashboardPage />;
+    case "link":
+      return <LinkPage linkId={route.linkId} />;
     case "home":
       return (
         <main className="page">

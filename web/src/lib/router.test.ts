@@ -13,3 +13,9 @@ test("behavior: dashboard, home and anything else", () => {
   expect(matchRoute("/pay")).toEqual({ name: "notFound" });
   expect(matchRoute("/pay/a/b")).toEqual({ name: "notFound" });
 });
+
+test("behavior: /l/:linkId is a payment link's page", () => {
+  expect(matchRoute("/l/pl_abc")).toEqual({ name: "link", linkId: "pl_abc" });
+  expect(matchRoute("/l/pl_abc/")).toEqual({ name: "link", linkId: "pl_abc" });
+  expect(matchRoute("/l")).toEqual({ name: "notFound" });
+});

@@ -21,4 +21,7 @@ export const sections: DashboardSection[] = [
   { id: "analytics", label: "Analytics", load: () => import("./analytics/AnalyticsSection.tsx") },
   { id: "developers", label: "Developers", load: () => import("./developers/DevelopersSection.tsx") },
   { id: "security", label: "Security", load: () => import("./security/SecuritySection.tsx") },
+  { id: "risk", label: "Risk review", load: () => import("../ops/RiskSection.tsx") },
+  { id: "reconciliation", label: "Reconciliation", load: () => import("../ops/ReconciliationSection.tsx") },
+  { id: "links", label: "Payment links", load: () => import("../ops/LinksSection.tsx") },
 ];

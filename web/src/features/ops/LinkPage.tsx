@@ -1,0 +1,112 @@
+/**
+ * The public page of a payment link (/l/:linkId): shows what is being paid for, asks for the amount
+ * when the customer chooses it, creates the customer's own order and forwards to its checkout.
+ */
+import { useEffect, useId, useState } from "react";
+import { env } from "../../lib/env.ts";
+import { fromUnits, type PublicLink, toUnits } from "./opsApi.ts";
+
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${env.apiUrl}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers:
+      body === undefined
+        ? {}
+        : { "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+  if (!res.ok) throw new Error(json?.error?.message ?? `The payment service answered ${res.status}`);
+  return json as T;
+}
+
+export default function LinkPage({ linkId }: { linkId: string }) {
+  const amountId = useId();
+  const [link, setLink] = useState<PublicLink>();
+  const [error, setError] = useState<string>();
+  const [amount, setAmount] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api<PublicLink>(`/v1/checkout/links/${encodeURIComponent(linkId)}`)
+      .then(setLink)
+      .catch((e: Error) => setError(e.message));
+  }, [linkId]);
+
+  async function pay() {
+    if (!link) return;
+    const body: { amount?: string } = {};
+    if (link.amount_type === "customer_chosen") {
+      const units = toUnits(amount, link.decimals);
+      if (!units) return setError(`Enter an amount in ${link.currency}, e.g. 10 or 9.99.`);
+      body.amount = units;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const created = await api<{ order: string }>(`/v1/checkout/links/${link.id}/orders`, body);
+      window.location.assign(`/pay/${created.order}`);
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  }
+
+  if (!link) {
+    return (
+      <main className="page" aria-busy={!error}>
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </main>
+    );
+  }
+  const limits = `${fromUnits(link.min_amount ?? "1", link.decimals)}${link.max_amount ? ` – ${fromUnits(link.max_amount, link.decimals)}` : " or more"} ${link.currency}`;
+  return (
+    <main className="page">
+      <h1>{link.merchant_name}</h1>
+      {link.description && <p>{link.description}</p>}
+      {!link.active ? (
+        <p className="error" role="alert">
+          This payment link is no longer active.
+        </p>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void pay();
+          }}
+        >
+          {link.amount_type === "fixed" ? (
+            <p className="amount">
+              {fromUnits(link.amount!, link.decimals)} {link.currency}
+            </p>
+          ) : (
+            <>
+              <label htmlFor={amountId}>Amount ({limits})</label>
+              <input
+                id={amountId}
+                inputMode="decimal"
+                autoComplete="off"
+                value={amount}
+                onChange={(e) => setAmount(e.target.value)}
+              />
+            </>
+          )}
+          <button type="submit" className="button primary" disabled={busy}>
+            Continue to payment
+          </button>
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
+      )}
+    </main>
+  );
+}
