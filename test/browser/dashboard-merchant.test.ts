@@ -5,6 +5,7 @@
  * step-up, the timeline and analytics catching up, and the Developers page: API keys created, rolled and
  * revoked, a webhook endpoint created and its secret rotated. One stack and one page for the file.
  */
+import { readFile } from "node:fs/promises";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { screenshot } from "./lib/checkoutPage.ts";
@@ -108,6 +109,17 @@ describe("dashboard", () => {
     expect(await day.getByTestId("daily-volume").textContent()).toBe("10.00");
     expect(await page.locator(".chart canvas").count()).toBe(4);
     await screenshot(page, "dashboard-analytics");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByTestId("export-orders").click(),
+    ]);
+    const csv = (await readFile((await download.path())!, "utf8")).split("\r\n");
+    expect(csv[0]).toBe(
+      "id,created,status,description,currency,amount,refunded,released,fee,payer,payment_tx,release_tx",
+    );
+    expect(csv[1]).toMatch(
+      new RegExp(`^${order.id},[^,]+,escrowed,Espresso grinder,tUSDC,10,2\\.5,0,0\\.1,0x`),
+    );
 
     // Early release of the rest, confirmed; the step-up from the refund is still fresh.
     await page.getByRole("link", { name: "Orders" }).click();
