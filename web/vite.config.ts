@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig, loadEnv, type Plugin } from "vite";
+import { securityHeaders } from "./securityHeaders.ts";
 
 const WALLETCONNECT_PROVIDER = "@walletconnect/ethereum-provider";
 const STUB_ID = "\0pier-walletconnect-missing";
@@ -73,12 +74,23 @@ function preloadCheckoutRoute(): Plugin {
   };
 }
 
+const split = (value: string | undefined) => (value ?? "").split(/\s+/).filter(Boolean);
+
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, fileURLToPath(new URL(".", import.meta.url)), "");
   const apiTarget = env.PIER_API_URL || "http://127.0.0.1:4000";
   const proxy = { "/v1": { target: apiTarget, changeOrigin: true } };
   return {
-    plugins: [react(), walletConnectOptional(), preloadCheckoutRoute()],
+    plugins: [
+      react(),
+      walletConnectOptional(),
+      preloadCheckoutRoute(),
+      // CSP, frame-ancestors, nosniff, Referrer-Policy: see securityHeaders.ts (and its production note).
+      securityHeaders({
+        connect: [env.VITE_PIER_API_URL, env.VITE_PIER_RPC_URL, ...split(env.PIER_WEB_CONNECT_SRC)],
+        frameAncestors: split(env.PIER_WEB_FRAME_ANCESTORS),
+      }),
+    ],
     server: { host: "127.0.0.1", port: 5173, strictPort: true, proxy },
     preview: { host: "127.0.0.1", port: 5173, strictPort: true, proxy },
     build: { target: "es2022", manifest: true, sourcemap: true },

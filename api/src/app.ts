@@ -7,18 +7,19 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { loadFiat } from "./bridge/fiatContext.ts";
-import { loadFiat } from "./bridge/fiatContext.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { takeRandomBytes } from "./lib/ids.ts";
 import { parseQuerystring } from "./lib/querystring.ts";
 import { auth } from "./plugins/auth.ts";
+import { corsPlugin } from "./plugins/cors.ts";
+import { nulBytes } from "./plugins/nulBytes.ts";
 import { errorHandler } from "./plugins/errorHandler.ts";
 import { observability } from "./plugins/observability.ts";
 import { registerOpenApi } from "./plugins/openapi.ts";
+import { clientErrorHandler, frameworkErrors } from "./plugins/protocolErrors.ts";
 import { rateLimit } from "./plugins/rateLimit.ts";
 import benchRoutes from "./routes/bench.ts";
-import fiatWebhookRoutes from "./routes/fiat-webhooks/index.ts";
 import fiatWebhookRoutes from "./routes/fiat-webhooks/index.ts";
 import healthRoutes from "./routes/health.ts";
 import adminRoutes from "./routes/v1/admin/index.ts";
@@ -28,13 +29,10 @@ import dashboardRoutes from "./routes/v1/dashboard/index.ts";
 import eventRoutes from "./routes/v1/events/index.ts";
 import checkoutFiatRoutes from "./routes/v1/fiat/index.ts";
 import fxRoutes from "./routes/v1/fx/index.ts";
-import checkoutFiatRoutes from "./routes/v1/fiat/index.ts";
-import fxRoutes from "./routes/v1/fx/index.ts";
 import keyRoutes from "./routes/v1/keys/index.ts";
 import linkRoutes from "./routes/v1/links/index.ts";
 import merchantRoutes from "./routes/v1/merchant/index.ts";
 import orderRoutes from "./routes/v1/orders/index.ts";
-import payoutRoutes from "./routes/v1/payouts/index.ts";
 import payoutRoutes from "./routes/v1/payouts/index.ts";
 import reconciliationRoutes from "./routes/v1/reconciliation/index.ts";
 import refundRoutes from "./routes/v1/refunds/index.ts";
@@ -58,6 +56,9 @@ export function fastifyOptions(config: Pick<Config, "logLevel">): FastifyServerO
     routerOptions: { querystringParser: parseQuerystring },
     bodyLimit: 256 * 1024,
     trustProxy: false,
+    // Errors raised before Fastify's hooks run get the API's error shape and a Request-Id too.
+    frameworkErrors,
+    clientErrorHandler,
   };
 }
 
@@ -84,10 +85,12 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
 
   await app.register(errorHandler);
   await app.register(observability, { ctx });
+  await app.register(corsPlugin, { ctx });
   await app.register(rateLimit, { ctx });
   // Only the dashboard session uses cookies (unsigned: the value is a random token looked up hashed).
   await app.register(fastifyCookie);
   await app.register(auth, { ctx });
+  await app.register(nulBytes);
   await registerOpenApi(app);
 
   await app.register(healthRoutes, { ctx });
@@ -106,12 +109,6 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(checkoutLinkRoutes, { ctx });
   await app.register(dashboardRoutes, { ctx });
   await app.register(dailyReportRoutes, { ctx });
-  // Fiat bridge: provider and FX configuration are validated here, at boot.
-  loadFiat(ctx);
-  await app.register(fxRoutes, { ctx });
-  await app.register(checkoutFiatRoutes, { ctx });
-  await app.register(fiatWebhookRoutes, { ctx });
-  await app.register(payoutRoutes, { ctx });
   // Fiat bridge: provider and FX configuration are validated here, at boot.
   loadFiat(ctx);
   await app.register(fxRoutes, { ctx });

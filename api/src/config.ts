@@ -34,18 +34,14 @@ export const EnvSchema = Type.Object({
     default: "1000000000",
     description: "Treasury reserve in token units: new fiat sessions are refused below it.",
   }),
-  PIER_TREASURY_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
-  PIER_BRIDGE_ADDRESS: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" })),
-  PIER_TREASURY_MIN_BALANCE: Type.String({
-    pattern: "^(0|[1-9][0-9]{0,77})$",
-    default: "1000000000",
-    description: "Treasury reserve in token units: new fiat sessions are refused below it.",
-  }),
   PIER_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24 })),
   PIER_LIVEMODE: Type.Optional(Bool),
   PIER_CONFIRMATIONS: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
   PIER_CHECKOUT_BASE_URL: Type.String({ default: "http://127.0.0.1:5173", pattern: "^https?://" }),
   PIER_DASHBOARD_URL: Type.Optional(Type.String({ pattern: "^https?://[^/]+/?$" })),
+  PIER_CORS_ORIGINS: Type.Optional(
+    Type.String({ pattern: "^https?://[^,\\s/]+(,https?://[^,\\s/]+)*$", description: "Checkout origins." }),
+  ),
   PIER_FEE_BPS: Int(0, 10_000, 100, "Platform fee in basis points of the order amount."),
   PIER_ESCROW_PERIOD_SECONDS: Int(0, 365 * 86_400, 7 * 86_400, "Default buyer-protection window."),
   PIER_ORDER_TTL_SECONDS: Int(60, 30 * 86_400, 3_600, "Default time to pay an order."),
@@ -102,10 +98,6 @@ export interface Config {
   treasuryKey?: string;
   bridgeAddress?: string;
   treasuryMinBalance: bigint;
-  /** Fiat bridge: the treasury that pays escrows (dev key on the local chain only), the refund address. */
-  treasuryKey?: string;
-  bridgeAddress?: string;
-  treasuryMinBalance: bigint;
   adminKey?: string;
   /** Unset: decided from the chain (local and test chains are test mode). */
   livemode?: boolean;
@@ -114,6 +106,8 @@ export interface Config {
   checkoutBaseUrl: string;
   /** Origin of the merchant dashboard (SIWE domain, passkey relying party); default: checkoutBaseUrl. */
   dashboardUrl: string;
+  /** Browser origins allowed to call the public checkout routes (CORS); default: the checkout's own. */
+  corsOrigins: string[];
   feeBps: number;
   escrowPeriodSeconds: number;
   orderTtlSeconds: number;
@@ -181,14 +175,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     treasuryKey: e.PIER_TREASURY_KEY,
     bridgeAddress: e.PIER_BRIDGE_ADDRESS,
     treasuryMinBalance: BigInt(e.PIER_TREASURY_MIN_BALANCE),
-    treasuryKey: e.PIER_TREASURY_KEY,
-    bridgeAddress: e.PIER_BRIDGE_ADDRESS,
-    treasuryMinBalance: BigInt(e.PIER_TREASURY_MIN_BALANCE),
     adminKey: e.PIER_ADMIN_KEY,
     livemode: e.PIER_LIVEMODE === undefined ? undefined : bool(e.PIER_LIVEMODE),
     confirmations: e.PIER_CONFIRMATIONS,
     checkoutBaseUrl: e.PIER_CHECKOUT_BASE_URL.replace(/\/+$/, ""),
     dashboardUrl: (e.PIER_DASHBOARD_URL ?? e.PIER_CHECKOUT_BASE_URL).replace(/\/+$/, ""),
+    corsOrigins: e.PIER_CORS_ORIGINS?.split(",") ?? [new URL(e.PIER_CHECKOUT_BASE_URL).origin],
     feeBps: e.PIER_FEE_BPS,
     escrowPeriodSeconds: e.PIER_ESCROW_PERIOD_SECONDS,
     orderTtlSeconds: e.PIER_ORDER_TTL_SECONDS,

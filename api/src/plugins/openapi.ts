@@ -57,6 +57,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     transform: ({ schema, url, route }) => {
       const auth = (route.config as { auth?: string } | undefined)?.auth;
       if (!schema) return { schema, url };
+      // OpenAPI 3.1 lets a non-OAuth requirement list role names: a scoped route names its scope, so
+      // clients (and the hardening suite's scope checks) read what each route needs from the document.
       const security =
         auth === "public"
           ? []
@@ -64,7 +66,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             ? [{ adminKey: [] }]
             : auth === "session"
               ? [{ sessionCookie: [] }]
-              : undefined;
+              : auth && auth !== "any"
+                ? [{ secretKey: [auth] }]
+                : undefined;
       return { schema: security ? { ...schema, security } : schema, url };
     },
   });

@@ -142,6 +142,9 @@ export const CreateOrderBody = Type.Object(
 );
 export type CreateOrderBodyT = Static<typeof CreateOrderBody>;
 
+/** Unix seconds Postgres' to_timestamp accepts (up to 9999-12-31): beyond that a filter is a 400, not a 500. */
+const CreatedBound = Type.Integer({ minimum: 0, maximum: 253_402_300_799 });
+
 export const ListOrdersQuery = Type.Object(
   {
     ...ListQuery,
@@ -149,10 +152,10 @@ export const ListOrdersQuery = Type.Object(
     created: Type.Optional(
       Type.Object(
         {
-          gte: Type.Optional(Type.Integer()),
-          gt: Type.Optional(Type.Integer()),
-          lte: Type.Optional(Type.Integer()),
-          lt: Type.Optional(Type.Integer()),
+          gte: Type.Optional(CreatedBound),
+          gt: Type.Optional(CreatedBound),
+          lte: Type.Optional(CreatedBound),
+          lt: Type.Optional(CreatedBound),
         },
         { additionalProperties: false, description: "created[gte]=<unix>&created[lte]=<unix>" },
       ),
