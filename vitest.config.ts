@@ -12,6 +12,7 @@ const packages = [
   "web",
   "test",
   "test/browser",
+  "test/hardening",
 ];
 
 export default defineConfig({

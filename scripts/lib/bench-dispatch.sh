@@ -5,7 +5,9 @@ pnpm exec hardhat build --quiet --no-tests
 pnpm exec tsx scripts/generate-abis.ts >/dev/null
 mkdir -p bench-results
 suites=("$@")
+all=0
 if [ ${#suites[@]} -eq 0 ]; then
+  all=1
   for f in scripts/benchmarks/*.ts; do suites+=("$(basename "$f" .ts)"); done
 fi
 status=0
@@ -17,4 +19,8 @@ for suite in "${suites[@]}"; do
   echo "==> bench $suite"
   pnpm exec tsx "scripts/benchmarks/$suite.ts" || status=1
 done
+if [ $all -eq 1 ]; then
+  echo "==> bench-results/SUMMARY.md"
+  pnpm exec tsx scripts/lib/bench-summary.ts bench-results || status=1
+fi
 exit $status

@@ -1,0 +1,162 @@
+/**
+ * Writes bench-results/SUMMARY.md: every figure of every suite's JSON next to its goal, with a verdict.
+ * Run by ./scripts/bench after all suites (scripts/lib/bench-dispatch.sh); also on its own:
+ *
+ *   pnpm exec tsx scripts/lib/bench-summary.ts [bench-results]
+ *
+ * A missing or unreadable suite file is a row that says so (and fails the summary's exit status).
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface Row {
+  suite: string;
+  figure: string;
+  value: string;
+  goal: string;
+  /** true met, false missed, undefined: reported without a goal. */
+  ok?: boolean;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: each suite's JSON is read loosely and checked field by field
+type Json = any;
+
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const fmt = (v: number | undefined, unit = "") =>
+  v === undefined ? "missing" : `${v.toLocaleString("en-US", { maximumFractionDigits: 3 })}${unit}`;
+
+function atMost(suite: string, figure: string, v: unknown, max: number, unit = ""): Row {
+  const n = num(v);
+  return {
+    suite,
+    figure,
+    value: fmt(n, unit),
+    goal: `<= ${fmt(max, unit)}`,
+    ok: n !== undefined && n <= max,
+  };
+}
+function atLeast(suite: string, figure: string, v: unknown, min: number, unit = ""): Row {
+  const n = num(v);
+  return {
+    suite,
+    figure,
+    value: fmt(n, unit),
+    goal: `>= ${fmt(min, unit)}`,
+    ok: n !== undefined && n >= min,
+  };
+}
+function equals(suite: string, figure: string, v: unknown, want: number): Row {
+  const n = num(v);
+  return { suite, figure, value: fmt(n), goal: `= ${fmt(want)}`, ok: n === want };
+}
+function report(suite: string, figure: string, v: unknown, unit = ""): Row {
+  return { suite, figure, value: fmt(num(v), unit), goal: "reported" };
+}
+
+/** Rows of one suite from its JSON (shapes as written by scripts/benchmarks/<suite>.ts). */
+export const SUITES: Record<string, (j: Json) => Row[]> = {
+  gas: (j) => {
+    const targets: Record<string, number> = j.targets ?? {};
+    return Object.entries<Json>(j.operations ?? {}).map(([name, op]) =>
+      name in targets
+        ? atMost("gas", `${name} executionGas`, op.executionGas, targets[name]!)
+        : report("gas", `${name} executionGas`, op.executionGas),
+    );
+  },
+  "latency-indexer": (j) => [
+    atMost("latency-indexer", "p50 receipt -> payment row", j.p50_ms, j.goal?.p50_ms ?? 100, " ms"),
+    atMost("latency-indexer", "p99 receipt -> payment row", j.p99_ms, j.goal?.p99_ms ?? 250, " ms"),
+    report("latency-indexer", "payments measured", j.n),
+  ],
+  backfill: (j) => [
+    equals("backfill", "payments indexed from a cold start", j.events, 5000),
+    report("backfill", "seconds to index all (start-up included)", j.seconds, " s"),
+    report("backfill", "events per second", j.events_per_s),
+  ],
+  api: (j) => [
+    atLeast(
+      "api",
+      "create_ratio (create / one-insert baseline)",
+      j.create_ratio,
+      j.goal?.create_ratio ?? 0.5,
+    ),
+    report("api", "POST /v1/orders per second", j.create_rps),
+    report("api", "GET /v1/orders/:id per second", j.get_rps),
+    report("api", "p99 POST /v1/orders", j.latency_ms?.create?.p99, " ms"),
+    equals(
+      "api",
+      "errors",
+      (j.errors?.create ?? NaN) + (j.errors?.get ?? NaN) + (j.errors?.baseline ?? NaN),
+      0,
+    ),
+  ],
+  "latency-webhook": (j) => [
+    atMost("latency-webhook", "p50 receipt -> order.escrowed webhook", j.p50_ms, 200, " ms"),
+    atMost("latency-webhook", "p99 receipt -> order.escrowed webhook", j.p99_ms, 500, " ms"),
+    report("latency-webhook", "payments measured", j.n),
+  ],
+  web: (j) => [
+    atMost(
+      "web",
+      "checkout JS (gzip)",
+      num(j.checkout_js_gzip_bytes) && j.checkout_js_gzip_bytes / 1024,
+      200,
+      " kB",
+    ),
+    report("web", "time to an enabled pay button", j.time_to_pay_ready_ms, " ms"),
+  ],
+  load: (j) => [
+    equals("load", "concurrent checkouts paid", j.checkouts, j.checkouts_goal ?? 200),
+    equals("load", "errors", j.errors, 0),
+    equals("load", "lost events (order.escrowed not delivered)", j.lost_events, 0),
+    report("load", "checkouts paid per second", j.payments_per_s),
+    report("load", "API requests per second", j.api?.rps),
+    report("load", "API p99", j.api?.p99_ms, " ms"),
+    report("load", "p50 payment -> webhook", j.payment_to_webhook?.p50_ms, " ms"),
+    report("load", "p99 payment -> webhook", j.payment_to_webhook?.p99_ms, " ms"),
+  ],
+};
+
+export function summarize(dir: string, suites = Object.keys(SUITES)): { markdown: string; ok: boolean } {
+  const rows: Row[] = [];
+  for (const suite of suites) {
+    const file = join(dir, `${suite}.json`);
+    if (!existsSync(file)) {
+      rows.push({ suite, figure: `${suite}.json`, value: "missing", goal: "present", ok: false });
+      continue;
+    }
+    try {
+      rows.push(...SUITES[suite]!(JSON.parse(readFileSync(file, "utf8"))));
+    } catch (error) {
+      rows.push({
+        suite,
+        figure: `${suite}.json`,
+        value: `unreadable: ${String(error)}`,
+        goal: "valid JSON",
+        ok: false,
+      });
+    }
+  }
+  const verdict = (r: Row) => (r.ok === undefined ? "" : r.ok ? "met" : "**missed**");
+  const ok = rows.every((r) => r.ok !== false);
+  const lines = [
+    "# Pier benchmark summary",
+    "",
+    `Written by \`./scripts/bench\` on ${new Date().toISOString()} from \`${dir}/*.json\`. ` +
+      `${rows.filter((r) => r.ok === true).length} goals met, ${rows.filter((r) => r.ok === false).length} missed.`,
+    "",
+    "| suite | figure | value | goal | |",
+    "|---|---|---|---|---|",
+    ...rows.map((r) => `| ${r.suite} | ${r.figure} | ${r.value} | ${r.goal} | ${verdict(r)} |`),
+    "",
+  ];
+  return { markdown: lines.join("\n"), ok };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = process.argv[2] ?? "bench-results";
+  const { markdown, ok } = summarize(dir);
+  writeFileSync(join(dir, "SUMMARY.md"), markdown);
+  console.log(markdown);
+  process.exit(ok ? 0 : 1);
+}

@@ -1,0 +1,13 @@
+/** Counts of the hardening suites: the quick profile (./scripts/test) or the full one (--full). */
+export const FULL = process.env.PIER_TEST_PROFILE === "full";
+
+export const PROFILE = {
+  /** Generated bad-input requests per run (the issue asks for at least 5,000). */
+  badRequests: FULL ? 20_000 : 5_000,
+  /** Requests in flight at once while fuzzing. */
+  concurrency: 16,
+  /** Mixed payments during the chaos run. */
+  chaosPayments: FULL ? 500 : 60,
+  /** Reorg depths exercised (1..n). */
+  reorgDepths: FULL ? [1, 2, 3, 4, 5] : [1, 3, 5],
+};
