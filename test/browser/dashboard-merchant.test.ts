@@ -54,6 +54,8 @@ describe("dashboard", () => {
     const row = page.locator(`[data-testid="order-row"][data-order="${order.id}"]`);
     await row.locator('[data-status="escrowed"]').waitFor();
     await screenshot(page, "dashboard-orders");
+    const phoneWide = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    expect(await phoneWide()).toBe(true);
 
     // Security: register a passkey with the virtual authenticator.
     await page.getByRole("link", { name: "Security" }).click();
@@ -94,6 +96,7 @@ describe("dashboard", () => {
       .waitFor({ timeout: 60_000 });
     await page.getByTestId("order-refunded").filter({ hasText: "2.50 tUSDC" }).waitFor();
     await screenshot(page, "dashboard-order-refunded");
+    expect(await phoneWide()).toBe(true);
     const refunds = await sql("SELECT amount::text, order_id FROM pier_api.refunds");
     expect(refunds.rows).toEqual([{ amount: "2500000", order_id: order.id }]);
     const used = await sql("SELECT last_used_at FROM pier_api.passkeys");
@@ -191,6 +194,7 @@ describe("dashboard", () => {
       expect.objectContaining({ url: "http://127.0.0.1:9/pier-hooks", enabled_events: ["*"] }),
     ]);
     await screenshot(page, "dashboard-developers");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(d.pageErrors).toEqual([]);
   });
 
