@@ -104,7 +104,7 @@ export function ApiKeys() {
                   {k.revoked_at !== null && ` · revoked ${formatDateTime(k.revoked_at)}`}
                   {k.revoked_at === null &&
                     k.expires_at !== null &&
-                    ` · expires ${formatDateTime(k.expires_at)}`}
+                    ` · ${dead ? "expired" : "expires"} ${formatDateTime(k.expires_at)}`}
                 </div>
               </div>
               {!dead && (
