@@ -10,6 +10,7 @@ export async function call<T>(
   opts?: RequestOptions,
 ): Promise<WithResponse<T>> {
   const { body, response } = await transport.request<T>(req, opts);
+  if (typeof body === "string") return body as unknown as WithResponse<T>;
   const out = (body ?? {}) as T & object;
   Object.defineProperty(out, "lastResponse", { value: response, enumerable: false });
   return out as WithResponse<T>;

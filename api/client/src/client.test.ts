@@ -213,6 +213,78 @@ describe("every route through the client", () => {
   });
 });
 
+describe("every route through the client: risk, reconciliation, reports, links, FX, fiat checkout, payouts", () => {
+  /** Reached the route (not a 404 for an unknown URL) and got the API's typed answer for a missing object. */
+  async function missing(promise: PromiseLike<unknown>) {
+    const error = await thrown(promise);
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error.code).not.toBe("url_not_found");
+    expect([400, 404, 409]).toContain(error.statusCode);
+  }
+  const NO_ID = "xx_000000000000000000000000";
+
+  test("risk rules and reviews; reconciliation findings and runs; reports (JSON and CSV)", async () => {
+    const rules = await pier.risk.rules.retrieve();
+    expect(rules.lastResponse.statusCode).toBe(200);
+    const updated = await pier.risk.rules.update({ rules: (rules as { rules?: object }).rules ?? {} });
+    expect(updated.lastResponse.statusCode).toBe(200);
+    expect((await pier.risk.rules.update({}, { viaPost: true })).lastResponse.statusCode).toBe(200);
+    expect((await pier.risk.reviews.list({ limit: 5 })).object).toBe("list");
+    await missing(pier.risk.reviews.retrieve(NO_ID));
+    await missing(pier.risk.reviews.releaseHold(NO_ID, { note: "ok" }));
+    await missing(pier.risk.reviews.refund(NO_ID, { note: "fraud" }));
+    await missing(pier.risk.reviews.dismiss(NO_ID, { note: "fine" }));
+
+    expect((await pier.reconciliation.findings.list()).object).toBe("list");
+    await missing(pier.reconciliation.findings.resolve(NO_ID, { note: "checked" }));
+    const admin = new Pier(s.adminKey, { baseUrl: s.api.url });
+    expect((await admin.reconciliation.runs.create()).lastResponse.statusCode).toBe(200);
+
+    expect((await pier.reports.settlement()).lastResponse.statusCode).toBe(200);
+    const csv = await pier.reports.settlement({ format: "csv" });
+    expect(typeof csv).toBe("string");
+    expect(csv.split("\n")[0]).toContain(",");
+    expect((await pier.reports.reconciliation()).lastResponse.statusCode).toBe(200);
+    expect(typeof (await pier.reports.reconciliation({ format: "csv" }))).toBe("string");
+    expect((await pier.reports.daily()).lastResponse.statusCode).toBe(200);
+  });
+
+  test("payment links and their public checkout; FX quotes; fiat checkout; payouts", async () => {
+    const link = await pier.paymentLinks.create({
+      amount_type: "fixed",
+      amount: "5000000",
+      description: "Tip",
+    });
+    const linkId = (link as { id: string }).id;
+    expect((await pier.paymentLinks.retrieve(linkId)).lastResponse.statusCode).toBe(200);
+    expect((await pier.paymentLinks.list()).data.map((l) => (l as { id: string }).id)).toContain(linkId);
+    expect((await pier.checkout.links.retrieve(linkId)).lastResponse.statusCode).toBe(200);
+    const fromLink = await pier.checkout.links.createOrder(linkId, {});
+    expect(fromLink.lastResponse.statusCode).toBe(200);
+    expect((await pier.paymentLinks.deactivate(linkId)).lastResponse.statusCode).toBe(200);
+
+    const quote = await pier.fxQuotes.create({ currency: "EUR", amount: "10.00" });
+    const quoteId = (quote as { id: string }).id;
+    expect((await pier.fxQuotes.retrieve(quoteId)).lastResponse.statusCode).toBe(200);
+
+    const order = await pier.orders.create({ amount: "10000000" });
+    expect((await pier.checkout.fiat.retrieve(order.id)).lastResponse.statusCode).toBe(200);
+    const fiatQuote = await pier.checkout.fiat.createQuote(order.id, { currency: "EUR" });
+    expect(fiatQuote.lastResponse.statusCode).toBe(200);
+    await missing(pier.checkout.fiat.retrieveSession(order.id, NO_ID));
+    await missing(
+      pier.checkout.fiat.createSession(order.id, {
+        fx_quote: NO_ID,
+        return_url: "http://127.0.0.1:5173/done",
+      }),
+    );
+
+    expect((await pier.payouts.list()).object).toBe("list");
+    await missing(pier.payouts.retrieve(NO_ID));
+    await missing(pier.payouts.create({ fx_quote: NO_ID, recipient: "buyer@example.com" }));
+  });
+});
+
 describe("errors are typed", () => {
   test("error: 400 names the parameter; 404 is resource_missing; 409 for a state that forbids it", async () => {
     const bad = await thrown(pier.orders.create({ amount: "12.5" }));
@@ -394,4 +466,33 @@ const CLIENT_METHODS: Record<string, string> = {
   "POST /v1/admin/merchants": "admin.merchants.create",
   "POST /v1/admin/orders/{id}/resolve": "admin.orders.resolve",
   "POST /v1/admin/orders/{id}/hold": "admin.orders.hold",
+  "GET /v1/risk/rules": "risk.rules.retrieve",
+  "PUT /v1/risk/rules": "risk.rules.update",
+  "POST /v1/risk/rules": "risk.rules.update",
+  "GET /v1/risk/reviews": "risk.reviews.list",
+  "GET /v1/risk/reviews/{id}": "risk.reviews.retrieve",
+  "POST /v1/risk/reviews/{id}/release-hold": "risk.reviews.releaseHold",
+  "POST /v1/risk/reviews/{id}/refund": "risk.reviews.refund",
+  "POST /v1/risk/reviews/{id}/dismiss": "risk.reviews.dismiss",
+  "GET /v1/reconciliation/findings": "reconciliation.findings.list",
+  "POST /v1/reconciliation/findings/{id}/resolve": "reconciliation.findings.resolve",
+  "POST /v1/reconciliation/runs": "reconciliation.runs.create",
+  "GET /v1/reports/settlement": "reports.settlement",
+  "GET /v1/reports/reconciliation": "reports.reconciliation",
+  "GET /v1/reports/daily": "reports.daily",
+  "POST /v1/links": "paymentLinks.create",
+  "GET /v1/links": "paymentLinks.list",
+  "GET /v1/links/{id}": "paymentLinks.retrieve",
+  "POST /v1/links/{id}/deactivate": "paymentLinks.deactivate",
+  "GET /v1/checkout/links/{id}": "checkout.links.retrieve",
+  "POST /v1/checkout/links/{id}/orders": "checkout.links.createOrder",
+  "POST /v1/fx/quotes": "fxQuotes.create",
+  "GET /v1/fx/quotes/{id}": "fxQuotes.retrieve",
+  "GET /v1/checkout/{id}/fiat": "checkout.fiat.retrieve",
+  "POST /v1/checkout/{id}/fiat/quotes": "checkout.fiat.createQuote",
+  "POST /v1/checkout/{id}/fiat/sessions": "checkout.fiat.createSession",
+  "GET /v1/checkout/{id}/fiat/sessions/{session}": "checkout.fiat.retrieveSession",
+  "POST /v1/payouts": "payouts.create",
+  "GET /v1/payouts": "payouts.list",
+  "GET /v1/payouts/{id}": "payouts.retrieve",
 };

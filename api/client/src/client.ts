@@ -14,11 +14,17 @@ import { call, type WithResponse } from "./call.ts";
 import { Admin } from "./resources/admin.ts";
 import { CheckoutResource } from "./resources/checkout.ts";
 import { Events } from "./resources/events.ts";
+import { FxQuotes } from "./resources/fx.ts";
 import { Health } from "./resources/health.ts";
 import { Keys } from "./resources/keys.ts";
+import { PaymentLinks } from "./resources/links.ts";
 import { MerchantResource } from "./resources/merchant.ts";
 import { Orders } from "./resources/orders.ts";
+import { Payouts } from "./resources/payouts.ts";
+import { Reconciliation } from "./resources/reconciliation.ts";
 import { Refunds } from "./resources/refunds.ts";
+import { Reports } from "./resources/reports.ts";
+import { Risk } from "./resources/risk.ts";
 import { WebhookEndpoints } from "./resources/webhookEndpoints.ts";
 import {
   type ClientOptions,
@@ -46,6 +52,12 @@ export class Pier {
   readonly checkout: CheckoutResource;
   readonly admin: Admin;
   readonly health: Health;
+  readonly paymentLinks: PaymentLinks;
+  readonly fxQuotes: FxQuotes;
+  readonly payouts: Payouts;
+  readonly reports: Reports;
+  readonly risk: Risk;
+  readonly reconciliation: Reconciliation;
   readonly #transport: Transport;
 
   /**
@@ -66,6 +78,12 @@ export class Pier {
     this.checkout = new CheckoutResource(t);
     this.admin = new Admin(t);
     this.health = new Health(t);
+    this.paymentLinks = new PaymentLinks(t);
+    this.fxQuotes = new FxQuotes(t);
+    this.payouts = new Payouts(t);
+    this.reports = new Reports(t);
+    this.risk = new Risk(t);
+    this.reconciliation = new Reconciliation(t);
   }
 
   get baseUrl(): string {

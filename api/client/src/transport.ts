@@ -46,7 +46,7 @@ export interface RequestOptions {
 }
 
 export interface Request {
-  method: "GET" | "POST" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   query?: Record<string, unknown>;
   body?: unknown;
@@ -90,11 +90,12 @@ export function createTransport(apiKey: string | undefined, options: ClientOptio
     };
     if (key) headers.authorization = `Bearer ${key}`;
     let payload: string | undefined;
-    if (req.method === "POST") {
+    if (req.method === "POST" || req.method === "PUT") {
       payload = JSON.stringify(req.body ?? {});
       headers["content-type"] = "application/json";
-      headers["idempotency-key"] = opts.idempotencyKey ?? `pier-client-${randomUUID()}`;
     }
+    if (req.method === "POST")
+      headers["idempotency-key"] = opts.idempotencyKey ?? `pier-client-${randomUUID()}`;
     const idempotencyKey = headers["idempotency-key"];
     const retryable = req.method === "GET" || idempotencyKey !== undefined;
     const maxRetries = retryable ? (opts.maxRetries ?? policy.maxRetries) : 0;
@@ -111,7 +112,9 @@ export function createTransport(apiKey: string | undefined, options: ClientOptio
         });
         const resHeaders = Object.fromEntries(res.headers);
         const text = await res.text();
-        const body = parseJson(text);
+        // JSON normally; other bodies (CSV reports) are returned as text.
+        const json = /json/.test(resHeaders["content-type"] ?? "json");
+        const body = json ? parseJson(text) : text;
         const response: ResponseInfo = {
           statusCode: res.status,
           requestId: resHeaders["request-id"],

@@ -6,7 +6,7 @@ import type { components, paths } from "./generated/schema.ts";
 
 export type { components, paths };
 
-type Method = "get" | "post" | "delete";
+type Method = "get" | "post" | "put" | "delete";
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
 
@@ -65,3 +65,19 @@ export type RedeliverParams = BodyOf<"/v1/events/{id}/redeliver", "post">;
 export type CreateMerchantParams = BodyOf<"/v1/admin/merchants", "post">;
 export type ResolveParams = BodyOf<"/v1/admin/orders/{id}/resolve", "post">;
 export type HoldParams = BodyOf<"/v1/admin/orders/{id}/hold", "post">;
+
+export type RiskRules = ResponseOf<"/v1/risk/rules", "get">;
+export type UpdateRiskRulesParams = BodyOf<"/v1/risk/rules", "put">;
+export type RiskReview = ResponseOf<"/v1/risk/reviews/{id}", "get">;
+export type ListRiskReviewsParams = QueryOf<"/v1/risk/reviews", "get">;
+export type ReconciliationFinding = ResponseOf<"/v1/reconciliation/findings", "get">["data"][number];
+export type ListFindingsParams = QueryOf<"/v1/reconciliation/findings", "get">;
+export type SettlementReportParams = QueryOf<"/v1/reports/settlement", "get">;
+export type ReconciliationReportParams = QueryOf<"/v1/reports/reconciliation", "get">;
+export type DailyReportParams = QueryOf<"/v1/reports/daily", "get">;
+export type PaymentLink = ResponseOf<"/v1/links/{id}", "get">;
+export type CreatePaymentLinkParams = BodyOf<"/v1/links", "post">;
+export type FxQuote = ResponseOf<"/v1/fx/quotes/{id}", "get">;
+export type CreateFxQuoteParams = BodyOf<"/v1/fx/quotes", "post">;
+export type Payout = ResponseOf<"/v1/payouts/{id}", "get">;
+export type CreatePayoutParams = BodyOf<"/v1/payouts", "post">;

@@ -3365,6 +3365,2586 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/risk/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The merchant's risk rules
+         * @description Every rule with its thresholds and action; rules never set show their defaults.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "risk_settings";
+                            livemode: boolean;
+                            rules: {
+                                /** @description Order amount outside [min_amount, max_amount]. */
+                                amount_limit: {
+                                    enabled: boolean;
+                                    /** @description Token units. */
+                                    max_amount?: string;
+                                    /** @description Token units. */
+                                    min_amount?: string;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Payments by one payer address (any merchant) in the window, this one included. */
+                                payer_velocity: {
+                                    enabled: boolean;
+                                    /** @description Sliding window in seconds. */
+                                    window_seconds: number;
+                                    max_count?: number;
+                                    /** @description Token units. */
+                                    max_volume?: string;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
+                                merchant_velocity: {
+                                    enabled: boolean;
+                                    /** @description Sliding window in seconds. */
+                                    window_seconds: number;
+                                    max_count?: number;
+                                    /** @description Token units. */
+                                    max_volume?: string;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Payer first seen by Pier less than min_age_seconds ago. */
+                                fresh_wallet: {
+                                    enabled: boolean;
+                                    min_age_seconds: number;
+                                    /** @description Also fire when the payer has never sent a transaction. */
+                                    check_nonce: boolean;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
+                                blocklist: {
+                                    enabled: boolean;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Fiat customer's country not in allowed_countries. */
+                                fiat_country: {
+                                    enabled: boolean;
+                                    allowed_countries: string[];
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description The customer already failed max_failures fiat attempts in the window. */
+                                fiat_failures: {
+                                    enabled: boolean;
+                                    /** @description Sliding window in seconds. */
+                                    window_seconds: number;
+                                    max_failures: number;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                            };
+                            reporting_currency: string;
+                        };
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Change risk rules
+         * @description Each rule given replaces that rule whole; rules left out keep their current settings. Applies to orders and payments from now on (other API processes within 2 s). PUT and POST do the same (POST for clients that only send POST).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rules?: {
+                            /** @description Order amount outside [min_amount, max_amount]. */
+                            amount_limit?: {
+                                enabled: boolean;
+                                /** @description Token units. */
+                                max_amount?: string;
+                                /** @description Token units. */
+                                min_amount?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payments by one payer address (any merchant) in the window, this one included. */
+                            payer_velocity?: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_count?: number;
+                                /** @description Token units. */
+                                max_volume?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
+                            merchant_velocity?: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_count?: number;
+                                /** @description Token units. */
+                                max_volume?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payer first seen by Pier less than min_age_seconds ago. */
+                            fresh_wallet?: {
+                                enabled: boolean;
+                                min_age_seconds: number;
+                                /** @description Also fire when the payer has never sent a transaction. */
+                                check_nonce: boolean;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
+                            blocklist?: {
+                                enabled: boolean;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Fiat customer's country not in allowed_countries. */
+                            fiat_country?: {
+                                enabled: boolean;
+                                allowed_countries: string[];
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description The customer already failed max_failures fiat attempts in the window. */
+                            fiat_failures?: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_failures: number;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                        };
+                        reporting_currency?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "risk_settings";
+                            livemode: boolean;
+                            rules: {
+                                /** @description Order amount outside [min_amount, max_amount]. */
+                                amount_limit: {
+                                    enabled: boolean;
+                                    /** @description Token units. */
+                                    max_amount?: string;
+                                    /** @description Token units. */
+                                    min_amount?: string;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Payments by one payer address (any merchant) in the window, this one included. */
+                                payer_velocity: {
+                                    enabled: boolean;
+                                    /** @description Sliding window in seconds. */
+                                    window_seconds: number;
+                                    max_count?: number;
+                                    /** @description Token units. */
+                                    max_volume?: string;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
+                                merchant_velocity: {
+                                    enabled: boolean;
+                                    /** @description Sliding window in seconds. */
+                                    window_seconds: number;
+                                    max_count?: number;
+                                    /** @description Token units. */
+                                    max_volume?: string;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Payer first seen by Pier less than min_age_seconds ago. */
+                                fresh_wallet: {
+                                    enabled: boolean;
+                                    min_age_seconds: number;
+                                    /** @description Also fire when the payer has never sent a transaction. */
+                                    check_nonce: boolean;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
+                                blocklist: {
+                                    enabled: boolean;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Fiat customer's country not in allowed_countries. */
+                                fiat_country: {
+                                    enabled: boolean;
+                                    allowed_countries: string[];
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description The customer already failed max_failures fiat attempts in the window. */
+                                fiat_failures: {
+                                    enabled: boolean;
+                                    /** @description Sliding window in seconds. */
+                                    window_seconds: number;
+                                    max_failures: number;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                            };
+                            reporting_currency: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Change risk rules (POST form)
+         * @description Each rule given replaces that rule whole; rules left out keep their current settings. Applies to orders and payments from now on (other API processes within 2 s). PUT and POST do the same (POST for clients that only send POST).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rules?: {
+                            /** @description Order amount outside [min_amount, max_amount]. */
+                            amount_limit?: {
+                                enabled: boolean;
+                                /** @description Token units. */
+                                max_amount?: string;
+                                /** @description Token units. */
+                                min_amount?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payments by one payer address (any merchant) in the window, this one included. */
+                            payer_velocity?: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_count?: number;
+                                /** @description Token units. */
+                                max_volume?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
+                            merchant_velocity?: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_count?: number;
+                                /** @description Token units. */
+                                max_volume?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payer first seen by Pier less than min_age_seconds ago. */
+                            fresh_wallet?: {
+                                enabled: boolean;
+                                min_age_seconds: number;
+                                /** @description Also fire when the payer has never sent a transaction. */
+                                check_nonce: boolean;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
+                            blocklist?: {
+                                enabled: boolean;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Fiat customer's country not in allowed_countries. */
+                            fiat_country?: {
+                                enabled: boolean;
+                                allowed_countries: string[];
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description The customer already failed max_failures fiat attempts in the window. */
+                            fiat_failures?: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_failures: number;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                        };
+                        reporting_currency?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "risk_settings";
+                            livemode: boolean;
+                            rules: {
+                                /** @description Order amount outside [min_amount, max_amount]. */
+                                amount_limit: {
+                                    enabled: boolean;
+                                    /** @description Token units. */
+                                    max_amount?: string;
+                                    /** @description Token units. */
+                                    min_amount?: string;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Payments by one payer address (any merchant) in the window, this one included. */
+                                payer_velocity: {
+                                    enabled: boolean;
+                                    /** @description Sliding window in seconds. */
+                                    window_seconds: number;
+                                    max_count?: number;
+                                    /** @description Token units. */
+                                    max_volume?: string;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
+                                merchant_velocity: {
+                                    enabled: boolean;
+                                    /** @description Sliding window in seconds. */
+                                    window_seconds: number;
+                                    max_count?: number;
+                                    /** @description Token units. */
+                                    max_volume?: string;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Payer first seen by Pier less than min_age_seconds ago. */
+                                fresh_wallet: {
+                                    enabled: boolean;
+                                    min_age_seconds: number;
+                                    /** @description Also fire when the payer has never sent a transaction. */
+                                    check_nonce: boolean;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
+                                blocklist: {
+                                    enabled: boolean;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description Fiat customer's country not in allowed_countries. */
+                                fiat_country: {
+                                    enabled: boolean;
+                                    allowed_countries: string[];
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                                /** @description The customer already failed max_failures fiat attempts in the window. */
+                                fiat_failures: {
+                                    enabled: boolean;
+                                    /** @description Sliding window in seconds. */
+                                    window_seconds: number;
+                                    max_failures: number;
+                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                    action: "flag" | "hold" | "block";
+                                };
+                            };
+                            reporting_currency: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The review queue
+         * @description Newest first; `status=open&outcome=hold` is what waits for a decision.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description Cursor: an object id. */
+                    starting_after?: string;
+                    /** @description Cursor: an object id. */
+                    ending_before?: string;
+                    status?: "open" | "released" | "refunded" | "dismissed";
+                    outcome?: "flag" | "hold";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of reviews */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "list";
+                            data: {
+                                id: string;
+                                /** @enum {string} */
+                                object: "risk_review";
+                                livemode: boolean;
+                                order: string | null;
+                                /** @enum {string} */
+                                stage: "order" | "payment" | "fiat_session";
+                                /** @enum {string} */
+                                outcome: "flag" | "hold" | "block";
+                                payer: string | null;
+                                findings: {
+                                    rule: string;
+                                    action: string;
+                                    message: string;
+                                    evidence: {
+                                        [key: string]: string | number | boolean | null;
+                                    };
+                                }[];
+                                /** @enum {string} */
+                                status: "open" | "released" | "refunded" | "dismissed";
+                                created: number;
+                                reviewed_at: number | null;
+                                reviewed_by: string | null;
+                                review_note: string | null;
+                            }[];
+                            has_more: boolean;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a review */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Review id (rrv_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A flag or hold with the rules that fired and their evidence. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "risk_review";
+                            livemode: boolean;
+                            order: string | null;
+                            /** @enum {string} */
+                            stage: "order" | "payment" | "fiat_session";
+                            /** @enum {string} */
+                            outcome: "flag" | "hold" | "block";
+                            payer: string | null;
+                            findings: {
+                                rule: string;
+                                action: string;
+                                message: string;
+                                evidence: {
+                                    [key: string]: string | number | boolean | null;
+                                };
+                            }[];
+                            /** @enum {string} */
+                            status: "open" | "released" | "refunded" | "dismissed";
+                            created: number;
+                            reviewed_at: number | null;
+                            reviewed_by: string | null;
+                            review_note: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/reviews/{id}/release-hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a held payment
+         * @description Queues the operator's setHold(false); the keeper then settles the payment when its escrow period has ended. 409 hold_pending while the hold itself is not on chain yet.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Review id (rrv_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A flag or hold with the rules that fired and their evidence. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "risk_review";
+                            livemode: boolean;
+                            order: string | null;
+                            /** @enum {string} */
+                            stage: "order" | "payment" | "fiat_session";
+                            /** @enum {string} */
+                            outcome: "flag" | "hold" | "block";
+                            payer: string | null;
+                            findings: {
+                                rule: string;
+                                action: string;
+                                message: string;
+                                evidence: {
+                                    [key: string]: string | number | boolean | null;
+                                };
+                            }[];
+                            /** @enum {string} */
+                            status: "open" | "released" | "refunded" | "dismissed";
+                            created: number;
+                            reviewed_at: number | null;
+                            reviewed_by: string | null;
+                            review_note: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/reviews/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a held or flagged payment
+         * @description Refunds what remains to the payer (a refund object, `refund.succeeded` follows) and closes the review.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Review id (rrv_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A flag or hold with the rules that fired and their evidence. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "risk_review";
+                            livemode: boolean;
+                            order: string | null;
+                            /** @enum {string} */
+                            stage: "order" | "payment" | "fiat_session";
+                            /** @enum {string} */
+                            outcome: "flag" | "hold" | "block";
+                            payer: string | null;
+                            findings: {
+                                rule: string;
+                                action: string;
+                                message: string;
+                                evidence: {
+                                    [key: string]: string | number | boolean | null;
+                                };
+                            }[];
+                            /** @enum {string} */
+                            status: "open" | "released" | "refunded" | "dismissed";
+                            created: number;
+                            reviewed_at: number | null;
+                            reviewed_by: string | null;
+                            review_note: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/reviews/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss a flag
+         * @description Records that a flag was reviewed; nothing changes on chain.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Review id (rrv_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A flag or hold with the rules that fired and their evidence. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "risk_review";
+                            livemode: boolean;
+                            order: string | null;
+                            /** @enum {string} */
+                            stage: "order" | "payment" | "fiat_session";
+                            /** @enum {string} */
+                            outcome: "flag" | "hold" | "block";
+                            payer: string | null;
+                            findings: {
+                                rule: string;
+                                action: string;
+                                message: string;
+                                evidence: {
+                                    [key: string]: string | number | boolean | null;
+                                };
+                            }[];
+                            /** @enum {string} */
+                            status: "open" | "released" | "refunded" | "dismissed";
+                            created: number;
+                            reviewed_at: number | null;
+                            reviewed_by: string | null;
+                            review_note: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reconciliation/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List reconciliation findings */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description Cursor: an object id. */
+                    starting_after?: string;
+                    /** @description Cursor: an object id. */
+                    ending_before?: string;
+                    status?: "open" | "resolved";
+                    kind?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of findings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "list";
+                            data: {
+                                id: string;
+                                /** @enum {string} */
+                                object: "reconciliation_finding";
+                                livemode: boolean;
+                                /** @description paid_not_credited · credited_without_payment · amount_mismatch · token_mismatch · refund_not_on_chain · fiat_captured_not_funded · fiat_funded_twice · fiat_refund_one_side */
+                                kind: string;
+                                /** @description What the finding is about; (kind, subject) is unique. */
+                                subject: string;
+                                order: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                status: "open" | "resolved";
+                                detected_at: number;
+                                last_seen_at: number;
+                                resolved_at: number | null;
+                                resolved_by: string | null;
+                                resolution_note: string | null;
+                            }[];
+                            has_more: boolean;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reconciliation/findings/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a finding
+         * @description Records who resolved it, when, and the note. A resolved finding seen again stays resolved.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Finding id (rcf_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A mismatch found by reconciliation, stored once per (kind, subject). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "reconciliation_finding";
+                            livemode: boolean;
+                            /** @description paid_not_credited · credited_without_payment · amount_mismatch · token_mismatch · refund_not_on_chain · fiat_captured_not_funded · fiat_funded_twice · fiat_refund_one_side */
+                            kind: string;
+                            /** @description What the finding is about; (kind, subject) is unique. */
+                            subject: string;
+                            order: string | null;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "open" | "resolved";
+                            detected_at: number;
+                            last_seen_at: number;
+                            resolved_at: number | null;
+                            resolved_by: string | null;
+                            resolution_note: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reconciliation/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run reconciliation now (operator)
+         * @description The same pass the scheduled job runs (PIER_RECONCILIATION_CRON). 503 reconciliation_busy while another pass is running.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "reconciliation_run";
+                            started: number;
+                            finished: number;
+                            found: number;
+                            new_findings: number;
+                            auto_resolved: number;
+                            fiat_checked: boolean;
+                            kinds: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency (chain, indexer) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/settlement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Settlement report per day
+         * @description Per UTC day of payment: orders paid, gross, refunds, fees charged, net, released and still in escrow, in token units and in the reporting currency (`currency`, default the merchant's reporting_currency from /v1/risk/rules) through the FX rate source. Default: the last 30 days; at most 366.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description UTC day, YYYY-MM-DD. */
+                    from?: string;
+                    /** @description UTC day, YYYY-MM-DD. */
+                    to?: string;
+                    currency?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JSON, or CSV with format=csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "settlement_report";
+                            livemode: boolean;
+                            merchant: string;
+                            /**
+                             * Format: date
+                             * @description UTC day, YYYY-MM-DD.
+                             */
+                            from: string;
+                            /**
+                             * Format: date
+                             * @description UTC day, YYYY-MM-DD.
+                             */
+                            to: string;
+                            currency: string;
+                            token_decimals: number;
+                            reporting_currency: string;
+                            /** @description Reporting-currency units per token (through the token's peg). */
+                            fx_rate: string;
+                            fx_rate_as_of: number;
+                            data: {
+                                /**
+                                 * Format: date
+                                 * @description UTC day, YYYY-MM-DD.
+                                 */
+                                date: string;
+                                merchant: string;
+                                orders: number;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                gross: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                refunds: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                fees: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                net: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                released: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                in_escrow: string;
+                                currency: string;
+                                /** @description Decimal string in the reporting currency. */
+                                gross_fiat: string;
+                                /** @description Decimal string in the reporting currency. */
+                                refunds_fiat: string;
+                                /** @description Decimal string in the reporting currency. */
+                                fees_fiat: string;
+                                /** @description Decimal string in the reporting currency. */
+                                net_fiat: string;
+                                reporting_currency: string;
+                            }[];
+                            totals: {
+                                orders: number;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                gross: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                refunds: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                fees: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                net: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                released: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                in_escrow: string;
+                                /** @description Decimal string in the reporting currency. */
+                                gross_fiat: string;
+                                /** @description Decimal string in the reporting currency. */
+                                net_fiat: string;
+                            };
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reconciliation report
+         * @description The last reconciliation run, counts per kind and every finding (open and resolved unless `status` is given). CSV: one finding per row.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "resolved";
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JSON, or CSV with format=csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "reconciliation_report";
+                            livemode: boolean;
+                            generated: number;
+                            last_run: {
+                                id: string;
+                                finished: number | null;
+                            } | null;
+                            open: number;
+                            by_kind: {
+                                [key: string]: {
+                                    open: number;
+                                    resolved: number;
+                                };
+                            };
+                            findings: {
+                                id: string;
+                                /** @enum {string} */
+                                object: "reconciliation_finding";
+                                livemode: boolean;
+                                /** @description paid_not_credited · credited_without_payment · amount_mismatch · token_mismatch · refund_not_on_chain · fiat_captured_not_funded · fiat_funded_twice · fiat_refund_one_side */
+                                kind: string;
+                                /** @description What the finding is about; (kind, subject) is unique. */
+                                subject: string;
+                                order: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                status: "open" | "resolved";
+                                detected_at: number;
+                                last_seen_at: number;
+                                resolved_at: number | null;
+                                resolved_by: string | null;
+                                resolution_note: string | null;
+                            }[];
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List payment links */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description Cursor: an object id. */
+                    starting_after?: string;
+                    /** @description Cursor: an object id. */
+                    ending_before?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of payment links */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "list";
+                            data: components["schemas"]["PaymentLink"][];
+                            has_more: boolean;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a payment link
+         * @description A reusable link (`url`, print it as a QR code) that creates one order per payer: for a fixed amount, or one the payer chooses within min_amount..max_amount.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description fixed: every payer pays `amount`. customer_chosen: the payer enters an amount within [min_amount, max_amount] (token units). */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amount_type: "fixed" | "customer_chosen";
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        amount?: string;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        min_amount?: string;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        max_amount?: string;
+                        description?: string;
+                        /** @description Up to 50 string key/value pairs of your own (keys up to 40 characters, values up to 500). */
+                        metadata?: {
+                            [key: string]: string;
+                        };
+                        escrow_period?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "payment_link";
+                            livemode: boolean;
+                            /** @description The public page payers open (print it as a QR code). */
+                            url: string;
+                            /** @enum {string} */
+                            amount_type: "fixed" | "customer_chosen";
+                            amount: string | null;
+                            min_amount: string | null;
+                            max_amount: string | null;
+                            description: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            active: boolean;
+                            created: number;
+                            analytics: {
+                                /** @description Orders created from the link. */
+                                orders: number;
+                                /** @description Of those, paid on chain. */
+                                paid: number;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                volume: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a payment link with its analytics */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Payment link id (pl_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "payment_link";
+                            livemode: boolean;
+                            /** @description The public page payers open (print it as a QR code). */
+                            url: string;
+                            /** @enum {string} */
+                            amount_type: "fixed" | "customer_chosen";
+                            amount: string | null;
+                            min_amount: string | null;
+                            max_amount: string | null;
+                            description: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            active: boolean;
+                            created: number;
+                            analytics: {
+                                /** @description Orders created from the link. */
+                                orders: number;
+                                /** @description Of those, paid on chain. */
+                                paid: number;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                volume: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/links/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate a payment link
+         * @description New orders are refused (409 link_inactive); orders already created are unaffected.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Payment link id (pl_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "payment_link";
+                            livemode: boolean;
+                            /** @description The public page payers open (print it as a QR code). */
+                            url: string;
+                            /** @enum {string} */
+                            amount_type: "fixed" | "customer_chosen";
+                            amount: string | null;
+                            min_amount: string | null;
+                            max_amount: string | null;
+                            description: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            active: boolean;
+                            created: number;
+                            analytics: {
+                                /** @description Orders created from the link. */
+                                orders: number;
+                                /** @description Of those, paid on chain. */
+                                paid: number;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                volume: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkout/links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public view of a payment link */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Payment link id (pl_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "payment_link";
+                            merchant_name: string;
+                            /** @enum {string} */
+                            amount_type: "fixed" | "customer_chosen";
+                            amount: string | null;
+                            min_amount: string | null;
+                            max_amount: string | null;
+                            description: string | null;
+                            active: boolean;
+                            currency: string;
+                            decimals: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkout/links/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create the payer's order from a payment link
+         * @description One order per call (per payer), for the link's amount or `amount` within its limits; then open `checkout_url`. 409 link_inactive once deactivated; risk rules apply (400 risk_blocked).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Payment link id (pl_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description amount (token units) only for customer_chosen links. */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        amount?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The new order's id (ord_...). */
+                            order: string;
+                            checkout_url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dashboard/siwe/nonce": {
         parameters: {
             query?: never;
@@ -4187,6 +6767,8 @@ export interface paths {
                                 day: string;
                                 /** @description EVM address. */
                                 token: string;
+                                symbol: string | null;
+                                decimals: number | null;
                                 /**
                                  * @description Token amount in the token's smallest unit, as a decimal integer string.
                                  * @example 25000000
@@ -5505,6 +8087,20 @@ export interface components {
                 /** @description Whole tokens per unit of currency used for the conversion. */
                 rate: string;
             } | null;
+            fiat_payment?: {
+                /** @description sandbox, paypal or stripe. */
+                provider: string;
+                /** @description The fiat session (fis_...). */
+                session: string;
+                wallet: string | null;
+                /** @description What the customer paid, in `currency`. */
+                amount: string;
+                currency: string;
+                fx_quote: string;
+                /** @description The provider's capture id. */
+                capture: string;
+                funding: string;
+            } | null;
             description: string | null;
             /** @description Up to 50 string key/value pairs of your own (keys up to 40 characters, values up to 500). */
             metadata: {
@@ -5585,6 +8181,36 @@ export interface components {
                 opened_at: number | null;
                 resolved_at: number | null;
             } | null;
+        };
+        PaymentLink: {
+            id: string;
+            /** @enum {string} */
+            object: "payment_link";
+            livemode: boolean;
+            /** @description The public page payers open (print it as a QR code). */
+            url: string;
+            /** @enum {string} */
+            amount_type: "fixed" | "customer_chosen";
+            amount: string | null;
+            min_amount: string | null;
+            max_amount: string | null;
+            description: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            active: boolean;
+            created: number;
+            analytics: {
+                /** @description Orders created from the link. */
+                orders: number;
+                /** @description Of those, paid on chain. */
+                paid: number;
+                /**
+                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                 * @example 25000000
+                 */
+                volume: string;
+            };
         };
     };
     responses: never;

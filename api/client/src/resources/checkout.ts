@@ -1,17 +1,91 @@
-/** GET /v1/checkout/:id: an order's public checkout data (no key is sent). */
+/**
+ * /v1/checkout: the public side of an order and of a payment link, as the hosted checkout reads it (no
+ * key is sent): order data and signed terms, fiat wallets, quotes and sessions, links.
+ */
 import { call, seg } from "../call.ts";
 import type { RequestOptions, Transport } from "../transport.ts";
-import type { Checkout as CheckoutObject } from "../types.ts";
+import type { BodyOf, Checkout as CheckoutObject, ResponseOf } from "../types.ts";
+
+const PUBLIC = { apiKey: null } as const;
 
 export class CheckoutResource {
-  constructor(private readonly t: Transport) {}
+  readonly fiat: {
+    /** The fiat wallets offered for an order. */
+    retrieve: (
+      orderId: string,
+      opts?: RequestOptions,
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/{id}/fiat", "get">>>;
+    /** The order priced in the customer's currency. */
+    createQuote: (
+      orderId: string,
+      params: BodyOf<"/v1/checkout/{id}/fiat/quotes", "post">,
+      opts?: RequestOptions,
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/{id}/fiat/quotes", "post">>>;
+    createSession: (
+      orderId: string,
+      params: BodyOf<"/v1/checkout/{id}/fiat/sessions", "post">,
+      opts?: RequestOptions,
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/{id}/fiat/sessions", "post">>>;
+    retrieveSession: (
+      orderId: string,
+      sessionId: string,
+      opts?: RequestOptions,
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/{id}/fiat/sessions/{session}", "get">>>;
+  };
+  readonly links: {
+    retrieve: (
+      linkId: string,
+      opts?: RequestOptions,
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/links/{id}", "get">>>;
+    /** The payer's own order from a payment link. */
+    createOrder: (
+      linkId: string,
+      params: BodyOf<"/v1/checkout/links/{id}/orders", "post">,
+      opts?: RequestOptions,
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/links/{id}/orders", "post">>>;
+  };
+
+  constructor(private readonly t: Transport) {
+    this.fiat = {
+      retrieve: (id, opts) =>
+        call(t, { method: "GET", path: `/v1/checkout/${seg(id)}/fiat` }, { ...PUBLIC, ...opts }),
+      createQuote: (id, params, opts) =>
+        call(
+          t,
+          { method: "POST", path: `/v1/checkout/${seg(id)}/fiat/quotes`, body: params },
+          { ...PUBLIC, ...opts },
+        ),
+      createSession: (id, params, opts) =>
+        call(
+          t,
+          { method: "POST", path: `/v1/checkout/${seg(id)}/fiat/sessions`, body: params },
+          { ...PUBLIC, ...opts },
+        ),
+      retrieveSession: (id, session, opts) =>
+        call(
+          t,
+          { method: "GET", path: `/v1/checkout/${seg(id)}/fiat/sessions/${seg(session)}` },
+          { ...PUBLIC, ...opts },
+        ),
+    };
+    this.links = {
+      retrieve: (id, opts) =>
+        call(t, { method: "GET", path: `/v1/checkout/links/${seg(id)}` }, { ...PUBLIC, ...opts }),
+      createOrder: (id, params, opts) =>
+        call(
+          t,
+          { method: "POST", path: `/v1/checkout/links/${seg(id)}/orders`, body: params },
+          { ...PUBLIC, ...opts },
+        ),
+    };
+  }
 
   /** Amount, token, escrow, signed terms and, once paid, the escrow's Payment record. */
   retrieve(orderId: string, opts?: RequestOptions) {
     return call<CheckoutObject>(
       this.t,
       { method: "GET", path: `/v1/checkout/${seg(orderId)}` },
-      { apiKey: null, ...opts },
+      { ...PUBLIC, ...opts },
     );
   }
 }
