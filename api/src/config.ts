@@ -73,6 +73,9 @@ export const EnvSchema = Type.Object({
     }),
   ),
   PIER_RISK_BLOCKLIST_REFRESH_MS: Int(100, 86_400_000, 60_000, "How often the blocklist is re-read."),
+  PIER_RISK_COUNTRY_HEADER: Type.Optional(
+    Type.String({ pattern: "^[a-z0-9-]{1,64}$", description: "Request header with the customer's country." }),
+  ),
   PIER_RECONCILIATION_CRON: Type.String({ default: "*/5 * * * *", minLength: 9 }),
   PIER_RECONCILIATION_GRACE_SECONDS: Int(0, 86_400, 120, "Mismatches younger than this wait a pass."),
   PIER_WEBHOOK_FAILING_AFTER: Int(1, 1_000, 5, "Failed attempts in a row: webhook.endpoint_failing."),
@@ -131,7 +134,7 @@ export interface Config {
   benchBaseline: boolean;
   /** Run background work (order sync, webhook delivery, keeper, chain sender) in this process. */
   workers: boolean;
-  risk: { blocklist?: string; blocklistRefreshMs: number };
+  risk: { blocklist?: string; blocklistRefreshMs: number; countryHeader?: string };
   reconciliation: { cron: string; graceSeconds: number };
   webhookFailingAfter: number;
 }
@@ -200,7 +203,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.PIER_LOG_LEVEL,
     benchBaseline: e.PIER_BENCH_BASELINE === undefined ? false : bool(e.PIER_BENCH_BASELINE),
     workers: e.PIER_WORKERS === undefined ? true : bool(e.PIER_WORKERS),
-    risk: { blocklist: e.PIER_RISK_BLOCKLIST, blocklistRefreshMs: e.PIER_RISK_BLOCKLIST_REFRESH_MS },
+    risk: {
+      blocklist: e.PIER_RISK_BLOCKLIST,
+      blocklistRefreshMs: e.PIER_RISK_BLOCKLIST_REFRESH_MS,
+      countryHeader: e.PIER_RISK_COUNTRY_HEADER,
+    },
     reconciliation: {
       cron: e.PIER_RECONCILIATION_CRON,
       graceSeconds: e.PIER_RECONCILIATION_GRACE_SECONDS,

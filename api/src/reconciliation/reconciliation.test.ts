@@ -3,11 +3,18 @@
  * pre-approved; released early, refunded in part and in full, left in escrow) finds nothing; then each
  * mismatch kind is produced on purpose by corrupting rows in the test database, found once, alerted,
  * resolved, reported (JSON and CSV) and cleared when the data is right again. A failing webhook
- * endpoint is alerted with webhook.endpoint_failing.
+ * endpoint is alerted with webhook.endpoint_failing. Fiat (sandbox wallet): a fiat-paid order
+ * reconciles clean, then captures without funding, double funding and one-sided refunds are found; the
+ * risk rules refuse fiat sessions by country, repeated failures and a blocklisted customer.
  */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DevRole } from "../../../contracts/lib/accounts.ts";
 import { waitFor } from "../../../scripts/lib/ports.ts";
+import { type SandboxWallet, startSandboxWallet } from "../fiat/sandbox/simulator.ts";
 import { type ApiClient, apiClient } from "../testing/apiClient.ts";
 import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
 import { termsFromOrder } from "../testing/orderTerms.ts";
@@ -17,11 +24,34 @@ let s: ApiStack;
 let c: ApiClient;
 let admin: ApiClient;
 let receiver: WebhookReceiver;
+let wallet: SandboxWallet;
+let dir: string;
+let blocklist: string;
 const T = "pier_api";
 const N = 200;
 
 beforeAll(async () => {
-  s = await startApiStack({ PIER_RECONCILIATION_GRACE_SECONDS: "0", PIER_WEBHOOK_FAILING_AFTER: "3" });
+  const apiKey = `sbx_${randomBytes(12).toString("hex")}`;
+  const webhookSecret = `whs_${randomBytes(12).toString("hex")}`;
+  dir = await mkdtemp(join(tmpdir(), "pier-recon-"));
+  blocklist = join(dir, "blocklist.txt");
+  await writeFile(blocklist, "");
+  wallet = await startSandboxWallet({ apiKey, webhookSecret });
+  s = await startApiStack({
+    // Passes run when the test says (POST /v1/reconciliation/runs): with no grace period, a scheduled
+    // pass in the middle of 200 payments would report orders the syncer has not caught up with yet.
+    PIER_RECONCILIATION_GRACE_SECONDS: "0",
+    PIER_RECONCILIATION_CRON: "0 0 1 1 *",
+    PIER_WEBHOOK_FAILING_AFTER: "3",
+    PIER_SANDBOX_URL: wallet.url,
+    PIER_SANDBOX_API_KEY: apiKey,
+    PIER_SANDBOX_WEBHOOK_SECRET: webhookSecret,
+    PIER_FX_MAX_RATE_AGE_SECONDS: String(365 * 86_400),
+    PIER_RISK_BLOCKLIST: blocklist,
+    PIER_RISK_BLOCKLIST_REFRESH_MS: "100",
+    PIER_RISK_COUNTRY_HEADER: "x-customer-country",
+  });
+  wallet.setWebhookUrl(`${s.api.url}/v1/fiat/webhooks/sandbox`);
   c = s.client;
   admin = apiClient(s.api.url, s.adminKey);
   receiver = await startWebhookReceiver();
@@ -29,7 +59,49 @@ beforeAll(async () => {
 afterAll(async () => {
   await receiver?.close();
   await s?.stop();
+  await wallet?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers are read field by field.
+type Json = any;
+
+async function pub(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Json }> {
+  const res = await fetch(`${s.api.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function fiatSession(
+  client: ApiClient,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
+  const o = await client.post("/v1/orders", { amount: "25000000" });
+  expect(o.status).toBe(200);
+  const quote = await pub(`/v1/checkout/${o.body.id}/fiat/quotes`, { currency: "EUR" });
+  expect(quote.status).toBe(200);
+  const session = await pub(
+    `/v1/checkout/${o.body.id}/fiat/sessions`,
+    { fx_quote: quote.body.id, wallet: "paypal", return_url: "http://127.0.0.1:5173/pay/x", ...extra },
+    headers,
+  );
+  return { orderId: o.body.id as string, session };
+}
+
+async function providerRef(sessionId: string): Promise<string> {
+  const { rows } = await s.stack.db.query(`SELECT provider_ref FROM ${T}.fiat_session WHERE id = $1`, [
+    sessionId,
+  ]);
+  return rows[0].provider_ref;
+}
 
 type Order = { id: string; status: string; amount: string; amount_refunded: string; terms: never };
 
@@ -237,5 +309,113 @@ describe("reconciliation", () => {
     });
     const metrics = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/pier_api_webhook_endpoints_failing 1/);
+  });
+
+  test("behavior: fiat captures vs fundings vs refunds: clean when paid, then each fiat mismatch found", async () => {
+    const { orderId, session } = await fiatSession(c);
+    expect(session.status, JSON.stringify(session.body)).toBe(200);
+    wallet.approve(await providerRef(session.body.id), "paypal");
+    await waitFor(
+      "fiat order escrowed",
+      async () => (await c.get(`/v1/orders/${orderId}`)).body.status === "escrowed",
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    const clean = await run();
+    expect(clean.fiat_checked).toBe(true);
+    expect(clean.kinds).toMatchObject({
+      fiat_captured_not_funded: 0,
+      fiat_funded_twice: 0,
+      fiat_refund_one_side: 0,
+    });
+
+    const db = s.stack.db;
+    const { rows } = await db.query(`SELECT * FROM ${T}.fiat_capture WHERE order_id = $1`, [orderId]);
+    const capture = rows[0];
+    // A second capture of the same order (a duplicate charge at the provider): funded twice, and that
+    // capture has no funding behind it.
+    await db.query(
+      `INSERT INTO ${T}.fiat_capture (provider, capture_ref, session_id, order_id, fiat_currency, fiat_amount, status)
+       VALUES ($1, $2, $3, $4, $5, $6, 'captured')`,
+      [
+        capture.provider,
+        `${capture.capture_ref}-dup`,
+        capture.session_id,
+        orderId,
+        capture.fiat_currency,
+        capture.fiat_amount,
+      ],
+    );
+    const twice = await run();
+    expect(twice.kinds).toMatchObject({
+      fiat_funded_twice: 1,
+      fiat_captured_not_funded: 1,
+      fiat_refund_one_side: 0,
+    });
+    // The provider refunded the original capture but the escrow was never refunded on chain.
+    await db.query(
+      `UPDATE ${T}.fiat_capture SET status = 'refunded' WHERE provider = $1 AND capture_ref = $2`,
+      [capture.provider, capture.capture_ref],
+    );
+    const oneSide = await run();
+    expect(oneSide.kinds.fiat_refund_one_side).toBe(1);
+    const findings = (await c.get(`/v1/reconciliation/findings?limit=100`)).body.data.filter(
+      (f: { kind: string }) => f.kind.startsWith("fiat_"),
+    );
+    expect(findings.map((f: { kind: string }) => f.kind).sort()).toEqual([
+      "fiat_captured_not_funded",
+      "fiat_funded_twice",
+      "fiat_refund_one_side",
+    ]);
+    expect(findings.every((f: { order: string }) => f.order === orderId)).toBe(true);
+  });
+
+  test("behavior: fiat sessions refused by country, by repeated failures and for a blocklisted customer", async () => {
+    // The local customer's IP goes on the blocklist (re-read without a restart); this merchant has the
+    // blocklist rule off, the first merchant has it on (the default).
+    await writeFile(blocklist, "127.0.0.1\n");
+    const m = await s.newMerchant("Fiat rules");
+    const rules = await m.client.post("/v1/risk/rules", {
+      rules: {
+        blocklist: { enabled: false, action: "hold" },
+        fiat_country: { enabled: true, allowed_countries: ["DE", "FR"], action: "block" },
+        fiat_failures: { enabled: true, window_seconds: 3600, max_failures: 1, action: "block" },
+      },
+    });
+    expect(rules.status).toBe(200);
+    const us = await fiatSession(m.client, {}, { "x-customer-country": "US" });
+    expect(us.session.status).toBe(400);
+    expect(us.session.body.error).toMatchObject({ code: "risk_blocked", param: "country" });
+    const de = await fiatSession(m.client, { simulate: "decline" }, { "x-customer-country": "de" });
+    expect(de.session.status, JSON.stringify(de.session.body)).toBe(200);
+
+    // One declined attempt on the order: the next attempt on it is refused.
+    wallet.approve(await providerRef(de.session.body.id));
+    await waitFor("declined", async () => {
+      const { rows } = await s.stack.db.query(`SELECT status FROM ${T}.fiat_session WHERE id = $1`, [
+        de.session.body.id,
+      ]);
+      return rows[0]?.status === "declined";
+    });
+    const quote = await pub(`/v1/checkout/${de.orderId}/fiat/quotes`, { currency: "EUR" });
+    const retry = await pub(
+      `/v1/checkout/${de.orderId}/fiat/sessions`,
+      { fx_quote: quote.body.id, wallet: "paypal", return_url: "http://127.0.0.1:5173/pay/x" },
+      { "x-customer-country": "DE" },
+    );
+    expect(retry.status).toBe(400);
+    expect(retry.body.error.message).toMatch(/fiat_failures/);
+
+    // Where the blocklist applies the customer is refused, and nothing is created at the provider.
+    const blocked = await fiatSession(c);
+    expect(blocked.session.status).toBe(400);
+    expect(blocked.session.body.error).toMatchObject({ code: "risk_blocked" });
+    expect(blocked.session.body.error.message).toMatch(/blocklist/);
+    const { rows } = await s.stack.db.query(
+      `SELECT count(*)::int AS n FROM ${T}.fiat_session WHERE order_id = $1`,
+      [blocked.orderId],
+    );
+    expect(rows[0].n).toBe(0);
   });
 });

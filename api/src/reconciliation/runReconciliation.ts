@@ -11,6 +11,7 @@ import { randomBase62 } from "../lib/ids.ts";
 import { CHECKS, type FoundRow } from "./checks.ts";
 import { checkEndpointHealth } from "./endpointHealth.ts";
 import { type FindingRow, toFindingObject } from "./findings.ts";
+import { checkTreasury } from "./treasuryAlert.ts";
 
 const LOCK = 0x5245_434e; // "RECN"
 
@@ -114,6 +115,7 @@ export async function runReconciliation(ctx: AppContext): Promise<Reconciliation
     ctx.metrics.reconciliationRuns.inc({ result: "ok" });
     await refreshGauges(ctx);
     await checkEndpointHealth(ctx);
+    if (result.fiat_checked) await checkTreasury(ctx);
   }
   return result;
 }

@@ -35,6 +35,12 @@ export async function assessPayment(ctx: AppContext, tx: Db, order: OrderRow): P
   });
   const evaluation = evaluateRules(rules, facts);
   countEvaluation(ctx, "payment", evaluation);
+  // A hold decided before there was a payment (a fiat session) is placed now that there is one.
+  const earlier = await tx.query(
+    "SELECT 1 FROM risk_reviews WHERE order_id = $1 AND status = 'open' AND outcome = 'hold' AND stage <> 'payment'",
+    [order.id],
+  );
+  if (earlier.rowCount) await setHold(ctx, tx, order, true);
   if (evaluation.outcome === "allow" || evaluation.outcome === "block") return;
   const review = await recordReview(ctx, tx, {
     order,
@@ -43,7 +49,7 @@ export async function assessPayment(ctx: AppContext, tx: Db, order: OrderRow): P
     payer,
     findings: evaluation.findings,
   });
-  if (review && evaluation.outcome === "hold") {
+  if (review && evaluation.outcome === "hold" && !earlier.rowCount) {
     await setHold(ctx, tx, order, true);
     ctx.log.warn(
       { orderId: order.id, onchainOrderId: order.onchain_order_id, reviewId: review.id, payer },

@@ -1,10 +1,11 @@
 /**
- * The operator's blocklist of payer addresses (sanctioned or known bad): a file or an http(s) URL with
- * one address per line (`#` starts a comment). Reloaded without a restart: a file when its mtime
+ * The operator's blocklist (sanctioned or known bad): a file or an http(s) URL with one entry per line
+ * (`#` starts a comment): EVM addresses (payers) and IP addresses (fiat customers, who have no wallet). Reloaded without a restart: a file when its mtime
  * changes (checked at most once per `refreshMs`), a URL every `refreshMs`. A source that cannot be read
  * keeps the last good list and says so in the log; the first load failing leaves the list empty.
  */
 import { readFile, stat } from "node:fs/promises";
+import { isIP } from "node:net";
 import type { FastifyBaseLogger } from "fastify";
 
 export interface Blocklist {
@@ -17,7 +18,7 @@ export function parseBlocklist(text: string): Set<string> {
   const out = new Set<string>();
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/#.*/, "").trim();
-    if (/^0x[0-9a-fA-F]{40}$/.test(line)) out.add(line.toLowerCase());
+    if (/^0x[0-9a-fA-F]{40}$/.test(line) || isIP(line)) out.add(line.toLowerCase());
   }
   return out;
 }

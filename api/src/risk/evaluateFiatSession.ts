@@ -1,15 +1,22 @@
 /**
- * The risk check of a new fiat session, for the fiat session route: the customer's country against the
- * merchant's allowed countries, repeated failed attempts by the same customer, the amount limit and the
- * blocklist (when the session names a payer address). Throws RiskBlockedError (400 risk_blocked) on
- * `block`; returns the evaluation otherwise. The route reports failed attempts with recordFiatFailure.
+ * The risk check of a new fiat session: the customer's country against the merchant's allowed
+ * countries, repeated failed fiat attempts, the amount limit and the blocklist (the customer's IP: a
+ * fiat customer has no wallet address). Throws RiskBlockedError (400 risk_blocked) on `block`; a flag or
+ * hold is stored as a review of the order (a hold is placed on chain once the bridge has funded it).
+ *
+ * checkFiatSessionRisk is the one call the fiat session route makes. The country comes from the header
+ * named by PIER_RISK_COUNTRY_HEADER (set by the edge proxy from GeoIP, e.g. `cf-ipcountry`); without it
+ * the country rule has nothing to check.
  */
+import type { IncomingHttpHeaders } from "node:http";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
+import type { OrderRow } from "../orders/orderRow.ts";
 import { countEvaluation } from "./assessOrder.ts";
 import { type Evaluation, evaluateRules } from "./evaluateRules.ts";
 import { gatherFacts } from "./gatherFacts.ts";
 import { RiskBlockedError } from "./RiskBlockedError.ts";
+import { recordReview } from "./reviews.ts";
 import { getRiskSettings } from "./riskSettings.ts";
 
 export interface FiatSessionRiskInput {
@@ -17,11 +24,12 @@ export interface FiatSessionRiskInput {
   livemode: boolean;
   /** Token units the session will fund. */
   amount: bigint;
+  orderId?: string;
   /** ISO 3166-1 alpha-2 country of the customer, when known. */
   country?: string;
-  /** A stable reference to the customer (e-mail hash, provider payer id, ...). */
+  /** A stable reference to the customer (provider payer id, e-mail hash ...), when known. */
   customerRef?: string;
-  payer?: string;
+  customerIp?: string;
 }
 
 export async function evaluateFiatSession(
@@ -41,7 +49,36 @@ export async function evaluateFiatSession(
   return evaluation;
 }
 
-/** A declined or failed fiat attempt, counted by the repeated-failures rule. */
+/** For POST /v1/checkout/:id/fiat/sessions, before the session is created. */
+export async function checkFiatSessionRisk(
+  ctx: AppContext,
+  orderId: string,
+  req: { ip: string; headers: IncomingHttpHeaders },
+): Promise<void> {
+  const { rows } = await ctx.pool.query<OrderRow>("SELECT * FROM orders WHERE id = $1", [orderId]);
+  const order = rows[0];
+  if (!order) return; // the route answers 404 itself
+  const header = ctx.config.risk.countryHeader;
+  const raw = header ? req.headers[header] : undefined;
+  const country = typeof raw === "string" && /^[A-Za-z]{2}$/.test(raw) ? raw.toUpperCase() : undefined;
+  const evaluation = await evaluateFiatSession(ctx, ctx.pool, {
+    merchantId: order.merchant_id,
+    livemode: order.livemode,
+    amount: BigInt(order.amount),
+    orderId: order.id,
+    country,
+    customerIp: req.ip,
+  });
+  if (evaluation.outcome === "allow" || evaluation.outcome === "block") return;
+  await recordReview(ctx, ctx.pool, {
+    order,
+    stage: "fiat_session",
+    outcome: evaluation.outcome,
+    findings: evaluation.findings,
+  });
+}
+
+/** A declined or failed fiat attempt known by a customer reference, counted by fiat_failures. */
 export async function recordFiatFailure(
   db: Db,
   input: { merchantId: string; customerRef: string; reason?: string },

@@ -86,6 +86,15 @@ describe("evaluateRules", () => {
     const block = withDefaults({ blocklist: { enabled: true, action: "block" } });
     expect(evaluateRules(block, payment({ blocked: true })).outcome).toBe("hold");
     expect(evaluateRules(block, { stage: "fiat_session", amount: 1n, blocked: true }).outcome).toBe("block");
+    // A blocklisted fiat customer is refused even when the rule's action is hold.
+    const fiat = evaluateRules(hold, {
+      stage: "fiat_session",
+      amount: 1n,
+      blocked: true,
+      blockedEntry: "10.0.0.7",
+    });
+    expect(fiat).toMatchObject({ outcome: "block", findings: [{ rule: "blocklist", action: "block" }] });
+    expect(fiat.findings[0]?.message).toBe("10.0.0.7 is on the blocklist");
     expect(
       fired(withDefaults({ blocklist: { enabled: false, action: "block" } }), payment({ blocked: true })),
     ).toEqual([]);

@@ -16,7 +16,10 @@ export interface Facts {
   stage: Stage;
   amount: bigint;
   payer?: string;
+  /** The payer address (or, for a fiat session, the customer's IP) is on the blocklist. */
   blocked?: boolean;
+  /** What was blocklisted (payer address or customer IP). */
+  blockedEntry?: string;
   payerWindow?: Window;
   merchantWindow?: Window;
   /** Seconds since Pier first saw this payer (0 when this is the first time). */
@@ -44,7 +47,12 @@ const SEVERITY: Record<Outcome, number> = { allow: 0, flag: 1, hold: 2, block: 3
 export function evaluateRules(rules: RiskRulesT, facts: Facts): Evaluation {
   const findings: Finding[] = [];
   const fire = (rule: RuleName, message: string, evidence: Finding["evidence"]) => {
-    findings.push({ rule, action: rules[rule].action, message, evidence });
+    findings.push({
+      rule,
+      action: effectiveAction(facts.stage, rule, rules[rule].action),
+      message,
+      evidence,
+    });
   };
 
   const amountRule = rules.amount_limit;
@@ -86,7 +94,8 @@ export function evaluateRules(rules: RiskRulesT, facts: Facts): Evaluation {
   }
 
   if (rules.blocklist.enabled && facts.blocked) {
-    fire("blocklist", `payer ${facts.payer} is on the blocklist`, { payer: facts.payer ?? null });
+    const entry = facts.blockedEntry ?? facts.payer ?? "";
+    fire("blocklist", `${entry} is on the blocklist`, { entry, payer: facts.payer ?? null });
   }
 
   const country = rules.fiat_country;
@@ -115,11 +124,7 @@ export function evaluateRules(rules: RiskRulesT, facts: Facts): Evaluation {
   }
 
   let outcome: Outcome = "allow";
-  for (const f of findings) {
-    // A payment already on chain cannot be refused: the strongest thing left is to hold it.
-    const action = facts.stage === "payment" && f.action === "block" ? "hold" : f.action;
-    if (SEVERITY[action] > SEVERITY[outcome]) outcome = action;
-  }
+  for (const f of findings) if (SEVERITY[f.action] > SEVERITY[outcome]) outcome = f.action;
   return { outcome, findings };
 
   function velocity(
@@ -146,6 +151,17 @@ export function evaluateRules(rules: RiskRulesT, facts: Facts): Evaluation {
       },
     );
   }
+}
+
+/**
+ * What a rule's action means at a stage. A payment already on chain cannot be refused: the strongest
+ * thing left is to hold it. A blocklisted fiat customer is refused outright: holding the escrow would
+ * only hold the treasury's money after the customer's was taken.
+ */
+function effectiveAction(stage: Stage, rule: RuleName, action: RiskAction): RiskAction {
+  if (stage === "payment" && action === "block") return "hold";
+  if (stage === "fiat_session" && rule === "blocklist") return "block";
+  return action;
 }
 
 /** Which rules the facts of a stage need (so nothing is queried for a rule that is off). */

@@ -19,6 +19,8 @@ export interface FactInput {
   orderId?: string;
   country?: string;
   customerRef?: string;
+  /** Fiat sessions: the customer's IP, checked against the blocklist. */
+  customerIp?: string;
 }
 
 export async function gatherFacts(
@@ -29,7 +31,16 @@ export async function gatherFacts(
 ): Promise<Facts> {
   const need = neededFacts(rules, input.stage);
   const facts: Facts = { stage: input.stage, amount: input.amount, payer: input.payer };
-  if (input.payer && rules.blocklist.enabled) facts.blocked = await blocklistOf(ctx).has(input.payer);
+  if (rules.blocklist.enabled) {
+    const list = blocklistOf(ctx);
+    for (const entry of [input.payer, input.customerIp]) {
+      if (entry && (await list.has(entry))) {
+        facts.blocked = true;
+        facts.blockedEntry = entry;
+        break;
+      }
+    }
+  }
   if (need.payerWindow && input.payer) {
     facts.payerWindow = await windowOf(
       db,
@@ -66,12 +77,17 @@ export async function gatherFacts(
   if (need.payerNonce && input.payer) {
     facts.payerNonce = await ctx.chain.client.getTransactionCount({ address: input.payer as Address });
   }
-  if (need.fiatFailures && input.customerRef) {
+  if (need.fiatFailures) {
+    // Failed fiat sessions of this order (card testing on one checkout), plus failures the fiat route
+    // reported for this customer reference.
     const { rows } = await db.query<{ count: number }>(
-      "SELECT count(*)::int AS count FROM risk_fiat_failures WHERE customer_ref = $1 AND failed_at > now() - make_interval(secs => $2)",
-      [input.customerRef, rules.fiat_failures.window_seconds],
+      `SELECT (SELECT count(*) FROM fiat_session WHERE order_id = $1 AND status IN ('declined', 'failed', 'reversed')
+                 AND updated_at > now() - make_interval(secs => $3))
+            + (SELECT count(*) FROM risk_fiat_failures WHERE customer_ref = $2
+                 AND failed_at > now() - make_interval(secs => $3)) AS count`,
+      [input.orderId ?? null, input.customerRef ?? null, rules.fiat_failures.window_seconds],
     );
-    facts.recentFiatFailures = rows[0]?.count ?? 0;
+    facts.recentFiatFailures = Number(rows[0]?.count ?? 0);
   }
   if (input.country !== undefined) facts.country = input.country;
   return facts;

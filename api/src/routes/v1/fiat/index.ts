@@ -18,6 +18,7 @@ import type { AppContext } from "../../../context.ts";
 import type { FiatProviderName, WalletKind } from "../../../fiat/provider.ts";
 import { createQuote } from "../../../fx/quoteService.ts";
 import { toFxQuoteObject } from "../../../fx/toFxQuoteObject.ts";
+import { checkFiatSessionRisk } from "../../../risk/evaluateFiatSession.ts";
 import { errors } from "../../../schemas/common.ts";
 import { OrderIdPattern } from "../../../schemas/order.ts";
 import { Currency, FxQuote } from "../fx/schemas.ts";
@@ -96,7 +97,11 @@ export default async function checkoutFiatRoutes(fastify: FastifyInstance, { ctx
         response: { 200: FiatSession, ...errors(400, 404, 409, 502, 503) },
       },
     },
-    async (req) => toFiatSessionObject(await createFiatSession(ctx, req.params.id, req.body)),
+    async (req) => {
+      // Risk rules (api/src/risk): a blocked customer gets 400 risk_blocked before any provider call.
+      await checkFiatSessionRisk(ctx, req.params.id, req);
+      return toFiatSessionObject(await createFiatSession(ctx, req.params.id, req.body));
+    },
   );
 
   app.get(
