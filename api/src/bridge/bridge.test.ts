@@ -228,6 +228,26 @@ describe("bridge", () => {
     ]);
   });
 
+  test("behavior: no webhook at all (held by the provider): the poll captures and funds once", async () => {
+    const orderId = await newOrder();
+    const { session } = await startSession(orderId, "CHF", { simulate: "late_webhook" });
+    const ref = await providerRef(session.id);
+    wallet.approve(ref);
+    await waitFor("order escrowed", async () => (await orderStatus(orderId)) === "escrowed", T);
+    expect(
+      await q("SELECT 1 FROM pier_api.fiat_webhook_event WHERE payload->'event'->>'providerRef' = $1", [ref]),
+    ).toHaveLength(0);
+    await wallet.releaseWebhooks(ref);
+    await wallet.idle();
+    await waitFor(
+      "late webhooks applied",
+      async () =>
+        (await q("SELECT 1 FROM pier_api.fiat_webhook_event WHERE processed_at IS NULL")).length === 0,
+      T,
+    );
+    expect(await q("SELECT 1 FROM pier_api.fiat_funding WHERE order_id = $1", [orderId])).toHaveLength(1);
+  });
+
   test("behavior: a partial refund goes back to the bridge and out in EUR at the original quote", async () => {
     const before = (
       await q<{ fiat_amount: string }>(

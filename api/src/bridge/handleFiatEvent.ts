@@ -2,7 +2,7 @@
  * The fiat-event job: applies one stored provider event (recordFiatEvent.ts). Every step is idempotent,
  * so a retry after a crash at any point converges:
  *
- *   payment approved  -> capture (idempotency key per session) -> fundCapture   (the poll path)
+ *   payment approved  -> capture (idempotency key per session) -> fundCapture   (also pollSessions.ts)
  *   payment captured  -> fundCapture                                             (the webhook path)
  *   declined / failed -> session status + incident; the order stays payable
  *   reversed          -> capture marked reversed (a later capture event funds nothing) + incident; if
@@ -108,7 +108,7 @@ async function setStatus(ctx: AppContext, session: FiatSessionRow, status: strin
 }
 
 /** Our capture call: the answer is applied through the same funding path as the provider's webhook. */
-async function capture(ctx: AppContext, session: FiatSessionRow): Promise<void> {
+export async function capture(ctx: AppContext, session: FiatSessionRow): Promise<void> {
   const provider = requireProvider(ctx);
   try {
     const result = await provider.capture(session.provider_ref!, { idempotencyKey: `${session.id}-capture` });

@@ -1,7 +1,8 @@
 /**
  * The bridge's background work, started with the API's other workers (jobs/workers.ts): the fiat-event
- * and fiat-refund queues (one job at a time per process, so one session's events apply in order) and
- * a treasury watch that keeps the balance gauges in /metrics fresh.
+ * fiat-refund and fiat-payout queues (one job at a time per process, so one session's events apply in
+ * order), the poll of sessions whose webhook did not come (pollSessions.ts), and a treasury watch that
+ * keeps the balance gauges in /metrics fresh.
  */
 import type { Queue } from "pg-boss";
 import type { AppContext } from "../context.ts";
@@ -10,6 +11,7 @@ import { loadFiat } from "./fiatContext.ts";
 import { sendFiatRefund } from "./fiatRefunds.ts";
 import { handleFiatEvent } from "./handleFiatEvent.ts";
 import { sendPayout } from "./payouts.ts";
+import { pollSessions } from "./pollSessions.ts";
 import { FIAT_EVENT_QUEUE, FIAT_PAYOUT_QUEUE, FIAT_REFUND_QUEUE } from "./queues.ts";
 import { treasuryBalance } from "./treasury.ts";
 
@@ -40,6 +42,7 @@ export async function startBridgeWorkers(ctx: AppContext): Promise<{ stop: () =>
       if (job) await sendPayout(ctx, job.data.payoutId);
     });
   }
+  const poll = fiat.provider ? runEvery("fiat-poll", 5_000, () => pollSessions(ctx), ctx.log) : undefined;
   const watch = runEvery(
     "treasury",
     5_000,
@@ -48,5 +51,5 @@ export async function startBridgeWorkers(ctx: AppContext): Promise<{ stop: () =>
     },
     ctx.log,
   );
-  return { stop: () => watch.stop() };
+  return { stop: async () => void (await Promise.all([watch.stop(), poll?.stop()])) };
 }
