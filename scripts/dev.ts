@@ -84,6 +84,7 @@ try {
   const webUrl = `http://127.0.0.1:${ports.web}`;
   // Fiat wallets: the sandbox simulator, unless the environment selects PayPal or Stripe credentials.
   let fiatEnv: Record<string, string> = {};
+  let fiatLine = `Fiat wallets       ${selectedProviderName(process.env)} (from the environment)`;
   if (selectedProviderName(process.env) === "sandbox") {
     const wallet = await startSandboxProcess({
       port: ports.sandboxWallet,
@@ -92,6 +93,7 @@ try {
     });
     running.push({ name: "sandbox wallet", stop: wallet.stop });
     fiatEnv = wallet.env;
+    fiatLine = `Fiat wallets       sandbox simulator ${wallet.url} (PayPal, Apple Pay, Google Pay looks)`;
   }
   const dashboardOrigin = `http://localhost:${ports.web}`;
   const api = await startApi({
@@ -139,6 +141,7 @@ Pier local stack is up.
   Web                ${webUrl}
   Postgres           ${pg.url.replace(/:[^:@/]+@/, ":***@")}
   Dev accounts       ${formatUnits(DEV_BALANCE, 6)} tUSDC each; customer ${devAccount("customer").address}
+  ${fiatLine}
   Logs               ${join(dataDir, "logs")}
 
 Demo merchant "Demo shop", test secret key (shown once): ${seeded.secretKey}
