@@ -18,7 +18,12 @@ let env: Record<string, string>;
 beforeAll(async () => {
   starting = startApiStack();
   s = await starting;
-  env = { PIER_API_KEY: s.secretKey, PIER_API_URL: s.api.url, PIER_RPC_URL: s.stack.chain.rpcUrl };
+  env = {
+    PIER_API_KEY: s.secretKey,
+    PIER_API_URL: s.api.url,
+    PIER_RPC_URL: s.stack.chain.rpcUrl,
+    PIER_INDEXER_URL: s.stack.indexer!.url,
+  };
 });
 afterAll(async () => {
   await (await starting?.catch(() => undefined))?.stop();
@@ -82,7 +87,7 @@ describe("commands against the local stack", () => {
     const ok = await pier(["status", "--json"]);
     expect(ok.code).toBe(0);
     expect(ok.json.ok).toBe(true);
-    for (const c of ["api", "database", "api_chain", "indexer", "chain", "api_key"])
+    for (const c of ["api", "database", "api_chain", "indexer", "chain", "indexer_http", "api_key"])
       expect(ok.json.checks[c]?.ok, c).toBe(true);
     expect(ok.json.checks.api_key.detail).toContain(s.merchantId);
     const down = await pier(["status"], { PIER_API_URL: `http://127.0.0.1:${await freePort()}` });

@@ -10,8 +10,13 @@ interface Check {
 export function statusCommand(program: Command): void {
   program
     .command("status")
-    .description("Check the API (/readyz: database, chain, indexer), the chain RPC and the API key")
-    .addHelpText("after", "\nExits 1 when anything is down; --json for scripts.")
+    .description(
+      "Check the API (/readyz: database, chain, indexer), the chain RPC, the indexer and the API key",
+    )
+    .addHelpText(
+      "after",
+      "\nThe indexer is read at $PIER_INDEXER_URL (default http://127.0.0.1:42069). Exits 1 when anything is down; --json for scripts.",
+    )
     .action(
       action(async (_opts: unknown, cmd: Command) => {
         const g = cmd.optsWithGlobals<Globals>();
@@ -37,6 +42,16 @@ export function statusCommand(program: Command): void {
           };
         } catch (error) {
           checks.chain = { ok: false, detail: (error as Error).message };
+        }
+        const indexerUrl = process.env.PIER_INDEXER_URL ?? "http://127.0.0.1:42069";
+        try {
+          const res = await fetch(`${indexerUrl}/ready`, { signal: AbortSignal.timeout(5_000) });
+          checks.indexer_http = {
+            ok: res.ok,
+            detail: `${indexerUrl} ${res.ok ? "ready" : `answers ${res.status}`}`,
+          };
+        } catch {
+          checks.indexer_http = { ok: false, detail: `${indexerUrl} unreachable (PIER_INDEXER_URL?)` };
         }
         if (g.apiKey ?? process.env.PIER_API_KEY) {
           try {
