@@ -7,6 +7,9 @@ import type { AppContext } from "../context.ts";
 import { indexerProgress } from "../indexer/indexerProgress.ts";
 import { WEBHOOK_QUEUE } from "../jobs/queues.ts";
 
+/** How long /readyz waits for the chain's latest block before calling the RPC unreachable. */
+const READY_RPC_TIMEOUT_MS = 3_000;
+
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
 const Ready = Type.Object({
   status: Type.String({ enum: ["ready", "not_ready"] }),
@@ -43,10 +46,13 @@ export default async function healthRoutes(fastify: FastifyInstance, { ctx }: { 
         .query("SELECT 1")
         .then(() => ({ ok: true }))
         .catch((e: Error) => ({ ok: false, detail: `database: ${e.message}` }));
-      const head = await ctx.head
-        .refresh()
-        .then((h) => h)
-        .catch(() => undefined);
+      // Bounded: a hung RPC (the client retries for tens of seconds) must make readiness fail, not hang.
+      const head = await Promise.race([
+        ctx.head.refresh(),
+        new Promise<undefined>((resolve) =>
+          setTimeout(() => resolve(undefined), READY_RPC_TIMEOUT_MS).unref(),
+        ),
+      ]).catch(() => undefined);
       const chain = head
         ? { ok: true, detail: `head ${head.number}` }
         : { ok: false, detail: "RPC unreachable" };

@@ -1,0 +1,128 @@
+/**
+ * The chain misbehaving under the API: reorgs of depth 1 to 5 during payments (evm_snapshot, the payment
+ * and d-1 more blocks, evm_revert, then a longer history with other transactions), and an RPC that hangs
+ * or drops connections for a while (a loopback proxy in front of the node). Orders and webhooks follow
+ * the chain; nothing is `escrowed` before PIER_CONFIRMATIONS; a reorged-away payment takes its order
+ * back to `open` with `order.payment_reverted`; /readyz reports the chain down during the fault and
+ * ready after; a refund queued meanwhile is sent once the RPC is back.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type ApiStack, startApiStack } from "../../api/src/testing/apiStack.ts";
+import { termsFromOrder } from "../../api/src/testing/orderTerms.ts";
+import { waitForWebhook, webhooksFor } from "../../api/src/testing/waitForWebhook.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
+import { waitFor } from "../../scripts/lib/ports.ts";
+import { blockNumber, evmMine, evmRevert, evmSnapshot } from "../harness/payments.ts";
+import { type FaultyProxy, startFaultyProxy } from "./lib/faultyProxy.ts";
+import { PROFILE } from "./lib/profile.ts";
+
+const CONFIRMATIONS = 6;
+let s: ApiStack;
+let receiver: WebhookReceiver;
+let proxy: FaultyProxy;
+let starting: Promise<ApiStack>;
+
+beforeAll(async () => {
+  starting = startApiStack({ PIER_CONFIRMATIONS: String(CONFIRMATIONS) });
+  s = await starting;
+  proxy = await startFaultyProxy(s.stack.chain.rpcUrl);
+  // The API (and its jobs) reach the chain only through the proxy.
+  await s.restartApi({ PIER_CONFIRMATIONS: String(CONFIRMATIONS), PIER_RPC_URL: proxy.url });
+  receiver = await startWebhookReceiver();
+  const ep = await s.client.post("/v1/webhook_endpoints", { url: receiver.url, enabled_events: ["*"] });
+  expect(ep.status).toBe(200);
+});
+afterAll(async () => {
+  await receiver?.close();
+  await proxy?.close();
+  await (await starting?.catch(() => undefined))?.stop();
+});
+
+const rpcUrl = () => s.stack.chain.rpcUrl;
+const order = async () => (await s.client.post("/v1/orders", { amount: "3000000" })).body;
+const status = async (id: string) => (await s.client.get(`/v1/orders/${id}`)).body.status as string;
+
+describe("reorgs", () => {
+  test.each(PROFILE.reorgDepths)(
+    "behavior: a reorg of depth %i removes a payment: open again, never escrowed",
+    async (depth) => {
+      const survivor = await order();
+      const doomed = await order();
+      const replacement = await order();
+      await s.stack.pay.payByPermit(termsFromOrder(survivor));
+      const snapshot = await evmSnapshot(rpcUrl());
+      await s.stack.pay.payByPermit(termsFromOrder(doomed), "customer2");
+      if (depth > 1) await evmMine(rpcUrl(), depth - 1);
+      await waitForWebhook(receiver, doomed.id, "order.processing", 150_000);
+      expect(await status(doomed.id)).toBe("processing");
+
+      // Another history, one block longer, with a different payment in it and without the doomed one.
+      await evmRevert(rpcUrl(), snapshot);
+      await s.stack.pay.payByPermit(termsFromOrder(replacement));
+      await evmMine(rpcUrl(), depth);
+      const reverted = await waitForWebhook(receiver, doomed.id, "order.payment_reverted", 150_000);
+      expect(reverted.body.data.object).toMatchObject({ id: doomed.id, status: "open", payment: null });
+      expect(await status(doomed.id)).toBe("open");
+      await waitForWebhook(receiver, replacement.id, "order.processing", 150_000);
+
+      // Past the confirmation depth on the new history: the survivor and the replacement are final.
+      await evmMine(rpcUrl(), CONFIRMATIONS);
+      await waitForWebhook(receiver, survivor.id, "order.escrowed", 150_000);
+      await waitForWebhook(receiver, replacement.id, "order.escrowed", 150_000);
+      expect(webhooksFor(receiver, doomed.id, "order.escrowed")).toEqual([]);
+      expect(await status(doomed.id)).toBe("open");
+
+      // The reorged-away order can still be paid, and then follows the chain as usual.
+      await s.stack.pay.payByPermit(termsFromOrder(doomed), "customer2");
+      await evmMine(rpcUrl(), CONFIRMATIONS);
+      await waitForWebhook(receiver, doomed.id, "order.escrowed", 150_000);
+      const events = webhooksFor(receiver, doomed.id).map((r) => r.body.type);
+      expect(events.indexOf("order.payment_reverted")).toBeLessThan(events.indexOf("order.escrowed"));
+    },
+  );
+});
+
+describe("RPC faults", () => {
+  test("behavior: while the RPC hangs then drops connections, /readyz says so and a refund waits; both recover", async () => {
+    const paid = await order();
+    await s.stack.pay.payByPermit(termsFromOrder(paid));
+    await evmMine(rpcUrl(), CONFIRMATIONS);
+    await waitForWebhook(receiver, paid.id, "order.escrowed", 150_000);
+
+    const readiness = async () => {
+      const res = await fetch(`${s.api.url}/readyz`, { signal: AbortSignal.timeout(30_000) });
+      return { status: res.status, body: (await res.json()) as { checks: { chain: { ok: boolean } } } };
+    };
+    proxy.setMode("hang");
+    const down = await waitFor(
+      "readyz reports the hung chain",
+      async () => {
+        const r = await readiness();
+        return r.status === 503 && !r.body.checks.chain.ok && r;
+      },
+      { timeoutMs: 90_000 },
+    );
+    expect(down.body.checks.chain.ok).toBe(false);
+
+    proxy.setMode("reset");
+    const refund = await s.client.post("/v1/refunds", { order: paid.id, amount: "1000000" });
+    expect(refund.status).toBeLessThan(300);
+    const during = await readiness();
+    expect(during.status).toBe(503);
+    expect((await s.client.get(`/v1/refunds/${refund.body.id}`)).body.status).toBe("pending");
+    const head = await blockNumber(rpcUrl());
+
+    proxy.setMode("pass");
+    await waitFor("readyz ready again", async () => (await readiness()).status === 200, {
+      timeoutMs: 90_000,
+    });
+    await waitFor(
+      "the queued refund sent and indexed",
+      async () => (await s.client.get(`/v1/refunds/${refund.body.id}`)).body.status === "succeeded",
+      { timeoutMs: 120_000 },
+    );
+    expect(await blockNumber(rpcUrl())).toBeGreaterThan(head);
+    await waitForWebhook(receiver, paid.id, "order.partially_refunded", 150_000);
+    expect((await s.client.get(`/v1/orders/${paid.id}`)).body.amount_refunded).toBe("1000000");
+  });
+});
