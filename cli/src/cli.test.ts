@@ -213,6 +213,20 @@ describe("listen and trigger", () => {
     );
   });
 
+  test("behavior: trigger refunded, disputed, canceled, expired: each stored on its own order", async () => {
+    for (const type of ["order.refunded", "order.disputed", "order.canceled", "order.expired"]) {
+      const triggered = await pier(["trigger", type, "--json"]);
+      expect(triggered.code, `${type}: ${triggered.stderr}`).toBe(0);
+      expect(triggered.json.event).toMatchObject({ type, order: triggered.json.order });
+      const order = (await s.client.get(`/v1/orders/${triggered.json.order}`)).body;
+      expect(order.status).toBe(type.slice("order.".length));
+      expect(order.metadata).toEqual({ pier_trigger: type });
+    }
+    const unknown = await pier(["trigger", "order.teleported"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("cannot trigger");
+  });
+
   test("behavior: on SIGTERM listen deletes its endpoint and exits 0", async () => {
     const ready = lines.find((l) => l.type === "ready") as { endpoint: string };
     const exited = new Promise<number | null>((resolve) => listen.once("exit", resolve));
