@@ -9,11 +9,22 @@ export type Route =
   | { name: "home" }
   | { name: "notFound" };
 
+/** decodeURIComponent that answers undefined for a malformed escape (a mangled link) instead of throwing. */
+function decode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 export function matchRoute(pathname: string): Route {
   const pay = /^\/pay\/([^/]+)\/?$/.exec(pathname);
-  if (pay) return { name: "checkout", orderId: decodeURIComponent(pay[1]!) };
+  const orderId = pay && decode(pay[1]!);
+  if (pay) return orderId === undefined ? { name: "notFound" } : { name: "checkout", orderId };
   const link = /^\/l\/([^/]+)\/?$/.exec(pathname);
-  if (link) return { name: "link", linkId: decodeURIComponent(link[1]!) };
+  const linkId = link && decode(link[1]!);
+  if (link) return linkId === undefined ? { name: "notFound" } : { name: "link", linkId };
   if (/^\/dashboard(\/|$)/.test(pathname)) return { name: "dashboard" };
   if (pathname === "/" || pathname === "") return { name: "home" };
   return { name: "notFound" };
