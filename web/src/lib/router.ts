@@ -20,10 +20,10 @@ function decode(segment: string): string | undefined {
 
 export function matchRoute(pathname: string): Route {
   const pay = /^\/pay\/([^/]+)\/?$/.exec(pathname);
-  const orderId = pay && decode(pay[1]!);
+  const orderId = pay ? decode(pay[1]!) : undefined;
   if (pay) return orderId === undefined ? { name: "notFound" } : { name: "checkout", orderId };
   const link = /^\/l\/([^/]+)\/?$/.exec(pathname);
-  const linkId = link && decode(link[1]!);
+  const linkId = link ? decode(link[1]!) : undefined;
   if (link) return linkId === undefined ? { name: "notFound" } : { name: "link", linkId };
   if (/^\/dashboard(\/|$)/.test(pathname)) return { name: "dashboard" };
   if (pathname === "/" || pathname === "") return { name: "home" };
