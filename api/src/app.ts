@@ -28,6 +28,7 @@ import checkoutLinkRoutes from "./routes/v1/checkout/links.ts";
 import dashboardRoutes from "./routes/v1/dashboard/index.ts";
 import eventRoutes from "./routes/v1/events/index.ts";
 import checkoutFiatRoutes from "./routes/v1/fiat/index.ts";
+import merchantFiatRoutes from "./routes/v1/fiat/merchant.ts";
 import fxRoutes from "./routes/v1/fx/index.ts";
 import keyRoutes from "./routes/v1/keys/index.ts";
 import linkRoutes from "./routes/v1/links/index.ts";
@@ -113,6 +114,7 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   loadFiat(ctx);
   await app.register(fxRoutes, { ctx });
   await app.register(checkoutFiatRoutes, { ctx });
+  await app.register(merchantFiatRoutes, { ctx });
   await app.register(fiatWebhookRoutes, { ctx });
   await app.register(payoutRoutes, { ctx });
   if (ctx.config.benchBaseline) await app.register(benchRoutes, { ctx });

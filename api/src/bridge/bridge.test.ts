@@ -226,6 +226,13 @@ describe("bridge", () => {
       { order_id: declinedOrder, kind: "declined" },
       { order_id: reversedOrder, kind: "reversed" },
     ]);
+    // The merchant sees them too.
+    const listed = await s.client.get(`/v1/fiat_sessions?order=${reversedOrder}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data).toHaveLength(1);
+    expect(listed.body.data[0]).toMatchObject({ id: r.session.id, status: "reversed", currency: "EUR" });
+    expect(listed.body.data[0].incidents.map((i: Json) => i.kind)).toEqual(["reversed"]);
+    expect(listed.body.data[0].client_secret).toBeUndefined();
   });
 
   test("behavior: no webhook at all (held by the provider): the poll captures and funds once", async () => {
