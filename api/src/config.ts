@@ -34,20 +34,6 @@ export const EnvSchema = Type.Object({
     default: "1000000000",
     description: "Treasury reserve in token units: new fiat sessions are refused below it.",
   }),
-  PIER_TREASURY_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
-  PIER_BRIDGE_ADDRESS: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" })),
-  PIER_TREASURY_MIN_BALANCE: Type.String({
-    pattern: "^(0|[1-9][0-9]{0,77})$",
-    default: "1000000000",
-    description: "Treasury reserve in token units: new fiat sessions are refused below it.",
-  }),
-  PIER_TREASURY_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
-  PIER_BRIDGE_ADDRESS: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" })),
-  PIER_TREASURY_MIN_BALANCE: Type.String({
-    pattern: "^(0|[1-9][0-9]{0,77})$",
-    default: "1000000000",
-    description: "Treasury reserve in token units: new fiat sessions are refused below it.",
-  }),
   PIER_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24 })),
   PIER_LIVEMODE: Type.Optional(Bool),
   PIER_CONFIRMATIONS: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
@@ -111,14 +97,6 @@ export interface Config {
   operatorKey?: string;
   keeperKey?: string;
   arbiterKey?: string;
-  /** Fiat bridge: the treasury that pays escrows (dev key on the local chain only), the refund address. */
-  treasuryKey?: string;
-  bridgeAddress?: string;
-  treasuryMinBalance: bigint;
-  /** Fiat bridge: the treasury that pays escrows (dev key on the local chain only), the refund address. */
-  treasuryKey?: string;
-  bridgeAddress?: string;
-  treasuryMinBalance: bigint;
   /** Fiat bridge: the treasury that pays escrows (dev key on the local chain only), the refund address. */
   treasuryKey?: string;
   bridgeAddress?: string;
@@ -197,12 +175,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     operatorKey: e.PIER_OPERATOR_KEY,
     keeperKey: e.PIER_KEEPER_KEY,
     arbiterKey: e.PIER_ARBITER_KEY,
-    treasuryKey: e.PIER_TREASURY_KEY,
-    bridgeAddress: e.PIER_BRIDGE_ADDRESS,
-    treasuryMinBalance: BigInt(e.PIER_TREASURY_MIN_BALANCE),
-    treasuryKey: e.PIER_TREASURY_KEY,
-    bridgeAddress: e.PIER_BRIDGE_ADDRESS,
-    treasuryMinBalance: BigInt(e.PIER_TREASURY_MIN_BALANCE),
     treasuryKey: e.PIER_TREASURY_KEY,
     bridgeAddress: e.PIER_BRIDGE_ADDRESS,
     treasuryMinBalance: BigInt(e.PIER_TREASURY_MIN_BALANCE),
