@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DevRole } from "../../../contracts/lib/accounts.ts";
 import { waitFor } from "../../../scripts/lib/ports.ts";
+import { evmMine } from "../../../test/harness/payments.ts";
 import { type SandboxWallet, startSandboxWallet } from "../fiat/sandbox/simulator.ts";
 import { type ApiClient, apiClient } from "../testing/apiClient.ts";
 import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
@@ -417,5 +418,45 @@ describe("reconciliation", () => {
       [blocked.orderId],
     );
     expect(rows[0].n).toBe(0);
+  });
+
+  test("behavior: a low treasury raises treasury.low for merchants with recent fiat sessions, once a day", async () => {
+    // The same stack, with a reserve above the treasury's balance.
+    await s.restartApi({ PIER_TREASURY_MIN_BALANCE: "10000000000000000" });
+    await run();
+    await run();
+    const events = (await c.get("/v1/events?type=treasury.low")).body.data;
+    expect(events).toHaveLength(1);
+    expect(events[0].data.object).toMatchObject({
+      object: "treasury_status",
+      low: true,
+      min_balance: "10000000000000000",
+    });
+    expect(BigInt(events[0].data.object.balance)).toBeLessThan(10n ** 16n);
+    const metrics = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/pier_api_treasury_low 1/);
+    // A merchant without fiat sessions is not told.
+    const other = await s.newMerchant("No fiat");
+    expect((await other.client.get("/v1/events?type=treasury.low")).body.data).toEqual([]);
+  });
+
+  test("behavior: with the indexer stopped, a payment on chain is found from the chain's logs", async () => {
+    const before = (await run()).kinds.paid_not_credited;
+    await s.stack.indexer!.stop();
+    const o = (await c.post("/v1/orders", { amount: "3000000" })).body;
+    const paid = await s.stack.pay.payByPermit(termsFromOrder(o), "customer");
+    await evmMine(s.stack.chain.rpcUrl, 1);
+    const pass = await run();
+    expect(pass.kinds.paid_not_credited).toBe(before + 1);
+    const finding = (
+      await c.get("/v1/reconciliation/findings?status=open&kind=paid_not_credited")
+    ).body.data.find((f: { order: string }) => f.order === o.id);
+    expect(finding.details).toMatchObject({
+      source: "chain",
+      order_status: "open",
+      paid_tx_hash: paid.hash,
+      amount: "3000000",
+    });
+    expect((await c.get(`/v1/orders/${o.id}`)).body.status).toBe("open");
   });
 });

@@ -12,6 +12,7 @@ import { CHECKS, type FoundRow } from "./checks.ts";
 import { checkEndpointHealth } from "./endpointHealth.ts";
 import { type FindingRow, toFindingObject } from "./findings.ts";
 import { checkTreasury } from "./treasuryAlert.ts";
+import { unindexedPayments } from "./unindexedPayments.ts";
 
 const LOCK = 0x5245_434e; // "RECN"
 
@@ -39,51 +40,68 @@ export async function runReconciliation(ctx: AppContext): Promise<Reconciliation
     const fiat = (await tx.query<{ ok: boolean }>("SELECT to_regclass('fiat_capture') IS NOT NULL AS ok"))
       .rows[0]!.ok;
     const kinds: Record<string, number> = {};
-    let found = 0;
-    let fresh = 0;
+    const rows: FoundRow[] = [];
     for (const check of CHECKS) {
       if (check.fiat && !fiat) continue;
       // Every check sees the same three parameters, whichever it uses.
-      const { rows } = await tx.query<FoundRow>(
+      const { rows: seen } = await tx.query<FoundRow>(
         `SELECT * FROM (${check.sql(ctx.tables)}) q WHERE $1::int IS NOT NULL AND $3::bigint IS NOT NULL`,
         [ctx.chain.chainId, ctx.config.reconciliation.graceSeconds, chainNow.toString()],
       );
-      kinds[check.kind] = rows.length;
-      found += rows.length;
-      for (const row of rows) {
-        const stored = await tx.query<FindingRow & { inserted: boolean }>(
-          `INSERT INTO reconciliation_findings (id, merchant_id, livemode, kind, subject, order_id, details)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (kind, subject) DO UPDATE SET last_seen_at = now(), details = EXCLUDED.details
-           RETURNING *, (xmax = 0) AS inserted`,
-          [
-            `rcf_${randomBase62(24)}`,
-            row.merchant_id,
-            row.livemode,
-            row.kind,
-            row.subject,
-            row.order_id,
-            JSON.stringify(row.details),
-          ],
-        );
-        const finding = stored.rows[0]!;
-        if (!finding.inserted) continue;
-        fresh++;
-        ctx.metrics.reconciliationFindings.inc({ kind: row.kind });
-        ctx.log.warn(
-          { findingId: finding.id, kind: row.kind, subject: row.subject, orderId: row.order_id },
-          "reconciliation mismatch",
-        );
-        if (finding.merchant_id) {
-          await recordEvent(ctx, tx, {
-            merchantId: finding.merchant_id,
-            livemode: finding.livemode,
-            type: "reconciliation.mismatch",
-            dedupeKey: `reconciliation.mismatch:${finding.id}`,
-            object: toFindingObject(finding),
-            orderId: finding.order_id ?? undefined,
-          });
-        }
+      kinds[check.kind] = seen.length;
+      rows.push(...seen);
+    }
+    // Payments the indexer has not seen at all (it is down or behind) are read from the chain.
+    const credited = new Set(rows.filter((r) => r.kind === "paid_not_credited").map((r) => r.subject));
+    const fromChain = await unindexedPayments(
+      ctx,
+      tx,
+      chainNow,
+      ctx.config.reconciliation.graceSeconds,
+    ).catch((err: unknown) => {
+      ctx.log.warn({ err }, "reconciliation could not read the chain's payments; indexed checks still ran");
+      return [];
+    });
+    for (const row of fromChain) {
+      if (credited.has(row.subject)) continue;
+      rows.push(row);
+      kinds[row.kind] = (kinds[row.kind] ?? 0) + 1;
+    }
+    const found = rows.length;
+    let fresh = 0;
+    for (const row of rows) {
+      const stored = await tx.query<FindingRow & { inserted: boolean }>(
+        `INSERT INTO reconciliation_findings (id, merchant_id, livemode, kind, subject, order_id, details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (kind, subject) DO UPDATE SET last_seen_at = now(), details = EXCLUDED.details
+         RETURNING *, (xmax = 0) AS inserted`,
+        [
+          `rcf_${randomBase62(24)}`,
+          row.merchant_id,
+          row.livemode,
+          row.kind,
+          row.subject,
+          row.order_id,
+          JSON.stringify(row.details),
+        ],
+      );
+      const finding = stored.rows[0]!;
+      if (!finding.inserted) continue;
+      fresh++;
+      ctx.metrics.reconciliationFindings.inc({ kind: row.kind });
+      ctx.log.warn(
+        { findingId: finding.id, kind: row.kind, subject: row.subject, orderId: row.order_id },
+        "reconciliation mismatch",
+      );
+      if (finding.merchant_id) {
+        await recordEvent(ctx, tx, {
+          merchantId: finding.merchant_id,
+          livemode: finding.livemode,
+          type: "reconciliation.mismatch",
+          dedupeKey: `reconciliation.mismatch:${finding.id}`,
+          object: toFindingObject(finding),
+          orderId: finding.order_id ?? undefined,
+        });
       }
     }
     const resolved = await tx.query(
