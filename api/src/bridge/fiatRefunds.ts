@@ -46,9 +46,7 @@ export async function onChainRefundSucceeded(
   const totalTokens = BigInt(funding.token_amount);
   const priorTokens = BigInt(prior.rows[0]?.tokens ?? "0");
   const priorFiat = (prior.rows[0]?.fiat ?? []).reduce((sum, v) => sum + toMinorUnits(v, currency), 0n);
-  const tokens = BigInt(refund.amount);
-  const fiat =
-    priorTokens + tokens >= totalTokens ? totalFiat - priorFiat : (totalFiat * tokens) / totalTokens;
+  const fiat = fiatShare({ totalFiat, totalTokens, priorTokens, priorFiat, tokens: BigInt(refund.amount) });
   const id = newBridgeId("refund");
   await tx.query(
     `INSERT INTO fiat_refund (id, refund_id, session_id, order_id, provider, capture_ref, token_amount,
@@ -66,6 +64,22 @@ export async function onChainRefundSucceeded(
     ],
   );
   await ctx.boss.send(FIAT_REFUND_QUEUE, { fiatRefundId: id }, { db: bossDb(tx), ...FIAT_JOB_OPTIONS });
+}
+
+/**
+ * The fiat minor units refunded for `tokens` of an order funded with `totalTokens` from a capture of
+ * `totalFiat`: the same fraction, rounded down; the refund that completes the order takes exactly
+ * what is left, so the parts always add up to the capture.
+ */
+export function fiatShare(a: {
+  totalFiat: bigint;
+  totalTokens: bigint;
+  priorTokens: bigint;
+  priorFiat: bigint;
+  tokens: bigint;
+}): bigint {
+  if (a.priorTokens + a.tokens >= a.totalTokens) return a.totalFiat - a.priorFiat;
+  return (a.totalFiat * a.tokens) / a.totalTokens;
 }
 
 export async function sendFiatRefund(ctx: AppContext, id: string): Promise<void> {
