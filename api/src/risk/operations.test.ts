@@ -65,7 +65,8 @@ async function pay(o: { terms: never }, payer: DevRole) {
 
 async function reviewOf(c: ApiClient, orderId: string) {
   return waitFor(`review of ${orderId}`, async () => {
-    const list = (await c.get("/v1/risk/reviews?limit=100")).body.data as { id: string; order: string }[];
+    // biome-ignore lint/suspicious/noExplicitAny: JSON answers are read field by field.
+    const list = (await c.get("/v1/risk/reviews?limit=100")).body.data as any[];
     return list.find((r) => r.order === orderId);
   });
 }
@@ -132,6 +133,31 @@ describe("risk rules", () => {
     const again = await m.client.post(`/v1/risk/reviews/${review.id}/release-hold`, {});
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("review_not_open_hold");
+  });
+
+  test("behavior: fresh wallet flags a payer first seen within min_age_seconds, not at 0", async () => {
+    const m = await s.newMerchant("Fresh shop");
+    const rule = (min: number) => ({
+      rules: { fresh_wallet: { enabled: true, min_age_seconds: min, check_nonce: true, action: "flag" } },
+    });
+    expect((await putRules(m, rule(3600))).status).toBe(200);
+    const first = await order(m.client, { amount: "1000000" });
+    await pay(first, "customer2");
+    const review = await reviewOf(m.client, first.id);
+    expect(review).toMatchObject({ outcome: "flag", findings: [{ rule: "fresh_wallet", action: "flag" }] });
+    const evidence = review.findings[0].evidence;
+    expect(evidence.min_age_seconds).toBe(3600);
+    expect(evidence.age_seconds).toBeLessThan(3600);
+    // The payer has sent transactions (its approvals), so only the age made it fire.
+    expect(evidence.nonce).toBeGreaterThan(0);
+    expect(await eventTypes(m.client, first.id)).toContain("risk.flagged");
+
+    expect((await putRules(m, rule(0))).status).toBe(200);
+    const second = await order(m.client, { amount: "1000000" });
+    await pay(second, "customer2");
+    await waitStatus(m.client, second.id, "escrowed");
+    const reviews = (await m.client.get("/v1/risk/reviews")).body.data;
+    expect(reviews.map((r: { order: string }) => r.order)).toEqual([first.id]);
   });
 
   test("behavior: amount limit blocks order creation with a 400; merchant velocity flags", async () => {
