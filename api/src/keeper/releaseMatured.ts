@@ -1,9 +1,9 @@
 /**
  * The keeper: finds escrows whose buyer-protection window has ended (never disputed or held ones, nor
- * ones with an open risk hold review) and
- * queues one `releaseBatch` transaction per batch, sent by the keeper key's sender queue. A batch that
- * fails leaves its payments unreleased, so the next run picks them up again; the contract skips any
- * member that cannot be released, so one bad member never blocks the others.
+ * ones with an open risk hold review) and queues one `releaseBatch` transaction per batch, sent by the
+ * keeper key's sender queue. A batch that fails leaves its payments unreleased, so the next run picks
+ * them up again; the contract skips any member that cannot be released, so one bad member never blocks
+ * the others.
  */
 
 import { paymentEscrowAbi } from "@pier/contracts/abis";
