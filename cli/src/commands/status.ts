@@ -67,7 +67,7 @@ export function statusCommand(program: Command): void {
         const ok = Object.values(checks).every((c) => c.ok);
         emit(g, { ok, checks }, [
           ...Object.entries(checks).map(
-            ([name, c]) => `${c.ok ? "ok  " : "DOWN"}  ${name.padEnd(9)} ${c.detail}`,
+            ([name, c]) => `${c.ok ? "ok  " : "DOWN"}  ${name.padEnd(12)} ${c.detail}`,
           ),
           ok ? "everything is up" : "something is down",
         ]);
