@@ -58,8 +58,10 @@ describe("types from the OpenAPI document", () => {
   test("default: the served document is the one src/generated/schema.ts was generated from", async () => {
     const served = await (await fetch(`${s.api.url}/openapi.json`)).json();
     const generated = JSON.parse(readFileSync(new URL("generated/openapi.json", import.meta.url), "utf8"));
-    // On failure: the API's schemas changed; run `pnpm --filter @pier/client generate` and commit.
-    expect(served).toEqual(generated);
+    expect(
+      served,
+      "the API's schemas changed: run `pnpm --filter @pier/client generate` and commit src/generated/",
+    ).toEqual(generated);
   });
 
   test("behavior: every merchant-facing operation has a client method", async () => {
@@ -74,7 +76,10 @@ describe("types from the OpenAPI document", () => {
           !NOT_FOR_SERVER_CLIENTS.ops.includes(op),
       )
       .map(({ op }) => op);
-    expect(operations.filter((op) => !(op in CLIENT_METHODS))).toEqual([]);
+    expect(
+      operations.filter((op) => !(op in CLIENT_METHODS)),
+      "routes without a client method: add one in src/resources/ and to CLIENT_METHODS",
+    ).toEqual([]);
     for (const [op, path] of Object.entries(CLIENT_METHODS)) {
       const fn = path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], pier);
       expect(typeof fn, `${op} -> pier.${path}`).toBe("function");
