@@ -232,7 +232,7 @@ describe("listen and trigger", () => {
     const exited = new Promise<number | null>((resolve) => listen.once("exit", resolve));
     listen.kill("SIGTERM");
     expect(await exited).toBe(0);
-    expect(lines.at(-1)).toMatchObject({ type: "stopped", endpoint: ready.endpoint });
+    expect(lines.find((l) => l.type === "stopped")).toMatchObject({ endpoint: ready.endpoint });
     expect((await s.client.get(`/v1/webhook_endpoints/${ready.endpoint}`)).status).toBe(404);
   });
 });
