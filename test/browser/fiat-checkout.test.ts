@@ -119,6 +119,17 @@ describe("checkout: fiat wallet", () => {
     );
     const refunded = sandboxRefund.data.object as { amount: { value: string; currency: string } };
     expect(refunded.amount).toEqual({ value: fiat.amount, currency: "EUR" });
+    const sessions = await waitFor(
+      "the fiat session refunded",
+      async () => {
+        const list = (await merchant("GET", `/v1/fiat_sessions?order=${order.id}`)) as unknown as {
+          data: { status: string; amount: string; currency: string }[];
+        };
+        return list.data[0]?.status === "refunded" && list.data;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(sessions[0]).toMatchObject({ amount: fiat.amount, currency: "EUR" });
     await close();
   });
 

@@ -10,6 +10,7 @@
  */
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
+import { withTransaction } from "../db/transaction.ts";
 import { FiatError } from "../fiat/errors.ts";
 import { formatMinorUnits, toMinorUnits } from "../fx/amounts.ts";
 import { bossDb } from "../jobs/queues.ts";
@@ -92,6 +93,7 @@ export async function sendFiatRefund(ctx: AppContext, id: string): Promise<void>
     fiat_currency: string;
     status: string;
     provider_refund_ref: string | null;
+    provider: string;
   }>("SELECT * FROM fiat_refund WHERE id = $1", [id]);
   const row = rows[0];
   if (row?.status !== "pending" || row.provider_refund_ref) return;
@@ -103,11 +105,26 @@ export async function sendFiatRefund(ctx: AppContext, id: string): Promise<void>
       idempotencyKey: row.id,
       reason: "Order refunded by the merchant",
     });
-    await ctx.pool.query(
-      `UPDATE fiat_refund SET provider_refund_ref = $2, status = $3,
-         completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END WHERE id = $1`,
-      [row.id, result.refundRef, result.status],
-    );
+    await withTransaction(ctx.pool, async (tx) => {
+      await tx.query(
+        `UPDATE fiat_refund SET provider_refund_ref = $2, status = $3,
+           completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END WHERE id = $1`,
+        [row.id, result.refundRef, result.status],
+      );
+      // Everything the escrow held went back: the capture and its session are refunded.
+      const { rowCount } = await tx.query(
+        `UPDATE fiat_capture c SET status = 'refunded'
+          WHERE c.provider = $1 AND c.capture_ref = $2 AND c.status = 'captured'
+            AND (SELECT coalesce(sum(r.token_amount), 0) FROM fiat_refund r
+                  WHERE r.provider = $1 AND r.capture_ref = $2 AND r.status = 'succeeded')
+             >= (SELECT f.token_amount FROM fiat_funding f WHERE f.provider = $1 AND f.capture_ref = $2)`,
+        [row.provider, row.capture_ref],
+      );
+      if (rowCount)
+        await tx.query("UPDATE fiat_session SET status = 'refunded', updated_at = now() WHERE id = $1", [
+          row.session_id,
+        ]);
+    });
     ctx.metrics.fiatEvents.inc({ kind: "refunded" });
     ctx.log.info(
       { fiatRefundId: row.id, orderId: row.order_id, amount: row.fiat_amount, currency: row.fiat_currency },
