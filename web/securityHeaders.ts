@@ -16,7 +16,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Plugin } from "vite";
 
 export interface CspSources {
@@ -70,7 +70,7 @@ export function securityHeaders(sources: CspSources): Plugin {
   return {
     name: "pier-security-headers",
     configResolved(config) {
-      outDir = join(config.root, config.build.outDir);
+      outDir = resolve(config.root, config.build.outDir);
     },
     configureServer(server) {
       server.middlewares.use((_req, res, next) => {
