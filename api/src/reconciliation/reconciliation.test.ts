@@ -274,6 +274,20 @@ describe("reconciliation", () => {
     expect(after).toMatchObject({ found: 4, auto_resolved: 1 });
     const token = (await c.get("/v1/reconciliation/findings?kind=token_mismatch")).body.data[0];
     expect(token).toMatchObject({ status: "resolved", resolved_by: "system" });
+
+    // The same mismatch again: the finding reopens and is alerted again; the one a person resolved
+    // (amount_mismatch, still there) stays resolved.
+    await db.query(
+      `UPDATE ${T}.orders SET token = '0x0000000000000000000000000000000000000001' WHERE id = $1`,
+      [s3!.id],
+    );
+    expect(await run()).toMatchObject({ found: 5, new_findings: 1 });
+    const reopened = (await c.get("/v1/reconciliation/findings?kind=token_mismatch")).body.data[0];
+    expect(reopened).toMatchObject({ id: token.id, status: "open", resolved_by: null });
+    expect((await c.get("/v1/events?type=reconciliation.mismatch&limit=100")).body.data).toHaveLength(6);
+    expect((await c.get(`/v1/reconciliation/findings?kind=amount_mismatch`)).body.data[0].status).toBe(
+      "resolved",
+    );
   });
 
   test("behavior: an endpoint failing every delivery raises webhook.endpoint_failing once", async () => {

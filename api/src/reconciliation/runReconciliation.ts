@@ -70,11 +70,18 @@ export async function runReconciliation(ctx: AppContext): Promise<Reconciliation
     const found = rows.length;
     let fresh = 0;
     for (const row of rows) {
-      const stored = await tx.query<FindingRow & { inserted: boolean }>(
+      const stored = await tx.query<FindingRow & { inserted: boolean; alert: boolean }>(
         `INSERT INTO reconciliation_findings (id, merchant_id, livemode, kind, subject, order_id, details)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (kind, subject) DO UPDATE SET last_seen_at = now(), details = EXCLUDED.details
-         RETURNING *, (xmax = 0) AS inserted`,
+         ON CONFLICT (kind, subject) DO UPDATE SET last_seen_at = now(), details = EXCLUDED.details,
+           -- Closed by a pass that no longer saw it, and back: open again (and alert again). A finding a
+           -- person resolved stays resolved.
+           status = CASE WHEN reconciliation_findings.resolved_by = 'system' THEN 'open' ELSE reconciliation_findings.status END,
+           detected_at = CASE WHEN reconciliation_findings.resolved_by = 'system' THEN now() ELSE reconciliation_findings.detected_at END,
+           resolved_at = CASE WHEN reconciliation_findings.resolved_by = 'system' THEN NULL ELSE reconciliation_findings.resolved_at END,
+           resolution_note = CASE WHEN reconciliation_findings.resolved_by = 'system' THEN NULL ELSE reconciliation_findings.resolution_note END,
+           resolved_by = CASE WHEN reconciliation_findings.resolved_by = 'system' THEN NULL ELSE reconciliation_findings.resolved_by END
+         RETURNING *, (xmax = 0) AS inserted, (detected_at = now()) AS alert`,
         [
           `rcf_${randomBase62(24)}`,
           row.merchant_id,
@@ -86,7 +93,8 @@ export async function runReconciliation(ctx: AppContext): Promise<Reconciliation
         ],
       );
       const finding = stored.rows[0]!;
-      if (!finding.inserted) continue;
+      // New, or reopened in this pass (detected_at is this transaction's now()).
+      if (!finding.alert) continue;
       fresh++;
       ctx.metrics.reconciliationFindings.inc({ kind: row.kind });
       ctx.log.warn(
@@ -98,7 +106,7 @@ export async function runReconciliation(ctx: AppContext): Promise<Reconciliation
           merchantId: finding.merchant_id,
           livemode: finding.livemode,
           type: "reconciliation.mismatch",
-          dedupeKey: `reconciliation.mismatch:${finding.id}`,
+          dedupeKey: `reconciliation.mismatch:${finding.id}:${finding.detected_at.toISOString()}`,
           object: toFindingObject(finding),
           orderId: finding.order_id ?? undefined,
         });
