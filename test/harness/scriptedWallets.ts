@@ -54,7 +54,8 @@ function clients(rpcUrl: string, deployment: Deployment, acct?: LocalAccount) {
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [rpcUrl] } },
   });
-  const transport = http(rpcUrl);
+  // Hundreds of wallets at once queue up at a single-threaded dev node: wait and retry rather than fail.
+  const transport = http(rpcUrl, { timeout: 120_000, retryCount: 5 });
   return {
     publicClient: createPublicClient({ chain, transport, pollingInterval: 20 }),
     walletClient: acct ? createWalletClient({ account: acct, chain, transport }) : undefined,
@@ -203,4 +204,33 @@ export async function payCheckout(
 function split(signature: Hex): { v: number; r: Hex; s: Hex } {
   const { v, yParity, r, s } = parseSignature(signature);
   return { v: Number(v ?? BigInt(27 + (yParity ?? 0))), r, s };
+}
+
+/** The checkout's `payment_record` once paid (GET /v1/checkout/:id), as the escrow's Payment struct. */
+export interface PaymentRecordLike {
+  terms: CheckoutLike["terms"];
+  payer: string;
+  refund_to: string;
+  release_after: string;
+}
+
+/** The payer opens a dispute on its escrowed payment (freezes release until the arbiter resolves). */
+export async function disputeAs(w: ScriptedWallet, record: PaymentRecordLike): Promise<TransactionReceipt> {
+  const { publicClient, walletClient } = clients(w.rpcUrl, w.deployment, w.account);
+  const hash = await walletClient!.writeContract({
+    address: w.deployment.contracts.PaymentEscrow.address,
+    abi: paymentEscrowAbi,
+    functionName: "dispute",
+    args: [
+      {
+        terms: termsOf({ terms: record.terms, signature: "0x" }),
+        payer: record.payer as Address,
+        refundTo: record.refund_to as Address,
+        releaseAfter: BigInt(record.release_after),
+      },
+    ],
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`dispute ${hash} reverted`);
+  return receipt;
 }
