@@ -26,8 +26,8 @@ import {
 import { FULL, PROFILE } from "./lib/profile.ts";
 
 const ENV = { PIER_WEBHOOK_RETRY_BASE_SECONDS: "1", PIER_WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: "2" };
-/** Payments per round; one kill per round (quick: 3 rounds, so each victim dies once). */
-const ROUND = FULL ? 10 : 20;
+/** Payments per round; one kill per round (quick: 3 rounds, each victim dies once; full: 10 kills). */
+const ROUND = FULL ? 50 : 20;
 const N = PROFILE.chaosPayments;
 const CLOSED = `0x${"0".repeat(63)}1`;
 
