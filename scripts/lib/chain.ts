@@ -50,7 +50,8 @@ export async function startChain({ port, logFile }: { port: number; logFile: str
       if (exited) throw new Error(`hardhat node exited early; see ${logFile}`);
       return Number.parseInt(await rpc<string>(rpcUrl, "eth_chainId"), 16);
     },
-    { timeoutMs: 60_000 },
+    // Hardhat's start is CPU-bound (config, plugins, EDR): generous for a busy two-core machine.
+    { timeoutMs: 120_000 },
   );
   log("chain", "ready", { rpcUrl, chainId, pid: child.pid });
   return {

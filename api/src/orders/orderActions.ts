@@ -30,6 +30,13 @@ export async function releaseEarly(ctx: AppContext, tx: Db, order: OrderRow): Pr
     );
   }
   if (order.payment.held) throw new StateError("order_on_hold", "This order's payment is on hold for review");
+  // A risk hold is decided before its setHold transaction is mined: the open review already blocks release
+  // (the keeper checks the same), so an early release cannot slip in between.
+  const { rowCount } = await tx.query(
+    "SELECT 1 FROM risk_reviews WHERE order_id = $1 AND status = 'open' AND outcome = 'hold'",
+    [order.id],
+  );
+  if (rowCount) throw new StateError("order_on_hold", "This order's payment is on hold for risk review");
   if (await hasOpenIntent(tx, "release", order.id)) return;
   await createChainTx(ctx, tx, {
     signer: ctx.chain.signers.operator,

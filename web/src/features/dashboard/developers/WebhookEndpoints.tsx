@@ -17,6 +17,11 @@ export const EVENT_TYPES = [
   "order.payment_reverted",
   "refund.succeeded",
   "refund.failed",
+  "risk.flagged",
+  "risk.held",
+  "reconciliation.mismatch",
+  "treasury.low",
+  "webhook.endpoint_failing",
 ];
 const ENDPOINTS = ["dashboard", "webhook-endpoints"];
 
