@@ -110,7 +110,7 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
     equals("load", "errors", j.errors, 0),
     equals("load", "lost events (order.escrowed not delivered)", j.lost_events, 0),
     report("load", "checkouts paid per second", j.payments_per_s),
-    report("load", "API requests per second", j.api?.rps),
+    report("load", "API requests per second while paying", j.api?.rps_while_paying),
     report("load", "API p99", j.api?.p99_ms, " ms"),
     report("load", "p50 payment -> webhook", j.payment_to_webhook?.p50_ms, " ms"),
     report("load", "p99 payment -> webhook", j.payment_to_webhook?.p99_ms, " ms"),

@@ -1,0 +1,209 @@
+/**
+ * Load: 200 checkouts paid at once by 200 scripted wallets (half EIP-2612 permit, half ERC-3009
+ * authorization, each funded from the deployer), while merchants list their orders and refund some. No
+ * request may fail and no event may be lost: every paid order's `order.escrowed` and every refund's
+ * `refund.succeeded` must reach the merchants' webhook receiver. Writes bench-results/load.json with the
+ * API's throughput and p99, and payment-to-webhook latency; exits non-zero on any error or lost event.
+ * Not part of ./scripts/test.
+ *
+ *   pnpm exec tsx scripts/benchmarks/load.ts [--checkouts 200] [--merchants 4] [--refunds 20]
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startApi } from "../../api/lib/start.ts";
+import { startWebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
+import { type CheckoutLike, fundWallets, payCheckout } from "../../test/harness/scriptedWallets.ts";
+import { startStack } from "../../test/harness/stack.ts";
+import { log } from "../lib/log.ts";
+import { freePort, waitFor } from "../lib/ports.ts";
+
+const { values } = parseArgs({
+  options: {
+    checkouts: { type: "string", default: "200" },
+    merchants: { type: "string", default: "4" },
+    refunds: { type: "string", default: "20" },
+  },
+});
+const N = Number(values.checkouts);
+const MERCHANTS = Number(values.merchants);
+const REFUNDS = Math.min(N, Number(values.refunds));
+const AMOUNT = 5_000_000n;
+const adminKey = `bench_admin_${Date.now()}_0123456789`;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, i)]!;
+}
+
+const stack = await startStack();
+const receiver = await startWebhookReceiver();
+let api: Awaited<ReturnType<typeof startApi>> | undefined;
+let failed = true;
+try {
+  api = await startApi({
+    databaseUrl: stack.postgres.url,
+    rpcUrl: stack.chain.rpcUrl,
+    deploymentFile: stack.deploymentFile,
+    indexerSchema: stack.indexer!.schema,
+    port: await freePort(),
+    logFile: join(stack.dir, "api.log"),
+    env: {
+      PIER_ADMIN_KEY: adminKey,
+      PIER_SYNC_INTERVAL_MS: "50",
+      PIER_RATE_LIMIT_MAX: "1000000",
+      PIER_WEBHOOK_CONCURRENCY: "25",
+      PIER_LOG_LEVEL: "warn",
+    },
+  });
+  const base = api.url;
+  const latencies: number[] = [];
+  const apiErrors: string[] = [];
+  let apiRequests = 0;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON answers are read loosely
+  const call = async (method: string, path: string, key?: string, body?: unknown): Promise<any> => {
+    const started = performance.now();
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body ? { "content-type": "application/json" } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    latencies.push(performance.now() - started);
+    apiRequests++;
+    if (res.status >= 300) apiErrors.push(`${method} ${path} -> ${res.status} ${text.slice(0, 200)}`);
+    return JSON.parse(text);
+  };
+
+  const merchants: { key: string }[] = [];
+  for (let m = 0; m < MERCHANTS; m++) {
+    const created = await call("POST", "/v1/admin/merchants", adminKey, {
+      name: `Load shop ${m}`,
+      payout_address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+    });
+    merchants.push({ key: created.secret_key });
+    await call("POST", "/v1/webhook_endpoints", created.secret_key, {
+      url: receiver.url,
+      enabled_events: ["order.escrowed", "refund.succeeded"],
+    });
+  }
+  const arrivals = new Map<string, number>();
+  const eventIds = new Set<string>();
+  receiver.respond = (r) => {
+    eventIds.add(r.body?.id);
+    const obj = r.body?.data?.object;
+    if (r.body?.type === "order.escrowed") arrivals.set(obj?.id, r.at);
+    if (r.body?.type === "refund.succeeded") arrivals.set(obj?.id, r.at);
+    return 200;
+  };
+
+  log("bench-load", "funding wallets", { n: N });
+  const wallets = await fundWallets(stack.chain.rpcUrl, stack.deployment, N, AMOUNT * 2n);
+  const orders = await Promise.all(
+    Array.from({ length: N }, (_, i) =>
+      call("POST", "/v1/orders", merchants[i % MERCHANTS]!.key, { amount: String(AMOUNT) }),
+    ),
+  );
+  const checkouts: CheckoutLike[] = await Promise.all(orders.map((o) => call("GET", `/v1/checkout/${o.id}`)));
+
+  log("bench-load", "paying", { n: N });
+  const paymentErrors: string[] = [];
+  const receiptAt = new Map<string, number>();
+  let paying = true;
+  const requestsBefore = apiRequests;
+  const t0 = performance.now();
+  const payments = Promise.all(
+    wallets.map(async (w, i) => {
+      try {
+        await payCheckout(w, checkouts[i]!, i % 2 === 0 ? "permit" : "authorization");
+        receiptAt.set(orders[i].id, Date.now());
+      } catch (error) {
+        paymentErrors.push(`${orders[i].id}: ${String(error).slice(0, 200)}`);
+      }
+    }),
+  ).finally(() => {
+    paying = false;
+  });
+  // Merchants keep working meanwhile: list pages of their orders and read single orders.
+  const browsing = Promise.all(
+    merchants.map(async (m, j) => {
+      let k = 0;
+      while (paying) {
+        await call("GET", "/v1/orders?limit=100", m.key);
+        await call("GET", `/v1/orders/${orders[(j + MERCHANTS * k++) % N].id}`, m.key);
+      }
+    }),
+  );
+  await payments;
+  const paidSeconds = (performance.now() - t0) / 1000;
+  await browsing;
+  const busyRequests = apiRequests - requestsBefore;
+
+  const paid = orders.filter((o) => receiptAt.has(o.id));
+  await waitFor("order.escrowed for every paid order", async () => paid.every((o) => arrivals.has(o.id)), {
+    timeoutMs: 180_000,
+    intervalMs: 20,
+  }).catch((e) => log("bench-load", String(e)));
+  // Refunds from each merchant, in parallel, once escrowed.
+  const refunds = await Promise.all(
+    paid
+      .slice(0, REFUNDS)
+      .map((o, i) =>
+        call("POST", "/v1/refunds", merchants[i % MERCHANTS]!.key, { order: o.id, amount: "1000000" }),
+      ),
+  );
+  await waitFor("refund.succeeded for every refund", async () => refunds.every((r) => arrivals.has(r?.id)), {
+    timeoutMs: 180_000,
+    intervalMs: 20,
+  }).catch((e) => log("bench-load", String(e)));
+
+  const toWebhook = orders
+    .filter((o) => receiptAt.has(o.id) && arrivals.has(o.id))
+    .map((o) => Math.max(0, arrivals.get(o.id)! - receiptAt.get(o.id)!))
+    .sort((a, b) => a - b);
+  const sortedApi = [...latencies].sort((a, b) => a - b);
+  const lost =
+    paid.filter((o) => !arrivals.has(o.id)).length + refunds.filter((r) => !arrivals.has(r?.id)).length;
+  const apiSeconds = (performance.now() - t0) / 1000;
+  const result = {
+    checkouts: receiptAt.size,
+    checkouts_goal: N,
+    merchants: MERCHANTS,
+    refunds: refunds.length,
+    errors: apiErrors.length + paymentErrors.length,
+    lost_events: lost,
+    payments_per_s: Math.round((receiptAt.size / paidSeconds) * 10) / 10,
+    seconds_to_pay_all: Math.round(paidSeconds * 100) / 100,
+    api: {
+      requests: apiRequests,
+      rps_while_paying: Math.round(busyRequests / paidSeconds),
+      rps: Math.round(apiRequests / apiSeconds),
+      p50_ms: Math.round(percentile(sortedApi, 50) * 10) / 10,
+      p99_ms: Math.round(percentile(sortedApi, 99) * 10) / 10,
+    },
+    payment_to_webhook: {
+      n: toWebhook.length,
+      p50_ms: percentile(toWebhook, 50),
+      p99_ms: percentile(toWebhook, 99),
+      max_ms: toWebhook.at(-1),
+    },
+    webhook_events_received: eventIds.size,
+    error_samples: [...apiErrors, ...paymentErrors].slice(0, 10),
+    measured:
+      "200 wallets pay at once (permit / ERC-3009 halves); merchants list and read orders meanwhile, then refund; API figures cover every request of the run; payment->webhook is receipt -> order.escrowed received (PIER_CONFIRMATIONS default: 1 on the local chain)",
+  };
+  await mkdir("bench-results", { recursive: true });
+  await writeFile("bench-results/load.json", `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+  failed = result.errors > 0 || result.lost_events > 0 || result.checkouts !== N;
+  if (failed) log("bench-load", "errors or lost events", { errors: result.errors, lost: result.lost_events });
+} finally {
+  await api?.stop();
+  await receiver.close();
+  await stack.stop();
+}
+process.exit(failed ? 1 : 0);
