@@ -285,6 +285,7 @@ describe("every route through the client: risk, reconciliation, reports, links, 
     );
 
     expect((await pier.payouts.list()).object).toBe("list");
+    expect((await pier.fiatSessions.list({ order: order.id })).data).toEqual([]);
     await missing(pier.payouts.retrieve(NO_ID));
     await missing(pier.payouts.create({ fx_quote: NO_ID, recipient: "buyer@example.com" }));
   });
@@ -434,9 +435,9 @@ describe("pagination", () => {
 
 /** Operations of the document that server-side code does not call, by tag or by name. */
 const NOT_FOR_SERVER_CLIENTS = {
-  // Browser sessions of the merchant dashboard, and wallet providers' callbacks.
-  tags: ["Dashboard", "Fiat"],
-  ops: ["GET /metrics"],
+  // Browser sessions of the merchant dashboard; wallet providers' callbacks; Prometheus text.
+  tags: ["Dashboard"],
+  ops: ["GET /metrics", "POST /v1/fiat/webhooks/{provider}"],
 };
 
 /** "METHOD path" -> the client method that calls it. */
@@ -500,4 +501,5 @@ const CLIENT_METHODS: Record<string, string> = {
   "POST /v1/payouts": "payouts.create",
   "GET /v1/payouts": "payouts.list",
   "GET /v1/payouts/{id}": "payouts.retrieve",
+  "GET /v1/fiat_sessions": "fiatSessions.list",
 };

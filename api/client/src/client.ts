@@ -14,6 +14,7 @@ import { call, type WithResponse } from "./call.ts";
 import { Admin } from "./resources/admin.ts";
 import { CheckoutResource } from "./resources/checkout.ts";
 import { Events } from "./resources/events.ts";
+import { FiatSessions } from "./resources/fiatSessions.ts";
 import { FxQuotes } from "./resources/fx.ts";
 import { Health } from "./resources/health.ts";
 import { Keys } from "./resources/keys.ts";
@@ -54,6 +55,7 @@ export class Pier {
   readonly health: Health;
   readonly paymentLinks: PaymentLinks;
   readonly fxQuotes: FxQuotes;
+  readonly fiatSessions: FiatSessions;
   readonly payouts: Payouts;
   readonly reports: Reports;
   readonly risk: Risk;
@@ -80,6 +82,7 @@ export class Pier {
     this.health = new Health(t);
     this.paymentLinks = new PaymentLinks(t);
     this.fxQuotes = new FxQuotes(t);
+    this.fiatSessions = new FiatSessions(t);
     this.payouts = new Payouts(t);
     this.reports = new Reports(t);
     this.risk = new Risk(t);

@@ -81,3 +81,5 @@ export type FxQuote = ResponseOf<"/v1/fx/quotes/{id}", "get">;
 export type CreateFxQuoteParams = BodyOf<"/v1/fx/quotes", "post">;
 export type Payout = ResponseOf<"/v1/payouts/{id}", "get">;
 export type CreatePayoutParams = BodyOf<"/v1/payouts", "post">;
+export type FiatSession = ResponseOf<"/v1/fiat_sessions", "get">["data"][number];
+export type ListFiatSessionsParams = QueryOf<"/v1/fiat_sessions", "get">;

@@ -7581,6 +7581,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/fiat_sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List fiat wallet payments
+         * @description Every customer attempt to pay an order with a fiat wallet, with its status (`declined` and `reversed` leave the order payable) and incidents.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description Cursor: an object id. */
+                    starting_after?: string;
+                    /** @description Cursor: an object id. */
+                    ending_before?: string;
+                    order?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of fiat sessions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "list";
+                            data: {
+                                id: string;
+                                /** @enum {string} */
+                                object: "fiat_session";
+                                livemode: boolean;
+                                order: string;
+                                provider: string;
+                                wallet: string | null;
+                                /** @enum {string} */
+                                status: "creating" | "created" | "requires_action" | "approved" | "captured" | "declined" | "reversed" | "refunded" | "failed";
+                                /** @description What the customer pays, in `currency`. */
+                                amount: string;
+                                currency: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                token_amount: string;
+                                fx_quote: string;
+                                approval_url: string | null;
+                                failure_code: string | null;
+                                failure_message: string | null;
+                                created: number;
+                                provider_ref: string | null;
+                                /** @description What went wrong with this payment, if anything (recorded once per kind). */
+                                incidents: {
+                                    /** @enum {string} */
+                                    kind: "declined" | "reversed" | "funding_failed" | "refund_failed";
+                                    detail: {
+                                        [key: string]: unknown;
+                                    };
+                                    created: number;
+                                }[];
+                            }[];
+                            has_more: boolean;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/fiat/webhooks/{provider}": {
         parameters: {
             query?: never;
