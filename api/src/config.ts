@@ -29,6 +29,7 @@ export const EnvSchema = Type.Object({
   PIER_ARBITER_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
   PIER_TREASURY_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
   PIER_BRIDGE_ADDRESS: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" })),
+  PIER_BRIDGE_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
   PIER_TREASURY_MIN_BALANCE: Type.String({
     pattern: "^(0|[1-9][0-9]{0,77})$",
     default: "1000000000",
@@ -100,6 +101,8 @@ export interface Config {
   /** Fiat bridge: the treasury that pays escrows (dev key on the local chain only), the refund address. */
   treasuryKey?: string;
   bridgeAddress?: string;
+  /** The bridge's key: sweeps tokens refunded to the bridge back to the treasury (bridge/sweep.ts). */
+  bridgeKey?: string;
   treasuryMinBalance: bigint;
   adminKey?: string;
   /** Unset: decided from the chain (local and test chains are test mode). */
@@ -177,6 +180,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     arbiterKey: e.PIER_ARBITER_KEY,
     treasuryKey: e.PIER_TREASURY_KEY,
     bridgeAddress: e.PIER_BRIDGE_ADDRESS,
+    bridgeKey: e.PIER_BRIDGE_KEY,
     treasuryMinBalance: BigInt(e.PIER_TREASURY_MIN_BALANCE),
     adminKey: e.PIER_ADMIN_KEY,
     livemode: e.PIER_LIVEMODE === undefined ? undefined : bool(e.PIER_LIVEMODE),

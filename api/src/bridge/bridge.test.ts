@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitFor } from "../../../scripts/lib/ports.ts";
-import { evmIncreaseTime, evmMine } from "../../../test/harness/payments.ts";
+import { account, evmIncreaseTime, evmMine } from "../../../test/harness/payments.ts";
 import { type SandboxWallet, startSandboxWallet } from "../fiat/sandbox/simulator.ts";
 import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
 
@@ -255,7 +255,10 @@ describe("bridge", () => {
     expect(await q("SELECT 1 FROM pier_api.fiat_funding WHERE order_id = $1", [orderId])).toHaveLength(1);
   });
 
-  test("behavior: a partial refund goes back to the bridge and out in EUR at the original quote", async () => {
+  test("behavior: a partial refund goes back to the bridge, out in EUR at the original quote, and the tokens back to the treasury", async () => {
+    const bridge = account("bridge").address;
+    const treasury = account("treasury").address;
+    const [bridge0, treasury0] = [await s.stack.pay.balanceOf(bridge), await s.stack.pay.balanceOf(treasury)];
     const before = (
       await q<{ fiat_amount: string }>(
         "SELECT fiat_amount FROM pier_api.fiat_session WHERE order_id = $1 AND status = 'captured'",
@@ -282,6 +285,158 @@ describe("bridge", () => {
     const cents = (v: string) => BigInt(v.replace(".", ""));
     expect(cents(refund.fiat_amount)).toBe((cents(before.fiat_amount) * 10n) / 25n);
     expect(wallet.events.some((e) => e.type === "refund.succeeded")).toBe(true);
+    // The 10 tUSDC the escrow refunded to the bridge are swept back to the treasury, once.
+    const sweeps = await waitFor(
+      "sweep mined",
+      async () => {
+        const rows = await q<{ status: string; signer: string }>(
+          `SELECT c.status, c.signer FROM pier_api.chain_txs c JOIN pier_api.fiat_refund r ON r.sweep_chain_tx_id = c.id
+            WHERE r.order_id = $1`,
+          [paidOrder],
+        );
+        return rows.every((r) => r.status === "confirmed") && rows.length > 0 ? rows : undefined;
+      },
+      T,
+    );
+    expect(sweeps).toEqual([{ status: "confirmed", signer: bridge.toLowerCase() }]);
+    expect(
+      await q(
+        "SELECT 1 FROM pier_api.chain_txs WHERE kind = 'sweep' AND payload->>'fiatRefundId' = (SELECT id FROM pier_api.fiat_refund WHERE order_id = $1)",
+        [paidOrder],
+      ),
+    ).toHaveLength(1);
+    expect(await s.stack.pay.balanceOf(bridge)).toBe(bridge0);
+    expect(await s.stack.pay.balanceOf(treasury)).toBe(treasury0 + 10_000_000n);
+  });
+});
+
+describe("money edge cases", () => {
+  test("behavior: a capture on an order canceled meanwhile is refunded in full, once, and recorded", async () => {
+    const orderId = await newOrder();
+    const { session } = await startSession(orderId, "EUR", { simulate: "duplicate_webhook" });
+    const ref = await providerRef(session.id);
+    expect((await s.client.post(`/v1/orders/${orderId}/cancel`, {})).status).toBe(200);
+    wallet.approve(ref);
+    const incident = await waitFor(
+      "automatic refund recorded",
+      async () =>
+        (
+          await q<{ detail: Json }>(
+            "SELECT detail FROM pier_api.fiat_incident WHERE order_id = $1 AND kind = 'funding_failed' AND detail ? 'auto_refund'",
+            [orderId],
+          )
+        )[0],
+      T,
+    );
+    await wallet.idle();
+    await waitFor(
+      "events applied",
+      async () =>
+        (await q("SELECT 1 FROM pier_api.fiat_webhook_event WHERE processed_at IS NULL")).length === 0,
+      T,
+    );
+    const capture = (
+      await q<{ capture_ref: string; status: string; fiat_amount: string }>(
+        "SELECT capture_ref, status, fiat_amount FROM pier_api.fiat_capture WHERE order_id = $1",
+        [orderId],
+      )
+    )[0]!;
+    expect(capture.status).toBe("refunded");
+    expect(incident.detail.reason).toBe("order_not_payable");
+    expect(incident.detail.auto_refund).toMatchObject({
+      status: "succeeded",
+      amount: session.amount,
+      currency: "EUR",
+    });
+    // Every webhook came twice and our own capture call saw it too: the provider refunded once, in full.
+    const refunds = wallet.events.filter(
+      (e) => e.type === "refund.succeeded" && (e.data.object as Json).capture === capture.capture_ref,
+    );
+    expect(refunds).toHaveLength(1);
+    expect((refunds[0]!.data.object as Json).amount).toEqual({ value: session.amount, currency: "EUR" });
+    expect(await q("SELECT 1 FROM pier_api.fiat_funding WHERE order_id = $1", [orderId])).toHaveLength(0);
+    expect(await orderStatus(orderId)).toBe("canceled");
+    const listed = await s.client.get(`/v1/fiat_sessions?order=${orderId}`);
+    expect(listed.body.data[0]).toMatchObject({ status: "refunded" });
+  });
+
+  test("behavior: a capture reversed after funding holds the escrow; the keeper releases only the other", async () => {
+    const pay = async () => {
+      const id = await s.client
+        .post("/v1/orders", { amount: "25000000", escrow_period: 60 })
+        .then((r) => r.body.id as string);
+      const { session } = await startSession(id, "EUR");
+      const ref = await providerRef(session.id);
+      wallet.approve(ref);
+      return { id, ref };
+    };
+    const funded = (id: string) =>
+      waitFor(
+        "treasury payment mined",
+        async () =>
+          (await q("SELECT 1 FROM pier_api.fiat_funding WHERE order_id = $1 AND status = 'funded'", [id]))
+            .length === 1,
+        T,
+      );
+    // With the indexer stopped the escrow is paid on chain but not yet seen: the reversal must wait for it.
+    await s.stack.indexer!.stop();
+    const kept = await pay();
+    const reversed = await pay();
+    await funded(kept.id);
+    await funded(reversed.id);
+    wallet.reverse(reversed.ref);
+    await waitFor(
+      "reversal recorded",
+      async () =>
+        (
+          await q("SELECT 1 FROM pier_api.fiat_incident WHERE order_id = $1 AND kind = 'reversed'", [
+            reversed.id,
+          ])
+        ).length === 1,
+      T,
+    );
+    expect(await orderStatus(reversed.id)).toBe("open");
+    await s.stack.startIndexer();
+    await waitFor(
+      "escrow held",
+      async () => (await s.client.get(`/v1/orders/${reversed.id}`)).body.payment?.held === true,
+      { timeoutMs: 120_000 },
+    );
+    await evmIncreaseTime(s.stack.chain.rpcUrl, 61);
+    await evmMine(s.stack.chain.rpcUrl);
+    // The keeper's pass that settles `kept` saw the held order too.
+    await waitFor("other order settled", async () => (await orderStatus(kept.id)) === "settled", T);
+    const held = (await s.client.get(`/v1/orders/${reversed.id}`)).body;
+    expect(held.status).toBe("escrowed");
+    expect(held.payment.held).toBe(true);
+    expect(
+      await q(
+        "SELECT 1 FROM pier_api.chain_txs WHERE kind IN ('release', 'release_batch') AND payload->'orderIds' ? $1",
+        [reversed.id],
+      ),
+    ).toHaveLength(0);
+    expect(
+      await q("SELECT 1 FROM pier_api.chain_txs WHERE kind = 'hold' AND payload->'orderIds' ? $1", [
+        reversed.id,
+      ]),
+    ).toHaveLength(1);
+    const incidents = await q<{ kind: string; detail: Json }>(
+      "SELECT kind, detail FROM pier_api.fiat_incident WHERE order_id = $1",
+      [reversed.id],
+    );
+    expect(incidents).toEqual([{ kind: "reversed", detail: expect.objectContaining({ funded: true }) }]);
+  }, 240_000);
+
+  test("default: the OpenAPI document declares the bridge's tags", async () => {
+    const doc = (await s.client.get("/openapi.json")).body;
+    const declared = new Set((doc.tags as Json[]).map((t) => t.name));
+    const used = new Set<string>();
+    for (const item of Object.values(doc.paths as Record<string, Record<string, Json>>))
+      for (const op of Object.values(item)) for (const tag of op.tags ?? []) used.add(tag);
+    for (const tag of ["FX", "Fiat", "Payouts"]) {
+      expect(used).toContain(tag);
+      expect(declared).toContain(tag);
+    }
   });
 });
 

@@ -18,6 +18,7 @@ import { requireProvider } from "./fiatContext.ts";
 import { newBridgeId } from "./ids.ts";
 import { recordIncident } from "./incidents.ts";
 import { FIAT_JOB_OPTIONS, FIAT_REFUND_QUEUE } from "./queues.ts";
+import { queueSweep } from "./sweep.ts";
 
 export async function onChainRefundSucceeded(
   ctx: AppContext,
@@ -111,6 +112,7 @@ export async function sendFiatRefund(ctx: AppContext, id: string): Promise<void>
            completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END WHERE id = $1`,
         [row.id, result.refundRef, result.status],
       );
+      await queueSweep(ctx, tx, row.id);
       // Everything the escrow held went back: the capture and its session are refunded.
       const { rowCount } = await tx.query(
         `UPDATE fiat_capture c SET status = 'refunded'

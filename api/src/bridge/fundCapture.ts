@@ -21,6 +21,7 @@ import type { OrderRow } from "../orders/orderRow.ts";
 import { newBridgeId } from "./ids.ts";
 import { recordIncident } from "./incidents.ts";
 import type { FiatSessionRow } from "./sessionRow.ts";
+import { queueUnfundableRefund } from "./unfundable.ts";
 
 export interface CaptureFact {
   provider: string;
@@ -66,11 +67,17 @@ export async function fundCapture(ctx: AppContext, fact: CaptureFact): Promise<F
         WHERE id = $1 AND status IN ('creating', 'created', 'requires_action', 'approved')`,
       [session.id],
     );
-    const existing = await tx.query("SELECT 1 FROM fiat_funding WHERE session_id = $1 OR order_id = $2", [
-      session.id,
-      session.order_id,
-    ]);
-    if (existing.rowCount) return "already_funded";
+    const existing = await tx.query<{ capture_ref: string }>(
+      "SELECT capture_ref FROM fiat_funding WHERE session_id = $1 OR order_id = $2",
+      [session.id, session.order_id],
+    );
+    if (existing.rows[0]?.capture_ref === fact.captureRef) return "already_funded";
+    if (existing.rowCount) {
+      // A second wallet payment of an order another capture already funded: the customer paid twice.
+      await recordIncident(tx, session, "funding_failed", { reason: "order_already_funded" });
+      await queueUnfundableRefund(ctx, tx, { provider: fact.provider, captureRef: fact.captureRef });
+      return "not_fundable";
+    }
     if (
       amount.currency !== session.fiat_currency ||
       toMinorUnits(amount.value, amount.currency) !== toMinorUnits(session.fiat_amount, session.fiat_currency)
@@ -90,6 +97,7 @@ export async function fundCapture(ctx: AppContext, fact: CaptureFact): Promise<F
         reason: "order_not_payable",
         status: order.status,
       });
+      await queueUnfundableRefund(ctx, tx, { provider: fact.provider, captureRef: fact.captureRef });
       return "not_fundable";
     }
     await ensureAllowance(ctx, BigInt(order.amount));

@@ -19,6 +19,7 @@ import { requireProvider } from "./fiatContext.ts";
 import { fundCapture } from "./fundCapture.ts";
 import { recordIncident } from "./incidents.ts";
 import type { FiatSessionRow } from "./sessionRow.ts";
+import { queueSweep } from "./sweep.ts";
 
 /** As stored by recordFiatEvent (the raw provider payload is kept beside it, not in it). */
 type StoredEvent = FiatEvent;
@@ -62,11 +63,14 @@ async function apply(ctx: AppContext, event: StoredEvent): Promise<void> {
     }
     case "refund":
       if (event.refundRef)
-        await ctx.pool.query(
-          `UPDATE fiat_refund SET status = $3, completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
-            WHERE provider = $1 AND provider_refund_ref = $2 AND status = 'pending'`,
-          [event.provider, event.refundRef, event.status],
-        );
+        await withTransaction(ctx.pool, async (tx) => {
+          const { rows } = await tx.query<{ id: string }>(
+            `UPDATE fiat_refund SET status = $3, completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
+              WHERE provider = $1 AND provider_refund_ref = $2 AND status = 'pending' RETURNING id`,
+            [event.provider, event.refundRef, event.status],
+          );
+          if (rows[0]) await queueSweep(ctx, tx, rows[0].id);
+        });
       return;
     case "payout":
       await ctx.pool.query(
@@ -174,7 +178,10 @@ async function reverse(
       `UPDATE fiat_session SET status = 'reversed', failure_code = $2, updated_at = now() WHERE id = $1 AND status = ANY($3)`,
       [session.id, why, BEFORE.reversed],
     );
-    const funded = await tx.query("SELECT 1 FROM fiat_funding WHERE session_id = $1", [session.id]);
+    const funded = await tx.query(
+      "SELECT 1 FROM fiat_funding WHERE session_id = $1 AND status IN ('pending', 'funded')",
+      [session.id],
+    );
     await recordIncident(tx, session, "reversed", {
       provider_type: why,
       capture: captureRef,
@@ -184,6 +191,7 @@ async function reverse(
       const order = (await tx.query<OrderRow>("SELECT * FROM orders WHERE id = $1", [session.order_id]))
         .rows[0]!;
       // The escrow holds money the customer took back: freeze its release until an operator decides.
+      // Not indexed yet (the treasury's payment is in flight): holdReversed.ts holds it once it is.
       if (order.payment && (order.status === "escrowed" || order.status === "processing"))
         await setHold(ctx, tx, order, true);
     }

@@ -10,10 +10,12 @@ import { runEvery } from "../lib/loop.ts";
 import { loadFiat } from "./fiatContext.ts";
 import { sendFiatRefund } from "./fiatRefunds.ts";
 import { handleFiatEvent } from "./handleFiatEvent.ts";
+import { holdReversed } from "./holdReversed.ts";
 import { sendPayout } from "./payouts.ts";
 import { pollSessions } from "./pollSessions.ts";
 import { FIAT_EVENT_QUEUE, FIAT_PAYOUT_QUEUE, FIAT_REFUND_QUEUE } from "./queues.ts";
 import { treasuryBalance } from "./treasury.ts";
+import { refundUnfundable, type UnfundableCapture } from "./unfundable.ts";
 
 export async function createBridgeQueues(
   ctx: AppContext,
@@ -35,14 +37,30 @@ export async function startBridgeWorkers(ctx: AppContext): Promise<{ stop: () =>
     await ctx.boss.work<{ provider: string; eventId: string }>(FIAT_EVENT_QUEUE, options, async ([job]) => {
       if (job) await handleFiatEvent(ctx, job.data);
     });
-    await ctx.boss.work<{ fiatRefundId: string }>(FIAT_REFUND_QUEUE, options, async ([job]) => {
-      if (job) await sendFiatRefund(ctx, job.data.fiatRefundId);
-    });
+    await ctx.boss.work<{ fiatRefundId: string } | { unfundable: UnfundableCapture }>(
+      FIAT_REFUND_QUEUE,
+      options,
+      async ([job]) => {
+        if (!job) return;
+        if ("unfundable" in job.data) await refundUnfundable(ctx, job.data.unfundable);
+        else await sendFiatRefund(ctx, job.data.fiatRefundId);
+      },
+    );
     await ctx.boss.work<{ payoutId: string }>(FIAT_PAYOUT_QUEUE, options, async ([job]) => {
       if (job) await sendPayout(ctx, job.data.payoutId);
     });
   }
-  const poll = fiat.provider ? runEvery("fiat-poll", 5_000, () => pollSessions(ctx), ctx.log) : undefined;
+  const poll = fiat.provider
+    ? runEvery(
+        "fiat-poll",
+        5_000,
+        async () => {
+          await pollSessions(ctx);
+          await holdReversed(ctx);
+        },
+        ctx.log,
+      )
+    : undefined;
   const watch = runEvery(
     "treasury",
     5_000,

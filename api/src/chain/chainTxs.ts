@@ -9,7 +9,15 @@ import type { Db } from "../db/pool.ts";
 import { bossDb, senderQueue } from "../jobs/queues.ts";
 import { newId } from "../lib/ids.ts";
 
-export type ChainTxKind = "refund" | "release" | "release_batch" | "resolve" | "hold" | "fund" | "approve";
+export type ChainTxKind =
+  | "refund"
+  | "release"
+  | "release_batch"
+  | "resolve"
+  | "hold"
+  | "fund"
+  | "approve"
+  | "sweep";
 
 export interface ChainTxRow {
   id: string;
@@ -18,10 +26,11 @@ export interface ChainTxRow {
   kind: ChainTxKind;
   payload: {
     data: Hex;
-    /** Target contract; the escrow when absent (the treasury's `approve` goes to the token). */
+    /** Target contract; the escrow when absent (the treasury's `approve`, the bridge's `sweep`: the token). */
     to?: Hex;
     refundId?: string;
     fundingId?: string;
+    fiatRefundId?: string;
     orderIds?: string[];
     paymentIds?: string[];
   };

@@ -82,8 +82,8 @@ async function load(db: Db, id: string): Promise<ChainTxRow | undefined> {
 }
 
 function signerFor(ctx: AppContext, address: string): LocalAccount {
-  const { operator, keeper, arbiter, treasury } = ctx.chain.signers;
-  const match = [operator, keeper, arbiter, treasury].find(
+  const { operator, keeper, arbiter, treasury, bridgeSigner } = ctx.chain.signers;
+  const match = [operator, keeper, arbiter, treasury, bridgeSigner].find(
     (a) => a?.address.toLowerCase() === address.toLowerCase(),
   );
   if (!match) throw new Error(`no key configured for signer ${address}`);

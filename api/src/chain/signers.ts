@@ -21,6 +21,8 @@ export interface Signers {
   treasury?: LocalAccount;
   /** Where escrow refunds of fiat-funded orders go (the bridge), before they leave through the provider. */
   bridge?: Hex;
+  /** The bridge's key, when configured: it sweeps refunded tokens back to the treasury. */
+  bridgeSigner?: LocalAccount;
 }
 
 export function loadSigners(config: Config, chainId: number): Signers {
@@ -40,8 +42,20 @@ export function loadSigners(config: Config, chainId: number): Signers {
   const keeperKey = keyOf(config.keeperKey, "keeper", "PIER_KEEPER_KEY", false);
   const arbiterKey = keyOf(config.arbiterKey, "arbiter", "PIER_ARBITER_KEY", false);
   const treasuryKey = keyOf(config.treasuryKey, "treasury", "PIER_TREASURY_KEY", false);
+  const bridgeKey =
+    (config.bridgeKey as Hex | undefined) ??
+    (local && !config.bridgeAddress ? devPrivateKey("bridge") : undefined);
+  const bridgeSigner = bridgeKey ? privateKeyToAccount(bridgeKey) : undefined;
+  if (
+    bridgeSigner &&
+    config.bridgeAddress &&
+    bridgeSigner.address.toLowerCase() !== config.bridgeAddress.toLowerCase()
+  )
+    throw new ConfigError("PIER_BRIDGE_ADDRESS is not the address of PIER_BRIDGE_KEY");
   const bridge =
-    (config.bridgeAddress as Hex | undefined) ?? (local ? devAccount("bridge").address : undefined);
+    (config.bridgeAddress as Hex | undefined) ??
+    bridgeSigner?.address ??
+    (local ? devAccount("bridge").address : undefined);
   const operator = privateKeyToAccount(operatorKey);
   return {
     operator,
@@ -50,5 +64,6 @@ export function loadSigners(config: Config, chainId: number): Signers {
     arbiter: arbiterKey ? privateKeyToAccount(arbiterKey) : undefined,
     treasury: treasuryKey ? privateKeyToAccount(treasuryKey) : undefined,
     bridge,
+    bridgeSigner,
   };
 }

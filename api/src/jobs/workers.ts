@@ -36,6 +36,7 @@ export async function createQueues(ctx: AppContext): Promise<string[]> {
     ctx.chain.signers.keeper,
     ctx.chain.signers.arbiter,
     ctx.chain.signers.treasury,
+    ctx.chain.signers.bridgeSigner,
   ].filter((s) => s !== undefined);
   const senders = [...new Set(signers.map((s) => senderQueue(ctx.chain.chainId, s.address)))];
   for (const name of senders)

@@ -37,8 +37,14 @@ export async function releaseMatured(ctx: AppContext): Promise<KeeperRun | undef
           AND p.status = 'escrowed' AND NOT p.disputed AND NOT p.held AND p.release_after <= $2
           AND NOT EXISTS (
             SELECT 1 FROM chain_txs c
-             WHERE c.status IN ('queued', 'sent') AND c.kind IN ('release', 'release_batch', 'refund', 'resolve')
+             WHERE c.status IN ('queued', 'sent') AND c.kind IN ('release', 'release_batch', 'refund', 'resolve', 'hold')
                AND c.payload->'paymentIds' ? o.payment_id)
+          -- A fiat payment reversed after funding (bridge/handleFiatEvent.ts): skipped until its hold is sent.
+          AND NOT EXISTS (
+            SELECT 1 FROM fiat_funding f
+              JOIN fiat_capture fc ON fc.provider = f.provider AND fc.capture_ref = f.capture_ref
+             WHERE f.order_id = o.id AND fc.status = 'reversed'
+               AND NOT EXISTS (SELECT 1 FROM chain_txs h WHERE h.kind = 'hold' AND h.payload->'paymentIds' ? o.payment_id))
           -- A risk hold under review (risk/): skipped even before its setHold transaction is mined.
           AND NOT EXISTS (
             SELECT 1 FROM risk_reviews r WHERE r.order_id = o.id AND r.status = 'open' AND r.outcome = 'hold')

@@ -48,6 +48,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: "Checkout", description: "Public, no key." },
         { name: "Admin", description: "Guarded by PIER_ADMIN_KEY." },
         { name: "Operations" },
+        { name: "FX", description: "Locked currency quotes for fiat payments and payouts." },
+        { name: "Fiat", description: "Fiat wallet sessions and their provider webhooks." },
+        { name: "Payouts", description: "Merchant withdrawals to a fiat wallet at a quote." },
       ],
     },
     refResolver: {

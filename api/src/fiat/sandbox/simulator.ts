@@ -14,7 +14,7 @@
  *     GET  /pay/:id[?wallet=paypal|apple_pay|google_pay]   approval page in that wallet's look
  *     POST /pay/:id/approve | /pay/:id/decline              -> 303 to return_url / cancel_url
  *   Control (tests, dev tools; loopback only, no auth):
- *     POST /_control/sessions/:id/approve {wallet?} | /decline | /release-webhooks
+ *     POST /_control/sessions/:id/approve {wallet?} | /decline | /release-webhooks | /reverse
  *     GET  /_control/events
  *
  * Webhooks: every state change is an event `{ id, object: "event", type, created, data: { object } }`
@@ -68,6 +68,8 @@ export interface SandboxWallet {
   approve(sessionId: string, wallet?: WalletKind): SandboxSession;
   decline(sessionId: string): SandboxSession;
   releaseWebhooks(sessionId: string): Promise<void>;
+  /** A chargeback after the fact: the session's completed capture is reversed (`capture.reversed`). */
+  reverse(sessionId: string): SandboxCapture;
   /** The exact bytes and headers the simulator would send for `event`, signed at `timestamp`. */
   signedDelivery(
     event: SandboxEvent,
@@ -127,6 +129,7 @@ export function buildSandboxWallet(opts: SandboxWalletOptions): SandboxWallet {
     approve: (sessionId, w) => approve(getSession(sessionId), w),
     decline: (sessionId) => decline(getSession(sessionId)),
     releaseWebhooks: (sessionId) => outbox.release(sessionId),
+    reverse: (sessionId) => reverse(getSession(sessionId)),
     signedDelivery: (event, timestamp) => outbox.signedDelivery(event, timestamp),
     idle: () => outbox.idle(),
     async close() {
@@ -167,6 +170,16 @@ export function buildSandboxWallet(opts: SandboxWalletOptions): SandboxWallet {
     session.status = "declined";
     emit(session, "session.declined", session);
     return session;
+  }
+
+  function reverse(session: SandboxSession): SandboxCapture {
+    const capture = session.capture ? captures.get(session.capture) : undefined;
+    if (capture?.status !== "completed")
+      throw new StateError("capture_not_completed", `Session ${session.id} has no completed capture`);
+    capture.status = "reversed";
+    session.status = "reversed";
+    emit(session, "capture.reversed", capture);
+    return capture;
   }
 
   function authenticate(req: FastifyRequest) {
@@ -385,6 +398,8 @@ export function buildSandboxWallet(opts: SandboxWalletOptions): SandboxWallet {
           return wallet.approve(sessionId, req.body?.wallet);
         case "decline":
           return wallet.decline(sessionId);
+        case "reverse":
+          return wallet.reverse(sessionId);
         case "release-webhooks":
           await wallet.releaseWebhooks(sessionId);
           return { released: true };
