@@ -21,6 +21,9 @@ import type { Plugin } from "vite";
 
 export interface CspSources {
   connect?: (string | undefined)[];
+  /** Extra script and frame origins (Stripe.js and its frames, only when the Stripe wallets are on). */
+  script?: (string | undefined)[];
+  frame?: (string | undefined)[];
   frameAncestors?: string[];
 }
 
@@ -53,10 +56,11 @@ export function contentSecurityPolicy(html: string, sources: CspSources = {}): s
   const frameAncestors = origins(sources.frameAncestors);
   return [
     "default-src 'self'",
-    `script-src 'self' ${inlineScriptHashes(html).join(" ")}`.trim(),
+    `script-src 'self' ${[...inlineScriptHashes(html), ...new Set(origins(sources.script))].join(" ")}`.trim(),
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     `connect-src ${["'self'", ...new Set(origins(sources.connect))].join(" ")}`,
+    ...(origins(sources.frame).length ? [`frame-src ${[...new Set(origins(sources.frame))].join(" ")}`] : []),
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

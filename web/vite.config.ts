@@ -76,10 +76,31 @@ function preloadCheckoutRoute(): Plugin {
 
 const split = (value: string | undefined) => (value ?? "").split(/\s+/).filter(Boolean);
 
+/**
+ * Stripe wallets (fiat/StripeWalletButton.tsx) load Stripe.js from VITE_STRIPE_JS_URL (default Stripe's
+ * own): its origin may serve scripts and frames and be called, only when a publishable key is set. With
+ * Stripe's own URL the API origin is api.stripe.com; a stand-in (the local emulator) serves both.
+ */
+function stripeSources(env: Record<string, string>): {
+  script: string[];
+  frame: string[];
+  connect: string[];
+} {
+  if (!env.VITE_STRIPE_PUBLISHABLE_KEY) return { script: [], frame: [], connect: [] };
+  const js = env.VITE_STRIPE_JS_URL || "https://js.stripe.com/v3";
+  const stripe = js === "https://js.stripe.com/v3";
+  return {
+    script: [js],
+    frame: stripe ? [js, "https://hooks.stripe.com"] : [js],
+    connect: stripe ? ["https://api.stripe.com"] : [js],
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, fileURLToPath(new URL(".", import.meta.url)), "");
   const apiTarget = env.PIER_API_URL || "http://127.0.0.1:4000";
   const proxy = { "/v1": { target: apiTarget, changeOrigin: true } };
+  const stripe = stripeSources(env);
   return {
     plugins: [
       react(),
@@ -87,7 +108,14 @@ export default defineConfig(({ mode }) => {
       preloadCheckoutRoute(),
       // CSP, frame-ancestors, nosniff, Referrer-Policy: see securityHeaders.ts (and its production note).
       securityHeaders({
-        connect: [env.VITE_PIER_API_URL, env.VITE_PIER_RPC_URL, ...split(env.PIER_WEB_CONNECT_SRC)],
+        connect: [
+          env.VITE_PIER_API_URL,
+          env.VITE_PIER_RPC_URL,
+          ...split(env.PIER_WEB_CONNECT_SRC),
+          ...stripe.connect,
+        ],
+        script: stripe.script,
+        frame: stripe.frame,
         frameAncestors: split(env.PIER_WEB_FRAME_ANCESTORS),
       }),
     ],

@@ -32,6 +32,7 @@ import {
   serve,
 } from "./http.ts";
 import { type FormValue, parseStripeForm } from "./stripeForm.ts";
+import { stripeJsStandIn } from "./stripeJs.ts";
 
 type Obj = Record<string, unknown>;
 const THREE_DECIMAL = new Set("bhd jod kwd omr tnd".split(" "));
@@ -75,6 +76,8 @@ export interface StripeEmulatorOptions {
   secretKey: string;
   webhookSecret: string;
   webhookUrl?: string;
+  /** The browser's key (Stripe.js stand-in at /js/v3): it may only confirm an intent with its client secret. */
+  publishableKey?: string;
   /** Connected accounts transfers may go to. */
   accounts?: string[];
 }
@@ -614,6 +617,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     route("GET", "/v1/events/:id", (req) =>
       get(() => events.find((e) => e.id === req.params.id) ?? missing("event", req.params.id!, "id")),
     ),
+    route("GET", "/js/v3", () => ({
+      status: 200,
+      text: stripeJsStandIn(server.url),
+      contentType: "text/javascript; charset=utf-8",
+    })),
     route("POST", "/_emulator/payment_intents/:id/confirm_wallet", (req) => {
       const body = new URLSearchParams(req.rawBody);
       const wallet = body.get("wallet") === "google_pay" ? "google_pay" : "apple_pay";
@@ -638,7 +646,10 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
         stripeVersion: req.headers["stripe-version"] as string | undefined,
         contentType: req.headers["content-type"],
       });
-      if (req.path.startsWith("/_emulator/")) return undefined;
+      if (req.path.startsWith("/_emulator/") || (req.method === "GET" && req.path === "/js/v3"))
+        return undefined;
+      const browserKey = req.headers.authorization ? null : new URLSearchParams(req.rawBody).get("key");
+      if (browserKey?.startsWith("pk_")) return publishableKeyCheck(req, browserKey);
       if (!/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(version))
         return {
           status: 400,
@@ -717,6 +728,8 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       },
     }),
     decorate: (req) => ({
+      // Stripe's API answers browsers (Stripe.js) from any origin.
+      "access-control-allow-origin": "*",
       "request-id": currentRequest?.id ?? base62Id("req", 14),
       "stripe-version": currentRequest?.version ?? "2026-10-28.endive",
       ...(req.headers["idempotency-key"]
@@ -724,6 +737,34 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
         : {}),
     }),
   });
+
+  /** Stripe.js calls with the publishable key in the form: it may confirm an intent whose client secret it holds. */
+  function publishableKeyCheck(req: { method: string; path: string; rawBody: string }, key: string) {
+    const fail = (status: number, error: Obj) => ({ status, json: { error } });
+    if (key !== opts.publishableKey)
+      return fail(401, {
+        type: "invalid_request_error",
+        code: "api_key_invalid",
+        message: `Invalid API Key provided: ${key.slice(0, 8)}****${key.slice(-4)}`,
+      });
+    const confirmPath = /^\/v1\/payment_intents\/([^/]+)\/confirm$/.exec(req.path);
+    if (req.method !== "POST" || !confirmPath)
+      return fail(401, {
+        type: "invalid_request_error",
+        message:
+          "This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.",
+      });
+    const secret = new URLSearchParams(req.rawBody).get("client_secret");
+    if (!secret || intents.get(decodeURIComponent(confirmPath[1]!))?.client_secret !== secret)
+      return fail(400, {
+        type: "invalid_request_error",
+        code: "payment_intent_invalid_parameter",
+        param: "client_secret",
+        message:
+          "The client_secret provided does not match the client_secret associated with the PaymentIntent.",
+      });
+    return undefined;
+  }
 
   const sign = (payload: string, timestamp = nowSec(), secret = opts.webhookSecret) =>
     `t=${timestamp},v1=${createHmac("sha256", secret).update(`${timestamp}.${payload}`).digest("hex")}`;

@@ -5,8 +5,10 @@
  * payments, the low-treasury refusal, and a partial refund flowing out through the provider.
  */
 import { randomBytes } from "node:crypto";
+import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitFor } from "../../../scripts/lib/ports.ts";
+import { startStripeEmulator } from "../../../test/emulators/stripe.ts";
 import { account, evmIncreaseTime, evmMine } from "../../../test/harness/payments.ts";
 import { type SandboxWallet, startSandboxWallet } from "../fiat/sandbox/simulator.ts";
 import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
@@ -560,3 +562,128 @@ describe("treasury, stale rates and crash recovery", () => {
     expect(await q("SELECT 1 FROM pier_api.fiat_capture WHERE order_id = $1", [orderId])).toHaveLength(1);
   });
 });
+
+describe("stripe wallets", () => {
+  test("behavior: the wallet button (Stripe.js stand-in) confirms the intent; the order is escrowed once", async () => {
+    const secretKey = `sk_test_${randomBytes(12).toString("hex")}`;
+    const publishableKey = `pk_test_${randomBytes(12).toString("hex")}`;
+    const whsec = `whsec_${randomBytes(16).toString("hex")}`;
+    const emu = await startStripeEmulator({
+      secretKey,
+      webhookSecret: whsec,
+      publishableKey,
+      webhookUrl: `${s.api.url}/v1/fiat/webhooks/stripe`,
+    });
+    try {
+      await s.restartApi({
+        PIER_FIAT_PROVIDER: "stripe",
+        STRIPE_SECRET_KEY: secretKey,
+        STRIPE_WEBHOOK_SECRET: whsec,
+        STRIPE_API_HOST: "127.0.0.1",
+        STRIPE_API_PORT: String(emu.port),
+        STRIPE_API_PROTOCOL: "http",
+      });
+      const orderId = await newOrder();
+      const options = await pub("GET", `/v1/checkout/${orderId}/fiat`);
+      expect(options.body).toMatchObject({ provider: "stripe", wallets: ["apple_pay", "google_pay"] });
+      const quote = await pub("POST", `/v1/checkout/${orderId}/fiat/quotes`, { currency: "EUR" });
+      const session = await pub("POST", `/v1/checkout/${orderId}/fiat/sessions`, {
+        fx_quote: quote.body.id,
+        wallet: "apple_pay",
+        return_url: "http://127.0.0.1:5173/pay/x",
+      });
+      expect(session.status, JSON.stringify(session.body)).toBe(200);
+      expect(session.body.approval_url).toBeNull();
+      const clientSecret = session.body.client_secret as string;
+      expect(clientSecret).toMatch(/^pi_.+_secret_/);
+
+      // What StripeWalletButton.tsx does in the browser, run on the script the emulator serves.
+      const script = await (await fetch(`${emu.url}/js/v3`)).text();
+      const { stripe, mountTarget } = runStripeJs(script, publishableKey);
+      const wrong = await stripe.confirmCardPayment(`${clientSecret.split("_secret_")[0]}_secret_x`, {
+        payment_method: "pm_card_visa",
+      });
+      expect(wrong.error).toMatchObject({ param: "client_secret" });
+      const asBrowser = await fetch(`${emu.url}/v1/refunds`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ key: publishableKey, charge: "ch_x" }).toString(),
+      });
+      expect(asBrowser.status).toBe(401);
+      const request = stripe.paymentRequest({
+        country: "US",
+        currency: "eur",
+        total: { label: `Order ${orderId}`, amount: Number(String(session.body.amount).replace(".", "")) },
+      });
+      expect(await request.canMakePayment()).toMatchObject({ applePay: true, googlePay: true });
+      const confirmed = new Promise<Json>((resolve) =>
+        request.on("paymentmethod", async (ev: Json) => {
+          const result = await stripe.confirmCardPayment(
+            clientSecret,
+            { payment_method: ev.paymentMethod.id },
+            { handleActions: false },
+          );
+          ev.complete(result.error ? "fail" : "success");
+          resolve({ result, ev });
+        }),
+      );
+      stripe.elements().create("paymentRequestButton", { paymentRequest: request }).mount(mountTarget);
+      mountTarget.child!.click();
+      const { result, ev } = await confirmed;
+      expect(result.paymentIntent).toMatchObject({ status: "requires_capture", capture_method: "manual" });
+      expect(ev.completed).toBe("success");
+
+      await waitFor("order escrowed", async () => (await orderStatus(orderId)) === "escrowed", T);
+      await emu.idle();
+      await waitFor(
+        "events applied",
+        async () =>
+          (await q("SELECT 1 FROM pier_api.fiat_webhook_event WHERE processed_at IS NULL")).length === 0,
+        T,
+      );
+      const order = (await s.client.get(`/v1/orders/${orderId}`)).body;
+      expect(order.fiat_payment).toMatchObject({ provider: "stripe", wallet: "apple_pay", currency: "EUR" });
+      expect(await q("SELECT 1 FROM pier_api.fiat_funding WHERE order_id = $1", [orderId])).toHaveLength(1);
+      expect(
+        await q("SELECT 1 FROM pier_api.chain_txs WHERE kind = 'fund' AND payload->'orderIds' ? $1", [
+          orderId,
+        ]),
+      ).toHaveLength(1);
+      const pi = clientSecret.split("_secret_")[0];
+      expect(
+        emu.events.filter((e) => e.type === "payment_intent.succeeded" && (e.data as Json).object.id === pi),
+      ).toHaveLength(1);
+    } finally {
+      await s.restartApi({});
+      await emu.close();
+    }
+  }, 180_000);
+});
+
+/** Runs the Stripe.js script as a page would: a window, fetch, and the few DOM calls it makes. */
+function runStripeJs(script: string, publishableKey: string) {
+  type Button = { click(): void; remove(): void; addEventListener(t: string, f: () => void): void };
+  const makeButton = (): Button => {
+    let onClick: (() => void) | undefined;
+    return {
+      click: () => onClick?.(),
+      remove: () => undefined,
+      addEventListener: (_t, f) => {
+        onClick = f;
+      },
+    };
+  };
+  const window: Json = {};
+  runInNewContext(script, {
+    window,
+    fetch,
+    URLSearchParams,
+    document: { createElement: makeButton, querySelector: () => null },
+  });
+  const mountTarget: { child?: Button; appendChild(b: Button): void } = {
+    appendChild(b) {
+      mountTarget.child = b;
+    },
+  };
+  return { stripe: window.Stripe(publishableKey) as Json, mountTarget };
+}

@@ -1,14 +1,17 @@
 /**
  * Pay with a fiat wallet (PayPal, Apple Pay, Google Pay through the configured provider), next to the
  * crypto wallets: the order's amount in the customer's currency from a locked quote, then a redirect to
- * the wallet's approval page. Back on the checkout, the session's status shows here while the page's
+ * the wallet's approval page, or (Stripe) the Apple Pay / Google Pay button of StripeWalletButton, a lazy
+ * chunk that loads Stripe.js only then. Back on the checkout, the session's status shows here while the page's
  * usual live status follows the order (the bridge pays the escrow once the wallet captured the money).
  */
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import type { Checkout } from "../../../lib/checkoutApi.ts";
 import { FIAT_CURRENCIES, formatFiat, guessCurrency } from "./currencies.ts";
-import { type FiatWallet, fiatApi, pendingSession } from "./fiatApi.ts";
+import { type FiatSession, type FiatWallet, fiatApi, pendingSession } from "./fiatApi.ts";
+
+const StripeWalletButton = lazy(() => import("./StripeWalletButton.tsx"));
 
 const WALLET_LABELS: Record<FiatWallet, string> = {
   paypal: "PayPal",
@@ -36,7 +39,12 @@ export function FiatPanel({ checkout, disabled }: { checkout: Checkout; disabled
           }}
         />
       ) : (
-        <FiatPicker checkout={checkout} wallets={options.data.wallets} disabled={disabled} />
+        <FiatPicker
+          checkout={checkout}
+          wallets={options.data.wallets}
+          disabled={disabled}
+          onStarted={setSessionId}
+        />
       )}
     </section>
   );
@@ -46,12 +54,15 @@ function FiatPicker({
   checkout,
   wallets,
   disabled,
+  onStarted,
 }: {
   checkout: Checkout;
   wallets: FiatWallet[];
   disabled: boolean;
+  onStarted: (sessionId: string) => void;
 }) {
   const [currency, setCurrency] = useState(guessCurrency);
+  const [walletSession, setWalletSession] = useState<FiatSession>();
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string>();
   const quote = useQuery({
@@ -75,6 +86,7 @@ function FiatPicker({
       });
       pendingSession.set(checkout.id, session.id);
       if (session.approval_url) window.location.assign(session.approval_url);
+      else if (session.client_secret) setWalletSession(session);
     } catch (e) {
       setError((e as Error).message);
       setStarting(false);
@@ -82,6 +94,21 @@ function FiatPicker({
     }
   };
 
+  if (walletSession?.client_secret)
+    return (
+      <Suspense fallback={<p className="muted">Loading your wallet…</p>}>
+        <p className="fiat-amount">
+          <strong>{formatFiat(walletSession.amount, walletSession.currency)}</strong>
+        </p>
+        <StripeWalletButton
+          clientSecret={walletSession.client_secret}
+          amount={walletSession.amount}
+          currency={walletSession.currency}
+          label={`Order ${checkout.id}`}
+          onConfirmed={() => onStarted(walletSession.id)}
+        />
+      </Suspense>
+    );
   return (
     <>
       <label className="fiat-currency">

@@ -40,6 +40,8 @@ export interface FiatSession {
   amount: string;
   currency: string;
   approval_url: string | null;
+  /** Stripe wallets: confirmed in the browser (StripeWalletButton) instead of an approval page. */
+  client_secret?: string | null;
   failure_message: string | null;
 }
 
