@@ -134,6 +134,10 @@ export const CHECKS: Check[] = [
         FROM fiat_capture c JOIN orders o ON o.id = c.order_id
         LEFT JOIN ${t.payment} p ON p.chain_id = o.chain_id AND p.id = o.payment_id
        WHERE o.chain_id = $1 AND c.status = 'refunded' AND coalesce(p.amount_refunded, 0) = 0
-         AND c.captured_at < now() - make_interval(secs => $2)`,
+         AND c.captured_at < now() - make_interval(secs => $2)
+         -- A capture that never funded the escrow (bridge/unfundable.ts refunds it at the provider
+         -- only) has nothing to refund on chain.
+         AND EXISTS (SELECT 1 FROM fiat_funding ff
+                      WHERE ff.provider = c.provider AND ff.capture_ref = c.capture_ref AND ff.status = 'funded')`,
   },
 ];
