@@ -1,11 +1,12 @@
-/** The webhook event log on a real embedded Postgres, table from fiat_webhook_event.sql. */
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+/** The webhook event log on a real embedded Postgres, table from the API's migrations. */
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { freePort } from "../../../scripts/lib/ports.ts";
 import { type PostgresHandle, startPostgres } from "../../../scripts/lib/postgres.ts";
+import { migrate } from "../db/migrate.ts";
 import { createPool } from "../db/pool.ts";
 import { pgWebhookEventLog } from "./pgWebhookEventLog.ts";
 import type { FiatEvent } from "./provider.ts";
@@ -19,11 +20,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "pier-fiat-pg-"));
   await chmod(dir, 0o755);
   postgres = await startPostgres({ dataDir: join(dir, "pg"), port: await freePort() });
-  const setup = createPool(postgres.url, "public", 1);
-  await setup.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-  await setup.end();
+  // The API's own migrations: the table under test is the one production runs on.
+  await migrate(postgres.url, schema);
   pool = createPool(postgres.url, schema, 8);
-  await pool.query(await readFile(new URL("./fiat_webhook_event.sql", import.meta.url), "utf8"));
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * The Postgres-backed WebhookEventLog over `fiat_webhook_event` (fiat_webhook_event.sql): the first
+ * The Postgres-backed WebhookEventLog over `fiat_webhook_event` (migration 0003_fiat.sql): the first
  * INSERT of a (provider, event id) wins; a re-delivery conflicts and reads as "already seen". Pass a
  * PoolClient inside the transaction that also records the event for the bridge, so "seen" and
  * "handled" commit together.

@@ -5,7 +5,7 @@
  * never applied twice. Forged, tampered, late or malformed ones throw WebhookVerificationError (400).
  *
  * The log is an interface: memoryWebhookEventLog for tests; the lead backs it with Postgres using
- * fiat_webhook_event.sql (INSERT ... ON CONFLICT DO NOTHING, first writer wins), ideally in the same
+ * the fiat_webhook_event table (INSERT ... ON CONFLICT DO NOTHING, first writer wins), ideally in the same
  * transaction that records the event for the bridge, so "seen" and "handled" cannot disagree.
  */
 import type { IncomingHttpHeaders } from "node:http";

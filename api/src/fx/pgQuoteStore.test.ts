@@ -1,14 +1,15 @@
 /**
  * The Postgres quote store against a real embedded Postgres (scripts/lib/postgres.ts), in a schema of
- * its own created from fx_quote.sql the way a migration would.
+ * its own, created by the API's migrations.
  */
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { freePort } from "../../../scripts/lib/ports.ts";
 import { type PostgresHandle, startPostgres } from "../../../scripts/lib/postgres.ts";
+import { migrate } from "../db/migrate.ts";
 import { createPool } from "../db/pool.ts";
 import { NotFoundError } from "../errors.ts";
 import { QuoteAlreadyUsedError, QuoteExpiredError } from "./errors.ts";
@@ -38,12 +39,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "pier-fx-pg-"));
   await chmod(dir, 0o755);
   postgres = await startPostgres({ dataDir: join(dir, "pg"), port: await freePort() });
-  const admin = new pg.Client({ connectionString: postgres.url });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-  await admin.query(`SET search_path = ${schema}`);
-  await admin.query(await readFile(new URL("./fx_quote.sql", import.meta.url), "utf8"));
-  await admin.end();
+  await migrate(postgres.url, schema);
   pool = createPool(postgres.url, schema, 8);
 });
 

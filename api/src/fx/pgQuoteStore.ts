@@ -1,5 +1,5 @@
 /**
- * The Postgres-backed FxQuoteStore over the `fx_quote` table (fx_quote.sql). Table names are bare: the
+ * The Postgres-backed FxQuoteStore over the `fx_quote` table (migration 0003_fiat.sql). Table names are bare: the
  * API's pool sets search_path to its schema (db/pool.ts). consume() locks the row (SELECT ... FOR
  * UPDATE) so two sessions racing for one quote cannot both win.
  */

@@ -1,6 +1,6 @@
 /**
  * Where quotes are kept between being offered and being used. The lead backs it with Postgres
- * (pgQuoteStore.ts, table in fx_quote.sql); memoryQuoteStore serves tests and a store-less dev run.
+ * (pgQuoteStore.ts, table in migration 0003_fiat.sql); memoryQuoteStore serves tests and a store-less dev run.
  *
  * `consume` is the one state change: it atomically marks an unexpired, unused quote as used by one
  * session or order (`usedBy`). Consuming again with the same `usedBy` returns the quote (idempotent
