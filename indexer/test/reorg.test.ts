@@ -84,4 +84,13 @@ describe("indexer: reorgs", () => {
     expect(daily.reduce((s, r) => s + r.volume, 0n)).toBe(before.terms.amount + 42_000_000n);
     expect(daily.reduce((s, r) => s + r.refunds, 0n)).toBe(0n);
   });
+
+  it("follows a long run of blocks mined at once, then indexes the next payment", async () => {
+    // The harness mines block by block: Hardhat's hardhat_mine breaks parent links in long runs, and the
+    // indexer would stall there taking it for a reorg past genesis.
+    await evmMine(stack.chain.rpcUrl, 12);
+    const after = await stack.pay.payByAllowance(await stack.pay.newTerms());
+    await waitForIndexedBlock(stack, after.receipt.blockNumber, 30_000);
+    expect(await paymentById(stack, after.paymentId)).toMatchObject({ paid_tx_hash: after.hash });
+  });
 });

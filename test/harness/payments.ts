@@ -407,10 +407,13 @@ export async function evmRevert(rpcUrl: string, snapshotId: Hex): Promise<void> 
   if (!ok) throw new Error(`evm_revert(${snapshotId}) failed`);
 }
 
-/** Mines `blocks` empty blocks (in one call). */
+/**
+ * Mines `blocks` empty blocks, one `evm_mine` each. Not `hardhat_mine`: asked for 8 blocks or more, the Hardhat
+ * node hands out the middle ones with a zero parentHash, which breaks the hash chain the indexer follows
+ * (Ponder takes it for a reorg reaching past genesis and stalls retrying).
+ */
 export async function evmMine(rpcUrl: string, blocks = 1): Promise<void> {
-  if (blocks === 1) await rpc(rpcUrl, "evm_mine");
-  else await rpc(rpcUrl, "hardhat_mine", [`0x${blocks.toString(16)}`]);
+  for (let i = 0; i < blocks; i++) await rpc(rpcUrl, "evm_mine");
 }
 
 /** Moves chain time forward; it takes effect in the next mined block. */
