@@ -16,7 +16,9 @@ import { blockNumber, evmMine, evmRevert, evmSnapshot } from "../harness/payment
 import { type FaultyProxy, startFaultyProxy } from "./lib/faultyProxy.ts";
 import { PROFILE } from "./lib/profile.ts";
 
-const CONFIRMATIONS = 6;
+// The replacement payment below gets depth + 1 confirmations on the new history; it must still be short
+// of final there, or the order goes open -> escrowed in one step and `order.processing` is never sent.
+const CONFIRMATIONS = Math.max(...PROFILE.reorgDepths) + 3;
 let s: ApiStack;
 let receiver: WebhookReceiver;
 let proxy: FaultyProxy;

@@ -9,7 +9,6 @@ export const PROFILE = {
   /** Mixed payments during the chaos run. */
   chaosPayments: FULL ? 500 : 60,
   /** Reorg depths exercised (1..n). */
-  // Quick: two depths; full: 1 to 5 (Ponder on Hardhat can stall ~60 s for new blocks after deeper reorgs
-  // with many fast-mined blocks, so the full profile runs with generous timeouts).
+  // Quick: two depths; full: 1 to 5. chainFaults.test.ts sets the confirmation depth above the deepest.
   reorgDepths: FULL ? [1, 2, 3, 4, 5] : [1, 3],
 };
