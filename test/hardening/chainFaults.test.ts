@@ -29,7 +29,7 @@ beforeAll(async () => {
   s = await starting;
   proxy = await startFaultyProxy(s.stack.chain.rpcUrl);
   // The API (and its jobs) reach the chain only through the proxy.
-  await s.restartApi({ PIER_CONFIRMATIONS: String(CONFIRMATIONS), PIER_RPC_URL: proxy.url });
+  await s.restartApi(API_ENV());
   receiver = await startWebhookReceiver();
   const ep = await s.client.post("/v1/webhook_endpoints", { url: receiver.url, enabled_events: ["*"] });
   expect(ep.status).toBe(200);
@@ -40,6 +40,7 @@ afterAll(async () => {
   await (await starting?.catch(() => undefined))?.stop();
 });
 
+const API_ENV = () => ({ PIER_CONFIRMATIONS: String(CONFIRMATIONS), PIER_RPC_URL: proxy.url });
 const rpcUrl = () => s.stack.chain.rpcUrl;
 const order = async () => (await s.client.post("/v1/orders", { amount: "3000000" })).body;
 const status = async (id: string) => (await s.client.get(`/v1/orders/${id}`)).body.status as string;
@@ -126,5 +127,42 @@ describe("RPC faults", () => {
     expect(await blockNumber(rpcUrl())).toBeGreaterThan(head);
     await waitForWebhook(receiver, paid.id, "order.partially_refunded", 150_000);
     expect((await s.client.get(`/v1/orders/${paid.id}`)).body.amount_refunded).toBe("1000000");
+  });
+
+  test("behavior: an API killed while its signer's send hangs on the RPC: after a restart the send goes out within a minute", async () => {
+    const paid = await order();
+    await s.stack.pay.payByPermit(termsFromOrder(paid));
+    await evmMine(rpcUrl(), CONFIRMATIONS);
+    await waitForWebhook(receiver, paid.id, "order.escrowed", 150_000);
+
+    proxy.setMode("hang");
+    const refund = await s.client.post("/v1/refunds", { order: paid.id, amount: "2000000" });
+    expect(refund.status).toBeLessThan(300);
+    // The signer's one send job is taken and stuck on the hung RPC when the process dies.
+    const activeSends = async () =>
+      Number(
+        (
+          await s.stack.db.query(
+            "SELECT count(*) AS n FROM pier_jobs.job WHERE name LIKE 'chain-tx-%' AND state = 'active'",
+          )
+        ).rows[0].n,
+      );
+    await waitFor("the refund's send job active", async () => (await activeSends()) === 1, {
+      timeoutMs: 30_000,
+    });
+    process.kill(s.api.pid, "SIGKILL");
+    await s.api.exited;
+    proxy.setMode("pass");
+    await s.restartApi(API_ENV());
+
+    // The dead process's job is noticed by its missing heartbeat, not after the queue's 5-minute expiry,
+    // and the signer's queue (one job at a time) moves again.
+    await waitFor(
+      "the refund sent after the restart",
+      async () => (await s.client.get(`/v1/refunds/${refund.body.id}`)).body.status === "succeeded",
+      { timeoutMs: 60_000 },
+    );
+    await waitForWebhook(receiver, paid.id, "order.partially_refunded", 60_000);
+    expect((await s.client.get(`/v1/orders/${paid.id}`)).body.amount_refunded).toBe("2000000");
   });
 });

@@ -134,10 +134,12 @@ type Outcome =
   | { ok: false; txHash: string | null; code: string; message: string };
 
 async function finish(ctx: AppContext, row: ChainTxRow, outcome: Outcome): Promise<void> {
-  await withTransaction(ctx.pool, async (tx) => {
-    await tx.query(
+  const finished = await withTransaction(ctx.pool, async (tx) => {
+    // Once only: a job retried after a missed heartbeat can run beside its first attempt, and both may
+    // see the same receipt.
+    const updated = await tx.query(
       `UPDATE chain_txs SET status = $2, block_number = $3, error_code = $4, error_message = $5, updated_at = now()
-        WHERE id = $1`,
+        WHERE id = $1 AND status IN ('queued', 'sent')`,
       [
         row.id,
         outcome.ok ? "confirmed" : "failed",
@@ -146,11 +148,14 @@ async function finish(ctx: AppContext, row: ChainTxRow, outcome: Outcome): Promi
         outcome.ok ? null : outcome.message,
       ],
     );
+    if (updated.rowCount === 0) return false;
     if (row.kind === "refund" && row.payload.refundId)
       await settleRefund(ctx, tx, row.payload.refundId, outcome);
     if (row.kind === "fund" && row.payload.fundingId)
       await settleFunding(ctx, tx, row.payload.fundingId, outcome);
+    return true;
   });
+  if (!finished) return;
   ctx.metrics.chainTxs.inc({ kind: row.kind, result: outcome.ok ? "confirmed" : "failed" });
   const log = outcome.ok ? ctx.log.info.bind(ctx.log) : ctx.log.warn.bind(ctx.log);
   log({ chainTxId: row.id, kind: row.kind, ...outcome, blockNumber: undefined }, "chain tx finished");

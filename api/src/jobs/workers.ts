@@ -16,8 +16,26 @@ import { type DeliveryJob, deliverWebhook } from "../webhooks/deliverWebhook.ts"
 import { sweepStuckDeliveries } from "../webhooks/sweepStuckDeliveries.ts";
 import { senderQueue, WEBHOOK_QUEUE } from "./queues.ts";
 
-async function ensureQueue(ctx: AppContext, name: string, options: Omit<Queue, "name">): Promise<void> {
-  if (await ctx.boss.getQueue(name)) return;
+/**
+ * Workers refresh a heartbeat on every job they hold; a job whose process died (kill -9, a lost host) is
+ * retried once the heartbeat is this many seconds old, instead of waiting out its queue's expiry (minutes
+ * for a signer's sends, during which that signer's one-at-a-time queue would not move).
+ */
+const HEARTBEAT_SECONDS = 10;
+
+async function ensureQueue(ctx: AppContext, name: string, wanted: Omit<Queue, "name">): Promise<void> {
+  const options = { heartbeatSeconds: HEARTBEAT_SECONDS, ...wanted };
+  const existing = await ctx.boss.getQueue(name);
+  if (existing) {
+    // A queue made by an older version keeps its options until told: bring the mutable ones in line.
+    const { policy: _fixed, ...mutable } = options;
+    const stale = Object.entries(mutable).some(([k, v]) => existing[k as keyof typeof existing] !== v);
+    if (stale) {
+      await ctx.boss.updateQueue(name, mutable);
+      ctx.log.info({ queue: name, options: mutable }, "queue options updated");
+    }
+    return;
+  }
   try {
     await ctx.boss.createQueue(name, options);
   } catch (error) {
