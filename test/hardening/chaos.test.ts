@@ -1,14 +1,18 @@
 /**
  * Chaos: kill -9 the API (which runs the job worker too), the indexer and Postgres, each at a random
- * point of a round of payments made at once by scripted wallets (permit and ERC-3009), with merchants
- * refunding and releasing and payers disputing between rounds; restart what was killed. At the end every
- * order is in the state the chain says, every stored event reached the webhook receiver (same id, valid
- * signature), no escrow was funded twice and nothing was released while disputed. Quick profile: 60
- * payments; PIER_TEST_PROFILE=full: 500. PIER_CHAOS_SEED replays a run.
+ * point of a round of payments made at once by scripted wallets (permit and ERC-3009) and by customers
+ * approving fiat sessions in the sandbox wallet (the bridge funds those escrows from the treasury), with
+ * merchants refunding and releasing and payers disputing between rounds; restart what was killed. At the
+ * end every order is in the state the chain says, every stored event reached the webhook receiver (same
+ * id, valid signature), no escrow was funded twice (on chain, and one funding per fiat capture) and
+ * nothing was released while disputed. Quick profile: 60 crypto + 6 fiat payments;
+ * PIER_TEST_PROFILE=full: 500 + 50. PIER_CHAOS_SEED replays a run.
  */
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { type Hex, parseEventLogs } from "viem";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type SandboxWallet, startSandboxWallet } from "../../api/src/fiat/sandbox/simulator.ts";
 import { type ApiStack, startApiStack } from "../../api/src/testing/apiStack.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
 import { verifySignature } from "../../api/src/webhooks/signature.ts";
@@ -25,19 +29,38 @@ import {
 } from "../harness/scriptedWallets.ts";
 import { FULL, PROFILE } from "./lib/profile.ts";
 
-const ENV = { PIER_WEBHOOK_RETRY_BASE_SECONDS: "1", PIER_WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: "2" };
+const sandbox = {
+  apiKey: `sbx_${randomBytes(12).toString("hex")}`,
+  secret: `whs_${randomBytes(12).toString("hex")}`,
+};
+let ENV: Record<string, string>;
 /** Payments per round; one kill per round (quick: 3 rounds, each victim dies once; full: 10 kills). */
 const ROUND = FULL ? 50 : 20;
+/** Fiat payments per round, on top of the crypto ones. */
+const FIAT_ROUND = FULL ? 5 : 2;
 const N = PROFILE.chaosPayments;
+const FIAT_N = Math.ceil(N / ROUND) * FIAT_ROUND;
 const CLOSED = `0x${"0".repeat(63)}1`;
 
 let s: ApiStack;
 let starting: Promise<ApiStack>;
 let receiver: WebhookReceiver;
 let secret: string;
+let wallet: SandboxWallet;
 const restartedPostgres: PostgresHandle[] = [];
 
 beforeAll(async () => {
+  wallet = await startSandboxWallet({ apiKey: sandbox.apiKey, webhookSecret: sandbox.secret });
+  ENV = {
+    PIER_WEBHOOK_RETRY_BASE_SECONDS: "1",
+    PIER_WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: "2",
+    PIER_SANDBOX_URL: wallet.url,
+    PIER_SANDBOX_API_KEY: sandbox.apiKey,
+    PIER_SANDBOX_WEBHOOK_SECRET: sandbox.secret,
+    PIER_FIAT_TIMEOUT_MS: "3000",
+    // rates.default.json is a fixture with a fixed date.
+    PIER_FX_MAX_RATE_AGE_SECONDS: String(365 * 86_400),
+  };
   starting = startApiStack(ENV);
   s = await starting;
   // Our own pool sees Postgres die too: its idle clients' errors must not crash the test process.
@@ -45,9 +68,12 @@ beforeAll(async () => {
   receiver = await startWebhookReceiver();
   const ep = await s.client.post("/v1/webhook_endpoints", { url: receiver.url, enabled_events: ["*"] });
   secret = ep.body.secret;
+  // The API keeps its port across restarts, so this URL stays right.
+  wallet.setWebhookUrl(`${s.api.url}/v1/fiat/webhooks/sandbox`);
 });
 afterAll(async () => {
   await receiver?.close();
+  await wallet?.close();
   await (await starting?.catch(() => undefined))?.stop();
   for (const pg of restartedPostgres) await pg.stop();
 });
@@ -99,6 +125,17 @@ async function kill(victim: string): Promise<void> {
   await heal();
 }
 
+async function customerPost(path: string, body: unknown) {
+  const res = await fetch(`${s.api.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  expect(res.status, `${path}: ${JSON.stringify(json)}`).toBe(200);
+  return json;
+}
+
 async function allEvents(): Promise<{ id: string; type: string }[]> {
   const out: { id: string; type: string }[] = [];
   let after: string | undefined;
@@ -111,10 +148,10 @@ async function allEvents(): Promise<{ id: string; type: string }[]> {
 }
 
 describe("chaos", () => {
-  test(`behavior: ${N} payments with kill -9 of the API, indexer and Postgres: state follows the chain, nothing lost`, async () => {
+  test(`behavior: ${N} crypto and ${FIAT_N} fiat payments with kill -9 of the API, indexer and Postgres: state follows the chain, nothing lost`, async () => {
     const seed = Number(process.env.PIER_CHAOS_SEED ?? Date.now() % 2 ** 31);
     const random = rng(seed);
-    console.log(`chaos: seed ${seed}, ${N} payments`);
+    console.log(`chaos: seed ${seed}, ${N} crypto and ${FIAT_N} fiat payments`);
     const accepted = new Set<string>();
     receiver.respond = (r) => {
       if (!verifySignature(r.headers["pier-signature"] as string, r.rawBody, secret).ok) return 400;
@@ -131,6 +168,25 @@ describe("chaos", () => {
     for (let i = 0; i < N; i++) orders.push((await s.client.post("/v1/orders", { amount: "5000000" })).body);
     const checkouts: CheckoutLike[] = [];
     for (const o of orders) checkouts.push((await s.client.get(`/v1/checkout/${o.id}`)).body);
+    // Fiat orders are appended to `orders` and `checkouts` (indexes N and up) as each round opens them.
+    const fiatIdx: number[] = [];
+    const openFiatSession = async (): Promise<string> => {
+      const order = (await s.client.post("/v1/orders", { amount: "5000000" })).body;
+      const quote = await customerPost(`/v1/checkout/${order.id}/fiat/quotes`, { currency: "EUR" });
+      const session = await customerPost(`/v1/checkout/${order.id}/fiat/sessions`, {
+        fx_quote: quote.id,
+        wallet: "paypal",
+        return_url: "http://127.0.0.1:5173/pay/x",
+      });
+      orders.push(order);
+      checkouts.push((await s.client.get(`/v1/checkout/${order.id}`)).body);
+      fiatIdx.push(orders.length - 1);
+      const { rows } = await s.stack.db.query(
+        `SELECT provider_ref FROM "pier_api".fiat_session WHERE id = $1`,
+        [session.id],
+      );
+      return rows[0].provider_ref as string;
+    };
 
     const paidIdx: number[] = [];
     const refunded = new Map<number, bigint>();
@@ -145,6 +201,11 @@ describe("chaos", () => {
       const killAfter = Math.floor(random() * idx.length);
       let done = 0;
       let killing: Promise<void> | undefined;
+      const sessions: string[] = [];
+      for (let k = 0; k < FIAT_ROUND; k++) sessions.push(await openFiatSession());
+      // The customers approve while the round's crypto payments (and its kill) are under way; what the
+      // kill interrupts (webhook, capture, funding) is finished by the webhook retry or the API's poll.
+      for (const ref of sessions) wallet.approve(ref);
       await Promise.all(
         idx.map(async (i) => {
           await payCheckout(wallets[i]!, checkouts[i]!, i % 2 ? "permit" : "authorization");
@@ -193,6 +254,26 @@ describe("chaos", () => {
           expect(early.status, "release while disputed").toBe(409);
         }
       }
+      // One fiat order of the previous round: a refund (out through the provider in EUR) or a release.
+      const prevFiat = fiatIdx.filter((i) => i < orders.length - FIAT_ROUND);
+      const f = prevFiat.at(-1);
+      if (f !== undefined && !refunded.has(f) && !released.has(f)) {
+        const id = orders[f]!.id;
+        await waitFor(
+          `${id} (fiat) escrowed`,
+          async () => (await s.client.get(`/v1/orders/${id}`)).body.status === "escrowed",
+          { timeoutMs: 90_000 },
+        );
+        if (random() < 0.5) {
+          const res = await s.client.post("/v1/refunds", { order: id, amount: "1000000" });
+          expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+          refunded.set(f, 1_000_000n);
+        } else {
+          const res = await s.client.post(`/v1/orders/${id}/release`);
+          expect(res.status, JSON.stringify(res.body)).toBe(202);
+          released.add(f);
+        }
+      }
     }
     console.log(`chaos: kills ${kills.join(", ")}`);
     expect(paidIdx).toHaveLength(N);
@@ -218,7 +299,7 @@ describe("chaos", () => {
     };
     const mismatches = async () => {
       const out: string[] = [];
-      for (let i = 0; i < N; i++) {
+      for (let i = 0; i < orders.length; i++) {
         const want = await expected(i);
         const got = (await s.client.get(`/v1/orders/${orders[i]!.id}`)).body;
         if (got.status !== want.status || (want.refunded !== null && got.amount_refunded !== want.refunded))
@@ -253,7 +334,12 @@ describe("chaos", () => {
       .filter((l) => l.eventName === "PaymentEscrowed")
       .map((l) => (l.args as { paymentId: string }).paymentId);
     expect(new Set(escrowed).size).toBe(escrowed.length);
-    expect(escrowed.length).toBe(N);
+    expect(escrowed.length).toBe(N + fiatIdx.length);
+    // Each fiat order funded by exactly one funding (the table also refuses a second per order).
+    const fundings = await s.stack.db.query(
+      `SELECT order_id FROM "pier_api".fiat_funding WHERE status = 'funded' ORDER BY order_id`,
+    );
+    expect(fundings.rows.map((r) => r.order_id)).toEqual(fiatIdx.map((i) => orders[i]!.id).sort());
     const disputedIds = new Set(
       logs
         .filter((l) => l.eventName === "PaymentDisputed")
@@ -267,7 +353,7 @@ describe("chaos", () => {
     // Every stored event delivered at least once, with its own id.
     const events = await allEvents();
     // At least order.escrowed per payment (order.processing is skipped when a pass sees it final already).
-    expect(events.filter((e) => e.type === "order.escrowed").length).toBe(N);
+    expect(events.filter((e) => e.type === "order.escrowed").length).toBe(N + fiatIdx.length);
     await waitFor("every event delivered", async () => events.every((e) => accepted.has(e.id)), {
       timeoutMs: 120_000,
     }).catch(() => undefined);
