@@ -306,6 +306,9 @@ describe("chaos", () => {
           out.push(
             `${orders[i]!.id}: api ${got.status}/${got.amount_refunded}, chain ${want.status}/${want.refunded}`,
           );
+        // Every fiat session was approved: its escrow must get funded (webhook, or the poll after a kill).
+        if (fiatIdx.includes(i) && want.status === "open")
+          out.push(`${orders[i]!.id}: fiat payment approved, escrow not funded`);
         // An early release is answered 202 and sent afterwards: wait for it (a lost one times out).
         if (released.has(i) && want.status !== "settled")
           out.push(`${orders[i]!.id}: release requested, chain still ${want.status}`);
