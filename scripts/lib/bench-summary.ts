@@ -114,6 +114,10 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
     report("load", "API p99", j.api?.p99_ms, " ms"),
     report("load", "p50 payment -> webhook", j.payment_to_webhook?.p50_ms, " ms"),
     report("load", "p99 payment -> webhook", j.payment_to_webhook?.p99_ms, " ms"),
+    report("load", "p50 payment -> indexed", j.payment_to_indexed?.p50_ms, " ms"),
+    report("load", "p99 payment -> indexed", j.payment_to_indexed?.p99_ms, " ms"),
+    report("load", "p50 event stored -> webhook", j.event_to_webhook?.p50_ms, " ms"),
+    report("load", "p99 event stored -> webhook", j.event_to_webhook?.p99_ms, " ms"),
   ],
 };
 
