@@ -66,7 +66,15 @@ export async function startApiStack(env: Record<string, string> = {}): Promise<A
     const secretKey = res.body.secret_key as string;
     return { client: apiClient(api.url, secretKey), merchantId: res.body.merchant.id as string, secretKey };
   };
-  const first = await newMerchant();
+  let first: Awaited<ReturnType<typeof newMerchant>>;
+  try {
+    first = await newMerchant();
+  } catch (error) {
+    // Nobody gets a handle to stop: stop it all here rather than leave processes behind.
+    await api.stop();
+    await stack.stop();
+    throw error;
+  }
   const result: ApiStack = {
     stack,
     api,
