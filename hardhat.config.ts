@@ -10,10 +10,22 @@ import { configVariable, defineConfig } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
 
-// CI raises fuzz and invariant effort; local runs stay quick. PIER_LIGHT_FUZZ=1 wins over both: the
-// coverage pass measures lines, which deep fuzzing does not add to, so it runs light.
-const heavy =
-  (process.env.CI === "true" || process.env.PIER_HEAVY_FUZZ === "1") && process.env.PIER_LIGHT_FUZZ !== "1";
+// Fuzz and invariant effort: light for local runs; more in CI (CI=true), within its 15-minute budget;
+// deep with ./scripts/test --full (PIER_TEST_PROFILE=full) or PIER_HEAVY_FUZZ=1. PIER_LIGHT_FUZZ=1 wins
+// over all: the coverage pass measures lines, which deep fuzzing does not add to, so it runs light.
+const effort =
+  process.env.PIER_LIGHT_FUZZ === "1"
+    ? "light"
+    : process.env.PIER_HEAVY_FUZZ === "1" || process.env.PIER_TEST_PROFILE === "full"
+      ? "deep"
+      : process.env.CI === "true"
+        ? "ci"
+        : "light";
+const FUZZ = {
+  light: { runs: 256, invariantRuns: 64, depth: 32 },
+  ci: { runs: 1_000, invariantRuns: 128, depth: 64 },
+  deep: { runs: 2_000, invariantRuns: 256, depth: 100 },
+}[effort];
 
 export default defineConfig({
   plugins: [hardhatToolboxViem],
@@ -35,8 +47,8 @@ export default defineConfig({
   },
   test: {
     solidity: {
-      fuzz: { runs: heavy ? 2_000 : 256 },
-      invariant: { runs: heavy ? 256 : 64, depth: heavy ? 100 : 32, failOnRevert: false },
+      fuzz: { runs: FUZZ.runs },
+      invariant: { runs: FUZZ.invariantRuns, depth: FUZZ.depth, failOnRevert: false },
     },
   },
   networks: {
