@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { describe, expect, onTestFinished, test } from "vitest";
 import { createRateSource, DEFAULT_RATES_FILE, loadFxConfig } from "./config.ts";
 import { RateSourceError } from "./errors.ts";
 import { fileRateSource } from "./fileRateSource.ts";
@@ -31,6 +31,7 @@ describe("fileRateSource", () => {
 
   test("error: a malformed file fails as a whole", async () => {
     const dir = await mkdtemp(join(tmpdir(), "pier-fx-"));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const bad = async (content: string) => {
       const path = join(dir, `r${Math.random()}.json`);
       await writeFile(path, content);
