@@ -11,12 +11,11 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startApi } from "../../api/lib/start.ts";
+import type { ApiHandle } from "../../api/lib/start.ts";
+import { startApiOn } from "../../api/src/testing/apiStack.ts";
 import { startStack } from "../../test/harness/stack.ts";
 import { log } from "../lib/log.ts";
-import { freePort } from "../lib/ports.ts";
 
 /** autocannon is a dependency of @pier/api (root package.json stays lean): load it from there. */
 interface CannonOptions {
@@ -87,26 +86,18 @@ async function run(title: string, opts: CannonOptions, duration = seconds): Prom
 }
 
 const stack = await startStack();
-let api: Awaited<ReturnType<typeof startApi>> | undefined;
+let api: ApiHandle | undefined;
 let failed = false;
 try {
-  api = await startApi({
-    databaseUrl: stack.postgres.url,
-    rpcUrl: stack.chain.rpcUrl,
-    deploymentFile: stack.deploymentFile,
-    indexerSchema: stack.indexer!.schema,
-    port: await freePort(),
-    logFile: join(stack.dir, "api.log"),
-    env: {
-      PIER_ADMIN_KEY: adminKey,
-      PIER_BENCH_BASELINE: "true",
-      PIER_RATE_LIMIT_MAX: "1000000",
-      PIER_LOG_LEVEL: "warn",
-      // PIER_BENCH_PROFILE=<dir>: the API writes a V8 CPU profile there (open it in Chrome DevTools).
-      ...(process.env.PIER_BENCH_PROFILE
-        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.PIER_BENCH_PROFILE}` }
-        : {}),
-    },
+  api = await startApiOn(stack, {
+    PIER_ADMIN_KEY: adminKey,
+    PIER_BENCH_BASELINE: "true",
+    PIER_RATE_LIMIT_MAX: "1000000",
+    PIER_LOG_LEVEL: "warn",
+    // PIER_BENCH_PROFILE=<dir>: the API writes a V8 CPU profile there (open it in Chrome DevTools).
+    ...(process.env.PIER_BENCH_PROFILE
+      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.PIER_BENCH_PROFILE}` }
+      : {}),
   });
   const created = await fetch(`${api.url}/v1/admin/merchants`, {
     method: "POST",

@@ -8,14 +8,14 @@
  *   pnpm exec tsx scripts/benchmarks/latency-webhook.ts [--payments 200] [--sync-ms 50]
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startApi } from "../../api/lib/start.ts";
+import type { ApiHandle } from "../../api/lib/start.ts";
+import { startApiOn } from "../../api/src/testing/apiStack.ts";
 import { termsFromOrder } from "../../api/src/testing/orderTerms.ts";
 import { startWebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
 import { startStack } from "../../test/harness/stack.ts";
 import { log } from "../lib/log.ts";
-import { freePort, waitFor } from "../lib/ports.ts";
+import { waitFor } from "../lib/ports.ts";
 
 const GOAL = { p50_ms: 200, p99_ms: 500 };
 const WARMUP = 5;
@@ -33,23 +33,15 @@ function percentile(sorted: number[], p: number): number {
 
 const stack = await startStack();
 const receiver = await startWebhookReceiver();
-let api: Awaited<ReturnType<typeof startApi>> | undefined;
+let api: ApiHandle | undefined;
 let failed = true;
 try {
-  api = await startApi({
-    databaseUrl: stack.postgres.url,
-    rpcUrl: stack.chain.rpcUrl,
-    deploymentFile: stack.deploymentFile,
-    indexerSchema: stack.indexer!.schema,
-    port: await freePort(),
-    logFile: join(stack.dir, "api.log"),
-    env: {
-      PIER_ADMIN_KEY: adminKey,
-      PIER_CONFIRMATIONS: "0",
-      PIER_SYNC_INTERVAL_MS: syncMs,
-      PIER_RATE_LIMIT_MAX: "1000000",
-      PIER_LOG_LEVEL: "warn",
-    },
+  api = await startApiOn(stack, {
+    PIER_ADMIN_KEY: adminKey,
+    PIER_CONFIRMATIONS: "0",
+    PIER_SYNC_INTERVAL_MS: syncMs,
+    PIER_RATE_LIMIT_MAX: "1000000",
+    PIER_LOG_LEVEL: "warn",
   });
   const merchant = await fetch(`${api.url}/v1/admin/merchants`, {
     method: "POST",

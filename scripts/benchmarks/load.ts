@@ -16,14 +16,16 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startApi } from "../../api/lib/start.ts";
+import type { ApiHandle } from "../../api/lib/start.ts";
+import { startApiOn } from "../../api/src/testing/apiStack.ts";
 import { startWebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
 import { paymentIdOf } from "../../contracts/lib/terms.ts";
+import { evmSetAutomine } from "../../test/harness/payments.ts";
 import { type CheckoutLike, fundWallets, payCheckout } from "../../test/harness/scriptedWallets.ts";
 import { startStack } from "../../test/harness/stack.ts";
 import { rpc } from "../lib/chain.ts";
 import { log } from "../lib/log.ts";
-import { freePort, waitFor } from "../lib/ports.ts";
+import { waitFor } from "../lib/ports.ts";
 
 const { values } = parseArgs({
   options: {
@@ -46,25 +48,24 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, i)]!;
 }
 
+/** Count, p50 and p99 of sorted latencies (ms). */
+const spread = (sorted: number[]) => ({
+  n: sorted.length,
+  p50_ms: percentile(sorted, 50),
+  p99_ms: percentile(sorted, 99),
+});
+
 const stack = await startStack();
 const receiver = await startWebhookReceiver();
-let api: Awaited<ReturnType<typeof startApi>> | undefined;
+let api: ApiHandle | undefined;
 let failed = true;
 try {
-  api = await startApi({
-    databaseUrl: stack.postgres.url,
-    rpcUrl: stack.chain.rpcUrl,
-    deploymentFile: stack.deploymentFile,
-    indexerSchema: stack.indexer!.schema,
-    port: await freePort(),
-    logFile: join(stack.dir, "api.log"),
-    env: {
-      PIER_ADMIN_KEY: adminKey,
-      PIER_SYNC_INTERVAL_MS: "50",
-      PIER_RATE_LIMIT_MAX: "1000000",
-      PIER_WEBHOOK_CONCURRENCY: "25",
-      PIER_LOG_LEVEL: "warn",
-    },
+  api = await startApiOn(stack, {
+    PIER_ADMIN_KEY: adminKey,
+    PIER_SYNC_INTERVAL_MS: "50",
+    PIER_RATE_LIMIT_MAX: "1000000",
+    PIER_WEBHOOK_CONCURRENCY: "25",
+    PIER_LOG_LEVEL: "warn",
   });
   const base = api.url;
   const latencies: number[] = [];
@@ -124,7 +125,7 @@ try {
   const checkouts: CheckoutLike[] = await Promise.all(orders.map((o) => call("GET", `/v1/checkout/${o.id}`)));
 
   if (BLOCK_MS > 0) {
-    await rpc(stack.chain.rpcUrl, "evm_setAutomine", [false]);
+    await evmSetAutomine(stack.chain.rpcUrl, false);
     await rpc(stack.chain.rpcUrl, "evm_setIntervalMining", [BLOCK_MS]);
   }
   log("bench-load", "paying", { n: N, blockMs: BLOCK_MS || "automine" });
@@ -239,22 +240,9 @@ try {
       p50_ms: Math.round(percentile(sortedApi, 50) * 10) / 10,
       p99_ms: Math.round(percentile(sortedApi, 99) * 10) / 10,
     },
-    payment_to_webhook: {
-      n: toWebhook.length,
-      p50_ms: percentile(toWebhook, 50),
-      p99_ms: percentile(toWebhook, 99),
-      max_ms: toWebhook.at(-1),
-    },
-    payment_to_indexed: {
-      n: toIndexed.length,
-      p50_ms: percentile(toIndexed, 50),
-      p99_ms: percentile(toIndexed, 99),
-    },
-    event_to_webhook: {
-      n: toDelivery.length,
-      p50_ms: percentile(toDelivery, 50),
-      p99_ms: percentile(toDelivery, 99),
-    },
+    payment_to_webhook: { ...spread(toWebhook), max_ms: toWebhook.at(-1) },
+    payment_to_indexed: spread(toIndexed),
+    event_to_webhook: spread(toDelivery),
     webhook_events_received: eventIds.size,
     error_samples: [...apiErrors, ...paymentErrors].slice(0, 10),
     measured:

@@ -5,11 +5,11 @@
  * settles after the buyer-protection window (chain time travel, the keeper releases it).
  */
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { type ApiHandle, startApi } from "../../api/lib/start.ts";
+import type { ApiHandle } from "../../api/lib/start.ts";
 import { type SandboxWallet, startSandboxWallet } from "../../api/src/fiat/sandbox/simulator.ts";
+import { startApiOn } from "../../api/src/testing/apiStack.ts";
 import { devAccount } from "../../contracts/lib/accounts.ts";
 import { freePort, waitFor } from "../../scripts/lib/ports.ts";
 import { evmIncreaseTime, evmMine } from "../harness/payments.ts";
@@ -35,24 +35,16 @@ beforeAll(async () => {
   ]);
   const adminKey = `admin_${randomBytes(16).toString("hex")}`;
   const webPort = await freePort();
-  api = await startApi({
-    databaseUrl: stack.postgres.url,
-    rpcUrl: stack.chain.rpcUrl,
-    deploymentFile: stack.deploymentFile,
-    indexerSchema: stack.indexer!.schema,
-    port: await freePort(),
-    logFile: join(stack.dir, "api.log"),
-    env: {
-      PIER_ADMIN_KEY: adminKey,
-      PIER_LOG_LEVEL: "warn",
-      PIER_CHECKOUT_BASE_URL: `http://127.0.0.1:${webPort}`,
-      PIER_RATE_LIMIT_MAX: "10000",
-      PIER_KEEPER_INTERVAL_MS: "500",
-      PIER_SANDBOX_URL: wallet.url,
-      PIER_SANDBOX_API_KEY: sandboxKey,
-      PIER_SANDBOX_WEBHOOK_SECRET: sandboxSecret,
-      PIER_FX_MAX_RATE_AGE_SECONDS: String(365 * 86_400),
-    },
+  api = await startApiOn(stack, {
+    PIER_ADMIN_KEY: adminKey,
+    PIER_LOG_LEVEL: "warn",
+    PIER_CHECKOUT_BASE_URL: `http://127.0.0.1:${webPort}`,
+    PIER_RATE_LIMIT_MAX: "10000",
+    PIER_KEEPER_INTERVAL_MS: "500",
+    PIER_SANDBOX_URL: wallet.url,
+    PIER_SANDBOX_API_KEY: sandboxKey,
+    PIER_SANDBOX_WEBHOOK_SECRET: sandboxSecret,
+    PIER_FX_MAX_RATE_AGE_SECONDS: String(365 * 86_400),
   });
   wallet.setWebhookUrl(`${api.url}/v1/fiat/webhooks/sandbox`);
   web = await serveWeb({ dir: inject("webDir"), apiUrl: api.url });

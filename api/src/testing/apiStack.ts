@@ -33,21 +33,33 @@ export const TEST_ENV: Record<string, string> = {
   PIER_RATE_LIMIT_MAX: "100000",
 };
 
+/**
+ * The API as a child process on a harness stack (its Postgres, chain, deployment and indexer schema),
+ * logging to the stack's folder, on `port` or a free one. `env` is the API's own settings.
+ */
+export async function startApiOn(
+  stack: Stack,
+  env: Record<string, string>,
+  port?: number,
+): Promise<ApiHandle> {
+  return startApi({
+    databaseUrl: stack.postgres.url,
+    rpcUrl: stack.chain.rpcUrl,
+    deploymentFile: stack.deploymentFile,
+    indexerSchema: stack.indexer!.schema,
+    port: port ?? (await freePort()),
+    env,
+    logFile: join(stack.dir, "api.log"),
+  });
+}
+
 export async function startApiStack(env: Record<string, string> = {}): Promise<ApiStack> {
   const stack = await startStack();
   const adminKey = `admin_${randomBytes(16).toString("hex")}`;
   const port = await freePort();
   const extra: ApiHandle[] = [];
-  const launch = async (p: number, more: Record<string, string>) =>
-    startApi({
-      databaseUrl: stack.postgres.url,
-      rpcUrl: stack.chain.rpcUrl,
-      deploymentFile: stack.deploymentFile,
-      indexerSchema: stack.indexer!.schema,
-      port: p,
-      env: { ...TEST_ENV, PIER_ADMIN_KEY: adminKey, ...env, ...more },
-      logFile: join(stack.dir, "api.log"),
-    });
+  const launch = (p: number, more: Record<string, string>) =>
+    startApiOn(stack, { ...TEST_ENV, PIER_ADMIN_KEY: adminKey, ...env, ...more }, p);
   let api: ApiHandle;
   try {
     api = await launch(port, {});

@@ -4,8 +4,8 @@
  * built web app served on 127.0.0.1 with /v1 proxied to the API. `stop()` ends all of it, newest first.
  */
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
-import { type ApiHandle, startApi } from "../../../api/lib/start.ts";
+import type { ApiHandle } from "../../../api/lib/start.ts";
+import { startApiOn } from "../../../api/src/testing/apiStack.ts";
 import { devAccount } from "../../../contracts/lib/accounts.ts";
 import { freePort } from "../../../scripts/lib/ports.ts";
 import { type Stack, startStack } from "../../harness/stack.ts";
@@ -54,19 +54,11 @@ export async function startCheckoutStack({ webDir }: { webDir: string }): Promis
   try {
     const adminKey = `admin_${randomBytes(16).toString("hex")}`;
     const webPort = await freePort();
-    const api = await startApi({
-      databaseUrl: stack.postgres.url,
-      rpcUrl: stack.chain.rpcUrl,
-      deploymentFile: stack.deploymentFile,
-      indexerSchema: stack.indexer!.schema,
-      port: await freePort(),
-      logFile: join(stack.dir, "api.log"),
-      env: {
-        PIER_ADMIN_KEY: adminKey,
-        PIER_LOG_LEVEL: "warn",
-        PIER_CHECKOUT_BASE_URL: `http://127.0.0.1:${webPort}`,
-        PIER_RATE_LIMIT_MAX: "10000",
-      },
+    const api = await startApiOn(stack, {
+      PIER_ADMIN_KEY: adminKey,
+      PIER_LOG_LEVEL: "warn",
+      PIER_CHECKOUT_BASE_URL: `http://127.0.0.1:${webPort}`,
+      PIER_RATE_LIMIT_MAX: "10000",
     });
     stops.push(() => api.stop());
     const web = await serveWeb({ dir: webDir, apiUrl: api.url });

@@ -5,8 +5,8 @@
  * secure context), and the API is told so (PIER_DASHBOARD_URL), so SIWE and WebAuthn check that origin.
  */
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
-import { type ApiHandle, startApi } from "../../../api/lib/start.ts";
+import type { ApiHandle } from "../../../api/lib/start.ts";
+import { startApiOn } from "../../../api/src/testing/apiStack.ts";
 import { devAccount } from "../../../contracts/lib/accounts.ts";
 import { freePort } from "../../../scripts/lib/ports.ts";
 import { type Stack, startStack } from "../../harness/stack.ts";
@@ -43,14 +43,9 @@ export async function startDashboardStack({ webDir }: { webDir: string }): Promi
     const web = await serveWeb({ dir: webDir, apiUrl: `http://127.0.0.1:${apiPort}` });
     stops.push(() => web.stop());
     const dashboardOrigin = web.url.replace("127.0.0.1", "localhost");
-    const api = await startApi({
-      databaseUrl: stack.postgres.url,
-      rpcUrl: stack.chain.rpcUrl,
-      deploymentFile: stack.deploymentFile,
-      indexerSchema: stack.indexer!.schema,
-      port: apiPort,
-      logFile: join(stack.dir, "api.log"),
-      env: {
+    const api = await startApiOn(
+      stack,
+      {
         PIER_ADMIN_KEY: adminKey,
         PIER_LOG_LEVEL: "warn",
         PIER_CHECKOUT_BASE_URL: dashboardOrigin,
@@ -58,7 +53,8 @@ export async function startDashboardStack({ webDir }: { webDir: string }): Promi
         PIER_RATE_LIMIT_MAX: "10000",
         PIER_SYNC_INTERVAL_MS: "100",
       },
-    });
+      apiPort,
+    );
     stops.push(() => api.stop());
 
     async function call(method: string, path: string, body?: unknown, bearer?: string) {
