@@ -299,6 +299,17 @@ describe("chaos", () => {
     };
     const mismatches = async () => {
       const out: string[] = [];
+      // A kill after a transaction is mined but before its sender recorded it leaves the row open (and
+      // a fiat funding 'pending') until the job is retried on its stale heartbeat: wait for that too.
+      const open = await s.stack.db.query(
+        `SELECT id, kind, status FROM "pier_api".chain_txs WHERE status IN ('queued', 'sent')`,
+      );
+      for (const t of open.rows) out.push(`chain tx ${t.id} (${t.kind}) still ${t.status}`);
+      const funded = new Set(
+        (
+          await s.stack.db.query(`SELECT order_id FROM "pier_api".fiat_funding WHERE status = 'funded'`)
+        ).rows.map((r) => r.order_id as string),
+      );
       for (let i = 0; i < orders.length; i++) {
         const want = await expected(i);
         const got = (await s.client.get(`/v1/orders/${orders[i]!.id}`)).body;
@@ -309,6 +320,8 @@ describe("chaos", () => {
         // Every fiat session was approved: its escrow must get funded (webhook, or the poll after a kill).
         if (fiatIdx.includes(i) && want.status === "open")
           out.push(`${orders[i]!.id}: fiat payment approved, escrow not funded`);
+        if (fiatIdx.includes(i) && !funded.has(orders[i]!.id))
+          out.push(`${orders[i]!.id}: fiat funding not recorded as funded`);
         // An early release is answered 202 and sent afterwards: wait for it (a lost one times out).
         if (released.has(i) && want.status !== "settled")
           out.push(`${orders[i]!.id}: release requested, chain still ${want.status}`);
