@@ -108,7 +108,11 @@ describe("crash safety", () => {
     await waitFor("all delivered after recovery", async () => fresh.every((id) => accepted.has(id)), {
       timeoutMs: 60_000,
     });
-    const log = (await s.client.get(`/v1/events/${fresh[0]}/deliveries`)).body.data[0];
+    // The receiver's 200 arrives before the worker records it: wait for the delivery log to say so.
+    const log = await waitFor("the delivery recorded as succeeded", async () => {
+      const delivery = (await s.client.get(`/v1/events/${fresh[0]}/deliveries`)).body.data[0];
+      return delivery?.status === "succeeded" && delivery;
+    });
     expect(log.status).toBe("succeeded");
     expect(
       log.attempts_log.filter((a: { status_code: number }) => a.status_code === 503).length,
