@@ -31,7 +31,10 @@ export async function startChain({ port, logFile }: { port: number; logFile: str
   const root = new URL("../..", import.meta.url).pathname;
   // hardhat's package exports hide its CLI file; the bin entry is this path.
   const cli = join(root, "node_modules/hardhat/dist/src/cli.js");
-  const child = spawn(process.execPath, [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+  // A config of its own (chain.config.ts says why), so a start does not parse the contracts' build infos.
+  const config = join(root, "scripts/lib/chain.config.ts");
+  const args = [cli, "--config", config, "node", "--hostname", "127.0.0.1", "--port", String(port)];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true" },
     stdio: ["ignore", "pipe", "pipe"],
