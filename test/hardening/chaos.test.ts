@@ -61,7 +61,8 @@ beforeAll(async () => {
     // rates.default.json is a fixture with a fixed date.
     PIER_FX_MAX_RATE_AGE_SECONDS: String(365 * 86_400),
   };
-  starting = startApiStack(ENV);
+  // A Postgres server of its own: this test kills it.
+  starting = startApiStack(ENV, { ownPostgres: true });
   s = await starting;
   // Our own pool sees Postgres die too: its idle clients' errors must not crash the test process.
   s.stack.db.on("error", () => {});

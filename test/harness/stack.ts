@@ -12,8 +12,9 @@
  *   const paid = await stack.pay.payByAllowance(await stack.pay.newTerms());
  *   await waitFor(...)  // e.g. its row in `"${stack.indexer.schema}".payment` through stack.db
  *
- * Postgres is an embedded server of the suite's own unless `databaseUrl` names one (any Postgres);
- * scripts/lib/postgres.ts also honours DATABASE_URL. Logs of the chain and the indexer go to files in the
+ * Postgres is a database of the suite's own on the test run's shared embedded server (sharedPostgres.ts),
+ * or a server of its own (`ownPostgres`, or outside such a run), unless `databaseUrl` names one (any
+ * Postgres); scripts/lib/postgres.ts also honours DATABASE_URL. Logs of the chain and the indexer go to files in the
  * stack's temporary folder (kept when PIER_KEEP_TEST_DIRS=1, removed otherwise).
  */
 import { chmod, mkdtemp, rm } from "node:fs/promises";
@@ -26,12 +27,18 @@ import { deployLocal } from "../../scripts/deploy.ts";
 import { type ChainHandle, startChain } from "../../scripts/lib/chain.ts";
 import { log } from "../../scripts/lib/log.ts";
 import { freePort } from "../../scripts/lib/ports.ts";
-import { type PostgresHandle, startPostgres } from "../../scripts/lib/postgres.ts";
+import type { PostgresHandle } from "../../scripts/lib/postgres.ts";
 import { createPayments, type Payments } from "./payments.ts";
+import { testDatabase } from "./testDatabase.ts";
 
 export interface StackOptions {
   /** Use this Postgres instead of starting an embedded one. */
   databaseUrl?: string;
+  /**
+   * An embedded Postgres server of the stack's own (for tests that kill or restart it), rather than a
+   * database of its own on the test run's shared server (testDatabase.ts).
+   */
+  ownPostgres?: boolean;
   /** Start the indexer (default true); or options passed through to startIndexer. */
   indexer?: boolean | Partial<Omit<StartIndexerOptions, "databaseUrl" | "rpcUrl" | "deploymentFile">>;
 }
@@ -71,7 +78,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     const postgres: PostgresHandle = opts.databaseUrl
       ? { url: opts.databaseUrl, embedded: false, stop: async () => {} }
-      : await startPostgres({ dataDir: join(dir, "postgres"), port: await freePort() });
+      : await testDatabase(join(dir, "postgres"), { ownServer: opts.ownPostgres });
     stops.push(() => postgres.stop());
     const chain = await startChain({ port: await freePort(), logFile: join(dir, "chain.log") });
     // Should this process exit without stop() (a timed-out test hook, a crash), take the node along:

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { freePort } from "../../../scripts/lib/ports.ts";
-import { type PostgresHandle, startPostgres } from "../../../scripts/lib/postgres.ts";
+import type { PostgresHandle } from "../../../scripts/lib/postgres.ts";
 import { seed } from "../../../scripts/seed.ts";
+import { testDatabase } from "../../../test/harness/testDatabase.ts";
 import { hashSecret } from "../keys/apiKeys.ts";
 import { createMerchantCommand } from "./create-merchant.ts";
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "pier-cli-"));
   const { chmod } = await import("node:fs/promises");
   await chmod(dir, 0o755);
-  postgres = await startPostgres({ dataDir: join(dir, "pg"), port: await freePort() });
+  postgres = await testDatabase(join(dir, "pg"));
   db = new pg.Pool({ connectionString: postgres.url, max: 2 });
 });
 afterAll(async () => {

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { freePort } from "../../../scripts/lib/ports.ts";
-import { type PostgresHandle, startPostgres } from "../../../scripts/lib/postgres.ts";
+import type { PostgresHandle } from "../../../scripts/lib/postgres.ts";
+import { testDatabase } from "../../../test/harness/testDatabase.ts";
 import { migrate } from "../db/migrate.ts";
 import { createPool } from "../db/pool.ts";
 import { pgWebhookEventLog } from "./pgWebhookEventLog.ts";
@@ -19,7 +19,7 @@ const schema = "fiat_test";
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "pier-fiat-pg-"));
   await chmod(dir, 0o755);
-  postgres = await startPostgres({ dataDir: join(dir, "pg"), port: await freePort() });
+  postgres = await testDatabase(join(dir, "pg"));
   // The API's own migrations: the table under test is the one production runs on.
   await migrate(postgres.url, schema);
   pool = createPool(postgres.url, schema, 8);

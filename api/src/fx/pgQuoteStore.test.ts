@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { freePort } from "../../../scripts/lib/ports.ts";
-import { type PostgresHandle, startPostgres } from "../../../scripts/lib/postgres.ts";
+import type { PostgresHandle } from "../../../scripts/lib/postgres.ts";
+import { testDatabase } from "../../../test/harness/testDatabase.ts";
 import { migrate } from "../db/migrate.ts";
 import { createPool } from "../db/pool.ts";
 import { NotFoundError } from "../errors.ts";
@@ -38,7 +38,7 @@ function quote(sourceAmount = "10", currency = "EUR"): FxQuote {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "pier-fx-pg-"));
   await chmod(dir, 0o755);
-  postgres = await startPostgres({ dataDir: join(dir, "pg"), port: await freePort() });
+  postgres = await testDatabase(join(dir, "pg"));
   await migrate(postgres.url, schema);
   pool = createPool(postgres.url, schema, 8);
 });

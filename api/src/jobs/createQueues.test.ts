@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { PgBoss } from "pg-boss";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { freePort } from "../../../scripts/lib/ports.ts";
-import { type PostgresHandle, startPostgres } from "../../../scripts/lib/postgres.ts";
+import type { PostgresHandle } from "../../../scripts/lib/postgres.ts";
+import { testDatabase } from "../../../test/harness/testDatabase.ts";
 import { FIAT_EVENT_QUEUE } from "../bridge/queues.ts";
 import type { AppContext } from "../context.ts";
 import { senderQueue, WEBHOOK_QUEUE } from "./queues.ts";
@@ -37,7 +37,7 @@ const ctx = () =>
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "pier-queues-"));
   await chmod(dir, 0o755);
-  postgres = await startPostgres({ dataDir: join(dir, "pg"), port: await freePort() });
+  postgres = await testDatabase(join(dir, "pg"));
   boss = new PgBoss({ connectionString: postgres.url, schema: "jobs_test", supervise: false });
   await boss.start();
 });

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { freePort } from "../../../scripts/lib/ports.ts";
-import { type Stack, startStack } from "../../../test/harness/stack.ts";
+import { type Stack, type StackOptions, startStack } from "../../../test/harness/stack.ts";
 import { type ApiHandle, startApi } from "../../lib/start.ts";
 import { type ApiClient, apiClient } from "./apiClient.ts";
 
@@ -53,8 +53,11 @@ export async function startApiOn(
   });
 }
 
-export async function startApiStack(env: Record<string, string> = {}): Promise<ApiStack> {
-  const stack = await startStack();
+export async function startApiStack(
+  env: Record<string, string> = {},
+  stackOptions: StackOptions = {},
+): Promise<ApiStack> {
+  const stack = await startStack(stackOptions);
   const adminKey = `admin_${randomBytes(16).toString("hex")}`;
   const port = await freePort();
   const extra: ApiHandle[] = [];
