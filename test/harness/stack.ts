@@ -14,8 +14,8 @@
  *
  * Postgres is a database of the suite's own on the test run's shared embedded server (sharedPostgres.ts),
  * or a server of its own (`ownPostgres`, or outside such a run), unless `databaseUrl` names one (any
- * Postgres); scripts/lib/postgres.ts also honours DATABASE_URL. Logs of the chain and the indexer go to files in the
- * stack's temporary folder (kept when PIER_KEEP_TEST_DIRS=1, removed otherwise).
+ * Postgres); scripts/lib/postgres.ts also honours DATABASE_URL. Logs of the chain and the indexer go to
+ * files in the stack's temporary folder (kept when PIER_KEEP_TEST_DIRS=1, removed otherwise).
  */
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
