@@ -10,7 +10,7 @@ const packages = [
   "cli",
   "examples/shop",
   "web",
-  "test",
+  "test/system",
   "test/browser",
   "test/hardening",
 ];

@@ -108,8 +108,6 @@ try {
       // Passkeys need a host name, not an IP: the dashboard is opened on localhost (same server).
       PIER_DASHBOARD_URL: dashboardOrigin,
       PIER_CONFIRMATIONS: process.env.PIER_CONFIRMATIONS ?? "2",
-      // The bundled rates file is a dated fixture: accept it in development.
-      PIER_FX_MAX_RATE_AGE_SECONDS: process.env.PIER_FX_MAX_RATE_AGE_SECONDS ?? String(366 * 86_400),
       ...fiatEnv,
     },
   });

@@ -44,7 +44,6 @@ beforeAll(async () => {
     PIER_SANDBOX_URL: wallet.url,
     PIER_SANDBOX_API_KEY: sandboxKey,
     PIER_SANDBOX_WEBHOOK_SECRET: sandboxSecret,
-    PIER_FX_MAX_RATE_AGE_SECONDS: String(365 * 86_400),
   });
   wallet.setWebhookUrl(`${api.url}/v1/fiat/webhooks/sandbox`);
   web = await serveWeb({ dir: inject("webDir"), apiUrl: api.url });

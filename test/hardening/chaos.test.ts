@@ -58,8 +58,6 @@ beforeAll(async () => {
     PIER_SANDBOX_API_KEY: sandbox.apiKey,
     PIER_SANDBOX_WEBHOOK_SECRET: sandbox.secret,
     PIER_FIAT_TIMEOUT_MS: "3000",
-    // rates.default.json is a fixture with a fixed date.
-    PIER_FX_MAX_RATE_AGE_SECONDS: String(365 * 86_400),
   };
   // A Postgres server of its own: this test kills it.
   starting = startApiStack(ENV, { ownPostgres: true });

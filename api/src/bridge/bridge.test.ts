@@ -5,6 +5,8 @@
  * payments, the low-treasury refusal, and a partial refund flowing out through the provider.
  */
 import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitFor } from "../../../scripts/lib/ports.ts";
@@ -69,8 +71,6 @@ beforeAll(async () => {
     PIER_SANDBOX_API_KEY: apiKey,
     PIER_SANDBOX_WEBHOOK_SECRET: webhookSecret,
     PIER_FIAT_TIMEOUT_MS: "3000",
-    // rates.default.json is a fixture with a fixed date.
-    PIER_FX_MAX_RATE_AGE_SECONDS: String(365 * 86_400),
   });
   wallet.setWebhookUrl(`${s.api.url}/v1/fiat/webhooks/sandbox`);
 }, 180_000);
@@ -502,6 +502,14 @@ describe("payouts", () => {
   });
 });
 
+/** A rates file (file source) whose EUR rate is `ageSeconds` old by the process clock. */
+async function staleRatesFile(ageSeconds: number): Promise<string> {
+  const asOf = new Date(Date.now() - ageSeconds * 1000).toISOString();
+  const path = join(s.stack.dir, "stale-rates.json");
+  await writeFile(path, JSON.stringify({ base: "USD", rates: { EUR: { rate: "0.8642", asOf } } }));
+  return path;
+}
+
 describe("treasury, stale rates and crash recovery", () => {
   // A second, web-only API process (no workers) with a high treasury reserve and a short rate age.
   let other: Awaited<ReturnType<ApiStack["startApi"]>>;
@@ -510,6 +518,9 @@ describe("treasury, stale rates and crash recovery", () => {
     other = await s.startApi({
       PIER_WORKERS: "false",
       PIER_TREASURY_MIN_BALANCE: "1000000000000000000",
+      // A production-style file source whose rates are two minutes old by the clock both processes share.
+      PIER_FX_SOURCE: "file",
+      PIER_FX_RATES_FILE: await staleRatesFile(120),
       PIER_FX_MAX_RATE_AGE_SECONDS: "60",
     });
     const orderId = await newOrder();

@@ -6,6 +6,7 @@
  * off: fiat routes answer 503 `fiat_unavailable` instead of the API refusing to boot. An explicitly
  * selected provider with bad variables is a ConfigError at boot.
  */
+import { ConfigError } from "../config.ts";
 import type { AppContext } from "../context.ts";
 import { UnavailableError } from "../errors.ts";
 import type { FiatProvider } from "../fiat/provider.ts";
@@ -38,6 +39,11 @@ export function loadFiat(
   const existing = cache.get(ctx);
   if (existing) return existing;
   const fxConfig = loadFxConfig(env);
+  // Sandbox rates are illustrative and always "current": quoting real money with them would be wrong.
+  if (ctx.chain.livemode && fxConfig.source === "sandbox")
+    throw new ConfigError(
+      "PIER_FX_SOURCE=sandbox (the default) serves illustrative test-mode rates and is refused in live mode: set PIER_FX_SOURCE=ecb, or file with PIER_FX_RATES_FILE",
+    );
   const fx: FxDeps = { config: fxConfig, source: createRateSource(fxConfig), store: pgQuoteStore(ctx.pool) };
   const name = selectedProviderName(env);
   let fiat: Fiat;

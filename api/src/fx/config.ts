@@ -2,8 +2,8 @@
  * FX configuration from the environment, validated once (TypeBox + Ajv, like ../config.ts), and the
  * rate source it selects. Variables (all optional):
  *
- *   PIER_FX_SOURCE                file | ecb                       default file
- *   PIER_FX_RATES_FILE            path of the JSON rates file     default api/src/fx/rates.default.json
+ *   PIER_FX_SOURCE                sandbox | file | ecb             default sandbox (refused in live mode)
+ *   PIER_FX_RATES_FILE            path of the JSON rates file     required with PIER_FX_SOURCE=file
  *   PIER_FX_ECB_URL               eurofxref XML URL               default the ECB daily file
  *   PIER_FX_REFRESH_SECONDS       cache of the source's snapshot  default 3600
  *   PIER_FX_SPREAD_BPS            spread fee in basis points      default 50
@@ -21,15 +21,19 @@ import { ECB_DAILY_URL, ecbRateSource } from "./ecbRateSource.ts";
 import { fileRateSource } from "./fileRateSource.ts";
 import type { SettlementToken } from "./quote.ts";
 import type { RateSource } from "./rateSource.ts";
+import { sandboxRateSource } from "./sandboxRateSource.ts";
 
-export const DEFAULT_RATES_FILE = fileURLToPath(new URL("./rates.default.json", import.meta.url));
+/** The sandbox source's illustrative rates (stamped as current on every read: sandboxRateSource.ts). */
+export const SANDBOX_RATES_FILE = fileURLToPath(new URL("./rates.sandbox.json", import.meta.url));
 
 const Int = (min: number, max: number, dflt: number) =>
   Type.Integer({ minimum: min, maximum: max, default: dflt });
 
 export const FxEnvSchema = Type.Object({
-  PIER_FX_SOURCE: Type.Union([Type.Literal("file"), Type.Literal("ecb")], { default: "file" }),
-  PIER_FX_RATES_FILE: Type.String({ minLength: 1, default: DEFAULT_RATES_FILE }),
+  PIER_FX_SOURCE: Type.Union([Type.Literal("sandbox"), Type.Literal("file"), Type.Literal("ecb")], {
+    default: "sandbox",
+  }),
+  PIER_FX_RATES_FILE: Type.Optional(Type.String({ minLength: 1 })),
   PIER_FX_ECB_URL: Type.String({ pattern: "^https?://", default: ECB_DAILY_URL }),
   PIER_FX_REFRESH_SECONDS: Int(1, 86_400, 3_600),
   PIER_FX_SPREAD_BPS: Int(0, 5_000, 50),
@@ -41,8 +45,9 @@ export const FxEnvSchema = Type.Object({
 });
 
 export interface FxConfig {
-  source: "file" | "ecb";
-  ratesFile: string;
+  source: "sandbox" | "file" | "ecb";
+  /** The file source's rates file (set when source is `file`). */
+  ratesFile?: string;
   ecbUrl: string;
   refreshSeconds: number;
   spreadBps: number;
@@ -66,6 +71,10 @@ export function loadFxConfig(source: Record<string, string | undefined> = proces
     throw new ConfigError(`invalid FX configuration:\n  ${problems.join("\n  ")}`);
   }
   const e = env as Static<typeof FxEnvSchema>;
+  if (e.PIER_FX_SOURCE === "file" && !e.PIER_FX_RATES_FILE)
+    throw new ConfigError(
+      "invalid FX configuration:\n  PIER_FX_RATES_FILE is required with PIER_FX_SOURCE=file",
+    );
   return {
     source: e.PIER_FX_SOURCE,
     ratesFile: e.PIER_FX_RATES_FILE,
@@ -82,9 +91,13 @@ export function loadFxConfig(source: Record<string, string | undefined> = proces
   };
 }
 
-/** The registry of rate sources: one entry per source name. */
+/**
+ * The registry of rate sources: one entry per source name. `sandbox` is for test mode only (the rates are
+ * illustrative and always current); `file` and `ecb` carry real as-of times and go stale.
+ */
 const SOURCES: Record<FxConfig["source"], (config: FxConfig) => RateSource> = {
-  file: (c) => fileRateSource(c.ratesFile),
+  sandbox: () => sandboxRateSource(SANDBOX_RATES_FILE),
+  file: (c) => fileRateSource(c.ratesFile!),
   ecb: (c) => cachedRateSource(ecbRateSource({ url: c.ecbUrl }), c.refreshSeconds * 1000),
 };
 

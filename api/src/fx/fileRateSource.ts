@@ -1,5 +1,5 @@
 /**
- * Rates from a JSON file (the default source, api/src/fx/rates.default.json):
+ * Rates from a JSON file an operator keeps current (PIER_FX_SOURCE=file, PIER_FX_RATES_FILE):
  *
  *   { "base": "USD", "rates": { "EUR": { "rate": "0.8642", "asOf": "2026-11-25T14:00:00Z" }, ... } }
  *

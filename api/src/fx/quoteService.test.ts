@@ -1,17 +1,17 @@
 import { describe, expect, test } from "vitest";
 import { NotFoundError } from "../errors.ts";
-import { DEFAULT_RATES_FILE, loadFxConfig } from "./config.ts";
+import { loadFxConfig, SANDBOX_RATES_FILE } from "./config.ts";
 import { QuoteAlreadyUsedError, QuoteExpiredError, UnsupportedCurrencyError } from "./errors.ts";
-import { fileRateSource } from "./fileRateSource.ts";
 import { createQuote, useQuote } from "./quoteService.ts";
 import { memoryQuoteStore } from "./quoteStore.ts";
+import { sandboxRateSource } from "./sandboxRateSource.ts";
 import { toFxQuoteObject } from "./toFxQuoteObject.ts";
 
 function deps(at: string) {
   let t = new Date(at);
   return {
     config: loadFxConfig({}),
-    source: fileRateSource(DEFAULT_RATES_FILE),
+    source: sandboxRateSource(SANDBOX_RATES_FILE, () => t),
     store: memoryQuoteStore(),
     now: () => t,
     advance(ms: number) {
@@ -21,11 +21,11 @@ function deps(at: string) {
 }
 
 describe("createQuote / useQuote", () => {
-  test("default: quote from the default file, stored, then used once", async () => {
+  test("default: quote from the sandbox rates, stored, then used once", async () => {
     const d = deps("2026-11-25T15:00:00Z");
     const q = await createQuote(d, { currency: "EUR", targetUnits: 25_000_000n });
     expect(q.targetUnits).toBe(25_000_000n);
-    expect(q.rateSource).toBe("file:rates.default.json");
+    expect(q.rateSource).toBe("sandbox:rates.sandbox.json");
     const obj = toFxQuoteObject(q);
     expect(obj).toMatchObject({
       object: "fx_quote",

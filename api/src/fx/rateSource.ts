@@ -1,8 +1,9 @@
 /**
  * The pluggable rate-source interface. A source returns a snapshot of rates quoted against one base
  * currency ("units of X per 1 base", the way central banks publish), each with the time it is valid as
- * of. Quoting derives any pair from the snapshot with crossRate(). Built in: fileRateSource (a JSON file,
- * the default) and ecbRateSource (the ECB eurofxref daily XML over HTTP); cachedRateSource wraps either.
+ * of. Quoting derives any pair from the snapshot with crossRate(). Built in: sandboxRateSource (test mode,
+ * the default), fileRateSource (a JSON file) and ecbRateSource (the ECB eurofxref daily XML over HTTP);
+ * cachedRateSource wraps any of them.
  */
 import { UnsupportedCurrencyError } from "./errors.ts";
 import { div, type Ratio, ratio } from "./rational.ts";
@@ -16,7 +17,7 @@ export interface Rate {
 }
 
 export interface RateSnapshot {
-  /** Source name for the audit trail ("file:rates.default.json", "ecb"). */
+  /** Source name for the audit trail ("sandbox:rates.sandbox.json", "file:rates.json", "ecb"). */
   source: string;
   base: string;
   rates: ReadonlyMap<string, Rate>;

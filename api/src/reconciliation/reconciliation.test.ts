@@ -47,7 +47,6 @@ beforeAll(async () => {
     PIER_SANDBOX_URL: wallet.url,
     PIER_SANDBOX_API_KEY: apiKey,
     PIER_SANDBOX_WEBHOOK_SECRET: webhookSecret,
-    PIER_FX_MAX_RATE_AGE_SECONDS: String(365 * 86_400),
     PIER_RISK_BLOCKLIST: blocklist,
     PIER_RISK_BLOCKLIST_REFRESH_MS: "100",
     PIER_RISK_COUNTRY_HEADER: "x-customer-country",
