@@ -161,6 +161,44 @@ describe("order lifecycle", () => {
     expect(again.body.error.code).toBe("order_not_refundable");
   });
 
+  test("behavior: concurrent partial refunds accept at most what remains, counting refunds mined but not yet indexed", async () => {
+    const order = await createOrder();
+    const paid = await payAndConfirm(order);
+    const before = await s.stack.pay.balanceOf(paid.record.payer);
+    // Freeze the indexer: refunds get mined and succeed while the order's amount_refunded cannot move.
+    process.kill(s.stack.indexer!.pid, "SIGSTOP");
+    try {
+      const refund = (key: string) =>
+        s.client.post("/v1/refunds", { order: order.id, amount: "2000000" }, { idempotencyKey: key });
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => refund(`${order.id}-par-${i}`)));
+      const accepted = answers.filter((r) => r.status === 200);
+      expect(accepted).toHaveLength(5);
+      for (const r of answers.filter((a) => a.status !== 200))
+        expect(r.body.error.code).toMatch(/^(amount_too_large|order_not_refundable)$/);
+      await waitFor(
+        "the five refunds succeeded on chain",
+        async () => {
+          const list = await s.client.get(`/v1/refunds?order=${order.id}`);
+          return list.body.data.every((r: { status: string }) => r.status === "succeeded") && list.body.data;
+        },
+        { timeoutMs: 60_000 },
+      );
+      // All five are mined, none is indexed yet: nothing remains, and a sixth is refused.
+      const sixth = await refund(`${order.id}-after`);
+      expect(sixth.status).toBe(409);
+      expect(sixth.body.error.code).toBe("order_not_refundable");
+    } finally {
+      process.kill(s.stack.indexer!.pid, "SIGCONT");
+    }
+    const refunded = await waitForWebhook(receiver, order.id, "order.refunded", 60_000);
+    expect(refunded.body.data.object).toMatchObject({
+      status: "refunded",
+      amount_refunded: AMOUNT.toString(),
+    });
+    expect(await s.stack.pay.balanceOf(paid.record.payer)).toBe(before + AMOUNT);
+    expect((await s.client.get(`/v1/refunds?order=${order.id}`)).body.data).toHaveLength(5);
+  });
+
   test("behavior: a disputed order is never released by the keeper; the arbiter resolves it", async () => {
     const order = await createOrder();
     const paid = await payAndConfirm(order);

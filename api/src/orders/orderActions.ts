@@ -10,6 +10,7 @@ import { createChainTx } from "../chain/chainTxs.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { InvalidRequestError, NotFoundError, StateError, UnavailableError } from "../errors.ts";
+import { refundableAmount } from "../refunds/refundable.ts";
 import type { OrderRow } from "./orderRow.ts";
 import { paymentRecordOf } from "./paymentRecord.ts";
 
@@ -75,7 +76,7 @@ export async function resolveDispute(
       `Only a disputed or held order can be resolved; this one is ${order.status}`,
     );
   }
-  const remaining = BigInt(order.amount) - BigInt(order.amount_refunded);
+  const remaining = await refundableAmount(ctx, tx, order);
   if (refundAmount > remaining) {
     throw new InvalidRequestError(
       "amount_too_large",

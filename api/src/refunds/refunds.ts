@@ -18,6 +18,7 @@ import { newId } from "../lib/ids.ts";
 import { type Page, paginate } from "../lib/paginate.ts";
 import { getOrder } from "../orders/getOrder.ts";
 import { paymentRecordOf } from "../orders/paymentRecord.ts";
+import { refundableAmount } from "./refundable.ts";
 import type { ListQueryT } from "../schemas/common.ts";
 
 export interface RefundRow {
@@ -68,12 +69,7 @@ export async function createRefund(
       "order",
     );
   }
-  const pending = await tx.query<{ sum: string | null }>(
-    "SELECT sum(amount)::text AS sum FROM refunds WHERE order_id = $1 AND status = 'pending'",
-    [order.id],
-  );
-  const remaining =
-    BigInt(order.amount) - BigInt(order.amount_refunded) - BigInt(pending.rows[0]?.sum ?? "0");
+  const remaining = await refundableAmount(ctx, tx, order);
   const amount = input.amount === undefined ? remaining : BigInt(input.amount);
   if (remaining <= 0n)
     throw new StateError("order_not_refundable", "Nothing left to refund on this order", "order");
