@@ -137,7 +137,13 @@ describe("commands against the local stack", () => {
 
     const again = await pier(["pay", order.id, "--json"]);
     expect(again.code).toBe(1);
-    expect(again.json.error.message).toContain("failed");
+    expect(again.json.error.message).toBe(`${order.id} is escrowed: only an open order can be paid`);
+
+    const toCancel = (await pier(["orders", "create", "--amount", "1000000", "--json"])).json;
+    expect((await s.client.post(`/v1/orders/${toCancel.id}/cancel`)).status).toBe(200);
+    const canceled = await pier(["pay", toCancel.id], { PIER_API_KEY: "" });
+    expect(canceled.code).toBe(1);
+    expect(canceled.stderr).toContain(`${toCancel.id} was canceled by the merchant: it cannot be paid`);
   });
 
   test("error: API errors print type, code and request id and exit 1", async () => {

@@ -1,7 +1,8 @@
 /**
  * Cancels an open order: the checkout stops offering it and `order.canceled` is stored with the change.
  * The signed terms stay valid on chain until their deadline (they cannot be revoked); a payment that
- * arrives anyway is shown on the order and can be refunded.
+ * arrives anyway is shown on the order and refunded in full automatically once it is final
+ * (`order.paid_after_cancel`, then the refund's own events: refunds.ts).
  */
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";

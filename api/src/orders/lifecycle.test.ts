@@ -199,6 +199,34 @@ describe("order lifecycle", () => {
     expect((await s.client.get(`/v1/refunds?order=${order.id}`)).body.data).toHaveLength(5);
   });
 
+  test("behavior: a payment that reaches a canceled order is refunded in full automatically, and the merchant told", async () => {
+    const order = await createOrder();
+    expect((await s.client.post(`/v1/orders/${order.id}/cancel`)).status).toBe(200);
+    await waitForWebhook(receiver, order.id, "order.canceled");
+    // A checkout page left open still holds valid signed terms: the customer pays anyway.
+    const paid = await s.stack.pay.payByAllowance(termsFromOrder(order));
+    const before = await s.stack.pay.balanceOf(paid.record.payer);
+    await evmMine(s.stack.chain.rpcUrl, 1);
+    const told = await waitForWebhook(receiver, order.id, "order.paid_after_cancel");
+    expect(told.body.data.object).toMatchObject({ status: "escrowed" });
+    expect(told.body.data.object.canceled_at).toEqual(expect.any(Number));
+    const refunded = await waitForWebhook(receiver, order.id, "order.refunded", 60_000);
+    expect(refunded.body.data.object).toMatchObject({
+      status: "refunded",
+      amount_refunded: AMOUNT.toString(),
+    });
+    expect(await s.stack.pay.balanceOf(paid.record.payer)).toBe(before + AMOUNT);
+    const refunds = (await s.client.get(`/v1/refunds?order=${order.id}`)).body.data;
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({
+      reason: "order_canceled",
+      status: "succeeded",
+      amount: AMOUNT.toString(),
+    });
+    const types = webhooksFor(receiver, order.id).map((r) => r.body.type);
+    expect(types.filter((t) => t === "order.paid_after_cancel")).toHaveLength(1);
+  });
+
   test("behavior: a disputed order is never released by the keeper; the arbiter resolves it", async () => {
     const order = await createOrder();
     const paid = await payAndConfirm(order);

@@ -15,6 +15,7 @@ import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { recordEvent } from "../events/recordEvent.ts";
 import { indexerProgress } from "../indexer/indexerProgress.ts";
+import { refundPaymentOfCanceledOrder } from "../refunds/refunds.ts";
 import { assessPayment } from "../risk/assessPayment.ts";
 import { type DeriveInput, deriveStatus } from "./deriveStatus.ts";
 import type { OrderRow, PaymentSnapshot } from "./orderRow.ts";
@@ -231,6 +232,9 @@ async function syncOne(
     });
     if (eventId) stored++;
   }
+  // Money for a canceled order (its signed terms stayed payable): back to the payer, once it is final.
+  if (updated.canceled_at !== null && status === "escrowed")
+    await refundPaymentOfCanceledOrder(ctx, tx, updated);
   if (planned.length > 0) {
     ctx.log.info(
       {

@@ -17,9 +17,11 @@ import type { Principal } from "../keys/apiKeys.ts";
 import { newId } from "../lib/ids.ts";
 import { type Page, paginate } from "../lib/paginate.ts";
 import { getOrder } from "../orders/getOrder.ts";
+import type { OrderRow } from "../orders/orderRow.ts";
 import { paymentRecordOf } from "../orders/paymentRecord.ts";
-import { refundableAmount } from "./refundable.ts";
+import { toOrderObject } from "../orders/toOrderObject.ts";
 import type { ListQueryT } from "../schemas/common.ts";
+import { refundableAmount } from "./refundable.ts";
 
 export interface RefundRow {
   id: string;
@@ -82,6 +84,17 @@ export async function createRefund(
       "amount",
     );
   }
+  return queueRefund(ctx, tx, order, amount, input.reason ?? null);
+}
+
+/** Stores a refund as `pending` with the operator's transaction intent, in the caller's transaction. */
+async function queueRefund(
+  ctx: AppContext,
+  tx: Db,
+  order: OrderRow,
+  amount: bigint,
+  reason: string | null,
+): Promise<RefundRow> {
   const id = newId("refund");
   const chainTxId = await createChainTx(ctx, tx, {
     signer: ctx.chain.signers.operator,
@@ -96,17 +109,40 @@ export async function createRefund(
   const { rows } = await tx.query<RefundRow>(
     `INSERT INTO refunds (id, merchant_id, livemode, order_id, amount, reason, chain_tx_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-    [
-      id,
-      principal.merchantId,
-      principal.livemode,
-      order.id,
-      amount.toString(),
-      input.reason ?? null,
-      chainTxId,
-    ],
+    [id, order.merchant_id, order.livemode, order.id, amount.toString(), reason, chainTxId],
   );
   return rows[0]!;
+}
+
+/** The reason on the refund Pier makes by itself for a payment that arrived after the order was canceled. */
+export const CANCELED_ORDER_REFUND_REASON = "order_canceled";
+
+/**
+ * A canceled order's signed terms stay payable on chain until their deadline. When a payment arrives
+ * anyway and is final (escrowed), the syncer calls this once per payment (keyed by its block hash): it
+ * refunds everything still refundable to the payer and stores `order.paid_after_cancel` so the merchant
+ * knows; `refund.succeeded` and `order.refunded` follow as for any refund. The order row is locked.
+ */
+export async function refundPaymentOfCanceledOrder(ctx: AppContext, tx: Db, order: OrderRow): Promise<void> {
+  if (!order.canceled_at || !order.payment || order.status !== "escrowed") return;
+  const eventId = await recordEvent(ctx, tx, {
+    merchantId: order.merchant_id,
+    livemode: order.livemode,
+    type: "order.paid_after_cancel",
+    dedupeKey: `${order.id}:paid_after_cancel:${order.payment.block_hash}`,
+    object: toOrderObject(ctx, order),
+    orderId: order.id,
+    chainId: order.chain_id,
+    onchainOrderId: order.onchain_order_id,
+  });
+  if (!eventId) return;
+  const remaining = await refundableAmount(ctx, tx, order);
+  if (remaining <= 0n) return;
+  const refund = await queueRefund(ctx, tx, order, remaining, CANCELED_ORDER_REFUND_REASON);
+  ctx.log.warn(
+    { orderId: order.id, onchainOrderId: order.onchain_order_id, refundId: refund.id, amount: refund.amount },
+    "payment for a canceled order: refunding it in full",
+  );
 }
 
 /** Called by the sender once the refund transaction is mined or has failed for good. */

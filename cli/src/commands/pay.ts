@@ -1,6 +1,6 @@
 /** pier pay <order>: pays an order from a dev account on the local chain. */
 import { type Command, Option } from "commander";
-import { action, client, emit, type Globals, rpcUrl } from "../context.ts";
+import { action, CliError, client, emit, type Globals, rpcUrl } from "../context.ts";
 import { money } from "../format.ts";
 import { PAY_METHODS, PAYER_ACCOUNTS, type PayerAccount, type PayMethod } from "../payOptions.ts";
 import { waitUntil } from "../wait.ts";
@@ -42,9 +42,16 @@ Example:
           const g = cmd.optsWithGlobals<Globals>();
           const pier = client(g, { keyless: true });
           const checkout = await pier.checkout.retrieve(id);
+          // Only an open order takes a payment: a canceled one would be refunded, a paid one refused on chain.
+          if (checkout.status !== "open")
+            throw new CliError(
+              checkout.status === "canceled"
+                ? `${id} was canceled by the merchant: it cannot be paid`
+                : `${id} is ${checkout.status}: only an open order can be paid`,
+            );
           const { payCheckout } = await import("../chain.ts");
           const paid = await payCheckout(rpcUrl(g), checkout, opts.method, opts.account);
-          let status = checkout.status;
+          let status: string = checkout.status;
           if (opts.wait !== "none") {
             const wanted = opts.wait === "processing" ? ["processing", "escrowed"] : ["escrowed"];
             status = await waitUntil(`${id} to be ${opts.wait}`, Number(opts.timeout), async () => {

@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   "order.expired",
   "order.canceled",
   "order.payment_reverted",
+  "order.paid_after_cancel",
   "refund.succeeded",
   "refund.failed",
   "risk.flagged",

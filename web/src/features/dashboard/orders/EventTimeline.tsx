@@ -14,6 +14,7 @@ const LABELS: Record<string, string> = {
   "order.expired": "Expired unpaid",
   "order.canceled": "Canceled",
   "order.payment_reverted": "Payment removed by a chain reorganisation",
+  "order.paid_after_cancel": "Paid after it was canceled: refunding the customer in full",
   "refund.succeeded": "Refund sent",
   "refund.failed": "Refund failed",
 };
