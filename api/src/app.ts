@@ -84,7 +84,7 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   app.addSchema(ErrorResponse);
   app.addSchema(Order);
 
-  await app.register(errorHandler);
+  await app.register(errorHandler, { token: ctx.chain.token });
   await app.register(observability, { ctx });
   await app.register(corsPlugin, { ctx });
   await app.register(rateLimit, { ctx });

@@ -1,13 +1,15 @@
 /** The error envelope for errors that never reach a domain function: crashes, parsing, unknown routes. */
 import Fastify from "fastify";
+import Type from "typebox";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { NotFoundError } from "../errors.ts";
+import { TokenAmount } from "../schemas/common.ts";
 import { errorHandler } from "./errorHandler.ts";
 
 const app = Fastify({ logger: false, genReqId: () => "req_test" });
 
 beforeAll(async () => {
-  await app.register(errorHandler);
+  await app.register(errorHandler, { token: { symbol: "EURC", decimals: 6 } });
   app.get("/boom", async () => {
     throw new Error("connect ECONNREFUSED postgres://pier:hunter2@10.0.0.5/pier");
   });
@@ -15,6 +17,16 @@ beforeAll(async () => {
     throw new NotFoundError("order", "ord_x");
   });
   app.post("/json", async (req) => req.body);
+  app.post("/refund", { schema: { body: Type.Object({ amount: TokenAmount }) } }, async (req) => req.body);
+  app.post(
+    "/order",
+    {
+      schema: {
+        body: Type.Object({ amount: Type.Optional(TokenAmount), fiat_amount: Type.Optional(Type.String()) }),
+      },
+    },
+    async (req) => req.body,
+  );
   await app.ready();
 });
 afterAll(() => app.close());
@@ -53,5 +65,21 @@ describe("errorHandler", () => {
     const none = await app.inject({ method: "GET", url: "/nope?x=1" });
     expect(none.statusCode).toBe(404);
     expect(none.json().error).toMatchObject({ code: "url_not_found", message: "No route for GET /nope" });
+  });
+  test("error: a token amount that is not whole token units is explained in words, not as a pattern", async () => {
+    const refund = await app.inject({ method: "POST", url: "/refund", payload: { amount: "25.5" } });
+    expect(refund.statusCode).toBe(400);
+    expect(refund.json().error).toEqual({
+      type: "invalid_request_error",
+      code: "parameter_invalid",
+      message: `Invalid body 'amount': amount is in token units, a whole number as a string: 25 EURC is "25000000"`,
+      param: "amount",
+    });
+    const order = await app.inject({ method: "POST", url: "/order", payload: { amount: "0x10" } });
+    expect(order.json().error.message).toBe(
+      `Invalid body 'amount': amount is in token units, a whole number as a string: 25 EURC is "25000000". ` +
+        `For a decimal amount in a currency, send fiat_amount (e.g. "25.00") with fiat_currency (e.g. "USD") instead`,
+    );
+    expect(order.body).not.toContain("pattern");
   });
 });

@@ -3,11 +3,35 @@
  * Fastify's validation and parsing errors as 400s naming the parameter, unknown routes as 404, and
  * anything else as a generic 500 (logged with the request id, never shown).
  */
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ApiError, type ErrorBody } from "../errors.ts";
+import { TOKEN_AMOUNT_PATTERN } from "../schemas/common.ts";
 
-function validationBody(error: FastifyError): ErrorBody {
+export interface ErrorHandlerOptions {
+  /** The settlement token, to explain token-unit amounts with a real example. */
+  token?: { symbol: string; decimals: number };
+}
+
+/**
+ * What a token amount is, in words and with an example in the API's own token, instead of the pattern
+ * it failed; and, where the route also takes a fiat amount, how to give a decimal amount instead.
+ */
+function tokenAmountHint(
+  param: string,
+  request: FastifyRequest,
+  token: ErrorHandlerOptions["token"],
+): string {
+  const symbol = token?.symbol ?? "tUSDC";
+  const units = (25n * 10n ** BigInt(token?.decimals ?? 6)).toString();
+  const hint = `${param} is in token units, a whole number as a string: 25 ${symbol} is "${units}"`;
+  const body = request.routeOptions.schema?.body as { properties?: Record<string, unknown> } | undefined;
+  return body?.properties?.fiat_amount
+    ? `${hint}. For a decimal amount in a currency, send fiat_amount (e.g. "25.00") with fiat_currency (e.g. "USD") instead`
+    : hint;
+}
+
+function validationBody(error: FastifyError, request: FastifyRequest, opts: ErrorHandlerOptions): ErrorBody {
   const v = error.validation?.[0];
   const context = error.validationContext ?? "body";
   let param = (v?.instancePath ?? "").replace(/^\//, "").replaceAll("/", ".");
@@ -18,12 +42,16 @@ function validationBody(error: FastifyError): ErrorBody {
   const missing = v?.keyword === "required";
   const where =
     context === "querystring" ? "query parameter" : context === "params" ? "path parameter" : context;
+  const detail =
+    v?.keyword === "pattern" && params.pattern === TOKEN_AMOUNT_PATTERN
+      ? tokenAmountHint(param, request, opts.token)
+      : (v?.message ?? error.message);
   const message =
     v?.keyword === "additionalProperties"
       ? `Unknown ${where} '${param}'`
       : missing
         ? `Missing required ${where} '${param}'`
-        : `Invalid ${where}${param ? ` '${param}'` : ""}: ${v?.message ?? error.message}`;
+        : `Invalid ${where}${param ? ` '${param}'` : ""}: ${detail}`;
   return {
     type: "invalid_request_error",
     code: missing
@@ -37,13 +65,13 @@ function validationBody(error: FastifyError): ErrorBody {
 }
 
 export const errorHandler = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, opts: ErrorHandlerOptions) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof ApiError) {
         for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
         return reply.code(error.statusCode).send({ error: error.toBody() });
       }
-      if (error.validation) return reply.code(400).send({ error: validationBody(error) });
+      if (error.validation) return reply.code(400).send({ error: validationBody(error, request, opts) });
       const status = error.statusCode ?? 500;
       if (status === 429) {
         return reply.code(429).send({

@@ -45,8 +45,11 @@ export function errors(...codes: number[]): Record<number, TSchema> {
   return out;
 }
 
+/** A whole number of the token's smallest unit (the error handler explains it in words: errorHandler.ts). */
+export const TOKEN_AMOUNT_PATTERN = "^(0|[1-9][0-9]{0,77})$";
+
 export const TokenAmount = Type.String({
-  pattern: "^(0|[1-9][0-9]{0,77})$",
+  pattern: TOKEN_AMOUNT_PATTERN,
   description: "Token amount in the token's smallest unit, as a decimal integer string.",
   examples: ["25000000"],
 });
