@@ -105,6 +105,25 @@ describe("checkout: paying", () => {
     await close();
   });
 
+  test("behavior: a smart-account signature (not 65 bytes) falls back to approve, then pay, and says why", async () => {
+    const order = await cs.createOrder();
+    const { page, wallet, close } = await openCheckout(browser, cs, order.id, {
+      smartAccountSignatures: true,
+    });
+    await connectAndWaitForPay(page);
+    await page.getByTestId("pay-button").click();
+    await waitForReceipt(page);
+    await page.getByText("Your wallet is a smart-contract account").waitFor();
+    expect(wallet.prompts().map((p) => `${p.method}:${p.outcome}`)).toEqual([
+      "eth_signTypedData_v4:ok",
+      "eth_sendTransaction:ok",
+      "eth_sendTransaction:ok",
+    ]);
+    const paid = (await cs.checkout(order.id)) as unknown as PaidCheckout;
+    expect(paid.payment?.method).toBe("allowance");
+    await close();
+  });
+
   test("behavior: a rejected signature is explained, nothing is paid, and Try again pays", async () => {
     const order = await cs.createOrder();
     const { page, wallet, close } = await openCheckout(browser, cs, order.id, { rejectSignatures: 1 });

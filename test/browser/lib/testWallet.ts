@@ -3,10 +3,18 @@
  * (injectedWallet.ts); this Node half signs with the dev `customer` account (viem local account) and sends
  * its transactions, forwards reads to the chain's RPC, and records every request so tests can count the
  * prompts. Behaviours on demand: reject the next N signatures or transactions (EIP-1193 4001), refuse
- * eth_signTypedData_v4 altogether (4200), start on another chain, know or not know the order's chain.
+ * eth_signTypedData_v4 altogether (4200), sign like a smart-contract account (a wrapped, longer
+ * signature), start on another chain, know or not know the order's chain.
  */
 import type { BrowserContext } from "playwright-core";
-import { createWalletClient, defineChain, type Hex, http, type TypedDataDefinition } from "viem";
+import {
+  createWalletClient,
+  defineChain,
+  encodeAbiParameters,
+  type Hex,
+  http,
+  type TypedDataDefinition,
+} from "viem";
 import { type DevRole, devAccount } from "../../../contracts/lib/accounts.ts";
 import { type InjectedWalletOptions, installInjectedWallet } from "./injectedWallet.ts";
 
@@ -24,6 +32,11 @@ export interface TestWalletOptions {
   rejectSignatures?: number;
   rejectTransactions?: number;
   refuseTypedData?: boolean;
+  /**
+   * Sign typed data the way a smart-contract account does: an ERC-1271 wrapper (owner index + the owner's
+   * signature, ABI-encoded, as Coinbase Smart Wallet returns), not a plain 65-byte signature.
+   */
+  smartAccountSignatures?: boolean;
   /** The site is already connected (a returning customer): the page may reconnect without a click. */
   preauthorized?: boolean;
 }
@@ -99,7 +112,9 @@ export async function installTestWallet(
         }
         const typedData = JSON.parse(params[1] as string) as TypedDataDefinition;
         record("ok");
-        return { result: await account.signTypedData(typedData) };
+        const signature = await account.signTypedData(typedData);
+        if (!opts.smartAccountSignatures) return { result: signature };
+        return { result: encodeAbiParameters([{ type: "uint8" }, { type: "bytes" }], [0, signature]) };
       }
       case "personal_sign":
         record("ok");

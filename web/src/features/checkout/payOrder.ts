@@ -14,7 +14,7 @@
  */
 import { paymentEscrowAbi, testStablecoinAbi } from "@pier/contracts/abis";
 import { type PaymentTerms, paymentIdOf, termsDigest } from "@pier/contracts/terms";
-import { type Address, type Hex, parseSignature, zeroHash } from "viem";
+import { type Address, type Hex, parseSignature, size, zeroHash } from "viem";
 import {
   readContract,
   signTypedData,
@@ -57,6 +57,34 @@ export class InsufficientBalanceError extends Error {
       `This order needs ${formatToken(checkout.amount, checkout.token)} but your wallet holds ${formatToken(balance, checkout.token)}.`,
     );
   }
+}
+
+/**
+ * The wallet signed, but not with a plain 65-byte (or 64-byte compact) ECDSA signature: a smart-contract
+ * account's ERC-1271 or ERC-6492 signature, which payWithPermit / payWithAuthorization (v, r, s) cannot
+ * take. usePayment falls back to approve-then-pay and says why.
+ */
+export class UnusableSignatureError extends Error {
+  override name = "UnusableSignatureError";
+  constructor(readonly bytes: number) {
+    super(`The wallet's signature is ${bytes} bytes, not a plain 65-byte signature.`);
+  }
+}
+
+/** ECDSA in 65 bytes (r, s, v) or 64 (EIP-2098 compact): what the token's (v, r, s) functions take. */
+function requirePlainSignature(signature: Hex): Hex {
+  const bytes = size(signature);
+  if (bytes !== 65 && bytes !== 64) throw new UnusableSignatureError(bytes);
+  return signature;
+}
+
+/**
+ * True for a smart-contract account (Safe, Coinbase Smart Wallet, other ERC-4337 accounts): it has code.
+ * An EOA delegated through EIP-7702 also has code (0xef0100 + address) but still signs with its key.
+ */
+export function isContractAccount(code: Hex | undefined): boolean {
+  if (!code || code === "0x") return false;
+  return !code.toLowerCase().startsWith("0xef0100");
 }
 
 export class TransactionRevertedError extends Error {
@@ -254,7 +282,7 @@ async function signAuthorization(
       nonce: termsDigest(checkout.chain_id, checkout.escrow, terms),
     },
   });
-  cache.authorization = { account, signature };
+  cache.authorization = { account, signature: requirePlainSignature(signature) };
   report({ step: "sign", state: "done", detail: "Signed." });
   return signature;
 }
@@ -290,7 +318,7 @@ async function signPermit(
       deadline: terms.deadline,
     },
   });
-  cache.permit = { account, nonce, signature };
+  cache.permit = { account, nonce, signature: requirePlainSignature(signature) };
   report({ step: "sign", state: "done", detail: "Signed." });
   return signature;
 }

@@ -9,13 +9,14 @@
 import { termsDigest } from "@pier/contracts/terms";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Address, Hex } from "viem";
-import { waitForTransactionReceipt } from "wagmi/actions";
+import { getBytecode, waitForTransactionReceipt } from "wagmi/actions";
 import type { Checkout } from "../../lib/checkoutApi.ts";
 import { isPaid } from "../../lib/checkoutApi.ts";
 import { type DescribedError, describeError } from "../../lib/describeError.ts";
 import { termsOf } from "../../lib/paymentTerms.ts";
 import type { PierConfig } from "../../wagmi.ts";
 import {
+  isContractAccount,
   OrderAlreadyPaidError,
   type PayCache,
   payOrder,
@@ -24,6 +25,7 @@ import {
   type StepUpdate,
   stepsOf,
   TransactionRevertedError,
+  UnusableSignatureError,
 } from "./payOrder.ts";
 import { chooseMethod, detectTokenSupport, type PayMethod, type TokenSupport } from "./tokenSupport.ts";
 
@@ -45,6 +47,11 @@ export interface PaySession {
 }
 
 const pendingKey = (orderId: string) => `pier:payment-tx:${orderId}`;
+
+const TYPED_DATA_NOTICE =
+  "Your wallet cannot sign this kind of message, so we are paying with an approval and a payment transaction instead.";
+const SMART_ACCOUNT_NOTICE =
+  "Your wallet is a smart-contract account, whose signatures this payment cannot use yet, so we are paying with an approval and a payment transaction instead.";
 
 function freshSteps(method: PayMethod): StepView[] {
   return stepsOf(method).map((id) => ({ id, state: "todo" }));
@@ -75,7 +82,7 @@ export function usePayment({
   const running = useRef(false);
 
   const run = useCallback(
-    async (method: PayMethod | undefined, notice?: string) => {
+    async (method: PayMethod | undefined, initialNotice?: string) => {
       if (!account || running.current) return;
       running.current = true;
       let current: PayMethod = method ?? "allowance";
@@ -93,7 +100,9 @@ export function usePayment({
             : s,
         );
       };
+      let notice = initialNotice;
       let fallback = false;
+      let fallbackNotice = TYPED_DATA_NOTICE;
       try {
         const detected =
           support.current ??
@@ -106,6 +115,14 @@ export function usePayment({
         if (detected.authorization || detected.permit) support.current = detected;
         current =
           method ?? chooseMethod(detected, new URLSearchParams(window.location.search).get("pay_method"));
+        // A smart-contract account cannot give the (v, r, s) signature the one-step paths take.
+        if (current !== "allowance" && !method) {
+          const code = await getBytecode(config, { address: account, chainId: checkout.chain_id });
+          if (isContractAccount(code)) {
+            current = "allowance";
+            notice = SMART_ACCOUNT_NOTICE;
+          }
+        }
         currentStep = stepsOf(current)[0]!;
         setSession((s) => ({
           method: current,
@@ -139,7 +156,11 @@ export function usePayment({
           if (described.errorName === "AlreadyPaid" || described.errorName === "ERC3009UsedAuthorization") {
             void refetch();
           }
-          fallback = described.kind === "unsupported" && currentStep === "sign" && current !== "allowance";
+          fallback =
+            (described.kind === "unsupported" || error instanceof UnusableSignatureError) &&
+            currentStep === "sign" &&
+            current !== "allowance";
+          if (error instanceof UnusableSignatureError) fallbackNotice = SMART_ACCOUNT_NOTICE;
           if (!fallback) {
             setSession((s) =>
               s
@@ -159,10 +180,7 @@ export function usePayment({
         running.current = false;
       }
       if (fallback) {
-        await run(
-          "allowance",
-          "Your wallet cannot sign this kind of message, so we are paying with an approval and a payment transaction instead.",
-        );
+        await run("allowance", fallbackNotice);
       }
     },
     [account, checkout, config, refetch],

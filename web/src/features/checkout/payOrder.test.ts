@@ -1,0 +1,13 @@
+import { expect, test } from "vitest";
+import { isContractAccount } from "./payOrder.ts";
+
+test("default: an account without code is a plain key account", () => {
+  expect(isContractAccount(undefined)).toBe(false);
+  expect(isContractAccount("0x")).toBe(false);
+});
+
+test("behavior: code makes a smart-contract account, except an EIP-7702 delegation (0xef0100 + address)", () => {
+  expect(isContractAccount("0x6080604052348015600e575f5ffd5b50")).toBe(true);
+  expect(isContractAccount("0xef01005fbdb2315678afecb367f032d93f642f64180aa3")).toBe(false);
+  expect(isContractAccount("0xEF01005FBDB2315678AFECB367F032D93F642F64180AA3")).toBe(false);
+});
