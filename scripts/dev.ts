@@ -1,7 +1,10 @@
 /**
  * The whole local stack in one process tree, started in order with readiness checks:
  * Postgres (embedded unless DATABASE_URL) -> Hardhat node -> contracts deployed + dev accounts funded
- * -> indexer -> API (+ demo merchant) -> web. Ctrl-C or SIGTERM stops every child, newest first.
+ * -> indexer -> API (+ demo merchant) -> web. Ctrl-C or SIGTERM stops every child, newest first: web,
+ * API, indexer, chain, and Postgres last, so nothing still running loses its database. scripts/dev runs
+ * this in a session of its own, so a terminal's Ctrl-C reaches only this process and not every child at
+ * once. It refuses to start when a port it needs is taken.
  */
 import { spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
@@ -16,7 +19,7 @@ import { startIndexer } from "../indexer/lib/start.ts";
 import { DEV_BALANCE, deployLocal } from "./deploy.ts";
 import { rpc, startChain, stopChild } from "./lib/chain.ts";
 import { log } from "./lib/log.ts";
-import { waitFor } from "./lib/ports.ts";
+import { assertPortsFree, waitFor } from "./lib/ports.ts";
 import { startPostgres } from "./lib/postgres.ts";
 import { seed } from "./seed.ts";
 
@@ -55,6 +58,18 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
 try {
+  // Before anything starts: a port held by another process (an old node on 8545, a second dev stack)
+  // would answer our readiness checks as if it were ours.
+  await assertPortsFree(
+    Object.fromEntries(
+      Object.entries(ports).filter(
+        ([name]) =>
+          (name !== "postgres" || !process.env.DATABASE_URL) &&
+          (name !== "sandboxWallet" || selectedProviderName(process.env) === "sandbox"),
+      ),
+    ),
+    "stop it, or move ours with PIER_PG_PORT, PIER_CHAIN_PORT, PIER_INDEXER_PORT, PIER_API_PORT, PIER_WEB_PORT, PIER_SANDBOX_PORT",
+  );
   await mkdir(join(dataDir, "logs"), { recursive: true });
   const pg = await startPostgres({ dataDir: join(dataDir, "postgres"), port: ports.postgres });
   running.push({ name: "postgres", stop: pg.stop });

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { log } from "./log.ts";
-import { waitFor } from "./ports.ts";
+import { assertPortsFree, waitFor } from "./ports.ts";
 
 export interface ChainHandle {
   rpcUrl: string;
@@ -28,6 +28,7 @@ export async function rpc<T = unknown>(url: string, method: string, params: unkn
 }
 
 export async function startChain({ port, logFile }: { port: number; logFile: string }): Promise<ChainHandle> {
+  await assertPortsFree({ chain: port });
   const root = new URL("../..", import.meta.url).pathname;
   // hardhat's package exports hide its CLI file; the bin entry is this path.
   const cli = join(root, "node_modules/hardhat/dist/src/cli.js");

@@ -16,6 +16,33 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** True when nothing listens on 127.0.0.1:`port` (we could bind it ourselves). */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE" || error.code === "EACCES") resolve(false);
+      else reject(error);
+    });
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Refuses to go on when any named port is taken, naming each one: a readiness check would otherwise talk
+ * to whatever already listens there (another Hardhat node on 8545, say) and report it as ours.
+ */
+export async function assertPortsFree(ports: Record<string, number>, hint = ""): Promise<void> {
+  const busy: string[] = [];
+  for (const [name, port] of Object.entries(ports))
+    if (!(await isPortFree(port))) busy.push(`${port} (${name})`);
+  if (busy.length > 0)
+    throw new Error(
+      `port${busy.length > 1 ? "s" : ""} ${busy.join(", ")} already in use by another process${hint ? `; ${hint}` : ""}`,
+    );
+}
+
 /** Polls `check` until it returns a value or `timeoutMs` passes; never a fixed sleep. */
 export async function waitFor<T>(
   what: string,
