@@ -346,15 +346,14 @@ contract PaymentEscrow is IPaymentEscrow, EIP712, Ownable2Step, ReentrancyGuardT
         if (config.paused) revert PaymentsPaused();
         if (block.timestamp > terms.deadline) revert DeadlinePassed(terms.deadline, block.timestamp);
         uint256 amount = terms.amount;
-        if (
-            terms.merchant == address(0) ||
-            terms.token == address(0) ||
-            terms.operator == address(0) ||
-            amount == 0 ||
-            terms.fee > amount ||
-            // releaseAfter must fit in uint64
-            terms.escrowPeriod > type(uint64).max - block.timestamp
-        ) revert InvalidTerms();
+        if (terms.merchant == address(0)) revert ZeroMerchant();
+        if (terms.token == address(0)) revert ZeroToken();
+        if (terms.operator == address(0)) revert ZeroOperator();
+        if (amount == 0) revert ZeroAmount();
+        if (terms.fee > amount) revert FeeAboveAmount(terms.fee, amount);
+        // releaseAfter must fit in uint64
+        uint256 maxEscrowPeriod = type(uint64).max - block.timestamp;
+        if (terms.escrowPeriod > maxEscrowPeriod) revert EscrowPeriodTooLong(terms.escrowPeriod, maxEscrowPeriod);
         if (amount > type(uint128).max) revert AmountTooLarge(amount);
         uint256 maxFee = (amount * config.maxFeeBps) / MAX_BPS;
         if (terms.fee > maxFee) revert FeeAboveCap(terms.fee, maxFee);

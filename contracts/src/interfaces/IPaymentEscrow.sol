@@ -151,8 +151,19 @@ interface IPaymentEscrow {
     error AlreadyPaid(bytes32 paymentId);
     /// @notice New payments are paused by the owner.
     error PaymentsPaused();
-    /// @notice Zero amount, zero merchant/token/operator, or fee above amount.
-    error InvalidTerms();
+    /// @notice The terms name no merchant (zero payout address).
+    error ZeroMerchant();
+    /// @notice The terms name no token (zero address).
+    error ZeroToken();
+    /// @notice The terms name no operator (zero address): nobody could have signed them.
+    error ZeroOperator();
+    /// @notice The terms ask for nothing (zero amount).
+    error ZeroAmount();
+    /// @notice The signed fee is larger than the amount it is taken from.
+    error FeeAboveAmount(uint256 fee, uint256 amount);
+    /// @notice The escrow period is so long that the release time would not fit in 64-bit unix time.
+    /// @param max The longest escrow period accepted at this block (`type(uint64).max - block.timestamp`).
+    error EscrowPeriodTooLong(uint256 escrowPeriod, uint256 max);
     /// @notice The signed fee is above the owner's cap for this amount.
     error FeeAboveCap(uint256 fee, uint256 maxFee);
     /// @notice Amount too large for the escrow's accounting (> type(uint128).max).

@@ -201,43 +201,51 @@ contract PayTest is EscrowFixture {
     function test_reverts_when_merchantIsZero() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         terms.merchant = address(0);
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.ZeroMerchant.selector));
     }
 
     function test_reverts_when_tokenIsZero() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         terms.token = address(0);
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.ZeroToken.selector));
     }
 
     function test_reverts_when_operatorIsZero() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         terms.operator = address(0);
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.ZeroOperator.selector));
     }
 
     function test_reverts_when_amountIsZero() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId, address(usdc), 0, 0);
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.ZeroAmount.selector));
     }
 
     function test_reverts_when_feeAboveAmount() public {
         vm.prank(owner);
         escrow.setMaxFeeBps(10_000);
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId, address(usdc), AMOUNT, AMOUNT + 1);
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.FeeAboveAmount.selector, AMOUNT + 1, AMOUNT));
     }
 
     function test_reverts_when_releaseAfterOverflowsUint64() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
-        terms.escrowPeriod = type(uint64).max - block.timestamp + 1;
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        uint256 max = type(uint64).max - block.timestamp;
+        terms.escrowPeriod = max + 1;
+        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.EscrowPeriodTooLong.selector, max + 1, max));
     }
 
     function test_reverts_when_escrowPeriodIsHuge() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         terms.escrowPeriod = type(uint256).max;
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        _expectRevertPay(
+            terms,
+            abi.encodeWithSelector(
+                IPaymentEscrow.EscrowPeriodTooLong.selector,
+                type(uint256).max,
+                type(uint64).max - block.timestamp
+            )
+        );
     }
 
     function test_reverts_when_amountAboveUint128() public {
