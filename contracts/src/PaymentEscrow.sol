@@ -344,7 +344,8 @@ contract PaymentEscrow is IPaymentEscrow, EIP712, Ownable2Step, ReentrancyGuardT
     ) private returns (bytes32 paymentId, bytes32 digest) {
         Config memory config = _config;
         if (config.paused) revert PaymentsPaused();
-        if (block.timestamp > terms.deadline) revert DeadlinePassed(terms.deadline, block.timestamp);
+        // Strictly before, as ERC-3009's `validBefore`: see {PaymentTerms-deadline}.
+        if (block.timestamp >= terms.deadline) revert DeadlinePassed(terms.deadline, block.timestamp);
         uint256 amount = terms.amount;
         if (terms.merchant == address(0)) revert ZeroMerchant();
         if (terms.token == address(0)) revert ZeroToken();

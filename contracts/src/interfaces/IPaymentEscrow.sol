@@ -23,7 +23,10 @@ interface IPaymentEscrow {
         uint256 amount;
         /// Platform fee taken from `amount` at release, in token units; at most `amount` and the fee cap.
         uint256 fee;
-        /// Unix time after which the terms can no longer be paid.
+        /// Pay-before time (unix seconds): a payment must land in a block strictly before it
+        /// (`block.timestamp < deadline`), the rule of ERC-3009's `validBefore`, so an authorization signed with
+        /// `validBefore = deadline` and the terms expire together. An EIP-2612 permit with
+        /// `permitDeadline = deadline` is valid through `deadline` itself, so it never expires first.
         uint256 deadline;
         /// Buyer-protection window in seconds, counted from the payment.
         uint256 escrowPeriod;
@@ -145,7 +148,7 @@ interface IPaymentEscrow {
 
     /// @notice The operator's signature does not match the terms.
     error InvalidOperatorSignature(address operator);
-    /// @notice The terms' pay-before deadline has passed.
+    /// @notice The terms' pay-before deadline is reached: `block.timestamp >= deadline`.
     error DeadlinePassed(uint256 deadline, uint256 nowTime);
     /// @notice The order was already paid (or closed) under this operator.
     error AlreadyPaid(bytes32 paymentId);

@@ -72,9 +72,9 @@ contract PayTest is EscrowFixture {
         assertEq(escrow.remaining(payment), AMOUNT, "remaining");
     }
 
-    function test_succeeds_atExactDeadline() public {
+    function test_succeeds_inTheLastSecondBeforeDeadline() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
-        vm.warp(terms.deadline);
+        vm.warp(terms.deadline - 1);
         IPaymentEscrow.Payment memory payment = _pay(terms);
         assertEq(escrow.remaining(payment), AMOUNT);
     }
@@ -166,7 +166,7 @@ contract PayTest is EscrowFixture {
         amount = bound(amount, 1, type(uint128).max);
         fee = bound(fee, 0, (amount * MAX_FEE_BPS) / 10_000);
         escrowPeriod = bound(escrowPeriod, 0, 10 * 365 days);
-        payWindow = bound(payWindow, 0, 365 days);
+        payWindow = bound(payWindow, 1, 365 days); // a deadline of now is already too late
         IPaymentEscrow.PaymentTerms memory terms = _terms(fuzzOrderId, address(usdc), amount, fee);
         terms.escrowPeriod = escrowPeriod;
         terms.deadline = block.timestamp + payWindow;
@@ -187,6 +187,16 @@ contract PayTest is EscrowFixture {
         vm.prank(owner);
         escrow.setPaused(true);
         _expectRevertPay(_terms(orderId), abi.encodeWithSelector(IPaymentEscrow.PaymentsPaused.selector));
+    }
+
+    function test_reverts_when_deadlineReached() public {
+        // Strictly before the deadline, as ERC-3009's validBefore: the deadline's own second is too late.
+        IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
+        vm.warp(terms.deadline);
+        _expectRevertPay(
+            terms,
+            abi.encodeWithSelector(IPaymentEscrow.DeadlinePassed.selector, terms.deadline, terms.deadline)
+        );
     }
 
     function test_reverts_when_deadlinePassed() public {

@@ -823,7 +823,7 @@ contract EscrowHandler is EscrowFixture {
 
     /// @dev Random valid terms: a fresh order id (or, 1 in 5, an order id already used, under a random operator:
     ///      the same operator must get AlreadyPaid, the other one must succeed), amount tiny or realistic, fee
-    ///      anywhere up to the cap, escrow period 0 (1 in 5) to 30 days, deadline up to 2 h ahead.
+    ///      anywhere up to the cap, escrow period 0 (1 in 5) to 30 days, deadline 1 s to 2 h ahead.
     function _newPayment(
         uint256 seed,
         uint256 amountSeed,
@@ -844,7 +844,8 @@ contract EscrowHandler is EscrowFixture {
             token: permitToken ? _tokens[_rand(seed, 5) % 2] : _tokens[_rand(seed, 5) % _tokens.length],
             amount: amount,
             fee: bound(feeSeed, 0, (amount * MAX_FEE_BPS) / 10_000),
-            deadline: block.timestamp + bound(_rand(seed, 6), 0, 2 hours),
+            // The earliest valid deadline is the next second: payments land strictly before it.
+            deadline: block.timestamp + bound(_rand(seed, 6), 1, 2 hours),
             escrowPeriod: periodSeed % 5 == 0 ? 0 : bound(periodSeed, 1, MAX_ESCROW_PERIOD),
             operator: op
         });

@@ -25,7 +25,7 @@ export const contractErrorMessages: Record<string, Message> = {
   // PaymentEscrow
   InvalidOperatorSignature: () =>
     "The order's payment terms are not signed correctly for this escrow. Contact the merchant.",
-  DeadlinePassed: ([deadline]) => `This order could be paid until ${when(deadline)}; that time has passed.`,
+  DeadlinePassed: ([deadline]) => `This order had to be paid before ${when(deadline)}; that time has come.`,
   AlreadyPaid: () => "This order is already paid. Nothing more was charged.",
   PaymentsPaused: () => "New payments are paused by the operator right now. Please try again later.",
   ZeroMerchant: () => "The order names no merchant to pay, so it cannot be paid. Contact the merchant.",

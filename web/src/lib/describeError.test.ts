@@ -48,7 +48,7 @@ describe("describeError", () => {
       errorName: "DeadlinePassed",
       args: [1_700_000_000n, 1_700_000_100n],
     });
-    expect(describeError(reverted(data)).message).toMatch(/could be paid until .*2023/);
+    expect(describeError(reverted(data)).message).toMatch(/had to be paid before .*2023/);
   });
 
   test("behavior: every escrow custom error has words of its own", () => {
