@@ -252,15 +252,14 @@ contract PaymentEscrow is IPaymentEscrow, EIP712, Ownable2Step, ReentrancyGuardT
     }
 
     /// @inheritdoc IPaymentEscrow
-    function withdraw(address token, address to) external nonReentrant {
-        if (to == address(0)) revert ZeroAddress();
-        uint256 amount = credits[token][msg.sender];
-        if (amount == 0) revert NothingToWithdraw(token, msg.sender);
+    function withdraw(address token, address recipient) external nonReentrant {
+        uint256 amount = credits[token][recipient];
+        if (amount == 0) revert NothingToWithdraw(token, recipient);
 
-        delete credits[token][msg.sender];
-        emit CreditWithdrawn(token, msg.sender, to, amount);
-        // Reverts (keeping the credit) if the token refuses: the caller can try another `to`.
-        IERC20(token).safeTransfer(to, amount);
+        delete credits[token][recipient];
+        emit CreditWithdrawn(token, recipient, msg.sender, amount);
+        // Only ever to the credited account. Reverts (keeping the credit) while the token still refuses it.
+        IERC20(token).safeTransfer(recipient, amount);
     }
 
     // ------------------------------------------------------------------------------------------------

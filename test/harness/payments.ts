@@ -309,9 +309,12 @@ export function createPayments(rpcUrl: string, deployment: Deployment) {
       return sendEscrow("arbiter", "resolve", [record, refundAmount]);
     },
 
-    /** The payee of a failed transfer withdraws what was credited to it. */
-    withdraw(tokenAddress: Address, to: Address, recipient: DevRole): Promise<Sent> {
-      return sendEscrow(recipient, "withdraw", [tokenAddress, to]);
+    /**
+     * Pays `recipient`'s credit (payouts its token refused) to `recipient` itself: the escrow pays a credit
+     * to no other address. Anyone may trigger it; by default the keeper, as the API's sweep would.
+     */
+    withdraw(tokenAddress: Address, recipient: Address, caller: DevRole = "keeper"): Promise<Sent> {
+      return sendEscrow(caller, "withdraw", [tokenAddress, recipient]);
     },
 
     /** Any contract call from a dev account, receipt checked (e.g. a mock token's admin functions). */

@@ -134,8 +134,9 @@ interface IPaymentEscrow {
     /// @notice A transfer to `recipient` failed (e.g. token blacklist); the amount is credited for withdrawal.
     event PayoutCredited(bytes32 indexed paymentId, address indexed token, address indexed recipient, uint256 amount);
 
-    /// @notice `recipient` withdrew credited funds to `to`.
-    event CreditWithdrawn(address indexed token, address indexed recipient, address indexed to, uint256 amount);
+    /// @notice `recipient`'s credit was paid out to `recipient` itself (the only place it can go).
+    /// @param caller Who triggered the withdrawal: the recipient, Pier's keeper or anyone else.
+    event CreditWithdrawn(address indexed token, address indexed recipient, address indexed caller, uint256 amount);
 
     event ArbiterUpdated(address indexed previousArbiter, address indexed newArbiter);
     event FeeRecipientUpdated(address indexed previousRecipient, address indexed newRecipient);
@@ -197,7 +198,7 @@ interface IPaymentEscrow {
     error ZeroAddress();
     /// @notice Fee cap above 100%.
     error FeeCapTooHigh(uint16 bps);
-    /// @notice Nothing credited to withdraw.
+    /// @notice `recipient` has no credit in `token`.
     error NothingToWithdraw(address token, address recipient);
 
     // ------------------------------------------------------------------------------------------------
@@ -267,8 +268,12 @@ interface IPaymentEscrow {
     ///         `refundTo`, the rest to the merchant net of the proportional fee.
     function resolve(Payment calldata payment, uint256 refundAmount) external;
 
-    /// @notice Withdraw funds credited to the caller after a failed transfer.
-    function withdraw(address token, address to) external;
+    /// @notice Pay `recipient`'s credit in `token` (payouts its token refused, e.g. while the issuer had it
+    ///         blacklisted or the token paused) to `recipient` itself, and only to it: the escrow never helps a
+    ///         frozen party move funds elsewhere. Anyone may trigger it (the recipient, or Pier's keeper sweeping
+    ///         credits once an issuer lifts a freeze or a pause). While the token still refuses the transfer the
+    ///         call reverts and the credit stays.
+    function withdraw(address token, address recipient) external;
 
     // ------------------------------------------------------------------------------------------------
     // Admin (owner, two-step transfer)

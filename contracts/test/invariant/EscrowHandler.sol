@@ -509,8 +509,10 @@ contract EscrowHandler is EscrowFixture {
         }
     }
 
-    /// @notice An account with a credit (a payout its token refused) withdraws it to itself or elsewhere.
-    function withdraw(uint256 accountSeed, uint256 tokenSeed, uint256 toSeed) external counted {
+    /// @notice Anyone (the account itself, a relayer such as Pier's keeper, a stranger, a merchant) triggers the
+    ///         withdrawal of an account's credit (a payout its token refused). It must pay exactly that credit to that
+    ///         account and nowhere else, and must fail, keeping the credit, while the token still refuses the account.
+    function withdraw(uint256 accountSeed, uint256 tokenSeed, uint256 callerSeed) external counted {
         // Prefer an (account, token) pair with a credit, starting from random positions. `_people` are the first
         // entries of `_watched`, so their ledger slots are `tokenIndex * _watched.length + personIndex`.
         uint256 people = _people.length;
@@ -528,18 +530,18 @@ contract EscrowHandler is EscrowFixture {
         }
         address token = _tokens[t];
         address account = _people[p];
-        address to = _rand(toSeed, 0) % 2 == 0 ? account : _people[_rand(toSeed, 1) % _people.length];
+        address caller = [account, relayer, stranger, merchant][_rand(callerSeed, 0) % 4];
         uint256 amount = expectedCredit(token, account);
-        bool toRefuses = token == address(blk) && blk.blacklisted(to);
-        Expect memory e = _expect(amount > 0 && !toRefuses, true, false);
+        bool accountRefused = token == address(blk) && blk.blacklisted(account);
+        Expect memory e = _expect(amount > 0 && !accountRefused, true, false);
 
         vm.recordLogs();
-        vm.prank(account);
-        try escrow.withdraw(token, to) {
+        vm.prank(caller);
+        try escrow.withdraw(token, account) {
             if (e.ok) {
                 _expectedCredits[_slot(token, account)] = 0;
                 expectedCreditTotal[token] -= amount;
-                _expectedBalances[_slot(token, to)] += amount;
+                _expectedBalances[_slot(token, account)] += amount;
                 ++creditsWithdrawn;
             }
             _settled("withdraw", e, true, "");
