@@ -17,8 +17,9 @@ import {EscrowFixture} from "./EscrowFixture.sol";
 ///        allowance, so `_mint` / `_ensureBalance` work for rUSDC (not while paused, not to a blacklisted account).
 ///      - `_blacklist`, `_unBlacklist`, `_pauseToken`, `_unpauseToken` act as the issuer; `_reason("...")` is the
 ///        revert data of a `require` reason string (what the token reverts with).
-///      - `_tokenAuthorization` signs an ERC-3009 authorization (transfer, receive) for any token with
-///        `DOMAIN_SEPARATOR()`; `_tokenCancellation` a cancellation. Payers start with `INITIAL_BALANCE` rUSDC.
+///      - `_tokenAuthorizationDigest`, `_tokenCancellationDigest`, `_tokenPermitDigest` give what a holder signs on
+///        a RegulatedStablecoin; `_escrowAuthorization` / `_payWithTokenAuthorization` sign and pay an order by
+///        ERC-3009 as Pier's clients do. Payers and the treasury start with `INITIAL_BALANCE` rUSDC.
 abstract contract RegulatedTokenFixture is EscrowFixture {
     string internal constant BLACKLISTED = "Blacklistable: account is blacklisted";
     string internal constant PAUSED = "Pausable: paused";
@@ -90,6 +91,11 @@ abstract contract RegulatedTokenFixture is EscrowFixture {
         return abi.encodeWithSignature("Error(string)", reason);
     }
 
+    /// @dev The EIP-712 digest of `structHash` under `token`'s domain.
+    function _tokenDigest(address token, bytes32 structHash) internal view returns (bytes32) {
+        return keccak256(abi.encodePacked("\x19\x01", RegulatedStablecoin(token).DOMAIN_SEPARATOR(), structHash));
+    }
+
     /// @dev The EIP-712 digest of an ERC-3009 authorization (`typehash` transfer or receive) on `token`.
     function _tokenAuthorizationDigest(
         address token,
@@ -101,26 +107,7 @@ abstract contract RegulatedTokenFixture is EscrowFixture {
         uint256 validBefore,
         bytes32 nonce
     ) internal view returns (bytes32) {
-        bytes32 structHash = keccak256(abi.encode(typehash, from, to, value, validAfter, validBefore, nonce));
-        return keccak256(abi.encodePacked("\x19\x01", RegulatedStablecoin(token).DOMAIN_SEPARATOR(), structHash));
-    }
-
-    /// @dev An ERC-3009 authorization signed by `key` (from = its address) on `token`.
-    function _tokenAuthorization(
-        address token,
-        bytes32 typehash,
-        uint256 key,
-        address to,
-        uint256 value,
-        uint256 validAfter,
-        uint256 validBefore,
-        bytes32 nonce
-    ) internal view returns (uint8 v, bytes32 r, bytes32 s) {
-        return
-            vm.sign(
-                key,
-                _tokenAuthorizationDigest(token, typehash, vm.addr(key), to, value, validAfter, validBefore, nonce)
-            );
+        return _tokenDigest(token, keccak256(abi.encode(typehash, from, to, value, validAfter, validBefore, nonce)));
     }
 
     /// @dev The EIP-712 digest of an ERC-3009 cancellation on `token`.
@@ -129,8 +116,7 @@ abstract contract RegulatedTokenFixture is EscrowFixture {
         address authorizer,
         bytes32 nonce
     ) internal view returns (bytes32) {
-        bytes32 structHash = keccak256(abi.encode(CANCEL_AUTHORIZATION_TYPEHASH, authorizer, nonce));
-        return keccak256(abi.encodePacked("\x19\x01", RegulatedStablecoin(token).DOMAIN_SEPARATOR(), structHash));
+        return _tokenDigest(token, keccak256(abi.encode(CANCEL_AUTHORIZATION_TYPEHASH, authorizer, nonce)));
     }
 
     /// @dev The EIP-712 digest of an EIP-2612 permit on `token`, at `holder`'s current nonce.
@@ -141,31 +127,39 @@ abstract contract RegulatedTokenFixture is EscrowFixture {
         uint256 value,
         uint256 deadline
     ) internal view returns (bytes32) {
-        bytes32 structHash = keccak256(
-            abi.encode(PERMIT_TYPEHASH, holder, spender, value, RegulatedStablecoin(token).nonces(holder), deadline)
-        );
-        return keccak256(abi.encodePacked("\x19\x01", RegulatedStablecoin(token).DOMAIN_SEPARATOR(), structHash));
+        uint256 nonce = RegulatedStablecoin(token).nonces(holder);
+        return _tokenDigest(token, keccak256(abi.encode(PERMIT_TYPEHASH, holder, spender, value, nonce, deadline)));
     }
 
-    /// @dev Pays `terms` (in a RegulatedStablecoin) with an ERC-3009 authorization by `payerKey` valid until the
-    ///      terms' deadline, the way Pier's clients sign it (nonce = terms digest), submitted by `submitter`.
+    /// @dev The authorization Pier's clients sign to pay `terms` (in a RegulatedStablecoin) through the escrow:
+    ///      receive to the escrow, exactly the amount, valid until the terms' deadline, nonce = the terms' digest.
+    function _escrowAuthorization(
+        IPaymentEscrow.PaymentTerms memory terms,
+        uint256 payerKey
+    ) internal view returns (uint8 v, bytes32 r, bytes32 s) {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                RECEIVE_WITH_AUTHORIZATION_TYPEHASH,
+                vm.addr(payerKey),
+                address(escrow),
+                terms.amount,
+                0,
+                terms.deadline,
+                _digest(terms, address(escrow), block.chainid)
+            )
+        );
+        return vm.sign(payerKey, _tokenDigest(terms.token, structHash));
+    }
+
+    /// @dev Pays `terms` with {_escrowAuthorization} by `payerKey`, submitted by `submitter`.
     function _payWithTokenAuthorization(
         IPaymentEscrow.PaymentTerms memory terms,
         uint256 payerKey,
         address submitter
     ) internal returns (IPaymentEscrow.Payment memory payment) {
-        bytes memory signature = _signTerms(terms);
-        (uint8 v, bytes32 r, bytes32 s) = _tokenAuthorization(
-            terms.token,
-            RECEIVE_WITH_AUTHORIZATION_TYPEHASH,
-            payerKey,
-            address(escrow),
-            terms.amount,
-            0,
-            terms.deadline,
-            _digest(terms, address(escrow), block.chainid)
-        );
         address from = vm.addr(payerKey);
+        (uint8 v, bytes32 r, bytes32 s) = _escrowAuthorization(terms, payerKey);
+        bytes memory signature = _signTerms(terms);
         vm.prank(submitter);
         escrow.payWithAuthorization(terms, signature, from, 0, terms.deadline, v, r, s);
         payment = _record(terms, from, from, block.timestamp + terms.escrowPeriod);
