@@ -32,8 +32,9 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 ///         - ERC-20 details of FiatToken: no infinite allowance (`transferFrom` always spends), `approve` overwrites,
 ///           6 decimals in Pier's deployments (set at initialization), minting through minters configured with an
 ///           allowance by the `masterMinter`; `owner` reassigns the roles; the proxy's admin is a separate account.
-///         Not modelled: burn, rescue, increase/decreaseAllowance, the v2.2 packing of the blacklist flag into the
-///         balance slot (the same behaviour with two mappings). Tests and local chains only.
+///         - Storage as v2.2 lays it out where it costs gas: an account's blacklist flag is the top bit of its
+///           balance slot (so the blacklist checks of a transfer are warm reads), balances below 2^255.
+///         Not modelled: burn, rescue, increase/decreaseAllowance. Tests and local chains only.
 contract RegulatedStablecoin is IERC20 {
     /// @dev keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)")
     bytes32 public constant PERMIT_TYPEHASH = keccak256(
@@ -53,6 +54,9 @@ contract RegulatedStablecoin is IERC20 {
     bytes32 private constant EIP712_DOMAIN_TYPEHASH = keccak256(
         "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
     );
+    /// @dev An account's slot: the blacklist flag in the top bit, the balance in the 255 bits below (as v2.2).
+    uint256 private constant BLACKLIST_FLAG = 1 << 255;
+    uint256 private constant MAX_BALANCE = BLACKLIST_FLAG - 1;
     /// @dev Half the secp256k1 order: a larger `s` is the malleable twin of a valid signature.
     uint256 private constant MAX_S = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
 
@@ -69,8 +73,7 @@ contract RegulatedStablecoin is IERC20 {
     bool private _initialized;
 
     uint256 private _totalSupply;
-    mapping(address account => uint256) private _balances;
-    mapping(address account => bool) private _blacklisted;
+    mapping(address account => uint256 balanceAndBlacklistFlag) private _accounts;
     mapping(address owner => mapping(address spender => uint256)) private _allowances;
     mapping(address minter => bool) private _minters;
     mapping(address minter => uint256) private _minterAllowances;
@@ -122,7 +125,7 @@ contract RegulatedStablecoin is IERC20 {
     }
 
     modifier notBlacklisted(address account) {
-        require(!_blacklisted[account], "Blacklistable: account is blacklisted");
+        require(!_isBlacklisted(account), "Blacklistable: account is blacklisted");
         _;
     }
 
@@ -159,7 +162,7 @@ contract RegulatedStablecoin is IERC20 {
         pauser = newPauser;
         blacklister = newBlacklister;
         owner = newOwner;
-        _blacklisted[address(this)] = true;
+        _accounts[address(this)] |= BLACKLIST_FLAG;
         _initialized = true;
         emit OwnershipTransferred(address(0), newOwner);
     }
@@ -198,17 +201,17 @@ contract RegulatedStablecoin is IERC20 {
     // ------------------------------------------------------------------------------------------------
 
     function blacklist(address account) external onlyBlacklister {
-        _blacklisted[account] = true;
+        _accounts[account] |= BLACKLIST_FLAG;
         emit Blacklisted(account);
     }
 
     function unBlacklist(address account) external onlyBlacklister {
-        _blacklisted[account] = false;
+        _accounts[account] &= MAX_BALANCE;
         emit UnBlacklisted(account);
     }
 
     function isBlacklisted(address account) external view returns (bool) {
-        return _blacklisted[account];
+        return _isBlacklisted(account);
     }
 
     function pause() external onlyPauser {
@@ -255,7 +258,7 @@ contract RegulatedStablecoin is IERC20 {
         uint256 allowed = _minterAllowances[msg.sender];
         require(amount <= allowed, "FiatToken: mint amount exceeds minterAllowance");
         _totalSupply += amount;
-        _setBalance(to, _balances[to] + amount);
+        _setBalance(to, _balanceOf(to) + amount);
         _minterAllowances[msg.sender] = allowed - amount;
         emit Mint(msg.sender, to, amount);
         emit Transfer(address(0), to, amount);
@@ -271,7 +274,7 @@ contract RegulatedStablecoin is IERC20 {
     }
 
     function balanceOf(address account) external view returns (uint256) {
-        return _balances[account];
+        return _balanceOf(account);
     }
 
     function allowance(address holder, address spender) external view returns (uint256) {
@@ -466,17 +469,26 @@ contract RegulatedStablecoin is IERC20 {
     function _transfer(address from, address to, uint256 value) private {
         require(from != address(0), "ERC20: transfer from the zero address");
         require(to != address(0), "ERC20: transfer to the zero address");
-        uint256 fromBalance = _balances[from];
+        uint256 fromBalance = _balanceOf(from);
         require(value <= fromBalance, "ERC20: transfer amount exceeds balance");
         _setBalance(from, fromBalance - value);
-        _setBalance(to, _balances[to] + value);
+        _setBalance(to, _balanceOf(to) + value);
         emit Transfer(from, to, value);
     }
 
     /// @dev The one place a balance changes: never a blacklisted account's (v2.2 checks it here too).
     function _setBalance(address account, uint256 balance) private {
-        require(!_blacklisted[account], "FiatTokenV2_2: Account is blacklisted");
-        _balances[account] = balance;
+        require(balance <= MAX_BALANCE, "FiatTokenV2_2: Balance exceeds (2^255 - 1)");
+        require(!_isBlacklisted(account), "FiatTokenV2_2: Account is blacklisted");
+        _accounts[account] = balance;
+    }
+
+    function _balanceOf(address account) private view returns (uint256) {
+        return _accounts[account] & MAX_BALANCE;
+    }
+
+    function _isBlacklisted(address account) private view returns (bool) {
+        return _accounts[account] & BLACKLIST_FLAG != 0;
     }
 
     function _permit(address holder, address spender, uint256 value, uint256 deadline, bytes memory signature) private {

@@ -236,6 +236,12 @@ contract RegulatedStablecoinTest is RegulatedTokenFixture {
         rusdc.mint(stranger, 0);
     }
 
+    function test_reverts_when_aBalanceWouldReachTheBlacklistBit() public {
+        // v2.2 keeps the blacklist flag in the top bit of the balance slot: balances stay below 2^255.
+        vm.expectRevert(_reason("FiatTokenV2_2: Balance exceeds (2^255 - 1)"));
+        rusdc.mint(stranger, 1 << 255);
+    }
+
     function test_reverts_when_mintingToOrByABlacklistedAccount() public {
         _blacklist(stranger);
         vm.expectRevert(_reason(BLACKLISTED));
@@ -355,6 +361,9 @@ contract RegulatedStablecoinTest is RegulatedTokenFixture {
 
     function test_succeeds_keepingABlacklistedBalanceUntilUnblacklisted() public {
         _blacklist(payer);
+        assertEq(rusdc.balanceOf(payer), INITIAL_BALANCE, "the flag does not show in the balance");
+        _blacklist(payer); // twice: still one flag
+        assertEq(rusdc.balanceOf(payer), INITIAL_BALANCE);
         vm.prank(payer);
         vm.expectRevert(_reason(BLACKLISTED));
         rusdc.transfer(merchant, 1e6);
