@@ -149,6 +149,7 @@ Pier local stack is up.
   Chain RPC          ${chain.rpcUrl}  (chain id ${chain.chainId})
   PaymentEscrow      ${deployment.contracts.PaymentEscrow.address}
   TestStablecoin     ${token.address}  (tUSDC, 6 decimals)
+  RegulatedStablecoin ${deployment.contracts.RegulatedStablecoin?.address ?? "-"}  (rUSDC: issuer-controlled model, blacklist/pause by the deployer)
   Indexer            ${indexer.url}  (GraphQL ${indexer.url}/graphql, SQL ${indexer.url}/sql, schema ${indexer.schema})
   API                ${api.url}  (docs ${api.url}/docs, OpenAPI ${api.url}/openapi.json)
   Web                ${webUrl}

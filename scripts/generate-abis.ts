@@ -12,6 +12,9 @@ const artifactsDir = join(root, "contracts/artifacts/contracts/src");
 const contracts: Record<string, string> = {
   paymentEscrowAbi: "PaymentEscrow.sol/PaymentEscrow.json",
   testStablecoinAbi: "tokens/TestStablecoin.sol/TestStablecoin.json",
+  // Local chains only: the issuer-controlled stablecoin model and its proxy (deployed by deployLocal).
+  regulatedStablecoinAbi: "mocks/RegulatedStablecoin.sol/RegulatedStablecoin.json",
+  regulatedStablecoinProxyAbi: "mocks/RegulatedStablecoinProxy.sol/RegulatedStablecoinProxy.json",
 };
 
 await mkdir(join(root, "contracts/generated"), { recursive: true });

@@ -19,6 +19,12 @@ export const devRoles = {
   customer2: 7,
   bridge: 8,
   keeper: 9,
+  /**
+   * Admin of the RegulatedStablecoin's upgradeable proxy on the local chain: it may upgrade the token and,
+   * as on mainnet USDC, cannot use it. (The deployer holds the issuer's roles: owner, minter, pauser,
+   * blacklister.)
+   */
+  proxyAdmin: 10,
 } as const;
 
 export type DevRole = keyof typeof devRoles;

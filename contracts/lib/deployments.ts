@@ -12,6 +12,18 @@ export interface ContractDeployment {
   txHash: Hex;
 }
 
+/**
+ * A token behind an upgradeable proxy, as issuer-controlled stablecoins are (USDC, EURC): `address` is
+ * the proxy's, which is the token's address for every caller; the logic contract is `implementation`.
+ */
+export interface ProxiedTokenDeployment extends ContractDeployment {
+  implementation: Address;
+  /** May upgrade the proxy; cannot use the token. */
+  proxyAdmin: Address;
+  /** The issuer's roles on the token. */
+  roles: { owner: Address; masterMinter: Address; pauser: Address; blacklister: Address };
+}
+
 export interface Deployment {
   chainId: number;
   /** Hash of the chain's genesis block: tells a restarted local chain from the one deployed to. */
@@ -20,6 +32,11 @@ export interface Deployment {
   contracts: {
     PaymentEscrow: ContractDeployment;
     TestStablecoin?: ContractDeployment;
+    /**
+     * Local chains: Pier's model of an issuer-controlled stablecoin (FiatToken v2.2 behaviour: blacklist,
+     * pause, proxy, ERC-1271 signatures), "rUSDC", for tests and benchmarks against issuer controls.
+     */
+    RegulatedStablecoin?: ProxiedTokenDeployment;
   };
   roles: { owner: Address; operator: Address; arbiter: Address; feeRecipient: Address };
 }

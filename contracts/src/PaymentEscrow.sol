@@ -252,15 +252,14 @@ contract PaymentEscrow is IPaymentEscrow, EIP712, Ownable2Step, ReentrancyGuardT
     }
 
     /// @inheritdoc IPaymentEscrow
-    function withdraw(address token, address to) external nonReentrant {
-        if (to == address(0)) revert ZeroAddress();
-        uint256 amount = credits[token][msg.sender];
-        if (amount == 0) revert NothingToWithdraw(token, msg.sender);
+    function withdraw(address token, address recipient) external nonReentrant {
+        uint256 amount = credits[token][recipient];
+        if (amount == 0) revert NothingToWithdraw(token, recipient);
 
-        delete credits[token][msg.sender];
-        emit CreditWithdrawn(token, msg.sender, to, amount);
-        // Reverts (keeping the credit) if the token refuses: the caller can try another `to`.
-        IERC20(token).safeTransfer(to, amount);
+        delete credits[token][recipient];
+        emit CreditWithdrawn(token, recipient, msg.sender, amount);
+        // Only ever to the credited account. Reverts (keeping the credit) while the token still refuses it.
+        IERC20(token).safeTransfer(recipient, amount);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -344,17 +343,17 @@ contract PaymentEscrow is IPaymentEscrow, EIP712, Ownable2Step, ReentrancyGuardT
     ) private returns (bytes32 paymentId, bytes32 digest) {
         Config memory config = _config;
         if (config.paused) revert PaymentsPaused();
-        if (block.timestamp > terms.deadline) revert DeadlinePassed(terms.deadline, block.timestamp);
+        // Strictly before, as ERC-3009's `validBefore`: see {PaymentTerms-deadline}.
+        if (block.timestamp >= terms.deadline) revert DeadlinePassed(terms.deadline, block.timestamp);
         uint256 amount = terms.amount;
-        if (
-            terms.merchant == address(0) ||
-            terms.token == address(0) ||
-            terms.operator == address(0) ||
-            amount == 0 ||
-            terms.fee > amount ||
-            // releaseAfter must fit in uint64
-            terms.escrowPeriod > type(uint64).max - block.timestamp
-        ) revert InvalidTerms();
+        if (terms.merchant == address(0)) revert ZeroMerchant();
+        if (terms.token == address(0)) revert ZeroToken();
+        if (terms.operator == address(0)) revert ZeroOperator();
+        if (amount == 0) revert ZeroAmount();
+        if (terms.fee > amount) revert FeeAboveAmount(terms.fee, amount);
+        // releaseAfter must fit in uint64
+        uint256 maxEscrowPeriod = type(uint64).max - block.timestamp;
+        if (terms.escrowPeriod > maxEscrowPeriod) revert EscrowPeriodTooLong(terms.escrowPeriod, maxEscrowPeriod);
         if (amount > type(uint128).max) revert AmountTooLarge(amount);
         uint256 maxFee = (amount * config.maxFeeBps) / MAX_BPS;
         if (terms.fee > maxFee) revert FeeAboveCap(terms.fee, maxFee);

@@ -193,6 +193,8 @@ ponder.on("PaymentEscrow:PayoutCredited", async ({ event, context }) => {
   });
 });
 
+// A credit paid out. The escrow pays a credit only to the credited account itself (`recipient`, the actor
+// here); whoever triggered it (the account, the API's keeper, anyone) is `caller`, and the row's `txFrom`.
 ponder.on("PaymentEscrow:CreditWithdrawn", async ({ event, context }) => {
   const a = event.args;
   await recordEvent(context, event, {

@@ -3,13 +3,16 @@
  * escrow already hold token balances), runs each escrow operation once and writes
  * bench-results/gas.json: {"operations": {"<name>": {"gasUsed", "executionGas"}}} where executionGas is
  * the receipt's gasUsed minus the 21,000 base and the transaction's calldata cost (EIP-2028: 4 gas per
- * zero byte, 16 per non-zero byte). Prints a table with each target.
+ * zero byte, 16 per non-zero byte). Every operation runs twice: in the plain TestStablecoin (`<name>`,
+ * which the targets apply to) and in the issuer-controlled RegulatedStablecoin behind its proxy
+ * (`<name>@regulated`: a delegatecall per token call, blacklist and pause checks, USDC's signature
+ * checks), reported beside it. Prints both, with each target.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Hex, hexToBytes } from "viem";
-import { createPayments, evmIncreaseTime, type Sent } from "../../test/harness/payments.ts";
+import { createPayments, evmIncreaseTime, type Payments, type Sent } from "../../test/harness/payments.ts";
 import { deployLocal } from "../deploy.ts";
 import { startChain } from "../lib/chain.ts";
 import { freePort } from "../lib/ports.ts";
@@ -29,24 +32,21 @@ function calldataCost(input: Hex): number {
   return cost;
 }
 
-const dir = await mkdtemp(join(tmpdir(), "pier-gas-"));
-const chain = await startChain({ port: await freePort(), logFile: join(dir, "chain.log") });
-try {
-  const deployment = await deployLocal(chain.rpcUrl, join(dir, "deployment.json"));
-  const pay = createPayments(chain.rpcUrl, deployment);
-  const operations: Record<string, { gasUsed: number; executionGas: number }> = {};
+type Operations = Record<string, { gasUsed: number; executionGas: number }>;
 
+/** Runs every measured operation once with `pay`'s default token, naming each `<operation><suffix>`. */
+async function measureAll(pay: Payments, rpcUrl: string, suffix: string, operations: Operations) {
   async function measure(name: string, sent: Sent, perPayment = 1) {
     const tx = await pay.publicClient.getTransaction({ hash: sent.hash });
     const gasUsed = Number(sent.receipt.gasUsed);
     const executionGas = gasUsed - 21_000 - calldataCost(tx.input);
-    operations[name] = {
+    operations[`${name}${suffix}`] = {
       gasUsed: Math.round(gasUsed / perPayment),
       executionGas: Math.round(executionGas / perPayment),
     };
   }
   const escrowPeriod = 3600n;
-  const matureAll = () => evmIncreaseTime(chain.rpcUrl, escrowPeriod + 1n);
+  const matureAll = () => evmIncreaseTime(rpcUrl, escrowPeriod + 1n);
 
   // Warm state: the escrow already holds a balance (the merchant, fee recipient and payers were funded at deploy).
   await pay.payByAllowance(await pay.newTerms({ escrowPeriod }));
@@ -72,6 +72,23 @@ try {
   // Released by the keeper (anyone may, after the escrow period), with a fee.
   await measure("release", await pay.release(toRelease.record, "keeper"));
   await measure("releaseBatch10PerPayment", await pay.releaseBatch(batch.map((p) => p.record)), batch.length);
+}
+
+const REGULATED = "@regulated";
+const dir = await mkdtemp(join(tmpdir(), "pier-gas-"));
+const chain = await startChain({ port: await freePort(), logFile: join(dir, "chain.log") });
+try {
+  const deployment = await deployLocal(chain.rpcUrl, join(dir, "deployment.json"));
+  const regulated = deployment.contracts.RegulatedStablecoin;
+  if (!regulated) throw new Error("deployLocal deployed no RegulatedStablecoin");
+  const operations: Operations = {};
+  await measureAll(createPayments(chain.rpcUrl, deployment), chain.rpcUrl, "", operations);
+  await measureAll(
+    createPayments(chain.rpcUrl, deployment, { token: regulated.address }),
+    chain.rpcUrl,
+    REGULATED,
+    operations,
+  );
 
   const root = new URL("../..", import.meta.url).pathname;
   await mkdir(join(root, "bench-results"), { recursive: true });
@@ -80,14 +97,24 @@ try {
     `${JSON.stringify({ operations, targets: TARGETS }, null, 2)}\n`,
   );
 
-  const rows = Object.entries(operations).map(([name, { gasUsed, executionGas }]) => {
+  const names = Object.keys(operations).filter((name) => !name.endsWith(REGULATED));
+  const cell = (n: number | undefined, width: number) => String(n ?? "-").padStart(width);
+  console.log(
+    `${"operation".padEnd(26)} ${"gasUsed".padStart(9)} ${"executionGas".padStart(13)}  ${"target".padEnd(16)}` +
+      ` ${"@regulated gasUsed".padStart(19)} ${"executionGas".padStart(13)} ${"extra".padStart(7)}`,
+  );
+  for (const name of names) {
+    const { gasUsed, executionGas } = operations[name]!;
+    const r = operations[`${name}${REGULATED}`];
     const target = TARGETS[name];
     const verdict =
       target === undefined ? "" : executionGas <= target ? `<= ${target} ok` : `> ${target} OVER`;
-    return `${name.padEnd(26)} ${String(gasUsed).padStart(9)} ${String(executionGas).padStart(13)}  ${verdict}`;
-  });
-  console.log(`${"operation".padEnd(26)} ${"gasUsed".padStart(9)} ${"executionGas".padStart(13)}  target`);
-  console.log(rows.join("\n"));
+    console.log(
+      `${name.padEnd(26)} ${cell(gasUsed, 9)} ${cell(executionGas, 13)}  ${verdict.padEnd(16)}` +
+        ` ${cell(r?.gasUsed, 19)} ${cell(r?.executionGas, 13)} ${cell(r ? r.executionGas - executionGas : undefined, 7)}`,
+    );
+  }
+  console.log("targets apply to the plain TestStablecoin; @regulated: the issuer-controlled model, reported");
   console.log("wrote bench-results/gas.json");
   const over = Object.entries(TARGETS).filter(
     ([name, target]) => (operations[name]?.executionGas ?? Infinity) > target,

@@ -10,6 +10,11 @@
  *   const paid = await pay.payByPermit(terms);            // paid.record feeds release/refund/...
  *   await pay.refund(paid.record, 5_000_000n);
  *
+ * Tokens: the TestStablecoin by default; `createPayments(rpcUrl, deployment, { token })` makes another
+ * the default (e.g. `deployment.contracts.RegulatedStablecoin.address`, the issuer-controlled model), and
+ * `newTerms({ token })` picks one per payment. `pay.issuer` blacklists, unblacklists, pauses and unpauses
+ * the RegulatedStablecoin as its issuer.
+ *
  * Accounts are the public Hardhat dev accounts by role (contracts/lib/accounts.ts): local chains only.
  */
 import { randomBytes } from "node:crypto";
@@ -27,7 +32,11 @@ import {
   parseSignature,
   type TransactionReceipt,
 } from "viem";
-import { paymentEscrowAbi, testStablecoinAbi } from "../../contracts/generated/abis.ts";
+import {
+  paymentEscrowAbi,
+  regulatedStablecoinAbi,
+  testStablecoinAbi,
+} from "../../contracts/generated/abis.ts";
 import { type DevRole, devAccount } from "../../contracts/lib/accounts.ts";
 import type { Deployment } from "../../contracts/lib/deployments.ts";
 import {
@@ -67,7 +76,15 @@ const PAY_WINDOW_SECONDS = 3600n;
 
 export type Payments = ReturnType<typeof createPayments>;
 
-export function createPayments(rpcUrl: string, deployment: Deployment) {
+export interface PaymentsOptions {
+  /**
+   * The token of new terms, balances and unlimited approvals unless one is named: the deployment's
+   * TestStablecoin when not given.
+   */
+  token?: Address;
+}
+
+export function createPayments(rpcUrl: string, deployment: Deployment, options: PaymentsOptions = {}) {
   const chain = defineChain({
     id: deployment.chainId,
     name: `chain ${deployment.chainId}`,
@@ -78,8 +95,11 @@ export function createPayments(rpcUrl: string, deployment: Deployment) {
   const publicClient = createPublicClient({ chain, transport, pollingInterval: 20 });
   const escrow = deployment.contracts.PaymentEscrow.address;
   const tokenDeployment = deployment.contracts.TestStablecoin;
-  if (!tokenDeployment) throw new Error("the deployment has no TestStablecoin: deploy with deployLocal()");
-  const token = tokenDeployment.address;
+  if (!tokenDeployment && !options.token)
+    throw new Error("the deployment has no TestStablecoin: deploy with deployLocal()");
+  const token = options.token ?? tokenDeployment!.address;
+  const regulated = deployment.contracts.RegulatedStablecoin;
+  const domains = new Map<Address, { name: string; version: string }>();
   const operator = account("operator");
   const wallets = new Map<DevRole, ReturnType<typeof createWallet>>();
 
@@ -130,12 +150,51 @@ export function createPayments(rpcUrl: string, deployment: Deployment) {
     };
   }
 
+  /** The dev account holding the RegulatedStablecoin's issuer roles (the deployer, per deployLocal). */
+  function issuerRole(): DevRole {
+    if (!regulated) throw new Error("the deployment has no RegulatedStablecoin: deploy with deployLocal()");
+    const role: DevRole = "deployer";
+    if (
+      regulated.roles.blacklister !== account(role).address ||
+      regulated.roles.pauser !== account(role).address
+    )
+      throw new Error("the RegulatedStablecoin's blacklister and pauser are not the deployer dev account");
+    return role;
+  }
+
+  function sendIssuer(functionName: string, args: unknown[]): Promise<Sent> {
+    return send(issuerRole(), {
+      address: regulated!.address,
+      abi: regulatedStablecoinAbi,
+      functionName,
+      args,
+    });
+  }
+
   return {
     chain,
     publicClient,
     escrow,
+    /** The default token (the TestStablecoin unless `options.token`). */
     token,
+    /** The RegulatedStablecoin (issuer-controlled model behind its proxy), when deployed. */
+    regulatedToken: regulated?.address,
     deployment,
+
+    /** The RegulatedStablecoin's issuer: its blacklist and pause, sent from the dev account holding the roles. */
+    issuer: {
+      blacklist: (target: Address) => sendIssuer("blacklist", [target]),
+      unBlacklist: (target: Address) => sendIssuer("unBlacklist", [target]),
+      pause: () => sendIssuer("pause", []),
+      unpause: () => sendIssuer("unpause", []),
+      isBlacklisted: (target: Address): Promise<boolean> =>
+        publicClient.readContract({
+          address: regulated!.address,
+          abi: regulatedStablecoinAbi,
+          functionName: "isBlacklisted",
+          args: [target],
+        }),
+    },
 
     /** The latest block's timestamp: chain time, which evm_increaseTime moves away from the wall clock. */
     async chainTime(): Promise<bigint> {
@@ -309,9 +368,12 @@ export function createPayments(rpcUrl: string, deployment: Deployment) {
       return sendEscrow("arbiter", "resolve", [record, refundAmount]);
     },
 
-    /** The payee of a failed transfer withdraws what was credited to it. */
-    withdraw(tokenAddress: Address, to: Address, recipient: DevRole): Promise<Sent> {
-      return sendEscrow(recipient, "withdraw", [tokenAddress, to]);
+    /**
+     * Pays `recipient`'s credit (payouts its token refused) to `recipient` itself: the escrow pays a credit
+     * to no other address. Anyone may trigger it; by default the keeper, as the API's sweep would.
+     */
+    withdraw(tokenAddress: Address, recipient: Address, caller: DevRole = "keeper"): Promise<Sent> {
+      return sendEscrow(caller, "withdraw", [tokenAddress, recipient]);
     },
 
     /** Any contract call from a dev account, receipt checked (e.g. a mock token's admin functions). */
@@ -346,14 +408,30 @@ export function createPayments(rpcUrl: string, deployment: Deployment) {
     },
   };
 
-  /** The token's EIP-712 domain (permit and ERC-3009 share it), as the token itself reports it. */
+  /**
+   * The token's EIP-712 domain (permit and ERC-3009 share it), as the token itself reports it: EIP-5267's
+   * `eip712Domain()` (OpenZeppelin tokens), else `name()` and `version()` (USDC, EURC and the
+   * RegulatedStablecoin have no `eip712Domain`). Read once per token.
+   */
   async function tokenDomain(address: Address) {
-    const [, name, version] = await publicClient.readContract({
-      address,
-      abi: testStablecoinAbi,
-      functionName: "eip712Domain",
-    });
-    return { name, version, chainId: deployment.chainId, verifyingContract: address } as const;
+    let known = domains.get(address);
+    if (!known) {
+      try {
+        const [, name, version] = await publicClient.readContract({
+          address,
+          abi: testStablecoinAbi,
+          functionName: "eip712Domain",
+        });
+        known = { name, version };
+      } catch {
+        const read = (functionName: "name" | "version") =>
+          publicClient.readContract({ address, abi: regulatedStablecoinAbi, functionName });
+        const [name, version] = await Promise.all([read("name"), read("version")]);
+        known = { name, version };
+      }
+      domains.set(address, known);
+    }
+    return { ...known, chainId: deployment.chainId, verifyingContract: address } as const;
   }
 }
 

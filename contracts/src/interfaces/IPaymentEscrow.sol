@@ -23,7 +23,10 @@ interface IPaymentEscrow {
         uint256 amount;
         /// Platform fee taken from `amount` at release, in token units; at most `amount` and the fee cap.
         uint256 fee;
-        /// Unix time after which the terms can no longer be paid.
+        /// Pay-before time (unix seconds): a payment must land in a block strictly before it
+        /// (`block.timestamp < deadline`), the rule of ERC-3009's `validBefore`, so an authorization signed with
+        /// `validBefore = deadline` and the terms expire together. An EIP-2612 permit with
+        /// `permitDeadline = deadline` is valid through `deadline` itself, so it never expires first.
         uint256 deadline;
         /// Buyer-protection window in seconds, counted from the payment.
         uint256 escrowPeriod;
@@ -131,8 +134,9 @@ interface IPaymentEscrow {
     /// @notice A transfer to `recipient` failed (e.g. token blacklist); the amount is credited for withdrawal.
     event PayoutCredited(bytes32 indexed paymentId, address indexed token, address indexed recipient, uint256 amount);
 
-    /// @notice `recipient` withdrew credited funds to `to`.
-    event CreditWithdrawn(address indexed token, address indexed recipient, address indexed to, uint256 amount);
+    /// @notice `recipient`'s credit was paid out to `recipient` itself (the only place it can go).
+    /// @param caller Who triggered the withdrawal: the recipient, Pier's keeper or anyone else.
+    event CreditWithdrawn(address indexed token, address indexed recipient, address indexed caller, uint256 amount);
 
     event ArbiterUpdated(address indexed previousArbiter, address indexed newArbiter);
     event FeeRecipientUpdated(address indexed previousRecipient, address indexed newRecipient);
@@ -145,14 +149,25 @@ interface IPaymentEscrow {
 
     /// @notice The operator's signature does not match the terms.
     error InvalidOperatorSignature(address operator);
-    /// @notice The terms' pay-before deadline has passed.
+    /// @notice The terms' pay-before deadline is reached: `block.timestamp >= deadline`.
     error DeadlinePassed(uint256 deadline, uint256 nowTime);
     /// @notice The order was already paid (or closed) under this operator.
     error AlreadyPaid(bytes32 paymentId);
     /// @notice New payments are paused by the owner.
     error PaymentsPaused();
-    /// @notice Zero amount, zero merchant/token/operator, or fee above amount.
-    error InvalidTerms();
+    /// @notice The terms name no merchant (zero payout address).
+    error ZeroMerchant();
+    /// @notice The terms name no token (zero address).
+    error ZeroToken();
+    /// @notice The terms name no operator (zero address): nobody could have signed them.
+    error ZeroOperator();
+    /// @notice The terms ask for nothing (zero amount).
+    error ZeroAmount();
+    /// @notice The signed fee is larger than the amount it is taken from.
+    error FeeAboveAmount(uint256 fee, uint256 amount);
+    /// @notice The escrow period is so long that the release time would not fit in 64-bit unix time.
+    /// @param max The longest escrow period accepted at this block (`type(uint64).max - block.timestamp`).
+    error EscrowPeriodTooLong(uint256 escrowPeriod, uint256 max);
     /// @notice The signed fee is above the owner's cap for this amount.
     error FeeAboveCap(uint256 fee, uint256 maxFee);
     /// @notice Amount too large for the escrow's accounting (> type(uint128).max).
@@ -183,7 +198,7 @@ interface IPaymentEscrow {
     error ZeroAddress();
     /// @notice Fee cap above 100%.
     error FeeCapTooHigh(uint16 bps);
-    /// @notice Nothing credited to withdraw.
+    /// @notice `recipient` has no credit in `token`.
     error NothingToWithdraw(address token, address recipient);
 
     // ------------------------------------------------------------------------------------------------
@@ -253,8 +268,12 @@ interface IPaymentEscrow {
     ///         `refundTo`, the rest to the merchant net of the proportional fee.
     function resolve(Payment calldata payment, uint256 refundAmount) external;
 
-    /// @notice Withdraw funds credited to the caller after a failed transfer.
-    function withdraw(address token, address to) external;
+    /// @notice Pay `recipient`'s credit in `token` (payouts its token refused, e.g. while the issuer had it
+    ///         blacklisted or the token paused) to `recipient` itself, and only to it: the escrow never helps a
+    ///         frozen party move funds elsewhere. Anyone may trigger it (the recipient, or Pier's keeper sweeping
+    ///         credits once an issuer lifts a freeze or a pause). While the token still refuses the transfer the
+    ///         call reverts and the credit stays.
+    function withdraw(address token, address recipient) external;
 
     // ------------------------------------------------------------------------------------------------
     // Admin (owner, two-step transfer)

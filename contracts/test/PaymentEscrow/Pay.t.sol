@@ -72,9 +72,9 @@ contract PayTest is EscrowFixture {
         assertEq(escrow.remaining(payment), AMOUNT, "remaining");
     }
 
-    function test_succeeds_atExactDeadline() public {
+    function test_succeeds_inTheLastSecondBeforeDeadline() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
-        vm.warp(terms.deadline);
+        vm.warp(terms.deadline - 1);
         IPaymentEscrow.Payment memory payment = _pay(terms);
         assertEq(escrow.remaining(payment), AMOUNT);
     }
@@ -166,7 +166,7 @@ contract PayTest is EscrowFixture {
         amount = bound(amount, 1, type(uint128).max);
         fee = bound(fee, 0, (amount * MAX_FEE_BPS) / 10_000);
         escrowPeriod = bound(escrowPeriod, 0, 10 * 365 days);
-        payWindow = bound(payWindow, 0, 365 days);
+        payWindow = bound(payWindow, 1, 365 days); // a deadline of now is already too late
         IPaymentEscrow.PaymentTerms memory terms = _terms(fuzzOrderId, address(usdc), amount, fee);
         terms.escrowPeriod = escrowPeriod;
         terms.deadline = block.timestamp + payWindow;
@@ -189,6 +189,16 @@ contract PayTest is EscrowFixture {
         _expectRevertPay(_terms(orderId), abi.encodeWithSelector(IPaymentEscrow.PaymentsPaused.selector));
     }
 
+    function test_reverts_when_deadlineReached() public {
+        // Strictly before the deadline, as ERC-3009's validBefore: the deadline's own second is too late.
+        IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
+        vm.warp(terms.deadline);
+        _expectRevertPay(
+            terms,
+            abi.encodeWithSelector(IPaymentEscrow.DeadlinePassed.selector, terms.deadline, terms.deadline)
+        );
+    }
+
     function test_reverts_when_deadlinePassed() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         vm.warp(terms.deadline + 1);
@@ -201,43 +211,51 @@ contract PayTest is EscrowFixture {
     function test_reverts_when_merchantIsZero() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         terms.merchant = address(0);
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.ZeroMerchant.selector));
     }
 
     function test_reverts_when_tokenIsZero() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         terms.token = address(0);
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.ZeroToken.selector));
     }
 
     function test_reverts_when_operatorIsZero() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         terms.operator = address(0);
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.ZeroOperator.selector));
     }
 
     function test_reverts_when_amountIsZero() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId, address(usdc), 0, 0);
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.ZeroAmount.selector));
     }
 
     function test_reverts_when_feeAboveAmount() public {
         vm.prank(owner);
         escrow.setMaxFeeBps(10_000);
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId, address(usdc), AMOUNT, AMOUNT + 1);
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.FeeAboveAmount.selector, AMOUNT + 1, AMOUNT));
     }
 
     function test_reverts_when_releaseAfterOverflowsUint64() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
-        terms.escrowPeriod = type(uint64).max - block.timestamp + 1;
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        uint256 max = type(uint64).max - block.timestamp;
+        terms.escrowPeriod = max + 1;
+        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.EscrowPeriodTooLong.selector, max + 1, max));
     }
 
     function test_reverts_when_escrowPeriodIsHuge() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         terms.escrowPeriod = type(uint256).max;
-        _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.InvalidTerms.selector));
+        _expectRevertPay(
+            terms,
+            abi.encodeWithSelector(
+                IPaymentEscrow.EscrowPeriodTooLong.selector,
+                type(uint256).max,
+                type(uint64).max - block.timestamp
+            )
+        );
     }
 
     function test_reverts_when_amountAboveUint128() public {

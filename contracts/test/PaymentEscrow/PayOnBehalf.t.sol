@@ -44,6 +44,24 @@ contract PayOnBehalfTest is EscrowFixture {
         assertEq(_balance(address(usdc), treasury), INITIAL_BALANCE - AMOUNT, "treasury not refunded directly");
     }
 
+    function test_succeeds_inTheLastSecondBeforeDeadline() public {
+        IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
+        vm.warp(terms.deadline - 1);
+        IPaymentEscrow.Payment memory payment = _payOnBehalf(terms, treasury, bridge);
+        assertEq(escrow.remaining(payment), AMOUNT);
+    }
+
+    function test_reverts_when_deadlineReached() public {
+        IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
+        bytes memory signature = _signTerms(terms);
+        vm.prank(treasury);
+        usdc.approve(address(escrow), AMOUNT);
+        vm.warp(terms.deadline);
+        vm.prank(treasury);
+        vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.DeadlinePassed.selector, terms.deadline, terms.deadline));
+        escrow.payOnBehalf(terms, signature, bridge);
+    }
+
     function test_reverts_when_refundToIsZero() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);

@@ -68,6 +68,47 @@ contract PayWithAuthorizationTest is EscrowFixture {
         assertTrue(escrow.paymentState(_paymentId(payment)).disputed);
     }
 
+    /// @dev Clients sign `validBefore = terms.deadline`; ERC-3009 and the escrow both need `now < deadline`. Signs,
+    ///      then moves time to `timestamp`.
+    function _signedAt(
+        uint256 timestamp
+    )
+        internal
+        returns (IPaymentEscrow.PaymentTerms memory terms, bytes memory signature, uint8 v, bytes32 r, bytes32 s)
+    {
+        terms = _terms(orderId);
+        signature = _signTerms(terms);
+        (v, r, s) = _authorizationSignature(
+            PAYER_KEY,
+            address(escrow),
+            AMOUNT,
+            0,
+            terms.deadline,
+            escrow.termsDigest(terms)
+        );
+        vm.warp(timestamp);
+    }
+
+    function test_succeeds_inTheLastSecondBeforeDeadline() public {
+        (IPaymentEscrow.PaymentTerms memory terms, bytes memory signature, uint8 v, bytes32 r, bytes32 s) = _signedAt(
+            _terms(orderId).deadline - 1
+        );
+        vm.prank(relayer);
+        escrow.payWithAuthorization(terms, signature, payer, 0, terms.deadline, v, r, s);
+        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, block.timestamp + ESCROW_PERIOD);
+        assertEq(escrow.remaining(payment), AMOUNT);
+    }
+
+    function test_reverts_when_deadlineReached() public {
+        // The escrow refuses first, with its own error (the token would refuse too: validBefore is not after now).
+        (IPaymentEscrow.PaymentTerms memory terms, bytes memory signature, uint8 v, bytes32 r, bytes32 s) = _signedAt(
+            _terms(orderId).deadline
+        );
+        vm.prank(relayer);
+        vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.DeadlinePassed.selector, terms.deadline, terms.deadline));
+        escrow.payWithAuthorization(terms, signature, payer, 0, terms.deadline, v, r, s);
+    }
+
     function test_reverts_when_nonceIsNotTheTermsDigest() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);

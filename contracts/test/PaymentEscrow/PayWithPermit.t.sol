@@ -85,6 +85,40 @@ contract PayWithPermitTest is EscrowFixture {
         assertEq(escrow.paymentState(_paymentId(payment)).recordHash, _recordHash(payment));
     }
 
+    /// @dev Clients sign the permit with `permitDeadline = terms.deadline`: EIP-2612 accepts it through that second,
+    ///      so in the last second a payment can land the permit is still good. Signs, then moves time to `timestamp`.
+    function _signedAt(
+        uint256 timestamp
+    )
+        internal
+        returns (IPaymentEscrow.PaymentTerms memory terms, bytes memory signature, uint8 v, bytes32 r, bytes32 s)
+    {
+        terms = _terms(orderId);
+        signature = _signTerms(terms);
+        (v, r, s) = _permitSignature(address(usdc), PAYER_KEY, address(escrow), AMOUNT, terms.deadline);
+        vm.warp(timestamp);
+    }
+
+    function test_succeeds_inTheLastSecondBeforeDeadline() public {
+        (IPaymentEscrow.PaymentTerms memory terms, bytes memory signature, uint8 v, bytes32 r, bytes32 s) = _signedAt(
+            _terms(orderId).deadline - 1
+        );
+        vm.prank(payer);
+        escrow.payWithPermit(terms, signature, terms.deadline, v, r, s);
+        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, block.timestamp + ESCROW_PERIOD);
+        assertEq(escrow.remaining(payment), AMOUNT);
+        assertEq(usdc.nonces(payer), 1, "the permit was used, not an allowance");
+    }
+
+    function test_reverts_when_deadlineReached() public {
+        (IPaymentEscrow.PaymentTerms memory terms, bytes memory signature, uint8 v, bytes32 r, bytes32 s) = _signedAt(
+            _terms(orderId).deadline
+        );
+        vm.prank(payer);
+        vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.DeadlinePassed.selector, terms.deadline, terms.deadline));
+        escrow.payWithPermit(terms, signature, terms.deadline, v, r, s);
+    }
+
     function test_reverts_when_permitInvalidAndNoAllowance() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);

@@ -509,8 +509,10 @@ contract EscrowHandler is EscrowFixture {
         }
     }
 
-    /// @notice An account with a credit (a payout its token refused) withdraws it to itself or elsewhere.
-    function withdraw(uint256 accountSeed, uint256 tokenSeed, uint256 toSeed) external counted {
+    /// @notice Anyone (the account itself, a relayer such as Pier's keeper, a stranger, a merchant) triggers the
+    ///         withdrawal of an account's credit (a payout its token refused). It must pay exactly that credit to that
+    ///         account and nowhere else, and must fail, keeping the credit, while the token still refuses the account.
+    function withdraw(uint256 accountSeed, uint256 tokenSeed, uint256 callerSeed) external counted {
         // Prefer an (account, token) pair with a credit, starting from random positions. `_people` are the first
         // entries of `_watched`, so their ledger slots are `tokenIndex * _watched.length + personIndex`.
         uint256 people = _people.length;
@@ -528,18 +530,18 @@ contract EscrowHandler is EscrowFixture {
         }
         address token = _tokens[t];
         address account = _people[p];
-        address to = _rand(toSeed, 0) % 2 == 0 ? account : _people[_rand(toSeed, 1) % _people.length];
+        address caller = [account, relayer, stranger, merchant][_rand(callerSeed, 0) % 4];
         uint256 amount = expectedCredit(token, account);
-        bool toRefuses = token == address(blk) && blk.blacklisted(to);
-        Expect memory e = _expect(amount > 0 && !toRefuses, true, false);
+        bool accountRefused = token == address(blk) && blk.blacklisted(account);
+        Expect memory e = _expect(amount > 0 && !accountRefused, true, false);
 
         vm.recordLogs();
-        vm.prank(account);
-        try escrow.withdraw(token, to) {
+        vm.prank(caller);
+        try escrow.withdraw(token, account) {
             if (e.ok) {
                 _expectedCredits[_slot(token, account)] = 0;
                 expectedCreditTotal[token] -= amount;
-                _expectedBalances[_slot(token, to)] += amount;
+                _expectedBalances[_slot(token, account)] += amount;
                 ++creditsWithdrawn;
             }
             _settled("withdraw", e, true, "");
@@ -823,7 +825,7 @@ contract EscrowHandler is EscrowFixture {
 
     /// @dev Random valid terms: a fresh order id (or, 1 in 5, an order id already used, under a random operator:
     ///      the same operator must get AlreadyPaid, the other one must succeed), amount tiny or realistic, fee
-    ///      anywhere up to the cap, escrow period 0 (1 in 5) to 30 days, deadline up to 2 h ahead.
+    ///      anywhere up to the cap, escrow period 0 (1 in 5) to 30 days, deadline 1 s to 2 h ahead.
     function _newPayment(
         uint256 seed,
         uint256 amountSeed,
@@ -844,7 +846,8 @@ contract EscrowHandler is EscrowFixture {
             token: permitToken ? _tokens[_rand(seed, 5) % 2] : _tokens[_rand(seed, 5) % _tokens.length],
             amount: amount,
             fee: bound(feeSeed, 0, (amount * MAX_FEE_BPS) / 10_000),
-            deadline: block.timestamp + bound(_rand(seed, 6), 0, 2 hours),
+            // The earliest valid deadline is the next second: payments land strictly before it.
+            deadline: block.timestamp + bound(_rand(seed, 6), 1, 2 hours),
             escrowPeriod: periodSeed % 5 == 0 ? 0 : bound(periodSeed, 1, MAX_ESCROW_PERIOD),
             operator: op
         });

@@ -25,10 +25,18 @@ export const contractErrorMessages: Record<string, Message> = {
   // PaymentEscrow
   InvalidOperatorSignature: () =>
     "The order's payment terms are not signed correctly for this escrow. Contact the merchant.",
-  DeadlinePassed: ([deadline]) => `This order could be paid until ${when(deadline)}; that time has passed.`,
+  DeadlinePassed: ([deadline]) => `This order had to be paid before ${when(deadline)}; that time has come.`,
   AlreadyPaid: () => "This order is already paid. Nothing more was charged.",
   PaymentsPaused: () => "New payments are paused by the operator right now. Please try again later.",
-  InvalidTerms: () => "The order's payment terms are invalid. Contact the merchant.",
+  ZeroMerchant: () => "The order names no merchant to pay, so it cannot be paid. Contact the merchant.",
+  ZeroToken: () => "The order names no currency to pay in, so it cannot be paid. Contact the merchant.",
+  ZeroOperator: () =>
+    "The order is not signed by a payment operator, so it cannot be paid. Contact the merchant.",
+  ZeroAmount: () => "The order's amount is zero, so there is nothing to pay. Contact the merchant.",
+  FeeAboveAmount: ([fee, total], ctx) =>
+    `The order's fee (${amount(fee, ctx)}) is larger than its total (${amount(total, ctx)}), so it cannot be paid. Contact the merchant.`,
+  EscrowPeriodTooLong: () =>
+    "The order's buyer-protection period is longer than the escrow can hold, so it cannot be paid. Contact the merchant.",
   FeeAboveCap: () => "The order's fee is above what the platform allows. Contact the merchant.",
   AmountTooLarge: () => "The amount is larger than the escrow accepts. Contact the merchant.",
   TokenTransferMismatch: () =>

@@ -7,6 +7,7 @@ import {
   UserRejectedRequestError,
 } from "viem";
 import { describe, expect, test } from "vitest";
+import { contractErrorMessages } from "./contractErrorMessages.ts";
 import { describeError } from "./describeError.ts";
 
 const token = { symbol: "tUSDC", decimals: 6 };
@@ -47,7 +48,35 @@ describe("describeError", () => {
       errorName: "DeadlinePassed",
       args: [1_700_000_000n, 1_700_000_100n],
     });
-    expect(describeError(reverted(data)).message).toMatch(/could be paid until .*2023/);
+    expect(describeError(reverted(data)).message).toMatch(/had to be paid before .*2023/);
+  });
+
+  test("behavior: every escrow custom error has words of its own", () => {
+    // Owner-only and deploy-time errors never reach a customer.
+    const adminOnly = [
+      "OwnableInvalidOwner",
+      "OwnableUnauthorizedAccount",
+      "InvalidShortString",
+      "StringTooLong",
+    ];
+    const names = paymentEscrowAbi.filter((item) => item.type === "error").map((item) => item.name);
+    const missing = names.filter((name) => !(name in contractErrorMessages) && !adminOnly.includes(name));
+    expect(missing).toEqual([]);
+  });
+
+  test("behavior: each invalid-terms error says what is wrong, with amounts", () => {
+    const data = encodeErrorResult({
+      abi: paymentEscrowAbi,
+      errorName: "FeeAboveAmount",
+      args: [12_000_000n, 10_000_000n],
+    });
+    const d = describeError(reverted(data), { token });
+    expect(d.errorName).toBe("FeeAboveAmount");
+    expect(d.message).toBe(
+      "The order's fee (12 tUSDC) is larger than its total (10 tUSDC), so it cannot be paid. Contact the merchant.",
+    );
+    const zero = encodeErrorResult({ abi: paymentEscrowAbi, errorName: "ZeroMerchant" });
+    expect(describeError(reverted(zero)).message).toMatch(/names no merchant/);
   });
 
   test("behavior: raw revert data on a JSON-RPC error object is decoded", () => {
