@@ -91,11 +91,21 @@ describe("bumpFees", () => {
       expect(bump.needed.maxFeePerGas).toBe(562_500_000_000n);
     }
     // Just under the cap, the +12.5% minimum does not fit either.
-    expect(bumpFees({ maxFeePerGas: 450n * G, maxPriorityFeePerGas: 1n }, { baseFeePerGas: 1n, priorityFee: 1n }, cap).ok).toBe(false);
+    expect(
+      bumpFees(
+        { maxFeePerGas: 450n * G, maxPriorityFeePerGas: 1n },
+        { baseFeePerGas: 1n, priorityFee: 1n },
+        cap,
+      ).ok,
+    ).toBe(false);
   });
 
   test("error: a tip that cannot stay under the cap is refused", () => {
-    const bump = bumpFees({ maxFeePerGas: 10n, maxPriorityFeePerGas: 10n }, { baseFeePerGas: 0n, priorityFee: 0n }, 11n);
+    const bump = bumpFees(
+      { maxFeePerGas: 10n, maxPriorityFeePerGas: 10n },
+      { baseFeePerGas: 0n, priorityFee: 0n },
+      11n,
+    );
     expect(bump.ok).toBe(false);
   });
 });

@@ -24,11 +24,10 @@ export interface Market {
 /** A replacement must raise both fees by at least this (1125/1000: +12.5%). */
 export const REPLACEMENT_BUMP = { numerator: 1125n, denominator: 1000n } as const;
 
-export function initialFees(market: Market, cap: bigint): Fees & { capped: boolean } {
+export function initialFees(market: Market, cap: bigint): Fees {
   let tip = market.priorityFee;
   let maxFee = market.baseFeePerGas * 2n + tip;
-  const capped = maxFee > cap;
-  if (capped) maxFee = cap;
+  if (maxFee > cap) maxFee = cap;
   if (tip > maxFee) tip = maxFee;
   return { maxFeePerGas: maxFee, maxPriorityFeePerGas: tip };
 }

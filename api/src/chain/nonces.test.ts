@@ -20,16 +20,16 @@ describe("nextNonce", () => {
 });
 
 describe("splitInFlight", () => {
-  const t = (nonce: number) => ({ id: `t${nonce}`, nonce });
+  const t = (n: number) => ({ id: `t${n}`, n });
   test("default: used below the latest nonce, unmined from it, dropped beyond pending", () => {
     const split = splitInFlight([t(6), t(3), t(4), t(5)], { latest: 4, pending: 5 });
-    expect(split.used.map((x) => x.nonce)).toEqual([3]);
-    expect(split.unmined.map((x) => x.nonce)).toEqual([4, 5, 6]);
-    expect(split.maybeDropped.map((x) => x.nonce)).toEqual([5, 6]);
+    expect(split.used.map((x) => x.n)).toEqual([3]);
+    expect(split.unmined.map((x) => x.n)).toEqual([4, 5, 6]);
+    expect(split.maybeDropped.map((x) => x.n)).toEqual([5, 6]);
   });
   test("behavior: a priced-out transaction makes pending fall back to latest: all unmined are asked about", () => {
     const split = splitInFlight([t(2), t(3)], { latest: 2, pending: 2 });
-    expect(split.maybeDropped.map((x) => x.nonce)).toEqual([2, 3]);
+    expect(split.maybeDropped.map((x) => x.n)).toEqual([2, 3]);
   });
 });
 

@@ -18,9 +18,9 @@ export function nextNonce(input: { stored: number; chainPending: number; highest
   );
 }
 
+/** An intent with its nonce (`n`, as a number). */
 export interface InFlight {
-  id: string;
-  nonce: number;
+  n: number;
 }
 
 export interface Split<T extends InFlight> {
@@ -36,11 +36,11 @@ export function splitInFlight<T extends InFlight>(
   intents: T[],
   chain: { latest: number; pending: number },
 ): Split<T> {
-  const sorted = [...intents].sort((a, b) => a.nonce - b.nonce);
+  const sorted = [...intents].sort((a, b) => a.n - b.n);
   return {
-    used: sorted.filter((t) => t.nonce < chain.latest),
-    unmined: sorted.filter((t) => t.nonce >= chain.latest),
-    maybeDropped: sorted.filter((t) => t.nonce >= chain.latest && t.nonce >= chain.pending),
+    used: sorted.filter((t) => t.n < chain.latest),
+    unmined: sorted.filter((t) => t.n >= chain.latest),
+    maybeDropped: sorted.filter((t) => t.n >= chain.latest && t.n >= chain.pending),
   };
 }
 
