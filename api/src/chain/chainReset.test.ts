@@ -112,7 +112,9 @@ describe("chain identity", () => {
     expect(stuck.code).toBe(1);
     expect(stuck.json.checks.api.ok).toBe(true); // degraded, still serving
     expect(stuck.json.checks.senders.detail).toContain(refundTx.id);
-    const line = stuck.human.split("\n").find((l: string) => l.startsWith("STUCK") && l.includes(refundTx.id));
+    const line = stuck.human
+      .split("\n")
+      .find((l: string) => l.startsWith("STUCK") && l.includes(refundTx.id));
     expect(line).toContain(OPERATOR);
     expect(line).toContain(`nonce ${refundTx.nonce}`);
     expect(line).toContain(refundTx.tx_hash);
