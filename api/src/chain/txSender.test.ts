@@ -7,7 +7,7 @@
  *
  * Automine is turned off where a test needs transactions to stay pending, and back on after.
  */
-import { type Hex, parseEventLogs } from "viem";
+import { encodeFunctionData, type Hex, parseEventLogs } from "viem";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { paymentEscrowAbi } from "../../../contracts/generated/abis.ts";
 import { rpc } from "../../../scripts/lib/chain.ts";
@@ -16,6 +16,7 @@ import { evmMine, evmSetAutomine } from "../../../test/harness/payments.ts";
 import { apiClient } from "../testing/apiClient.ts";
 import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
 import { escrowedOrders } from "../testing/escrowedOrders.ts";
+import { termsFromOrder } from "../testing/orderTerms.ts";
 import { SENDER_LOCK_CLASS } from "./senderSupervisor.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: rows and JSON bodies are read field by field
@@ -98,6 +99,46 @@ async function readyz(): Promise<{ status: number; body: Json }> {
 }
 
 describe("sender", () => {
+  test("error: an intent that reverts in simulation fails for good with the decoded error, and takes no nonce", async () => {
+    const order = (await s.client.post("/v1/orders", { amount: "2000000" })).body;
+    const paid = await s.stack.pay.payByPermit(termsFromOrder(order));
+    const [before] = await q("SELECT next_nonce::text FROM pier_api.chain_signer_state WHERE signer = $1", [
+      OPERATOR,
+    ]);
+    // More than the payment holds: the escrow reverts with InvalidAmount(amount, remaining).
+    const id = `ctx_test${Date.now().toString(36)}`;
+    await q(
+      `INSERT INTO pier_api.chain_txs (id, chain_id, signer, kind, payload, genesis_hash)
+       VALUES ($1, 31337, $2, 'refund', $3, (SELECT genesis_hash FROM pier_api.chain_identity WHERE chain_id = 31337))`,
+      [
+        id,
+        OPERATOR,
+        JSON.stringify({
+          data: encodeFunctionData({
+            abi: paymentEscrowAbi,
+            functionName: "refund",
+            args: [paid.record, 5_000_000n],
+          }),
+        }),
+      ],
+    );
+    const failed = await waitFor(
+      "the intent failed",
+      async () => {
+        const [row] = await q("SELECT * FROM pier_api.chain_txs WHERE id = $1", [id]);
+        return row?.status === "failed" && row;
+      },
+      T,
+    );
+    expect(failed).toMatchObject({ error_code: "InvalidAmount", nonce: null, tx_hash: null });
+    expect(failed.error_message).toBe("InvalidAmount(5000000, 2000000)");
+    expect(await attemptsOf(id)).toEqual([]);
+    const [after] = await q("SELECT next_nonce::text FROM pier_api.chain_signer_state WHERE signer = $1", [
+      OPERATOR,
+    ]);
+    expect(after?.next_nonce ?? "0").toBe(before?.next_nonce ?? "0");
+  });
+
   test("behavior: a transaction the node dropped is re-broadcast, same bytes, and mined once", async () => {
     const [order] = await escrowedOrders(s.client, s.stack.pay, 1);
     await evmSetAutomine(rpcUrl(), false);
@@ -110,16 +151,21 @@ describe("sender", () => {
       },
       T,
     );
+    // true: the node had it and has forgotten it (the sender may put it back any moment from now).
     expect(await rpc(rpcUrl(), "hardhat_dropTransaction", [sent.tx_hash])).toBe(true);
-    expect(await nodeKnows(sent.tx_hash)).toBe(false);
 
-    await waitFor("the same transaction back in the node's pool", async () => nodeKnows(sent.tx_hash), T);
-    const [attempt] = await attemptsOf(sent.id);
-    expect(attempt).toMatchObject({ tx_hash: sent.tx_hash, purpose: "original" });
-    expect(attempt!.broadcasts).toBeGreaterThanOrEqual(2);
-    expect(await metric("pier_api_chain_tx_rebroadcasts_total", { signer: OPERATOR })).toBeGreaterThanOrEqual(
-      1,
+    // Back in the node's pool, sent again and counted as a re-broadcast (each recorded after the send).
+    await waitFor(
+      "the same transaction re-broadcast",
+      async () =>
+        (await nodeKnows(sent.tx_hash)) &&
+        (await attemptsOf(sent.id))[0]!.broadcasts >= 2 &&
+        (await metric("pier_api_chain_tx_rebroadcasts_total", { signer: OPERATOR })) >= 1,
+      T,
     );
+    const attempts = await attemptsOf(sent.id);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ tx_hash: sent.tx_hash, purpose: "original" });
 
     await evmMine(rpcUrl());
     await waitFor("refund succeeded", async () => (await refundStatus(r.id)) === "succeeded", T);
