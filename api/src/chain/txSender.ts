@@ -11,7 +11,8 @@
  *     with another genesis are abandoned (their refund / funding fails with `chain_reset`).
  *  3. Intents whose nonce is used on chain: the receipt of any of their attempts is the outcome
  *     (confirmed, reverted, or failed when the no-op cancel won). A nonce used by a transaction that is
- *     none of ours (seen on two ticks in a row) sends the intent back to `queued`, simulated afresh.
+ *     none of ours (the node knows none of our hashes, on 3 ticks over 15 s) sends the intent back to
+ *     `queued`, simulated afresh.
  *  4. Unmined intents: one the node no longer knows (getTransaction null for every attempt) is
  *     re-broadcast, same bytes; one unmined for PIER_TX_BUMP_AFTER_BLOCKS is replaced at the same nonce
  *     with +12.5% fees or the market's (fees.ts), never above PIER_TX_MAX_FEE_GWEI (past it: it waits,
@@ -74,6 +75,9 @@ type Sent = ChainTxRow & { n: number; tries: AttemptRow[] };
 export const DRIVER = `${hostname()}:${process.pid}`;
 const HEARTBEAT_MS = 2_000;
 const CANCEL_GAS = 21_000n;
+/** A nonce used by none of an intent's attempts is believed after this many ticks and this long. */
+const FOREIGN_TICKS = 3;
+const FOREIGN_MS = 15_000;
 
 export class TxSender {
   readonly #ctx: AppContext;
@@ -82,8 +86,8 @@ export class TxSender {
   readonly #client: PublicClient;
   readonly #chainId: number;
   readonly #log: AppContext["log"];
-  /** Intents whose nonce is used by a transaction none of their attempts is, by ticks seen so. */
-  readonly #foreign = new Map<string, number>();
+  /** Intents whose nonce is used by a transaction none of their attempts is: ticks seen so, since when. */
+  readonly #foreign = new Map<string, { ticks: number; since: number }>();
   /** Nonce holes seen on the previous tick. */
   #holes = new Set<number>();
   /** `${genesis}:${address}` known to hold contract code. */
@@ -301,12 +305,14 @@ export class TxSender {
       }
       return;
     }
-    // None of ours was mined at this nonce. Looked at twice (a node behind a load balancer may lag).
-    const seen = (this.#foreign.get(t.id) ?? 0) + 1;
-    if (seen < 2) {
-      this.#foreign.set(t.id, seen);
-      return;
-    }
+    // No receipt for any of ours at this nonce. Re-queuing means signing the call again, so be sure: a
+    // node behind a load balancer may lag on receipts, so none of our hashes may be known at
+    // all, on FOREIGN_TICKS ticks over FOREIGN_MS at least.
+    for (const a of t.tries) if (await this.#nodeKnows(a.tx_hash)) return;
+    const seen = this.#foreign.get(t.id) ?? { ticks: 0, since: Date.now() };
+    seen.ticks++;
+    this.#foreign.set(t.id, seen);
+    if (seen.ticks < FOREIGN_TICKS || Date.now() - seen.since < FOREIGN_MS) return;
     this.#foreign.delete(t.id);
     if (t.kind === "noop") {
       // A no-op only had to fill its nonce: something else did.
