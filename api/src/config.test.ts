@@ -85,7 +85,9 @@ describe("loadConfig", () => {
   test("error: a fee cap that is zero, negative or too precise is refused", () => {
     expect(() => loadConfig({ ...minimal, PIER_TX_MAX_FEE_GWEI: "0" })).toThrow(/PIER_TX_MAX_FEE_GWEI/);
     expect(() => loadConfig({ ...minimal, PIER_TX_MAX_FEE_GWEI: "-1" })).toThrow(/PIER_TX_MAX_FEE_GWEI/);
-    expect(() => loadConfig({ ...minimal, PIER_TX_MAX_FEE_GWEI: "1.0000000001" })).toThrow(/PIER_TX_MAX_FEE_GWEI/);
+    expect(() => loadConfig({ ...minimal, PIER_TX_MAX_FEE_GWEI: "1.0000000001" })).toThrow(
+      /PIER_TX_MAX_FEE_GWEI/,
+    );
     expect(() => loadConfig({ ...minimal, PIER_TX_MAX_IN_FLIGHT: "0" })).toThrow(/PIER_TX_MAX_IN_FLIGHT/);
   });
 });

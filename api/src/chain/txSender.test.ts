@@ -8,8 +8,10 @@
  * Automine is turned off where a test needs transactions to stay pending, and back on after.
  */
 import { encodeFunctionData, type Hex, parseEventLogs } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { paymentEscrowAbi } from "../../../contracts/generated/abis.ts";
+import { devPrivateKey } from "../../../contracts/lib/accounts.ts";
 import { rpc } from "../../../scripts/lib/chain.ts";
 import { waitFor } from "../../../scripts/lib/ports.ts";
 import { evmMine, evmSetAutomine } from "../../../test/harness/payments.ts";
@@ -366,6 +368,54 @@ describe("sender", () => {
     const receipt = await s.stack.pay.publicClient.getTransactionReceipt({ hash: noop[0]!.tx_hash as Hex });
     expect(receipt.to?.toLowerCase()).toBe(OPERATOR);
   });
+
+  test("behavior: the signer's key used elsewhere at the refund's nonce: the refund is simulated again and sent with a new nonce, once", async () => {
+    const [order] = await escrowedOrders(s.client, s.stack.pay, 1);
+    await evmSetAutomine(rpcUrl(), false);
+    const r = await refund(order!.id, "900000");
+    const sent = await waitFor(
+      "the refund sent",
+      async () => {
+        const tx = await chainTxOfRefund(r.id);
+        return tx.status === "sent" && tx;
+      },
+      T,
+    );
+    const [first] = await attemptsOf(sent.id);
+    // Someone with the operator key replaces it in the pool at the same nonce, and that is mined.
+    const operator = privateKeyToAccount(devPrivateKey("operator"));
+    const raw = await operator.signTransaction({
+      chainId: 31337,
+      type: "eip1559",
+      to: operator.address,
+      value: 0n,
+      nonce: Number(sent.nonce),
+      gas: 21_000n,
+      maxFeePerGas: BigInt(first!.max_fee_per_gas) * 2n,
+      maxPriorityFeePerGas: BigInt(first!.max_priority_fee_per_gas) * 2n,
+    });
+    const foreign = await rpc<string>(rpcUrl(), "eth_sendRawTransaction", [raw]);
+    await evmMine(rpcUrl());
+    expect((await s.stack.pay.publicClient.getTransactionReceipt({ hash: foreign as Hex })).status).toBe(
+      "success",
+    );
+
+    await waitFor(
+      "refund succeeded",
+      async () => {
+        await evmMine(rpcUrl());
+        return (await refundStatus(r.id)) === "succeeded";
+      },
+      { timeoutMs: 90_000, intervalMs: 250 },
+    );
+    const tx = await chainTxOfRefund(r.id);
+    expect(Number(tx.nonce)).toBe(Number(sent.nonce) + 1);
+    const attempts = await attemptsOf(sent.id);
+    expect(attempts.map((a) => Number(a.nonce))).toEqual([Number(sent.nonce), Number(sent.nonce) + 1]);
+    expect(attempts.filter((a) => a.mined_block !== null).map((a) => a.tx_hash)).toEqual([tx.tx_hash]);
+    const refunded = eventsFor(await escrowLogs(), "PaymentRefunded", order!.paymentId);
+    expect(refunded.map((l) => l.transactionHash)).toEqual([tx.tx_hash]);
+  }, 120_000);
 
   test("behavior: with two API processes one drives the signer; after a kill -9 of it the other finishes every refund once", async () => {
     const orders = await escrowedOrders(s.client, s.stack.pay, 6);
