@@ -207,4 +207,57 @@ describe("chain identity", () => {
     for (const hash of [refundTx.tx_hash, (await chainTx(release.id)).tx_hash])
       expect(await pay.publicClient.getTransaction({ hash }).catch(() => null)).toBeNull();
   }, 180_000);
+
+  test("behavior: the dev stack restarted (new chain, the API restarted on the same database): what was open on the old chain is abandoned at the first look, its nonces forgotten", async () => {
+    const [order] = await escrowedOrders(s.client, createPayments(rpcUrl(), s.stack.deployment), 1);
+    await evmSetAutomine(rpcUrl(), false);
+    const refund = (await s.client.post("/v1/refunds", { order: order!.id, amount: "1000000" })).body;
+    const sent = await waitFor(
+      "the refund sent",
+      async () => {
+        const r = await chainTx((await refundRow(refund.id)).chain_tx_id);
+        return r.status === "sent" && r;
+      },
+      T,
+    );
+    const [before] = await q("SELECT next_nonce::text FROM pier_api.chain_signer_state WHERE signer = $1", [
+      OPERATOR,
+    ]);
+    expect(Number(before!.next_nonce)).toBeGreaterThan(0);
+
+    // As ./scripts/dev does: everything stops, a new chain starts, the contracts are deployed again and
+    // the API starts on the database it had.
+    await s.api.stop();
+    await s.stack.indexer!.stop();
+    const port = Number(new URL(rpcUrl()).port);
+    await s.stack.chain.stop();
+    s.stack.chain = await startChain({ port, logFile: join(s.stack.dir, "chain3.log") });
+    const deployment = await deployLocal(rpcUrl(), s.stack.deploymentFile);
+    s.stack.deployment = deployment;
+    await s.restartApi(ENV);
+
+    const failed = await waitFor(
+      "the old chain's refund failed",
+      async () => {
+        const r = await s.client.get(`/v1/refunds/${refund.id}`);
+        return r.body.status === "failed" && r.body;
+      },
+      T,
+    );
+    expect(failed.failure_code).toBe("chain_reset");
+    expect(await chainTx(sent.id)).toMatchObject({ status: "abandoned", error_code: "chain_reset" });
+    const [after] = await q(
+      "SELECT genesis_hash, next_nonce::text FROM pier_api.chain_signer_state WHERE signer = $1",
+      [OPERATOR],
+    );
+    expect(after).toEqual({ genesis_hash: deployment.genesisHash.toLowerCase(), next_nonce: "0" });
+    const [identity] = await q("SELECT genesis_hash FROM pier_api.chain_identity WHERE chain_id = 31337");
+    expect(identity!.genesis_hash).toBe(deployment.genesisHash.toLowerCase());
+    // The signed bytes of the old chain were never offered to the new one.
+    expect(
+      await createPayments(rpcUrl(), deployment)
+        .publicClient.getTransaction({ hash: sent.tx_hash })
+        .catch(() => null),
+    ).toBeNull();
+  }, 120_000);
 });
