@@ -551,10 +551,15 @@ export class TxSender {
       case "refused":
         await recordBroadcast(this.#ctx.pool, a.id, { accepted: false, rejected: true, error: message });
         this.#log.warn({ ...fields, error: message }, "chain tx refused by the node");
-        if (a.purpose === "cancel")
-          await this.#setStuck(t, `the node refuses the no-op at nonce ${t.n}: ${message}`);
-        else if (!t.tries.some((x) => x.id !== a.id && !x.rejected && x.broadcasts > 0))
+        // A refused original would leave its nonce unused forever: a no-op takes it. A refused
+        // replacement leaves the earlier attempt in place; the next one waits its turn.
+        if (a.purpose === "original")
           await this.#requestCancel(t, "rejected", `the node refused the transaction: ${message}`);
+        else
+          await this.#setStuck(
+            t,
+            `the node refuses the ${a.purpose === "cancel" ? "no-op" : "fee bump"} at nonce ${t.n}: ${message}`,
+          );
         return;
     }
   }
