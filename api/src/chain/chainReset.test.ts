@@ -13,7 +13,7 @@ import { type Hex, parseEventLogs } from "viem";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { paymentEscrowAbi } from "../../../contracts/generated/abis.ts";
 import { deployLocal } from "../../../scripts/deploy.ts";
-import { startChain } from "../../../scripts/lib/chain.ts";
+import { type ChainHandle, startChain } from "../../../scripts/lib/chain.ts";
 import { waitFor } from "../../../scripts/lib/ports.ts";
 import { createPayments, evmMine, evmSetAutomine } from "../../../test/harness/payments.ts";
 import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
@@ -30,6 +30,8 @@ const OPERATOR = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
 
 let s: ApiStack;
 let starting: Promise<ApiStack>;
+/** Nodes this file starts in place of the stack's: the stack's stop() only knows the one it started. */
+const replacements: ChainHandle[] = [];
 
 beforeAll(async () => {
   starting = startApiStack(ENV);
@@ -37,7 +39,18 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await (await starting?.catch(() => undefined))?.stop();
+  for (const chain of replacements) await chain.stop();
 });
+
+/** Stops the stack's Hardhat node and starts a new one on the same port: same chain id, new genesis. */
+async function replaceChain(logName: string): Promise<void> {
+  const port = Number(new URL(rpcUrl()).port);
+  await s.stack.chain.stop();
+  const chain = await startChain({ port, logFile: join(s.stack.dir, logName) });
+  replacements.push(chain);
+  process.once("exit", () => chain.process.kill("SIGKILL"));
+  s.stack.chain = chain;
+}
 
 const rpcUrl = () => s.stack.chain.rpcUrl;
 const q = async <R = Json>(sql: string, params: unknown[] = []) =>
@@ -123,9 +136,7 @@ describe("chain identity", () => {
     // The chain is replaced: same port and chain id, new genesis; contracts deployed again at the same
     // addresses; the indexer starts over on the schema the API reads.
     await s.stack.indexer!.stop();
-    const port = Number(new URL(rpcUrl()).port);
-    await s.stack.chain.stop();
-    s.stack.chain = await startChain({ port, logFile: join(s.stack.dir, "chain2.log") });
+    await replaceChain("chain2.log");
     const deployment = await deployLocal(rpcUrl(), s.stack.deploymentFile);
     const newGenesis = deployment.genesisHash.toLowerCase();
     expect(newGenesis).not.toBe(oldGenesis);
@@ -229,9 +240,7 @@ describe("chain identity", () => {
     // the API starts on the database it had.
     await s.api.stop();
     await s.stack.indexer!.stop();
-    const port = Number(new URL(rpcUrl()).port);
-    await s.stack.chain.stop();
-    s.stack.chain = await startChain({ port, logFile: join(s.stack.dir, "chain3.log") });
+    await replaceChain("chain3.log");
     const deployment = await deployLocal(rpcUrl(), s.stack.deploymentFile);
     s.stack.deployment = deployment;
     await s.restartApi(ENV);
