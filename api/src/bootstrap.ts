@@ -5,6 +5,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import { PgBoss } from "pg-boss";
 import { loadChainContext } from "./chain/chainContext.ts";
+import { recordChainIdentity } from "./chain/chainIdentity.ts";
 import { HeadTracker } from "./chain/headTracker.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
@@ -21,6 +22,15 @@ export async function createContext(
   if (applied.length > 0) log.info({ applied }, "migrations applied");
   const chain = await loadChainContext(config);
   const pool = createPool(config.databaseUrl, config.apiSchema, config.dbPoolSize);
+  // The chain's genesis, verified against the deployment just now: new transaction intents are stamped
+  // with it, and the senders abandon open ones of any other (chain/chainIdentity.ts).
+  const genesis = chain.deployment.genesisHash.toLowerCase();
+  const previous = await recordChainIdentity(pool, chain.chainId, genesis);
+  if (previous && previous !== genesis)
+    log.warn(
+      { chainId: chain.chainId, previousGenesis: previous, genesis },
+      "the chain was replaced since the last start",
+    );
   const boss = new PgBoss({
     connectionString: config.databaseUrl,
     schema: config.jobsSchema,

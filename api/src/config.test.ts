@@ -58,4 +58,36 @@ describe("loadConfig", () => {
   test("error: a zero FX rate is refused", () => {
     expect(() => loadConfig({ ...minimal, PIER_FX_RATES: "USD=0" })).toThrow(/positive/);
   });
+  test("behavior: the transaction sender's settings, with the fee cap in exact wei", () => {
+    expect(loadConfig(minimal).txSender).toEqual({
+      maxInFlight: 16,
+      bumpAfterBlocks: 3,
+      maxFeePerGas: 500_000_000_000n,
+      stuckAfterSeconds: 300,
+      pollIntervalMs: undefined,
+    });
+    const c = loadConfig({
+      ...minimal,
+      PIER_TX_MAX_IN_FLIGHT: "4",
+      PIER_TX_BUMP_AFTER_BLOCKS: "1",
+      PIER_TX_MAX_FEE_GWEI: "0.015",
+      PIER_TX_STUCK_AFTER_SECONDS: "60",
+      PIER_TX_POLL_INTERVAL_MS: "250",
+    });
+    expect(c.txSender).toEqual({
+      maxInFlight: 4,
+      bumpAfterBlocks: 1,
+      maxFeePerGas: 15_000_000n,
+      stuckAfterSeconds: 60,
+      pollIntervalMs: 250,
+    });
+  });
+  test("error: a fee cap that is zero, negative or too precise is refused", () => {
+    expect(() => loadConfig({ ...minimal, PIER_TX_MAX_FEE_GWEI: "0" })).toThrow(/PIER_TX_MAX_FEE_GWEI/);
+    expect(() => loadConfig({ ...minimal, PIER_TX_MAX_FEE_GWEI: "-1" })).toThrow(/PIER_TX_MAX_FEE_GWEI/);
+    expect(() => loadConfig({ ...minimal, PIER_TX_MAX_FEE_GWEI: "1.0000000001" })).toThrow(
+      /PIER_TX_MAX_FEE_GWEI/,
+    );
+    expect(() => loadConfig({ ...minimal, PIER_TX_MAX_IN_FLIGHT: "0" })).toThrow(/PIER_TX_MAX_IN_FLIGHT/);
+  });
 });

@@ -53,6 +53,21 @@ export const EnvSchema = Type.Object({
   PIER_SYNC_INTERVAL_MS: Int(10, 60_000, 100, "How often order state is reconciled with the indexer."),
   PIER_KEEPER_INTERVAL_MS: Int(100, 3_600_000, 15_000, "How often the keeper looks for matured escrows."),
   PIER_KEEPER_BATCH_SIZE: Int(1, 500, 50, "Payments per releaseBatch transaction."),
+  PIER_TX_MAX_IN_FLIGHT: Int(1, 1_000, 16, "Transactions sent and not yet mined, per signer."),
+  PIER_TX_BUMP_AFTER_BLOCKS: Int(1, 100_000, 3, "Blocks a transaction waits unmined before a fee bump."),
+  PIER_TX_MAX_FEE_GWEI: Type.String({
+    pattern: "^(0|[1-9][0-9]{0,11})(\\.[0-9]{1,9})?$",
+    default: "500",
+    description:
+      "Highest maxFeePerGas (gwei) the sender ever signs; past it a transaction waits, reported stuck.",
+  }),
+  PIER_TX_STUCK_AFTER_SECONDS: Int(
+    1,
+    7 * 86_400,
+    300,
+    "/readyz is degraded when a transaction waits longer.",
+  ),
+  PIER_TX_POLL_INTERVAL_MS: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000 })),
   PIER_WEBHOOK_TIMEOUT_MS: Int(100, 60_000, 10_000, "Per-attempt timeout of a webhook delivery."),
   PIER_WEBHOOK_RETRY_BASE_SECONDS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
   PIER_WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
@@ -122,6 +137,16 @@ export interface Config {
   syncIntervalMs: number;
   keeperIntervalMs: number;
   keeperBatchSize: number;
+  /** The transaction sender (chain/txSender.ts). */
+  txSender: {
+    maxInFlight: number;
+    bumpAfterBlocks: number;
+    /** PIER_TX_MAX_FEE_GWEI in wei. */
+    maxFeePerGas: bigint;
+    stuckAfterSeconds: number;
+    /** Unset: 100 ms on the local chain, 1000 ms elsewhere. */
+    pollIntervalMs?: number;
+  };
   webhook: {
     timeoutMs: number;
     /** Unset: 60 s in live mode, 1 s in test mode. */
@@ -195,6 +220,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     syncIntervalMs: e.PIER_SYNC_INTERVAL_MS,
     keeperIntervalMs: e.PIER_KEEPER_INTERVAL_MS,
     keeperBatchSize: e.PIER_KEEPER_BATCH_SIZE,
+    txSender: {
+      maxInFlight: e.PIER_TX_MAX_IN_FLIGHT,
+      bumpAfterBlocks: e.PIER_TX_BUMP_AFTER_BLOCKS,
+      maxFeePerGas: gweiToWei(e.PIER_TX_MAX_FEE_GWEI),
+      stuckAfterSeconds: e.PIER_TX_STUCK_AFTER_SECONDS,
+      pollIntervalMs: e.PIER_TX_POLL_INTERVAL_MS,
+    },
     webhook: {
       timeoutMs: e.PIER_WEBHOOK_TIMEOUT_MS,
       retryBaseSeconds: e.PIER_WEBHOOK_RETRY_BASE_SECONDS,
@@ -222,6 +254,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 
 function bool(value: string): boolean {
   return value === "true" || value === "1";
+}
+
+/** "1.5" gwei -> 1500000000n wei, exactly (the pattern allows at most 9 decimals). */
+function gweiToWei(gwei: string): bigint {
+  const [whole, fraction = ""] = gwei.split(".") as [string, string?];
+  const wei = BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, "0"));
+  if (wei === 0n) throw new ConfigError("PIER_TX_MAX_FEE_GWEI must be positive");
+  return wei;
 }
 
 function parseRates(raw: string): Record<string, string> {

@@ -87,7 +87,16 @@ describe("commands against the local stack", () => {
     const ok = await pier(["status", "--json"]);
     expect(ok.code).toBe(0);
     expect(ok.json.ok).toBe(true);
-    for (const c of ["api", "database", "api_chain", "indexer", "chain", "indexer_http", "api_key"])
+    for (const c of [
+      "api",
+      "database",
+      "api_chain",
+      "indexer",
+      "senders",
+      "chain",
+      "indexer_http",
+      "api_key",
+    ])
       expect(ok.json.checks[c]?.ok, c).toBe(true);
     expect(ok.json.checks.api_key.detail).toContain(s.merchantId);
     const down = await pier(["status"], { PIER_API_URL: `http://127.0.0.1:${await freePort()}` });

@@ -7,6 +7,7 @@
  * ready after; a refund queued meanwhile is sent once the RPC is back.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { SENDER_LOCK_CLASS } from "../../api/src/chain/senderSupervisor.ts";
 import { type ApiStack, startApiStack } from "../../api/src/testing/apiStack.ts";
 import { termsFromOrder } from "../../api/src/testing/orderTerms.ts";
 import { waitForWebhook, webhooksFor } from "../../api/src/testing/waitForWebhook.ts";
@@ -138,25 +139,27 @@ describe("RPC faults", () => {
     proxy.setMode("hang");
     const refund = await s.client.post("/v1/refunds", { order: paid.id, amount: "2000000" });
     expect(refund.status).toBeLessThan(300);
-    // The signer's one send job is taken and stuck on the hung RPC when the process dies.
-    const activeSends = async () =>
-      Number(
-        (
-          await s.stack.db.query(
-            "SELECT count(*) AS n FROM pier_jobs.job WHERE name LIKE 'chain-tx-%' AND state = 'active'",
-          )
-        ).rows[0].n,
-      );
-    await waitFor("the refund's send job active", async () => (await activeSends()) === 1, {
-      timeoutMs: 30_000,
-    });
+    // The process drives the signer's sender (it holds the signer's advisory lock) and the refund
+    // waits on the hung RPC, unsent, when the process dies.
+    const waiting = async () =>
+      (
+        await s.stack.db.query(
+          `SELECT 1 FROM pier_api.chain_txs c JOIN pier_api.refunds r ON r.chain_tx_id = c.id
+            WHERE r.id = $1 AND c.status = 'queued'
+              AND EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                           WHERE l.locktype = 'advisory' AND l.classid = $2 AND l.granted
+                             AND a.application_name = 'pier-api-sender')`,
+          [refund.body.id, SENDER_LOCK_CLASS],
+        )
+      ).rowCount === 1;
+    await waitFor("the refund waiting on the driven, hung sender", waiting, { timeoutMs: 30_000 });
     process.kill(s.api.pid, "SIGKILL");
     await s.api.exited;
     proxy.setMode("pass");
     await s.restartApi(API_ENV());
 
-    // The dead process's job is noticed by its missing heartbeat, not after the queue's 5-minute expiry,
-    // and the signer's queue (one job at a time) moves again.
+    // The dead process's connection, and with it the signer's lock, is gone: the restarted process
+    // drives the signer at once, and the refund goes out.
     await waitFor(
       "the refund sent after the restart",
       async () => (await s.client.get(`/v1/refunds/${refund.body.id}`)).body.status === "succeeded",

@@ -67,3 +67,30 @@ export function loadSigners(config: Config, chainId: number): Signers {
     bridgeSigner,
   };
 }
+
+/** A key the transaction sender drives, with every role it plays (the keeper defaults to the operator). */
+export interface SenderSigner {
+  account: LocalAccount;
+  /** Lowercase, as stored in chain_txs.signer. */
+  address: string;
+  roles: string[];
+}
+
+export function senderSigners(signers: Signers): SenderSigner[] {
+  const byAddress = new Map<string, SenderSigner>();
+  const roles: [string, LocalAccount | undefined][] = [
+    ["operator", signers.operator],
+    ["keeper", signers.keeper],
+    ["arbiter", signers.arbiter],
+    ["treasury", signers.treasury],
+    ["bridge", signers.bridgeSigner],
+  ];
+  for (const [role, account] of roles) {
+    if (!account) continue;
+    const address = account.address.toLowerCase();
+    const known = byAddress.get(address);
+    if (known) known.roles.push(role);
+    else byAddress.set(address, { account, address, roles: [role] });
+  }
+  return [...byAddress.values()];
+}

@@ -1,7 +1,8 @@
 /**
  * The API's queues against a real embedded Postgres and pg-boss: every queue carries a job heartbeat, so
  * a job held by a killed process is retried within seconds; queues left by an older version (no
- * heartbeat) are brought in line at start, and a start with nothing to change changes nothing.
+ * heartbeat) are brought in line at start, the per-signer sender queues of older versions are removed
+ * (chain_txs is the sender's queue now), and a start with nothing to change changes nothing.
  */
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,7 +14,7 @@ import type { PostgresHandle } from "../../../scripts/lib/postgres.ts";
 import { testDatabase } from "../../../test/harness/testDatabase.ts";
 import { FIAT_EVENT_QUEUE } from "../bridge/queues.ts";
 import type { AppContext } from "../context.ts";
-import { senderQueue, WEBHOOK_QUEUE } from "./queues.ts";
+import { legacySenderQueue, WEBHOOK_QUEUE } from "./queues.ts";
 import { createQueues } from "./workers.ts";
 
 let dir: string;
@@ -50,20 +51,20 @@ afterAll(async () => {
 
 describe("createQueues", () => {
   test("behavior: queues from an older version get the heartbeat; new ones are made with it; a rerun changes nothing", async () => {
-    const sender = senderQueue(31337, operator.address);
-    // As an older version left them: no heartbeat.
+    const sender = legacySenderQueue(31337, operator.address);
+    // As an older version left them: no heartbeat, and a sender queue per signer with a job in it.
     await boss.createQueue(WEBHOOK_QUEUE, { notify: true, expireInSeconds: 15 });
     await boss.createQueue(sender, { policy: "singleton", notify: true, expireInSeconds: 300 });
-    expect((await boss.getQueue(sender))?.heartbeatSeconds).toBeNull();
+    await boss.send(sender, { chainTxId: "ctx_old" });
+    expect((await boss.getQueue(WEBHOOK_QUEUE))?.heartbeatSeconds).toBeNull();
 
-    const names = await createQueues(ctx());
-    expect(names).toEqual([sender, senderQueue(31337, keeper.address)]);
-    for (const name of [WEBHOOK_QUEUE, ...names, FIAT_EVENT_QUEUE]) {
+    await createQueues(ctx());
+    for (const name of [WEBHOOK_QUEUE, FIAT_EVENT_QUEUE]) {
       expect((await boss.getQueue(name))?.heartbeatSeconds, name).toBe(10);
     }
-    const updatedSender = await boss.getQueue(sender);
-    expect(updatedSender).toMatchObject({ policy: "singleton", notify: true, expireInSeconds: 300 });
-    expect(updates).toHaveLength(2); // the two queues that existed
+    expect(await boss.getQueue(sender)).toBeFalsy();
+    expect(await boss.getQueue(legacySenderQueue(31337, keeper.address))).toBeFalsy();
+    expect(updates).toHaveLength(2); // the webhook queue brought in line, the legacy sender queue removed
 
     updates.length = 0;
     await createQueues(ctx());

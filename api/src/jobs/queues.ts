@@ -7,8 +7,11 @@ import type { Db } from "../db/pool.ts";
 
 export const WEBHOOK_QUEUE = "webhook-delivery";
 
-/** One queue per signer address: pg-boss's `singleton` policy runs one job at a time, so nonces never race. */
-export function senderQueue(chainId: number, address: string): string {
+/**
+ * The pg-boss queue older versions sent a signer's transactions through (one job at a time). Only its
+ * name is left: createQueues deletes it; chain/senderSupervisor.ts sends from chain_txs directly.
+ */
+export function legacySenderQueue(chainId: number, address: string): string {
   return `chain-tx-${chainId}-${address.toLowerCase()}`;
 }
 

@@ -1,11 +1,12 @@
 /**
- * Background work of an API process: the webhook delivery workers and one sender per signer (pg-boss),
- * and three loops (order sync, keeper, maintenance). Everything is safe to run in several processes at
- * once: queues and advisory locks decide who does what.
+ * Background work of an API process: the webhook delivery workers (pg-boss), the transaction senders
+ * (one per signer, advisory-locked: chain/senderSupervisor.ts) and three loops (order sync, keeper,
+ * maintenance). Everything is safe to run in several processes at once: queues and advisory locks
+ * decide who does what.
  */
 import type { Queue } from "pg-boss";
 import { createBridgeQueues, startBridgeWorkers } from "../bridge/workers.ts";
-import { sendChainTx } from "../chain/sendChainTx.ts";
+import { startTxSenders } from "../chain/senderSupervisor.ts";
 import type { AppContext } from "../context.ts";
 import { releaseMatured } from "../keeper/releaseMatured.ts";
 import { runEvery } from "../lib/loop.ts";
@@ -14,12 +15,11 @@ import { purgeIdempotencyKeys } from "../plugins/idempotency.ts";
 import { startReconciliationJob } from "../reconciliation/reconciliationJob.ts";
 import { type DeliveryJob, deliverWebhook } from "../webhooks/deliverWebhook.ts";
 import { sweepStuckDeliveries } from "../webhooks/sweepStuckDeliveries.ts";
-import { senderQueue, WEBHOOK_QUEUE } from "./queues.ts";
+import { legacySenderQueue, WEBHOOK_QUEUE } from "./queues.ts";
 
 /**
  * Workers refresh a heartbeat on every job they hold; a job whose process died (kill -9, a lost host) is
- * retried once the heartbeat is this many seconds old, instead of waiting out its queue's expiry (minutes
- * for a signer's sends, during which that signer's one-at-a-time queue would not move).
+ * retried once the heartbeat is this many seconds old, instead of waiting out its queue's expiry.
  */
 const HEARTBEAT_SECONDS = 10;
 
@@ -44,7 +44,7 @@ async function ensureQueue(ctx: AppContext, name: string, wanted: Omit<Queue, "n
 }
 
 /** The queues must exist before anything sends to them (routes do), so this runs in every process. */
-export async function createQueues(ctx: AppContext): Promise<string[]> {
+export async function createQueues(ctx: AppContext): Promise<void> {
   // Just above the HTTP timeout: a job held by a crashed process is expired and retried soon after.
   const expire = Math.ceil(ctx.config.webhook.timeoutMs / 1000) + 5;
   await ensureQueue(ctx, WEBHOOK_QUEUE, { notify: true, expireInSeconds: expire });
@@ -56,14 +56,17 @@ export async function createQueues(ctx: AppContext): Promise<string[]> {
     ctx.chain.signers.treasury,
     ctx.chain.signers.bridgeSigner,
   ].filter((s) => s !== undefined);
-  const senders = [...new Set(signers.map((s) => senderQueue(ctx.chain.chainId, s.address)))];
-  for (const name of senders)
-    await ensureQueue(ctx, name, { policy: "singleton", notify: true, expireInSeconds: 300 });
-  return senders;
+  // Older versions sent chain transactions through one pg-boss queue per signer. The intents are the
+  // rows of chain_txs, which the senders read directly now: their jobs are leftovers.
+  for (const name of new Set(signers.map((s) => legacySenderQueue(ctx.chain.chainId, s.address)))) {
+    if (!(await ctx.boss.getQueue(name))) continue;
+    await ctx.boss.deleteQueue(name).catch(() => {}); // another process may be deleting it too
+    ctx.log.info({ queue: name }, "legacy sender queue removed (chain_txs rows are the queue now)");
+  }
 }
 
 export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>> {
-  const senders = await createQueues(ctx);
+  await createQueues(ctx);
   await ctx.boss.work<DeliveryJob>(
     WEBHOOK_QUEUE,
     // NOTIFY wakes workers only for jobs that are ready when inserted; retries are deferred jobs, so keep
@@ -78,15 +81,7 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
       if (job) await deliverWebhook(ctx, job.data);
     },
   );
-  for (const name of senders) {
-    await ctx.boss.work<{ chainTxId: string }>(
-      name,
-      { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
-      async ([job]) => {
-        if (job) await sendChainTx(ctx, job.data.chainTxId);
-      },
-    );
-  }
+  const senders = startTxSenders(ctx);
   const bridge = await startBridgeWorkers(ctx);
   await startReconciliationJob(ctx, ensureQueue);
   const loops = [
@@ -116,7 +111,7 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
     ),
   ];
   return async () => {
-    await Promise.all([...loops.map((l) => l.stop()), bridge.stop()]);
+    await Promise.all([...loops.map((l) => l.stop()), bridge.stop(), senders.stop()]);
     await releaseSyncLock(ctx);
   };
 }

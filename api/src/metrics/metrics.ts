@@ -45,8 +45,52 @@ export function createMetrics() {
     }),
     chainTxs: new Counter({
       name: "pier_api_chain_txs_total",
-      help: "Transactions sent by kind and result",
+      help: "Transaction intents ended, by kind and result (confirmed, failed, abandoned)",
       labelNames: ["kind", "result"] as const,
+      registers: [registry],
+    }),
+    // The transaction sender (chain/txSender.ts), per chain and signer address. Gauges are read from
+    // the database at scrape time, so every API process reports them; counters count this process's.
+    chainTxOldestUnmined: new Gauge({
+      name: "pier_api_chain_tx_oldest_unmined_seconds",
+      help: "Age of the signer's oldest transaction sent and not yet mined (0: none)",
+      labelNames: ["chain_id", "signer"] as const,
+      registers: [registry],
+    }),
+    chainTxInFlight: new Gauge({
+      name: "pier_api_chain_tx_in_flight",
+      help: "Transactions sent and not yet mined (at most PIER_TX_MAX_IN_FLIGHT)",
+      labelNames: ["chain_id", "signer"] as const,
+      registers: [registry],
+    }),
+    chainTxQueued: new Gauge({
+      name: "pier_api_chain_tx_queued",
+      help: "Transaction intents waiting for a nonce",
+      labelNames: ["chain_id", "signer"] as const,
+      registers: [registry],
+    }),
+    chainTxStuck: new Gauge({
+      name: "pier_api_chain_tx_stuck",
+      help: "Open transactions older than PIER_TX_STUCK_AFTER_SECONDS (/readyz is degraded while > 0)",
+      labelNames: ["chain_id", "signer"] as const,
+      registers: [registry],
+    }),
+    chainTxReplacements: new Counter({
+      name: "pier_api_chain_tx_replacements_total",
+      help: "Transactions replaced at the same nonce, by reason (fee_bump, cancel)",
+      labelNames: ["chain_id", "signer", "reason"] as const,
+      registers: [registry],
+    }),
+    chainTxRebroadcasts: new Counter({
+      name: "pier_api_chain_tx_rebroadcasts_total",
+      help: "Signed transactions sent again because the node no longer knew them",
+      labelNames: ["chain_id", "signer"] as const,
+      registers: [registry],
+    }),
+    chainTxAbandoned: new Counter({
+      name: "pier_api_chain_tx_abandoned_total",
+      help: "Open transactions abandoned because their chain was replaced (new genesis, same chain id)",
+      labelNames: ["chain_id", "signer"] as const,
       registers: [registry],
     }),
     treasuryBalance: new Gauge({

@@ -77,7 +77,10 @@ export async function syncOrders(ctx: AppContext): Promise<SyncResult | undefine
   const now = ctx.head.now();
   // Payments the indexer changed since the last pass (a margin of blocks covers reorgs), from its
   // event table's block index; the fingerprint filter drops orders already in step.
-  const watermark = watermarks.get(ctx) ?? 0n;
+  let watermark = watermarks.get(ctx) ?? 0n;
+  // The indexer went back below what it had processed: a reorg deeper than the margin, or a chain
+  // replaced under the same id (a restarted dev chain) whose blocks start again from 0. Scan it all.
+  if (indexer && indexer.blockNumber < watermark) watermark = 0n;
   const since = watermark > REORG_MARGIN ? watermark - REORG_MARGIN : 0n;
   const { rows } = await ctx.pool.query<{ id: string }>(
     `SELECT o.id, o.seq FROM orders o

@@ -1,8 +1,18 @@
-/** /healthz (the process answers), /readyz (database, chain and indexer are usable), /metrics. */
+/**
+ * /healthz (the process answers), /readyz (database, chain and indexer are usable; the transaction
+ * senders are moving), /metrics.
+ *
+ * /readyz answers 503 `not_ready` when the database, the chain RPC or the indexer is unusable: the
+ * process cannot serve. A signer whose transactions are stuck (chain/senderStatus.ts) makes it 200
+ * `degraded`, with the `senders` check not ok and each stuck transaction and why in `senders`: the API
+ * still serves every request, so a load balancer must keep it, but monitoring and `pier status` should
+ * flag it (and pier_api_chain_tx_stuck in /metrics pages the operator).
+ */
 
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { senderStatus, setSenderGauges } from "../chain/senderStatus.ts";
 import type { AppContext } from "../context.ts";
 import { indexerProgress } from "../indexer/indexerProgress.ts";
 import { WEBHOOK_QUEUE } from "../jobs/queues.ts";
@@ -11,9 +21,58 @@ import { WEBHOOK_QUEUE } from "../jobs/queues.ts";
 const READY_RPC_TIMEOUT_MS = 3_000;
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
+const Hash = Type.Union([Type.String(), Type.Null()]);
+const StuckTx = Type.Object({
+  id: Type.String({ description: "The chain transaction intent (ctx_...)." }),
+  kind: Type.String({
+    description: "refund, release, release_batch, resolve, hold, fund, approve, sweep, noop",
+  }),
+  status: Type.String({ enum: ["queued", "sent"] }),
+  nonce: Hash,
+  tx_hash: Type.Union([Type.String(), Type.Null()], { description: "Its latest signed attempt." }),
+  attempts: Type.Integer(),
+  age_seconds: Type.Integer({ description: "Since first broadcast (sent) or since it was queued." }),
+  reason: Type.String({ description: "Why it is not moving, in words." }),
+});
+const Sender = Type.Object({
+  chain_id: Type.Integer(),
+  signer: Type.String(),
+  roles: Type.Array(Type.String()),
+  genesis_hash: Type.Union([Type.String(), Type.Null()], {
+    description: "The chain the signer's nonce state belongs to.",
+  }),
+  next_nonce: Hash,
+  driver: Type.Union([Type.String(), Type.Null()], {
+    description: "The API process sending for it (host:pid).",
+  }),
+  driver_seen_seconds_ago: Type.Union([Type.Integer(), Type.Null()]),
+  queued: Type.Integer(),
+  in_flight: Type.Integer(),
+  oldest_unmined_seconds: Type.Integer(),
+  stuck: Type.Array(StuckTx, { description: "Open transactions older than PIER_TX_STUCK_AFTER_SECONDS." }),
+  last_reset: Type.Union([
+    Type.Object(
+      {
+        detected_at: Type.Integer(),
+        previous_genesis: Hash,
+        genesis_hash: Type.String(),
+        abandoned: Type.Integer({ description: "Open transactions of the old chain abandoned." }),
+      },
+      {
+        description:
+          "The chain was replaced under the same id (e.g. a restarted dev chain), in the last day.",
+      },
+    ),
+    Type.Null(),
+  ]),
+});
 const Ready = Type.Object({
-  status: Type.String({ enum: ["ready", "not_ready"] }),
-  checks: Type.Object({ database: Check, chain: Check, indexer: Check }),
+  status: Type.String({
+    enum: ["ready", "degraded", "not_ready"],
+    description: "degraded (200): serving, but a signer's transactions are stuck; not_ready: 503.",
+  }),
+  checks: Type.Object({ database: Check, chain: Check, indexer: Check, senders: Check }),
+  senders: Type.Array(Sender, { description: "One transaction sender per signer key and chain." }),
 });
 
 export default async function healthRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
@@ -37,7 +96,7 @@ export default async function healthRoutes(fastify: FastifyInstance, { ctx }: { 
       config: { auth: "public" },
       schema: {
         tags: ["Operations"],
-        summary: "Readiness: database, chain, indexer lag",
+        summary: "Readiness: database, chain, indexer lag, transaction senders",
         response: { 200: Ready, 503: Ready },
       },
     },
@@ -65,10 +124,25 @@ export default async function healthRoutes(fastify: FastifyInstance, { ctx }: { 
           indexer = { ok: lag <= ctx.config.maxIndexerLagBlocks, detail: `lag ${lag} blocks` };
         }
       }
+      let senders: Awaited<ReturnType<typeof senderStatus>> = {
+        ok: false,
+        detail: "unknown: the database is unusable",
+        senders: [],
+      };
+      if (database.ok) {
+        senders = await senderStatus(ctx).catch((e: Error) => ({
+          ok: false,
+          detail: `cannot read the senders' state: ${e.message}`,
+          senders: [],
+        }));
+        setSenderGauges(ctx, senders);
+      }
       const ok = database.ok && chain.ok && indexer.ok;
-      return reply
-        .code(ok ? 200 : 503)
-        .send({ status: ok ? "ready" : "not_ready", checks: { database, chain, indexer } });
+      return reply.code(ok ? 200 : 503).send({
+        status: !ok ? "not_ready" : senders.ok ? "ready" : "degraded",
+        checks: { database, chain, indexer, senders: { ok: senders.ok, detail: senders.detail } },
+        senders: senders.senders,
+      });
     },
   );
 
@@ -85,6 +159,9 @@ export default async function healthRoutes(fastify: FastifyInstance, { ctx }: { 
         .query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'")
         .catch(() => ({ rows: [{ n: 0 }] }));
       ctx.metrics.queueDepth.set({ queue: "webhook_deliveries_pending" }, rows[0]?.n ?? 0);
+      await senderStatus(ctx)
+        .then((health) => setSenderGauges(ctx, health))
+        .catch(() => {});
       reply.header("content-type", ctx.metrics.registry.contentType);
       return ctx.metrics.registry.metrics();
     },

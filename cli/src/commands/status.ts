@@ -1,4 +1,9 @@
-/** pier status: what is running and healthy (API readiness, chain, indexer), non-zero when not all. */
+/**
+ * pier status: what is running and healthy (API readiness, chain, indexer, the API's transaction
+ * senders), non-zero when not all. A stuck chain transaction is named with its signer, kind, id, nonce,
+ * hash and why; a chain reset the API saw (a restarted dev chain) is shown with what it abandoned.
+ */
+import type { Readiness } from "@pier/client/types";
 import type { Command } from "commander";
 import { action, apiUrl, client, emit, type Globals, rpcUrl } from "../context.ts";
 
@@ -11,11 +16,11 @@ export function statusCommand(program: Command): void {
   program
     .command("status")
     .description(
-      "Check the API (/readyz: database, chain, indexer), the chain RPC, the indexer and the API key",
+      "Check the API (/readyz: database, chain, indexer, transaction senders), the chain RPC, the indexer and the API key",
     )
     .addHelpText(
       "after",
-      "\nThe indexer is read at $PIER_INDEXER_URL (default http://127.0.0.1:42069). Exits 1 when anything is down; --json for scripts.",
+      "\nThe indexer is read at $PIER_INDEXER_URL (default http://127.0.0.1:42069). Exits 1 when anything is down or a transaction is stuck; --json for scripts.",
     )
     .action(
       action(async (_opts: unknown, cmd: Command) => {
@@ -23,14 +28,17 @@ export function statusCommand(program: Command): void {
         const pier = client(g, { keyless: true });
         const { chainId, latestBlock } = await import("../chain.ts");
         const checks: Record<string, Check> = {};
+        let senders: Readiness["senders"] = [];
         try {
           const ready = await pier.health.ready({ timeoutMs: 10_000 });
-          checks.api = { ok: ready.status === "ready", detail: `${apiUrl(g)} ${ready.status}` };
+          // `degraded` still serves: the senders check below says what is wrong.
+          checks.api = { ok: ready.status !== "not_ready", detail: `${apiUrl(g)} ${ready.status}` };
           for (const [name, c] of Object.entries(ready.checks))
             checks[name === "chain" ? "api_chain" : name] = {
               ok: c.ok,
               detail: c.detail ?? (c.ok ? "ok" : "down"),
             };
+          senders = ready.senders ?? [];
         } catch (error) {
           checks.api = { ok: false, detail: `${apiUrl(g)} unreachable: ${(error as Error).message}` };
         }
@@ -65,13 +73,36 @@ export function statusCommand(program: Command): void {
           }
         }
         const ok = Object.values(checks).every((c) => c.ok);
-        emit(g, { ok, checks }, [
+        emit(g, { ok, checks, senders }, [
           ...Object.entries(checks).map(
             ([name, c]) => `${c.ok ? "ok  " : "DOWN"}  ${name.padEnd(12)} ${c.detail}`,
           ),
+          ...senderLines(senders),
           ok ? "everything is up" : "something is down",
         ]);
         if (!ok) process.exitCode = 1;
       }),
     );
+}
+
+/** One line per stuck transaction and per recent chain reset, under the senders check. */
+function senderLines(senders: Readiness["senders"]): string[] {
+  const lines: string[] = [];
+  for (const s of senders) {
+    const who = `${s.signer} (${s.roles.join(", ")})`;
+    for (const t of s.stuck) {
+      const nonce = t.nonce === null ? "no nonce yet" : `nonce ${t.nonce}`;
+      const hash = t.tx_hash ? ` ${t.tx_hash}` : "";
+      lines.push(
+        `STUCK       ${who}: ${t.kind} ${t.id} (${t.status}, ${nonce}${hash}, ${t.age_seconds} s): ${t.reason}`,
+      );
+    }
+    if (s.last_reset) {
+      const at = new Date(s.last_reset.detected_at * 1000).toISOString();
+      lines.push(
+        `note        ${who}: chain reset at ${at}, genesis ${s.last_reset.previous_genesis ?? "unknown"} -> ${s.last_reset.genesis_hash}: ${s.last_reset.abandoned} open transaction(s) of the old chain abandoned (refunds failed with chain_reset)`,
+      );
+    }
+  }
+  return lines;
 }

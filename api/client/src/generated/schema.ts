@@ -47,7 +47,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database, chain, indexer lag */
+        /** Readiness: database, chain, indexer lag, transaction senders */
         get: {
             parameters: {
                 query?: never;
@@ -64,8 +64,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @enum {string} */
-                            status: "ready" | "not_ready";
+                            /**
+                             * @description degraded (200): serving, but a signer's transactions are stuck; not_ready: 503.
+                             * @enum {string}
+                             */
+                            status: "ready" | "degraded" | "not_ready";
                             checks: {
                                 database: {
                                     ok: boolean;
@@ -79,7 +82,50 @@ export interface paths {
                                     ok: boolean;
                                     detail?: string;
                                 };
+                                senders: {
+                                    ok: boolean;
+                                    detail?: string;
+                                };
                             };
+                            /** @description One transaction sender per signer key and chain. */
+                            senders: {
+                                chain_id: number;
+                                signer: string;
+                                roles: string[];
+                                /** @description The chain the signer's nonce state belongs to. */
+                                genesis_hash: string | null;
+                                next_nonce: string | null;
+                                /** @description The API process sending for it (host:pid). */
+                                driver: string | null;
+                                driver_seen_seconds_ago: number | null;
+                                queued: number;
+                                in_flight: number;
+                                oldest_unmined_seconds: number;
+                                /** @description Open transactions older than PIER_TX_STUCK_AFTER_SECONDS. */
+                                stuck: {
+                                    /** @description The chain transaction intent (ctx_...). */
+                                    id: string;
+                                    /** @description refund, release, release_batch, resolve, hold, fund, approve, sweep, noop */
+                                    kind: string;
+                                    /** @enum {string} */
+                                    status: "queued" | "sent";
+                                    nonce: string | null;
+                                    /** @description Its latest signed attempt. */
+                                    tx_hash: string | null;
+                                    attempts: number;
+                                    /** @description Since first broadcast (sent) or since it was queued. */
+                                    age_seconds: number;
+                                    /** @description Why it is not moving, in words. */
+                                    reason: string;
+                                }[];
+                                last_reset: {
+                                    detected_at: number;
+                                    previous_genesis: string | null;
+                                    genesis_hash: string;
+                                    /** @description Open transactions of the old chain abandoned. */
+                                    abandoned: number;
+                                } | null;
+                            }[];
                         };
                     };
                 };
@@ -90,8 +136,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @enum {string} */
-                            status: "ready" | "not_ready";
+                            /**
+                             * @description degraded (200): serving, but a signer's transactions are stuck; not_ready: 503.
+                             * @enum {string}
+                             */
+                            status: "ready" | "degraded" | "not_ready";
                             checks: {
                                 database: {
                                     ok: boolean;
@@ -105,7 +154,50 @@ export interface paths {
                                     ok: boolean;
                                     detail?: string;
                                 };
+                                senders: {
+                                    ok: boolean;
+                                    detail?: string;
+                                };
                             };
+                            /** @description One transaction sender per signer key and chain. */
+                            senders: {
+                                chain_id: number;
+                                signer: string;
+                                roles: string[];
+                                /** @description The chain the signer's nonce state belongs to. */
+                                genesis_hash: string | null;
+                                next_nonce: string | null;
+                                /** @description The API process sending for it (host:pid). */
+                                driver: string | null;
+                                driver_seen_seconds_ago: number | null;
+                                queued: number;
+                                in_flight: number;
+                                oldest_unmined_seconds: number;
+                                /** @description Open transactions older than PIER_TX_STUCK_AFTER_SECONDS. */
+                                stuck: {
+                                    /** @description The chain transaction intent (ctx_...). */
+                                    id: string;
+                                    /** @description refund, release, release_batch, resolve, hold, fund, approve, sweep, noop */
+                                    kind: string;
+                                    /** @enum {string} */
+                                    status: "queued" | "sent";
+                                    nonce: string | null;
+                                    /** @description Its latest signed attempt. */
+                                    tx_hash: string | null;
+                                    attempts: number;
+                                    /** @description Since first broadcast (sent) or since it was queued. */
+                                    age_seconds: number;
+                                    /** @description Why it is not moving, in words. */
+                                    reason: string;
+                                }[];
+                                last_reset: {
+                                    detected_at: number;
+                                    previous_genesis: string | null;
+                                    genesis_hash: string;
+                                    /** @description Open transactions of the old chain abandoned. */
+                                    abandoned: number;
+                                } | null;
+                            }[];
                         };
                     };
                 };

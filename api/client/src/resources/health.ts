@@ -1,4 +1,7 @@
-/** /healthz and /readyz: is the API up, and are its database, chain and indexer usable. */
+/**
+ * /healthz and /readyz: is the API up, are its database, chain and indexer usable, and are its chain
+ * transaction senders moving (`degraded` when one is stuck; see `senders`).
+ */
 import { call } from "../call.ts";
 import { ApiError } from "../errors.ts";
 import type { RequestOptions, Transport } from "../transport.ts";
@@ -12,7 +15,7 @@ export class Health {
     return call<{ status: "ok" }>(this.t, { method: "GET", path: "/healthz" }, { apiKey: null, ...opts });
   }
 
-  /** Readiness with each check; a 503 (not ready) is returned as a value, not thrown. */
+  /** Readiness with each check; a 503 (not ready) is returned as a value, not thrown; `degraded` is a 200. */
   async ready(opts?: RequestOptions): Promise<Readiness> {
     try {
       return await call<Readiness>(

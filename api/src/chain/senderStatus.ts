@@ -1,0 +1,199 @@
+/**
+ * How each signer's transaction sender is doing, read from the database (so any API process can
+ * answer, whichever one drives the signer): queue length, transactions in flight, the oldest unmined
+ * one's age, what is stuck and why, the process driving it, and the last chain reset. Served in
+ * /readyz (`senders`, and the `senders` check: not ok, so `degraded`, while anything is stuck), set on
+ * the sender gauges of /metrics, and printed by `pier status`.
+ *
+ * Stuck: an open intent older than PIER_TX_STUCK_AFTER_SECONDS (sent and unmined, or still queued).
+ */
+import type { AppContext } from "../context.ts";
+import { senderSigners } from "./signers.ts";
+
+export interface StuckTx {
+  id: string;
+  kind: string;
+  status: "queued" | "sent";
+  nonce: string | null;
+  tx_hash: string | null;
+  attempts: number;
+  age_seconds: number;
+  reason: string;
+}
+
+export interface SenderReport {
+  chain_id: number;
+  signer: string;
+  roles: string[];
+  /** The chain (genesis hash) the signer's nonce state belongs to; null before its first send. */
+  genesis_hash: string | null;
+  next_nonce: string | null;
+  /** The process driving this signer (host:pid) and how long ago it last worked; null: never. */
+  driver: string | null;
+  driver_seen_seconds_ago: number | null;
+  queued: number;
+  in_flight: number;
+  oldest_unmined_seconds: number;
+  stuck: StuckTx[];
+  /** The latest chain reset this signer's sender saw, within the last day. */
+  last_reset: {
+    detected_at: number;
+    previous_genesis: string | null;
+    genesis_hash: string;
+    abandoned: number;
+  } | null;
+}
+
+export interface SendersHealth {
+  ok: boolean;
+  detail: string;
+  senders: SenderReport[];
+}
+
+const STUCK_LISTED = 10;
+
+export async function senderStatus(ctx: AppContext): Promise<SendersHealth> {
+  const chainId = ctx.chain.chainId;
+  const threshold = ctx.config.txSender.stuckAfterSeconds;
+  const [counts, stuck, states, resets] = await Promise.all([
+    ctx.pool.query<{ signer: string; queued: number; in_flight: number; oldest_unmined: number }>(
+      `SELECT signer, count(*) FILTER (WHERE status = 'queued')::int AS queued,
+              count(*) FILTER (WHERE status = 'sent')::int AS in_flight,
+              COALESCE(EXTRACT(EPOCH FROM now() - min(first_sent_at) FILTER (WHERE status = 'sent')), 0)::float8 AS oldest_unmined
+         FROM chain_txs WHERE chain_id = $1 AND status IN ('queued', 'sent') GROUP BY signer`,
+      [chainId],
+    ),
+    ctx.pool.query<
+      Omit<StuckTx, "reason"> & { signer: string; stuck_reason: string | null; cancel_message: string | null }
+    >(
+      `SELECT * FROM (
+         SELECT id, kind, status, signer, nonce::text, tx_hash, attempts, stuck_reason, cancel_message,
+                EXTRACT(EPOCH FROM now() - COALESCE(first_sent_at, created_at))::float8 AS age_seconds,
+                row_number() OVER (PARTITION BY signer ORDER BY seq) AS rank
+           FROM chain_txs
+          WHERE chain_id = $1 AND status IN ('queued', 'sent')
+            AND COALESCE(first_sent_at, created_at) < now() - make_interval(secs => $2)) s
+        WHERE rank <= $3 ORDER BY signer, rank`,
+      [chainId, threshold, STUCK_LISTED],
+    ),
+    ctx.pool.query<{
+      signer: string;
+      genesis_hash: string;
+      next_nonce: string;
+      driver: string | null;
+      driver_seen: number | null;
+    }>(
+      `SELECT signer, genesis_hash, next_nonce::text, driver,
+              EXTRACT(EPOCH FROM now() - driver_seen_at)::float8 AS driver_seen
+         FROM chain_signer_state WHERE chain_id = $1`,
+      [chainId],
+    ),
+    ctx.pool.query<{
+      signer: string;
+      detected_at: Date;
+      previous_genesis: string | null;
+      genesis_hash: string;
+      abandoned: number;
+    }>(
+      `SELECT DISTINCT ON (signer) signer, detected_at, previous_genesis, genesis_hash, abandoned
+         FROM chain_resets WHERE chain_id = $1 AND detected_at > now() - interval '1 day'
+        ORDER BY signer, detected_at DESC`,
+      [chainId],
+    ),
+  ]);
+  const senders = senderSigners(ctx.chain.signers).map((who): SenderReport => {
+    const count = counts.rows.find((r) => r.signer === who.address);
+    const state = states.rows.find((r) => r.signer === who.address);
+    const reset = resets.rows.find((r) => r.signer === who.address);
+    const driverAge =
+      state?.driver_seen === null || state?.driver_seen === undefined ? null : Math.floor(state.driver_seen);
+    const undriven = driverAge === null || driverAge > threshold;
+    return {
+      chain_id: chainId,
+      signer: who.address,
+      roles: who.roles,
+      genesis_hash: state?.genesis_hash ?? null,
+      next_nonce: state?.next_nonce ?? null,
+      driver: state?.driver ?? null,
+      driver_seen_seconds_ago: driverAge,
+      queued: count?.queued ?? 0,
+      in_flight: count?.in_flight ?? 0,
+      oldest_unmined_seconds: Math.floor(count?.oldest_unmined ?? 0),
+      stuck: stuck.rows
+        .filter((r) => r.signer === who.address)
+        .map((r) => {
+          const age = Math.floor(r.age_seconds);
+          let reason =
+            r.stuck_reason ??
+            (r.status === "sent"
+              ? `unmined for ${age} s after ${r.attempts} attempt(s)`
+              : `queued for ${age} s`);
+          if (r.cancel_message) reason = `being replaced by a no-op (${r.cancel_message}); ${reason}`;
+          if (undriven)
+            reason = `no API process is sending for this signer (workers running? PIER_WORKERS); ${reason}`;
+          return {
+            id: r.id,
+            kind: r.kind,
+            status: r.status,
+            nonce: r.nonce,
+            tx_hash: r.tx_hash,
+            attempts: r.attempts,
+            age_seconds: age,
+            reason,
+          };
+        }),
+      last_reset: reset
+        ? {
+            detected_at: Math.floor(reset.detected_at.getTime() / 1000),
+            previous_genesis: reset.previous_genesis,
+            genesis_hash: reset.genesis_hash,
+            abandoned: reset.abandoned,
+          }
+        : null,
+    };
+  });
+  const ok = senders.every((s) => s.stuck.length === 0);
+  return { ok, detail: describe(senders, ok), senders };
+}
+
+/** Sets the per-signer gauges of /metrics from a report. */
+export function setSenderGauges(ctx: AppContext, health: SendersHealth): void {
+  for (const s of health.senders) {
+    const labels = { chain_id: String(s.chain_id), signer: s.signer };
+    ctx.metrics.chainTxOldestUnmined.set(labels, s.oldest_unmined_seconds);
+    ctx.metrics.chainTxInFlight.set(labels, s.in_flight);
+    ctx.metrics.chainTxQueued.set(labels, s.queued);
+    ctx.metrics.chainTxStuck.set(labels, s.stuck.length);
+  }
+}
+
+function describe(senders: SenderReport[], ok: boolean): string {
+  const parts: string[] = [];
+  for (const s of senders) {
+    const name = `${s.signer} (${s.roles.join(", ")})`;
+    const first = s.stuck[0];
+    if (first) {
+      const tx = `${first.kind} ${first.id}${first.nonce === null ? "" : ` nonce ${first.nonce}`}${first.tx_hash ? ` ${first.tx_hash}` : ""}`;
+      parts.push(`${name}: ${s.stuck.length} stuck, first ${tx}: ${first.reason}`);
+    }
+    if (s.last_reset) {
+      const when = new Date(s.last_reset.detected_at * 1000).toISOString();
+      parts.push(
+        `${name}: chain reset at ${when} (genesis ${short(s.last_reset.previous_genesis)} -> ${short(s.last_reset.genesis_hash)}), ${s.last_reset.abandoned} open transaction(s) abandoned`,
+      );
+    }
+  }
+  if (ok) {
+    const queued = senders.reduce((n, s) => n + s.queued, 0);
+    const inFlight = senders.reduce((n, s) => n + s.in_flight, 0);
+    const oldest = Math.max(0, ...senders.map((s) => s.oldest_unmined_seconds));
+    parts.unshift(
+      `${senders.length} signer(s): ${queued} queued, ${inFlight} in flight, oldest unmined ${oldest} s`,
+    );
+  }
+  return parts.join("; ");
+}
+
+function short(hash: string | null): string {
+  return hash ? `${hash.slice(0, 10)}…` : "unknown";
+}
