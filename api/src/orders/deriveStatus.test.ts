@@ -25,7 +25,9 @@ describe("deriveStatus", () => {
   test("behavior: canceled while unpaid", () => {
     expect(deriveStatus({ ...base, canceled: true })).toBe("canceled");
   });
-  test("behavior: expired once the indexer saw a block after the deadline", () => {
+  test("behavior: expired once the indexer saw a block at or after the deadline (payments land strictly before it)", () => {
+    expect(deriveStatus({ ...base, indexer: { blockNumber: 101n, timestamp: 999n } })).toBe("open");
+    expect(deriveStatus({ ...base, indexer: { blockNumber: 101n, timestamp: 1_000n } })).toBe("expired");
     expect(deriveStatus({ ...base, indexer: { blockNumber: 101n, timestamp: 1_001n } })).toBe("expired");
   });
   test("behavior: expired on time alone only when the indexer is caught up, after a grace", () => {

@@ -2,8 +2,8 @@
  * An order's status from the API's half (canceled, deadline) and the indexer's half (the payment row),
  * plus the chain head for confirmation depth. Pure: the syncer and the tests share it.
  *
- *   no payment:  canceled | expired (deadline passed and the indexer has seen a block past it, or is
- *                caught up with the head) | open
+ *   no payment:  canceled | expired (the indexer has seen a block stamped at or past the deadline, or
+ *                is caught up with the head and the deadline has passed) | open
  *   payment:     released -> settled · refunded -> refunded · resolved -> settled (merchant got a share)
  *                or refunded (all went back) · escrowed -> disputed | processing (< confirmations deep)
  *                | escrowed
@@ -62,8 +62,9 @@ export function confirmationsOf(block: bigint, head: bigint | undefined): number
 
 function isExpired({ deadline, now, head, indexer }: DeriveInput): boolean {
   if (!indexer) return false;
-  // The indexer has processed a block mined after the deadline: any payment would have been seen.
-  if (indexer.timestamp > deadline) return true;
+  // The indexer has processed a block stamped at or after the deadline: the escrow takes a payment only
+  // strictly before it (as ERC-3009's validBefore does), so any payment would have been seen.
+  if (indexer.timestamp >= deadline) return true;
   // Or it is caught up with the head and time has moved past the deadline: no block can still hold one.
   const caughtUp = head !== undefined && indexer.blockNumber >= head.number;
   return caughtUp && BigInt(now) > deadline + EXPIRY_GRACE_SECONDS;

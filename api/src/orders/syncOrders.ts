@@ -97,7 +97,7 @@ export async function syncOrders(ctx: AppContext): Promise<SyncResult | undefine
           AND (o.status = 'processing' OR NOT EXISTS (
                 SELECT 1 FROM ${ctx.tables.payment} p WHERE p.chain_id = o.chain_id AND p.id = o.payment_id))
        UNION
-       SELECT o.id, o.seq FROM orders o WHERE o.chain_id = $1 AND o.status = 'open' AND o.deadline < $2
+       SELECT o.id, o.seq FROM orders o WHERE o.chain_id = $1 AND o.status = 'open' AND o.deadline <= $2
        ORDER BY seq LIMIT ${BATCH}`,
     [ctx.chain.chainId, now, since.toString()],
   );

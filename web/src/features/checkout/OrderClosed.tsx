@@ -10,7 +10,7 @@ export function OrderClosed({ checkout, reason }: { checkout: Checkout; reason: 
       </h2>
       <p>
         {reason === "expired"
-          ? `It could be paid until ${formatDateTime(checkout.expires_at)}. Nothing was charged.`
+          ? `It had to be paid before ${formatDateTime(checkout.expires_at)}. Nothing was charged.`
           : `${checkout.merchant_name} canceled it. Nothing was charged.`}{" "}
         Ask {checkout.merchant_name} for a new payment link if you still want to pay.
       </p>
