@@ -25,7 +25,10 @@ import { seed } from "./seed.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const viteBin = join(root, "web/node_modules/vite/bin/vite.js");
-const dataDir = join(root, ".data");
+// PIER_DEV_DATA_DIR: a data folder of its own (the restart test runs dev there); its deployment file then
+// goes there too, leaving contracts/deployments to the developer's own stack.
+const dataDir = process.env.PIER_DEV_DATA_DIR ?? join(root, ".data");
+const ownDeploymentFile = process.env.PIER_DEV_DATA_DIR ? join(dataDir, "deployment.json") : undefined;
 const ports = {
   postgres: Number(process.env.PIER_PG_PORT ?? 54329),
   chain: Number(process.env.PIER_CHAIN_PORT ?? 8545),
@@ -77,7 +80,8 @@ try {
   const chain = await startChain({ port: ports.chain, logFile: join(dataDir, "logs", "chain.log") });
   running.push({ name: "chain", stop: chain.stop });
 
-  const deployment = await deployLocal(chain.rpcUrl);
+  const deployment = await deployLocal(chain.rpcUrl, ownDeploymentFile);
+  const deploymentFile = ownDeploymentFile ?? deploymentPath(deployment.chainId);
 
   // Hardhat mines only when a transaction arrives; an empty block every second lets confirmations grow
   // as on a real chain, so orders visibly move open -> processing -> escrowed.
@@ -89,7 +93,7 @@ try {
   const indexer = await startIndexer({
     databaseUrl: pg.url,
     rpcUrl: chain.rpcUrl,
-    deploymentFile: deploymentPath(deployment.chainId),
+    deploymentFile,
     port: ports.indexer,
     logFile: join(dataDir, "logs", "indexer.log"),
   });
@@ -114,7 +118,7 @@ try {
   const api = await startApi({
     databaseUrl: pg.url,
     rpcUrl: chain.rpcUrl,
-    deploymentFile: deploymentPath(deployment.chainId),
+    deploymentFile,
     indexerSchema: indexer.schema,
     port: ports.api,
     logFile: join(dataDir, "logs", "api.log"),

@@ -1,0 +1,137 @@
+/**
+ * ./scripts/dev restarted as a developer restarts it: four starts in a row on one data folder. Each start
+ * brings a new chain (same chain id, new genesis) while Postgres keeps the API's data, signers' nonces
+ * included. After every start a partial refund and a time-travel settle must complete; every Ctrl-C
+ * (SIGINT to the terminal's process group) must stop the whole stack cleanly, with no database error
+ * in any log.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { apiClient } from "../../api/src/testing/apiClient.ts";
+import { termsFromOrder } from "../../api/src/testing/orderTerms.ts";
+import type { Deployment } from "../../contracts/lib/deployments.ts";
+import { freePort, waitFor } from "../../scripts/lib/ports.ts";
+import { createPayments, evmIncreaseTime, evmMine } from "../harness/payments.ts";
+
+const root = new URL("../..", import.meta.url).pathname;
+const STARTS = 4;
+let dir: string;
+let env: Record<string, string>;
+let apiUrl: string;
+let rpcUrl: string;
+let dev: ChildProcess | undefined;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "pier-dev-restart-"));
+  const port = async () => String(await freePort());
+  env = {
+    PIER_DEV_DATA_DIR: dir,
+    PIER_PG_PORT: await port(),
+    PIER_CHAIN_PORT: await port(),
+    PIER_INDEXER_PORT: await port(),
+    PIER_API_PORT: await port(),
+    PIER_WEB_PORT: await port(),
+    PIER_SANDBOX_PORT: await port(),
+    PIER_KEEPER_INTERVAL_MS: "500",
+    PIER_LOG_FORMAT: "json",
+  };
+  apiUrl = `http://127.0.0.1:${env.PIER_API_PORT}`;
+  rpcUrl = `http://127.0.0.1:${env.PIER_CHAIN_PORT}`;
+});
+
+afterAll(async () => {
+  if (dev?.pid && dev.exitCode === null) process.kill(-dev.pid, "SIGKILL");
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Starts ./scripts/dev in a process group of its own, as a terminal runs a foreground job. */
+async function startDev(): Promise<{
+  child: ChildProcess;
+  secretKey: string;
+  exited: Promise<number | null>;
+}> {
+  const child = spawn("bash", ["scripts/dev"], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  dev = child;
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let out = "";
+  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const secretKey = await waitFor(
+    "dev to print the stack's summary",
+    async () => {
+      if (child.exitCode !== null) throw new Error(`dev exited with ${child.exitCode}:\n${out.slice(-3000)}`);
+      return (
+        /Pier local stack is up/.test(out) && /test secret key \(shown once\): (sk_test_\w+)/.exec(out)?.[1]
+      );
+    },
+    { timeoutMs: 240_000, intervalMs: 200 },
+  );
+  return { child, secretKey, exited };
+}
+
+/** A paid order refunded in part through the API, then settled by the keeper after time travel. */
+async function refundAndSettle(secretKey: string, round: number): Promise<void> {
+  const api = apiClient(apiUrl, secretKey);
+  const deployment = JSON.parse(await readFile(join(dir, "deployment.json"), "utf8")) as Deployment;
+  const pay = createPayments(rpcUrl, deployment);
+  const created = await api.post("/v1/orders", { amount: "10000000", description: `restart ${round}` });
+  expect(created.status).toBe(200);
+  const order = created.body;
+  await pay.payByAllowance(termsFromOrder(order));
+  const status = async () => (await api.get(`/v1/orders/${order.id}`)).body;
+  await waitFor(`order ${order.id} escrowed`, async () => (await status()).status === "escrowed", {
+    timeoutMs: 60_000,
+  });
+  const refund = await api.post("/v1/refunds", { order: order.id, amount: "1000000" });
+  expect(refund.status).toBe(200);
+  await waitFor(
+    `refund ${refund.body.id} succeeded`,
+    async () => {
+      const r = (await api.get(`/v1/refunds/${refund.body.id}`)).body;
+      if (r.status === "failed") throw new Error(`refund failed: ${r.failure_code} ${r.failure_message}`);
+      return r.status === "succeeded";
+    },
+    { timeoutMs: 60_000 },
+  );
+  await evmIncreaseTime(rpcUrl, 7 * 86_400 + 1);
+  await evmMine(rpcUrl, 1);
+  const settled = await waitFor(
+    `order ${order.id} settled by the keeper`,
+    async () => {
+      const o = await status();
+      return o.status === "settled" && o;
+    },
+    { timeoutMs: 90_000 },
+  );
+  expect(settled.amount_refunded).toBe("1000000");
+  // The rest went to the merchant, net of the platform fee.
+  expect(BigInt(settled.amount_released) + BigInt(settled.fee_paid)).toBe(9_000_000n);
+}
+
+test(`behavior: ${STARTS} starts in a row on one data folder; each completes a refund and a settle, and stops cleanly`, async () => {
+  for (let round = 1; round <= STARTS; round++) {
+    const { child, secretKey, exited } = await startDev();
+    await refundAndSettle(secretKey, round);
+    process.kill(-child.pid!, "SIGINT");
+    expect(await exited).toBe(0);
+  }
+  // Postgres stops last: nothing that was still running lost its database.
+  const logs = join(dir, "logs");
+  for (const name of await readdir(logs)) {
+    const text = await readFile(join(logs, name), "utf8");
+    expect(
+      text.match(
+        /terminating connection due to administrator command|Connection terminated unexpectedly|ECONNREFUSED 127\.0\.0\.1:\d+|the database system is shutting down/g,
+      ),
+      name,
+    ).toBeNull();
+  }
+});
