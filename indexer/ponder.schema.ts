@@ -48,6 +48,14 @@ export const payment = onchainTable(
     amountReleased: t.bigint().notNull(),
     feePaid: t.bigint().notNull(),
     amountRefunded: t.bigint().notNull(),
+    /**
+     * Payouts of this payment the token refused (blacklist, pause) and the escrow credited instead, by
+     * recipient: the merchant, the refund address, the fee recipient. Paid out later by `withdraw`, to the
+     * credited account only (see the `credit` table for what is still owed).
+     */
+    merchantCredited: t.bigint().notNull(),
+    refundCredited: t.bigint().notNull(),
+    feeCredited: t.bigint().notNull(),
     paidBlockNumber: t.bigint().notNull(),
     paidBlockHash: t.hex().notNull(),
     paidTxHash: t.hex().notNull(),
@@ -111,6 +119,30 @@ export const paymentEvent = onchainTable(
     paymentIdx: index("payment_event_payment_idx").on(table.chainId, table.paymentId),
     orderIdx: index("payment_event_order_idx").on(table.chainId, table.orderId),
     blockIdx: index("payment_event_block_idx").on(table.chainId, table.blockNumber),
+    // The API looks up the rare kinds (credited, withdrawn) without scanning every payment's events.
+    kindIdx: index("payment_event_kind_idx").on(table.chainId, table.kind),
+  }),
+);
+
+/**
+ * Per token and account: what the escrow owes it after payouts its token refused (PayoutCredited), net of
+ * what was withdrawn since (CreditWithdrawn). `outstanding` is what a `withdraw(token, account)` would
+ * pay now; the API's keeper sweeps it once the token lets it through.
+ */
+export const credit = onchainTable(
+  "credit",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    token: t.hex().notNull(),
+    account: t.hex().notNull(),
+    outstanding: t.bigint().notNull(),
+    credited: t.bigint().notNull(),
+    withdrawn: t.bigint().notNull(),
+    updatedBlockNumber: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.token, table.account] }),
   }),
 );
 

@@ -5,7 +5,7 @@
  * so indexing is as fast as reading logs and gives the same result on every replay.
  */
 import { type Context, type Event, ponder } from "ponder:registry";
-import { merchantDaily, PAY_METHODS, payment, paymentEvent } from "ponder:schema";
+import { credit, merchantDaily, PAY_METHODS, payment, paymentEvent } from "ponder:schema";
 import type { Hex } from "viem";
 
 type AnyEvent = Event<
@@ -47,6 +47,9 @@ ponder.on("PaymentEscrow:PaymentEscrowed", async ({ event, context }) => {
     amountReleased: 0n,
     feePaid: 0n,
     amountRefunded: 0n,
+    merchantCredited: 0n,
+    refundCredited: 0n,
+    feeCredited: 0n,
     paidBlockNumber: event.block.number,
     paidBlockHash: event.block.hash,
     paidTxHash: event.transaction.hash,
@@ -191,6 +194,17 @@ ponder.on("PaymentEscrow:PayoutCredited", async ({ event, context }) => {
     token: a.token,
     actor: a.recipient,
   });
+  if (row) {
+    const to = a.recipient.toLowerCase();
+    await updatePayment(context, event, row.id, (p) =>
+      to === p.merchant.toLowerCase()
+        ? { merchantCredited: p.merchantCredited + a.amount }
+        : to === p.refundTo.toLowerCase()
+          ? { refundCredited: p.refundCredited + a.amount }
+          : { feeCredited: p.feeCredited + a.amount },
+    );
+  }
+  await changeCredit(context, event, a.token, a.recipient, a.amount, 0n);
 });
 
 // A credit paid out. The escrow pays a credit only to the credited account itself (`recipient`, the actor
@@ -205,7 +219,37 @@ ponder.on("PaymentEscrow:CreditWithdrawn", async ({ event, context }) => {
     token: a.token,
     actor: a.recipient,
   });
+  await changeCredit(context, event, a.token, a.recipient, 0n, a.amount);
 });
+
+/** Adds to (credited) or takes from (withdrawn) an account's credit row, creating it on first credit. */
+async function changeCredit(
+  context: Context,
+  event: AnyEvent,
+  token: Hex,
+  account: Hex,
+  credited: bigint,
+  withdrawn: bigint,
+): Promise<void> {
+  const stamp = { updatedBlockNumber: event.block.number, updatedAt: event.block.timestamp };
+  await context.db
+    .insert(credit)
+    .values({
+      chainId: context.chain.id,
+      token,
+      account,
+      outstanding: credited - withdrawn,
+      credited,
+      withdrawn,
+      ...stamp,
+    })
+    .onConflictDoUpdate((row) => ({
+      outstanding: row.outstanding + credited - withdrawn,
+      credited: row.credited + credited,
+      withdrawn: row.withdrawn + withdrawn,
+      ...stamp,
+    }));
+}
 
 /** Applies `change` to an existing payment and stamps it; a missing payment means a broken config. */
 async function updatePayment(

@@ -359,6 +359,24 @@ describe("indexer: payments", () => {
     expect(await p.balanceOf(devAccount("merchant").address, blacklistToken)).toBe(
       creditedRow.amount_released,
     );
+    // The payment row says whose payout was credited; the credit row what is still owed (nothing now).
+    expect(creditedRow).toMatchObject({
+      merchant_credited: creditedRow.amount_released,
+      refund_credited: 0n,
+      fee_credited: 0n,
+    });
+    const { rows: credits } = await stack.db.query(
+      `SELECT token, account, outstanding::text, credited::text, withdrawn::text FROM "${stack.indexer!.schema}".credit`,
+    );
+    expect(credits).toEqual([
+      {
+        token: blacklistToken.toLowerCase(),
+        account: devAccount("merchant").address.toLowerCase(),
+        outstanding: "0",
+        credited: creditedRow.amount_released.toString(),
+        withdrawn: creditedRow.amount_released.toString(),
+      },
+    ]);
   });
 
   it("sums each merchant's days in merchant_daily, per token, on the day each event was mined", async () => {

@@ -25,6 +25,9 @@ export interface PaymentSqlRow {
   amount_released: bigint;
   fee_paid: bigint;
   amount_refunded: bigint;
+  merchant_credited: bigint;
+  refund_credited: bigint;
+  fee_credited: bigint;
   paid_block_number: bigint;
   paid_block_hash: Hex;
   paid_tx_hash: Hex;
@@ -81,6 +84,9 @@ const NUMERIC_COLUMNS = new Set([
   "amount_released",
   "fee_paid",
   "amount_refunded",
+  "merchant_credited",
+  "refund_credited",
+  "fee_credited",
   "paid_block_number",
   "paid_at",
   "released_block_number",

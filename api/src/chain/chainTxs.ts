@@ -22,6 +22,8 @@ export type ChainTxKind =
   | "fund"
   | "approve"
   | "sweep"
+  /** escrow.withdraw(token, account): the keeper pays out a credit once the token allows (credits/). */
+  | "withdraw"
   /** A zero-value self-transfer filling a nonce nothing else will use (txSender.ts). */
   | "noop";
 
@@ -42,6 +44,8 @@ export interface ChainTxRow {
     fiatRefundId?: string;
     orderIds?: string[];
     paymentIds?: string[];
+    /** A `withdraw`'s credit: token and account, lower case. */
+    credit?: { token: string; account: string };
   };
   status: ChainTxStatus;
   genesis_hash: string | null;

@@ -6,6 +6,8 @@
 export interface IndexerTables {
   payment: string;
   paymentEvent: string;
+  /** What the escrow owes each account after refused payouts (indexer/README.md, `credit`). */
+  credit: string;
   checkpoint: string;
 }
 
@@ -14,6 +16,7 @@ export function indexerTables(schema: string): IndexerTables {
   return {
     payment: `"${schema}"."payment"`,
     paymentEvent: `"${schema}"."payment_event"`,
+    credit: `"${schema}"."credit"`,
     checkpoint: `"${schema}"."_ponder_checkpoint"`,
   };
 }

@@ -8,6 +8,7 @@ import type { Queue } from "pg-boss";
 import { createBridgeQueues, startBridgeWorkers } from "../bridge/workers.ts";
 import { startTxSenders } from "../chain/senderSupervisor.ts";
 import type { AppContext } from "../context.ts";
+import { sweepCredits } from "../credits/sweepCredits.ts";
 import { releaseMatured } from "../keeper/releaseMatured.ts";
 import { runEvery } from "../lib/loop.ts";
 import { releaseSyncLock, syncOrders } from "../orders/syncOrders.ts";
@@ -93,6 +94,7 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
         try {
           const run = await releaseMatured(ctx);
           if (run) ctx.metrics.keeperRuns.inc({ result: run.batches > 0 ? "queued" : "idle" });
+          await sweepCredits(ctx);
         } catch (error) {
           ctx.metrics.keeperRuns.inc({ result: "error" });
           throw error;

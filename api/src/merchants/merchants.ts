@@ -4,6 +4,7 @@
  * payout address).
  */
 import { getAddress, isAddress } from "viem";
+import type { CreditedBalance } from "../credits/credits.ts";
 import type { Db } from "../db/pool.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { createApiKey } from "../keys/apiKeys.ts";
@@ -23,16 +24,23 @@ export interface MerchantObject {
   livemode: boolean;
   name: string;
   payout_address: string;
+  /** Payouts the token refused, held by the escrow for the payout address (credits/credits.ts). */
+  credited_balances: CreditedBalance[];
   created: number;
 }
 
-export function toMerchantObject(row: MerchantRow, livemode: boolean): MerchantObject {
+export function toMerchantObject(
+  row: MerchantRow,
+  livemode: boolean,
+  creditedBalances: MerchantObject["credited_balances"] = [],
+): MerchantObject {
   return {
     id: row.id,
     object: "merchant",
     livemode,
     name: row.name,
     payout_address: row.payout_address,
+    credited_balances: creditedBalances,
     created: Math.floor(row.created_at.getTime() / 1000),
   };
 }

@@ -37,6 +37,17 @@ export function createMetrics() {
       labelNames: ["queue"] as const,
       registers: [registry],
     }),
+    creditsOutstanding: new Gauge({
+      name: "pier_api_escrow_credits_outstanding",
+      help: "Token units the escrow holds as credits (payouts the token refused), by token and whose they are (merchant, fee_recipient, other)",
+      labelNames: ["token", "role"] as const,
+      registers: [registry],
+    }),
+    creditAccounts: new Gauge({
+      name: "pier_api_escrow_credit_accounts",
+      help: "Accounts with a credit still owed by the escrow",
+      registers: [registry],
+    }),
     keeperRuns: new Counter({
       name: "pier_api_keeper_runs_total",
       help: "Keeper runs by result",

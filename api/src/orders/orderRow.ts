@@ -19,6 +19,9 @@ export interface PaymentSnapshot {
   released_tx_hash: string | null;
   released_early: boolean | null;
   status: string;
+  /** Payouts the token refused (blacklist, pause), credited in the escrow instead; absent in old rows. */
+  merchant_credited?: string;
+  refund_credited?: string;
 }
 
 export interface OrderRow {

@@ -32,6 +32,16 @@ describe("orderTransitions", () => {
       "ord_1:processing:0xb2",
     );
   });
+  test("behavior: a payout the token refused is order.payout_credited, keyed by the credited total", () => {
+    const escrowed = { ...open, status: "escrowed" as const, paidBlockHash: "0xb1" };
+    const settled = { ...escrowed, status: "settled" as const, releasedTxHash: "0xr", credited: 9n };
+    expect(orderTransitions("ord_1", escrowed, settled)).toEqual([
+      { type: "order.payout_credited", dedupeKey: "ord_1:payout_credited:9" },
+      { type: "order.settled", dedupeKey: "ord_1:settled:0xr" },
+    ]);
+    // Withdrawn later: the credited total never falls, and no new event is planned.
+    expect(orderTransitions("ord_1", settled, settled)).toEqual([]);
+  });
   test("behavior: partial refunds keyed by the refunded total; a full refund is order.refunded", () => {
     const escrowed = { ...open, status: "escrowed" as const, paidBlockHash: "0xb1" };
     expect(orderTransitions("ord_1", escrowed, { ...escrowed, amountRefunded: 3n })).toEqual([

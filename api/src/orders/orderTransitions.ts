@@ -5,7 +5,9 @@
  *
  * Event types: order.processing, order.escrowed, order.settled, order.refunded (in full),
  * order.partially_refunded (amount_refunded rose, status unchanged), order.disputed, order.expired,
- * order.canceled, order.payment_reverted (a reorg removed the payment: back to open).
+ * order.canceled, order.payment_reverted (a reorg removed the payment: back to open), order.payout_credited
+ * (a payout of the order, to the merchant or back to the payer, was refused by the token and credited in
+ * the escrow instead; Pier's keeper pays it out once the token allows).
  */
 import type { OrderStatus } from "../schemas/order.ts";
 
@@ -17,6 +19,8 @@ export interface OrderFacts {
   lastRefundTxHash: string | null;
   resolvedTxHash: string | null;
   disputedTxHash: string | null;
+  /** Merchant's and refund address's payouts credited instead of transferred, summed (0 when none). */
+  credited?: bigint;
 }
 
 export interface PlannedEvent {
@@ -36,6 +40,9 @@ export function orderTransitions(orderId: string, prev: OrderFacts, next: OrderF
       type: "order.partially_refunded",
       dedupeKey: key(`partially_refunded:${next.amountRefunded}`),
     });
+  }
+  if ((next.credited ?? 0n) > (prev.credited ?? 0n)) {
+    events.push({ type: "order.payout_credited", dedupeKey: key(`payout_credited:${next.credited}`) });
   }
   if (next.status !== prev.status) {
     switch (next.status) {
@@ -87,6 +94,7 @@ export const ORDER_EVENT_TYPES = [
   "order.expired",
   "order.canceled",
   "order.payment_reverted",
+  "order.payout_credited",
   // Stored by refunds.ts, not planned here: a payment reached a canceled order and is being refunded.
   "order.paid_after_cancel",
 ] as const;

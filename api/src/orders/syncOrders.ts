@@ -46,6 +46,8 @@ interface PaymentRow {
   amount_released: string;
   amount_refunded: string;
   fee_paid: string;
+  merchant_credited: string;
+  refund_credited: string;
   released_at: string | null;
   released_tx_hash: string | null;
   released_early: boolean | null;
@@ -58,7 +60,7 @@ interface PaymentRow {
 }
 
 const fingerprintSql = (p: string) =>
-  `concat_ws('|', ${p}.paid_block_hash, ${p}.status, ${p}.disputed::text, ${p}.held::text, ${p}.amount_refunded::text, ${p}.amount_released::text, ${p}.fee_paid::text)`;
+  `concat_ws('|', ${p}.paid_block_hash, ${p}.status, ${p}.disputed::text, ${p}.held::text, ${p}.amount_refunded::text, ${p}.amount_released::text, ${p}.fee_paid::text, ${p}.merchant_credited::text, ${p}.refund_credited::text)`;
 
 export interface SyncResult {
   examined: number;
@@ -191,6 +193,7 @@ async function syncOne(
       lastRefundTxHash: null,
       resolvedTxHash: null,
       disputedTxHash: null,
+      credited: creditedOf(prevPayment),
     },
     {
       status,
@@ -200,6 +203,7 @@ async function syncOne(
       lastRefundTxHash: p?.last_refund_tx_hash ?? null,
       resolvedTxHash: p?.resolved_tx_hash ?? null,
       disputedTxHash: p?.disputed_tx_hash ?? null,
+      credited: p ? BigInt(p.merchant_credited) + BigInt(p.refund_credited) : 0n,
     },
   );
   const updated = (
@@ -253,6 +257,10 @@ async function syncOne(
   return stored;
 }
 
+function creditedOf(p: PaymentSnapshot | null): bigint {
+  return BigInt(p?.merchant_credited ?? "0") + BigInt(p?.refund_credited ?? "0");
+}
+
 function snapshotOf(p: PaymentRow): PaymentSnapshot {
   return {
     payer: getAddress(p.payer),
@@ -271,5 +279,7 @@ function snapshotOf(p: PaymentRow): PaymentSnapshot {
     released_tx_hash: p.released_tx_hash?.toLowerCase() ?? null,
     released_early: p.released_early,
     status: p.status,
+    merchant_credited: p.merchant_credited,
+    refund_credited: p.refund_credited,
   };
 }

@@ -38,6 +38,8 @@ function paymentOf(ctx: AppContext, p: PaymentSnapshot | null) {
     released_at: num(p.released_at),
     released_tx_hash: p.released_tx_hash,
     released_early: p.released_early,
+    merchant_credited: p.merchant_credited ?? "0",
+    refund_credited: p.refund_credited ?? "0",
   };
 }
 

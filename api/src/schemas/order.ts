@@ -47,6 +47,16 @@ export const OrderPayment = Type.Object(
     released_at: Nullable(UnixTime),
     released_tx_hash: Nullable(Hex32),
     released_early: Nullable(Type.Boolean()),
+    merchant_credited: {
+      ...TokenAmount,
+      description:
+        "Of what was released to you, the part the token refused to transfer (your payout address blacklisted, or the token paused), held in the escrow as a credit. Pier's keeper pays it to your payout address, and only there, once the token allows it.",
+    },
+    refund_credited: {
+      ...TokenAmount,
+      description:
+        "Of what was refunded, the part the token refused to transfer to the refund address; held as that address's credit and paid to it once the token allows.",
+    },
   },
   { description: "The on-chain payment, once seen by the indexer." },
 );

@@ -14,5 +14,7 @@ export const EVENT_TYPES = [
   ...ORDER_EVENT_TYPES,
   "refund.succeeded",
   "refund.failed",
+  // A credit (a payout the token had refused) paid out to the merchant's payout address: credits/.
+  "credit.paid_out",
   ...ALERT_EVENT_TYPES,
 ] as const;

@@ -134,8 +134,18 @@ export interface Order {
     held: boolean;
     released_at: number | null;
     released_tx_hash: string | null;
+    merchant_credited: string;
+    refund_credited: string;
   } | null;
   dispute: { status: string } | null;
+}
+
+/** GET /v1/merchant: only what the dashboard reads. */
+export interface MerchantAccount {
+  id: string;
+  payout_address: string;
+  /** Payouts the token refused, held by the escrow for the payout address until the token allows. */
+  credited_balances: { token: string; symbol: string | null; decimals: number | null; amount: string }[];
 }
 
 export interface PierEvent {

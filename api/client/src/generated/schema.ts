@@ -1827,7 +1827,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url: string;
-                        enabled_events: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.paid_after_cancel" | "refund.succeeded" | "refund.failed" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
+                        enabled_events: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
                         description?: string;
                     };
                 };
@@ -2036,7 +2036,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url?: string;
-                        enabled_events?: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.paid_after_cancel" | "refund.succeeded" | "refund.failed" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
+                        enabled_events?: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
                         description?: string;
                         disabled?: boolean;
                     };
@@ -2976,6 +2976,16 @@ export interface paths {
                                 released_at: number | null;
                                 released_tx_hash: string | null;
                                 released_early: boolean | null;
+                                /**
+                                 * @description Of what was released to you, the part the token refused to transfer (your payout address blacklisted, or the token paused), held in the escrow as a credit. Pier's keeper pays it to your payout address, and only there, once the token allows it.
+                                 * @example 25000000
+                                 */
+                                merchant_credited: string;
+                                /**
+                                 * @description Of what was refunded, the part the token refused to transfer to the refund address; held as that address's credit and paid to it once the token allows.
+                                 * @example 25000000
+                                 */
+                                refund_credited: string;
                             } | null;
                         };
                     };
@@ -3057,6 +3067,19 @@ export interface paths {
                             name: string;
                             /** @description EVM address. */
                             payout_address: string;
+                            /** @description Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed. */
+                            credited_balances: {
+                                /** @description EVM address. */
+                                token: string;
+                                /** @description Null for a token other than the API's. */
+                                symbol: string | null;
+                                decimals: number | null;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                amount: string;
+                            }[];
                             /** @description Unix time in seconds. */
                             created: number;
                         };
@@ -3146,6 +3169,19 @@ export interface paths {
                                 name: string;
                                 /** @description EVM address. */
                                 payout_address: string;
+                                /** @description Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed. */
+                                credited_balances: {
+                                    /** @description EVM address. */
+                                    token: string;
+                                    /** @description Null for a token other than the API's. */
+                                    symbol: string | null;
+                                    decimals: number | null;
+                                    /**
+                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                     * @example 25000000
+                                     */
+                                    amount: string;
+                                }[];
                                 /** @description Unix time in seconds. */
                                 created: number;
                             };
@@ -8396,6 +8432,16 @@ export interface components {
                 released_at: number | null;
                 released_tx_hash: string | null;
                 released_early: boolean | null;
+                /**
+                 * @description Of what was released to you, the part the token refused to transfer (your payout address blacklisted, or the token paused), held in the escrow as a credit. Pier's keeper pays it to your payout address, and only there, once the token allows it.
+                 * @example 25000000
+                 */
+                merchant_credited: string;
+                /**
+                 * @description Of what was refunded, the part the token refused to transfer to the refund address; held as that address's credit and paid to it once the token allows.
+                 * @example 25000000
+                 */
+                refund_credited: string;
             } | null;
             dispute: {
                 /** @enum {string} */

@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { type ComponentType, type LazyExoticComponent, lazy, Suspense, useState } from "react";
 import { apiPost, type DashboardSession, errorText } from "../../lib/dashboardApi.ts";
 import { shortHex } from "../../lib/formatAmount.ts";
+import { CreditedBalances } from "./CreditedBalances.tsx";
 import { type DashboardSection, type SectionProps, sections } from "./sections.ts";
 import { useDashboardPath } from "./useDashboardPath.ts";
 
@@ -75,6 +76,7 @@ export function DashboardShell({ session }: { session: DashboardSession }) {
         </ul>
       </nav>
       <main id="dash-main" className="dash-main" tabIndex={-1}>
+        <CreditedBalances />
         <Suspense fallback={<p className="muted">Loading…</p>}>
           <Section
             key={current.id}

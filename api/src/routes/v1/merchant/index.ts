@@ -4,8 +4,9 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
 import type { AppContext } from "../../../context.ts";
+import { creditedBalancesOf } from "../../../credits/credits.ts";
 import { getMerchant, toMerchantObject } from "../../../merchants/merchants.ts";
-import { Address, errors, UnixTime } from "../../../schemas/common.ts";
+import { Address, errors, TokenAmount, UnixTime } from "../../../schemas/common.ts";
 
 export const Merchant = Type.Object({
   id: Type.String(),
@@ -13,6 +14,20 @@ export const Merchant = Type.Object({
   livemode: Type.Boolean(),
   name: Type.String(),
   payout_address: Address,
+  credited_balances: Type.Array(
+    Type.Object({
+      token: Address,
+      symbol: Type.Union([Type.String(), Type.Null()], {
+        description: "Null for a token other than the API's.",
+      }),
+      decimals: Type.Union([Type.Integer(), Type.Null()]),
+      amount: TokenAmount,
+    }),
+    {
+      description:
+        "Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed.",
+    },
+  ),
   created: UnixTime,
 });
 
@@ -28,7 +43,10 @@ export default async function merchantRoutes(fastify: FastifyInstance, { ctx }: 
         response: { 200: Merchant, ...errors(401) },
       },
     },
-    async (req) =>
-      toMerchantObject(await getMerchant(ctx.pool, req.principal.merchantId), req.principal.livemode),
+    async (req) => {
+      const merchant = await getMerchant(ctx.pool, req.principal.merchantId);
+      const credited = await creditedBalancesOf(ctx, ctx.pool, merchant.payout_address);
+      return toMerchantObject(merchant, req.principal.livemode, credited);
+    },
   );
 }

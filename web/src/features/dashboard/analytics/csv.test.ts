@@ -26,6 +26,8 @@ const order = (over: Partial<Order>): Order => ({
     held: false,
     released_at: 1_767_312_000,
     released_tx_hash: "0xrel",
+    merchant_credited: "0",
+    refund_credited: "0",
   },
   dispute: null,
   ...over,

@@ -15,6 +15,8 @@ export const EVENT_TYPES = [
   "order.expired",
   "order.canceled",
   "order.payment_reverted",
+  "order.payout_credited",
+  "credit.paid_out",
   "order.paid_after_cancel",
   "refund.succeeded",
   "refund.failed",

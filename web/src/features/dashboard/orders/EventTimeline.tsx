@@ -15,8 +15,10 @@ const LABELS: Record<string, string> = {
   "order.canceled": "Canceled",
   "order.payment_reverted": "Payment removed by a chain reorganisation",
   "order.paid_after_cancel": "Paid after it was canceled: refunding the customer in full",
+  "order.payout_credited": "A payout the token refused, held as a credit until it can be paid",
   "refund.succeeded": "Refund sent",
   "refund.failed": "Refund failed",
+  "credit.paid_out": "Credited payout paid to your payout address",
 };
 
 function txOf(event: PierEvent): string | undefined {

@@ -59,6 +59,24 @@ export function OrderDetail({ orderId, onBack }: { orderId: string; onBack: () =
         <dd>{formatToken(o.amount_released, o.token)}</dd>
         <dt>Fee</dt>
         <dd>{formatToken(o.fee, o.token)}</dd>
+        {o.payment && BigInt(o.payment.merchant_credited) > 0n && (
+          <>
+            <dt>Held as credit</dt>
+            <dd data-testid="order-merchant-credited">
+              {formatToken(o.payment.merchant_credited, o.token)} of your payout: the token refused the
+              transfer; paid to your payout address as soon as the token allows
+            </dd>
+          </>
+        )}
+        {o.payment && BigInt(o.payment.refund_credited) > 0n && (
+          <>
+            <dt>Refund held</dt>
+            <dd data-testid="order-refund-credited">
+              {formatToken(o.payment.refund_credited, o.token)}: the token refused the refund transfer; paid
+              to the customer's refund address as soon as the token allows
+            </dd>
+          </>
+        )}
         <dt>Created</dt>
         <dd>{formatDateTime(o.created)}</dd>
         {o.payment && (

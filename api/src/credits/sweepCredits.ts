@@ -1,0 +1,137 @@
+/**
+ * The keeper's credit sweep: every credit still owed is tried with a simulated `withdraw(token, account)`
+ * from the keeper key; when the token now lets the transfer through (the issuer lifted a blacklist or a
+ * pause) one `withdraw` intent is queued, which pays the account and only it. While the token still
+ * refuses, the simulation reverts and nothing is queued: the next pass tries again. Also stores
+ * `credit.paid_out` for merchants whose payout address was paid, and refreshes the credit gauges.
+ * One process at a time (a transaction-scoped advisory lock).
+ */
+import { paymentEscrowAbi } from "@pier/contracts/abis";
+import { encodeFunctionData, type Hex } from "viem";
+import { createChainTx } from "../chain/chainTxs.ts";
+import type { AppContext } from "../context.ts";
+import type { Db } from "../db/pool.ts";
+import { withTransaction } from "../db/transaction.ts";
+import { recordEvent } from "../events/recordEvent.ts";
+import { creditRoles, outstandingCredits } from "./credits.ts";
+
+const SWEEP_LOCK = 0x4352_4544; // "CRED"
+/** Credits tried per pass: credits are rare, and a pass must stay short. */
+const PER_PASS = 50;
+
+export interface SweepRun {
+  outstanding: number;
+  queued: number;
+}
+
+export async function sweepCredits(ctx: AppContext): Promise<SweepRun | undefined> {
+  return withTransaction(ctx.pool, async (tx) => {
+    const locked = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [
+      SWEEP_LOCK,
+    ]);
+    if (!locked.rows[0]?.ok) return undefined;
+    const credits = await outstandingCredits(ctx, tx);
+    await updateGauges(ctx, tx, credits);
+    await recordPaidOut(ctx, tx);
+    const keeper = ctx.chain.signers.keeper;
+    let queued = 0;
+    for (const credit of credits.slice(0, PER_PASS)) {
+      if (await hasOpenWithdraw(ctx, tx, credit.token, credit.account)) continue;
+      const data = encodeFunctionData({
+        abi: paymentEscrowAbi,
+        functionName: "withdraw",
+        args: [credit.token as Hex, credit.account as Hex],
+      });
+      const payable = await ctx.chain.client
+        .call({ account: keeper, to: ctx.chain.escrow, data })
+        .then(() => true)
+        .catch(() => false);
+      if (!payable) continue;
+      await createChainTx(ctx, tx, {
+        signer: keeper,
+        kind: "withdraw",
+        data,
+        refs: { credit: { token: credit.token.toLowerCase(), account: credit.account.toLowerCase() } },
+      });
+      queued++;
+      ctx.log.info(
+        { token: credit.token, account: credit.account, amount: credit.outstanding },
+        "credit payout queued",
+      );
+    }
+    return { outstanding: credits.length, queued };
+  });
+}
+
+async function hasOpenWithdraw(ctx: AppContext, db: Db, token: string, account: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM chain_txs WHERE chain_id = $1 AND kind = 'withdraw' AND status IN ('queued', 'sent')
+        AND payload->'credit'->>'token' = $2 AND payload->'credit'->>'account' = $3 LIMIT 1`,
+    [ctx.chain.chainId, token.toLowerCase(), account.toLowerCase()],
+  );
+  return rows.length > 0;
+}
+
+async function updateGauges(
+  ctx: AppContext,
+  db: Db,
+  credits: Awaited<ReturnType<typeof outstandingCredits>>,
+) {
+  const roles = await creditRoles(ctx, db, credits);
+  const sums = new Map<string, { token: string; role: string; amount: bigint }>();
+  for (const c of credits) {
+    const role = roles.get(c.account.toLowerCase()) ?? "other";
+    const key = `${c.token}|${role}`;
+    const entry = sums.get(key) ?? { token: c.token, role, amount: 0n };
+    entry.amount += BigInt(c.outstanding);
+    sums.set(key, entry);
+  }
+  ctx.metrics.creditsOutstanding.reset();
+  ctx.metrics.creditAccounts.set(credits.length);
+  // A gauge is a float: token units of one token stay exact far beyond any real credit (2^53).
+  for (const s of sums.values())
+    ctx.metrics.creditsOutstanding.set({ token: s.token, role: s.role }, Number(s.amount));
+}
+
+/**
+ * A credit paid out (by the keeper's sweep, the account itself or anyone): `credit.paid_out` to every
+ * merchant whose payout address it was, once per withdrawal event.
+ */
+async function recordPaidOut(ctx: AppContext, db: Db): Promise<void> {
+  const { rows } = await db.query<{
+    event_id: string;
+    merchant_id: string;
+    token: string;
+    account: string;
+    amount: string;
+    tx_hash: string;
+    tx_from: string;
+    timestamp: string;
+  }>(
+    `SELECT e.id AS event_id, m.id AS merchant_id, e.token, e.actor AS account, e.amount::text AS amount,
+            e.tx_hash, e.tx_from, e.timestamp::text AS timestamp
+       FROM ${ctx.tables.paymentEvent} e JOIN merchants m ON lower(m.payout_address) = e.actor
+      WHERE e.chain_id = $1 AND e.kind = 'withdrawn'
+        AND NOT EXISTS (SELECT 1 FROM events v WHERE v.dedupe_key = 'credit_paid_out:' || m.id || ':' || e.id)
+      ORDER BY e.id LIMIT 100`,
+    [ctx.chain.chainId],
+  );
+  for (const r of rows) {
+    await recordEvent(ctx, db, {
+      merchantId: r.merchant_id,
+      livemode: ctx.chain.livemode,
+      type: "credit.paid_out",
+      dedupeKey: `credit_paid_out:${r.merchant_id}:${r.event_id}`,
+      object: {
+        object: "credit_payout",
+        chain_id: ctx.chain.chainId,
+        token: r.token,
+        account: r.account,
+        amount: r.amount,
+        tx_hash: r.tx_hash,
+        paid_by: r.tx_from,
+        created: Number(r.timestamp),
+      },
+    });
+  }
+}

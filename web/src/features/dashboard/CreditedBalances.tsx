@@ -1,0 +1,32 @@
+/**
+ * A notice when the escrow holds payouts for the merchant that its token refused (the issuer blacklisted
+ * the payout address, or paused the token): how much, and that Pier pays it there, and only there, as
+ * soon as the token allows. Nothing when nothing is owed.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { apiGet, type MerchantAccount } from "../../lib/dashboardApi.ts";
+import { formatToken, shortHex } from "../../lib/formatAmount.ts";
+
+export function CreditedBalances() {
+  const merchant = useQuery({
+    queryKey: ["merchant"],
+    queryFn: () => apiGet<MerchantAccount>("/v1/merchant"),
+    refetchInterval: 30_000,
+  });
+  const credited = merchant.data?.credited_balances ?? [];
+  if (credited.length === 0) return null;
+  return (
+    <div className="notice card" role="status" data-testid="credited-balances">
+      <strong>Payouts held for you:</strong>{" "}
+      {credited
+        .map((c) =>
+          c.symbol !== null && c.decimals !== null
+            ? formatToken(c.amount, { symbol: c.symbol, decimals: c.decimals })
+            : `${c.amount} units of token ${shortHex(c.token)}`,
+        )
+        .join(", ")}
+      . The token refused the transfer to your payout address (its issuer blocked the address, or paused the
+      token). The escrow keeps it for that address only, and Pier pays it there as soon as the token allows.
+    </div>
+  );
+}
