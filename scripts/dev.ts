@@ -11,7 +11,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { formatUnits } from "viem";
 import { startApi } from "../api/lib/start.ts";
-import { selectedProviderName } from "../api/src/bridge/fiatContext.ts";
+import { fiatProviderNameOf } from "../api/src/fiat/registry.ts";
 import { startSandboxProcess } from "../api/src/fiat/sandbox/startProcess.ts";
 import { devAccount } from "../contracts/lib/accounts.ts";
 import { deploymentPath } from "../contracts/lib/deployments.ts";
@@ -68,7 +68,7 @@ try {
       Object.entries(ports).filter(
         ([name]) =>
           (name !== "postgres" || !process.env.DATABASE_URL) &&
-          (name !== "sandboxWallet" || selectedProviderName(process.env) === "sandbox"),
+          (name !== "sandboxWallet" || fiatProviderNameOf(process.env) === "sandbox"),
       ),
     ),
     "stop it, or move ours with PIER_PG_PORT, PIER_CHAIN_PORT, PIER_INDEXER_PORT, PIER_API_PORT, PIER_WEB_PORT, PIER_SANDBOX_PORT",
@@ -103,8 +103,8 @@ try {
   const webUrl = `http://127.0.0.1:${ports.web}`;
   // Fiat wallets: the sandbox simulator, unless the environment selects PayPal or Stripe credentials.
   let fiatEnv: Record<string, string> = {};
-  let fiatLine = `Fiat wallets       ${selectedProviderName(process.env)} (from the environment)`;
-  if (selectedProviderName(process.env) === "sandbox") {
+  let fiatLine = `Fiat wallets       ${fiatProviderNameOf(process.env)} (from the environment)`;
+  if (fiatProviderNameOf(process.env) === "sandbox") {
     const wallet = await startSandboxProcess({
       port: ports.sandboxWallet,
       webhookUrl: `http://127.0.0.1:${ports.api}/v1/fiat/webhooks/sandbox`,

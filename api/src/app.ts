@@ -6,7 +6,6 @@ import fastifyCookie from "@fastify/cookie";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
-import { loadFiat } from "./bridge/fiatContext.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { takeRandomBytes } from "./lib/ids.ts";
@@ -110,8 +109,6 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(checkoutLinkRoutes, { ctx });
   await app.register(dashboardRoutes, { ctx });
   await app.register(dailyReportRoutes, { ctx });
-  // Fiat bridge: provider and FX configuration are validated here, at boot.
-  loadFiat(ctx);
   await app.register(fxRoutes, { ctx });
   await app.register(checkoutFiatRoutes, { ctx });
   await app.register(merchantFiatRoutes, { ctx });

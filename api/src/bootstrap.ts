@@ -1,9 +1,11 @@
 /**
- * Builds the AppContext at boot: migrates the API's schema, connects to the chain (reading the deployment
- * and token), starts pg-boss in its own schema. `close()` releases all of it.
+ * The composition root: builds the AppContext at boot. Migrates the API's schema, connects to the chain
+ * (reading the deployment and token), starts pg-boss in its own schema, and builds every long-lived
+ * object once (FX, the fiat provider, the risk blocklist, the caches). `close()` releases all of it.
  */
 import type { FastifyBaseLogger } from "fastify";
 import { PgBoss } from "pg-boss";
+import { createFiat, createFx } from "./bridge/fiatContext.ts";
 import { loadChainContext } from "./chain/chainContext.ts";
 import { recordChainIdentity } from "./chain/chainIdentity.ts";
 import { HeadTracker } from "./chain/headTracker.ts";
@@ -12,7 +14,9 @@ import type { AppContext } from "./context.ts";
 import { migrate } from "./db/migrate.ts";
 import { createPool } from "./db/pool.ts";
 import { indexerTables } from "./indexer/indexerTables.ts";
+import { TtlCache } from "./lib/ttlCache.ts";
 import { createMetrics } from "./metrics/metrics.ts";
+import { createBlocklist } from "./risk/blocklist.ts";
 
 export async function createContext(
   config: Config,
@@ -55,7 +59,21 @@ export async function createContext(
     boss,
     metrics: createMetrics(),
     log,
+    fx: createFx(config, chain, pool),
+    fiat: createFiat(config, chain),
+    blocklist: createBlocklist(config.risk.blocklist, config.risk.blocklistRefreshMs, log),
+    caches: {
+      // Order creation reads the merchant on every request; a payout address changed in the database
+      // applies within a minute.
+      merchants: new TtlCache(60_000),
+      // Risk rules are read on every order and payment; a change made through another process applies
+      // within two seconds (this process's own changes at once).
+      riskSettings: new TtlCache(2_000),
+    },
+    sync: { watermark: 0n },
   };
+  if (ctx.fiat.reason) log.info({ reason: ctx.fiat.reason }, "fiat wallets disabled");
+  else log.info({ provider: ctx.fiat.provider?.name }, "fiat wallets enabled");
   log.info(
     {
       chainId: chain.chainId,

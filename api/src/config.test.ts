@@ -12,7 +12,9 @@ describe("loadConfig", () => {
       apiSchema: "pier_api",
       jobsSchema: "pier_jobs",
       feeBps: 100,
-      fxRates: { USD: "1" },
+      tokenPeg: "USD",
+      fx: { source: "sandbox", spreadBps: 50 },
+      fiat: { name: "sandbox", off: "no fiat wallet provider is configured (PIER_SANDBOX_API_KEY is unset)" },
       rateLimit: { max: 100, windowMs: 1000 },
       workers: true,
       benchBaseline: false,
@@ -25,11 +27,13 @@ describe("loadConfig", () => {
       ...minimal,
       PIER_API_PORT: "4100",
       PIER_LIVEMODE: "true",
-      PIER_FX_RATES: "USD=1,EUR=1.08",
+      PIER_TOKEN_PEG: "EUR",
+      PIER_FX_SOURCE: "ecb",
     });
     expect(c.port).toBe(4100);
     expect(c.livemode).toBe(true);
-    expect(c.fxRates).toEqual({ USD: "1", EUR: "1.08" });
+    expect(c.tokenPeg).toBe("EUR");
+    expect(c.fx.source).toBe("ecb");
   });
   test("error: every bad variable is named", () => {
     let error: unknown;
@@ -38,7 +42,7 @@ describe("loadConfig", () => {
         PIER_INDEXER_SCHEMA: "bad-schema;drop",
         PIER_API_PORT: "http",
         PIER_OPERATOR_KEY: "0x1234",
-        PIER_FX_RATES: "EUR=1,08",
+        PIER_TOKEN_PEG: "euro",
       });
     } catch (e) {
       error = e;
@@ -50,13 +54,23 @@ describe("loadConfig", () => {
       "PIER_INDEXER_SCHEMA",
       "PIER_API_PORT",
       "PIER_OPERATOR_KEY",
-      "PIER_FX_RATES",
+      "PIER_TOKEN_PEG",
     ]) {
       expect(message).toContain(name);
     }
   });
-  test("error: a zero FX rate is refused", () => {
-    expect(() => loadConfig({ ...minimal, PIER_FX_RATES: "USD=0" })).toThrow(/positive/);
+  test("error: FX and fiat provider settings are validated with the rest, at load", () => {
+    expect(() => loadConfig({ ...minimal, PIER_FX_SOURCE: "file" })).toThrow(
+      /PIER_FX_RATES_FILE is required/,
+    );
+    expect(() => loadConfig({ ...minimal, PIER_FIAT_PROVIDER: "paypal" })).toThrow(/PAYPAL_CLIENT_ID/);
+    expect(
+      loadConfig({
+        ...minimal,
+        PIER_SANDBOX_API_KEY: "sbx_sk_0123456789abcdef",
+        PIER_SANDBOX_WEBHOOK_SECRET: "sbx_whsec_0123456789ab",
+      }).fiat,
+    ).toMatchObject({ name: "sandbox", settings: { apiKey: "sbx_sk_0123456789abcdef" } });
   });
   test("behavior: the transaction sender's settings, with the fee cap in exact wei", () => {
     expect(loadConfig(minimal).txSender).toEqual({

@@ -1,60 +1,177 @@
 /**
- * The API's configuration: every environment variable it reads, validated once at boot against a
- * schema (TypeBox + Ajv). A bad value stops the process with a message naming the variable. Every
- * variable is documented in api/.env.example.
+ * The API's configuration: every environment variable it reads (its own, FX, the fiat provider's),
+ * validated once at boot against TypeBox schemas. A bad value stops the process with a message naming
+ * the variable. docs/configuration.md is generated from these schemas (scripts/config-reference.ts;
+ * a test fails when it is out of date), so each variable's description lives here and only here.
  *
  * Secrets (signer keys, the admin key) come only from the environment. The public Hardhat dev keys are
  * used as defaults only when the chain is the local one (31337): see chain/signers.ts.
  */
-import { Ajv } from "ajv";
-import Type, { type Static } from "typebox";
+import Type, { type Static, type TObject } from "typebox";
+import { PayPalEnvSchema } from "./fiat/paypal/config.ts";
+import { type FiatSelection, FiatSelectionSchema, selectFiatProvider } from "./fiat/registry.ts";
+import { SandboxEnvSchema } from "./fiat/sandbox/config.ts";
+import { StripeEnvSchema } from "./fiat/stripe/config.ts";
+import { type FxConfig, FxEnvSchema, loadFxConfig } from "./fx/config.ts";
+import { ConfigError, readEnv } from "./lib/env.ts";
 
-const Bool = Type.Union([Type.Literal("true"), Type.Literal("false"), Type.Literal("1"), Type.Literal("0")]);
+export { ConfigError };
+
+const Bool = (description: string) =>
+  Type.Union([Type.Literal("true"), Type.Literal("false"), Type.Literal("1"), Type.Literal("0")], {
+    description,
+  });
 const Int = (min: number, max: number, dflt: number, description: string) =>
   Type.Integer({ minimum: min, maximum: max, default: dflt, description });
+const Key = (description: string) =>
+  Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$", description }));
+const AddressVar = (description: string) =>
+  Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{40}$", description }));
 
-export const EnvSchema = Type.Object({
-  DATABASE_URL: Type.String({ minLength: 1, description: "Postgres connection string." }),
+const DatabaseSchema = Type.Object({
+  DATABASE_URL: Type.String({
+    minLength: 1,
+    description:
+      "Postgres connection string. The API keeps its tables in PIER_API_SCHEMA and its job queue in PIER_JOBS_SCHEMA; migrations run at start.",
+  }),
+  PIER_API_SCHEMA: Type.String({
+    pattern: "^[a-z_][a-z0-9_]{0,62}$",
+    default: "pier_api",
+    description: "The API's schema.",
+  }),
+  PIER_JOBS_SCHEMA: Type.String({
+    pattern: "^[a-z_][a-z0-9_]{0,62}$",
+    default: "pier_jobs",
+    description: "The job queue's (pg-boss) schema.",
+  }),
+  PIER_INDEXER_SCHEMA: Type.String({
+    pattern: "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+    description:
+      "The indexer's schema: the API reads its tables. indexer/lib/start.ts derives it from the chain and the indexing code.",
+  }),
+  PIER_DB_POOL_SIZE: Int(2, 200, 20, "Connections in the API's pool."),
+});
+
+const HttpSchema = Type.Object({
   PIER_API_HOST: Type.String({ default: "127.0.0.1", description: "Interface to listen on." }),
   PIER_API_PORT: Int(0, 65535, 4000, "Port to listen on."),
-  PIER_API_SCHEMA: Type.String({ pattern: "^[a-z_][a-z0-9_]{0,62}$", default: "pier_api" }),
-  PIER_JOBS_SCHEMA: Type.String({ pattern: "^[a-z_][a-z0-9_]{0,62}$", default: "pier_jobs" }),
-  PIER_INDEXER_SCHEMA: Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]{0,62}$" }),
-  PIER_DB_POOL_SIZE: Int(2, 200, 20, "Connections in the API's pool."),
-  PIER_RPC_URL: Type.String({ default: "http://127.0.0.1:8545" }),
-  PIER_DEPLOYMENT_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  PIER_TOKEN_ADDRESS: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" })),
-  PIER_OPERATOR_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
-  PIER_KEEPER_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
-  PIER_ARBITER_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
-  PIER_TREASURY_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
-  PIER_BRIDGE_ADDRESS: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" })),
-  PIER_BRIDGE_KEY: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
+  PIER_RATE_LIMIT_MAX: Int(
+    1,
+    1_000_000,
+    100,
+    "Requests per API key (per IP without one) per window; over it: 429.",
+  ),
+  PIER_RATE_LIMIT_WINDOW_MS: Int(100, 3_600_000, 1_000, "Rate-limit window."),
+  PIER_LOG_LEVEL: Type.Union(
+    ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
+    { default: "info", description: "Log level (JSON lines, with requestId on request logs)." },
+  ),
+});
+
+const ChainSchema = Type.Object({
+  PIER_RPC_URL: Type.String({ default: "http://127.0.0.1:8545", description: "The chain's JSON-RPC URL." }),
+  PIER_DEPLOYMENT_FILE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: "Deployment JSON from scripts/deploy.ts. Unset: contracts/deployments/<chain id>.json.",
+    }),
+  ),
+  PIER_TOKEN_ADDRESS: AddressVar(
+    "Settlement token (its symbol and decimals are read from the chain). Unset: the deployment's TestStablecoin (test chains only).",
+  ),
+  PIER_TOKEN_PEG: Type.String({
+    pattern: "^[A-Z]{3}$",
+    default: "USD",
+    description: "The ISO 4217 currency the settlement token is pegged 1:1 to (USD for USDC, EUR for EURC).",
+  }),
+  PIER_OPERATOR_KEY: Key(
+    "Signs payment terms; sends refunds, early releases and holds. Required on every chain but 31337 (dev account there).",
+  ),
+  PIER_KEEPER_KEY: Key("Sends releaseBatch and credit payouts. Unset: the operator key."),
+  PIER_ARBITER_KEY: Key(
+    "Resolves disputes (/v1/admin/orders/:id/resolve). Unset: resolution unavailable (dev account on 31337).",
+  ),
+  PIER_TREASURY_KEY: Key(
+    "The fiat bridge's treasury: pays escrows for captured fiat payments. Unset off chain 31337: fiat wallets are off.",
+  ),
+  PIER_BRIDGE_ADDRESS: AddressVar(
+    "Where escrow refunds of fiat-funded orders go before leaving through the provider (dev account 8 on 31337).",
+  ),
+  PIER_BRIDGE_KEY: Key(
+    "The bridge's key: sweeps tokens refunded to the bridge back to the treasury. With PIER_BRIDGE_ADDRESS, it must be its key.",
+  ),
   PIER_TREASURY_MIN_BALANCE: Type.String({
     pattern: "^(0|[1-9][0-9]{0,77})$",
     default: "1000000000",
-    description: "Treasury reserve in token units: new fiat sessions are refused below it.",
+    description:
+      "Treasury reserve in token units: below it new fiat sessions are refused (503 treasury_low).",
   }),
-  PIER_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24 })),
-  PIER_LIVEMODE: Type.Optional(Bool),
-  PIER_CONFIRMATIONS: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
-  PIER_CHECKOUT_BASE_URL: Type.String({ default: "http://127.0.0.1:5173", pattern: "^https?://" }),
-  PIER_DASHBOARD_URL: Type.Optional(Type.String({ pattern: "^https?://[^/]+/?$" })),
-  PIER_CORS_ORIGINS: Type.Optional(
-    Type.String({ pattern: "^https?://[^,\\s/]+(,https?://[^,\\s/]+)*$", description: "Checkout origins." }),
+  PIER_LIVEMODE: Type.Optional(
+    Bool(
+      "Live mode (sk_live_ keys, https-only webhook URLs, no sandbox FX rates). Refused on chain 31337. Default false.",
+    ),
   ),
-  PIER_FEE_BPS: Int(0, 10_000, 100, "Platform fee in basis points of the order amount."),
-  PIER_ESCROW_PERIOD_SECONDS: Int(0, 365 * 86_400, 7 * 86_400, "Default buyer-protection window."),
-  PIER_ORDER_TTL_SECONDS: Int(60, 30 * 86_400, 3_600, "Default time to pay an order."),
-  PIER_FX_RATES: Type.String({
-    default: "USD=1",
-    pattern: "^([A-Z]{3}=[0-9]+(\\.[0-9]+)?)(,[A-Z]{3}=[0-9]+(\\.[0-9]+)?)*$",
+  PIER_CONFIRMATIONS: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 1000,
+      description:
+        "Blocks (the payment's included) before a payment is final (escrowed). Default 1 on 31337, 12 elsewhere.",
+    }),
+  ),
+});
+
+const OrdersSchema = Type.Object({
+  PIER_CHECKOUT_BASE_URL: Type.String({
+    default: "http://127.0.0.1:5173",
+    pattern: "^https?://",
+    description: "Checkout links are <this>/pay/<order id>.",
   }),
+  PIER_DASHBOARD_URL: Type.Optional(
+    Type.String({
+      pattern: "^https?://[^/]+/?$",
+      description:
+        "Origin of the merchant dashboard: SIWE messages name it, passkeys bind to its host. Unset: PIER_CHECKOUT_BASE_URL.",
+    }),
+  ),
+  PIER_CORS_ORIGINS: Type.Optional(
+    Type.String({
+      pattern: "^https?://[^,\\s/]+(,https?://[^,\\s/]+)*$",
+      description:
+        "Browser origins (comma-separated) allowed to call the public checkout routes cross-origin. Unset: the checkout's own origin.",
+    }),
+  ),
+  PIER_FEE_BPS: Int(0, 10_000, 100, "Platform fee in basis points of the order amount (capped on chain)."),
+  PIER_ESCROW_PERIOD_SECONDS: Int(
+    0,
+    365 * 86_400,
+    7 * 86_400,
+    "Default buyer-protection window; an order may set its own.",
+  ),
+  PIER_ORDER_TTL_SECONDS: Int(
+    60,
+    30 * 86_400,
+    3_600,
+    "Default time to pay an order; an order may set expires_at.",
+  ),
   PIER_SYNC_INTERVAL_MS: Int(10, 60_000, 100, "How often order state is reconciled with the indexer."),
-  PIER_KEEPER_INTERVAL_MS: Int(100, 3_600_000, 15_000, "How often the keeper looks for matured escrows."),
+});
+
+const KeeperSchema = Type.Object({
+  PIER_KEEPER_INTERVAL_MS: Int(
+    100,
+    3_600_000,
+    15_000,
+    "How often the keeper releases matured escrows and pays out credits.",
+  ),
   PIER_KEEPER_BATCH_SIZE: Int(1, 500, 50, "Payments per releaseBatch transaction."),
   PIER_TX_MAX_IN_FLIGHT: Int(1, 1_000, 16, "Transactions sent and not yet mined, per signer."),
-  PIER_TX_BUMP_AFTER_BLOCKS: Int(1, 100_000, 3, "Blocks a transaction waits unmined before a fee bump."),
+  PIER_TX_BUMP_AFTER_BLOCKS: Int(
+    1,
+    100_000,
+    3,
+    "Blocks a transaction waits unmined before a fee bump (+12.5% or the market's).",
+  ),
   PIER_TX_MAX_FEE_GWEI: Type.String({
     pattern: "^(0|[1-9][0-9]{0,11})(\\.[0-9]{1,9})?$",
     default: "500",
@@ -67,35 +184,106 @@ export const EnvSchema = Type.Object({
     300,
     "/readyz is degraded when a transaction waits longer.",
   ),
-  PIER_TX_POLL_INTERVAL_MS: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000 })),
+  PIER_TX_POLL_INTERVAL_MS: Type.Optional(
+    Type.Integer({
+      minimum: 10,
+      maximum: 60_000,
+      description:
+        "How often a signer with open transactions is looked at. Default 100 on 31337, 1000 elsewhere.",
+    }),
+  ),
+});
+
+const WebhookSchema = Type.Object({
   PIER_WEBHOOK_TIMEOUT_MS: Int(100, 60_000, 10_000, "Per-attempt timeout of a webhook delivery."),
-  PIER_WEBHOOK_RETRY_BASE_SECONDS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
-  PIER_WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+  PIER_WEBHOOK_RETRY_BASE_SECONDS: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 86_400,
+      description: "First retry delay, doubling per attempt. Default 60 live, 1 test.",
+    }),
+  ),
+  PIER_WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 86_400,
+      description: "Longest retry delay. Default 6 h live, 60 s test.",
+    }),
+  ),
   PIER_WEBHOOK_RETRY_MAX_AGE_SECONDS: Int(60, 30 * 86_400, 3 * 86_400, "Give up delivering after this long."),
   PIER_WEBHOOK_CONCURRENCY: Int(1, 100, 10, "Deliveries in flight per process."),
-  PIER_RATE_LIMIT_MAX: Int(1, 1_000_000, 100, "Requests per key (or IP) per window."),
-  PIER_RATE_LIMIT_WINDOW_MS: Int(100, 3_600_000, 1_000, "Rate-limit window."),
-  PIER_MAX_INDEXER_LAG_BLOCKS: Int(0, 1_000_000, 20, "/readyz fails beyond this indexer lag."),
-  PIER_LOG_LEVEL: Type.Union(
-    ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
-    { default: "info" },
+  PIER_WEBHOOK_FAILING_AFTER: Int(1, 1_000, 5, "Failed attempts in a row before webhook.endpoint_failing."),
+});
+
+const OperationsSchema = Type.Object({
+  PIER_ADMIN_KEY: Type.Optional(
+    Type.String({
+      minLength: 24,
+      description:
+        "Bearer key of the admin routes (/v1/admin/*), at least 24 characters. Unset: admin routes are off.",
+    }),
   ),
-  PIER_BENCH_BASELINE: Type.Optional(Bool),
-  PIER_WORKERS: Type.Optional(Bool),
+  PIER_MAX_INDEXER_LAG_BLOCKS: Int(0, 1_000_000, 20, "/readyz fails beyond this indexer lag."),
+  PIER_WORKERS: Type.Optional(
+    Bool(
+      "Run background work (sync, webhooks, keeper, senders) in this process; false for web-only replicas. Default true.",
+    ),
+  ),
+  PIER_BENCH_BASELINE: Type.Optional(
+    Bool("Registers POST /bench/baseline for scripts/benchmarks/api.ts. Never in production."),
+  ),
   PIER_RISK_BLOCKLIST: Type.Optional(
     Type.String({
       minLength: 1,
-      description: "Blocklist of payer addresses: a file path or an http(s) URL.",
+      description:
+        "Blocklist of payer addresses and customer IPs: a file path or an http(s) URL, re-read without a restart.",
     }),
   ),
   PIER_RISK_BLOCKLIST_REFRESH_MS: Int(100, 86_400_000, 60_000, "How often the blocklist is re-read."),
   PIER_RISK_COUNTRY_HEADER: Type.Optional(
-    Type.String({ pattern: "^[a-z0-9-]{1,64}$", description: "Request header with the customer's country." }),
+    Type.String({
+      pattern: "^[a-z0-9-]{1,64}$",
+      description:
+        "Request header with the fiat customer's ISO country, set by your edge proxy (e.g. cf-ipcountry).",
+    }),
   ),
-  PIER_RECONCILIATION_CRON: Type.String({ default: "*/5 * * * *", minLength: 9 }),
+  PIER_RECONCILIATION_CRON: Type.String({
+    default: "*/5 * * * *",
+    minLength: 9,
+    description: "When reconciliation runs (cron, UTC).",
+  }),
   PIER_RECONCILIATION_GRACE_SECONDS: Int(0, 86_400, 120, "Mismatches younger than this wait a pass."),
-  PIER_WEBHOOK_FAILING_AFTER: Int(1, 1_000, 5, "Failed attempts in a row: webhook.endpoint_failing."),
 });
+
+/** The API's own variables (fiat providers and FX have schemas of their own: API_CONFIG_SECTIONS). */
+export const EnvSchema = Type.Object({
+  ...DatabaseSchema.properties,
+  ...HttpSchema.properties,
+  ...ChainSchema.properties,
+  ...OrdersSchema.properties,
+  ...KeeperSchema.properties,
+  ...WebhookSchema.properties,
+  ...OperationsSchema.properties,
+});
+
+/**
+ * Every schema the API's configuration reads, by section: the one source of the generated reference
+ * (docs/configuration.md, scripts/config-reference.ts).
+ */
+export const API_CONFIG_SECTIONS: { title: string; schema: TObject }[] = [
+  { title: "Database", schema: DatabaseSchema },
+  { title: "HTTP", schema: HttpSchema },
+  { title: "Chain and keys", schema: ChainSchema },
+  { title: "Orders", schema: OrdersSchema },
+  { title: "Keeper and transaction sender", schema: KeeperSchema },
+  { title: "Webhooks", schema: WebhookSchema },
+  { title: "Operations, risk and reconciliation", schema: OperationsSchema },
+  { title: "FX rates and quotes", schema: FxEnvSchema },
+  { title: "Fiat wallets", schema: FiatSelectionSchema },
+  { title: "Fiat wallets: sandbox simulator", schema: SandboxEnvSchema },
+  { title: "Fiat wallets: PayPal", schema: PayPalEnvSchema },
+  { title: "Fiat wallets: Stripe (Apple Pay, Google Pay)", schema: StripeEnvSchema },
+];
 
 type Env = Static<typeof EnvSchema>;
 
@@ -110,6 +298,8 @@ export interface Config {
   rpcUrl: string;
   deploymentFile?: string;
   tokenAddress?: string;
+  /** The settlement token's peg (PIER_TOKEN_PEG). */
+  tokenPeg: string;
   operatorKey?: string;
   keeperKey?: string;
   arbiterKey?: string;
@@ -132,8 +322,6 @@ export interface Config {
   feeBps: number;
   escrowPeriodSeconds: number;
   orderTtlSeconds: number;
-  /** Stablecoin (whole tokens) per unit of each fiat currency, as exact decimal strings. */
-  fxRates: Record<string, string>;
   syncIntervalMs: number;
   keeperIntervalMs: number;
   keeperBatchSize: number;
@@ -165,30 +353,17 @@ export interface Config {
   risk: { blocklist?: string; blocklistRefreshMs: number; countryHeader?: string };
   reconciliation: { cron: string; graceSeconds: number };
   webhookFailingAfter: number;
+  fx: FxConfig;
+  /** The fiat wallet provider and its validated settings, or why fiat wallets are off. */
+  fiat: FiatSelection;
 }
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
-const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false });
-const validate = ajv.compile<Env>(EnvSchema);
-
-/** Reads and validates the environment; throws a ConfigError listing every bad variable. */
+/**
+ * Reads and validates the environment, once per process: the API's variables, FX and the selected fiat
+ * provider's. Throws a ConfigError naming every bad variable. Nothing else in the API reads process.env.
+ */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const env: Record<string, unknown> = {};
-  for (const key of Object.keys(EnvSchema.properties)) {
-    const value = source[key];
-    if (value !== undefined && value !== "") env[key] = value;
-  }
-  if (!validate(env)) {
-    const problems = (validate.errors ?? []).map((e) => {
-      const name = e.instancePath.replace(/^\//, "") || String(e.params.missingProperty ?? "");
-      return `${name}: ${e.message}`;
-    });
-    throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
-  }
-  const e = env as Env;
+  const e: Env = readEnv(EnvSchema, source, "API");
   return {
     databaseUrl: e.DATABASE_URL,
     host: e.PIER_API_HOST,
@@ -200,6 +375,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rpcUrl: e.PIER_RPC_URL,
     deploymentFile: e.PIER_DEPLOYMENT_FILE,
     tokenAddress: e.PIER_TOKEN_ADDRESS,
+    tokenPeg: e.PIER_TOKEN_PEG,
     operatorKey: e.PIER_OPERATOR_KEY,
     keeperKey: e.PIER_KEEPER_KEY,
     arbiterKey: e.PIER_ARBITER_KEY,
@@ -216,7 +392,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     feeBps: e.PIER_FEE_BPS,
     escrowPeriodSeconds: e.PIER_ESCROW_PERIOD_SECONDS,
     orderTtlSeconds: e.PIER_ORDER_TTL_SECONDS,
-    fxRates: parseRates(e.PIER_FX_RATES),
     syncIntervalMs: e.PIER_SYNC_INTERVAL_MS,
     keeperIntervalMs: e.PIER_KEEPER_INTERVAL_MS,
     keeperBatchSize: e.PIER_KEEPER_BATCH_SIZE,
@@ -249,6 +424,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       graceSeconds: e.PIER_RECONCILIATION_GRACE_SECONDS,
     },
     webhookFailingAfter: e.PIER_WEBHOOK_FAILING_AFTER,
+    fx: loadFxConfig(source),
+    fiat: selectFiatProvider(source),
   };
 }
 
@@ -262,15 +439,4 @@ function gweiToWei(gwei: string): bigint {
   const wei = BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, "0"));
   if (wei === 0n) throw new ConfigError("PIER_TX_MAX_FEE_GWEI must be positive");
   return wei;
-}
-
-function parseRates(raw: string): Record<string, string> {
-  const rates: Record<string, string> = {};
-  for (const pair of raw.split(",")) {
-    const [currency, rate] = pair.split("=") as [string, string];
-    if (/^0+(\.0+)?$/.test(rate))
-      throw new ConfigError(`PIER_FX_RATES: rate for ${currency} must be positive`);
-    rates[currency] = rate;
-  }
-  return rates;
 }

@@ -1,6 +1,8 @@
 /**
- * Everything a domain function may need, built once at boot by app.ts and passed explicitly (no
- * globals): configuration, the database pool, the chain, the indexer's tables, the job queue, metrics.
+ * Everything a domain function may need, built once at boot by bootstrap.ts (the composition root) and
+ * passed explicitly: configuration, the database pool, the chain, the indexer's tables, the job queue,
+ * metrics, FX, the fiat wallet provider, the risk blocklist and the per-process caches. No module keeps
+ * state of its own; nothing reads process.env but config.ts.
  */
 import type { FastifyBaseLogger } from "fastify";
 import type pg from "pg";
@@ -8,8 +10,14 @@ import type { PgBoss } from "pg-boss";
 import type { ChainContext } from "./chain/chainContext.ts";
 import type { HeadTracker } from "./chain/headTracker.ts";
 import type { Config } from "./config.ts";
+import type { FiatProvider } from "./fiat/provider.ts";
+import type { FxDeps } from "./fx/quoteService.ts";
 import type { IndexerTables } from "./indexer/indexerTables.ts";
+import type { TtlCache } from "./lib/ttlCache.ts";
+import type { MerchantRow } from "./merchants/merchants.ts";
 import type { Metrics } from "./metrics/metrics.ts";
+import type { Blocklist } from "./risk/blocklist.ts";
+import type { RiskSettings } from "./risk/riskSettings.ts";
 
 export interface AppContext {
   config: Config;
@@ -20,4 +28,18 @@ export interface AppContext {
   boss: PgBoss;
   metrics: Metrics;
   log: FastifyBaseLogger;
+  /** Rate source, quote store and quote settings (api/src/fx), for orders, fiat checkout and reports. */
+  fx: FxDeps;
+  /** The fiat wallet provider, or why fiat wallets are off (bridge/fiatContext.ts). */
+  fiat: { provider?: FiatProvider; reason?: string };
+  blocklist: Blocklist;
+  caches: {
+    merchants: TtlCache<MerchantRow>;
+    riskSettings: TtlCache<RiskSettings>;
+  };
+  /**
+   * The order syncer's state in this process (orders/syncOrders.ts): the block the indexer had processed
+   * at the previous full pass (0: scan everything), and the connection holding the sync lock.
+   */
+  sync: { watermark: bigint; lockHolder?: pg.PoolClient };
 }

@@ -9,7 +9,7 @@ import { InvalidRequestError, NotFoundError, StateError } from "../errors.ts";
 import type { WalletKind } from "../fiat/provider.ts";
 import { useQuote } from "../fx/quoteService.ts";
 import type { OrderRow } from "../orders/orderRow.ts";
-import { fxOf, requireProvider } from "./fiatContext.ts";
+import { requireProvider } from "./fiatContext.ts";
 import { newBridgeId } from "./ids.ts";
 import type { FiatSessionRow } from "./sessionRow.ts";
 import { assertTreasuryCanFund } from "./treasury.ts";
@@ -55,7 +55,7 @@ export async function createFiatSession(
       "A fiat payment of this order is already under way",
       "order",
     );
-  const fx = fxOf(ctx);
+  const fx = ctx.fx;
   const quote = await fx.store.get(body.fx_quote);
   if (!quote) throw new NotFoundError("fx_quote", body.fx_quote, "fx_quote");
   if (quote.targetUnits !== BigInt(order.amount) || quote.fixed !== "target")

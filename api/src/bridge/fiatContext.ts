@@ -1,73 +1,61 @@
 /**
- * The fiat bridge's dependencies, built once per AppContext (boot calls `loadFiat`): the selected wallet
- * provider and the FX quote service over Postgres. Provider selection (registry.ts) with one convenience:
- * when PIER_FIAT_PROVIDER is unset, PayPal or Stripe credentials in the environment select that
- * provider, else the sandbox. The sandbox without its key and secret (set by ./scripts/dev) leaves fiat
- * off: fiat routes answer 503 `fiat_unavailable` instead of the API refusing to boot. An explicitly
- * selected provider with bad variables is a ConfigError at boot.
+ * The fiat bridge's and FX's long-lived parts, built once by the composition root (bootstrap.ts): the
+ * quote service over the configured rate source and Postgres, and the selected wallet provider (or why
+ * fiat wallets are off). The sandbox without its key (set by ./scripts/dev) leaves fiat off: fiat routes
+ * answer 503 `fiat_unavailable` instead of the API refusing to boot; an explicitly selected provider
+ * with bad variables is a ConfigError at boot (config.ts).
  */
-import { ConfigError } from "../config.ts";
+import type pg from "pg";
+import type { ChainContext } from "../chain/chainContext.ts";
+import type { Config } from "../config.ts";
 import type { AppContext } from "../context.ts";
 import { UnavailableError } from "../errors.ts";
 import type { FiatProvider } from "../fiat/provider.ts";
 import { createFiatProvider, type ProviderDeps } from "../fiat/registry.ts";
-import { createRateSource, loadFxConfig } from "../fx/config.ts";
+import { createRateSource } from "../fx/config.ts";
 import { pgQuoteStore } from "../fx/pgQuoteStore.ts";
 import type { FxDeps } from "../fx/quoteService.ts";
+import { ConfigError } from "../lib/env.ts";
 
-export interface Fiat {
-  /** Undefined when no provider is configured (see `reason`). */
-  provider?: FiatProvider;
-  reason?: string;
-  fx: FxDeps;
-}
-
-const cache = new WeakMap<AppContext, Fiat>();
-
-export function selectedProviderName(env: Record<string, string | undefined>): string {
-  if (env.PIER_FIAT_PROVIDER) return env.PIER_FIAT_PROVIDER;
-  if (env.PAYPAL_CLIENT_ID || env.PAYPAL_CLIENT_SECRET) return "paypal";
-  if (env.STRIPE_SECRET_KEY) return "stripe";
-  return "sandbox";
-}
-
-export function loadFiat(
-  ctx: AppContext,
-  env: Record<string, string | undefined> = process.env,
-  deps: ProviderDeps = {},
-): Fiat {
-  const existing = cache.get(ctx);
-  if (existing) return existing;
-  const fxConfig = loadFxConfig(env);
+/** The quote service: the configured rate source, quotes in Postgres, the chain's settlement token. */
+export function createFx(
+  config: Config,
+  chain: Pick<ChainContext, "livemode" | "token">,
+  pool: pg.Pool,
+): FxDeps {
   // Sandbox rates are illustrative and always "current": quoting real money with them would be wrong.
-  if (ctx.chain.livemode && fxConfig.source === "sandbox")
+  if (chain.livemode && config.fx.source === "sandbox")
     throw new ConfigError(
       "PIER_FX_SOURCE=sandbox (the default) serves illustrative test-mode rates and is refused in live mode: set PIER_FX_SOURCE=ecb, or file with PIER_FX_RATES_FILE",
     );
-  const fx: FxDeps = { config: fxConfig, source: createRateSource(fxConfig), store: pgQuoteStore(ctx.pool) };
-  const name = selectedProviderName(env);
-  let fiat: Fiat;
-  if (name === "sandbox" && !env.PIER_FIAT_PROVIDER && !env.PIER_SANDBOX_API_KEY) {
-    fiat = { fx, reason: "no fiat wallet provider is configured (PIER_SANDBOX_API_KEY is unset)" };
-  } else if (!ctx.chain.signers.treasury || !ctx.chain.signers.bridge) {
-    fiat = { fx, reason: "the fiat bridge needs PIER_TREASURY_KEY and PIER_BRIDGE_ADDRESS on this chain" };
-  } else {
-    fiat = { fx, provider: createFiatProvider({ ...env, PIER_FIAT_PROVIDER: name }, deps) };
-  }
-  if (fiat.reason) ctx.log.info({ reason: fiat.reason }, "fiat wallets disabled");
-  else ctx.log.info({ provider: fiat.provider?.name }, "fiat wallets enabled");
-  cache.set(ctx, fiat);
-  return fiat;
+  return {
+    config: {
+      spreadBps: config.fx.spreadBps,
+      quoteTtlSeconds: config.fx.quoteTtlSeconds,
+      maxRateAgeSeconds: config.fx.maxRateAgeSeconds,
+      token: { symbol: chain.token.symbol, decimals: chain.token.decimals, peggedTo: config.tokenPeg },
+    },
+    source: createRateSource(config.fx),
+    store: pgQuoteStore(pool),
+  };
+}
+
+/** The configured wallet provider, or why fiat wallets are off (no provider, or no treasury on this chain). */
+export function createFiat(
+  config: Config,
+  chain: Pick<ChainContext, "signers">,
+  deps: ProviderDeps = {},
+): AppContext["fiat"] {
+  const selection = config.fiat;
+  if (selection.off !== undefined) return { reason: selection.off };
+  if (!chain.signers.treasury || !chain.signers.bridge)
+    return { reason: "the fiat bridge needs PIER_TREASURY_KEY and PIER_BRIDGE_ADDRESS on this chain" };
+  return { provider: createFiatProvider(selection, deps) };
 }
 
 /** The configured provider, or 503 `fiat_unavailable` with the reason. */
 export function requireProvider(ctx: AppContext): FiatProvider {
-  const fiat = loadFiat(ctx);
-  if (!fiat.provider)
-    throw new UnavailableError("fiat_unavailable", `Fiat wallets are unavailable: ${fiat.reason}`);
-  return fiat.provider;
-}
-
-export function fxOf(ctx: AppContext): FxDeps {
-  return loadFiat(ctx).fx;
+  if (!ctx.fiat.provider)
+    throw new UnavailableError("fiat_unavailable", `Fiat wallets are unavailable: ${ctx.fiat.reason}`);
+  return ctx.fiat.provider;
 }

@@ -17,7 +17,7 @@ import { bossDb } from "../jobs/queues.ts";
 import type { Principal } from "../keys/apiKeys.ts";
 import { type Page, paginate } from "../lib/paginate.ts";
 import type { ListQueryT } from "../schemas/common.ts";
-import { fxOf, requireProvider } from "./fiatContext.ts";
+import { requireProvider } from "./fiatContext.ts";
 import { newBridgeId } from "./ids.ts";
 import { FIAT_JOB_OPTIONS, FIAT_PAYOUT_QUEUE } from "./queues.ts";
 
@@ -72,7 +72,7 @@ export async function createPayout(
   input: { fx_quote: string; recipient: string },
 ): Promise<PayoutRow> {
   const provider = requireProvider(ctx);
-  const fx = fxOf(ctx);
+  const fx = ctx.fx;
   const quote = await fx.store.get(input.fx_quote);
   if (!quote) throw new NotFoundError("fx_quote", input.fx_quote, "fx_quote");
   if (quote.fixed !== "source")

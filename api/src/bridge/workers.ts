@@ -7,7 +7,6 @@
 import type { Queue } from "pg-boss";
 import type { AppContext } from "../context.ts";
 import { runEvery } from "../lib/loop.ts";
-import { loadFiat } from "./fiatContext.ts";
 import { sendFiatRefund } from "./fiatRefunds.ts";
 import { handleFiatEvent } from "./handleFiatEvent.ts";
 import { holdReversed } from "./holdReversed.ts";
@@ -26,7 +25,7 @@ export async function createBridgeQueues(
 }
 
 export async function startBridgeWorkers(ctx: AppContext): Promise<{ stop: () => Promise<void> }> {
-  const fiat = loadFiat(ctx);
+  const fiat = ctx.fiat;
   const options = {
     batchSize: 1,
     localConcurrency: 1,

@@ -15,7 +15,7 @@ import {
   type PublicClient,
 } from "viem";
 import type { Config } from "../config.ts";
-import { ConfigError } from "../config.ts";
+import { ConfigError } from "../lib/env.ts";
 import { LOCAL_CHAIN_ID } from "./localChain.ts";
 import { loadSigners, type Signers } from "./signers.ts";
 import { createTermsSigner, type TermsSigner } from "./termsSigner.ts";

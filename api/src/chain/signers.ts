@@ -7,7 +7,8 @@
 import { type DevRole, devAccount, devPrivateKey } from "@pier/contracts/accounts";
 import type { Hex, LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type Config, ConfigError } from "../config.ts";
+import type { Config } from "../config.ts";
+import { ConfigError } from "../lib/env.ts";
 import { LOCAL_CHAIN_ID } from "./localChain.ts";
 
 export interface Signers {

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type StripeEmulator, startStripeEmulator } from "../../../test/emulators/stripe.ts";
-import { ConfigError } from "../config.ts";
-import { createFiatProvider, FIAT_PROVIDERS, fiatProviderNames } from "./registry.ts";
+import { ConfigError } from "../lib/env.ts";
+import { createFiatProvider, FIAT_PROVIDERS, fiatProviderNames, selectFiatProvider } from "./registry.ts";
+
+/** The provider a configuration selects, as the API builds it at boot. */
+function providerFor(env: Record<string, string>) {
+  const selection = selectFiatProvider(env);
+  if (selection.off !== undefined) throw new Error(`fiat wallets off: ${selection.off}`);
+  return createFiatProvider(selection);
+}
 
 const sandboxEnv = {
   PIER_SANDBOX_API_KEY: "sbx_sk_0123456789abcdef",
@@ -14,14 +21,17 @@ beforeAll(async () => {
 afterAll(() => stripe?.close());
 
 describe("fiat provider registry", () => {
-  test("default: sandbox when PIER_FIAT_PROVIDER is unset", () => {
-    expect(createFiatProvider(sandboxEnv).name).toBe("sandbox");
+  test("default: sandbox when PIER_FIAT_PROVIDER is unset; credentials in the environment select theirs", () => {
+    expect(
+      selectFiatProvider({ STRIPE_SECRET_KEY: "sk_test_x", STRIPE_WEBHOOK_SECRET: "whsec_x" }).name,
+    ).toBe("stripe");
+    expect(providerFor(sandboxEnv).name).toBe("sandbox");
   });
 
   test("behavior: every provider is registered exactly once and selectable by name", async () => {
     expect(fiatProviderNames()).toEqual(["sandbox", "paypal", "stripe"]);
     expect(new Set(FIAT_PROVIDERS.map((p) => p.name)).size).toBe(FIAT_PROVIDERS.length);
-    const paypal = createFiatProvider({
+    const paypal = providerFor({
       PIER_FIAT_PROVIDER: "paypal",
       PAYPAL_CLIENT_ID: "id",
       PAYPAL_CLIENT_SECRET: "secret",
@@ -32,7 +42,7 @@ describe("fiat provider registry", () => {
   });
 
   test("behavior: STRIPE_API_HOST/PORT/PROTOCOL point the SDK at another server", async () => {
-    const provider = createFiatProvider({
+    const provider = providerFor({
       PIER_FIAT_PROVIDER: "stripe",
       STRIPE_SECRET_KEY: "sk_test_registry",
       STRIPE_WEBHOOK_SECRET: "whsec_registry",
@@ -51,13 +61,17 @@ describe("fiat provider registry", () => {
   });
 
   test("error: unknown provider and missing secrets name the variable", () => {
-    expect(() => createFiatProvider({ PIER_FIAT_PROVIDER: "venmo" })).toThrow(ConfigError);
-    expect(() => createFiatProvider({})).toThrow(/PIER_SANDBOX_API_KEY/);
-    expect(() => createFiatProvider({ PIER_FIAT_PROVIDER: "paypal", PAYPAL_CLIENT_ID: "x" })).toThrow(
+    expect(() => providerFor({ PIER_FIAT_PROVIDER: "venmo" })).toThrow(ConfigError);
+    expect(selectFiatProvider({})).toEqual({
+      name: "sandbox",
+      off: "no fiat wallet provider is configured (PIER_SANDBOX_API_KEY is unset)",
+    });
+    expect(() => providerFor({ PIER_FIAT_PROVIDER: "sandbox" })).toThrow(/PIER_SANDBOX_API_KEY/);
+    expect(() => providerFor({ PIER_FIAT_PROVIDER: "paypal", PAYPAL_CLIENT_ID: "x" })).toThrow(
       /PAYPAL_CLIENT_SECRET/,
     );
     expect(() =>
-      createFiatProvider({
+      providerFor({
         PIER_FIAT_PROVIDER: "stripe",
         STRIPE_SECRET_KEY: "pk_test_public",
         STRIPE_WEBHOOK_SECRET: "whsec_x",
@@ -103,7 +117,7 @@ describe("fiat provider registry", () => {
       },
     };
     for (const name of fiatProviderNames()) {
-      const provider = createFiatProvider({ ...env, PIER_FIAT_PROVIDER: name });
+      const provider = providerFor({ ...env, PIER_FIAT_PROVIDER: name });
       for (const [theirs, ours] of Object.entries(cases[name]!))
         expect(provider.mapStatus(theirs), `${name} ${theirs}`).toBe(ours);
       expect(() => provider.mapStatus("SOMETHING_NEW")).toThrow(/unknown/);

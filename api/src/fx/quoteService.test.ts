@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { NotFoundError } from "../errors.ts";
 import { loadFxConfig, SANDBOX_RATES_FILE } from "./config.ts";
 import { QuoteAlreadyUsedError, QuoteExpiredError, UnsupportedCurrencyError } from "./errors.ts";
+import { TUSDC } from "./quote.ts";
 import { createQuote, useQuote } from "./quoteService.ts";
 import { memoryQuoteStore } from "./quoteStore.ts";
 import { sandboxRateSource } from "./sandboxRateSource.ts";
@@ -10,7 +11,7 @@ import { toFxQuoteObject } from "./toFxQuoteObject.ts";
 function deps(at: string) {
   let t = new Date(at);
   return {
-    config: loadFxConfig({}),
+    config: { ...loadFxConfig({}), token: TUSDC },
     source: sandboxRateSource(SANDBOX_RATES_FILE, () => t),
     store: memoryQuoteStore(),
     now: () => t,

@@ -5,12 +5,12 @@
  */
 
 import type { FxConfig } from "./config.ts";
-import { computeQuote, type FxQuote } from "./quote.ts";
+import { computeQuote, type FxQuote, type SettlementToken } from "./quote.ts";
 import type { FxQuoteStore } from "./quoteStore.ts";
 import { crossRate, type RateSource } from "./rateSource.ts";
 
 export interface FxDeps {
-  config: Pick<FxConfig, "spreadBps" | "quoteTtlSeconds" | "maxRateAgeSeconds" | "token">;
+  config: Pick<FxConfig, "spreadBps" | "quoteTtlSeconds" | "maxRateAgeSeconds"> & { token: SettlementToken };
   source: RateSource;
   store: FxQuoteStore;
   now?: () => Date;

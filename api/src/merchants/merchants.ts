@@ -9,6 +9,7 @@ import type { Db } from "../db/pool.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { createApiKey } from "../keys/apiKeys.ts";
 import { newId } from "../lib/ids.ts";
+import type { TtlCache } from "../lib/ttlCache.ts";
 
 export interface MerchantRow {
   id: string;
@@ -81,19 +82,19 @@ export async function createMerchant(
   return { merchant, secret: key.secret, keyId: key.row.id };
 }
 
-const CACHE_MS = 60_000;
-const cache = new Map<string, { row: MerchantRow; until: number }>();
-
 /**
- * A merchant by id, cached for a minute: order creation reads it on every request and merchants do not
- * change through the API (a payout address changed in the database applies within a minute).
+ * A merchant by id, from the process's cache (ctx.caches.merchants, a minute): order creation reads it
+ * on every request and merchants do not change through the API.
  */
-export async function getMerchantCached(db: Db, id: string): Promise<MerchantRow> {
+export async function getMerchantCached(
+  cache: TtlCache<MerchantRow>,
+  db: Db,
+  id: string,
+): Promise<MerchantRow> {
   const hit = cache.get(id);
-  if (hit && hit.until > Date.now()) return hit.row;
+  if (hit) return hit;
   const row = await getMerchant(db, id);
-  if (cache.size > 10_000) cache.clear();
-  cache.set(id, { row, until: Date.now() + CACHE_MS });
+  cache.set(id, row);
   return row;
 }
 

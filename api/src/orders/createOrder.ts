@@ -1,6 +1,7 @@
 /**
- * Creates an order: resolves the amount (token units, or fiat converted at the configured rate), signs
- * the EIP-712 payment terms with the operator key and stores both. Nothing touches the chain: the
+ * Creates an order: resolves the amount (token units, or a fiat amount converted at the rate source's
+ * mid rate, fx/priceOrder.ts), signs the EIP-712 payment terms with the operator key and stores both,
+ * with the rate the sale is reported at (the merchant's reporting currency per unit of the token's peg). Nothing touches the chain: the
  * customer pays the signed terms from the checkout.
  */
 
@@ -11,11 +12,13 @@ import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { InvalidRequestError } from "../errors.ts";
+import { pegRateTo, priceInTokens, RATE_PLACES } from "../fx/priceOrder.ts";
+import { formatRatio } from "../fx/rational.ts";
 import type { Principal } from "../keys/apiKeys.ts";
-import { convertToTokenUnits, minorUnits } from "../lib/decimal.ts";
 import { newId } from "../lib/ids.ts";
 import { getMerchantCached } from "../merchants/merchants.ts";
 import { assessNewOrder, recordOrderRisk } from "../risk/assessOrder.ts";
+import { getRiskSettings } from "../risk/riskSettings.ts";
 import type { CreateOrderBodyT } from "../schemas/order.ts";
 import type { OrderRow } from "./orderRow.ts";
 
@@ -30,7 +33,7 @@ export async function createOrder(
   principal: Principal,
   body: CreateOrderBodyT,
 ): Promise<OrderRow> {
-  const { amount, fiat } = resolveAmount(ctx, body);
+  const { amount, fiat } = await resolveAmount(ctx, body);
   const now = ctx.head.now();
   const deadline = body.expires_at ?? now + ctx.config.orderTtlSeconds;
   if (deadline < now + MIN_TTL_SECONDS || deadline > now + MAX_TTL_SECONDS) {
@@ -42,7 +45,8 @@ export async function createOrder(
   }
   const escrowPeriod = body.escrow_period ?? ctx.config.escrowPeriodSeconds;
   const fee = (amount * BigInt(ctx.config.feeBps)) / 10_000n;
-  const merchant = await getMerchantCached(db, principal.merchantId);
+  const merchant = await getMerchantCached(ctx.caches.merchants, db, principal.merchantId);
+  const report = await reportingRate(ctx, db, principal);
   // Risk rules (risk/): a blocked order throws here, before anything is stored.
   const risk = await assessNewOrder(ctx, db, {
     merchantId: principal.merchantId,
@@ -71,8 +75,8 @@ export async function createOrder(
       name: "orders.create",
       text: `INSERT INTO orders (id, merchant_id, livemode, chain_id, escrow, onchain_order_id, payment_id, operator, token,
        payout_address, amount, fee, fiat_amount, fiat_currency, fx_rate, description, metadata, success_url,
-       cancel_url, deadline, escrow_period, signature)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
+       cancel_url, deadline, escrow_period, signature, report_currency, report_rate)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)
      RETURNING *`,
       values: [
         id,
@@ -97,6 +101,8 @@ export async function createOrder(
         deadline,
         escrowPeriod,
         signature.toLowerCase(),
+        report?.currency ?? null,
+        report?.rate ?? null,
       ],
     });
   if (risk.outcome === "allow") return (await insert(db)).rows[0]!;
@@ -110,7 +116,23 @@ export async function createOrder(
   return db instanceof pg.Pool ? withTransaction(db, store) : store(db);
 }
 
-function resolveAmount(ctx: AppContext, body: CreateOrderBodyT) {
+/**
+ * The merchant's reporting currency and its rate to the token's peg now, stored with the order. A rate
+ * source that cannot answer (stale, down, no such currency) leaves it unset rather than refusing the
+ * sale: the report then values that order at the current rate and says so.
+ */
+async function reportingRate(ctx: AppContext, db: Db, principal: Principal) {
+  const { reportingCurrency } = await getRiskSettings(ctx, db, principal.merchantId, principal.livemode);
+  try {
+    const rate = await pegRateTo(ctx.fx, reportingCurrency);
+    return { currency: reportingCurrency, rate: formatRatio(rate.rate, RATE_PLACES, "half_even") };
+  } catch (error) {
+    ctx.log.warn({ err: error, currency: reportingCurrency }, "no reporting rate for a new order");
+    return undefined;
+  }
+}
+
+async function resolveAmount(ctx: AppContext, body: CreateOrderBodyT) {
   const hasFiat = body.fiat_amount !== undefined || body.fiat_currency !== undefined;
   if (body.amount !== undefined && hasFiat) {
     throw new InvalidRequestError(
@@ -138,24 +160,9 @@ function resolveAmount(ctx: AppContext, body: CreateOrderBodyT) {
         "fiat_currency",
       );
     }
-    const rate = ctx.config.fxRates[body.fiat_currency];
-    if (!rate) {
-      throw new InvalidRequestError(
-        "currency_unsupported",
-        `No rate for ${body.fiat_currency}; supported: ${Object.keys(ctx.config.fxRates).join(", ")}`,
-        "fiat_currency",
-      );
-    }
-    const decimals = body.fiat_amount.split(".")[1]?.length ?? 0;
-    if (decimals > minorUnits(body.fiat_currency)) {
-      throw new InvalidRequestError(
-        "parameter_invalid",
-        `${body.fiat_currency} amounts have at most ${minorUnits(body.fiat_currency)} decimal places`,
-        "fiat_amount",
-      );
-    }
-    amount = convertToTokenUnits(body.fiat_amount, rate, ctx.chain.token.decimals);
-    fiat = { amount: body.fiat_amount, currency: body.fiat_currency, rate };
+    const price = await priceInTokens(ctx.fx, body.fiat_currency, body.fiat_amount);
+    amount = price.units;
+    fiat = { amount: body.fiat_amount, currency: body.fiat_currency, rate: price.rate };
   } else {
     throw new InvalidRequestError(
       "parameter_missing",

@@ -41,6 +41,9 @@ export interface OrderRow {
   fiat_amount: string | null;
   fiat_currency: string | null;
   fx_rate: string | null;
+  /** The merchant's reporting currency when the order was made, and its units per 1 unit of the token's peg then. */
+  report_currency: string | null;
+  report_rate: string | null;
   /** Set by the fiat bridge (bridge/fundCapture.ts); absent from queries that do not select it. */
   fiat_payment?: import("../schemas/order.ts").FiatPaymentT | null;
   description: string | null;

@@ -8,7 +8,6 @@
  * recovered by the next tick.
  */
 
-import type pg from "pg";
 import { getAddress } from "viem";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
@@ -26,8 +25,6 @@ const SYNC_LOCK = 0x5059_4e43; // "SYNC"
 const BATCH = 200;
 /** Blocks re-examined behind the last indexed block, so changes rewritten by a reorg are seen again. */
 const REORG_MARGIN = 64n;
-/** Per context: the block the indexer had processed at the previous full pass (none yet: a full scan). */
-const watermarks = new WeakMap<AppContext, bigint>();
 /** Canceled and expired orders are still watched this long past their deadline (a late-indexed payment). */
 const WATCH_AFTER_DEADLINE_SECONDS = 86_400;
 
@@ -79,7 +76,7 @@ export async function syncOrders(ctx: AppContext): Promise<SyncResult | undefine
   const now = ctx.head.now();
   // Payments the indexer changed since the last pass (a margin of blocks covers reorgs), from its
   // event table's block index; the fingerprint filter drops orders already in step.
-  let watermark = watermarks.get(ctx) ?? 0n;
+  let watermark = ctx.sync.watermark;
   // The indexer went back below what it had processed: a reorg deeper than the margin, or a chain
   // replaced under the same id (a restarted dev chain) whose blocks start again from 0. Scan it all.
   if (indexer && indexer.blockNumber < watermark) watermark = 0n;
@@ -108,20 +105,18 @@ export async function syncOrders(ctx: AppContext): Promise<SyncResult | undefine
     events += await withTransaction(ctx.pool, (tx) => syncOne(ctx, tx, id, { now, head, indexer }));
   }
   // Only move on once a pass took everything in: a full batch leaves work for the next pass.
-  if (indexer && rows.length < BATCH) watermarks.set(ctx, indexer.blockNumber);
+  if (indexer && rows.length < BATCH) ctx.sync.watermark = indexer.blockNumber;
   return { examined: rows.length, events };
 }
 
 const HEAD_REFRESH_MS = 5_000;
-/** Per context: the connection that holds the sync lock (session-level) for as long as it lives. */
-const lockHolders = new WeakMap<AppContext, pg.PoolClient>();
 
 /**
  * One syncer among all API processes: the first to take the session advisory lock keeps it (and its
  * connection) until it stops or its connection dies, which releases the lock for another process.
  */
 async function holdSyncLock(ctx: AppContext): Promise<boolean> {
-  if (lockHolders.has(ctx)) return true;
+  if (ctx.sync.lockHolder) return true;
   const client = await ctx.pool.connect();
   try {
     const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [
@@ -136,18 +131,18 @@ async function holdSyncLock(ctx: AppContext): Promise<boolean> {
     throw error;
   }
   client.on("error", () => {
-    lockHolders.delete(ctx);
+    ctx.sync.lockHolder = undefined;
     client.release(true);
   });
-  lockHolders.set(ctx, client);
+  ctx.sync.lockHolder = client;
   return true;
 }
 
 /** Gives the sync lock back (clean shutdown). */
 export async function releaseSyncLock(ctx: AppContext): Promise<void> {
-  const client = lockHolders.get(ctx);
+  const client = ctx.sync.lockHolder;
   if (!client) return;
-  lockHolders.delete(ctx);
+  ctx.sync.lockHolder = undefined;
   await client.query("SELECT pg_advisory_unlock($1)", [SYNC_LOCK]).catch(() => {});
   client.release();
 }

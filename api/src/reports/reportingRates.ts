@@ -1,50 +1,57 @@
 /**
- * Token units in a merchant's reporting currency, through api/src/fx (the same rate source as FX
- * quotes, PIER_FX_*): the settlement token is worth one unit of its peg (PIER_FX_TOKEN_PEG), crossed
- * to the reporting currency at the source's current rate, rounded half up to the currency's minor unit.
+ * Token units in a reporting currency, exactly (bigint, rounded half up to the currency's minor unit):
+ *
+ * - at the sale's own rate: a fiat-priced order in its own currency is worth its fiat amount (refunds
+ *   and fees in proportion); any other order at the rate stored when it was made, when it was made in
+ *   this reporting currency (orders.report_rate, fx/priceOrder.ts);
+ * - else at the rate source's current rate (the token is worth one unit of its peg, crossed to the
+ *   currency), for orders made before rates were stored or reported in another currency.
  */
 import type { AppContext } from "../context.ts";
-import { formatMinorUnits } from "../fx/amounts.ts";
-import { createRateSource, type FxConfig, loadFxConfig } from "../fx/config.ts";
+import { formatMinorUnits, toMinorUnits } from "../fx/amounts.ts";
 import { minorUnits } from "../fx/currencies.ts";
-import { type CrossRate, crossRate, type RateSource } from "../fx/rateSource.ts";
-import { divRound, formatRatio } from "../fx/rational.ts";
+import { pegRateTo } from "../fx/priceOrder.ts";
+import { divRound, formatRatio, parseRatio, type Ratio } from "../fx/rational.ts";
 
-const sources = new WeakMap<AppContext, { config: FxConfig; source: RateSource }>();
-
-function fxOf(ctx: AppContext) {
-  let fx = sources.get(ctx);
-  if (!fx) {
-    const config = loadFxConfig(process.env);
-    fx = { config, source: createRateSource(config) };
-    sources.set(ctx, fx);
-  }
-  return fx;
+export interface SaleRates {
+  amount: string;
+  fiat_amount: string | null;
+  fiat_currency: string | null;
+  report_currency: string | null;
+  report_rate: string | null;
 }
 
 export interface Converter {
   currency: string;
+  /** The current rate: reporting-currency units per token (through its peg), for display. */
   rate: string;
   rateAsOf: number;
-  convert(units: bigint): string;
+  /** Minor units of the currency for `units` tokens at the current rate. */
+  atCurrentRate(units: bigint): bigint;
+  /** Minor units for `units` of this order's tokens at the sale's own rate; undefined when it has none. */
+  atSaleRate(order: SaleRates, units: bigint): bigint | undefined;
+  format(minor: bigint): string;
 }
 
 export async function reportingConverter(ctx: AppContext, currency: string): Promise<Converter> {
-  const fx = fxOf(ctx);
-  const rate: CrossRate =
-    currency === fx.config.token.peggedTo
-      ? { rate: { num: 1n, den: 1n }, asOf: new Date(), source: "peg" }
-      : crossRate(await fx.source.snapshot(), fx.config.token.peggedTo, currency, "currency");
-  const decimals = BigInt(ctx.chain.token.decimals);
+  const rate = await pegRateTo(ctx.fx, currency);
+  const tokenScale = 10n ** BigInt(ctx.chain.token.decimals);
   const minor = 10n ** BigInt(minorUnits(currency));
+  const atRate = (r: Ratio, units: bigint) => divRound(units * r.num * minor, tokenScale * r.den, "half_up");
   return {
     currency,
     rate: formatRatio(rate.rate, 8, "half_even"),
     rateAsOf: Math.floor(rate.asOf.getTime() / 1000),
-    convert: (units) =>
-      formatMinorUnits(
-        divRound(units * rate.rate.num * minor, 10n ** decimals * rate.rate.den, "half_up"),
-        currency,
-      ),
+    atCurrentRate: (units) => atRate(rate.rate, units),
+    atSaleRate(order, units) {
+      if (order.fiat_currency === currency && order.fiat_amount !== null) {
+        const fiatMinor = toMinorUnits(order.fiat_amount, currency);
+        return divRound(units * fiatMinor, BigInt(order.amount), "half_up");
+      }
+      if (order.report_currency === currency && order.report_rate !== null)
+        return atRate(parseRatio(order.report_rate), units);
+      return undefined;
+    },
+    format: (m) => formatMinorUnits(m, currency),
   };
 }

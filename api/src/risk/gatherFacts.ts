@@ -6,7 +6,6 @@
 import type { Address } from "viem";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
-import { blocklistOf } from "./blocklistOf.ts";
 import { type Facts, neededFacts, type Stage, type Window } from "./evaluateRules.ts";
 import type { RiskRulesT } from "./rules.ts";
 
@@ -32,7 +31,7 @@ export async function gatherFacts(
   const need = neededFacts(rules, input.stage);
   const facts: Facts = { stage: input.stage, amount: input.amount, payer: input.payer };
   if (rules.blocklist.enabled) {
-    const list = blocklistOf(ctx);
+    const list = ctx.blocklist;
     for (const entry of [input.payer, input.customerIp]) {
       if (entry && (await list.has(entry))) {
         facts.blocked = true;

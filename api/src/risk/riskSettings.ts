@@ -1,6 +1,6 @@
 /**
  * Reading and writing a merchant's risk settings (rules and reporting currency). Reads are cached per
- * process for a couple of seconds: the rules are consulted on every order and payment, and a change made
+ * process for a couple of seconds (ctx.caches.riskSettings): the rules are consulted on every order and payment, and a change made
  * through another API process may take that long to apply here.
  */
 import type { AppContext } from "../context.ts";
@@ -12,18 +12,6 @@ export interface RiskSettings {
   reportingCurrency: string;
 }
 
-const CACHE_MS = 2_000;
-const caches = new WeakMap<AppContext, Map<string, { at: number; value: RiskSettings }>>();
-
-function cacheOf(ctx: AppContext) {
-  let cache = caches.get(ctx);
-  if (!cache) {
-    cache = new Map();
-    caches.set(ctx, cache);
-  }
-  return cache;
-}
-
 export async function getRiskSettings(
   ctx: AppContext,
   db: Db,
@@ -32,8 +20,8 @@ export async function getRiskSettings(
   { fresh = false } = {},
 ): Promise<RiskSettings> {
   const key = `${merchantId}:${livemode}`;
-  const hit = cacheOf(ctx).get(key);
-  if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  const hit = ctx.caches.riskSettings.get(key);
+  if (!fresh && hit) return hit;
   const { rows } = await db.query<{ rules: Partial<RiskRulesT>; reporting_currency: string }>(
     "SELECT rules, reporting_currency FROM risk_settings WHERE merchant_id = $1 AND livemode = $2",
     [merchantId, livemode],
@@ -42,7 +30,7 @@ export async function getRiskSettings(
     rules: withDefaults(rows[0]?.rules),
     reportingCurrency: rows[0]?.reporting_currency ?? "USD",
   };
-  cacheOf(ctx).set(key, { at: Date.now(), value });
+  ctx.caches.riskSettings.set(key, value);
   return value;
 }
 
@@ -62,6 +50,6 @@ export async function updateRiskSettings(
        SET rules = EXCLUDED.rules, reporting_currency = EXCLUDED.reporting_currency, updated_at = now()`,
     [merchantId, livemode, JSON.stringify(rules), currency],
   );
-  cacheOf(ctx).delete(`${merchantId}:${livemode}`);
+  ctx.caches.riskSettings.delete(`${merchantId}:${livemode}`);
   return { rules, reportingCurrency: currency };
 }

@@ -1,4 +1,4 @@
-/** Build-time settings (see web/.env.example); empty strings count as unset. */
+/** Build-time settings (documented in docs/configuration.md, from scripts/lib/envSchemas.ts); empty strings count as unset. */
 function read(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;

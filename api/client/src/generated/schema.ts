@@ -5075,7 +5075,7 @@ export interface paths {
         };
         /**
          * Settlement report per day
-         * @description Per UTC day of payment: orders paid, gross, refunds, fees charged, net, released and still in escrow, in token units and in the reporting currency (`currency`, default the merchant's reporting_currency from /v1/risk/rules) through the FX rate source. Default: the last 30 days; at most 366.
+         * @description Per UTC day of payment: orders paid, gross, refunds, fees charged, net, released and still in escrow, in token units and in the reporting currency (`currency`, default the merchant's reporting_currency from /v1/risk/rules), each sale at its own rate: a fiat-priced order at its fiat price, any other at the rate stored when it was made in that currency; orders without one at the current rate (`valued_at`). Default: the last 30 days; at most 366.
          */
         get: {
             parameters: {
@@ -5117,7 +5117,7 @@ export interface paths {
                             currency: string;
                             token_decimals: number;
                             reporting_currency: string;
-                            /** @description Reporting-currency units per token (through the token's peg). */
+                            /** @description The current rate, reporting-currency units per token (through its peg): used only for orders without a rate of their own in this currency. */
                             fx_rate: string;
                             fx_rate_as_of: number;
                             data: {
@@ -5168,6 +5168,11 @@ export interface paths {
                                 /** @description Decimal string in the reporting currency. */
                                 net_fiat: string;
                                 reporting_currency: string;
+                                /**
+                                 * @description sale: every order that day valued at its own rate (its fiat price, or the rate stored when it was made); current: at fx_rate; mixed: some of each.
+                                 * @enum {string}
+                                 */
+                                valued_at: "sale" | "current" | "mixed";
                             }[];
                             totals: {
                                 orders: number;

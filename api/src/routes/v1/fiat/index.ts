@@ -12,7 +12,6 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
 import { createFiatSession, getFiatSession, loadPayableOrder } from "../../../bridge/createSession.ts";
-import { loadFiat } from "../../../bridge/fiatContext.ts";
 import { toFiatSessionObject } from "../../../bridge/sessionRow.ts";
 import type { AppContext } from "../../../context.ts";
 import type { FiatProviderName, WalletKind } from "../../../fiat/provider.ts";
@@ -47,7 +46,7 @@ export default async function checkoutFiatRoutes(fastify: FastifyInstance, { ctx
       },
     },
     async () => {
-      const fiat = loadFiat(ctx);
+      const fiat = ctx.fiat;
       const provider = fiat.provider?.name;
       return {
         object: "fiat_options" as const,
@@ -75,7 +74,7 @@ export default async function checkoutFiatRoutes(fastify: FastifyInstance, { ctx
     },
     async (req) => {
       const order = await loadPayableOrder(ctx, req.params.id);
-      const quote = await createQuote(loadFiat(ctx).fx, {
+      const quote = await createQuote(ctx.fx, {
         currency: req.body.currency,
         targetUnits: BigInt(order.amount),
       });

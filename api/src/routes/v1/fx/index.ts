@@ -1,7 +1,6 @@
 /** /v1/fx/quotes: lock an exchange rate from a fiat currency to the settlement token, and read it back. */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { fxOf } from "../../../bridge/fiatContext.ts";
 import type { AppContext } from "../../../context.ts";
 import { InvalidRequestError, NotFoundError } from "../../../errors.ts";
 import { createQuote } from "../../../fx/quoteService.ts";
@@ -39,7 +38,7 @@ export default async function fxRoutes(fastify: FastifyInstance, { ctx }: { ctx:
         if (target_amount !== undefined && BigInt(target_amount) <= 0n)
           throw new InvalidRequestError("amount_invalid", "target_amount must be positive", "target_amount");
         const quote = await createQuote(
-          fxOf(ctx),
+          ctx.fx,
           amount !== undefined
             ? { currency, sourceAmount: amount }
             : { currency, targetUnits: BigInt(target_amount!) },
@@ -60,7 +59,7 @@ export default async function fxRoutes(fastify: FastifyInstance, { ctx }: { ctx:
       },
     },
     async (req) => {
-      const quote = await fxOf(ctx).store.get(req.params.id);
+      const quote = await ctx.fx.store.get(req.params.id);
       if (!quote) throw new NotFoundError("fx_quote", req.params.id);
       return toFxQuoteObject(quote);
     },

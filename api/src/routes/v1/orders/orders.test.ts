@@ -2,22 +2,49 @@
  * /v1/orders, /v1/checkout and the cross-cutting conventions (errors, auth, idempotency, pagination,
  * OpenAPI, health, rate limits) against a real API process, database, chain and indexer.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { waitFor } from "../../../../../scripts/lib/ports.ts";
+import { evmMine } from "../../../../../test/harness/payments.ts";
 import { type ApiClient, apiClient } from "../../../testing/apiClient.ts";
 import { type ApiStack, startApiStack } from "../../../testing/apiStack.ts";
+import { termsFromOrder } from "../../../testing/orderTerms.ts";
 
 let s: ApiStack;
 let c: ApiClient;
+let ratesDir: string;
+let ratesFile: string;
+
+/** A production-style rates file (units per 1 USD), stamped by the clock this run has. */
+async function writeRates(rates: Record<string, string>) {
+  const asOf = new Date(Date.now()).toISOString();
+  const entries = Object.fromEntries(Object.entries(rates).map(([k, rate]) => [k, { rate, asOf }]));
+  await writeFile(ratesFile, JSON.stringify({ base: "USD", rates: entries }));
+}
 
 beforeAll(async () => {
-  s = await startApiStack({ PIER_FX_RATES: "USD=1,EUR=1.08,JPY=0.0067" });
+  ratesDir = await mkdtemp(join(tmpdir(), "pier-rates-"));
+  ratesFile = join(ratesDir, "rates.json");
+  // 1 EUR = 1.25 USD, 1 USD = 150 JPY: conversions with exact expected token amounts.
+  await writeRates({ EUR: "0.8", JPY: "150" });
+  s = await startApiStack({ PIER_FX_SOURCE: "file", PIER_FX_RATES_FILE: ratesFile });
   c = s.client;
 });
 afterAll(async () => {
   await s?.stop();
+  await rm(ratesDir, { recursive: true, force: true });
 });
 
 const create = (body: Record<string, unknown>, opts = {}) => c.post("/v1/orders", body, opts);
+
+/** The settlement report in EUR once the API reads today's rate as `rate` (the file is re-read each second). */
+const reportAtRate = (rate: string) =>
+  waitFor(`the EUR rate ${rate}`, async () => {
+    const r = (await c.get("/v1/reports/settlement?currency=EUR")).body;
+    return r.fx_rate === rate && r;
+  });
 /** The routes whose work is queued (an on-chain transaction or a delivery): they answer 202. */
 const ASYNC_ROUTES = [
   "/v1/orders/{id}/release",
@@ -65,13 +92,49 @@ describe("POST /v1/orders", () => {
     expect(res.headers.get("request-id")).toMatch(/^req_/);
   });
 
-  test("behavior: fiat amount converted exactly at the configured rate", async () => {
+  test("behavior: a fiat amount is converted exactly at the rate source's mid rate, which the order keeps", async () => {
     const res = await create({ fiat_amount: "12.34", fiat_currency: "EUR" });
     expect(res.status).toBe(200);
-    expect(res.body.amount).toBe("13327200"); // 12.34 * 1.08 = 13.3272 tUSDC
-    expect(res.body.fiat).toEqual({ amount: "12.34", currency: "EUR", rate: "1.08" });
+    expect(res.body.amount).toBe("15425000"); // 12.34 EUR * 1.25 = 15.425 tUSDC
+    expect(res.body.fiat).toEqual({ amount: "12.34", currency: "EUR", rate: "1.25" });
     const yen = await create({ fiat_amount: "1500", fiat_currency: "JPY" });
-    expect(yen.body.amount).toBe("10050000");
+    expect(yen.body.amount).toBe("10000000");
+    const usd = await create({ fiat_amount: "7.50", fiat_currency: "USD" });
+    expect(usd.body.amount).toBe("7500000");
+  });
+
+  test("default: an order priced in EUR is paid in tokens at its locked rate; the settlement report values it at that rate", async () => {
+    expect((await c.post("/v1/risk/rules", { reporting_currency: "EUR" })).status).toBe(200);
+    const order = (await create({ fiat_amount: "20.00", fiat_currency: "EUR" })).body;
+    expect(order.amount).toBe("25000000");
+    await s.stack.pay.payByAllowance(termsFromOrder(order));
+    await evmMine(s.stack.chain.rpcUrl, 1);
+    await waitFor("escrowed", async () => (await c.get(`/v1/orders/${order.id}`)).body.status === "escrowed");
+    // The euro doubles against the dollar afterwards: the sale is still worth what it was sold for.
+    await writeRates({ EUR: "0.4", JPY: "150" });
+    const report = await reportAtRate("0.4");
+    const day = report.data.find((d: { valued_at: string }) => d.valued_at === "sale");
+    expect(day).toMatchObject({
+      orders: 1,
+      gross: "25000000",
+      gross_fiat: "20.00",
+      reporting_currency: "EUR",
+    });
+    // An order priced in tokens while EUR was the reporting currency keeps its own rate too (0.4 EUR/USD now).
+    await writeRates({ EUR: "0.8", JPY: "150" });
+    await reportAtRate("0.8");
+    const tokens = (await create({ amount: "10000000" })).body;
+    await s.stack.pay.payByAllowance(termsFromOrder(tokens));
+    await evmMine(s.stack.chain.rpcUrl, 1);
+    await waitFor(
+      "escrowed",
+      async () => (await c.get(`/v1/orders/${tokens.id}`)).body.status === "escrowed",
+    );
+    await writeRates({ EUR: "0.9", JPY: "150" });
+    const again = await reportAtRate("0.9");
+    expect(again.totals.gross_fiat).toBe("28.00"); // 20.00 + 10 tUSDC at 0.8 EUR
+    await c.post("/v1/risk/rules", { reporting_currency: "USD" });
+    await writeRates({ EUR: "0.8", JPY: "150" });
   });
 
   test("error: every validation failure is a 400 naming the parameter, and creates nothing", async () => {
@@ -92,13 +155,13 @@ describe("POST /v1/orders", () => {
     expectError(
       await create({ fiat_amount: "1", fiat_currency: "GBP" }),
       400,
-      "currency_unsupported",
+      "currency_not_supported",
       "fiat_currency",
     );
     expectError(
       await create({ fiat_amount: "1.5", fiat_currency: "JPY" }),
       400,
-      "parameter_invalid",
+      "amount_invalid",
       "fiat_amount",
     );
     expectError(

@@ -37,6 +37,11 @@ const SettlementDay = Type.Object({
   fees_fiat: Fiat,
   net_fiat: Fiat,
   reporting_currency: Type.String(),
+  valued_at: Type.String({
+    enum: ["sale", "current", "mixed"],
+    description:
+      "sale: every order that day valued at its own rate (its fiat price, or the rate stored when it was made); current: at fx_rate; mixed: some of each.",
+  }),
 });
 
 const SettlementReport = Type.Object({
@@ -48,7 +53,10 @@ const SettlementReport = Type.Object({
   currency: Type.String(),
   token_decimals: Type.Integer(),
   reporting_currency: Type.String(),
-  fx_rate: Type.String({ description: "Reporting-currency units per token (through the token's peg)." }),
+  fx_rate: Type.String({
+    description:
+      "The current rate, reporting-currency units per token (through its peg): used only for orders without a rate of their own in this currency.",
+  }),
   fx_rate_as_of: Type.Integer(),
   data: Type.Array(SettlementDay),
   totals: Type.Object({
@@ -95,7 +103,7 @@ export default async function reportRoutes(fastify: FastifyInstance, { ctx }: { 
         tags: ["Reports"],
         summary: "Settlement report per day",
         description:
-          "Per UTC day of payment: orders paid, gross, refunds, fees charged, net, released and still in escrow, in token units and in the reporting currency (`currency`, default the merchant's reporting_currency from /v1/risk/rules) through the FX rate source. Default: the last 30 days; at most 366.",
+          "Per UTC day of payment: orders paid, gross, refunds, fees charged, net, released and still in escrow, in token units and in the reporting currency (`currency`, default the merchant's reporting_currency from /v1/risk/rules), each sale at its own rate: a fiat-priced order at its fiat price, any other at the rate stored when it was made in that currency; orders without one at the current rate (`valued_at`). Default: the last 30 days; at most 366.",
         querystring: Type.Object(
           {
             from: Type.Optional(Day),

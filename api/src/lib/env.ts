@@ -1,13 +1,18 @@
 /**
- * Reads one provider's environment variables against its TypeBox schema (the same way ../config.ts
- * validates the API's): unset or empty variables take the schema default, a bad or missing one throws
- * ConfigError naming it. Secrets have no defaults: they come from the environment only.
+ * Reads environment variables against a TypeBox schema, the one way every API setting is read
+ * (config.ts composes the schemas): unset or empty variables take the schema default, and every bad or
+ * missing one is named in one ConfigError. Secrets have no defaults: they come from the environment only.
  */
 import { Ajv } from "ajv";
 import type { Static, TObject } from "typebox";
-import { ConfigError } from "../config.ts";
+
+/** A bad configuration: the process refuses to start and says which variables are wrong. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
 
 const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false });
+const compiled = new WeakMap<TObject, ReturnType<typeof ajv.compile>>();
 
 export function readEnv<S extends TObject>(
   schema: S,
@@ -19,7 +24,11 @@ export function readEnv<S extends TObject>(
     const value = source[key];
     if (value !== undefined && value !== "") env[key] = value;
   }
-  const validate = ajv.compile(schema);
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
   if (!validate(env)) {
     const problems = (validate.errors ?? []).map((e) => {
       const name = e.instancePath.replace(/^\//, "") || String(e.params.missingProperty ?? "");
