@@ -147,15 +147,19 @@ export function createPayments(rpcUrl: string, deployment: Deployment, options: 
     return { ...result, terms, events: escrowEvents(result.receipt.logs) };
   }
 
-  /** What contracts/lib/payTerms.ts needs to pay `terms` from `payer`, the operator signing them. */
-  async function payParameters(terms: PaymentTerms, payer: DevRole) {
+  /**
+   * What contracts/lib/payTerms.ts needs to pay `terms` from `payer`, the operator signing them; the
+   * token's domain (read once per token) when the payer `signed` a permit or an authorization.
+   */
+  async function payParameters(terms: PaymentTerms, payer: DevRole, signed: boolean) {
     return {
       publicClient,
       wallet: wallet(payer),
       escrow,
       terms,
       operatorSignature: await sign(terms),
-      tokenDomain: await tokenDomain(terms.token),
+      // Permit and authorization sign in the token's domain; an allowance needs none (nor a token with one).
+      tokenDomain: signed ? await tokenDomain(terms.token) : undefined,
     };
   }
 
@@ -235,12 +239,12 @@ export function createPayments(rpcUrl: string, deployment: Deployment, options: 
 
     /** Allowance: `approve` (exactly the amount, unless the allowance covers it) then `pay`, from `payer`. */
     async payByAllowance(terms: PaymentTerms, payer: DevRole = "customer"): Promise<Paid> {
-      return paid(await payByAllowance(await payParameters(terms, payer)), terms);
+      return paid(await payByAllowance(await payParameters(terms, payer, false)), terms);
     },
 
     /** EIP-2612: one `payWithPermit` transaction carrying the payer's permit signature. */
     async payByPermit(terms: PaymentTerms, payer: DevRole = "customer"): Promise<Paid> {
-      return paid(await payByPermit(await payParameters(terms, payer)), terms);
+      return paid(await payByPermit(await payParameters(terms, payer, true)), terms);
     },
 
     /**
@@ -252,7 +256,7 @@ export function createPayments(rpcUrl: string, deployment: Deployment, options: 
       payer: DevRole = "customer",
       relayer: DevRole = "keeper",
     ): Promise<Paid> {
-      const parameters = { ...(await payParameters(terms, payer)), relayer: wallet(relayer) };
+      const parameters = { ...(await payParameters(terms, payer, true)), relayer: wallet(relayer) };
       return paid(await payByAuthorization(parameters), terms);
     },
 
