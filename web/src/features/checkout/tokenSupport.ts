@@ -8,7 +8,7 @@ import type { PayMethod } from "@pier/contracts/payTerms";
 import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
 import { readTokenDomain, type TokenDomain } from "@pier/contracts/typedData";
 import type { Address, Hex } from "viem";
-import { getPublicClient, readContract } from "wagmi/actions";
+import { getClient, readContract } from "wagmi/actions";
 import type { PierConfig } from "../../wagmi.ts";
 
 export interface TokenSupport {
@@ -28,7 +28,7 @@ async function tryRead<T>(read: () => Promise<T>): Promise<T | undefined> {
 
 /** The token's EIP-712 domain as @pier/contracts/typedData reads it (EIP-5267, else name + version). */
 async function tokenDomain(config: PierConfig, token: Address, chainId: number) {
-  const client = getPublicClient(config, { chainId });
+  const client = getClient(config, { chainId });
   return client ? readTokenDomain(client, { token, chainId }) : undefined;
 }
 
