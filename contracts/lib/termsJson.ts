@@ -2,26 +2,31 @@
  * Payment terms and records as JSON carries them (the API's `terms` and `payment_record` objects:
  * snake_case, every uint256 a decimal string) and as the escrow takes them (terms.ts `PaymentTerms` and
  * `PaymentRecord`, bigints). The one conversion between the two, for the API, the web checkout, the CLI,
- * scripts and tests. Input is checked field by field: anything malformed throws InvalidTermsJsonError
- * naming the field, so it never reaches a signature or a contract call.
+ * scripts and tests. It follows the EIP-712 field list of the terms (terms.ts `paymentTermsTypes`), so a
+ * field added there is converted and checked here too. Input is checked field by field: anything
+ * malformed throws InvalidTermsJsonError naming the field, so it never reaches a signature or a call.
  */
-import { type Address, type Hex, isAddress } from "viem";
-import type { PaymentRecord, PaymentTerms } from "./terms.ts";
+import { type Address, isAddress } from "viem";
+import { type PaymentRecord, type PaymentTerms, paymentTermsTypes } from "./terms.ts";
 
-/** `PaymentTerms` in JSON: what the API returns as an order's or a checkout's `terms`. */
-export interface PaymentTermsJson {
-  /** bytes32, 0x + 64 hex digits. */
-  order_id: string;
-  merchant: string;
-  token: string;
-  /** uint256 fields: decimal strings. */
-  amount: string;
-  fee: string;
-  /** Unix seconds; the terms are payable strictly before it (terms.ts). */
-  deadline: string;
-  escrow_period: string;
-  operator: string;
-}
+/** The JSON name of each PaymentTerms field. */
+const JSON_NAMES = {
+  orderId: "order_id",
+  merchant: "merchant",
+  token: "token",
+  amount: "amount",
+  fee: "fee",
+  deadline: "deadline",
+  escrowPeriod: "escrow_period",
+  operator: "operator",
+} as const satisfies Record<keyof PaymentTerms, string>;
+
+/**
+ * `PaymentTerms` in JSON: what the API returns as an order's or a checkout's `terms`. `order_id` is a
+ * bytes32 (0x + 64 hex digits), addresses are 0x + 40 hex digits, uint256 fields (amount, fee, deadline
+ * in unix seconds, escrow_period in seconds) are decimal strings.
+ */
+export type PaymentTermsJson = { [K in keyof PaymentTerms as (typeof JSON_NAMES)[K]]: string };
 
 /** The escrow's `Payment` record in JSON: the checkout's `payment_record`. */
 export interface PaymentRecordJson {
@@ -44,8 +49,6 @@ export class InvalidTermsJsonError extends Error {
 }
 
 const MAX_UINT256 = 2n ** 256n - 1n;
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
-const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
@@ -59,47 +62,42 @@ function objectAt(value: unknown, field: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function addressAt(json: Record<string, unknown>, key: string, prefix: string): Address {
-  const value = json[key];
-  // viem's check: 0x + 40 hex digits, and a valid checksum when the case is mixed.
-  if (typeof value !== "string" || !isAddress(value))
-    throw new InvalidTermsJsonError(
-      prefix + key,
-      value,
-      "an address (0x + 40 hex digits, checksummed if mixed-case)",
-    );
-  return value;
-}
+/** A checked JSON value of each EIP-712 type the terms and records use. */
+const parsers = {
+  address(value: unknown, field: string): Address {
+    // viem's check: 0x + 40 hex digits, and a valid checksum when the case is mixed.
+    if (typeof value !== "string" || !isAddress(value))
+      throw new InvalidTermsJsonError(
+        field,
+        value,
+        "an address (0x + 40 hex digits, checksummed if mixed-case)",
+      );
+    return value;
+  },
+  bytes32(value: unknown, field: string) {
+    if (typeof value !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(value))
+      throw new InvalidTermsJsonError(field, value, "a bytes32 (0x + 64 hex digits)");
+    return value as `0x${string}`;
+  },
+  uint256(value: unknown, field: string): bigint {
+    const expected = "a uint256 as a decimal string";
+    if (typeof value !== "string" || !/^(0|[1-9][0-9]*)$/.test(value))
+      throw new InvalidTermsJsonError(field, value, expected);
+    const n = BigInt(value);
+    if (n > MAX_UINT256) throw new InvalidTermsJsonError(field, value, expected);
+    return n;
+  },
+};
 
-function bytes32At(json: Record<string, unknown>, key: string, prefix: string): Hex {
-  const value = json[key];
-  if (typeof value !== "string" || !BYTES32.test(value))
-    throw new InvalidTermsJsonError(prefix + key, value, "a bytes32 (0x + 64 hex digits)");
-  return value as Hex;
-}
-
-function uint256At(json: Record<string, unknown>, key: string, prefix: string): bigint {
-  const value = json[key];
-  const expected = "a uint256 as a decimal string";
-  if (typeof value !== "string" || !DECIMAL.test(value))
-    throw new InvalidTermsJsonError(prefix + key, value, expected);
-  const n = BigInt(value);
-  if (n > MAX_UINT256) throw new InvalidTermsJsonError(prefix + key, value, expected);
-  return n;
-}
-
+/** Terms from JSON; `prefix` is where they sit in the input, for error messages ("" or "terms."). */
 function termsAt(value: unknown, prefix: string): PaymentTerms {
-  const json = objectAt(value, prefix ? prefix.slice(0, -1) : "terms");
-  return {
-    orderId: bytes32At(json, "order_id", prefix),
-    merchant: addressAt(json, "merchant", prefix),
-    token: addressAt(json, "token", prefix),
-    amount: uint256At(json, "amount", prefix),
-    fee: uint256At(json, "fee", prefix),
-    deadline: uint256At(json, "deadline", prefix),
-    escrowPeriod: uint256At(json, "escrow_period", prefix),
-    operator: addressAt(json, "operator", prefix),
-  };
+  const json = objectAt(value, "terms");
+  const terms: Record<string, unknown> = {};
+  for (const { name, type } of paymentTermsTypes.PaymentTerms) {
+    const key = JSON_NAMES[name];
+    terms[name] = parsers[type](json[key], prefix + key);
+  }
+  return terms as unknown as PaymentTerms;
 }
 
 /** The API's terms JSON as the escrow's `PaymentTerms`; throws InvalidTermsJsonError on malformed input. */
@@ -109,16 +107,9 @@ export function paymentTermsFromJson(json: PaymentTermsJson): PaymentTerms {
 
 /** `PaymentTerms` as the API's terms JSON (uint256 fields as decimal strings). */
 export function paymentTermsToJson(terms: PaymentTerms): PaymentTermsJson {
-  return {
-    order_id: terms.orderId,
-    merchant: terms.merchant,
-    token: terms.token,
-    amount: terms.amount.toString(),
-    fee: terms.fee.toString(),
-    deadline: terms.deadline.toString(),
-    escrow_period: terms.escrowPeriod.toString(),
-    operator: terms.operator,
-  };
+  const json: Record<string, string> = {};
+  for (const { name } of paymentTermsTypes.PaymentTerms) json[JSON_NAMES[name]] = String(terms[name]);
+  return json as PaymentTermsJson;
 }
 
 /** A `payment_record` as the escrow's `Payment` struct (what release, refund, dispute ... take back). */
@@ -126,9 +117,9 @@ export function paymentRecordFromJson(json: PaymentRecordJson): PaymentRecord {
   const record = objectAt(json, "payment_record");
   return {
     terms: termsAt(record.terms, "terms."),
-    payer: addressAt(record, "payer", ""),
-    refundTo: addressAt(record, "refund_to", ""),
-    releaseAfter: uint256At(record, "release_after", ""),
+    payer: parsers.address(record.payer, "payer"),
+    refundTo: parsers.address(record.refund_to, "refund_to"),
+    releaseAfter: parsers.uint256(record.release_after, "release_after"),
   };
 }
 
