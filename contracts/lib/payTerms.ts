@@ -42,9 +42,9 @@ import {
 import { paymentEscrowAbi } from "../generated/abis.ts";
 import { type PaymentRecord, type PaymentTerms, paymentIdOf, termsDigest } from "./terms.ts";
 import { eip2612Abi } from "./tokenAbi.ts";
+import { readTokenDomain } from "./tokenDomain.ts";
 import {
   permitTypedData,
-  readTokenDomain,
   receiveWithAuthorizationTypedData,
   splitSignature,
   type TokenDomain,

@@ -4,120 +4,30 @@
  * to whatever token an order is priced in (the checkout, the CLI, the pay functions in payTerms.ts) uses
  * these, never a particular token's generated ABI: every function here is a standard's, not Pier's.
  */
-import { erc20Abi } from "viem";
+import { erc20Abi, parseAbi } from "viem";
 
 /** EIP-2612: `permit` and what signing one needs. */
-export const eip2612Abi = [
-  {
-    type: "function",
-    name: "permit",
-    stateMutability: "nonpayable",
-    inputs: [
-      { name: "owner", type: "address" },
-      { name: "spender", type: "address" },
-      { name: "value", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-      { name: "v", type: "uint8" },
-      { name: "r", type: "bytes32" },
-      { name: "s", type: "bytes32" },
-    ],
-    outputs: [],
-  },
-  {
-    type: "function",
-    name: "nonces",
-    stateMutability: "view",
-    inputs: [{ name: "owner", type: "address" }],
-    outputs: [{ type: "uint256" }],
-  },
-  {
-    type: "function",
-    name: "DOMAIN_SEPARATOR",
-    stateMutability: "view",
-    inputs: [],
-    outputs: [{ type: "bytes32" }],
-  },
-] as const;
-
-/** ERC-3009's two transfer functions share their parameters: (from, to, value, validAfter, validBefore, nonce, v, r, s). */
-function authorizedTransfer<const Name extends string>(name: Name) {
-  return {
-    type: "function",
-    name,
-    stateMutability: "nonpayable",
-    inputs: [
-      { name: "from", type: "address" },
-      { name: "to", type: "address" },
-      { name: "value", type: "uint256" },
-      { name: "validAfter", type: "uint256" },
-      { name: "validBefore", type: "uint256" },
-      { name: "nonce", type: "bytes32" },
-      { name: "v", type: "uint8" },
-      { name: "r", type: "bytes32" },
-      { name: "s", type: "bytes32" },
-    ],
-    outputs: [],
-  } as const;
-}
+export const eip2612Abi = parseAbi([
+  "function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s)",
+  "function nonces(address owner) view returns (uint256)",
+  "function DOMAIN_SEPARATOR() view returns (bytes32)",
+]);
 
 /** ERC-3009: transfers authorized by the holder's signature, with random 32-byte nonces. */
-export const erc3009Abi = [
-  {
-    type: "function",
-    name: "authorizationState",
-    stateMutability: "view",
-    inputs: [
-      { name: "authorizer", type: "address" },
-      { name: "nonce", type: "bytes32" },
-    ],
-    outputs: [{ type: "bool" }],
-  },
-  authorizedTransfer("transferWithAuthorization"),
-  authorizedTransfer("receiveWithAuthorization"),
-  {
-    type: "function",
-    name: "cancelAuthorization",
-    stateMutability: "nonpayable",
-    inputs: [
-      { name: "authorizer", type: "address" },
-      { name: "nonce", type: "bytes32" },
-      { name: "v", type: "uint8" },
-      { name: "r", type: "bytes32" },
-      { name: "s", type: "bytes32" },
-    ],
-    outputs: [],
-  },
-] as const;
+export const erc3009Abi = parseAbi([
+  "function authorizationState(address authorizer, bytes32 nonce) view returns (bool)",
+  "function transferWithAuthorization(address from, address to, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce, uint8 v, bytes32 r, bytes32 s)",
+  "function receiveWithAuthorization(address from, address to, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce, uint8 v, bytes32 r, bytes32 s)",
+  "function cancelAuthorization(address authorizer, bytes32 nonce, uint8 v, bytes32 r, bytes32 s)",
+]);
 
 /** EIP-5267: the contract's own description of its EIP-712 domain. */
-export const eip5267Abi = [
-  {
-    type: "function",
-    name: "eip712Domain",
-    stateMutability: "view",
-    inputs: [],
-    outputs: [
-      { name: "fields", type: "bytes1" },
-      { name: "name", type: "string" },
-      { name: "version", type: "string" },
-      { name: "chainId", type: "uint256" },
-      { name: "verifyingContract", type: "address" },
-      { name: "salt", type: "bytes32" },
-      { name: "extensions", type: "uint256[]" },
-    ],
-  },
-] as const;
+export const eip5267Abi = parseAbi([
+  "function eip712Domain() view returns (bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)",
+]);
 
 /** `version()`: the EIP-712 domain version of tokens without EIP-5267 (USDC, EURC: "2"). */
-export const tokenVersionAbi = [
-  {
-    type: "function",
-    name: "version",
-    stateMutability: "view",
-    inputs: [],
-    outputs: [{ type: "string" }],
-  },
-] as const;
+export const tokenVersionAbi = parseAbi(["function version() view returns (string)"]);
 
 /** Everything a payer's client may call on a payment token (each standard on its own above). */
 export const paymentTokenAbi = [

@@ -1,22 +1,16 @@
 /**
  * The EIP-712 typed data a payer signs for a token: an EIP-2612 `Permit` and an ERC-3009
  * `ReceiveWithAuthorization`, both in the token's own EIP-712 domain (read from the token with
- * readTokenDomain), and the `v, r, s` split of the resulting signature that the tokens' and the escrow's
+ * tokenDomain.ts), and the `v, r, s` split of the resulting signature that the tokens' and the escrow's
  * functions take. Standards only: what Pier signs with them is in payTerms.ts.
  */
-import { type Address, type Client, erc20Abi, type Hex, type TypedDataDomain } from "viem";
-import { readContract } from "viem/actions";
-import { eip5267Abi, tokenVersionAbi } from "./tokenAbi.ts";
+import { type Hex, parseAbiParameters, type TypedDataDefinition, type TypedDataDomain } from "viem";
 
 /** EIP-2612 `Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)`. */
 export const permitTypes = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
+  Permit: parseAbiParameters(
+    "address owner, address spender, uint256 value, uint256 nonce, uint256 deadline",
+  ),
 } as const;
 
 /**
@@ -24,37 +18,22 @@ export const permitTypes = {
  * validBefore,bytes32 nonce)`: only `to` may submit it, so nobody can front-run it into a plain transfer.
  */
 export const receiveWithAuthorizationTypes = {
-  ReceiveWithAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "nonce", type: "bytes32" },
-  ],
+  ReceiveWithAuthorization: parseAbiParameters(
+    "address from, address to, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce",
+  ),
 } as const;
 
 /** A token's EIP-712 domain, shared by its permit and its ERC-3009 authorizations. */
 export type TokenDomain = TypedDataDomain;
 
-export interface PermitMessage {
-  owner: Address;
-  spender: Address;
-  value: bigint;
-  nonce: bigint;
-  /** The permit is usable while block.timestamp <= deadline (EIP-2612). */
-  deadline: bigint;
-}
+/** A permit's message: usable while block.timestamp <= deadline (EIP-2612). */
+export type PermitMessage = TypedDataDefinition<typeof permitTypes, "Permit">["message"];
 
-export interface ReceiveWithAuthorizationMessage {
-  from: Address;
-  to: Address;
-  value: bigint;
-  /** Usable when validAfter < block.timestamp < validBefore (ERC-3009). */
-  validAfter: bigint;
-  validBefore: bigint;
-  nonce: Hex;
-}
+/** An authorization's message: usable when validAfter < block.timestamp < validBefore (ERC-3009). */
+export type ReceiveWithAuthorizationMessage = TypedDataDefinition<
+  typeof receiveWithAuthorizationTypes,
+  "ReceiveWithAuthorization"
+>["message"];
 
 /** The complete typed data of a permit, ready for any signTypedData (viem, wagmi, a wallet). */
 export function permitTypedData(domain: TokenDomain, message: PermitMessage) {
@@ -72,62 +51,6 @@ export function receiveWithAuthorizationTypedData(
     primaryType: "ReceiveWithAuthorization",
     message,
   } as const;
-}
-
-// EIP-5267 `fields` bits: which domain members the contract uses.
-const FIELD_NAME = 0x01;
-const FIELD_VERSION = 0x02;
-const FIELD_CHAIN_ID = 0x04;
-const FIELD_VERIFYING_CONTRACT = 0x08;
-const FIELD_SALT = 0x10;
-
-async function attempt<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The token's EIP-712 domain as the token itself reports it: EIP-5267's `eip712Domain()` (OpenZeppelin
- * tokens; only the members its `fields` name), else `name()` + `version()` with this chain and the token's
- * address (USDC, EURC and their models have no `eip712Domain`). Undefined when the token tells neither,
- * or reports a domain for another chain: then it has no usable permit or authorization. Read
- * it once per token and chain; nothing here caches.
- */
-export async function readTokenDomain(
-  client: Client,
-  { token, chainId }: { token: Address; chainId: number },
-): Promise<TokenDomain | undefined> {
-  const reported = await attempt(() =>
-    readContract(client, { address: token, abi: eip5267Abi, functionName: "eip712Domain" }),
-  );
-  if (reported) {
-    const [fieldsHex, name, version, domainChainId, verifyingContract, salt] = reported;
-    const fields = Number.parseInt(fieldsHex.slice(2), 16);
-    const has = (bit: number) => (fields & bit) !== 0;
-    if (has(FIELD_CHAIN_ID) && Number(domainChainId) !== chainId) return undefined;
-    return {
-      ...(has(FIELD_NAME) ? { name } : {}),
-      ...(has(FIELD_VERSION) ? { version } : {}),
-      ...(has(FIELD_CHAIN_ID) ? { chainId } : {}),
-      ...(has(FIELD_VERIFYING_CONTRACT) ? { verifyingContract } : {}),
-      ...(has(FIELD_SALT) ? { salt } : {}),
-    };
-  }
-  const [name, version] = await Promise.all([
-    attempt(() =>
-      readContract(client, {
-        address: token,
-        abi: erc20Abi,
-        functionName: "name",
-      }),
-    ),
-    attempt(() => readContract(client, { address: token, abi: tokenVersionAbi, functionName: "version" })),
-  ]);
-  if (name === undefined || version === undefined) return undefined;
-  return { name, version, chainId, verifyingContract: token };
 }
 
 /**

@@ -18,7 +18,8 @@ import { devAccount } from "../lib/accounts.ts";
 import type { Deployment } from "../lib/deployments.ts";
 import { payWithAuthorizationArgs, recordFromEscrowed } from "../lib/payTerms.ts";
 import { type PaymentTerms, paymentIdOf, signTerms, termsDigest } from "../lib/terms.ts";
-import { readTokenDomain, receiveWithAuthorizationTypedData } from "../lib/typedData.ts";
+import { readTokenDomain } from "../lib/tokenDomain.ts";
+import { receiveWithAuthorizationTypedData } from "../lib/typedData.ts";
 
 let dir: string;
 let chain: ChainHandle;

@@ -12,7 +12,6 @@ import {
   type Address,
   createWalletClient,
   domainSeparator,
-  type Hex,
   http,
   keccak256,
   serializeErc6492Signature,
@@ -24,7 +23,7 @@ import { deployLocal } from "../../scripts/deploy.ts";
 import { type ChainHandle, rpc, startChain } from "../../scripts/lib/chain.ts";
 import { freePort } from "../../scripts/lib/ports.ts";
 import { createPayments, type Payments } from "../../test/harness/payments.ts";
-import { paymentEscrowAbi, regulatedStablecoinAbi } from "../generated/abis.ts";
+import { paymentEscrowAbi } from "../generated/abis.ts";
 import type { DevRole } from "../lib/accounts.ts";
 import type { Deployment } from "../lib/deployments.ts";
 import {
@@ -38,13 +37,11 @@ import {
 } from "../lib/payTerms.ts";
 import type { PaymentTerms } from "../lib/terms.ts";
 import { paymentTokenAbi } from "../lib/tokenAbi.ts";
+import { readTokenDomain } from "../lib/tokenDomain.ts";
 import {
   NotEcdsaSignatureError,
   permitTypedData,
-  permitTypes,
-  readTokenDomain,
   receiveWithAuthorizationTypedData,
-  receiveWithAuthorizationTypes,
   splitSignature,
 } from "../lib/typedData.ts";
 
@@ -233,17 +230,24 @@ describe.each(["tUSDC", "rUSDC"] as const)("%s", (symbol) => {
 });
 
 describe("the deadline rule: payable strictly before the deadline", () => {
-  const setNextTimestamp = (t: bigint) => rpc(chain.rpcUrl, "evm_setNextBlockTimestamp", [Number(t)]);
+  /**
+   * Fresh tUSDC terms due in 100 s, signed by the operator, with the next block's timestamp set to
+   * `secondsAfterDeadline` past the deadline (negative: before it). Returns the terms and how to pay them.
+   */
+  async function payableAt(method: PayMethod, secondsAfterDeadline: bigint) {
+    const pay = harness.tUSDC;
+    const terms = await pay.newTerms({ deadline: (await pay.chainTime()) + 100n });
+    const p = await parameters(pay, terms, "customer");
+    await rpc(chain.rpcUrl, "evm_setNextBlockTimestamp", [Number(terms.deadline + secondsAfterDeadline)]);
+    return { terms, pay: () => payTerms(method, p) };
+  }
 
   it.each(["permit", "authorization"] as const)(
     "default: %s lands in the deadline's last second",
     async (method) => {
-      const pay = harness.tUSDC;
-      const terms = await pay.newTerms({ deadline: (await pay.chainTime()) + 100n });
-      const p = await parameters(pay, terms, "customer");
-      await setNextTimestamp(terms.deadline - 1n);
-      const paid = await payTerms(method, p);
-      const block = await pay.publicClient.getBlock({ blockNumber: paid.receipt.blockNumber });
+      const { terms, pay } = await payableAt(method, -1n);
+      const paid = await pay();
+      const block = await harness.tUSDC.publicClient.getBlock({ blockNumber: paid.receipt.blockNumber });
       expect(block.timestamp).toBe(terms.deadline - 1n);
     },
   );
@@ -251,11 +255,8 @@ describe("the deadline rule: payable strictly before the deadline", () => {
   it.each(["permit", "authorization"] as const)(
     "error: %s at the deadline is refused (DeadlinePassed)",
     async (method) => {
-      const pay = harness.tUSDC;
-      const terms = await pay.newTerms({ deadline: (await pay.chainTime()) + 100n });
-      const p = await parameters(pay, terms, "customer");
-      await setNextTimestamp(terms.deadline);
-      await expect(payTerms(method, p)).rejects.toThrow(/DeadlinePassed/);
+      const { pay } = await payableAt(method, 0n);
+      await expect(pay()).rejects.toThrow(/DeadlinePassed/);
       // Nothing was mined: the next block still takes the timestamp set above; move past it for later tests.
       await rpc(chain.rpcUrl, "evm_mine");
     },
@@ -317,24 +318,5 @@ describe("signatures the v, r, s paths cannot take", () => {
     const terms = await pay.newTerms({ token: noToken });
     const error = await rejection(payByPermit(await parameters(pay, terms, "customer")));
     expect(error).toBeInstanceOf(TokenDomainUnavailableError);
-  });
-});
-
-describe("the RegulatedStablecoin's type hashes", () => {
-  it("default: equal the ones permitTypes and receiveWithAuthorizationTypes encode", async () => {
-    const read = (functionName: "PERMIT_TYPEHASH" | "RECEIVE_WITH_AUTHORIZATION_TYPEHASH") =>
-      harness.rUSDC.publicClient.readContract({
-        address: harness.rUSDC.token,
-        abi: regulatedStablecoinAbi,
-        functionName,
-      });
-    const typeHash = (
-      types: Record<string, readonly { name: string; type: string }[]>,
-      primary: string,
-    ): Hex => keccak256(toHex(`${primary}(${types[primary]!.map((f) => `${f.type} ${f.name}`).join(",")})`));
-    expect(await read("PERMIT_TYPEHASH")).toBe(typeHash(permitTypes, "Permit"));
-    expect(await read("RECEIVE_WITH_AUTHORIZATION_TYPEHASH")).toBe(
-      typeHash(receiveWithAuthorizationTypes, "ReceiveWithAuthorization"),
-    );
   });
 });

@@ -53,7 +53,8 @@ import {
   paymentIdOf,
   signTerms,
 } from "../../contracts/lib/terms.ts";
-import { readTokenDomain, type TokenDomain } from "../../contracts/lib/typedData.ts";
+import { readTokenDomain } from "../../contracts/lib/tokenDomain.ts";
+import type { TokenDomain } from "../../contracts/lib/typedData.ts";
 import { rpc } from "../../scripts/lib/chain.ts";
 
 /** A decoded PaymentEscrow event, as viem returns it from a receipt. */

@@ -6,7 +6,8 @@
  */
 import type { PayMethod } from "@pier/contracts/payTerms";
 import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
-import { readTokenDomain, type TokenDomain } from "@pier/contracts/typedData";
+import { readTokenDomain } from "@pier/contracts/tokenDomain";
+import type { TokenDomain } from "@pier/contracts/typedData";
 import type { Address, Hex } from "viem";
 import { getClient, readContract } from "wagmi/actions";
 import type { PierConfig } from "../../wagmi.ts";
