@@ -26,8 +26,8 @@ import {
 import { type PaymentTerms, paymentIdOf } from "@pier/contracts/terms";
 import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
-import { splitSignature } from "@pier/contracts/typedData";
-import { type Address, type Hex, zeroHash } from "viem";
+import { splitSignature, type TokenDomain } from "@pier/contracts/typedData";
+import { type Address, type Hex, type TypedDataDefinition, zeroHash } from "viem";
 import {
   readContract,
   signTypedData,
@@ -133,49 +133,30 @@ export async function payOrder(input: PayInput): Promise<Hex> {
     chainId,
   });
   if (balance < terms.amount) throw new InsufficientBalanceError(checkout, balance);
+  // Approve or sign first (steps of their own), then the escrow call that pays, simulated before sending.
+  const escrowCall = { address: escrow, abi: paymentEscrowAbi, account, chainId } as const;
+  const readyToSend = async () => {
+    report({ step: "send", state: "active", detail: "Confirm the payment in your wallet…" });
+    await ensureUnpaid();
+  };
   let request: Parameters<typeof writeContract>[1];
   if (method === "allowance") {
     await approveIfNeeded(input, terms);
-    report({ step: "send", state: "active", detail: "Confirm the payment in your wallet…" });
-    await ensureUnpaid();
-    request = (
-      await simulateContract(config, {
-        address: escrow,
-        abi: paymentEscrowAbi,
-        functionName: "pay",
-        args: payArgs(terms, checkout.signature),
-        account,
-        chainId,
-      })
-    ).request;
+    await readyToSend();
+    const args = payArgs(terms, checkout.signature);
+    request = (await simulateContract(config, { ...escrowCall, functionName: "pay", args })).request;
   } else if (method === "authorization") {
     const signature = await signAuthorization(input, terms);
-    report({ step: "send", state: "active", detail: "Confirm the payment in your wallet…" });
-    await ensureUnpaid();
-    request = (
-      await simulateContract(config, {
-        address: escrow,
-        abi: paymentEscrowAbi,
-        functionName: "payWithAuthorization",
-        args: payWithAuthorizationArgs(terms, checkout.signature, account, signature),
-        account,
-        chainId,
-      })
-    ).request;
+    await readyToSend();
+    const args = payWithAuthorizationArgs(terms, checkout.signature, account, signature);
+    request = (await simulateContract(config, { ...escrowCall, functionName: "payWithAuthorization", args }))
+      .request;
   } else {
     const signature = await signPermit(input, terms);
-    report({ step: "send", state: "active", detail: "Confirm the payment in your wallet…" });
-    await ensureUnpaid();
-    request = (
-      await simulateContract(config, {
-        address: escrow,
-        abi: paymentEscrowAbi,
-        functionName: "payWithPermit",
-        args: payWithPermitArgs(terms, checkout.signature, signature),
-        account,
-        chainId,
-      })
-    ).request;
+    await readyToSend();
+    const args = payWithPermitArgs(terms, checkout.signature, signature);
+    request = (await simulateContract(config, { ...escrowCall, functionName: "payWithPermit", args }))
+      .request;
   }
   const hash = await writeContract(config, request);
   report({ step: "send", state: "done", txHash: hash, detail: "Payment submitted." });
@@ -222,38 +203,53 @@ async function approveIfNeeded({ config, checkout, account, report }: PayInput, 
   report({ step: "approve", state: "done", txHash: hash, detail: "Approved." });
 }
 
-async function signAuthorization(
-  { config, checkout, account, support, cache, report }: PayInput,
-  terms: PaymentTerms,
-) {
-  const cached = cache.authorization;
-  if (cached && cached.account === account) {
+/**
+ * The sign step: the wallet signs the typed data `build` makes from the token's domain, unless `cached`
+ * already holds that signature. A smart-contract account's signature cannot be split into v, r, s: it
+ * throws NotEcdsaSignatureError here, at the sign step, so usePayment falls back to approve-then-pay.
+ */
+async function signStep(
+  { config, account, support, report }: PayInput,
+  cached: Hex | undefined,
+  prompt: string,
+  build: (domain: TokenDomain) => TypedDataDefinition,
+): Promise<Hex> {
+  if (cached) {
     report({ step: "sign", state: "done", detail: "Signed." });
-    return cached.signature;
+    return cached;
   }
   if (!support.domain) throw new Error("The token has no EIP-712 domain.");
-  report({ step: "sign", state: "active", detail: "Sign the payment authorization in your wallet…" });
-  const signature = await signTypedData(config, {
-    account,
-    ...termsAuthorizationTypedData({
-      domain: support.domain,
-      from: account,
-      chainId: checkout.chain_id,
-      escrow: checkout.escrow,
-      terms,
-    }),
-  });
-  // A smart-contract account's signature cannot be split into v, r, s: NotEcdsaSignatureError, at this step.
+  report({ step: "sign", state: "active", detail: prompt });
+  const signature = await signTypedData(config, { account, ...build(support.domain) });
   splitSignature(signature);
-  cache.authorization = { account, signature };
   report({ step: "sign", state: "done", detail: "Signed." });
   return signature;
 }
 
-async function signPermit(
-  { config, checkout, account, support, cache, report }: PayInput,
-  terms: PaymentTerms,
-) {
+/** The ERC-3009 authorization for the terms; it stays valid until their deadline, so a retry reuses it. */
+async function signAuthorization(input: PayInput, terms: PaymentTerms) {
+  const { checkout, account, cache } = input;
+  const cached = cache.authorization?.account === account ? cache.authorization.signature : undefined;
+  const signature = await signStep(
+    input,
+    cached,
+    "Sign the payment authorization in your wallet…",
+    (domain) =>
+      termsAuthorizationTypedData({
+        domain,
+        from: account,
+        chainId: checkout.chain_id,
+        escrow: checkout.escrow,
+        terms,
+      }),
+  );
+  cache.authorization = { account, signature };
+  return signature;
+}
+
+/** The EIP-2612 permit for the terms; a retry reuses it while the account's permit nonce is unchanged. */
+async function signPermit(input: PayInput, terms: PaymentTerms) {
+  const { config, checkout, account, cache } = input;
   const nonce = await readContract(config, {
     address: terms.token,
     abi: paymentTokenAbi,
@@ -261,25 +257,11 @@ async function signPermit(
     args: [account],
     chainId: checkout.chain_id,
   });
-  const cached = cache.permit;
-  if (cached && cached.account === account && cached.nonce === nonce) {
-    report({ step: "sign", state: "done", detail: "Signed." });
-    return cached.signature;
-  }
-  if (!support.domain) throw new Error("The token has no EIP-712 domain.");
-  report({ step: "sign", state: "active", detail: "Sign the spending permit in your wallet…" });
-  const signature = await signTypedData(config, {
-    account,
-    ...termsPermitTypedData({
-      domain: support.domain,
-      owner: account,
-      escrow: checkout.escrow,
-      terms,
-      nonce,
-    }),
-  });
-  splitSignature(signature);
+  const permit = cache.permit;
+  const cached = permit?.account === account && permit.nonce === nonce ? permit.signature : undefined;
+  const signature = await signStep(input, cached, "Sign the spending permit in your wallet…", (domain) =>
+    termsPermitTypedData({ domain, owner: account, escrow: checkout.escrow, terms, nonce }),
+  );
   cache.permit = { account, nonce, signature };
-  report({ step: "sign", state: "done", detail: "Signed." });
   return signature;
 }
