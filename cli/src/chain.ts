@@ -15,15 +15,7 @@ import {
   paymentRecordFromJson,
   paymentTermsFromJson,
 } from "@pier/contracts/termsJson";
-import {
-  type Address,
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  erc20Abi,
-  type Hex,
-  http,
-} from "viem";
+import { type Address, createPublicClient, createWalletClient, erc20Abi, type Hex, http } from "viem";
 import { CliError } from "./context.ts";
 
 export const LOCAL_CHAIN_ID = 31337;
@@ -96,16 +88,10 @@ async function clientsFor(url: string, checkout: Checkout) {
   await requireLocalChain(url);
   if (checkout.chain_id !== LOCAL_CHAIN_ID)
     throw new CliError(`order ${checkout.id} is on chain ${checkout.chain_id}, not the local chain`);
-  const chain = defineChain({
-    id: checkout.chain_id,
-    name: `chain ${checkout.chain_id}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [url] } },
-  });
   const transport = http(url);
   return {
-    publicClient: createPublicClient({ chain, transport, pollingInterval: 100 }),
-    wallet: (role: DevRole) => createWalletClient({ account: devAccount(role), chain, transport }),
+    publicClient: createPublicClient({ transport, pollingInterval: 100 }),
+    wallet: (role: DevRole) => createWalletClient({ account: devAccount(role), transport }),
   };
 }
 
@@ -167,6 +153,7 @@ export async function disputeCheckout(
   const { publicClient, wallet } = await clientsFor(url, checkout);
   try {
     const hash = await wallet(payer).writeContract({
+      chain: null,
       address: checkout.escrow as Address,
       abi: paymentEscrowAbi,
       functionName: "dispute",
