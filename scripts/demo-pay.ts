@@ -5,9 +5,11 @@
  * With --order, the API's public checkout data (signed terms) is paid, as the web checkout would;
  * without it, a fresh order is signed locally with the dev operator key.
  */
-import type { Address, Hex } from "viem";
+import type { Hex } from "viem";
 import { loadDeployment } from "../contracts/lib/deployments.ts";
+import { type PayMethod, payTerms } from "../contracts/lib/payTerms.ts";
 import type { PaymentTerms } from "../contracts/lib/terms.ts";
+import { type PaymentTermsJson, paymentTermsFromJson } from "../contracts/lib/termsJson.ts";
 import { createPayments } from "../test/harness/payments.ts";
 import { log } from "./lib/log.ts";
 import { waitFor } from "./lib/ports.ts";
@@ -17,17 +19,22 @@ const indexerUrl = process.env.PIER_INDEXER_URL ?? "http://127.0.0.1:42069";
 const apiUrl = process.env.PIER_API_URL ?? "http://127.0.0.1:4000";
 const arg = (name: string) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
-const method = arg("--method") ?? "allowance";
+const method = (arg("--method") ?? "allowance") as PayMethod;
+if (!["allowance", "permit", "authorization"].includes(method))
+  throw new Error(`--method ${method}: one of allowance, permit, authorization`);
 const orderRef = arg("--order");
 
+// The harness for dev accounts and fresh terms; paying itself is contracts/lib/payTerms.ts, as in the CLI.
 const pay = createPayments(rpcUrl, loadDeployment(31337));
-const terms = orderRef ? await checkoutTerms(orderRef) : await pay.newTerms();
-const paid =
-  method === "permit"
-    ? await pay.payByPermit(terms)
-    : method === "authorization"
-      ? await pay.payByAuthorization(terms)
-      : await pay.payByAllowance(terms);
+const { terms, signature } = orderRef ? await checkoutTerms(orderRef) : await freshTerms();
+const paid = await payTerms(method, {
+  publicClient: pay.publicClient,
+  wallet: pay.wallet("customer"),
+  relayer: pay.wallet("keeper"),
+  escrow: pay.escrow,
+  terms,
+  operatorSignature: signature,
+});
 log("demo-pay", "paid", { paymentId: paid.paymentId, tx: paid.hash, block: paid.receipt.blockNumber });
 
 const row = await waitFor(
@@ -49,18 +56,15 @@ const row = await waitFor(
 console.log(JSON.stringify(row, null, 2));
 
 /** The signed terms of an API order, from its public checkout endpoint. */
-async function checkoutTerms(ref: string): Promise<PaymentTerms> {
+async function checkoutTerms(ref: string): Promise<{ terms: PaymentTerms; signature: Hex }> {
   const res = await fetch(`${apiUrl}/v1/checkout/${ref}`);
   if (!res.ok) throw new Error(`GET /v1/checkout/${ref}: ${res.status} ${await res.text()}`);
-  const { terms: t } = (await res.json()) as { terms: Record<string, string> };
-  return {
-    orderId: t.order_id as Hex,
-    merchant: t.merchant as Address,
-    token: t.token as Address,
-    amount: BigInt(t.amount!),
-    fee: BigInt(t.fee!),
-    deadline: BigInt(t.deadline!),
-    escrowPeriod: BigInt(t.escrow_period!),
-    operator: t.operator as Address,
-  };
+  const checkout = (await res.json()) as { terms: PaymentTermsJson; signature: Hex };
+  return { terms: paymentTermsFromJson(checkout.terms), signature: checkout.signature };
+}
+
+/** A fresh order's terms, signed with the dev operator key. */
+async function freshTerms(): Promise<{ terms: PaymentTerms; signature: Hex }> {
+  const terms = await pay.newTerms();
+  return { terms, signature: await pay.signTerms(terms) };
 }

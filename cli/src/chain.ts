@@ -1,15 +1,22 @@
 /**
  * The local chain: JSON-RPC calls, chain time, time travel, and paying an order's signed terms from a
- * well-known dev account (allowance, EIP-2612 permit or ERC-3009), as the hosted checkout would.
+ * well-known dev account (allowance, EIP-2612 permit or ERC-3009, through @pier/contracts/payTerms), as
+ * the hosted checkout would.
  */
 import type { Checkout } from "@pier/client";
-import type { DevRole } from "@pier/contracts/accounts";
-import type { Deployment } from "@pier/contracts/deployments";
+import { paymentEscrowAbi } from "@pier/contracts/abis";
+import { type DevRole, devAccount } from "@pier/contracts/accounts";
+import { type PayMethod, payTerms, type TermsPaid } from "@pier/contracts/payTerms";
 import type { PaymentRecord, PaymentTerms } from "@pier/contracts/terms";
-import type { Address, Hex } from "viem";
-import { createPayments } from "../../test/harness/payments.ts";
+import {
+  InvalidTermsJsonError,
+  type PaymentRecordJson,
+  type PaymentTermsJson,
+  paymentRecordFromJson,
+  paymentTermsFromJson,
+} from "@pier/contracts/termsJson";
+import { type Address, createPublicClient, createWalletClient, erc20Abi, type Hex, http } from "viem";
 import { CliError } from "./context.ts";
-import type { PayMethod } from "./payOptions.ts";
 
 export const LOCAL_CHAIN_ID = 31337;
 
@@ -62,58 +69,100 @@ async function requireLocalChain(url: string): Promise<void> {
     );
 }
 
-function termsOf(t: Checkout["terms"]): PaymentTerms {
-  return {
-    orderId: t.order_id as Hex,
-    merchant: t.merchant as Address,
-    token: t.token as Address,
-    amount: BigInt(t.amount),
-    fee: BigInt(t.fee),
-    deadline: BigInt(t.deadline),
-    escrowPeriod: BigInt(t.escrow_period),
-    operator: t.operator as Address,
-  };
+/** The order's terms, or a CliError saying what the API sent that is not valid terms. */
+function termsOf(checkout: Checkout): PaymentTerms {
+  return fromJson(checkout.id, () => paymentTermsFromJson(checkout.terms as PaymentTermsJson));
 }
 
-/** Payment helpers bound to the order's escrow and token, on the local chain. */
-export async function paymentsFor(url: string, checkout: Checkout) {
+function fromJson<T>(orderId: string, convert: () => T): T {
+  try {
+    return convert();
+  } catch (error) {
+    if (error instanceof InvalidTermsJsonError) throw new CliError(`order ${orderId}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Clients on the order's chain (the local one: dev accounts are refused anywhere else). */
+async function clientsFor(url: string, checkout: Checkout) {
   await requireLocalChain(url);
   if (checkout.chain_id !== LOCAL_CHAIN_ID)
     throw new CliError(`order ${checkout.id} is on chain ${checkout.chain_id}, not the local chain`);
-  const deployment = {
-    chainId: checkout.chain_id,
-    contracts: {
-      PaymentEscrow: { address: checkout.escrow as Address },
-      TestStablecoin: { address: checkout.token.address as Address },
-    },
-  } as unknown as Deployment;
-  return createPayments(url, deployment);
+  const transport = http(url);
+  return {
+    publicClient: createPublicClient({ transport, pollingInterval: 100 }),
+    wallet: (role: DevRole) => createWalletClient({ account: devAccount(role), transport }),
+  };
 }
 
-export async function payCheckout(url: string, checkout: Checkout, method: PayMethod, payer: DevRole) {
-  const pay = await paymentsFor(url, checkout);
-  const terms = termsOf(checkout.terms);
-  const balance = await pay.balanceOf(pay.wallet(payer).account.address, terms.token);
+function failed(what: string, checkout: Checkout, error: unknown): CliError {
+  if (error instanceof CliError) return error;
+  const short = (error as { shortMessage?: string }).shortMessage;
+  return new CliError(`${what} ${checkout.id} failed: ${short ?? (error as Error).message}`);
+}
+
+/**
+ * Pays the order's signed terms from dev account `payer` with `method`; an authorization is relayed by the
+ * dev keeper account, so the payer spends no gas.
+ */
+export async function payCheckout(
+  url: string,
+  checkout: Checkout,
+  method: PayMethod,
+  payer: DevRole,
+): Promise<TermsPaid> {
+  const terms = termsOf(checkout);
+  const { publicClient, wallet } = await clientsFor(url, checkout);
+  const payerWallet = wallet(payer);
+  const balance = await publicClient.readContract({
+    address: terms.token,
+    abi: erc20Abi,
+    functionName: "balanceOf",
+    args: [payerWallet.account.address],
+  });
   if (balance < terms.amount)
     throw new CliError(`dev account ${payer} holds ${balance} token units, the order needs ${terms.amount}`);
   try {
-    if (method === "permit") return await pay.payByPermit(terms, payer);
-    if (method === "authorization") return await pay.payByAuthorization(terms, payer);
-    return await pay.payByAllowance(terms, payer);
+    return await payTerms(method, {
+      publicClient,
+      wallet: payerWallet,
+      relayer: method === "authorization" ? wallet("keeper") : undefined,
+      escrow: checkout.escrow as Address,
+      terms,
+      operatorSignature: checkout.signature as Hex,
+    });
   } catch (error) {
-    const short = (error as { shortMessage?: string }).shortMessage;
-    throw new CliError(`paying ${checkout.id} failed: ${short ?? (error as Error).message}`);
+    throw failed("paying", checkout, error);
   }
 }
 
 /** The escrow's Payment record of a paid order (for dispute). */
-export function recordOf(checkout: Checkout): PaymentRecord {
+function recordOf(checkout: Checkout): PaymentRecord {
   const r = checkout.payment_record;
   if (!r) throw new CliError(`order ${checkout.id} has no payment on chain yet`);
-  return {
-    terms: termsOf(r.terms),
-    payer: r.payer as Address,
-    refundTo: r.refund_to as Address,
-    releaseAfter: BigInt(r.release_after),
-  };
+  return fromJson(checkout.id, () => paymentRecordFromJson(r as PaymentRecordJson));
+}
+
+/** Dev account `payer` (the one that paid) opens a dispute on the paid order; resolves with the tx hash. */
+export async function disputeCheckout(
+  url: string,
+  checkout: Checkout,
+  payer: DevRole,
+): Promise<{ hash: Hex }> {
+  const record = recordOf(checkout);
+  const { publicClient, wallet } = await clientsFor(url, checkout);
+  try {
+    const hash = await wallet(payer).writeContract({
+      chain: null,
+      address: checkout.escrow as Address,
+      abi: paymentEscrowAbi,
+      functionName: "dispute",
+      args: [record],
+    });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new CliError(`dispute of ${checkout.id} reverted (tx ${hash})`);
+    return { hash };
+  } catch (error) {
+    throw failed("disputing", checkout, error);
+  }
 }

@@ -7,16 +7,19 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Hex, keccak256, parseSignature, toHex } from "viem";
+import { type Hex, keccak256, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployLocal } from "../../scripts/deploy.ts";
 import { type ChainHandle, startChain } from "../../scripts/lib/chain.ts";
 import { freePort } from "../../scripts/lib/ports.ts";
-import { createPayments, type Payments, recordFromEscrowed } from "../../test/harness/payments.ts";
+import { createPayments, type Payments } from "../../test/harness/payments.ts";
 import { paymentEscrowAbi, testStablecoinAbi } from "../generated/abis.ts";
 import { devAccount } from "../lib/accounts.ts";
 import type { Deployment } from "../lib/deployments.ts";
+import { payWithAuthorizationArgs, recordFromEscrowed } from "../lib/payTerms.ts";
 import { type PaymentTerms, paymentIdOf, signTerms, termsDigest } from "../lib/terms.ts";
+import { readTokenDomain } from "../lib/tokenDomain.ts";
+import { receiveWithAuthorizationTypedData } from "../lib/typedData.ts";
 
 let dir: string;
 let chain: ChainHandle;
@@ -155,50 +158,24 @@ describe("ERC-3009 receiveWithAuthorization", () => {
   it("error: an authorization whose nonce is not the terms digest cannot pay (it could be redirected)", async () => {
     const terms = await pay.newTerms();
     const from = devAccount("customer");
-    const [, name, version] = await pay.publicClient.readContract({
-      address: pay.token,
-      abi: testStablecoinAbi,
-      functionName: "eip712Domain",
-    });
-    const authorization = await from.signTypedData({
-      domain: { name, version, chainId: deployment.chainId, verifyingContract: pay.token },
-      types: {
-        ReceiveWithAuthorization: [
-          { name: "from", type: "address" },
-          { name: "to", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "validAfter", type: "uint256" },
-          { name: "validBefore", type: "uint256" },
-          { name: "nonce", type: "bytes32" },
-        ],
-      },
-      primaryType: "ReceiveWithAuthorization",
-      message: {
+    const domain = await readTokenDomain(pay.publicClient, { token: pay.token, chainId: deployment.chainId });
+    const authorization = await from.signTypedData(
+      receiveWithAuthorizationTypedData(domain!, {
         from: from.address,
         to: pay.escrow,
         value: terms.amount,
         validAfter: 0n,
         validBefore: terms.deadline,
         nonce: keccak256(toHex("some other nonce")),
-      },
-    });
-    const { r, s, yParity } = parseSignature(authorization);
+      }),
+    );
     await expect(
       pay.publicClient.simulateContract({
         account: devAccount("keeper").address,
         address: pay.escrow,
         abi: escrowAbiWithTokenErrors,
         functionName: "payWithAuthorization",
-        args: [
-          terms,
-          await pay.signTerms(terms),
-          from.address,
-          0n,
-          terms.deadline,
-          27 + (yParity ?? 0),
-          r,
-          s,
-        ],
+        args: payWithAuthorizationArgs(terms, await pay.signTerms(terms), from.address, authorization),
       }),
     ).rejects.toThrow(/ERC3009InvalidSignature/);
   });
@@ -216,7 +193,7 @@ describe("reading events", () => {
       fromBlock: BigInt(deployment.contracts.PaymentEscrow.blockNumber),
     });
     expect(logs).toHaveLength(1);
-    const record = recordFromEscrowed(terms, logs[0] as Parameters<typeof recordFromEscrowed>[1]);
+    const record = recordFromEscrowed(terms, logs[0]!);
     expect(record).toEqual(paid.record);
     const refunded = await pay.refund(record, 1_000n);
     const event = refunded.events.find((e) => e.eventName === "PaymentRefunded");

@@ -11,8 +11,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { ApiHandle } from "../../api/lib/start.ts";
 import { startApiOn } from "../../api/src/testing/apiStack.ts";
-import { termsFromOrder } from "../../api/src/testing/orderTerms.ts";
 import { startWebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
+import { type PaymentTermsJson, paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { startStack } from "../../test/harness/stack.ts";
 import { log } from "../lib/log.ts";
 import { waitFor } from "../lib/ports.ts";
@@ -70,8 +70,8 @@ try {
       method: "POST",
       headers,
       body: JSON.stringify({ amount: "1000000" }),
-    }).then((r) => r.json() as Promise<{ id: string; terms: never }>);
-    await stack.pay.payApproved(termsFromOrder(order));
+    }).then((r) => r.json() as Promise<{ id: string; terms: PaymentTermsJson }>);
+    await stack.pay.payApproved(paymentTermsFromJson(order.terms));
     const receiptAt = Date.now();
     const arrived = await waitFor(`order.escrowed for ${order.id}`, async () => arrivals.get(order.id), {
       timeoutMs: 30_000,

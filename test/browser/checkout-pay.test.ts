@@ -7,7 +7,7 @@ import type { Browser } from "playwright-core";
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { termsDigest } from "../../contracts/lib/terms.ts";
-import { type ApiTerms, paymentTermsOf } from "./lib/apiTerms.ts";
+import { type PaymentTermsJson, paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { connectAndWaitForPay, openCheckout, screenshot, waitForReceipt } from "./lib/checkoutPage.ts";
 import { type CheckoutStack, startCheckoutStack } from "./lib/checkoutStack.ts";
 import { launchChromium } from "./lib/playwright.ts";
@@ -49,7 +49,7 @@ describe("checkout: paying", () => {
     const prompts = wallet.prompts();
     expect(prompts.map((p) => p.method)).toEqual(["eth_signTypedData_v4", "eth_sendTransaction"]);
     const typed = JSON.parse(prompts[0]!.params[1] as string);
-    const terms = paymentTermsOf(order.terms as ApiTerms);
+    const terms = paymentTermsFromJson(order.terms as PaymentTermsJson);
     expect(typed.primaryType).toBe("ReceiveWithAuthorization");
     expect(typed.message.nonce).toBe(termsDigest(cs.stack.deployment.chainId, cs.stack.pay.escrow, terms));
 

@@ -5,8 +5,8 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { type PaymentTermsJson, paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { evmIncreaseTime, evmMine } from "../harness/payments.ts";
-import { type ApiTerms, paymentTermsOf } from "./lib/apiTerms.ts";
 import { openCheckout, screenshot, waitForReceipt } from "./lib/checkoutPage.ts";
 import { type CheckoutStack, startCheckoutStack } from "./lib/checkoutStack.ts";
 import { launchChromium } from "./lib/playwright.ts";
@@ -63,7 +63,7 @@ describe("checkout: states", () => {
     await screenshot(page, "checkout-phone-qr");
 
     // The phone's wallet pays the same signed terms (operator signatures are deterministic).
-    await cs.stack.pay.payByPermit(paymentTermsOf(order.terms as ApiTerms), "customer2");
+    await cs.stack.pay.payByPermit(paymentTermsFromJson(order.terms as PaymentTermsJson), "customer2");
     await waitForReceipt(page);
     expect(await page.getByTestId("receipt-amount").textContent()).toBe("10.00 tUSDC");
     await close();
@@ -71,7 +71,7 @@ describe("checkout: states", () => {
 
   test("behavior: the payer opens a dispute from the page during buyer protection", async () => {
     const order = await cs.createOrder();
-    await cs.stack.pay.payByAuthorization(paymentTermsOf(order.terms as ApiTerms), "customer");
+    await cs.stack.pay.payByAuthorization(paymentTermsFromJson(order.terms as PaymentTermsJson), "customer");
     const { page, wallet, close } = await openCheckout(browser, cs, order.id);
     await waitForReceipt(page);
     await page.getByRole("button", { name: "Pier Test Wallet" }).click();

@@ -9,9 +9,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SENDER_LOCK_CLASS } from "../../api/src/chain/senderSupervisor.ts";
 import { type ApiStack, startApiStack } from "../../api/src/testing/apiStack.ts";
-import { termsFromOrder } from "../../api/src/testing/orderTerms.ts";
 import { waitForWebhook, webhooksFor } from "../../api/src/testing/waitForWebhook.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
+import { paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { waitFor } from "../../scripts/lib/ports.ts";
 import { blockNumber, evmMine, evmRevert, evmSnapshot } from "../harness/payments.ts";
 import { type FaultyProxy, startFaultyProxy } from "./lib/faultyProxy.ts";
@@ -53,16 +53,16 @@ describe("reorgs", () => {
       const survivor = await order();
       const doomed = await order();
       const replacement = await order();
-      await s.stack.pay.payByPermit(termsFromOrder(survivor));
+      await s.stack.pay.payByPermit(paymentTermsFromJson(survivor.terms));
       const snapshot = await evmSnapshot(rpcUrl());
-      await s.stack.pay.payByPermit(termsFromOrder(doomed), "customer2");
+      await s.stack.pay.payByPermit(paymentTermsFromJson(doomed.terms), "customer2");
       if (depth > 1) await evmMine(rpcUrl(), depth - 1);
       await waitForWebhook(receiver, doomed.id, "order.processing", 150_000);
       expect(await status(doomed.id)).toBe("processing");
 
       // Another history, one block longer, with a different payment in it and without the doomed one.
       await evmRevert(rpcUrl(), snapshot);
-      await s.stack.pay.payByPermit(termsFromOrder(replacement));
+      await s.stack.pay.payByPermit(paymentTermsFromJson(replacement.terms));
       await evmMine(rpcUrl(), depth);
       const reverted = await waitForWebhook(receiver, doomed.id, "order.payment_reverted", 150_000);
       expect(reverted.body.data.object).toMatchObject({ id: doomed.id, status: "open", payment: null });
@@ -77,7 +77,7 @@ describe("reorgs", () => {
       expect(await status(doomed.id)).toBe("open");
 
       // The reorged-away order can still be paid, and then follows the chain as usual.
-      await s.stack.pay.payByPermit(termsFromOrder(doomed), "customer2");
+      await s.stack.pay.payByPermit(paymentTermsFromJson(doomed.terms), "customer2");
       await evmMine(rpcUrl(), CONFIRMATIONS);
       await waitForWebhook(receiver, doomed.id, "order.escrowed", 150_000);
       const events = webhooksFor(receiver, doomed.id).map((r) => r.body.type);
@@ -89,7 +89,7 @@ describe("reorgs", () => {
 describe("RPC faults", () => {
   test("behavior: while the RPC hangs then drops connections, /readyz says so and a refund waits; both recover", async () => {
     const paid = await order();
-    await s.stack.pay.payByPermit(termsFromOrder(paid));
+    await s.stack.pay.payByPermit(paymentTermsFromJson(paid.terms));
     await evmMine(rpcUrl(), CONFIRMATIONS);
     await waitForWebhook(receiver, paid.id, "order.escrowed", 150_000);
 
@@ -132,7 +132,7 @@ describe("RPC faults", () => {
 
   test("behavior: an API killed while its signer's send hangs on the RPC: after a restart the send goes out within a minute", async () => {
     const paid = await order();
-    await s.stack.pay.payByPermit(termsFromOrder(paid));
+    await s.stack.pay.payByPermit(paymentTermsFromJson(paid.terms));
     await evmMine(rpcUrl(), CONFIRMATIONS);
     await waitForWebhook(receiver, paid.id, "order.escrowed", 150_000);
 

@@ -1,7 +1,8 @@
 /**
  * Paying and settling escrow payments on a running chain, the way Pier's real clients do, for tests and
  * benchmarks: the operator signs EIP-712 terms; a customer pays by allowance, EIP-2612 permit or ERC-3009
- * authorization, or the treasury pays on behalf of a fiat customer; merchants, operators, payers, the
+ * authorization (through contracts/lib/payTerms.ts, as the CLI does), or the treasury pays on behalf of a
+ * fiat customer; merchants, operators, payers, the
  * arbiter and the keeper then release, refund, dispute, hold and resolve. Every action waits for its
  * receipt, checks it succeeded and returns it with the escrow events it emitted, decoded.
  *
@@ -24,29 +25,36 @@ import {
   createPublicClient,
   createWalletClient,
   defineChain,
+  erc20Abi,
   type Hex,
   http,
   type Log,
   maxUint256,
   parseEventLogs,
-  parseSignature,
   type TransactionReceipt,
 } from "viem";
-import {
-  paymentEscrowAbi,
-  regulatedStablecoinAbi,
-  testStablecoinAbi,
-} from "../../contracts/generated/abis.ts";
+import { paymentEscrowAbi, regulatedStablecoinAbi } from "../../contracts/generated/abis.ts";
 import { type DevRole, devAccount } from "../../contracts/lib/accounts.ts";
 import type { Deployment } from "../../contracts/lib/deployments.ts";
+import {
+  approveIfNeeded,
+  type EscrowedEvent,
+  paidFromReceipt,
+  payArgs,
+  payByAllowance,
+  payByAuthorization,
+  payByPermit,
+  type TermsPaid,
+} from "../../contracts/lib/payTerms.ts";
 import {
   onchainOrderId,
   type PaymentRecord,
   type PaymentTerms,
   paymentIdOf,
   signTerms,
-  termsDigest,
 } from "../../contracts/lib/terms.ts";
+import { readTokenDomain } from "../../contracts/lib/tokenDomain.ts";
+import type { TokenDomain } from "../../contracts/lib/typedData.ts";
 import { rpc } from "../../scripts/lib/chain.ts";
 
 /** A decoded PaymentEscrow event, as viem returns it from a receipt. */
@@ -59,13 +67,11 @@ export interface Sent {
   events: EscrowEvent[];
 }
 
-export interface Paid extends Sent {
-  paymentId: Hex;
+/** A payment made through contracts/lib/payTerms.ts, with its terms and every escrow event it emitted. */
+export interface Paid extends Sent, TermsPaid {
   terms: PaymentTerms;
-  /** The record every later call needs (release, refund, dispute, setHold, resolve). */
-  record: PaymentRecord;
   /** The PaymentEscrowed event this payment emitted. */
-  escrowed: Extract<EscrowEvent, { eventName: "PaymentEscrowed" }>;
+  escrowed: EscrowedEvent;
 }
 
 /** Defaults for new terms: 10 tUSDC with a 0.25 tUSDC fee, payable for an hour, 7-day escrow. */
@@ -99,7 +105,7 @@ export function createPayments(rpcUrl: string, deployment: Deployment, options: 
     throw new Error("the deployment has no TestStablecoin: deploy with deployLocal()");
   const token = options.token ?? tokenDeployment!.address;
   const regulated = deployment.contracts.RegulatedStablecoin;
-  const domains = new Map<Address, { name: string; version: string }>();
+  const domains = new Map<Address, TokenDomain>();
   const operator = account("operator");
   const wallets = new Map<DevRole, ReturnType<typeof createWallet>>();
 
@@ -138,15 +144,23 @@ export function createPayments(rpcUrl: string, deployment: Deployment, options: 
     return send(role, { address: escrow, abi: paymentEscrowAbi, functionName, args });
   }
 
-  function paid(sent: Sent, terms: PaymentTerms): Paid {
-    const escrowed = sent.events.find((e): e is Paid["escrowed"] => e.eventName === "PaymentEscrowed");
-    if (!escrowed) throw new Error(`tx ${sent.hash} emitted no PaymentEscrowed`);
+  function paid(result: TermsPaid, terms: PaymentTerms): Paid {
+    return { ...result, terms, events: escrowEvents(result.receipt.logs) };
+  }
+
+  /**
+   * What contracts/lib/payTerms.ts needs to pay `terms` from `payer`, the operator signing them; the
+   * token's domain (read once per token) when the payer `signed` a permit or an authorization.
+   */
+  async function payParameters(terms: PaymentTerms, payer: DevRole, signed: boolean) {
     return {
-      ...sent,
-      paymentId: escrowed.args.paymentId,
+      publicClient,
+      wallet: wallet(payer),
+      escrow,
       terms,
-      escrowed,
-      record: recordFromEscrowed(terms, escrowed),
+      operatorSignature: await sign(terms),
+      // Permit and authorization sign in the token's domain; an allowance needs none (nor a token with one).
+      tokenDomain: signed ? await tokenDomain(terms.token) : undefined,
     };
   }
 
@@ -224,54 +238,14 @@ export function createPayments(rpcUrl: string, deployment: Deployment, options: 
       return paymentIdOf(terms.operator, terms.orderId);
     },
 
-    /** Allowance: `approve` (exactly the amount) then `pay`, both from `payer`. */
+    /** Allowance: `approve` (exactly the amount, unless the allowance covers it) then `pay`, from `payer`. */
     async payByAllowance(terms: PaymentTerms, payer: DevRole = "customer"): Promise<Paid> {
-      const signature = await sign(terms);
-      await send(payer, {
-        address: terms.token,
-        abi: testStablecoinAbi,
-        functionName: "approve",
-        args: [escrow, terms.amount],
-      });
-      return paid(await sendEscrow(payer, "pay", [terms, signature]), terms);
+      return paid(await payByAllowance(await payParameters(terms, payer, false)), terms);
     },
 
     /** EIP-2612: one `payWithPermit` transaction carrying the payer's permit signature. */
     async payByPermit(terms: PaymentTerms, payer: DevRole = "customer"): Promise<Paid> {
-      const signature = await sign(terms);
-      const owner = account(payer);
-      const nonce = await publicClient.readContract({
-        address: terms.token,
-        abi: testStablecoinAbi,
-        functionName: "nonces",
-        args: [owner.address],
-      });
-      const permitDeadline = terms.deadline;
-      const permit = await owner.signTypedData({
-        domain: await tokenDomain(terms.token),
-        types: {
-          Permit: [
-            { name: "owner", type: "address" },
-            { name: "spender", type: "address" },
-            { name: "value", type: "uint256" },
-            { name: "nonce", type: "uint256" },
-            { name: "deadline", type: "uint256" },
-          ],
-        },
-        primaryType: "Permit",
-        message: {
-          owner: owner.address,
-          spender: escrow,
-          value: terms.amount,
-          nonce,
-          deadline: permitDeadline,
-        },
-      });
-      const { v, r, s } = splitSignature(permit);
-      return paid(
-        await sendEscrow(payer, "payWithPermit", [terms, signature, permitDeadline, v, r, s]),
-        terms,
-      );
+      return paid(await payByPermit(await payParameters(terms, payer, true)), terms);
     },
 
     /**
@@ -283,61 +257,23 @@ export function createPayments(rpcUrl: string, deployment: Deployment, options: 
       payer: DevRole = "customer",
       relayer: DevRole = "keeper",
     ): Promise<Paid> {
-      const signature = await sign(terms);
-      const from = account(payer);
-      const validAfter = 0n;
-      const validBefore = terms.deadline;
-      const authorization = await from.signTypedData({
-        domain: await tokenDomain(terms.token),
-        types: {
-          ReceiveWithAuthorization: [
-            { name: "from", type: "address" },
-            { name: "to", type: "address" },
-            { name: "value", type: "uint256" },
-            { name: "validAfter", type: "uint256" },
-            { name: "validBefore", type: "uint256" },
-            { name: "nonce", type: "bytes32" },
-          ],
-        },
-        primaryType: "ReceiveWithAuthorization",
-        message: {
-          from: from.address,
-          to: escrow,
-          value: terms.amount,
-          validAfter,
-          validBefore,
-          nonce: termsDigest(deployment.chainId, escrow, terms),
-        },
-      });
-      const { v, r, s } = splitSignature(authorization);
-      return paid(
-        await sendEscrow(relayer, "payWithAuthorization", [
-          terms,
-          signature,
-          from.address,
-          validAfter,
-          validBefore,
-          v,
-          r,
-          s,
-        ]),
-        terms,
-      );
+      const parameters = { ...(await payParameters(terms, payer, true)), relayer: wallet(relayer) };
+      return paid(await payByAuthorization(parameters), terms);
     },
 
     /** Fiat-funded: the treasury approves and pays on the customer's behalf; refunds go to the bridge. */
     async payOnBehalf(terms: PaymentTerms): Promise<Paid> {
       const signature = await sign(terms);
-      await send("treasury", {
-        address: terms.token,
-        abi: testStablecoinAbi,
-        functionName: "approve",
-        args: [escrow, terms.amount],
+      const treasury = wallet("treasury");
+      await approveIfNeeded({
+        publicClient,
+        wallet: treasury,
+        token: terms.token,
+        spender: escrow,
+        amount: terms.amount,
       });
-      return paid(
-        await sendEscrow("treasury", "payOnBehalf", [terms, signature, account("bridge").address]),
-        terms,
-      );
+      const sent = await sendEscrow("treasury", "payOnBehalf", [terms, signature, account("bridge").address]);
+      return paid(paidFromReceipt(escrow, terms, sent.hash, sent.receipt), terms);
     },
 
     /** Release to the merchant; before `releaseAfter` only the merchant or operator may (early release). */
@@ -386,7 +322,7 @@ export function createPayments(rpcUrl: string, deployment: Deployment, options: 
     balanceOf(account: Address, tokenAddress: Address = token): Promise<bigint> {
       return publicClient.readContract({
         address: tokenAddress,
-        abi: testStablecoinAbi,
+        abi: erc20Abi,
         functionName: "balanceOf",
         args: [account],
       });
@@ -396,7 +332,7 @@ export function createPayments(rpcUrl: string, deployment: Deployment, options: 
     approveUnlimited(role: DevRole): Promise<Sent> {
       return send(role, {
         address: token,
-        abi: testStablecoinAbi,
+        abi: erc20Abi,
         functionName: "approve",
         args: [escrow, maxUint256],
       });
@@ -404,34 +340,20 @@ export function createPayments(rpcUrl: string, deployment: Deployment, options: 
 
     /** `pay` alone, for a payer that already approved enough (see approveUnlimited). */
     async payApproved(terms: PaymentTerms, payer: DevRole = "customer"): Promise<Paid> {
-      return paid(await sendEscrow(payer, "pay", [terms, await sign(terms)]), terms);
+      const sent = await sendEscrow(payer, "pay", [...payArgs(terms, await sign(terms))]);
+      return paid(paidFromReceipt(escrow, terms, sent.hash, sent.receipt), terms);
     },
   };
 
-  /**
-   * The token's EIP-712 domain (permit and ERC-3009 share it), as the token itself reports it: EIP-5267's
-   * `eip712Domain()` (OpenZeppelin tokens), else `name()` and `version()` (USDC, EURC and the
-   * RegulatedStablecoin have no `eip712Domain`). Read once per token.
-   */
-  async function tokenDomain(address: Address) {
+  /** The token's EIP-712 domain (contracts/lib/typedData.ts), read once per token of this harness. */
+  async function tokenDomain(address: Address): Promise<TokenDomain> {
     let known = domains.get(address);
     if (!known) {
-      try {
-        const [, name, version] = await publicClient.readContract({
-          address,
-          abi: testStablecoinAbi,
-          functionName: "eip712Domain",
-        });
-        known = { name, version };
-      } catch {
-        const read = (functionName: "name" | "version") =>
-          publicClient.readContract({ address, abi: regulatedStablecoinAbi, functionName });
-        const [name, version] = await Promise.all([read("name"), read("version")]);
-        known = { name, version };
-      }
+      known = await readTokenDomain(publicClient, { token: address, chainId: deployment.chainId });
+      if (!known) throw new Error(`token ${address} reports no EIP-712 domain`);
       domains.set(address, known);
     }
-    return { ...known, chainId: deployment.chainId, verifyingContract: address } as const;
+    return known;
   }
 }
 
@@ -452,23 +374,6 @@ export function account(role: DevRole): ReturnType<typeof devAccount> {
 /** PaymentEscrow events among a receipt's logs (other contracts' logs, e.g. token transfers, dropped). */
 export function escrowEvents(logs: Log[]): EscrowEvent[] {
   return parseEventLogs({ abi: paymentEscrowAbi, logs });
-}
-
-/**
- * The record of an escrowed payment, from the signed terms and its PaymentEscrowed event. The event
- * carries everything but the terms' `deadline` and `escrowPeriod`, which only the signer of the terms has.
- */
-export function recordFromEscrowed(terms: PaymentTerms, escrowed: Paid["escrowed"]): PaymentRecord {
-  const a = escrowed.args;
-  if (a.paymentId !== paymentIdOf(terms.operator, terms.orderId)) {
-    throw new Error(`PaymentEscrowed ${a.paymentId} does not belong to order ${terms.orderId}`);
-  }
-  return { terms, payer: a.payer, refundTo: a.refundTo, releaseAfter: a.releaseAfter };
-}
-
-function splitSignature(signature: Hex): { v: number; r: Hex; s: Hex } {
-  const { v, yParity, r, s } = parseSignature(signature);
-  return { v: Number(v ?? BigInt(27 + (yParity ?? 0))), r, s };
 }
 
 // ------------------------------------------------------------------------------------------------------

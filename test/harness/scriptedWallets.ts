@@ -8,7 +8,6 @@
  *   await Promise.all(wallets.map((w, i) => payCheckout(w, checkouts[i], i % 2 ? "permit" : "authorization")));
  */
 import {
-  type Address,
   createPublicClient,
   createWalletClient,
   defineChain,
@@ -16,13 +15,18 @@ import {
   http,
   type LocalAccount,
   type PrivateKeyAccount,
-  parseSignature,
   type TransactionReceipt,
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { paymentEscrowAbi, testStablecoinAbi } from "../../contracts/generated/abis.ts";
 import type { Deployment } from "../../contracts/lib/deployments.ts";
-import { type PaymentTerms, termsDigest } from "../../contracts/lib/terms.ts";
+import { payTerms } from "../../contracts/lib/payTerms.ts";
+import {
+  type PaymentRecordJson,
+  type PaymentTermsJson,
+  paymentRecordFromJson,
+  paymentTermsFromJson,
+} from "../../contracts/lib/termsJson.ts";
 import { rpc } from "../../scripts/lib/chain.ts";
 import { account } from "./payments.ts";
 
@@ -34,16 +38,7 @@ export interface ScriptedWallet {
 
 /** The part of GET /v1/checkout/:id a wallet needs. */
 export interface CheckoutLike {
-  terms: {
-    order_id: string;
-    merchant: string;
-    token: string;
-    amount: string;
-    fee: string;
-    deadline: string;
-    escrow_period: string;
-    operator: string;
-  };
+  terms: PaymentTermsJson;
   signature: string;
 }
 
@@ -101,134 +96,37 @@ export async function fundWallets(
   return wallets;
 }
 
-export function termsOf(c: CheckoutLike): PaymentTerms {
-  const t = c.terms;
-  return {
-    orderId: t.order_id as Hex,
-    merchant: t.merchant as Address,
-    token: t.token as Address,
-    amount: BigInt(t.amount),
-    fee: BigInt(t.fee),
-    deadline: BigInt(t.deadline),
-    escrowPeriod: BigInt(t.escrow_period),
-    operator: t.operator as Address,
-  };
-}
-
-/** Pays one checkout from the wallet; resolves with the receipt (success required). */
+/**
+ * Pays one checkout from the wallet (contracts/lib/payTerms.ts; an authorization is submitted by the payer
+ * itself); resolves with the receipt (success required).
+ */
 export async function payCheckout(
   w: ScriptedWallet,
   checkout: CheckoutLike,
   method: "permit" | "authorization",
 ): Promise<TransactionReceipt> {
   const { publicClient, walletClient } = clients(w.rpcUrl, w.deployment, w.account);
-  const escrow = w.deployment.contracts.PaymentEscrow.address;
-  const terms = termsOf(checkout);
-  const [, name, version, chainId, verifyingContract] = await publicClient.readContract({
-    address: terms.token,
-    abi: testStablecoinAbi,
-    functionName: "eip712Domain",
+  const paid = await payTerms(method, {
+    publicClient,
+    wallet: walletClient!,
+    escrow: w.deployment.contracts.PaymentEscrow.address,
+    terms: paymentTermsFromJson(checkout.terms),
+    operatorSignature: checkout.signature as Hex,
   });
-  const domain = { name, version, chainId: Number(chainId), verifyingContract } as const;
-  let hash: Hex;
-  if (method === "permit") {
-    const nonce = await publicClient.readContract({
-      address: terms.token,
-      abi: testStablecoinAbi,
-      functionName: "nonces",
-      args: [w.account.address],
-    });
-    const sig = await w.account.signTypedData({
-      domain,
-      types: {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      primaryType: "Permit",
-      message: {
-        owner: w.account.address,
-        spender: escrow,
-        value: terms.amount,
-        nonce,
-        deadline: terms.deadline,
-      },
-    });
-    const { v, r, s } = split(sig);
-    hash = await walletClient!.writeContract({
-      address: escrow,
-      abi: paymentEscrowAbi,
-      functionName: "payWithPermit",
-      args: [terms, checkout.signature as Hex, terms.deadline, v, r, s],
-    });
-  } else {
-    const sig = await w.account.signTypedData({
-      domain,
-      types: {
-        ReceiveWithAuthorization: [
-          { name: "from", type: "address" },
-          { name: "to", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "validAfter", type: "uint256" },
-          { name: "validBefore", type: "uint256" },
-          { name: "nonce", type: "bytes32" },
-        ],
-      },
-      primaryType: "ReceiveWithAuthorization",
-      message: {
-        from: w.account.address,
-        to: escrow,
-        value: terms.amount,
-        validAfter: 0n,
-        validBefore: terms.deadline,
-        nonce: termsDigest(w.deployment.chainId, escrow, terms),
-      },
-    });
-    const { v, r, s } = split(sig);
-    hash = await walletClient!.writeContract({
-      address: escrow,
-      abi: paymentEscrowAbi,
-      functionName: "payWithAuthorization",
-      args: [terms, checkout.signature as Hex, w.account.address, 0n, terms.deadline, v, r, s],
-    });
-  }
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error(`payment ${hash} reverted`);
-  return receipt;
+  return paid.receipt;
 }
 
-function split(signature: Hex): { v: number; r: Hex; s: Hex } {
-  const { v, yParity, r, s } = parseSignature(signature);
-  return { v: Number(v ?? BigInt(27 + (yParity ?? 0))), r, s };
-}
-
-/** The checkout's `payment_record` once paid (GET /v1/checkout/:id), as the escrow's Payment struct. */
-export interface PaymentRecordLike {
-  terms: CheckoutLike["terms"];
-  payer: string;
-  refund_to: string;
-  release_after: string;
-}
-
-/** The payer opens a dispute on its escrowed payment (freezes release until the arbiter resolves). */
-export async function disputeAs(w: ScriptedWallet, record: PaymentRecordLike): Promise<TransactionReceipt> {
+/**
+ * The payer opens a dispute on its escrowed payment (freezes release until the arbiter resolves), from the
+ * checkout's `payment_record` (GET /v1/checkout/:id once paid).
+ */
+export async function disputeAs(w: ScriptedWallet, record: PaymentRecordJson): Promise<TransactionReceipt> {
   const { publicClient, walletClient } = clients(w.rpcUrl, w.deployment, w.account);
   const hash = await walletClient!.writeContract({
     address: w.deployment.contracts.PaymentEscrow.address,
     abi: paymentEscrowAbi,
     functionName: "dispute",
-    args: [
-      {
-        terms: termsOf({ terms: record.terms, signature: "0x" }),
-        payer: record.payer as Address,
-        refundTo: record.refund_to as Address,
-        releaseAfter: BigInt(record.release_after),
-      },
-    ],
+    args: [paymentRecordFromJson(record)],
   });
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`dispute ${hash} reverted`);

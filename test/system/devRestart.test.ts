@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { apiClient } from "../../api/src/testing/apiClient.ts";
-import { termsFromOrder } from "../../api/src/testing/orderTerms.ts";
 import type { Deployment } from "../../contracts/lib/deployments.ts";
+import { paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { freePort, waitFor } from "../../scripts/lib/ports.ts";
 import { createPayments, evmIncreaseTime, evmMine } from "../harness/payments.ts";
 
@@ -85,7 +85,7 @@ async function refundAndSettle(secretKey: string, round: number): Promise<void> 
   const created = await api.post("/v1/orders", { amount: "10000000", description: `restart ${round}` });
   expect(created.status).toBe(200);
   const order = created.body;
-  await pay.payByAllowance(termsFromOrder(order));
+  await pay.payByAllowance(paymentTermsFromJson(order.terms));
   const status = async () => (await api.get(`/v1/orders/${order.id}`)).body;
   await waitFor(`order ${order.id} escrowed`, async () => (await status()).status === "escrowed", {
     timeoutMs: 60_000,

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { paymentTermsFromJson } from "../../../contracts/lib/termsJson.ts";
 import { freePort, waitFor } from "../../../scripts/lib/ports.ts";
 import { type ApiStack, startApiStack } from "../../src/testing/apiStack.ts";
-import { termsFromOrder } from "../../src/testing/orderTerms.ts";
 import {
   AuthenticationError,
   ConnectionError,
@@ -47,7 +47,7 @@ async function thrown(promise: PromiseLike<unknown>): Promise<PierError> {
 /** An order paid on chain by the dev customer, once the API shows it escrowed. */
 async function escrowedOrder(amount = "10000000"): Promise<Order> {
   const order = await pier.orders.create({ amount });
-  await s.stack.pay.payByAllowance(termsFromOrder(order));
+  await s.stack.pay.payByAllowance(paymentTermsFromJson(order.terms));
   return waitFor(`${order.id} escrowed`, async () => {
     const o = await pier.orders.retrieve(order.id);
     return o.status === "escrowed" && o;

@@ -11,13 +11,15 @@
  * Duplicate webhooks and the poll path meet the unique keys and do nothing.
  */
 import { paymentEscrowAbi } from "@pier/contracts/abis";
-import { type Address, encodeFunctionData, erc20Abi, type Hex, maxUint256 } from "viem";
+import { paymentTermsFromJson } from "@pier/contracts/termsJson";
+import { encodeFunctionData, erc20Abi, type Hex, maxUint256 } from "viem";
 import { createChainTx } from "../chain/chainTxs.ts";
 import type { AppContext } from "../context.ts";
 import { withTransaction } from "../db/transaction.ts";
 import type { Money } from "../fiat/provider.ts";
 import { toMinorUnits } from "../fx/amounts.ts";
 import type { OrderRow } from "../orders/orderRow.ts";
+import { termsJsonOf } from "../orders/toOrderObject.ts";
 import { newBridgeId } from "./ids.ts";
 import { recordIncident } from "./incidents.ts";
 import type { FiatSessionRow } from "./sessionRow.ts";
@@ -108,7 +110,7 @@ export async function fundCapture(ctx: AppContext, fact: CaptureFact): Promise<F
       data: encodeFunctionData({
         abi: paymentEscrowAbi,
         functionName: "payOnBehalf",
-        args: [termsOf(order), order.signature as Hex, bridge],
+        args: [paymentTermsFromJson(termsJsonOf(order)), order.signature as Hex, bridge],
       }),
       refs: { fundingId, orderIds: [order.id] },
     });
@@ -186,17 +188,4 @@ async function ensureAllowance(ctx: AppContext, amount: bigint): Promise<void> {
     });
   });
   throw new AwaitingAllowanceError("the treasury's allowance to the escrow is being raised; retrying");
-}
-
-function termsOf(order: OrderRow) {
-  return {
-    orderId: order.onchain_order_id as Hex,
-    merchant: order.payout_address as Address,
-    token: order.token as Address,
-    amount: BigInt(order.amount),
-    fee: BigInt(order.fee),
-    deadline: BigInt(order.deadline),
-    escrowPeriod: BigInt(order.escrow_period),
-    operator: order.operator as Address,
-  };
 }

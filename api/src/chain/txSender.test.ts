@@ -7,6 +7,8 @@
  *
  * Automine is turned off where a test needs transactions to stay pending, and back on after.
  */
+
+import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { encodeFunctionData, type Hex, parseEventLogs } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
@@ -18,7 +20,6 @@ import { evmMine, evmSetAutomine } from "../../../test/harness/payments.ts";
 import { apiClient } from "../testing/apiClient.ts";
 import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
 import { escrowedOrders } from "../testing/escrowedOrders.ts";
-import { termsFromOrder } from "../testing/orderTerms.ts";
 import { SENDER_LOCK_CLASS } from "./senderSupervisor.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: rows and JSON bodies are read field by field
@@ -103,7 +104,7 @@ async function readyz(): Promise<{ status: number; body: Json }> {
 describe("sender", () => {
   test("error: an intent that reverts in simulation fails for good with the decoded error, and takes no nonce", async () => {
     const order = (await s.client.post("/v1/orders", { amount: "2000000" })).body;
-    const paid = await s.stack.pay.payByPermit(termsFromOrder(order));
+    const paid = await s.stack.pay.payByPermit(paymentTermsFromJson(order.terms));
     const [before] = await q("SELECT next_nonce::text FROM pier_api.chain_signer_state WHERE signer = $1", [
       OPERATOR,
     ]);

@@ -4,12 +4,13 @@
  * /metrics, told by webhook, never moved while the token refuses, and paid by the keeper to the credited
  * account, exactly, once the issuer lifts the blacklist or the pause.
  */
+
+import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitFor } from "../../../scripts/lib/ports.ts";
 import { createPayments, evmMine, type Payments } from "../../../test/harness/payments.ts";
 import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
-import { termsFromOrder } from "../testing/orderTerms.ts";
 import { waitForWebhook } from "../testing/waitForWebhook.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhookReceiver.ts";
 
@@ -39,7 +40,7 @@ async function escrowedOrder() {
   const created = await s.client.post("/v1/orders", { amount: "10000000" });
   expect(created.status).toBe(200);
   expect(created.body.token.address.toLowerCase()).toBe(token.toLowerCase());
-  const paid = await pay.payByAllowance(termsFromOrder(created.body));
+  const paid = await pay.payByAllowance(paymentTermsFromJson(created.body.terms));
   await evmMine(s.stack.chain.rpcUrl, 1);
   await waitForWebhook(receiver, created.body.id, "order.escrowed");
   return { order: created.body, paid };

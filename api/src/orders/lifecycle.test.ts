@@ -4,11 +4,12 @@
  * (time passes) keeper settles; partial and full refunds; dispute and arbiter resolution; early release;
  * expiry; a reorg that removes a payment.
  */
+
+import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitFor } from "../../../scripts/lib/ports.ts";
 import { evmIncreaseTime, evmMine, evmRevert, evmSnapshot } from "../../../test/harness/payments.ts";
 import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
-import { termsFromOrder } from "../testing/orderTerms.ts";
 import { waitForWebhook, webhooksFor } from "../testing/waitForWebhook.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhookReceiver.ts";
 import { verifySignature } from "../webhooks/signature.ts";
@@ -39,7 +40,7 @@ async function createOrder(body: Record<string, unknown> = {}) {
 
 /** Pays an order's signed terms from the customer and mines one more block so it is 2 deep (escrowed). */
 async function payAndConfirm(order: { id: string; terms: never }) {
-  const paid = await s.stack.pay.payByAllowance(termsFromOrder(order));
+  const paid = await s.stack.pay.payByAllowance(paymentTermsFromJson(order.terms));
   await waitForWebhook(receiver, order.id, "order.processing");
   await evmMine(s.stack.chain.rpcUrl, 1);
   await waitForWebhook(receiver, order.id, "order.escrowed");
@@ -65,7 +66,7 @@ describe("order lifecycle", () => {
   test("default: processing -> escrowed -> keeper settles, every webhook signed", async () => {
     const order = await createOrder({ description: "Blue mug", metadata: { sku: "mug-1" } });
     expect(order.status).toBe("open");
-    const terms = termsFromOrder(order);
+    const terms = paymentTermsFromJson(order.terms);
     expect(await s.stack.pay.signTerms(terms)).toBe(order.signature);
 
     const checkout = await s.client.withKey(undefined).get(`/v1/checkout/${order.id}`);
@@ -204,7 +205,7 @@ describe("order lifecycle", () => {
     expect((await s.client.post(`/v1/orders/${order.id}/cancel`)).status).toBe(200);
     await waitForWebhook(receiver, order.id, "order.canceled");
     // A checkout page left open still holds valid signed terms: the customer pays anyway.
-    const paid = await s.stack.pay.payByAllowance(termsFromOrder(order));
+    const paid = await s.stack.pay.payByAllowance(paymentTermsFromJson(order.terms));
     const before = await s.stack.pay.balanceOf(paid.record.payer);
     await evmMine(s.stack.chain.rpcUrl, 1);
     const told = await waitForWebhook(receiver, order.id, "order.paid_after_cancel");
@@ -297,7 +298,7 @@ describe("order lifecycle", () => {
   test("behavior: a reorg that removes the payment takes the order back to open", async () => {
     const order = await createOrder();
     const snapshot = await evmSnapshot(s.stack.chain.rpcUrl);
-    await s.stack.pay.payByAllowance(termsFromOrder(order));
+    await s.stack.pay.payByAllowance(paymentTermsFromJson(order.terms));
     await waitForWebhook(receiver, order.id, "order.processing");
     await evmRevert(s.stack.chain.rpcUrl, snapshot);
     // A longer competing chain without the payment.

@@ -1,4 +1,5 @@
 /** Renders an order row as the API's `order` object (and the public `checkout` object). */
+import type { PaymentTermsJson } from "@pier/contracts/termsJson";
 import type { Address } from "viem";
 import type { AppContext } from "../context.ts";
 import type { OrderT } from "../schemas/order.ts";
@@ -7,7 +8,8 @@ import type { OrderRow, PaymentSnapshot } from "./orderRow.ts";
 const unix = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
 const num = (s: string | null) => (s === null ? null : Number(s));
 
-export function termsOf(row: OrderRow) {
+/** The order's signed terms as JSON (@pier/contracts/termsJson `PaymentTermsJson`). */
+export function termsJsonOf(row: OrderRow): PaymentTermsJson {
   return {
     order_id: row.onchain_order_id,
     merchant: row.payout_address,
@@ -86,7 +88,7 @@ export function toOrderObject(ctx: AppContext, row: OrderRow): OrderT {
     escrow_period: Number(row.escrow_period),
     created: unix(row.created_at)!,
     canceled_at: unix(row.canceled_at),
-    terms: termsOf(row),
+    terms: termsJsonOf(row),
     signature: row.signature,
     payment: paymentOf(ctx, p),
     dispute: p?.disputed
@@ -118,10 +120,10 @@ export function toCheckoutObject(ctx: AppContext, row: OrderRow, merchantName: s
     expires_at: Number(row.deadline),
     success_url: row.success_url,
     cancel_url: row.cancel_url,
-    terms: termsOf(row),
+    terms: termsJsonOf(row),
     signature: row.signature,
     payment_record: p
-      ? { terms: termsOf(row), payer: p.payer, refund_to: p.refund_to, release_after: p.release_after }
+      ? { terms: termsJsonOf(row), payer: p.payer, refund_to: p.refund_to, release_after: p.release_after }
       : null,
     payment: paymentOf(ctx, p),
   };

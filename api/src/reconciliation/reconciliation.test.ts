@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DevRole } from "../../../contracts/lib/accounts.ts";
 import { waitFor } from "../../../scripts/lib/ports.ts";
@@ -18,7 +19,6 @@ import { evmMine } from "../../../test/harness/payments.ts";
 import { type SandboxWallet, startSandboxWallet } from "../fiat/sandbox/simulator.ts";
 import { type ApiClient, apiClient } from "../testing/apiClient.ts";
 import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
-import { termsFromOrder } from "../testing/orderTerms.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhookReceiver.ts";
 
 let s: ApiStack;
@@ -127,7 +127,7 @@ async function payAll(orders: Order[], payer: DevRole) {
   const pay = s.stack.pay;
   if (payer === "customer2") await pay.approveUnlimited(payer);
   for (const [i, o] of orders.entries()) {
-    const terms = termsFromOrder(o);
+    const terms = paymentTermsFromJson(o.terms);
     if (payer === "customer")
       await (i % 2 ? pay.payByAllowance(terms, payer) : pay.payByPermit(terms, payer));
     else await (i % 2 ? pay.payApproved(terms, payer) : pay.payByAuthorization(terms, payer, "deployer"));
@@ -268,7 +268,10 @@ describe("reconciliation", () => {
     expect(metrics).toMatch(/pier_api_reconciliation_findings_total\{kind="paid_not_credited"\} 1/);
 
     // The data is right again: the finding is closed by the next pass.
-    await db.query(`UPDATE ${T}.orders SET token = $2 WHERE id = $1`, [s3!.id, termsFromOrder(s3!).token]);
+    await db.query(`UPDATE ${T}.orders SET token = $2 WHERE id = $1`, [
+      s3!.id,
+      paymentTermsFromJson(s3!.terms).token,
+    ]);
     const after = await run();
     expect(after).toMatchObject({ found: 4, auto_resolved: 1 });
     const token = (await c.get("/v1/reconciliation/findings?kind=token_mismatch")).body.data[0];
@@ -457,7 +460,7 @@ describe("reconciliation", () => {
     const before = (await run()).kinds.paid_not_credited;
     await s.stack.indexer!.stop();
     const o = (await c.post("/v1/orders", { amount: "3000000" })).body;
-    const paid = await s.stack.pay.payByPermit(termsFromOrder(o), "customer");
+    const paid = await s.stack.pay.payByPermit(paymentTermsFromJson(o.terms), "customer");
     await evmMine(s.stack.chain.rpcUrl, 1);
     const pass = await run();
     expect(pass.kinds.paid_not_credited).toBe(before + 1);

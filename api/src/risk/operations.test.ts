@@ -7,6 +7,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DevRole } from "../../../contracts/lib/accounts.ts";
 import { devAccount } from "../../../contracts/lib/accounts.ts";
@@ -14,7 +15,6 @@ import { waitFor } from "../../../scripts/lib/ports.ts";
 import { evmIncreaseTime, evmMine } from "../../../test/harness/payments.ts";
 import type { ApiClient } from "../testing/apiClient.ts";
 import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
-import { termsFromOrder } from "../testing/orderTerms.ts";
 
 let s: ApiStack;
 let dir: string;
@@ -60,7 +60,7 @@ async function waitStatus(c: ApiClient, id: string, status: string, timeoutMs = 
 }
 
 async function pay(o: { terms: never }, payer: DevRole) {
-  return s.stack.pay.payByAllowance(termsFromOrder(o), payer);
+  return s.stack.pay.payByAllowance(paymentTermsFromJson(o.terms), payer);
 }
 
 async function reviewOf(c: ApiClient, orderId: string) {

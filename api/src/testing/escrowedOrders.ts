@@ -1,8 +1,9 @@
 /** Orders created through the API and paid on chain by permit, returned once the API shows them escrowed. */
+
+import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { waitFor } from "../../../scripts/lib/ports.ts";
 import type { Payments } from "../../../test/harness/payments.ts";
 import type { ApiClient } from "./apiClient.ts";
-import { termsFromOrder } from "./orderTerms.ts";
 
 export interface EscrowedOrder {
   id: string;
@@ -21,7 +22,7 @@ export async function escrowedOrders(
     const res = await client.post("/v1/orders", { amount });
     if (res.status !== 200)
       throw new Error(`creating an order failed: ${res.status} ${JSON.stringify(res.body)}`);
-    const paid = await pay.payByPermit(termsFromOrder(res.body));
+    const paid = await pay.payByPermit(paymentTermsFromJson(res.body.terms));
     orders.push({ id: res.body.id as string, paymentId: paid.paymentId });
   }
   await waitFor(

@@ -59,8 +59,7 @@ const FLOWS: Record<string, { about: string; run: (r: Run) => Promise<Order> }> 
     run: async (r) => {
       const order = await escrowed(r);
       const checkout = await r.pier.checkout.retrieve(order.id);
-      const payments = await r.chain.paymentsFor(r.rpc, checkout);
-      const sent = await payments.dispute(r.chain.recordOf(checkout), r.payer);
+      const sent = await r.chain.disputeCheckout(r.rpc, checkout, r.payer);
       r.step(`${r.payer} disputed ${order.id} in tx ${sent.hash}`);
       return order;
     },

@@ -8,9 +8,9 @@ import { randomBytes } from "node:crypto";
 import type { ApiHandle } from "../../../api/lib/start.ts";
 import { startApiOn } from "../../../api/src/testing/apiStack.ts";
 import { devAccount } from "../../../contracts/lib/accounts.ts";
+import { type PaymentTermsJson, paymentTermsFromJson } from "../../../contracts/lib/termsJson.ts";
 import { freePort } from "../../../scripts/lib/ports.ts";
 import { type Stack, startStack } from "../../harness/stack.ts";
-import { type ApiTerms, paymentTermsOf } from "./apiTerms.ts";
 import { serveWeb, type WebServer } from "./webServer.ts";
 
 export interface DashboardStack {
@@ -90,7 +90,7 @@ export async function startDashboardStack({ webDir }: { webDir: string }): Promi
       async escrowedOrder(description) {
         const created = await call("POST", "/v1/orders", { amount: "10000000", description });
         if (created.status !== 200) throw new Error(`create order: ${JSON.stringify(created.body)}`);
-        await stack.pay.payByAllowance(paymentTermsOf(created.body.terms as ApiTerms));
+        await stack.pay.payByAllowance(paymentTermsFromJson(created.body.terms as PaymentTermsJson));
         const deadline = Date.now() + 60_000;
         for (;;) {
           const got = await call("GET", `/v1/orders/${created.body.id}`);

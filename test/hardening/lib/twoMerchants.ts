@@ -7,8 +7,8 @@
 
 import type { ApiClient } from "../../../api/src/testing/apiClient.ts";
 import { type ApiStack, startApiStack } from "../../../api/src/testing/apiStack.ts";
-import { termsFromOrder } from "../../../api/src/testing/orderTerms.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../../api/src/testing/webhookReceiver.ts";
+import { paymentTermsFromJson } from "../../../contracts/lib/termsJson.ts";
 import { waitFor } from "../../../scripts/lib/ports.ts";
 import { loadOperations, type Operation } from "./openapiModel.ts";
 
@@ -43,7 +43,7 @@ export async function startTwoMerchants(env: Record<string, string> = {}): Promi
     const canceled = (await b.client.post("/v1/orders", { amount: "100" })).body;
     await b.client.post(`/v1/orders/${canceled.id}/cancel`);
     await b.client.post("/v1/keys", { type: "restricted", scopes: ["orders:read"] });
-    await s.stack.pay.payByPermit(termsFromOrder(paidOrder));
+    await s.stack.pay.payByPermit(paymentTermsFromJson(paidOrder.terms));
     await waitFor(
       "B's order escrowed",
       async () => (await b.client.get(`/v1/orders/${paidOrder.id}`)).body.status === "escrowed",

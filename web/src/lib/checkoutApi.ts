@@ -3,6 +3,7 @@
  * operator-signed payment terms and, once paid, the escrow's Payment record. Shapes mirror
  * api/src/schemas/order.ts (`Checkout`); token amounts are decimal strings.
  */
+import type { PaymentTermsJson } from "@pier/contracts/termsJson";
 import type { Address, Hex } from "viem";
 import { env } from "./env.ts";
 
@@ -16,16 +17,13 @@ export type OrderStatus =
   | "refunded"
   | "canceled";
 
-export interface CheckoutTerms {
+/** The signed terms (@pier/contracts/termsJson), with the hex and address types the API's schema guarantees. */
+export type CheckoutTerms = PaymentTermsJson & {
   order_id: Hex;
   merchant: Address;
   token: Address;
-  amount: string;
-  fee: string;
-  deadline: string;
-  escrow_period: string;
   operator: Address;
-}
+};
 
 export interface CheckoutPayment {
   payer: Address;

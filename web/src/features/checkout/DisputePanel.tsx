@@ -3,12 +3,12 @@
  * the escrow, which freezes the release until the arbiter resolves it.
  */
 import { paymentEscrowAbi } from "@pier/contracts/abis";
+import { paymentRecordFromJson } from "@pier/contracts/termsJson";
 import { useEffect, useState } from "react";
 import { useConnection, useWaitForTransactionReceipt, useWriteContract } from "wagmi";
 import type { Checkout } from "../../lib/checkoutApi.ts";
 import { describeError } from "../../lib/describeError.ts";
 import { formatDateTime, shortHex } from "../../lib/formatAmount.ts";
-import { recordOf } from "../../lib/paymentTerms.ts";
 import { WalletPicker } from "./WalletPicker.tsx";
 
 export function DisputePanel({
@@ -27,7 +27,7 @@ export function DisputePanel({
   useEffect(() => {
     if (receipt.isSuccess) onChange();
   }, [receipt.isSuccess, onChange]);
-  const record = recordOf(checkout);
+  const record = checkout.payment_record ? paymentRecordFromJson(checkout.payment_record) : null;
   const payment = checkout.payment;
   if (!record || !payment || payment.method === "on_behalf") return null;
   if (checkout.status !== "escrowed" || now >= payment.release_after) return null;

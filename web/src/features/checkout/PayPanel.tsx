@@ -2,7 +2,7 @@
  * The paying part of an open order: connect a wallet, get onto the order's chain, check the balance, pay.
  * The pay button stays disabled until the wallet can actually pay (balance and gas money checked first).
  */
-import { testStablecoinAbi } from "@pier/contracts/abis";
+import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
 import type { Chain } from "viem";
 import { useBalance, useConnection, useReadContract } from "wagmi";
 import type { Checkout } from "../../lib/checkoutApi.ts";
@@ -45,7 +45,7 @@ function PayButton({ checkout, payment }: { checkout: Checkout; payment: Payment
   const amount = BigInt(checkout.amount);
   const balance = useReadContract({
     address: checkout.token.address,
-    abi: testStablecoinAbi,
+    abi: paymentTokenAbi,
     functionName: "balanceOf",
     args: address ? [address] : undefined,
     chainId: checkout.chain_id,

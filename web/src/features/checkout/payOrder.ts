@@ -11,10 +11,23 @@
  * escrow itself also refuses a second payment (AlreadyPaid). Every call is simulated before the wallet
  * is asked to send it, so a revert shows as words before any prompt. Signatures are cached across
  * retries (the authorization stays valid until the deadline; a permit while its nonce is unchanged).
+ * The typed data, its deadlines and the escrow's arguments come from @pier/contracts/payTerms, as for
+ * every other payer; this file only adds wagmi, the steps and the checks a customer needs.
  */
-import { paymentEscrowAbi, testStablecoinAbi } from "@pier/contracts/abis";
-import { type PaymentTerms, paymentIdOf, termsDigest } from "@pier/contracts/terms";
-import { type Address, type Hex, parseSignature, size, zeroHash } from "viem";
+import { paymentEscrowAbi } from "@pier/contracts/abis";
+import {
+  type PayMethod,
+  payArgs,
+  payWithAuthorizationArgs,
+  payWithPermitArgs,
+  termsAuthorizationTypedData,
+  termsPermitTypedData,
+} from "@pier/contracts/payTerms";
+import { type PaymentTerms, paymentIdOf } from "@pier/contracts/terms";
+import { paymentTermsFromJson } from "@pier/contracts/termsJson";
+import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
+import { splitSignature, type TokenDomain } from "@pier/contracts/typedData";
+import { type Address, type Hex, type TypedDataDefinition, zeroHash } from "viem";
 import {
   readContract,
   signTypedData,
@@ -24,9 +37,8 @@ import {
 } from "wagmi/actions";
 import type { Checkout } from "../../lib/checkoutApi.ts";
 import { formatToken } from "../../lib/formatAmount.ts";
-import { termsOf } from "../../lib/paymentTerms.ts";
 import type { PierConfig } from "../../wagmi.ts";
-import type { PayMethod, TokenSupport } from "./tokenSupport.ts";
+import type { TokenSupport } from "./tokenSupport.ts";
 
 export type StepId = "approve" | "sign" | "send" | "confirm" | "escrow";
 export type StepState = "todo" | "active" | "done" | "failed";
@@ -57,25 +69,6 @@ export class InsufficientBalanceError extends Error {
       `This order needs ${formatToken(checkout.amount, checkout.token)} but your wallet holds ${formatToken(balance, checkout.token)}.`,
     );
   }
-}
-
-/**
- * The wallet signed, but not with a plain 65-byte (or 64-byte compact) ECDSA signature: a smart-contract
- * account's ERC-1271 or ERC-6492 signature, which payWithPermit / payWithAuthorization (v, r, s) cannot
- * take. usePayment falls back to approve-then-pay and says why.
- */
-export class UnusableSignatureError extends Error {
-  override name = "UnusableSignatureError";
-  constructor(readonly bytes: number) {
-    super(`The wallet's signature is ${bytes} bytes, not a plain 65-byte signature.`);
-  }
-}
-
-/** ECDSA in 65 bytes (r, s, v) or 64 (EIP-2098 compact): what the token's (v, r, s) functions take. */
-function requirePlainSignature(signature: Hex): Hex {
-  const bytes = size(signature);
-  if (bytes !== 65 && bytes !== 64) throw new UnusableSignatureError(bytes);
-  return signature;
 }
 
 /**
@@ -110,32 +103,6 @@ export interface PayInput {
   report: (update: StepUpdate) => void;
 }
 
-const receiveWithAuthorizationTypes = {
-  ReceiveWithAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "nonce", type: "bytes32" },
-  ],
-} as const;
-
-const permitTypes = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
-
-function vrs(signature: Hex): { v: number; r: Hex; s: Hex } {
-  const { v, yParity, r, s } = parseSignature(signature);
-  return { v: Number(v ?? BigInt(27 + (yParity ?? 0))), r, s };
-}
-
 /** True when the escrow already holds (or held) a payment for this order. */
 export async function isPaidOnChain(config: PierConfig, checkout: Checkout): Promise<boolean> {
   const state = await readContract(config, {
@@ -150,7 +117,7 @@ export async function isPaidOnChain(config: PierConfig, checkout: Checkout): Pro
 
 export async function payOrder(input: PayInput): Promise<Hex> {
   const { config, checkout, account, method, report } = input;
-  const terms = termsOf(checkout.terms);
+  const terms = paymentTermsFromJson(checkout.terms);
   const chainId = checkout.chain_id;
   const escrow = checkout.escrow;
   const ensureUnpaid = async () => {
@@ -160,57 +127,36 @@ export async function payOrder(input: PayInput): Promise<Hex> {
   await ensureUnpaid();
   const balance = await readContract(config, {
     address: terms.token,
-    abi: testStablecoinAbi,
+    abi: paymentTokenAbi,
     functionName: "balanceOf",
     args: [account],
     chainId,
   });
   if (balance < terms.amount) throw new InsufficientBalanceError(checkout, balance);
+  // Approve or sign first (steps of their own), then the escrow call that pays, simulated before sending.
+  const escrowCall = { address: escrow, abi: paymentEscrowAbi, account, chainId } as const;
+  const readyToSend = async () => {
+    report({ step: "send", state: "active", detail: "Confirm the payment in your wallet…" });
+    await ensureUnpaid();
+  };
   let request: Parameters<typeof writeContract>[1];
   if (method === "allowance") {
     await approveIfNeeded(input, terms);
-    report({ step: "send", state: "active", detail: "Confirm the payment in your wallet…" });
-    await ensureUnpaid();
-    request = (
-      await simulateContract(config, {
-        address: escrow,
-        abi: paymentEscrowAbi,
-        functionName: "pay",
-        args: [terms, checkout.signature],
-        account,
-        chainId,
-      })
-    ).request;
+    await readyToSend();
+    const args = payArgs(terms, checkout.signature);
+    request = (await simulateContract(config, { ...escrowCall, functionName: "pay", args })).request;
   } else if (method === "authorization") {
     const signature = await signAuthorization(input, terms);
-    report({ step: "send", state: "active", detail: "Confirm the payment in your wallet…" });
-    await ensureUnpaid();
-    const { v, r, s } = vrs(signature);
-    request = (
-      await simulateContract(config, {
-        address: escrow,
-        abi: paymentEscrowAbi,
-        functionName: "payWithAuthorization",
-        args: [terms, checkout.signature, account, 0n, terms.deadline, v, r, s],
-        account,
-        chainId,
-      })
-    ).request;
+    await readyToSend();
+    const args = payWithAuthorizationArgs(terms, checkout.signature, account, signature);
+    request = (await simulateContract(config, { ...escrowCall, functionName: "payWithAuthorization", args }))
+      .request;
   } else {
     const signature = await signPermit(input, terms);
-    report({ step: "send", state: "active", detail: "Confirm the payment in your wallet…" });
-    await ensureUnpaid();
-    const { v, r, s } = vrs(signature);
-    request = (
-      await simulateContract(config, {
-        address: escrow,
-        abi: paymentEscrowAbi,
-        functionName: "payWithPermit",
-        args: [terms, checkout.signature, terms.deadline, v, r, s],
-        account,
-        chainId,
-      })
-    ).request;
+    await readyToSend();
+    const args = payWithPermitArgs(terms, checkout.signature, signature);
+    request = (await simulateContract(config, { ...escrowCall, functionName: "payWithPermit", args }))
+      .request;
   }
   const hash = await writeContract(config, request);
   report({ step: "send", state: "done", txHash: hash, detail: "Payment submitted." });
@@ -223,7 +169,7 @@ export async function payOrder(input: PayInput): Promise<Hex> {
 }
 
 async function approveIfNeeded({ config, checkout, account, report }: PayInput, terms: PaymentTerms) {
-  const token = { address: terms.token, abi: testStablecoinAbi, chainId: checkout.chain_id } as const;
+  const token = { address: terms.token, abi: paymentTokenAbi, chainId: checkout.chain_id } as const;
   report({ step: "approve", state: "active", detail: "Checking what the escrow may spend…" });
   const allowance = await readContract(config, {
     ...token,
@@ -257,68 +203,65 @@ async function approveIfNeeded({ config, checkout, account, report }: PayInput, 
   report({ step: "approve", state: "done", txHash: hash, detail: "Approved." });
 }
 
-async function signAuthorization(
-  { config, checkout, account, support, cache, report }: PayInput,
-  terms: PaymentTerms,
-) {
-  const cached = cache.authorization;
-  if (cached && cached.account === account) {
+/**
+ * The sign step: the wallet signs the typed data `build` makes from the token's domain, unless `cached`
+ * already holds that signature. A smart-contract account's signature cannot be split into v, r, s: it
+ * throws NotEcdsaSignatureError here, at the sign step, so usePayment falls back to approve-then-pay.
+ */
+async function signStep(
+  { config, account, support, report }: PayInput,
+  cached: Hex | undefined,
+  prompt: string,
+  build: (domain: TokenDomain) => TypedDataDefinition,
+): Promise<Hex> {
+  if (cached) {
     report({ step: "sign", state: "done", detail: "Signed." });
-    return cached.signature;
+    return cached;
   }
   if (!support.domain) throw new Error("The token has no EIP-712 domain.");
-  report({ step: "sign", state: "active", detail: "Sign the payment authorization in your wallet…" });
-  const signature = await signTypedData(config, {
-    account,
-    domain: support.domain,
-    types: receiveWithAuthorizationTypes,
-    primaryType: "ReceiveWithAuthorization",
-    message: {
-      from: account,
-      to: checkout.escrow,
-      value: terms.amount,
-      validAfter: 0n,
-      validBefore: terms.deadline,
-      nonce: termsDigest(checkout.chain_id, checkout.escrow, terms),
-    },
-  });
-  cache.authorization = { account, signature: requirePlainSignature(signature) };
+  report({ step: "sign", state: "active", detail: prompt });
+  const signature = await signTypedData(config, { account, ...build(support.domain) });
+  splitSignature(signature);
   report({ step: "sign", state: "done", detail: "Signed." });
   return signature;
 }
 
-async function signPermit(
-  { config, checkout, account, support, cache, report }: PayInput,
-  terms: PaymentTerms,
-) {
+/** The ERC-3009 authorization for the terms; it stays valid until their deadline, so a retry reuses it. */
+async function signAuthorization(input: PayInput, terms: PaymentTerms) {
+  const { checkout, account, cache } = input;
+  const cached = cache.authorization?.account === account ? cache.authorization.signature : undefined;
+  const signature = await signStep(
+    input,
+    cached,
+    "Sign the payment authorization in your wallet…",
+    (domain) =>
+      termsAuthorizationTypedData({
+        domain,
+        from: account,
+        chainId: checkout.chain_id,
+        escrow: checkout.escrow,
+        terms,
+      }),
+  );
+  cache.authorization = { account, signature };
+  return signature;
+}
+
+/** The EIP-2612 permit for the terms; a retry reuses it while the account's permit nonce is unchanged. */
+async function signPermit(input: PayInput, terms: PaymentTerms) {
+  const { config, checkout, account, cache } = input;
   const nonce = await readContract(config, {
     address: terms.token,
-    abi: testStablecoinAbi,
+    abi: paymentTokenAbi,
     functionName: "nonces",
     args: [account],
     chainId: checkout.chain_id,
   });
-  const cached = cache.permit;
-  if (cached && cached.account === account && cached.nonce === nonce) {
-    report({ step: "sign", state: "done", detail: "Signed." });
-    return cached.signature;
-  }
-  if (!support.domain) throw new Error("The token has no EIP-712 domain.");
-  report({ step: "sign", state: "active", detail: "Sign the spending permit in your wallet…" });
-  const signature = await signTypedData(config, {
-    account,
-    domain: support.domain,
-    types: permitTypes,
-    primaryType: "Permit",
-    message: {
-      owner: account,
-      spender: checkout.escrow,
-      value: terms.amount,
-      nonce,
-      deadline: terms.deadline,
-    },
-  });
-  cache.permit = { account, nonce, signature: requirePlainSignature(signature) };
-  report({ step: "sign", state: "done", detail: "Signed." });
+  const permit = cache.permit;
+  const cached = permit?.account === account && permit.nonce === nonce ? permit.signature : undefined;
+  const signature = await signStep(input, cached, "Sign the spending permit in your wallet…", (domain) =>
+    termsPermitTypedData({ domain, owner: account, escrow: checkout.escrow, terms, nonce }),
+  );
+  cache.permit = { account, nonce, signature };
   return signature;
 }

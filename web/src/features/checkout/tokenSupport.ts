@@ -4,18 +4,19 @@
  * transaction), or neither (approve, then pay: two transactions). Detected by calling the standard views,
  * never assumed from the token's name.
  */
-import { testStablecoinAbi } from "@pier/contracts/abis";
-import type { Address, Hex, TypedDataDomain } from "viem";
-import { readContract } from "wagmi/actions";
+import type { PayMethod } from "@pier/contracts/payTerms";
+import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
+import { readTokenDomain } from "@pier/contracts/tokenDomain";
+import type { TokenDomain } from "@pier/contracts/typedData";
+import type { Address, Hex } from "viem";
+import { getClient, readContract } from "wagmi/actions";
 import type { PierConfig } from "../../wagmi.ts";
-
-export type PayMethod = "authorization" | "permit" | "allowance";
 
 export interface TokenSupport {
   authorization: boolean;
   permit: boolean;
   /** The token's EIP-712 domain (shared by permit and ERC-3009), when it exposes one. */
-  domain?: TypedDataDomain & { verifyingContract: Address; chainId: number };
+  domain?: TokenDomain;
 }
 
 async function tryRead<T>(read: () => Promise<T>): Promise<T | undefined> {
@@ -26,36 +27,10 @@ async function tryRead<T>(read: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** The token's EIP-712 domain: EIP-5267 `eip712Domain()`, else `name()` + `version()`. */
+/** The token's EIP-712 domain as @pier/contracts/typedData reads it (EIP-5267, else name + version). */
 async function tokenDomain(config: PierConfig, token: Address, chainId: number) {
-  const base = { address: token, abi: testStablecoinAbi, chainId } as const;
-  const eip5267 = await tryRead(() => readContract(config, { ...base, functionName: "eip712Domain" }));
-  if (eip5267) {
-    const [, name, version, domainChainId, verifyingContract] = eip5267;
-    if (Number(domainChainId) !== chainId) return undefined;
-    return { name, version, chainId, verifyingContract };
-  }
-  const [name, version] = await Promise.all([
-    tryRead(() => readContract(config, { ...base, functionName: "name" })),
-    tryRead(() =>
-      readContract(config, {
-        address: token,
-        chainId,
-        abi: [
-          {
-            type: "function",
-            name: "version",
-            stateMutability: "view",
-            inputs: [],
-            outputs: [{ type: "string" }],
-          },
-        ],
-        functionName: "version",
-      }),
-    ),
-  ]);
-  if (name === undefined || version === undefined) return undefined;
-  return { name, version, chainId, verifyingContract: token };
+  const client = getClient(config, { chainId });
+  return client ? readTokenDomain(client, { token, chainId }) : undefined;
 }
 
 export async function detectTokenSupport(
@@ -67,7 +42,7 @@ export async function detectTokenSupport(
     authorizationNonce,
   }: { token: Address; account: Address; chainId: number; authorizationNonce: Hex },
 ): Promise<TokenSupport> {
-  const base = { address: token, abi: testStablecoinAbi, chainId } as const;
+  const base = { address: token, abi: paymentTokenAbi, chainId } as const;
   const [domain, authState, nonce, separator] = await Promise.all([
     tokenDomain(config, token, chainId),
     tryRead(() =>

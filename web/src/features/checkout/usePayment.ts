@@ -6,14 +6,16 @@
  * pending does not invite a second payment.
  */
 
+import type { PayMethod } from "@pier/contracts/payTerms";
 import { termsDigest } from "@pier/contracts/terms";
+import { paymentTermsFromJson } from "@pier/contracts/termsJson";
+import { NotEcdsaSignatureError } from "@pier/contracts/typedData";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Address, Hex } from "viem";
 import { getBytecode, waitForTransactionReceipt } from "wagmi/actions";
 import type { Checkout } from "../../lib/checkoutApi.ts";
 import { isPaid } from "../../lib/checkoutApi.ts";
 import { type DescribedError, describeError } from "../../lib/describeError.ts";
-import { termsOf } from "../../lib/paymentTerms.ts";
 import type { PierConfig } from "../../wagmi.ts";
 import {
   isContractAccount,
@@ -25,9 +27,8 @@ import {
   type StepUpdate,
   stepsOf,
   TransactionRevertedError,
-  UnusableSignatureError,
 } from "./payOrder.ts";
-import { chooseMethod, detectTokenSupport, type PayMethod, type TokenSupport } from "./tokenSupport.ts";
+import { chooseMethod, detectTokenSupport, type TokenSupport } from "./tokenSupport.ts";
 
 export interface StepView {
   id: StepId;
@@ -110,7 +111,11 @@ export function usePayment({
             token: checkout.terms.token,
             account,
             chainId: checkout.chain_id,
-            authorizationNonce: termsDigest(checkout.chain_id, checkout.escrow, termsOf(checkout.terms)),
+            authorizationNonce: termsDigest(
+              checkout.chain_id,
+              checkout.escrow,
+              paymentTermsFromJson(checkout.terms),
+            ),
           }));
         if (detected.authorization || detected.permit) support.current = detected;
         current =
@@ -157,10 +162,10 @@ export function usePayment({
             void refetch();
           }
           fallback =
-            (described.kind === "unsupported" || error instanceof UnusableSignatureError) &&
+            (described.kind === "unsupported" || error instanceof NotEcdsaSignatureError) &&
             currentStep === "sign" &&
             current !== "allowance";
-          if (error instanceof UnusableSignatureError) fallbackNotice = SMART_ACCOUNT_NOTICE;
+          if (error instanceof NotEcdsaSignatureError) fallbackNotice = SMART_ACCOUNT_NOTICE;
           if (!fallback) {
             setSession((s) =>
               s
