@@ -5,12 +5,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitFor } from "../../../../../scripts/lib/ports.ts";
 import { evmMine } from "../../../../../test/harness/payments.ts";
 import { type ApiClient, apiClient } from "../../../testing/apiClient.ts";
 import { type ApiStack, startApiStack } from "../../../testing/apiStack.ts";
-import { termsFromOrder } from "../../../testing/orderTerms.ts";
 
 let s: ApiStack;
 let c: ApiClient;
@@ -107,7 +107,7 @@ describe("POST /v1/orders", () => {
     expect((await c.post("/v1/risk/rules", { reporting_currency: "EUR" })).status).toBe(200);
     const order = (await create({ fiat_amount: "20.00", fiat_currency: "EUR" })).body;
     expect(order.amount).toBe("25000000");
-    await s.stack.pay.payByAllowance(termsFromOrder(order));
+    await s.stack.pay.payByAllowance(paymentTermsFromJson(order.terms));
     await evmMine(s.stack.chain.rpcUrl, 1);
     await waitFor("escrowed", async () => (await c.get(`/v1/orders/${order.id}`)).body.status === "escrowed");
     // The euro doubles against the dollar afterwards: the sale is still worth what it was sold for.
@@ -124,7 +124,7 @@ describe("POST /v1/orders", () => {
     await writeRates({ EUR: "0.8", JPY: "150" });
     await reportAtRate("0.8");
     const tokens = (await create({ amount: "10000000" })).body;
-    await s.stack.pay.payByAllowance(termsFromOrder(tokens));
+    await s.stack.pay.payByAllowance(paymentTermsFromJson(tokens.terms));
     await evmMine(s.stack.chain.rpcUrl, 1);
     await waitFor(
       "escrowed",
