@@ -58,6 +58,11 @@ describe("loadConfig", () => {
   test("error: a zero FX rate is refused", () => {
     expect(() => loadConfig({ ...minimal, PIER_FX_RATES: "USD=0" })).toThrow(/positive/);
   });
+  test("error: an FX rate for a code outside ISO 4217 is refused", () => {
+    expect(() => loadConfig({ ...minimal, PIER_FX_RATES: "USD=1,XAU=2000" })).toThrow(
+      /PIER_FX_RATES: XAU is not an ISO 4217 currency/,
+    );
+  });
   test("behavior: the transaction sender's settings, with the fee cap in exact wei", () => {
     expect(loadConfig(minimal).txSender).toEqual({
       maxInFlight: 16,

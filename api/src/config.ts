@@ -6,6 +6,8 @@
  * Secrets (signer keys, the admin key) come only from the environment. The public Hardhat dev keys are
  * used as defaults only when the chain is the local one (31337): see chain/signers.ts.
  */
+import { isCurrency } from "@pier/money/currencies";
+import { decimalToUnits } from "@pier/money/units";
 import { Ajv } from "ajv";
 import Type, { type Static } from "typebox";
 
@@ -258,8 +260,7 @@ function bool(value: string): boolean {
 
 /** "1.5" gwei -> 1500000000n wei, exactly (the pattern allows at most 9 decimals). */
 function gweiToWei(gwei: string): bigint {
-  const [whole, fraction = ""] = gwei.split(".") as [string, string?];
-  const wei = BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, "0"));
+  const wei = decimalToUnits(gwei, 9);
   if (wei === 0n) throw new ConfigError("PIER_TX_MAX_FEE_GWEI must be positive");
   return wei;
 }
@@ -268,6 +269,9 @@ function parseRates(raw: string): Record<string, string> {
   const rates: Record<string, string> = {};
   for (const pair of raw.split(",")) {
     const [currency, rate] = pair.split("=") as [string, string];
+    // Fiat amounts are checked against the currency's ISO 4217 minor units: an unknown code has none.
+    if (!isCurrency(currency))
+      throw new ConfigError(`PIER_FX_RATES: ${currency} is not an ISO 4217 currency`);
     if (/^0+(\.0+)?$/.test(rate))
       throw new ConfigError(`PIER_FX_RATES: rate for ${currency} must be positive`);
     rates[currency] = rate;

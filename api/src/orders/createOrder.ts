@@ -4,6 +4,9 @@
  * customer pays the signed terms from the checkout.
  */
 
+import { AmountError } from "@pier/money/errors";
+import { convertToTokenUnits } from "@pier/money/rational";
+import { parseMinorUnits } from "@pier/money/units";
 import pg from "pg";
 import { type Address, getAddress, type Hex } from "viem";
 import { orderIdentifiers } from "../chain/termsSigner.ts";
@@ -12,7 +15,6 @@ import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { InvalidRequestError } from "../errors.ts";
 import type { Principal } from "../keys/apiKeys.ts";
-import { convertToTokenUnits, minorUnits } from "../lib/decimal.ts";
 import { newId } from "../lib/ids.ts";
 import { getMerchantCached } from "../merchants/merchants.ts";
 import { assessNewOrder, recordOrderRisk } from "../risk/assessOrder.ts";
@@ -146,13 +148,13 @@ function resolveAmount(ctx: AppContext, body: CreateOrderBodyT) {
         "fiat_currency",
       );
     }
-    const decimals = body.fiat_amount.split(".")[1]?.length ?? 0;
-    if (decimals > minorUnits(body.fiat_currency)) {
-      throw new InvalidRequestError(
-        "parameter_invalid",
-        `${body.fiat_currency} amounts have at most ${minorUnits(body.fiat_currency)} decimal places`,
-        "fiat_amount",
-      );
+    try {
+      // At most the currency's ISO 4217 minor units (config.ts admits only ISO codes to fxRates).
+      parseMinorUnits(body.fiat_amount, body.fiat_currency, "fiat_amount");
+    } catch (error) {
+      if (error instanceof AmountError)
+        throw new InvalidRequestError("parameter_invalid", error.message, "fiat_amount");
+      throw error;
     }
     amount = convertToTokenUnits(body.fiat_amount, rate, ctx.chain.token.decimals);
     fiat = { amount: body.fiat_amount, currency: body.fiat_currency, rate };

@@ -3,12 +3,13 @@
  * quotes, PIER_FX_*): the settlement token is worth one unit of its peg (PIER_FX_TOKEN_PEG), crossed
  * to the reporting currency at the source's current rate, rounded half up to the currency's minor unit.
  */
+
+import { minorUnits } from "@pier/money/currencies";
+import { divRound, formatRatio } from "@pier/money/rational";
+import { formatMinorUnits } from "@pier/money/units";
 import type { AppContext } from "../context.ts";
-import { formatMinorUnits } from "../fx/amounts.ts";
 import { createRateSource, type FxConfig, loadFxConfig } from "../fx/config.ts";
-import { minorUnits } from "../fx/currencies.ts";
 import { type CrossRate, crossRate, type RateSource } from "../fx/rateSource.ts";
-import { divRound, formatRatio } from "../fx/rational.ts";
 
 const sources = new WeakMap<AppContext, { config: FxConfig; source: RateSource }>();
 
