@@ -76,6 +76,8 @@ describe("formatFiat", () => {
     expect(formatFiat("1.234", "IQD", "en-US")).toMatch(/1\.234$/);
     expect(formatFiat("1.2345", "CLF", "en-US")).toMatch(/1\.2345$/);
     expect(formatFiat("12.345", "USD", "en-US")).toBe("$12.345");
+    expect(formatFiat("100.00", "JPY", "en-US")).toBe("¥100");
+    expect(formatFiat("12.500", "EUR", "en-US")).toBe("€12.50");
   });
 
   test("behavior: a code Intl does not know prints plainly", () => {

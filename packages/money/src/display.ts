@@ -49,12 +49,14 @@ export function formatTokenPlain(units: bigint | string, token: TokenLike): stri
 /**
  * A fiat decimal string in its ISO 4217 currency: ("12.5", "EUR") -> "€12.50"; ("1.234", "KWD") ->
  * "KWD 1.234". Shows the currency's ISO minor units (Intl's own table disagrees for some, e.g. IQD) and
- * every digit the amount has. A code Intl does not know prints as "12.50 XYZ".
+ * every significant digit the amount has ("100.00" JPY -> "¥100"). A code Intl does not know prints as
+ * "12.50 XYZ".
  */
 export function formatFiat(amount: string, currency: string, locale?: string): string {
-  const { scale } = parseDecimal(amount);
+  parseDecimal(amount); // a plain decimal, or AmountError
+  const significant = (amount.split(".")[1] ?? "").replace(/0+$/, "").length;
   const minor = isCurrency(currency) ? minorUnits(currency) : 2;
-  const digits = Math.max(minor, scale);
+  const digits = Math.max(minor, significant);
   try {
     const format = new Intl.NumberFormat(locale, {
       style: "currency",
