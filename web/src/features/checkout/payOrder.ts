@@ -14,6 +14,7 @@
  */
 import { paymentEscrowAbi, testStablecoinAbi } from "@pier/contracts/abis";
 import { type PaymentTerms, paymentIdOf, termsDigest } from "@pier/contracts/terms";
+import { formatToken } from "@pier/money/display";
 import { type Address, type Hex, parseSignature, size, zeroHash } from "viem";
 import {
   readContract,
@@ -23,7 +24,6 @@ import {
   writeContract,
 } from "wagmi/actions";
 import type { Checkout } from "../../lib/checkoutApi.ts";
-import { formatToken } from "../../lib/formatAmount.ts";
 import { termsOf } from "../../lib/paymentTerms.ts";
 import type { PierConfig } from "../../wagmi.ts";
 import type { PayMethod, TokenSupport } from "./tokenSupport.ts";

@@ -3,9 +3,11 @@
  * the payout address, or paused the token): how much, and that Pier pays it there, and only there, as
  * soon as the token allows. Nothing when nothing is owed.
  */
+
+import { formatToken } from "@pier/money/display";
 import { useQuery } from "@tanstack/react-query";
 import { apiGet, type MerchantAccount } from "../../lib/dashboardApi.ts";
-import { formatToken, shortHex } from "../../lib/formatAmount.ts";
+import { shortHex } from "../../lib/format.ts";
 
 export function CreditedBalances() {
   const merchant = useQuery({

@@ -2,7 +2,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type ComponentType, type LazyExoticComponent, lazy, Suspense, useState } from "react";
 import { apiPost, type DashboardSession, errorText } from "../../lib/dashboardApi.ts";
-import { shortHex } from "../../lib/formatAmount.ts";
+import { shortHex } from "../../lib/format.ts";
 import { CreditedBalances } from "./CreditedBalances.tsx";
 import { type DashboardSection, type SectionProps, sections } from "./sections.ts";
 import { useDashboardPath } from "./useDashboardPath.ts";

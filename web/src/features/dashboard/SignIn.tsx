@@ -12,7 +12,7 @@ import { chainName } from "../../lib/chainOf.ts";
 import { apiPost, type DashboardSession, errorText, type SiweNonce } from "../../lib/dashboardApi.ts";
 import { describeError } from "../../lib/describeError.ts";
 import { env } from "../../lib/env.ts";
-import { shortHex } from "../../lib/formatAmount.ts";
+import { shortHex } from "../../lib/format.ts";
 import { createPierConfig } from "../../wagmi.ts";
 import { useWalletChoices } from "../checkout/useWalletChoices.ts";
 

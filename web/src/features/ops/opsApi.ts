@@ -1,6 +1,6 @@
 /**
- * The ops sections' API shapes (api/src/risk, api/src/reconciliation, api/src/links) and the unit
- * conversions their forms need. Calls go through the dashboard's session client (lib/dashboardApi.ts).
+ * The ops sections' API shapes (api/src/risk, api/src/reconciliation, api/src/links). Calls go through
+ * the dashboard's session client (lib/dashboardApi.ts); amounts through @pier/money.
  */
 export interface RiskFinding {
   rule: string;
@@ -66,22 +66,4 @@ export interface PublicLink {
   active: boolean;
   currency: string;
   decimals: number;
-}
-
-/** "12.5" with 6 decimals -> "12500000"; undefined for anything but a plain positive decimal that fits. */
-export function toUnits(value: string, decimals: number): string | undefined {
-  const match = /^(\d{1,30})(?:\.(\d+))?$/.exec(value.trim());
-  if (!match) return undefined;
-  const fraction = match[2] ?? "";
-  if (fraction.length > decimals) return undefined;
-  const units = BigInt(match[1]! + fraction.padEnd(decimals, "0"));
-  return units > 0n ? units.toString() : undefined;
-}
-
-/** "12500000" with 6 decimals -> "12.5". */
-export function fromUnits(units: string, decimals: number): string {
-  const s = units.padStart(decimals + 1, "0");
-  const whole = s.slice(0, s.length - decimals);
-  const fraction = s.slice(s.length - decimals).replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : whole;
 }

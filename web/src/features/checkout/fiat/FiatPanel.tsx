@@ -5,10 +5,11 @@
  * chunk that loads Stripe.js only then. Back on the checkout, the session's status shows here while the page's
  * usual live status follows the order (the bridge pays the escrow once the wallet captured the money).
  */
+import { formatFiat } from "@pier/money/display";
 import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import type { Checkout } from "../../../lib/checkoutApi.ts";
-import { FIAT_CURRENCIES, formatFiat, guessCurrency } from "./currencies.ts";
+import { FIAT_CURRENCIES, guessCurrency } from "./currencies.ts";
 import { type FiatSession, type FiatWallet, fiatApi, pendingSession } from "./fiatApi.ts";
 
 const StripeWalletButton = lazy(() => import("./StripeWalletButton.tsx"));

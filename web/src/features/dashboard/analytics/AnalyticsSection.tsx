@@ -2,10 +2,11 @@
  * Analytics: daily volume, payments, fees and refunds from the indexer's aggregates (GET
  * /v1/reports/daily) as charts and a table, and CSV exports of orders and settlements for accounting.
  */
+
+import { formatAmount } from "@pier/money/display";
 import { useQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
 import { apiGet, type DailyReport, errorText, type ListOf, type Order } from "../../../lib/dashboardApi.ts";
-import { formatTokenAmount } from "../../../lib/formatAmount.ts";
 import type { SectionProps } from "../sections.ts";
 import { ordersCsv, settlementsCsv } from "./csv.ts";
 import { DailyChart } from "./DailyChart.tsx";
@@ -79,10 +80,10 @@ export default function AnalyticsSection(_: SectionProps) {
               .map((p) => (
                 <tr key={p.day} data-testid="daily-row" data-day={p.day}>
                   <th scope="row">{p.day}</th>
-                  <td data-testid="daily-volume">{formatTokenAmount(p.volume, decimals)}</td>
+                  <td data-testid="daily-volume">{formatAmount(p.volume, decimals)}</td>
                   <td>{p.payments}</td>
-                  <td>{formatTokenAmount(p.fees, decimals)}</td>
-                  <td data-testid="daily-refunds">{formatTokenAmount(p.refunds, decimals)}</td>
+                  <td>{formatAmount(p.fees, decimals)}</td>
+                  <td data-testid="daily-refunds">{formatAmount(p.refunds, decimals)}</td>
                 </tr>
               ))}
           </tbody>

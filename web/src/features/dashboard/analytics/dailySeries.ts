@@ -2,7 +2,7 @@
  * Daily report rows -> one point per day (missing days are zero), summed over the settlement token's rows.
  * Amounts stay bigint; the charts get whole-token numbers for plotting only (display, not accounting).
  */
-import { formatUnits } from "viem";
+import { unitsToDecimal } from "@pier/money/units";
 import type { DailyReport } from "../../../lib/dashboardApi.ts";
 
 export interface DailyPoint {
@@ -30,4 +30,5 @@ export function dailySeries(rows: DailyReport[], from: string, to: string): Dail
   return [...byDay.values()];
 }
 
-export const plotNumber = (units: bigint, decimals: number) => Number(formatUnits(units, decimals));
+/** The one float of the dashboard: a y value for the chart library, never shown as an amount or summed. */
+export const plotNumber = (units: bigint, decimals: number) => Number(unitsToDecimal(units, decimals));

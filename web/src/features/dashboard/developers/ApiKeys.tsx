@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { type ApiKey, apiGet, apiPost, errorText, type ListOf } from "../../../lib/dashboardApi.ts";
-import { formatDateTime } from "../../../lib/formatAmount.ts";
+import { formatDateTime } from "../../../lib/format.ts";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
 import { SecretOnce } from "./SecretOnce.tsx";
 

@@ -9,7 +9,7 @@ import {
   type ListOf,
   type PierEvent,
 } from "../../../lib/dashboardApi.ts";
-import { formatDateTime } from "../../../lib/formatAmount.ts";
+import { formatDateTime } from "../../../lib/format.ts";
 
 export function EventDeliveries() {
   const [undeliveredOnly, setUndeliveredOnly] = useState(false);

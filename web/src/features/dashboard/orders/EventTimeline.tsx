@@ -1,7 +1,7 @@
 /** An order's events, oldest first, polled so refunds and releases appear as they are indexed. */
 import { useQuery } from "@tanstack/react-query";
 import { apiGet, errorText, type ListOf, type PierEvent } from "../../../lib/dashboardApi.ts";
-import { formatDateTime } from "../../../lib/formatAmount.ts";
+import { formatDateTime } from "../../../lib/format.ts";
 import { TxHash } from "../TxHash.tsx";
 
 const LABELS: Record<string, string> = {

@@ -1,8 +1,10 @@
 /** The orders table: status and date filters, search, and live updates (polled every 3 s). */
+
+import { formatToken } from "@pier/money/display";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { apiGet, errorText, type ListOf, type Order } from "../../../lib/dashboardApi.ts";
-import { formatDateTime, formatToken } from "../../../lib/formatAmount.ts";
+import { formatDateTime } from "../../../lib/format.ts";
 import { StatusBadge } from "../StatusBadge.tsx";
 import { matchesSearch, ORDER_ID, type OrderFilters, ordersPath } from "./orderQuery.ts";
 

@@ -5,7 +5,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { apiGet, errorText, type ListOf, type Passkey } from "../../../lib/dashboardApi.ts";
-import { formatDateTime } from "../../../lib/formatAmount.ts";
+import { formatDateTime } from "../../../lib/format.ts";
 import { registerPasskey } from "../passkeyCeremonies.ts";
 import type { SectionProps } from "../sections.ts";
 
