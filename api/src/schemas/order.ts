@@ -32,6 +32,11 @@ export const PaymentTerms = Type.Object(
   { description: "The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings)." },
 );
 
+const OperatorSignature = Type.String({
+  pattern: "^0x[0-9a-f]+$",
+  description: "The operator's EIP-712 signature.",
+});
+
 export const OrderPayment = Type.Object(
   {
     payer: Address,
@@ -116,7 +121,7 @@ export const Order = Type.Object(
     created: UnixTime,
     canceled_at: Nullable(UnixTime),
     terms: PaymentTerms,
-    signature: Type.String({ pattern: "^0x[0-9a-f]+$", description: "The operator's EIP-712 signature." }),
+    signature: OperatorSignature,
     payment: Nullable(OrderPayment),
     dispute: Nullable(OrderDispute),
   },
@@ -199,7 +204,7 @@ export const Checkout = Type.Object(
     success_url: Nullable(Type.String()),
     cancel_url: Nullable(Type.String()),
     terms: PaymentTerms,
-    signature: Type.String(),
+    signature: OperatorSignature,
     payment_record: Nullable(
       Type.Object(
         {
