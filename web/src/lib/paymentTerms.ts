@@ -1,8 +1,8 @@
 /** The checkout payload's terms and record (decimal strings) as the escrow's structs (bigints). */
 import type { PaymentRecord, PaymentTerms } from "@pier/contracts/terms";
-import type { Checkout, CheckoutTerms } from "./checkoutApi.ts";
+import type { Checkout } from "./checkoutApi.ts";
 
-export function termsOf(t: CheckoutTerms): PaymentTerms {
+export function termsOf(t: Checkout["terms"]): PaymentTerms {
   return {
     orderId: t.order_id,
     merchant: t.merchant,

@@ -2,11 +2,12 @@
  * The public page of a payment link (/l/:linkId): shows what is being paid for, asks for the amount
  * when the customer chooses it, creates the customer's own order and forwards to its checkout.
  */
+
+import type { PaymentLinkOrder, PublicPaymentLink } from "@pier/client/types";
 import { unitsToDecimal } from "@pier/money/units";
 import { useEffect, useId, useState } from "react";
 import { parseAmountInput } from "../../lib/amountInput.ts";
 import { env } from "../../lib/env.ts";
-import type { PublicLink } from "./opsApi.ts";
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${env.apiUrl}${path}`, {
@@ -24,13 +25,13 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
 
 export default function LinkPage({ linkId }: { linkId: string }) {
   const amountId = useId();
-  const [link, setLink] = useState<PublicLink>();
+  const [link, setLink] = useState<PublicPaymentLink>();
   const [error, setError] = useState<string>();
   const [amount, setAmount] = useState("");
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api<PublicLink>(`/v1/checkout/links/${encodeURIComponent(linkId)}`)
+    api<PublicPaymentLink>(`/v1/checkout/links/${encodeURIComponent(linkId)}`)
       .then(setLink)
       .catch((e: Error) => setError(e.message));
   }, [linkId]);
@@ -46,7 +47,7 @@ export default function LinkPage({ linkId }: { linkId: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      const created = await api<{ order: string }>(`/v1/checkout/links/${link.id}/orders`, body);
+      const created = await api<PaymentLinkOrder>(`/v1/checkout/links/${link.id}/orders`, body);
       window.location.assign(`/pay/${created.order}`);
     } catch (e) {
       setError((e as Error).message);

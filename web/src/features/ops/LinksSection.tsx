@@ -2,13 +2,15 @@
  * Payment links: create (fixed or customer-chosen amount with limits), list with analytics, deactivate,
  * and a printable QR code of the link's URL.
  */
+
+import type { Page } from "@pier/client";
+import type { PaymentLink } from "@pier/client/types";
 import { unitsToDecimal } from "@pier/money/units";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import QRCode from "qrcode";
 import { useEffect, useId, useState } from "react";
 import { parseAmountInput } from "../../lib/amountInput.ts";
-import { apiGet, apiPost, errorText, type ListOf } from "../../lib/dashboardApi.ts";
-import type { PaymentLink } from "./opsApi.ts";
+import { apiGet, apiPost, errorText } from "../../lib/dashboardApi.ts";
 
 const LINKS = ["ops", "links"];
 /** The settlement token's decimals (tUSDC and USDC: 6). */
@@ -26,7 +28,7 @@ export default function LinksSection() {
   const [qrFor, setQrFor] = useState<PaymentLink>();
   const links = useQuery({
     queryKey: LINKS,
-    queryFn: () => apiGet<ListOf<PaymentLink>>("/v1/links?limit=100"),
+    queryFn: () => apiGet<Page<PaymentLink>>("/v1/links?limit=100"),
     refetchInterval: 10_000,
   });
   const create = useMutation({

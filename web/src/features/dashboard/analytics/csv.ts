@@ -2,8 +2,9 @@
  * CSV for accounting exports (RFC 4180): every field quoted when needed, CRLF line ends, and cells that a
  * spreadsheet would run as a formula (=, +, -, @, tab, CR) prefixed with an apostrophe.
  */
+
+import type { Order } from "@pier/client/types";
 import { unitsToDecimal } from "@pier/money/units";
-import type { Order } from "../../../lib/dashboardApi.ts";
 
 export function csvCell(value: string | number | null | undefined): string {
   let text = value === null || value === undefined ? "" : String(value);

@@ -2,8 +2,9 @@
  * Daily report rows -> one point per day (missing days are zero), summed over the settlement token's rows.
  * Amounts stay bigint; the charts get whole-token numbers for plotting only (display, not accounting).
  */
+
+import type { DailyReport } from "@pier/client/types";
 import { unitsToDecimal } from "@pier/money/units";
-import type { DailyReport } from "../../../lib/dashboardApi.ts";
 
 export interface DailyPoint {
   day: string;

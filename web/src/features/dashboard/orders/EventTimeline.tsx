@@ -1,6 +1,9 @@
 /** An order's events, oldest first, polled so refunds and releases appear as they are indexed. */
+
+import type { Page } from "@pier/client";
+import type { Event as PierEvent } from "@pier/client/types";
 import { useQuery } from "@tanstack/react-query";
-import { apiGet, errorText, type ListOf, type PierEvent } from "../../../lib/dashboardApi.ts";
+import { apiGet, errorText } from "../../../lib/dashboardApi.ts";
 import { formatDateTime } from "../../../lib/format.ts";
 import { TxHash } from "../TxHash.tsx";
 
@@ -30,7 +33,7 @@ function txOf(event: PierEvent): string | undefined {
 export function EventTimeline({ orderId }: { orderId: string }) {
   const events = useQuery({
     queryKey: ["dashboard", "order-events", orderId],
-    queryFn: () => apiGet<ListOf<PierEvent>>(`/v1/events?order=${encodeURIComponent(orderId)}&limit=100`),
+    queryFn: () => apiGet<Page<PierEvent>>(`/v1/events?order=${encodeURIComponent(orderId)}&limit=100`),
     refetchInterval: 2_000,
   });
   return (

@@ -1,10 +1,11 @@
 /** Refund all or part of an escrowed order: the amount in tokens (exact decimal, never a float), confirmed. */
 
+import type { Order } from "@pier/client/types";
 import { formatAmount, formatToken } from "@pier/money/display";
 import { unitsToDecimal } from "@pier/money/units";
 import { useId, useState } from "react";
 import { parseAmountInput } from "../../../lib/amountInput.ts";
-import { apiPost, type Order } from "../../../lib/dashboardApi.ts";
+import { apiPost } from "../../../lib/dashboardApi.ts";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
 
 /** Token units from what the merchant typed, or a sentence saying what is wrong. */
