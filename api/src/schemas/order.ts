@@ -136,8 +136,10 @@ export const CreateOrderBody = Type.Object(
     amount: Type.Optional(TokenAmount),
     fiat_amount: Type.Optional(
       Type.String({
-        pattern: "^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,3})?$",
-        description: 'Decimal string, e.g. "12.50".',
+        // Up to 4 decimals: the most any ISO 4217 currency has (CLF, UYW); the currency's own limit is
+        // checked with the order (createOrder.ts).
+        pattern: "^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,4})?$",
+        description: 'Decimal string, e.g. "12.50"; at most the currency\'s ISO 4217 minor units.',
       }),
     ),
     fiat_currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 code." })),

@@ -369,7 +369,7 @@ export interface paths {
                          * @example 25000000
                          */
                         amount?: string;
-                        /** @description Decimal string, e.g. "12.50". */
+                        /** @description Decimal string, e.g. "12.50"; at most the currency's ISO 4217 minor units. */
                         fiat_amount?: string;
                         /** @description ISO 4217 code. */
                         fiat_currency?: string;

@@ -72,6 +72,9 @@ describe("POST /v1/orders", () => {
     expect(res.body.fiat).toEqual({ amount: "12.34", currency: "EUR", rate: "1.08" });
     const yen = await create({ fiat_amount: "1500", fiat_currency: "JPY" });
     expect(yen.body.amount).toBe("10050000");
+    // Zeros past the currency's minor unit change nothing (@pier/money's one rule, as for FX quotes).
+    const zeros = await create({ fiat_amount: "1500.00", fiat_currency: "JPY" });
+    expect(zeros.body.amount).toBe("10050000");
   });
 
   test("error: every validation failure is a 400 naming the parameter, and creates nothing", async () => {
@@ -97,6 +100,12 @@ describe("POST /v1/orders", () => {
     );
     expectError(
       await create({ fiat_amount: "1.5", fiat_currency: "JPY" }),
+      400,
+      "parameter_invalid",
+      "fiat_amount",
+    );
+    expectError(
+      await create({ fiat_amount: "12.3456", fiat_currency: "EUR" }),
       400,
       "parameter_invalid",
       "fiat_amount",
