@@ -2,7 +2,7 @@
 
 import type { Page } from "@pier/client";
 import { API_KEY_SCOPES } from "@pier/client/enums";
-import type { ApiKey } from "@pier/client/types";
+import type { ApiKey, ApiKeyScope } from "@pier/client/types";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
@@ -17,7 +17,7 @@ export function ApiKeys() {
   const nameId = useId();
   const [name, setName] = useState("");
   const [restricted, setRestricted] = useState(false);
-  const [scopes, setScopes] = useState<string[]>(["orders:read"]);
+  const [scopes, setScopes] = useState<ApiKeyScope[]>(["orders:read"]);
   const [secret, setSecret] = useState<{ label: string; value: string }>();
   const [confirm, setConfirm] = useState<{ key: ApiKey; action: "roll" | "revoke" }>();
   const keys = useQuery({ queryKey: KEYS, queryFn: () => apiGet<Page<ApiKey>>("/v1/keys?limit=100") });

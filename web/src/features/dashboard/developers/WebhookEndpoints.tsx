@@ -2,7 +2,7 @@
 
 import type { Page } from "@pier/client";
 import { EVENT_TYPES } from "@pier/client/enums";
-import type { WebhookEndpoint } from "@pier/client/types";
+import type { EventType, WebhookEndpoint } from "@pier/client/types";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
@@ -16,7 +16,7 @@ export function WebhookEndpoints() {
   const urlId = useId();
   const [url, setUrl] = useState("");
   const [all, setAll] = useState(true);
-  const [events, setEvents] = useState<string[]>(["order.escrowed"]);
+  const [events, setEvents] = useState<EventType[]>(["order.escrowed"]);
   const [secret, setSecret] = useState<{ label: string; value: string }>();
   const [rotating, setRotating] = useState<WebhookEndpoint>();
   const endpoints = useQuery({
