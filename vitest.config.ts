@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
 const packages = [
+  "packages/money",
   "contracts",
   "indexer",
   "api",

@@ -72,6 +72,9 @@ describe("loadConfig", () => {
       }).fiat,
     ).toMatchObject({ name: "sandbox", settings: { apiKey: "sbx_sk_0123456789abcdef" } });
   });
+  test("error: a token peg outside ISO 4217 codes' shape is refused, naming the variable", () => {
+    expect(() => loadConfig({ ...minimal, PIER_TOKEN_PEG: "usd" })).toThrow(/PIER_TOKEN_PEG/);
+  });
   test("behavior: the transaction sender's settings, with the fee cap in exact wei", () => {
     expect(loadConfig(minimal).txSender).toEqual({
       maxInFlight: 16,

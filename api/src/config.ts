@@ -7,6 +7,7 @@
  * Secrets (signer keys, the admin key) come only from the environment. The public Hardhat dev keys are
  * used as defaults only when the chain is the local one (31337): see chain/signers.ts.
  */
+import { decimalToUnits } from "@pier/money/units";
 import Type, { type Static, type TObject } from "typebox";
 import { PayPalEnvSchema } from "./fiat/paypal/config.ts";
 import { type FiatSelection, FiatSelectionSchema, selectFiatProvider } from "./fiat/registry.ts";
@@ -435,8 +436,7 @@ function bool(value: string): boolean {
 
 /** "1.5" gwei -> 1500000000n wei, exactly (the pattern allows at most 9 decimals). */
 function gweiToWei(gwei: string): bigint {
-  const [whole, fraction = ""] = gwei.split(".") as [string, string?];
-  const wei = BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, "0"));
+  const wei = decimalToUnits(gwei, 9);
   if (wei === 0n) throw new ConfigError("PIER_TX_MAX_FEE_GWEI must be positive");
   return wei;
 }

@@ -3,13 +3,16 @@
  * them into `{ "error": { type, code, message, param } }` with the status they carry. Anything that is
  * not an ApiError becomes a generic 500 that never shows internals.
  */
-export type ErrorType =
-  | "invalid_request_error"
-  | "authentication_error"
-  | "permission_error"
-  | "idempotency_error"
-  | "rate_limit_error"
-  | "api_error";
+/** The error `type`s of the envelope, listed once: the Error schema's enum (schemas/common.ts) is this. */
+export const ERROR_TYPES = [
+  "invalid_request_error",
+  "authentication_error",
+  "permission_error",
+  "idempotency_error",
+  "rate_limit_error",
+  "api_error",
+] as const;
+export type ErrorType = (typeof ERROR_TYPES)[number];
 
 export interface ErrorBody {
   type: ErrorType;

@@ -1,18 +1,12 @@
-/** Human-readable lines for API objects. */
+/** Human-readable lines for API objects; amounts in the plain form of @pier/money ("25 tUSDC"). */
 import type { Order, Refund } from "@pier/client";
-
-/** "25000000" with 6 decimals -> "25 tUSDC" (exact: bigint arithmetic, trailing zeros dropped). */
-export function money(amount: string, token: { symbol: string; decimals: number }): string {
-  const units = BigInt(amount);
-  const scale = 10n ** BigInt(token.decimals);
-  const fraction = (units % scale).toString().padStart(token.decimals, "0").replace(/0+$/, "");
-  return `${units / scale}${fraction ? `.${fraction}` : ""} ${token.symbol}`;
-}
+import { formatTokenPlain } from "@pier/money/display";
 
 export function orderLine(o: Order): string {
-  const refunded = o.amount_refunded !== "0" ? ` (refunded ${money(o.amount_refunded, o.token)})` : "";
+  const refunded =
+    o.amount_refunded !== "0" ? ` (refunded ${formatTokenPlain(o.amount_refunded, o.token)})` : "";
   const desc = o.description ? `  "${o.description}"` : "";
-  return `${o.id}  ${o.status.padEnd(10)}  ${money(o.amount, o.token)}${refunded}${desc}`;
+  return `${o.id}  ${o.status.padEnd(10)}  ${formatTokenPlain(o.amount, o.token)}${refunded}${desc}`;
 }
 
 export function orderDetails(o: Order): string[] {

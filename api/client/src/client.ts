@@ -36,6 +36,7 @@ import {
 } from "./transport.ts";
 
 export * from "./errors.ts";
+export { API_KEY_SCOPES, EVENT_TYPES } from "./generated/enums.ts";
 export type { ListParams, Page } from "./pagination.ts";
 export { PagePromise } from "./pagination.ts";
 export type { ClientOptions, RequestOptions, ResponseInfo } from "./transport.ts";

@@ -6,16 +6,10 @@
  *   try { await pier.orders.create({ amount: "25000000" }); }
  *   catch (e) { if (e instanceof InvalidRequestError && e.param === "amount") ... }
  */
+import type { ApiErrorBody } from "./types.ts";
 
-export type ErrorType =
-  | "invalid_request_error"
-  | "authentication_error"
-  | "permission_error"
-  | "idempotency_error"
-  | "rate_limit_error"
-  | "api_error"
-  | "connection_error"
-  | "signature_verification_error";
+/** The API's error types (from its OpenAPI document), and the client's own for failures without an answer. */
+export type ErrorType = ApiErrorBody["error"]["type"] | "connection_error" | "signature_verification_error";
 
 export interface PierErrorFields {
   message: string;

@@ -48,8 +48,10 @@ export type CreatedMerchant = ResponseOf<"/v1/admin/merchants", "post">;
 export type Readiness = ResponseOf<"/readyz", "get">;
 export type ApiErrorBody = components["schemas"]["Error"];
 
-/** Every event type (what `enabled_events` accepts, less the `*` wildcard). */
+/** Every event type (what `enabled_events` accepts, less the `*` wildcard); as values: EVENT_TYPES in ./enums. */
 export type EventType = Exclude<BodyOf<"/v1/webhook_endpoints", "post">["enabled_events"][number], "*">;
+/** A restricted key's scope; as values: API_KEY_SCOPES in ./enums. */
+export type ApiKeyScope = NonNullable<BodyOf<"/v1/keys", "post">["scopes"]>[number];
 
 export type CreateOrderParams = BodyOf<"/v1/orders", "post">;
 export type ListOrdersParams = QueryOf<"/v1/orders", "get">;
@@ -83,3 +85,19 @@ export type Payout = ResponseOf<"/v1/payouts/{id}", "get">;
 export type CreatePayoutParams = BodyOf<"/v1/payouts", "post">;
 export type FiatSession = ResponseOf<"/v1/fiat_sessions", "get">["data"][number];
 export type ListFiatSessionsParams = QueryOf<"/v1/fiat_sessions", "get">;
+export type DailyReport = ResponseOf<"/v1/reports/daily", "get">["data"][number];
+export type RiskFinding = RiskReview["findings"][number];
+
+// The public checkout's objects (no key): what the hosted checkout page reads.
+export type CheckoutPayment = NonNullable<Checkout["payment"]>;
+export type PublicPaymentLink = ResponseOf<"/v1/checkout/links/{id}", "get">;
+export type PaymentLinkOrder = ResponseOf<"/v1/checkout/links/{id}/orders", "post">;
+export type CheckoutFiatOptions = ResponseOf<"/v1/checkout/{id}/fiat", "get">;
+export type CheckoutFiatQuote = ResponseOf<"/v1/checkout/{id}/fiat/quotes", "post">;
+export type CheckoutFiatSession = ResponseOf<"/v1/checkout/{id}/fiat/sessions/{session}", "get">;
+export type StartCheckoutFiatSessionParams = BodyOf<"/v1/checkout/{id}/fiat/sessions", "post">;
+
+// The merchant dashboard's session routes (cookie-authenticated, for the dashboard, not server clients).
+export type DashboardSession = ResponseOf<"/v1/dashboard/session", "get">;
+export type SiweNonce = ResponseOf<"/v1/dashboard/siwe/nonce", "post">;
+export type Passkey = ResponseOf<"/v1/dashboard/passkeys", "get">["data"][number];

@@ -4,10 +4,12 @@
  * exactly-once escrow funding (duplicates, kill -9 between capture and funding), declined and reversed
  * payments, the low-treasury refusal, and a partial refund flowing out through the provider.
  */
+
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
+import { parseMinorUnits } from "@pier/money/units";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitFor } from "../../../scripts/lib/ports.ts";
 import { startStripeEmulator } from "../../../test/emulators/stripe.ts";
@@ -624,7 +626,10 @@ describe("stripe wallets", () => {
       const request = stripe.paymentRequest({
         country: "US",
         currency: "eur",
-        total: { label: `Order ${orderId}`, amount: Number(String(session.body.amount).replace(".", "")) },
+        total: {
+          label: `Order ${orderId}`,
+          amount: Number(parseMinorUnits(String(session.body.amount), "EUR")),
+        },
       });
       expect(await request.canMakePayment()).toMatchObject({ applePay: true, googlePay: true });
       const confirmed = new Promise<Json>((resolve) =>

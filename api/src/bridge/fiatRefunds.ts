@@ -8,11 +8,12 @@
  * Amounts: a partial refund is the same fraction of the fiat capture, rounded down to the currency's
  * minor unit; the refund that completes the order refunds exactly what is left, so the parts add up.
  */
+
+import { formatMinorUnits, parseMinorUnits } from "@pier/money/units";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { FiatError } from "../fiat/errors.ts";
-import { formatMinorUnits, toMinorUnits } from "../fx/amounts.ts";
 import { bossDb } from "../jobs/queues.ts";
 import { requireProvider } from "./fiatContext.ts";
 import { newBridgeId } from "./ids.ts";
@@ -44,10 +45,10 @@ export async function onChainRefundSucceeded(
     [refund.order_id],
   );
   const currency = funding.fiat_currency;
-  const totalFiat = toMinorUnits(funding.fiat_amount, currency);
+  const totalFiat = parseMinorUnits(funding.fiat_amount, currency);
   const totalTokens = BigInt(funding.token_amount);
   const priorTokens = BigInt(prior.rows[0]?.tokens ?? "0");
-  const priorFiat = (prior.rows[0]?.fiat ?? []).reduce((sum, v) => sum + toMinorUnits(v, currency), 0n);
+  const priorFiat = (prior.rows[0]?.fiat ?? []).reduce((sum, v) => sum + parseMinorUnits(v, currency), 0n);
   const fiat = fiatShare({ totalFiat, totalTokens, priorTokens, priorFiat, tokens: BigInt(refund.amount) });
   const id = newBridgeId("refund");
   await tx.query(

@@ -1,10 +1,10 @@
+import { formatMinorUnits, parseMinorUnits } from "@pier/money/units";
 import { describe, expect, test } from "vitest";
-import { formatMinorUnits, toMinorUnits } from "../fx/amounts.ts";
 import { fiatShare } from "./fiatRefunds.ts";
 
 /** Refunds `parts` (token units) one after another; returns each fiat refund as a decimal string. */
 function refundInParts(captured: string, currency: string, totalTokens: bigint, parts: bigint[]): string[] {
-  const totalFiat = toMinorUnits(captured, currency);
+  const totalFiat = parseMinorUnits(captured, currency);
   let priorTokens = 0n;
   let priorFiat = 0n;
   return parts.map((tokens) => {

@@ -12,12 +12,12 @@
  */
 import { paymentEscrowAbi } from "@pier/contracts/abis";
 import { paymentTermsFromJson } from "@pier/contracts/termsJson";
+import { parseMinorUnits } from "@pier/money/units";
 import { encodeFunctionData, erc20Abi, type Hex, maxUint256 } from "viem";
 import { createChainTx } from "../chain/chainTxs.ts";
 import type { AppContext } from "../context.ts";
 import { withTransaction } from "../db/transaction.ts";
 import type { Money } from "../fiat/provider.ts";
-import { toMinorUnits } from "../fx/amounts.ts";
 import type { OrderRow } from "../orders/orderRow.ts";
 import { termsJsonOf } from "../orders/toOrderObject.ts";
 import { newBridgeId } from "./ids.ts";
@@ -82,7 +82,8 @@ export async function fundCapture(ctx: AppContext, fact: CaptureFact): Promise<F
     }
     if (
       amount.currency !== session.fiat_currency ||
-      toMinorUnits(amount.value, amount.currency) !== toMinorUnits(session.fiat_amount, session.fiat_currency)
+      parseMinorUnits(amount.value, amount.currency) !==
+        parseMinorUnits(session.fiat_amount, session.fiat_currency)
     ) {
       await recordIncident(tx, session, "funding_failed", {
         reason: "amount_mismatch",

@@ -8,6 +8,7 @@
  *   at least what a first attempt would sign now. Capped: a bump the cap cannot make valid is refused,
  *   and the transaction waits as it is, reported stuck.
  */
+import { unitsToDecimal } from "@pier/money/units";
 
 export interface Fees {
   maxFeePerGas: bigint;
@@ -84,9 +85,7 @@ export function shouldBump(input: {
 
 /** wei -> a gwei decimal string for messages and logs ("1.5"). */
 export function gwei(wei: bigint): string {
-  const whole = wei / 1_000_000_000n;
-  const fraction = (wei % 1_000_000_000n).toString().padStart(9, "0").replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : whole.toString();
+  return unitsToDecimal(wei, 9);
 }
 
 function max(a: bigint, b: bigint): bigint {

@@ -8,46 +8,13 @@
  * Stuck: an open intent older than PIER_TX_STUCK_AFTER_SECONDS (sent and unmined, or still queued).
  */
 import type { AppContext } from "../context.ts";
+import type { SenderReportT, StuckTxT } from "./senderReport.ts";
 import { senderSigners } from "./signers.ts";
-
-export interface StuckTx {
-  id: string;
-  kind: string;
-  status: "queued" | "sent";
-  nonce: string | null;
-  tx_hash: string | null;
-  attempts: number;
-  age_seconds: number;
-  reason: string;
-}
-
-export interface SenderReport {
-  chain_id: number;
-  signer: string;
-  roles: string[];
-  /** The chain (genesis hash) the signer's nonce state belongs to; null before its first send. */
-  genesis_hash: string | null;
-  next_nonce: string | null;
-  /** The process driving this signer (host:pid) and how long ago it last worked; null: never. */
-  driver: string | null;
-  driver_seen_seconds_ago: number | null;
-  queued: number;
-  in_flight: number;
-  oldest_unmined_seconds: number;
-  stuck: StuckTx[];
-  /** The latest chain reset this signer's sender saw, within the last day. */
-  last_reset: {
-    detected_at: number;
-    previous_genesis: string | null;
-    genesis_hash: string;
-    abandoned: number;
-  } | null;
-}
 
 export interface SendersHealth {
   ok: boolean;
   detail: string;
-  senders: SenderReport[];
+  senders: SenderReportT[];
 }
 
 const STUCK_LISTED = 10;
@@ -64,7 +31,11 @@ export async function senderStatus(ctx: AppContext): Promise<SendersHealth> {
       [chainId],
     ),
     ctx.pool.query<
-      Omit<StuckTx, "reason"> & { signer: string; stuck_reason: string | null; cancel_message: string | null }
+      Omit<StuckTxT, "reason"> & {
+        signer: string;
+        stuck_reason: string | null;
+        cancel_message: string | null;
+      }
     >(
       `SELECT * FROM (
          SELECT id, kind, status, signer, nonce::text, tx_hash, attempts, stuck_reason, cancel_message,
@@ -101,7 +72,7 @@ export async function senderStatus(ctx: AppContext): Promise<SendersHealth> {
       [chainId],
     ),
   ]);
-  const senders = senderSigners(ctx.chain.signers).map((who): SenderReport => {
+  const senders = senderSigners(ctx.chain.signers).map((who): SenderReportT => {
     const count = counts.rows.find((r) => r.signer === who.address);
     const state = states.rows.find((r) => r.signer === who.address);
     const reset = resets.rows.find((r) => r.signer === who.address);
@@ -167,7 +138,7 @@ export function setSenderGauges(ctx: AppContext, health: SendersHealth): void {
   }
 }
 
-function describe(senders: SenderReport[], ok: boolean): string {
+function describe(senders: SenderReportT[], ok: boolean): string {
   const parts: string[] = [];
   for (const s of senders) {
     const name = `${s.signer} (${s.roles.join(", ")})`;

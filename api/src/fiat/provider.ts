@@ -7,7 +7,7 @@
  *   signed notification into a FiatEvent ; mapStatus maps a provider status to ours.
  *
  * Every method throws a typed FiatError (errors.ts) on failure, never returns one. Money is a decimal
- * string in the currency's ISO 4217 minor units (fx/amounts.ts); each adapter's mapping.ts converts to
+ * string in the currency's ISO 4217 minor units (@pier/money/units); each adapter's mapping.ts converts to
  * its wire format (Stripe's integer minor units and zero-decimal list, PayPal's no-decimal currencies).
  */
 import type { IncomingHttpHeaders } from "node:http";

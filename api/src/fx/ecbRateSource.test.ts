@@ -1,3 +1,4 @@
+import { formatRatio } from "@pier/money/rational";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type EcbEmulator, ecbXml, startEcbEmulator } from "../../../test/emulators/ecb.ts";
 import { cachedRateSource } from "./cachedRateSource.ts";
@@ -7,7 +8,6 @@ import { TUSDC } from "./quote.ts";
 import { createQuote } from "./quoteService.ts";
 import { memoryQuoteStore } from "./quoteStore.ts";
 import { crossRate } from "./rateSource.ts";
-import { formatRatio } from "./rational.ts";
 
 let ecb: EcbEmulator;
 beforeAll(async () => {

@@ -10,10 +10,10 @@
  * about 16:00 CET/CEST, so a day's rates are stamped 14:00 UTC of that day: the earlier of the two
  * possible instants, so a rate is never taken for fresher than it is.
  */
-import { isCurrency } from "./currencies.ts";
+import { isCurrency } from "@pier/money/currencies";
+import { parseRatio } from "@pier/money/rational";
 import { RateSourceError } from "./errors.ts";
 import type { Rate, RateSnapshot, RateSource } from "./rateSource.ts";
-import { parseRatio } from "./rational.ts";
 
 export const ECB_DAILY_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml";
 

@@ -2,6 +2,7 @@
  * FX errors: small subclasses of the API's one hierarchy (errors.ts), so the error handler renders them
  * as `{ error: { type, code, message, param } }` with the right status.
  */
+import { CurrencyError, type MoneyError } from "@pier/money/errors";
 import { ApiError, InvalidRequestError, UnavailableError } from "../errors.ts";
 
 /** 400: not an ISO 4217 code, a withdrawn one, or one the rate source does not quote. */
@@ -18,6 +19,17 @@ export class InvalidAmountError extends InvalidRequestError {
   constructor(message: string, param = "amount") {
     super("amount_invalid", message, param);
   }
+}
+
+/**
+ * @pier/money's refusals are bad input: its CurrencyError becomes UnsupportedCurrencyError and its
+ * AmountError (malformed, too precise, too long) InvalidAmountError, naming the field the caller gave.
+ * The error handlers (plugins/errorHandler.ts, the sandbox wallet's) apply it, so domain code calls
+ * the package directly.
+ */
+export function fromMoneyError(error: MoneyError): InvalidRequestError {
+  if (error instanceof CurrencyError) return new UnsupportedCurrencyError(error.currency, error.field);
+  return new InvalidAmountError(error.message, error.field);
 }
 
 /** 409: the quote's lock has run out; ask for a new quote. */

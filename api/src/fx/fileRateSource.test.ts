@@ -1,13 +1,13 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { formatRatio } from "@pier/money/rational";
 import { describe, expect, onTestFinished, test } from "vitest";
 import { createRateSource, loadFxConfig } from "./config.ts";
 import { RateSourceError } from "./errors.ts";
 import { fileRateSource } from "./fileRateSource.ts";
 import { computeQuote, TUSDC } from "./quote.ts";
 import { crossRate } from "./rateSource.ts";
-import { formatRatio } from "./rational.ts";
 
 /** A rates file whose `asOf` is `ageSeconds` before the injected clock. */
 async function ratesFile(dir: string, now: Date, ageSeconds: number): Promise<string> {

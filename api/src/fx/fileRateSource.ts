@@ -8,10 +8,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { isCurrency } from "./currencies.ts";
+import { isCurrency } from "@pier/money/currencies";
+import { parseRatio } from "@pier/money/rational";
 import { RateSourceError } from "./errors.ts";
 import type { Rate, RateSnapshot, RateSource } from "./rateSource.ts";
-import { parseRatio } from "./rational.ts";
 
 export function fileRateSource(path: string, now: () => Date = () => new Date()): RateSource {
   const name = `file:${basename(path)}`;

@@ -5,6 +5,7 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseRatio } from "@pier/money/rational";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { PostgresHandle } from "../../../scripts/lib/postgres.ts";
@@ -15,7 +16,6 @@ import { NotFoundError } from "../errors.ts";
 import { QuoteAlreadyUsedError, QuoteExpiredError } from "./errors.ts";
 import { pgQuoteStore } from "./pgQuoteStore.ts";
 import { computeQuote, type FxQuote } from "./quote.ts";
-import { parseRatio } from "./rational.ts";
 
 let dir: string;
 let postgres: PostgresHandle;

@@ -8,12 +8,12 @@
  * Also the rate a sale is reported at: units of the merchant's reporting currency per 1 unit of the
  * token's peg, taken from the same snapshot when the order is created (reports/settlementReport.ts).
  */
-import { toMinorUnits } from "./amounts.ts";
-import { assertPayableCurrency, minorUnits } from "./currencies.ts";
+import { assertPayableCurrency, minorUnits } from "@pier/money/currencies";
+import { divRound, formatRatio, ratio } from "@pier/money/rational";
+import { parseMinorUnits } from "@pier/money/units";
 import { InvalidAmountError, StaleRateError } from "./errors.ts";
 import type { FxDeps } from "./quoteService.ts";
 import { type CrossRate, crossRate, type RateSnapshot } from "./rateSource.ts";
-import { divRound, formatRatio, ratio } from "./rational.ts";
 
 /** Rates are stored and shown with this many decimals (exact enough for any currency pair). */
 export const RATE_PLACES = 12;
@@ -34,7 +34,7 @@ export async function priceInTokens(
   now: Date = fx.now?.() ?? new Date(),
 ): Promise<OrderPrice> {
   assertPayableCurrency(currency, "fiat_currency");
-  const minor = toMinorUnits(amount, currency, "fiat_amount");
+  const minor = parseMinorUnits(amount, currency, "fiat_amount");
   if (minor === 0n) throw new InvalidAmountError("fiat_amount must be greater than zero", "fiat_amount");
   const peg = fx.config.token.peggedTo;
   const rate =

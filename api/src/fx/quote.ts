@@ -16,12 +16,13 @@
  * The `midRate` and `rate` strings are for display only (12 decimals, half-even); amounts are computed
  * from the exact rational rate.
  */
+
+import { assertPayableCurrency, minorUnits } from "@pier/money/currencies";
+import { divRound, formatRatio, type Ratio, ratio } from "@pier/money/rational";
+import { formatMinorUnits, parseMinorUnits } from "@pier/money/units";
 import { randomBase62 } from "../lib/ids.ts";
-import { formatMinorUnits, toMinorUnits } from "./amounts.ts";
-import { assertPayableCurrency, minorUnits } from "./currencies.ts";
 import { InvalidAmountError, QuoteExpiredError, StaleRateError } from "./errors.ts";
 import type { CrossRate } from "./rateSource.ts";
-import { divRound, formatRatio, type Ratio, ratio } from "./rational.ts";
 
 export const BPS = 10_000n;
 const DISPLAY_PLACES = 12;
@@ -102,7 +103,7 @@ export function computeQuote(p: QuoteParams): FxQuote {
   if ((p.sourceAmount === undefined) === (p.targetUnits === undefined))
     throw new InvalidAmountError("Give exactly one of the source amount or the target token amount");
   if (p.sourceAmount !== undefined) {
-    sourceMinor = toMinorUnits(p.sourceAmount, p.sourceCurrency, "amount");
+    sourceMinor = parseMinorUnits(p.sourceAmount, p.sourceCurrency, "amount");
     if (sourceMinor === 0n) throw new InvalidAmountError("Amount must be greater than zero");
     net = divRound(sourceMinor * perMinor.num * keep, perMinor.den * BPS, "floor");
     if (net === 0n) throw new InvalidAmountError(`Amount is too small to buy any ${token.symbol}`);

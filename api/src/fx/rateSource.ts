@@ -5,8 +5,9 @@
  * the default), fileRateSource (a JSON file) and ecbRateSource (the ECB eurofxref daily XML over HTTP);
  * cachedRateSource wraps any of them.
  */
+
+import { div, type Ratio, ratio } from "@pier/money/rational";
 import { UnsupportedCurrencyError } from "./errors.ts";
-import { div, type Ratio, ratio } from "./rational.ts";
 
 export interface Rate {
   /** Units of the currency per 1 unit of the snapshot's base, exact. */

@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { formatRatio } from "@pier/money/rational";
 import { describe, expect, onTestFinished, test } from "vitest";
 import { SANDBOX_RATES_FILE } from "./config.ts";
 import { RateSourceError } from "./errors.ts";
 import { computeQuote, TUSDC } from "./quote.ts";
 import { crossRate } from "./rateSource.ts";
-import { formatRatio } from "./rational.ts";
 import { sandboxRateSource } from "./sandboxRateSource.ts";
 
 describe("sandboxRateSource", () => {

@@ -1,25 +1,12 @@
-/** The API's JSON shape of an FX quote: snake_case, token amounts as integer strings, times in unix s. */
+/**
+ * The API's JSON shape of an FX quote (its schema: routes/v1/fx/schemas.ts): snake_case, token amounts
+ * as integer strings, times in unix s.
+ */
+import type { Static } from "typebox";
+import type { FxQuote as FxQuoteSchema } from "../routes/v1/fx/schemas.ts";
 import type { FxQuote } from "./quote.ts";
 
-export interface FxQuoteObject {
-  id: string;
-  object: "fx_quote";
-  fixed: "source" | "target";
-  source_currency: string;
-  source_amount: string;
-  target_token: string;
-  target_decimals: number;
-  target_amount: string;
-  fee_amount: string;
-  spread_bps: number;
-  mid_rate: string;
-  rate: string;
-  rate_source: string;
-  rate_as_of: number;
-  created: number;
-  expires_at: number;
-  used: boolean;
-}
+export type FxQuoteObject = Static<typeof FxQuoteSchema>;
 
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 

@@ -4,11 +4,13 @@
  * period); authenticate a bearer secret.
  */
 import { createHash } from "node:crypto";
+import type { Static } from "typebox";
 import type { Db } from "../db/pool.ts";
 import { AuthenticationError, InvalidRequestError, NotFoundError, PermissionError } from "../errors.ts";
 import { newId, randomBase62 } from "../lib/ids.ts";
 import { type Page, paginate } from "../lib/paginate.ts";
 import type { ListQueryT } from "../schemas/common.ts";
+import type { ApiKey } from "../schemas/key.ts";
 import { hasScope, SCOPES, type Scope } from "./scopes.ts";
 
 export interface ApiKeyRow {
@@ -25,20 +27,8 @@ export interface ApiKeyRow {
   last_used_at: Date | null;
 }
 
-export interface ApiKeyObject {
-  id: string;
-  object: "api_key";
-  livemode: boolean;
-  name: string;
-  type: "secret" | "restricted";
-  scopes: string[];
-  redacted: string;
-  created: number;
-  expires_at: number | null;
-  revoked_at: number | null;
-  last_used_at: number | null;
-  secret?: string;
-}
+/** The API's `api_key` object (schemas/key.ts). */
+export type ApiKeyObject = Static<typeof ApiKey>;
 
 /** The authenticated caller of a request. */
 export interface Principal {

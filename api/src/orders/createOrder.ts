@@ -1,10 +1,11 @@
 /**
  * Creates an order: resolves the amount (token units, or a fiat amount converted at the rate source's
  * mid rate, fx/priceOrder.ts), signs the EIP-712 payment terms with the operator key and stores both,
- * with the rate the sale is reported at (the merchant's reporting currency per unit of the token's peg). Nothing touches the chain: the
- * customer pays the signed terms from the checkout.
+ * with the rate the sale is reported at (the merchant's reporting currency per unit of the token's peg).
+ * Nothing touches the chain: the customer pays the signed terms from the checkout.
  */
 
+import { formatRatio } from "@pier/money/rational";
 import pg from "pg";
 import { type Address, getAddress, type Hex } from "viem";
 import { orderIdentifiers } from "../chain/termsSigner.ts";
@@ -13,7 +14,6 @@ import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { InvalidRequestError } from "../errors.ts";
 import { pegRateTo, priceInTokens, RATE_PLACES } from "../fx/priceOrder.ts";
-import { formatRatio } from "../fx/rational.ts";
 import type { Principal } from "../keys/apiKeys.ts";
 import { newId } from "../lib/ids.ts";
 import { getMerchantCached } from "../merchants/merchants.ts";

@@ -1,4 +1,6 @@
 /** The error envelope for errors that never reach a domain function: crashes, parsing, unknown routes. */
+import { assertPayableCurrency } from "@pier/money/currencies";
+import { parseMinorUnits } from "@pier/money/units";
 import Fastify from "fastify";
 import Type from "typebox";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -16,6 +18,8 @@ beforeAll(async () => {
   app.get("/missing", async () => {
     throw new NotFoundError("order", "ord_x");
   });
+  app.get("/yen", async () => parseMinorUnits("10.5", "JPY", "fiat_amount"));
+  app.get("/gold", async () => assertPayableCurrency("XAU"));
   app.post("/json", async (req) => req.body);
   app.post("/refund", { schema: { body: Type.Object({ amount: TokenAmount }) } }, async (req) => req.body);
   app.post(
@@ -52,6 +56,21 @@ describe("errorHandler", () => {
         param: "id",
       },
     });
+  });
+  test("error: @pier/money's refusals are 400s naming the field", async () => {
+    const yen = await app.inject({ method: "GET", url: "/yen" });
+    expect(yen.statusCode).toBe(400);
+    expect(yen.json()).toEqual({
+      error: {
+        type: "invalid_request_error",
+        code: "amount_invalid",
+        message: "JPY has 0 decimal places; '10.5' has more",
+        param: "fiat_amount",
+      },
+    });
+    const gold = await app.inject({ method: "GET", url: "/gold" });
+    expect(gold.statusCode).toBe(400);
+    expect(gold.json().error).toMatchObject({ code: "currency_not_supported", param: "currency" });
   });
   test("error: malformed JSON and unknown routes", async () => {
     const bad = await app.inject({

@@ -1,11 +1,14 @@
 /**
  * Turns every error into `{ "error": { type, code, message, param } }`: ApiErrors with their status,
- * Fastify's validation and parsing errors as 400s naming the parameter, unknown routes as 404, and
+ * @pier/money's refusals of an amount or currency as 400s (fx/errors.ts fromMoneyError), Fastify's validation and parsing errors as 400s naming the parameter, unknown routes as 404, and
  * anything else as a generic 500 (logged with the request id, never shown).
  */
+
+import { MoneyError } from "@pier/money/errors";
 import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ApiError, type ErrorBody } from "../errors.ts";
+import { fromMoneyError } from "../fx/errors.ts";
 import { TOKEN_AMOUNT_PATTERN } from "../schemas/common.ts";
 
 export interface ErrorHandlerOptions {
@@ -66,7 +69,8 @@ function validationBody(error: FastifyError, request: FastifyRequest, opts: Erro
 
 export const errorHandler = fp(
   async (app: FastifyInstance, opts: ErrorHandlerOptions) => {
-    app.setErrorHandler((error: FastifyError, request, reply) => {
+    app.setErrorHandler((thrown: FastifyError | MoneyError, request, reply) => {
+      const error = thrown instanceof MoneyError ? fromMoneyError(thrown) : thrown;
       if (error instanceof ApiError) {
         for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
         return reply.code(error.statusCode).send({ error: error.toBody() });

@@ -1,5 +1,5 @@
-/** The reconciliation finding as the API shows it (routes and reports). */
-import Type from "typebox";
+/** The reconciliation finding and run as the API shows them (routes and reports). */
+import Type, { type Static } from "typebox";
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -26,3 +26,17 @@ export const Finding = Type.Object(
   },
   { description: "A mismatch found by reconciliation, stored once per (kind, subject)." },
 );
+
+/** What POST /v1/reconciliation/runs answers (runReconciliation.ts). */
+export const ReconciliationRun = Type.Object({
+  id: Type.String(),
+  object: Type.Literal("reconciliation_run"),
+  started: Type.Integer(),
+  finished: Type.Integer(),
+  found: Type.Integer(),
+  new_findings: Type.Integer(),
+  auto_resolved: Type.Integer(),
+  fiat_checked: Type.Boolean(),
+  kinds: Type.Record(Type.String(), Type.Integer()),
+});
+export type ReconciliationRunT = Static<typeof ReconciliationRun>;

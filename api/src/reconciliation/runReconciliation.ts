@@ -10,25 +10,14 @@ import { recordEvent } from "../events/recordEvent.ts";
 import { randomBase62 } from "../lib/ids.ts";
 import { CHECKS, type FoundRow } from "./checks.ts";
 import { checkEndpointHealth } from "./endpointHealth.ts";
+import type { ReconciliationRunT } from "./findingSchema.ts";
 import { type FindingRow, toFindingObject } from "./findings.ts";
 import { checkTreasury } from "./treasuryAlert.ts";
 import { unindexedPayments } from "./unindexedPayments.ts";
 
 const LOCK = 0x5245_434e; // "RECN"
 
-export interface ReconciliationRun {
-  id: string;
-  object: "reconciliation_run";
-  started: number;
-  finished: number;
-  found: number;
-  new_findings: number;
-  auto_resolved: number;
-  fiat_checked: boolean;
-  kinds: Record<string, number>;
-}
-
-export async function runReconciliation(ctx: AppContext): Promise<ReconciliationRun | undefined> {
+export async function runReconciliation(ctx: AppContext): Promise<ReconciliationRunT | undefined> {
   // On-chain times are compared with chain time: a dev chain can run ahead of the wall clock.
   const chainNow = (await ctx.head.refresh()).timestamp;
   const result = await withTransaction(ctx.pool, async (tx) => {
@@ -124,7 +113,7 @@ export async function runReconciliation(ctx: AppContext): Promise<Reconciliation
        VALUES ($1, $2, clock_timestamp(), $3, $4)`,
       [id, startedAt, found, fresh],
     );
-    const run: ReconciliationRun = {
+    const run: ReconciliationRunT = {
       id,
       object: "reconciliation_run",
       started: Math.floor(startedAt.getTime() / 1000),

@@ -7,11 +7,12 @@
  * - else at the rate source's current rate (the token is worth one unit of its peg, crossed to the
  *   currency), for orders made before rates were stored or reported in another currency.
  */
+
+import { minorUnits } from "@pier/money/currencies";
+import { divRound, formatRatio, parseRatio, type Ratio } from "@pier/money/rational";
+import { formatMinorUnits, parseMinorUnits } from "@pier/money/units";
 import type { AppContext } from "../context.ts";
-import { formatMinorUnits, toMinorUnits } from "../fx/amounts.ts";
-import { minorUnits } from "../fx/currencies.ts";
 import { pegRateTo } from "../fx/priceOrder.ts";
-import { divRound, formatRatio, parseRatio, type Ratio } from "../fx/rational.ts";
 
 export interface SaleRates {
   amount: string;
@@ -45,7 +46,7 @@ export async function reportingConverter(ctx: AppContext, currency: string): Pro
     atCurrentRate: (units) => atRate(rate.rate, units),
     atSaleRate(order, units) {
       if (order.fiat_currency === currency && order.fiat_amount !== null) {
-        const fiatMinor = toMinorUnits(order.fiat_amount, currency);
+        const fiatMinor = parseMinorUnits(order.fiat_amount, currency);
         return divRound(units * fiatMinor, BigInt(order.amount), "half_up");
       }
       if (order.report_currency === currency && order.report_rate !== null)

@@ -12,6 +12,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { SenderReport } from "../chain/senderReport.ts";
 import { senderStatus, setSenderGauges } from "../chain/senderStatus.ts";
 import type { AppContext } from "../context.ts";
 import { indexerProgress } from "../indexer/indexerProgress.ts";
@@ -21,58 +22,13 @@ import { WEBHOOK_QUEUE } from "../jobs/queues.ts";
 const READY_RPC_TIMEOUT_MS = 3_000;
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
-const Hash = Type.Union([Type.String(), Type.Null()]);
-const StuckTx = Type.Object({
-  id: Type.String({ description: "The chain transaction intent (ctx_...)." }),
-  kind: Type.String({
-    description: "refund, release, release_batch, resolve, hold, fund, approve, sweep, noop",
-  }),
-  status: Type.String({ enum: ["queued", "sent"] }),
-  nonce: Hash,
-  tx_hash: Type.Union([Type.String(), Type.Null()], { description: "Its latest signed attempt." }),
-  attempts: Type.Integer(),
-  age_seconds: Type.Integer({ description: "Since first broadcast (sent) or since it was queued." }),
-  reason: Type.String({ description: "Why it is not moving, in words." }),
-});
-const Sender = Type.Object({
-  chain_id: Type.Integer(),
-  signer: Type.String(),
-  roles: Type.Array(Type.String()),
-  genesis_hash: Type.Union([Type.String(), Type.Null()], {
-    description: "The chain the signer's nonce state belongs to.",
-  }),
-  next_nonce: Hash,
-  driver: Type.Union([Type.String(), Type.Null()], {
-    description: "The API process sending for it (host:pid).",
-  }),
-  driver_seen_seconds_ago: Type.Union([Type.Integer(), Type.Null()]),
-  queued: Type.Integer(),
-  in_flight: Type.Integer(),
-  oldest_unmined_seconds: Type.Integer(),
-  stuck: Type.Array(StuckTx, { description: "Open transactions older than PIER_TX_STUCK_AFTER_SECONDS." }),
-  last_reset: Type.Union([
-    Type.Object(
-      {
-        detected_at: Type.Integer(),
-        previous_genesis: Hash,
-        genesis_hash: Type.String(),
-        abandoned: Type.Integer({ description: "Open transactions of the old chain abandoned." }),
-      },
-      {
-        description:
-          "The chain was replaced under the same id (e.g. a restarted dev chain), in the last day.",
-      },
-    ),
-    Type.Null(),
-  ]),
-});
 const Ready = Type.Object({
   status: Type.String({
     enum: ["ready", "degraded", "not_ready"],
     description: "degraded (200): serving, but a signer's transactions are stuck; not_ready: 503.",
   }),
   checks: Type.Object({ database: Check, chain: Check, indexer: Check, senders: Check }),
-  senders: Type.Array(Sender, { description: "One transaction sender per signer key and chain." }),
+  senders: Type.Array(SenderReport, { description: "One transaction sender per signer key and chain." }),
 });
 
 export default async function healthRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {

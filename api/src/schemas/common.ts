@@ -3,20 +3,12 @@
  * Route schemas are the single source of the OpenAPI document.
  */
 import Type, { type Static, type TSchema } from "typebox";
+import { ERROR_TYPES } from "../errors.ts";
 
 export const ErrorResponse = Type.Object(
   {
     error: Type.Object({
-      type: Type.String({
-        enum: [
-          "invalid_request_error",
-          "authentication_error",
-          "permission_error",
-          "idempotency_error",
-          "rate_limit_error",
-          "api_error",
-        ],
-      }),
+      type: Type.String({ enum: [...ERROR_TYPES] }),
       code: Type.String(),
       message: Type.String(),
       param: Type.Optional(Type.String()),

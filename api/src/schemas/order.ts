@@ -32,6 +32,11 @@ export const PaymentTerms = Type.Object(
   { description: "The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings)." },
 );
 
+const OperatorSignature = Type.String({
+  pattern: "^0x[0-9a-f]+$",
+  description: "The operator's EIP-712 signature.",
+});
+
 export const OrderPayment = Type.Object(
   {
     payer: Address,
@@ -116,7 +121,7 @@ export const Order = Type.Object(
     created: UnixTime,
     canceled_at: Nullable(UnixTime),
     terms: PaymentTerms,
-    signature: Type.String({ pattern: "^0x[0-9a-f]+$", description: "The operator's EIP-712 signature." }),
+    signature: OperatorSignature,
     payment: Nullable(OrderPayment),
     dispute: Nullable(OrderDispute),
   },
@@ -131,8 +136,10 @@ export const CreateOrderBody = Type.Object(
     amount: Type.Optional(TokenAmount),
     fiat_amount: Type.Optional(
       Type.String({
-        pattern: "^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,3})?$",
-        description: 'Decimal string, e.g. "12.50".',
+        // Up to 4 decimals: the most any ISO 4217 currency has (CLF, UYW); the currency's own limit is
+        // checked with the order (createOrder.ts).
+        pattern: "^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,4})?$",
+        description: 'Decimal string, e.g. "12.50"; at most the currency\'s ISO 4217 minor units.',
       }),
     ),
     fiat_currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 code." })),
@@ -199,7 +206,7 @@ export const Checkout = Type.Object(
     success_url: Nullable(Type.String()),
     cancel_url: Nullable(Type.String()),
     terms: PaymentTerms,
-    signature: Type.String(),
+    signature: OperatorSignature,
     payment_record: Nullable(
       Type.Object(
         {

@@ -6,26 +6,21 @@
  */
 
 import type pg from "pg";
+import type { Static } from "typebox";
 import type { Address, Hex, PublicClient } from "viem";
 import { isAddressEqual } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
+import type { SiweNonce } from "../routes/v1/dashboard/schemas.ts";
 import type { DashboardOrigin } from "./dashboardOrigin.ts";
 import { SignInError } from "./errors.ts";
 import { createSession, type SessionRow } from "./sessions.ts";
 
 export const NONCE_TTL_SECONDS = 10 * 60;
 
-export interface NonceObject {
-  object: "siwe_nonce";
-  nonce: string;
-  domain: string;
-  uri: string;
-  chain_id: number;
-  statement: string;
-  expires_at: number;
-}
+/** The `siwe_nonce` object (routes/v1/dashboard/schemas.ts). */
+export type NonceObject = Static<typeof SiweNonce>;
 
 export const SIWE_STATEMENT = "Sign in to the Pier merchant dashboard.";
 

@@ -1,7 +1,8 @@
 /** pier pay <order>: pays an order from a dev account on the local chain. */
+
+import { formatTokenPlain } from "@pier/money/display";
 import { type Command, Option } from "commander";
 import { action, CliError, client, emit, type Globals, rpcUrl } from "../context.ts";
-import { money } from "../format.ts";
 import { PAY_METHODS, PAYER_ACCOUNTS, type PayerAccount, type PayMethod } from "../payOptions.ts";
 import { waitUntil } from "../wait.ts";
 
@@ -70,7 +71,7 @@ Example:
             status,
           };
           emit(g, result, [
-            `paid ${id}: ${money(checkout.amount, checkout.token)} by ${opts.account} (${result.payer}) with ${opts.method}`,
+            `paid ${id}: ${formatTokenPlain(checkout.amount, checkout.token)} by ${opts.account} (${result.payer}) with ${opts.method}`,
             `  tx ${paid.hash} in block ${result.block_number}`,
             `  order status: ${status}`,
           ]);

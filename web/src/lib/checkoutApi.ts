@@ -1,72 +1,18 @@
 /**
  * The API's public checkout read, GET /v1/checkout/:id (no secret key): the order's public fields, the
- * operator-signed payment terms and, once paid, the escrow's Payment record. Shapes mirror
- * api/src/schemas/order.ts (`Checkout`); token amounts are decimal strings.
+ * operator-signed payment terms and, once paid, the escrow's Payment record. The shapes are the API's,
+ * generated from its OpenAPI document (@pier/client/types); token amounts are decimal strings.
  */
-import type { PaymentTermsJson } from "@pier/contracts/termsJson";
-import type { Address, Hex } from "viem";
+import type { Checkout as ApiCheckout, OrderStatus } from "@pier/client/types";
 import { env } from "./env.ts";
 
-export type OrderStatus =
-  | "open"
-  | "processing"
-  | "escrowed"
-  | "settled"
-  | "expired"
-  | "disputed"
-  | "refunded"
-  | "canceled";
-
-/** The signed terms (@pier/contracts/termsJson), with the hex and address types the API's schema guarantees. */
-export type CheckoutTerms = PaymentTermsJson & {
-  order_id: Hex;
-  merchant: Address;
-  token: Address;
-  operator: Address;
-};
-
-export interface CheckoutPayment {
-  payer: Address;
-  refund_to: Address;
-  method: "allowance" | "permit" | "authorization" | "on_behalf";
-  tx_hash: Hex;
-  block_number: number;
-  block_hash: Hex;
-  paid_at: number;
-  release_after: number;
-  confirmations: number;
-  held: boolean;
-  released_at: number | null;
-  released_tx_hash: Hex | null;
-  released_early: boolean | null;
-}
-
-export interface Checkout {
-  id: string;
-  object: "checkout";
-  livemode: boolean;
-  status: OrderStatus;
-  amount: string;
-  amount_refunded: string;
-  currency: string;
-  token: { address: Address; symbol: string; decimals: number };
-  fiat: { amount: string; currency: string; rate: string } | null;
-  description: string | null;
-  merchant_name: string;
-  chain_id: number;
-  escrow: Address;
-  expires_at: number;
-  success_url: string | null;
-  cancel_url: string | null;
-  terms: CheckoutTerms;
-  signature: Hex;
-  payment_record: { terms: CheckoutTerms; payer: Address; refund_to: Address; release_after: string } | null;
-  payment: CheckoutPayment | null;
-  /** Not in the API's payload yet: a public RPC URL for the chain (reads, "add network"). */
+/** The checkout object, plus two fields the page reads when present and the API does not send yet. */
+export type Checkout = ApiCheckout & {
+  /** A public RPC URL for the chain (reads, "add network"). */
   rpc_url?: string;
-  /** Not in the API's payload yet: a block explorer base URL for transaction links. */
+  /** A block explorer base URL for transaction links. */
   block_explorer_url?: string;
-}
+};
 
 /** An error answer of the API, `{ error: { type, code, message } }`, or a network failure. */
 export class CheckoutApiError extends Error {

@@ -2,8 +2,9 @@
  * Words for the custom errors the escrow (contracts/src/interfaces/IPaymentEscrow.sol) and the token
  * (OpenZeppelin ERC-20, EIP-2612, ERC-3009) can revert with, as a customer should read them.
  */
-import { type Address, formatUnits } from "viem";
-import { formatDateTime, shortHex } from "./formatAmount.ts";
+import { formatTokenPlain } from "@pier/money/display";
+import type { Address } from "viem";
+import { formatDateTime, shortHex } from "./format.ts";
 
 export interface ErrorContext {
   token?: { symbol: string; decimals: number };
@@ -14,7 +15,7 @@ type Message = (args: Args, ctx: ErrorContext) => string;
 
 function amount(value: unknown, ctx: ErrorContext): string {
   if (typeof value !== "bigint") return String(value);
-  return ctx.token ? `${formatUnits(value, ctx.token.decimals)} ${ctx.token.symbol}` : value.toString();
+  return ctx.token ? formatTokenPlain(value, ctx.token) : value.toString();
 }
 
 function when(value: unknown): string {

@@ -2,7 +2,8 @@
  * The dashboard's calls to the API on its own origin, authenticated by the HttpOnly session cookie:
  * JSON in and out, the session's CSRF token on every unsafe request, an Idempotency-Key on every POST,
  * and errors as DashboardApiError with the API's code. A 403 `step_up_required` is handed to the
- * registered step-up (a passkey prompt) and the request is sent once more.
+ * registered step-up (a passkey prompt) and the request is sent once more. The shapes of what it sends
+ * and gets are the API's own, generated from its OpenAPI document: @pier/client/types.
  */
 import { env } from "./env.ts";
 
@@ -82,132 +83,6 @@ export async function apiRequest<T>(method: Method, path: string, body?: unknown
 export const apiGet = <T>(path: string) => apiRequest<T>("GET", path);
 export const apiPost = <T>(path: string, body?: unknown) => apiRequest<T>("POST", path, body);
 export const apiDelete = <T>(path: string) => apiRequest<T>("DELETE", path);
-
-export interface ListOf<T> {
-  object: "list";
-  data: T[];
-  has_more: boolean;
-}
-
-export interface DashboardSession {
-  object: "dashboard_session";
-  merchant: { id: string; name: string; payout_address: string };
-  address: string;
-  livemode: boolean;
-  chain_id: number;
-  csrf_token: string;
-  expires_at: number;
-  passkeys: number;
-  step_up_until: number | null;
-}
-
-export interface SiweNonce {
-  nonce: string;
-  domain: string;
-  uri: string;
-  chain_id: number;
-  statement: string;
-  expires_at: number;
-}
-
-export interface Order {
-  id: string;
-  status: string;
-  amount: string;
-  amount_refunded: string;
-  amount_released: string;
-  fee: string;
-  currency: string;
-  token: { address: string; symbol: string; decimals: number };
-  fiat: { amount: string; currency: string } | null;
-  metadata: Record<string, string>;
-  chain_id: number;
-  checkout_url: string;
-  expires_at: number;
-  created: number;
-  description?: string | null;
-  payment: {
-    payer: string;
-    tx_hash: string;
-    paid_at: number;
-    release_after: number;
-    held: boolean;
-    released_at: number | null;
-    released_tx_hash: string | null;
-    merchant_credited: string;
-    refund_credited: string;
-  } | null;
-  dispute: { status: string } | null;
-}
-
-/** GET /v1/merchant: only what the dashboard reads. */
-export interface MerchantAccount {
-  id: string;
-  payout_address: string;
-  /** Payouts the token refused, held by the escrow for the payout address until the token allows. */
-  credited_balances: { token: string; symbol: string | null; decimals: number | null; amount: string }[];
-}
-
-export interface PierEvent {
-  id: string;
-  type: string;
-  created: number;
-  order: string | null;
-  pending_webhooks: number;
-  data: { object: Record<string, unknown> };
-}
-
-export interface Delivery {
-  id: string;
-  endpoint: string;
-  status: "pending" | "succeeded" | "failed";
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  created: number;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  type: "secret" | "restricted";
-  scopes: string[];
-  redacted: string;
-  created: number;
-  expires_at: number | null;
-  revoked_at: number | null;
-  last_used_at: number | null;
-  secret?: string;
-}
-
-export interface WebhookEndpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  enabled_events: string[];
-  status: "enabled" | "disabled";
-  created: number;
-  secret?: string;
-}
-
-export interface DailyReport {
-  day: string;
-  token: string;
-  symbol: string | null;
-  decimals: number | null;
-  volume: string;
-  payments: number;
-  fees: string;
-  refunds: string;
-  released: string;
-}
-
-export interface Passkey {
-  id: string;
-  name: string;
-  created: number;
-  last_used_at: number | null;
-}
 
 /** Describes an error for the page: the API's own message, or a short fallback. */
 export function errorText(error: unknown): string {

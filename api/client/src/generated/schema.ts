@@ -369,7 +369,7 @@ export interface paths {
                          * @example 25000000
                          */
                         amount?: string;
-                        /** @description Decimal string, e.g. "12.50". */
+                        /** @description Decimal string, e.g. "12.50"; at most the currency's ISO 4217 minor units. */
                         fiat_amount?: string;
                         /** @description ISO 4217 code. */
                         fiat_currency?: string;
@@ -2863,7 +2863,7 @@ export interface paths {
                             currency: string;
                             token: {
                                 /** @description EVM address. */
-                                address: string;
+                                address: `0x${string}`;
                                 symbol: string;
                                 decimals: number;
                             };
@@ -2878,18 +2878,18 @@ export interface paths {
                             merchant_name: string;
                             chain_id: number;
                             /** @description EVM address. */
-                            escrow: string;
+                            escrow: `0x${string}`;
                             /** @description Unix time in seconds. */
                             expires_at: number;
                             success_url: string | null;
                             cancel_url: string | null;
                             /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
                             terms: {
-                                order_id: string;
+                                order_id: `0x${string}`;
                                 /** @description EVM address. */
-                                merchant: string;
+                                merchant: `0x${string}`;
                                 /** @description EVM address. */
-                                token: string;
+                                token: `0x${string}`;
                                 /**
                                  * @description Token amount in the token's smallest unit, as a decimal integer string.
                                  * @example 25000000
@@ -2911,17 +2911,18 @@ export interface paths {
                                  */
                                 escrow_period: string;
                                 /** @description EVM address. */
-                                operator: string;
+                                operator: `0x${string}`;
                             };
-                            signature: string;
+                            /** @description The operator's EIP-712 signature. */
+                            signature: `0x${string}`;
                             payment_record: {
                                 /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
                                 terms: {
-                                    order_id: string;
+                                    order_id: `0x${string}`;
                                     /** @description EVM address. */
-                                    merchant: string;
+                                    merchant: `0x${string}`;
                                     /** @description EVM address. */
-                                    token: string;
+                                    token: `0x${string}`;
                                     /**
                                      * @description Token amount in the token's smallest unit, as a decimal integer string.
                                      * @example 25000000
@@ -2943,12 +2944,12 @@ export interface paths {
                                      */
                                     escrow_period: string;
                                     /** @description EVM address. */
-                                    operator: string;
+                                    operator: `0x${string}`;
                                 };
                                 /** @description EVM address. */
-                                payer: string;
+                                payer: `0x${string}`;
                                 /** @description EVM address. */
-                                refund_to: string;
+                                refund_to: `0x${string}`;
                                 /**
                                  * @description Token amount in the token's smallest unit, as a decimal integer string.
                                  * @example 25000000
@@ -2957,14 +2958,14 @@ export interface paths {
                             } | null;
                             payment: {
                                 /** @description EVM address. */
-                                payer: string;
+                                payer: `0x${string}`;
                                 /** @description EVM address. */
-                                refund_to: string;
+                                refund_to: `0x${string}`;
                                 /** @enum {string} */
                                 method: "allowance" | "permit" | "authorization" | "on_behalf";
-                                tx_hash: string;
+                                tx_hash: `0x${string}`;
                                 block_number: number;
-                                block_hash: string;
+                                block_hash: `0x${string}`;
                                 /** @description Unix time in seconds. */
                                 paid_at: number;
                                 /** @description Unix time in seconds. */
@@ -2974,7 +2975,7 @@ export interface paths {
                                 /** @description An operator risk hold freezes release. */
                                 held: boolean;
                                 released_at: number | null;
-                                released_tx_hash: string | null;
+                                released_tx_hash: `0x${string}` | null;
                                 released_early: boolean | null;
                                 /**
                                  * @description Of what was released to you, the part the token refused to transfer (your payout address blacklisted, or the token paused), held in the escrow as a credit. Pier's keeper pays it to your payout address, and only there, once the token allows it.
@@ -3066,11 +3067,11 @@ export interface paths {
                             livemode: boolean;
                             name: string;
                             /** @description EVM address. */
-                            payout_address: string;
+                            payout_address: `0x${string}`;
                             /** @description Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed. */
                             credited_balances: {
                                 /** @description EVM address. */
-                                token: string;
+                                token: `0x${string}`;
                                 /** @description Null for a token other than the API's. */
                                 symbol: string | null;
                                 decimals: number | null;
@@ -3147,9 +3148,9 @@ export interface paths {
                     "application/json": {
                         name: string;
                         /** @description EVM address. */
-                        payout_address: string;
+                        payout_address: `0x${string}`;
                         /** @description Dashboard sign-in wallet; default: payout_address. */
-                        owner_address?: string;
+                        owner_address?: `0x${string}`;
                     };
                 };
             };
@@ -3168,11 +3169,11 @@ export interface paths {
                                 livemode: boolean;
                                 name: string;
                                 /** @description EVM address. */
-                                payout_address: string;
+                                payout_address: `0x${string}`;
                                 /** @description Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed. */
                                 credited_balances: {
                                     /** @description EVM address. */
-                                    token: string;
+                                    token: `0x${string}`;
                                     /** @description Null for a token other than the API's. */
                                     symbol: string | null;
                                     decimals: number | null;
@@ -6171,7 +6172,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         message: string;
-                        signature: string;
+                        signature: `0x${string}`;
                         merchant?: string;
                     };
                 };
@@ -6190,10 +6191,10 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 /** @description EVM address. */
-                                payout_address: string;
+                                payout_address: `0x${string}`;
                             };
                             /** @description EVM address. */
-                            address: string;
+                            address: `0x${string}`;
                             livemode: boolean;
                             chain_id: number;
                             /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
@@ -6280,10 +6281,10 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 /** @description EVM address. */
-                                payout_address: string;
+                                payout_address: `0x${string}`;
                             };
                             /** @description EVM address. */
-                            address: string;
+                            address: `0x${string}`;
                             livemode: boolean;
                             chain_id: number;
                             /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
@@ -6788,10 +6789,10 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 /** @description EVM address. */
-                                payout_address: string;
+                                payout_address: `0x${string}`;
                             };
                             /** @description EVM address. */
-                            address: string;
+                            address: `0x${string}`;
                             livemode: boolean;
                             chain_id: number;
                             /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
@@ -6899,7 +6900,7 @@ export interface paths {
                                 /** @description UTC day, YYYY-MM-DD. */
                                 day: string;
                                 /** @description EVM address. */
-                                token: string;
+                                token: `0x${string}`;
                                 symbol: string | null;
                                 decimals: number | null;
                                 /**
@@ -8339,7 +8340,7 @@ export interface components {
             currency: string;
             token: {
                 /** @description EVM address. */
-                address: string;
+                address: `0x${string}`;
                 symbol: string;
                 decimals: number;
             };
@@ -8371,9 +8372,9 @@ export interface components {
             };
             chain_id: number;
             /** @description EVM address. */
-            escrow: string;
-            onchain_order_id: string;
-            payment_id: string;
+            escrow: `0x${string}`;
+            onchain_order_id: `0x${string}`;
+            payment_id: `0x${string}`;
             checkout_url: string;
             success_url: string | null;
             cancel_url: string | null;
@@ -8386,11 +8387,11 @@ export interface components {
             canceled_at: number | null;
             /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
             terms: {
-                order_id: string;
+                order_id: `0x${string}`;
                 /** @description EVM address. */
-                merchant: string;
+                merchant: `0x${string}`;
                 /** @description EVM address. */
-                token: string;
+                token: `0x${string}`;
                 /**
                  * @description Token amount in the token's smallest unit, as a decimal integer string.
                  * @example 25000000
@@ -8412,20 +8413,20 @@ export interface components {
                  */
                 escrow_period: string;
                 /** @description EVM address. */
-                operator: string;
+                operator: `0x${string}`;
             };
             /** @description The operator's EIP-712 signature. */
-            signature: string;
+            signature: `0x${string}`;
             payment: {
                 /** @description EVM address. */
-                payer: string;
+                payer: `0x${string}`;
                 /** @description EVM address. */
-                refund_to: string;
+                refund_to: `0x${string}`;
                 /** @enum {string} */
                 method: "allowance" | "permit" | "authorization" | "on_behalf";
-                tx_hash: string;
+                tx_hash: `0x${string}`;
                 block_number: number;
-                block_hash: string;
+                block_hash: `0x${string}`;
                 /** @description Unix time in seconds. */
                 paid_at: number;
                 /** @description Unix time in seconds. */
@@ -8435,7 +8436,7 @@ export interface components {
                 /** @description An operator risk hold freezes release. */
                 held: boolean;
                 released_at: number | null;
-                released_tx_hash: string | null;
+                released_tx_hash: `0x${string}` | null;
                 released_early: boolean | null;
                 /**
                  * @description Of what was released to you, the part the token refused to transfer (your payout address blacklisted, or the token paused), held in the escrow as a credit. Pier's keeper pays it to your payout address, and only there, once the token allows it.

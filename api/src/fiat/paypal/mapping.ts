@@ -3,8 +3,9 @@
  * (PayPal takes no decimals for HUF, JPY, TWD, whatever ISO says), request bodies, and responses and
  * webhook events turned into the provider-neutral types of provider.ts.
  */
-import { formatMinorUnits, toMinorUnits } from "../../fx/amounts.ts";
-import { minorUnits } from "../../fx/currencies.ts";
+
+import { minorUnits } from "@pier/money/currencies";
+import { formatMinorUnits, parseMinorUnits } from "@pier/money/units";
 import { ProviderProtocolError, ProviderValidationError } from "../errors.ts";
 import type {
   CreateSessionInput,
@@ -68,7 +69,7 @@ export interface PayPalAmount {
 
 /** Our Money -> PayPal's amount; "1000.00" HUF -> "1000", "1000.50" HUF is refused before sending. */
 export function toPayPalAmount(money: Money, param = "amount"): PayPalAmount {
-  const minor = toMinorUnits(money.value, money.currency, param);
+  const minor = parseMinorUnits(money.value, money.currency, param);
   if (PAYPAL_NO_DECIMALS.has(money.currency)) {
     const scale = 10n ** BigInt(minorUnits(money.currency));
     if (minor % scale !== 0n)
@@ -86,7 +87,7 @@ export function toPayPalAmount(money: Money, param = "amount"): PayPalAmount {
 /** PayPal's amount -> our Money in the currency's ISO minor units ("1000" HUF -> "1000.00"). */
 export function fromPayPalAmount(a: { currency_code?: string; currency?: string; value: string }): Money {
   const currency = (a.currency_code ?? a.currency)!;
-  return { currency, value: formatMinorUnits(toMinorUnits(a.value, currency), currency) };
+  return { currency, value: formatMinorUnits(parseMinorUnits(a.value, currency), currency) };
 }
 
 export function orderRequestBody(input: CreateSessionInput) {

@@ -12,7 +12,7 @@
  *                           has moved on
  *   capture_reversed   x95  the capture completes, then is reversed (capture.reversed follows)
  */
-import { toMinorUnits } from "../../fx/amounts.ts";
+import { parseMinorUnits } from "@pier/money/units";
 
 export const FAILURE_MODES = [
   "decline",
@@ -41,6 +41,6 @@ export function failureModeFor(
   simulate?: string,
 ): FailureMode | null {
   if (isFailureMode(simulate)) return simulate;
-  const minor = toMinorUnits(amount.value, amount.currency).toString().padStart(2, "0");
+  const minor = parseMinorUnits(amount.value, amount.currency).toString().padStart(2, "0");
   return MAGIC[minor.slice(-2)] ?? null;
 }

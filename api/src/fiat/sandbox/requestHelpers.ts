@@ -3,10 +3,11 @@
  * and Idempotency-Key handling (a successful answer is stored and replayed; the same key with another
  * request is an idempotency_error; refusals are not stored, so a retry after the cause is gone works).
  */
+
+import { assertPayableCurrency } from "@pier/money/currencies";
+import { formatMinorUnits, parseMinorUnits } from "@pier/money/units";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, InvalidRequestError } from "../../errors.ts";
-import { formatMinorUnits, toMinorUnits } from "../../fx/amounts.ts";
-import { assertPayableCurrency } from "../../fx/currencies.ts";
 import type { Money } from "../provider.ts";
 
 /** `{ value, currency }` validated against ISO 4217 and normalised to the currency's decimals. */
@@ -15,7 +16,7 @@ export function readMoney(raw: unknown, param: string): Money {
   if (!m || typeof m.value !== "string" || typeof m.currency !== "string")
     throw new InvalidRequestError("parameter_missing", `${param} must be { value, currency }`, param);
   assertPayableCurrency(m.currency, `${param}.currency`);
-  const units = toMinorUnits(m.value, m.currency, `${param}.value`);
+  const units = parseMinorUnits(m.value, m.currency, `${param}.value`);
   if (units === 0n)
     throw new InvalidRequestError("amount_invalid", `${param} must be positive`, `${param}.value`);
   return { value: formatMinorUnits(units, m.currency), currency: m.currency };

@@ -22,6 +22,9 @@
  * header `Pier-Sandbox-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`.
  * Failure modes per session: failureModes.ts. Wire objects: wire.ts. Webhook sending: webhookOutbox.ts.
  */
+
+import { MoneyError } from "@pier/money/errors";
+import { formatMinorUnits, parseMinorUnits } from "@pier/money/units";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import {
   ApiError,
@@ -30,7 +33,7 @@ import {
   NotFoundError,
   StateError,
 } from "../../errors.ts";
-import { formatMinorUnits, toMinorUnits } from "../../fx/amounts.ts";
+import { fromMoneyError } from "../../fx/errors.ts";
 import { randomBase62 } from "../../lib/ids.ts";
 import type { WalletKind } from "../provider.ts";
 import { approvalPage } from "./approvalPage.ts";
@@ -106,7 +109,8 @@ export function buildSandboxWallet(opts: SandboxWalletOptions): SandboxWallet {
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) =>
     done(null, Object.fromEntries(new URLSearchParams(body as string))),
   );
-  app.setErrorHandler((error, _req, reply) => {
+  app.setErrorHandler((thrown, _req, reply) => {
+    const error = thrown instanceof MoneyError ? fromMoneyError(thrown) : thrown;
     if (error instanceof ApiError) return reply.code(error.statusCode).send({ error: error.toBody() });
     const { statusCode: status, message } = error as { statusCode?: number; message?: string };
     if (status && status < 500)
@@ -319,15 +323,15 @@ export function buildSandboxWallet(opts: SandboxWalletOptions): SandboxWallet {
         throw new StateError("capture_reversed", `Capture ${capture.id} was reversed`);
       const currency = capture.amount.currency;
       const left =
-        toMinorUnits(capture.amount.value, currency) - toMinorUnits(capture.amount_refunded, currency);
-      const asked = toMinorUnits(amount.value, currency);
+        parseMinorUnits(capture.amount.value, currency) - parseMinorUnits(capture.amount_refunded, currency);
+      const asked = parseMinorUnits(amount.value, currency);
       if (asked > left)
         throw new InvalidRequestError(
           "refund_exceeds_capture",
           `Refund of ${amount.value} exceeds the ${formatMinorUnits(left, currency)} ${currency} left on ${capture.id}`,
           "amount.value",
         );
-      const refunded = toMinorUnits(capture.amount_refunded, currency) + asked;
+      const refunded = parseMinorUnits(capture.amount_refunded, currency) + asked;
       capture.amount_refunded = formatMinorUnits(refunded, currency);
       capture.status = asked === left ? "refunded" : "partially_refunded";
       if (asked === left) session.status = "refunded";

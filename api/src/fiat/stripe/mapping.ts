@@ -4,9 +4,10 @@
  * must be 0, ISK sent as two-decimal), and PaymentIntents, charges, refunds, transfers and events
  * turned into the provider-neutral types of provider.ts.
  */
+
+import { minorUnits } from "@pier/money/currencies";
+import { formatMinorUnits, parseMinorUnits } from "@pier/money/units";
 import type Stripe from "stripe";
-import { formatMinorUnits, toMinorUnits } from "../../fx/amounts.ts";
-import { minorUnits } from "../../fx/currencies.ts";
 import { ProviderProtocolError, ProviderValidationError } from "../errors.ts";
 import type { FiatEvent, FiatRefund, FiatSession, FiatStatus, Money, RefundStatus } from "../provider.ts";
 
@@ -52,7 +53,7 @@ export function stripeExponent(currency: string): number {
 export function toStripeAmount(money: Money, param = "amount"): { amount: number; currency: string } {
   const iso = minorUnits(money.currency);
   const exp = stripeExponent(money.currency);
-  let units = toMinorUnits(money.value, money.currency, param);
+  let units = parseMinorUnits(money.value, money.currency, param);
   if (exp >= iso) units *= 10n ** BigInt(exp - iso);
   else {
     const scale = 10n ** BigInt(iso - exp);

@@ -8,7 +8,7 @@ import { useEffect, useState } from "react";
 import { useConnection, useWaitForTransactionReceipt, useWriteContract } from "wagmi";
 import type { Checkout } from "../../lib/checkoutApi.ts";
 import { describeError } from "../../lib/describeError.ts";
-import { formatDateTime, shortHex } from "../../lib/formatAmount.ts";
+import { formatDateTime, shortHex } from "../../lib/format.ts";
 import { WalletPicker } from "./WalletPicker.tsx";
 
 export function DisputePanel({

@@ -1,6 +1,6 @@
 /** An order that can no longer be paid and was not: expired or canceled. Says so plainly. */
 import type { Checkout } from "../../lib/checkoutApi.ts";
-import { formatDateTime } from "../../lib/formatAmount.ts";
+import { formatDateTime } from "../../lib/format.ts";
 
 export function OrderClosed({ checkout, reason }: { checkout: Checkout; reason: "expired" | "canceled" }) {
   return (

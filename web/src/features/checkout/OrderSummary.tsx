@@ -1,6 +1,8 @@
 /** What is being paid: merchant, description, amount (fiat and token), and the time left to pay. */
+
+import { formatFiat, formatToken } from "@pier/money/display";
 import type { Checkout } from "../../lib/checkoutApi.ts";
-import { formatCountdown, formatDateTime, formatFiat, formatToken } from "../../lib/formatAmount.ts";
+import { formatCountdown, formatDateTime } from "../../lib/format.ts";
 
 export function OrderSummary({ checkout, now }: { checkout: Checkout; now: number }) {
   const left = checkout.expires_at - now;

@@ -3,10 +3,10 @@
  * The pay button stays disabled until the wallet can actually pay (balance and gas money checked first).
  */
 import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
+import { formatToken } from "@pier/money/display";
 import type { Chain } from "viem";
 import { useBalance, useConnection, useReadContract } from "wagmi";
 import type { Checkout } from "../../lib/checkoutApi.ts";
-import { formatToken } from "../../lib/formatAmount.ts";
 import { NetworkSwitch } from "./NetworkSwitch.tsx";
 import { PaySteps } from "./PaySteps.tsx";
 import type { usePayment } from "./usePayment.ts";

@@ -2,10 +2,12 @@
  * The receipt of a paid order: amounts, payer, transactions, buyer protection; then back to the merchant
  * (a button, and an automatic redirect a few seconds after a payment made on this page).
  */
+
+import { formatFiat, formatToken } from "@pier/money/display";
 import { useEffect, useRef, useState } from "react";
 import type { Chain } from "viem";
 import type { Checkout } from "../../lib/checkoutApi.ts";
-import { formatDateTime, formatFiat, formatToken, shortHex } from "../../lib/formatAmount.ts";
+import { formatDateTime, shortHex } from "../../lib/format.ts";
 import { TxLink } from "./TxLink.tsx";
 
 const REDIRECT_SECONDS = 10;

@@ -1,7 +1,7 @@
 /** A transaction hash: a link to the chain's explorer when one is known, the shortened hash otherwise. */
 import type { Chain } from "viem";
 import { txUrl } from "../../lib/chainOf.ts";
-import { shortHex } from "../../lib/formatAmount.ts";
+import { shortHex } from "../../lib/format.ts";
 
 export function TxLink({ chain, hash }: { chain: Chain; hash: string }) {
   const url = txUrl(chain, hash);

@@ -1,7 +1,7 @@
 /** Choose a wallet (or see the connected one, with a way to disconnect). */
 import { useConnect, useConnection, useDisconnect } from "wagmi";
 import { describeError } from "../../lib/describeError.ts";
-import { shortHex } from "../../lib/formatAmount.ts";
+import { shortHex } from "../../lib/format.ts";
 import { useWalletChoices } from "./useWalletChoices.ts";
 
 export function WalletPicker({ title = "Pay with a wallet" }: { title?: string }) {

@@ -27,6 +27,7 @@ import { type PaymentTerms, paymentIdOf } from "@pier/contracts/terms";
 import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
 import { splitSignature, type TokenDomain } from "@pier/contracts/typedData";
+import { formatToken } from "@pier/money/display";
 import { type Address, type Hex, type TypedDataDefinition, zeroHash } from "viem";
 import {
   readContract,
@@ -36,7 +37,6 @@ import {
   writeContract,
 } from "wagmi/actions";
 import type { Checkout } from "../../lib/checkoutApi.ts";
-import { formatToken } from "../../lib/formatAmount.ts";
 import type { PierConfig } from "../../wagmi.ts";
 import type { TokenSupport } from "./tokenSupport.ts";
 

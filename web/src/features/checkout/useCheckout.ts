@@ -3,12 +3,12 @@
  * still change soon (open, processing, or a payment in flight), every 5 s while escrowed or disputed,
  * every 15 s once final.
  */
+import type { OrderStatus } from "@pier/client/types";
 import { useQuery } from "@tanstack/react-query";
 import {
   type Checkout,
   CheckoutApiError,
   fetchCheckout,
-  type OrderStatus,
   takePrefetchedCheckout,
 } from "../../lib/checkoutApi.ts";
 

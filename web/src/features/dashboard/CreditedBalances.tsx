@@ -3,14 +3,17 @@
  * the payout address, or paused the token): how much, and that Pier pays it there, and only there, as
  * soon as the token allows. Nothing when nothing is owed.
  */
+
+import type { Merchant } from "@pier/client/types";
+import { formatToken } from "@pier/money/display";
 import { useQuery } from "@tanstack/react-query";
-import { apiGet, type MerchantAccount } from "../../lib/dashboardApi.ts";
-import { formatToken, shortHex } from "../../lib/formatAmount.ts";
+import { apiGet } from "../../lib/dashboardApi.ts";
+import { shortHex } from "../../lib/format.ts";
 
 export function CreditedBalances() {
   const merchant = useQuery({
     queryKey: ["merchant"],
-    queryFn: () => apiGet<MerchantAccount>("/v1/merchant"),
+    queryFn: () => apiGet<Merchant>("/v1/merchant"),
     refetchInterval: 30_000,
   });
   const credited = merchant.data?.credited_balances ?? [];

@@ -2,6 +2,8 @@
  * The merchant dashboard (/dashboard): sign-in with the owner wallet, then the sections of sections.ts,
  * each loaded on first visit. Its own chunk: the checkout never loads any of it.
  */
+
+import type { DashboardSession } from "@pier/client/types";
 import {
   MutationCache,
   QueryCache,
@@ -14,7 +16,6 @@ import { lazy, Suspense, useEffect, useMemo } from "react";
 import {
   apiGet,
   DashboardApiError,
-  type DashboardSession,
   errorText,
   setCsrfToken,
   setStepUpHandler,

@@ -1,8 +1,10 @@
 /** The signed-in dashboard: header, navigation from sections.ts, and the current section. */
+
+import type { DashboardSession } from "@pier/client/types";
 import { useQueryClient } from "@tanstack/react-query";
 import { type ComponentType, type LazyExoticComponent, lazy, Suspense, useState } from "react";
-import { apiPost, type DashboardSession, errorText } from "../../lib/dashboardApi.ts";
-import { shortHex } from "../../lib/formatAmount.ts";
+import { apiPost, errorText } from "../../lib/dashboardApi.ts";
+import { shortHex } from "../../lib/format.ts";
 import { CreditedBalances } from "./CreditedBalances.tsx";
 import { type DashboardSection, type SectionProps, sections } from "./sections.ts";
 import { useDashboardPath } from "./useDashboardPath.ts";

@@ -3,16 +3,18 @@
  * Sign-In with Ethereum (EIP-4361) message built from the API's nonce, and the API sets the session
  * cookie. A refused or failed signature can be retried; a nonce that was used or expired is replaced.
  */
+
+import type { DashboardSession, SiweNonce } from "@pier/client/types";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { defineChain } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { useConnect, useConnection, useDisconnect, useSignMessage, WagmiProvider } from "wagmi";
 import { chainName } from "../../lib/chainOf.ts";
-import { apiPost, type DashboardSession, errorText, type SiweNonce } from "../../lib/dashboardApi.ts";
+import { apiPost, errorText } from "../../lib/dashboardApi.ts";
 import { describeError } from "../../lib/describeError.ts";
 import { env } from "../../lib/env.ts";
-import { shortHex } from "../../lib/formatAmount.ts";
+import { shortHex } from "../../lib/format.ts";
 import { createPierConfig } from "../../wagmi.ts";
 import { useWalletChoices } from "../checkout/useWalletChoices.ts";
 

@@ -1,6 +1,6 @@
 /** A transaction hash: a block-explorer link when VITE_PIER_EXPLORER_URL is set, the full hash otherwise. */
 import { env } from "../../lib/env.ts";
-import { shortHex } from "../../lib/formatAmount.ts";
+import { shortHex } from "../../lib/format.ts";
 
 export function TxHash({ hash }: { hash: string }) {
   const label = shortHex(hash, 6);

@@ -2,8 +2,10 @@
  * Passkey ceremonies in the browser (SimpleWebAuthn): register a new passkey, and step the session up by
  * asserting one; the API verifies both (/v1/dashboard/passkeys/*).
  */
+
+import type { DashboardSession, Passkey } from "@pier/client/types";
 import { startAuthentication, startRegistration } from "@simplewebauthn/browser";
-import { apiPost, type DashboardSession, type Passkey } from "../../lib/dashboardApi.ts";
+import { apiPost } from "../../lib/dashboardApi.ts";
 
 export async function registerPasskey(name: string): Promise<Passkey> {
   const optionsJSON = await apiPost<Parameters<typeof startRegistration>[0]["optionsJSON"]>(

@@ -2,9 +2,12 @@
  * The public page of a payment link (/l/:linkId): shows what is being paid for, asks for the amount
  * when the customer chooses it, creates the customer's own order and forwards to its checkout.
  */
+
+import type { PaymentLinkOrder, PublicPaymentLink } from "@pier/client/types";
+import { unitsToDecimal } from "@pier/money/units";
 import { useEffect, useId, useState } from "react";
+import { parseAmountInput } from "../../lib/amountInput.ts";
 import { env } from "../../lib/env.ts";
-import { fromUnits, type PublicLink, toUnits } from "./opsApi.ts";
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${env.apiUrl}${path}`, {
@@ -22,13 +25,13 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
 
 export default function LinkPage({ linkId }: { linkId: string }) {
   const amountId = useId();
-  const [link, setLink] = useState<PublicLink>();
+  const [link, setLink] = useState<PublicPaymentLink>();
   const [error, setError] = useState<string>();
   const [amount, setAmount] = useState("");
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api<PublicLink>(`/v1/checkout/links/${encodeURIComponent(linkId)}`)
+    api<PublicPaymentLink>(`/v1/checkout/links/${encodeURIComponent(linkId)}`)
       .then(setLink)
       .catch((e: Error) => setError(e.message));
   }, [linkId]);
@@ -37,14 +40,14 @@ export default function LinkPage({ linkId }: { linkId: string }) {
     if (!link) return;
     const body: { amount?: string } = {};
     if (link.amount_type === "customer_chosen") {
-      const units = toUnits(amount, link.decimals);
-      if (!units) return setError(`Enter an amount in ${link.currency}, e.g. 10 or 9.99.`);
-      body.amount = units;
+      const parsed = parseAmountInput(amount, link.decimals, { example: "10 or 9.99" });
+      if ("error" in parsed) return setError(`${link.currency}: ${parsed.error}`);
+      body.amount = parsed.units.toString();
     }
     setBusy(true);
     setError(undefined);
     try {
-      const created = await api<{ order: string }>(`/v1/checkout/links/${link.id}/orders`, body);
+      const created = await api<PaymentLinkOrder>(`/v1/checkout/links/${link.id}/orders`, body);
       window.location.assign(`/pay/${created.order}`);
     } catch (e) {
       setError((e as Error).message);
@@ -65,7 +68,7 @@ export default function LinkPage({ linkId }: { linkId: string }) {
       </main>
     );
   }
-  const limits = `${fromUnits(link.min_amount ?? "1", link.decimals)}${link.max_amount ? ` – ${fromUnits(link.max_amount, link.decimals)}` : " or more"} ${link.currency}`;
+  const limits = `${unitsToDecimal(link.min_amount ?? "1", link.decimals)}${link.max_amount ? ` – ${unitsToDecimal(link.max_amount, link.decimals)}` : " or more"} ${link.currency}`;
   return (
     <main className="page">
       <h1>{link.merchant_name}</h1>
@@ -83,7 +86,7 @@ export default function LinkPage({ linkId }: { linkId: string }) {
         >
           {link.amount_type === "fixed" ? (
             <p className="amount">
-              {fromUnits(link.amount!, link.decimals)} {link.currency}
+              {unitsToDecimal(link.amount!, link.decimals)} {link.currency}
             </p>
           ) : (
             <>

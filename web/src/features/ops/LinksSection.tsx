@@ -2,11 +2,15 @@
  * Payment links: create (fixed or customer-chosen amount with limits), list with analytics, deactivate,
  * and a printable QR code of the link's URL.
  */
+
+import type { Page } from "@pier/client";
+import type { PaymentLink } from "@pier/client/types";
+import { unitsToDecimal } from "@pier/money/units";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import QRCode from "qrcode";
 import { useEffect, useId, useState } from "react";
-import { apiGet, apiPost, errorText, type ListOf } from "../../lib/dashboardApi.ts";
-import { fromUnits, type PaymentLink, toUnits } from "./opsApi.ts";
+import { parseAmountInput } from "../../lib/amountInput.ts";
+import { apiGet, apiPost, errorText } from "../../lib/dashboardApi.ts";
 
 const LINKS = ["ops", "links"];
 /** The settlement token's decimals (tUSDC and USDC: 6). */
@@ -24,7 +28,7 @@ export default function LinksSection() {
   const [qrFor, setQrFor] = useState<PaymentLink>();
   const links = useQuery({
     queryKey: LINKS,
-    queryFn: () => apiGet<ListOf<PaymentLink>>("/v1/links?limit=100"),
+    queryFn: () => apiGet<Page<PaymentLink>>("/v1/links?limit=100"),
     refetchInterval: 10_000,
   });
   const create = useMutation({
@@ -39,16 +43,19 @@ export default function LinksSection() {
   function submit() {
     const body: Record<string, unknown> = { amount_type: type };
     if (description) body.description = description;
-    if (type === "fixed") {
-      body.amount = toUnits(amount, DECIMALS);
-      if (!body.amount) return setFormError("Enter the amount, e.g. 25 or 9.99.");
-    } else {
-      body.min_amount = toUnits(min, DECIMALS);
-      if (!body.min_amount) return setFormError("Enter a positive minimum.");
-      if (max) {
-        body.max_amount = toUnits(max, DECIMALS);
-        if (!body.max_amount) return setFormError("Enter a positive maximum, or leave it empty.");
-      }
+    const fields: [key: string, text: string, label: string][] =
+      type === "fixed"
+        ? [["amount", amount, ""]]
+        : [
+            ["min_amount", min, "Minimum: "],
+            ...(max
+              ? [["max_amount", max, "Maximum (or leave it empty): "] as [string, string, string]]
+              : []),
+          ];
+    for (const [key, text, label] of fields) {
+      const parsed = parseAmountInput(text, DECIMALS, { example: "25 or 9.99" });
+      if ("error" in parsed) return setFormError(`${label}${parsed.error}`);
+      body[key] = parsed.units.toString();
     }
     setFormError(undefined);
     create.mutate(body);
@@ -106,10 +113,10 @@ export default function LinksSection() {
               <a href={l.url}>{l.description || l.id}</a>{" "}
               <span className="muted small">
                 {l.amount_type === "fixed"
-                  ? fromUnits(l.amount!, DECIMALS)
-                  : `${fromUnits(l.min_amount!, DECIMALS)} – ${l.max_amount ? fromUnits(l.max_amount, DECIMALS) : "any"}`}{" "}
+                  ? unitsToDecimal(l.amount!, DECIMALS)
+                  : `${unitsToDecimal(l.min_amount!, DECIMALS)} – ${l.max_amount ? unitsToDecimal(l.max_amount, DECIMALS) : "any"}`}{" "}
                 · {l.analytics.orders} orders · {l.analytics.paid} paid ·{" "}
-                {fromUnits(l.analytics.volume, DECIMALS)} paid in{l.active ? "" : " · inactive"}
+                {unitsToDecimal(l.analytics.volume, DECIMALS)} paid in{l.active ? "" : " · inactive"}
               </span>
             </div>
             <div className="actions">

@@ -2,11 +2,13 @@
  * Reconciliation: open and resolved findings (orders vs on-chain payments vs fiat), resolving one with a
  * note, and the reconciliation and settlement reports as CSV downloads.
  */
+
+import type { Page } from "@pier/client";
+import type { ReconciliationFinding } from "@pier/client/types";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { apiGet, apiPost, errorText, type ListOf } from "../../lib/dashboardApi.ts";
+import { apiGet, apiPost, errorText } from "../../lib/dashboardApi.ts";
 import { env } from "../../lib/env.ts";
-import type { ReconciliationFinding } from "./opsApi.ts";
 
 const FINDINGS = ["ops", "findings"];
 
@@ -16,7 +18,7 @@ export default function ReconciliationSection() {
   const findings = useQuery({
     queryKey: [...FINDINGS, status],
     queryFn: () =>
-      apiGet<ListOf<ReconciliationFinding>>(`/v1/reconciliation/findings?limit=100&status=${status}`),
+      apiGet<Page<ReconciliationFinding>>(`/v1/reconciliation/findings?limit=100&status=${status}`),
     refetchInterval: 10_000,
   });
   const resolve = useMutation({

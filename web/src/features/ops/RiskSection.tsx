@@ -2,10 +2,12 @@
  * Risk review: the queue of held and flagged payments with the rules that fired and their evidence
  * (release the hold, refund, or dismiss a flag), and the merchant's rules as editable JSON.
  */
+
+import type { Page } from "@pier/client";
+import type { RiskReview, RiskRules } from "@pier/client/types";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
-import { apiGet, apiPost, errorText, type ListOf } from "../../lib/dashboardApi.ts";
-import type { RiskReview, RiskSettings } from "./opsApi.ts";
+import { apiGet, apiPost, errorText } from "../../lib/dashboardApi.ts";
 
 const REVIEWS = ["ops", "risk-reviews"];
 const RULES = ["ops", "risk-rules"];
@@ -24,7 +26,7 @@ function ReviewQueue() {
   const [status, setStatus] = useState("open");
   const reviews = useQuery({
     queryKey: [...REVIEWS, status],
-    queryFn: () => apiGet<ListOf<RiskReview>>(`/v1/risk/reviews?limit=100&status=${status}`),
+    queryFn: () => apiGet<Page<RiskReview>>(`/v1/risk/reviews?limit=100&status=${status}`),
     refetchInterval: 5_000,
   });
   const act = useMutation({
@@ -127,14 +129,14 @@ function ReviewQueue() {
 function RulesEditor() {
   const client = useQueryClient();
   const textId = useId();
-  const settings = useQuery({ queryKey: RULES, queryFn: () => apiGet<RiskSettings>("/v1/risk/rules") });
+  const settings = useQuery({ queryKey: RULES, queryFn: () => apiGet<RiskRules>("/v1/risk/rules") });
   const [text, setText] = useState("");
   const [parseError, setParseError] = useState<string>();
   useEffect(() => {
     if (settings.data) setText(JSON.stringify(settings.data.rules, null, 2));
   }, [settings.data]);
   const save = useMutation({
-    mutationFn: (rules: unknown) => apiPost<RiskSettings>("/v1/risk/rules", { rules }),
+    mutationFn: (rules: unknown) => apiPost<RiskRules>("/v1/risk/rules", { rules }),
     onSuccess: () => client.invalidateQueries({ queryKey: RULES }),
   });
   return (

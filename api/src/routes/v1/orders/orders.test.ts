@@ -99,6 +99,9 @@ describe("POST /v1/orders", () => {
     expect(res.body.fiat).toEqual({ amount: "12.34", currency: "EUR", rate: "1.25" });
     const yen = await create({ fiat_amount: "1500", fiat_currency: "JPY" });
     expect(yen.body.amount).toBe("10000000");
+    // Zeros past the currency's minor unit change nothing (@pier/money's one rule, as for FX quotes).
+    const zeros = await create({ fiat_amount: "1500.00", fiat_currency: "JPY" });
+    expect(zeros.body.amount).toBe("10000000");
     const usd = await create({ fiat_amount: "7.50", fiat_currency: "USD" });
     expect(usd.body.amount).toBe("7500000");
   });
@@ -162,6 +165,12 @@ describe("POST /v1/orders", () => {
       await create({ fiat_amount: "1.5", fiat_currency: "JPY" }),
       400,
       "amount_invalid",
+      "fiat_amount",
+    );
+    expectError(
+      await create({ fiat_amount: "12.3456", fiat_currency: "EUR" }),
+      400,
+      "parameter_invalid",
       "fiat_amount",
     );
     expectError(

@@ -5,22 +5,10 @@ import Type from "typebox";
 import type { AppContext } from "../../../context.ts";
 import { UnavailableError } from "../../../errors.ts";
 import { idempotent } from "../../../plugins/idempotency.ts";
-import { Finding } from "../../../reconciliation/findingSchema.ts";
+import { Finding, ReconciliationRun } from "../../../reconciliation/findingSchema.ts";
 import { listFindings, resolveFinding, toFindingObject } from "../../../reconciliation/findings.ts";
 import { runReconciliation } from "../../../reconciliation/runReconciliation.ts";
 import { errors, IdempotencyHeaders, IdParams, ListOf, ListQuery } from "../../../schemas/common.ts";
-
-const Run = Type.Object({
-  id: Type.String(),
-  object: Type.Literal("reconciliation_run"),
-  started: Type.Integer(),
-  finished: Type.Integer(),
-  found: Type.Integer(),
-  new_findings: Type.Integer(),
-  auto_resolved: Type.Integer(),
-  fiat_checked: Type.Boolean(),
-  kinds: Type.Record(Type.String(), Type.Integer()),
-});
 
 export default async function reconciliationRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -89,7 +77,7 @@ export default async function reconciliationRoutes(fastify: FastifyInstance, { c
         description:
           "The same pass the scheduled job runs (PIER_RECONCILIATION_CRON). 503 reconciliation_busy while another pass is running.",
         headers: IdempotencyHeaders,
-        response: { 200: Run, ...errors(401, 403, 503) },
+        response: { 200: ReconciliationRun, ...errors(401, 403, 503) },
       },
     },
     async () => {

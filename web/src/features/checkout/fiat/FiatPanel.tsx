@@ -5,11 +5,13 @@
  * chunk that loads Stripe.js only then. Back on the checkout, the session's status shows here while the page's
  * usual live status follows the order (the bridge pays the escrow once the wallet captured the money).
  */
+import type { CheckoutFiatSession } from "@pier/client/types";
+import { formatFiat } from "@pier/money/display";
 import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import type { Checkout } from "../../../lib/checkoutApi.ts";
-import { FIAT_CURRENCIES, formatFiat, guessCurrency } from "./currencies.ts";
-import { type FiatSession, type FiatWallet, fiatApi, pendingSession } from "./fiatApi.ts";
+import { FIAT_CURRENCIES, guessCurrency } from "./currencies.ts";
+import { type FiatWallet, fiatApi, pendingSession } from "./fiatApi.ts";
 
 const StripeWalletButton = lazy(() => import("./StripeWalletButton.tsx"));
 
@@ -62,7 +64,7 @@ function FiatPicker({
   onStarted: (sessionId: string) => void;
 }) {
   const [currency, setCurrency] = useState(guessCurrency);
-  const [walletSession, setWalletSession] = useState<FiatSession>();
+  const [walletSession, setWalletSession] = useState<CheckoutFiatSession>();
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string>();
   const quote = useQuery({

@@ -4,13 +4,22 @@
  * the session's PaymentIntent with its client secret. Stripe then sends the bridge its webhook (the
  * intent is authorised, the API captures it and pays the escrow); the panel follows the session.
  */
+import { AmountError } from "@pier/money/errors";
+import { parseMinorUnits } from "@pier/money/units";
 import { useEffect, useRef, useState } from "react";
 import { loadStripe, stripeConfig } from "./stripeJs.ts";
 
-/** "12.30" -> 1230 for a currency with `digits` minor-unit digits: exact string arithmetic. */
-export function minorUnits(amount: string, digits: number): number {
-  const [whole = "0", fraction = ""] = amount.split(".");
-  return Number(`${whole}${fraction.padEnd(digits, "0").slice(0, digits)}`);
+/**
+ * The payment sheet's total: "12.30" EUR -> 1230, in the currency's ISO 4217 minor units, exactly. A
+ * value with more decimals than the currency has is refused (the button shows why), never cut. Stripe
+ * counts a few currencies in other units than ISO (ISK, MGA, ...; api/src/fiat/stripe/mapping.ts);
+ * none of them is offered by the checkout's currency picker (currencies.ts).
+ */
+export function paymentSheetTotal(amount: string, currency: string): number {
+  const units = parseMinorUnits(amount, currency);
+  if (units > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new AmountError("range", `${amount} ${currency} is too large for the wallet's payment sheet`);
+  return Number(units);
 }
 
 export default function StripeWalletButton({
@@ -38,11 +47,10 @@ export default function StripeWalletButton({
     let destroy: (() => void) | undefined;
     loadStripe()
       .then(async (stripe) => {
-        const digits = amount.split(".")[1]?.length ?? 0;
         const request = stripe.paymentRequest({
           country: stripeConfig.country,
           currency: currency.toLowerCase(),
-          total: { label, amount: minorUnits(amount, digits) },
+          total: { label, amount: paymentSheetTotal(amount, currency) },
         });
         request.on("paymentmethod", async (ev) => {
           setState("confirming");

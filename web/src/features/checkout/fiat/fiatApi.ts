@@ -1,49 +1,18 @@
 /**
  * The checkout's fiat routes (public, like GET /v1/checkout/:id): wallets on offer, a quote of the
- * order in the customer's currency, a session at the wallet provider, and its status. Shapes mirror
- * api/src/routes/v1/fiat/schemas.ts; amounts are decimal strings.
+ * order in the customer's currency, a session at the wallet provider, and its status. The shapes are
+ * the API's (@pier/client/types); amounts are decimal strings.
  */
+import type {
+  CheckoutFiatOptions,
+  CheckoutFiatQuote,
+  CheckoutFiatSession,
+  StartCheckoutFiatSessionParams,
+} from "@pier/client/types";
 import { CheckoutApiError } from "../../../lib/checkoutApi.ts";
 import { env } from "../../../lib/env.ts";
 
-export type FiatWallet = "paypal" | "apple_pay" | "google_pay";
-
-export interface FiatOptions {
-  enabled: boolean;
-  provider: string | null;
-  wallets: FiatWallet[];
-  reason: string | null;
-}
-
-export interface FiatQuote {
-  id: string;
-  source_currency: string;
-  source_amount: string;
-  target_amount: string;
-  rate: string;
-  fee_amount: string;
-  expires_at: number;
-}
-
-export interface FiatSession {
-  id: string;
-  status:
-    | "creating"
-    | "created"
-    | "requires_action"
-    | "approved"
-    | "captured"
-    | "declined"
-    | "reversed"
-    | "refunded"
-    | "failed";
-  amount: string;
-  currency: string;
-  approval_url: string | null;
-  /** Stripe wallets: confirmed in the browser (StripeWalletButton) instead of an approval page. */
-  client_secret?: string | null;
-  failure_message: string | null;
-}
+export type FiatWallet = CheckoutFiatOptions["wallets"][number];
 
 async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
   let res: Response;
@@ -74,13 +43,13 @@ async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Pr
 const base = (orderId: string) => `/v1/checkout/${encodeURIComponent(orderId)}/fiat`;
 
 export const fiatApi = {
-  options: (orderId: string) => call<FiatOptions>("GET", base(orderId)),
+  options: (orderId: string) => call<CheckoutFiatOptions>("GET", base(orderId)),
   quote: (orderId: string, currency: string) =>
-    call<FiatQuote>("POST", `${base(orderId)}/quotes`, { currency }),
-  startSession: (orderId: string, body: { fx_quote: string; wallet: FiatWallet; return_url: string }) =>
-    call<FiatSession>("POST", `${base(orderId)}/sessions`, body),
+    call<CheckoutFiatQuote>("POST", `${base(orderId)}/quotes`, { currency }),
+  startSession: (orderId: string, body: StartCheckoutFiatSessionParams) =>
+    call<CheckoutFiatSession>("POST", `${base(orderId)}/sessions`, body),
   session: (orderId: string, id: string) =>
-    call<FiatSession>("GET", `${base(orderId)}/sessions/${encodeURIComponent(id)}`),
+    call<CheckoutFiatSession>("GET", `${base(orderId)}/sessions/${encodeURIComponent(id)}`),
 };
 
 /** The session started from this browser for an order survives the redirect to the wallet and back. */

@@ -1,5 +1,6 @@
+import { AmountError } from "@pier/money/errors";
 import { afterEach, describe, expect, test } from "vitest";
-import { minorUnits } from "./StripeWalletButton.tsx";
+import { paymentSheetTotal } from "./StripeWalletButton.tsx";
 import { loadStripe } from "./stripeJs.ts";
 
 const globals = globalThis as unknown as { document?: unknown; window?: unknown };
@@ -49,11 +50,18 @@ describe("Stripe.js loader", () => {
   });
 });
 
-describe("minorUnits", () => {
+describe("paymentSheetTotal", () => {
   test("default: decimal strings to the wallet sheet's integer amount, exactly", () => {
-    expect(minorUnits("23.10", 2)).toBe(2310);
-    expect(minorUnits("2500", 0)).toBe(2500);
-    expect(minorUnits("10.125", 3)).toBe(10125);
-    expect(minorUnits("0.07", 2)).toBe(7);
+    expect(paymentSheetTotal("23.10", "EUR")).toBe(2310);
+    expect(paymentSheetTotal("23.1", "EUR")).toBe(2310);
+    expect(paymentSheetTotal("2500", "JPY")).toBe(2500);
+    expect(paymentSheetTotal("10.125", "KWD")).toBe(10125);
+    expect(paymentSheetTotal("0.07", "USD")).toBe(7);
+  });
+
+  test("error: more decimals than the currency has is refused, not cut", () => {
+    expect(() => paymentSheetTotal("10.129", "EUR")).toThrow(/EUR has 2 decimal places; '10.129' has more/);
+    expect(() => paymentSheetTotal("2500.5", "JPY")).toThrow(AmountError);
+    expect(() => paymentSheetTotal("90071992547409.93", "USD")).toThrow(/too large/);
   });
 });

@@ -2,10 +2,13 @@
  * Analytics: daily volume, payments, fees and refunds from the indexer's aggregates (GET
  * /v1/reports/daily) as charts and a table, and CSV exports of orders and settlements for accounting.
  */
+
+import type { Page } from "@pier/client";
+import type { DailyReport, Order } from "@pier/client/types";
+import { formatAmount } from "@pier/money/display";
 import { useQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
-import { apiGet, type DailyReport, errorText, type ListOf, type Order } from "../../../lib/dashboardApi.ts";
-import { formatTokenAmount } from "../../../lib/formatAmount.ts";
+import { apiGet, errorText } from "../../../lib/dashboardApi.ts";
 import type { SectionProps } from "../sections.ts";
 import { ordersCsv, settlementsCsv } from "./csv.ts";
 import { DailyChart } from "./DailyChart.tsx";
@@ -22,7 +25,7 @@ export default function AnalyticsSection(_: SectionProps) {
   const from = day(Date.now() - (span - 1) * 86_400_000);
   const report = useQuery({
     queryKey: ["dashboard", "daily", from, to],
-    queryFn: () => apiGet<ListOf<DailyReport>>(`/v1/reports/daily?from=${from}&to=${to}`),
+    queryFn: () => apiGet<Page<DailyReport>>(`/v1/reports/daily?from=${from}&to=${to}`),
     refetchInterval: 10_000,
   });
   const rows = report.data?.data ?? [];
@@ -79,10 +82,10 @@ export default function AnalyticsSection(_: SectionProps) {
               .map((p) => (
                 <tr key={p.day} data-testid="daily-row" data-day={p.day}>
                   <th scope="row">{p.day}</th>
-                  <td data-testid="daily-volume">{formatTokenAmount(p.volume, decimals)}</td>
+                  <td data-testid="daily-volume">{formatAmount(p.volume, decimals)}</td>
                   <td>{p.payments}</td>
-                  <td>{formatTokenAmount(p.fees, decimals)}</td>
-                  <td data-testid="daily-refunds">{formatTokenAmount(p.refunds, decimals)}</td>
+                  <td>{formatAmount(p.fees, decimals)}</td>
+                  <td data-testid="daily-refunds">{formatAmount(p.refunds, decimals)}</td>
                 </tr>
               ))}
           </tbody>
@@ -97,9 +100,7 @@ async function allOrders(): Promise<Order[]> {
   const out: Order[] = [];
   let after: string | undefined;
   while (out.length < EXPORT_MAX) {
-    const page = await apiGet<ListOf<Order>>(
-      `/v1/orders?limit=100${after ? `&starting_after=${after}` : ""}`,
-    );
+    const page = await apiGet<Page<Order>>(`/v1/orders?limit=100${after ? `&starting_after=${after}` : ""}`);
     out.push(...page.data);
     if (!page.has_more || page.data.length === 0) break;
     after = page.data[page.data.length - 1]!.id;

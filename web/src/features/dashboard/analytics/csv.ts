@@ -2,8 +2,9 @@
  * CSV for accounting exports (RFC 4180): every field quoted when needed, CRLF line ends, and cells that a
  * spreadsheet would run as a formula (=, +, -, @, tab, CR) prefixed with an apostrophe.
  */
-import { formatUnits } from "viem";
-import type { Order } from "../../../lib/dashboardApi.ts";
+
+import type { Order } from "@pier/client/types";
+import { unitsToDecimal } from "@pier/money/units";
 
 export function csvCell(value: string | number | null | undefined): string {
   let text = value === null || value === undefined ? "" : String(value);
@@ -16,8 +17,8 @@ export function toCsv(rows: (string | number | null | undefined)[][]): string {
 }
 
 const iso = (unix: number | null | undefined) => (unix ? new Date(unix * 1000).toISOString() : "");
-/** Token units as an exact decimal string (formatUnits works on bigint). */
-const tokens = (units: string, decimals: number) => formatUnits(BigInt(units), decimals);
+/** Token units as an exact decimal string. */
+const tokens = (units: string, decimals: number) => unitsToDecimal(units, decimals);
 
 export function ordersCsv(orders: Order[]): string {
   return toCsv([

@@ -2,8 +2,9 @@
  * Daily report rows -> one point per day (missing days are zero), summed over the settlement token's rows.
  * Amounts stay bigint; the charts get whole-token numbers for plotting only (display, not accounting).
  */
-import { formatUnits } from "viem";
-import type { DailyReport } from "../../../lib/dashboardApi.ts";
+
+import type { DailyReport } from "@pier/client/types";
+import { unitsToDecimal } from "@pier/money/units";
 
 export interface DailyPoint {
   day: string;
@@ -30,4 +31,5 @@ export function dailySeries(rows: DailyReport[], from: string, to: string): Dail
   return [...byDay.values()];
 }
 
-export const plotNumber = (units: bigint, decimals: number) => Number(formatUnits(units, decimals));
+/** The one float of the dashboard: a y value for the chart library, never shown as an amount or summed. */
+export const plotNumber = (units: bigint, decimals: number) => Number(unitsToDecimal(units, decimals));

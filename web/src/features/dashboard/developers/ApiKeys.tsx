@@ -1,22 +1,15 @@
 /** API keys: create (secret or restricted), roll, revoke; a new secret is shown once. */
+
+import type { Page } from "@pier/client";
+import { API_KEY_SCOPES } from "@pier/client/enums";
+import type { ApiKey, ApiKeyScope } from "@pier/client/types";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { type ApiKey, apiGet, apiPost, errorText, type ListOf } from "../../../lib/dashboardApi.ts";
-import { formatDateTime } from "../../../lib/formatAmount.ts";
+import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
+import { formatDateTime } from "../../../lib/format.ts";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
 import { SecretOnce } from "./SecretOnce.tsx";
 
-const SCOPES = [
-  "orders:read",
-  "orders:write",
-  "refunds:read",
-  "refunds:write",
-  "webhooks:read",
-  "webhooks:write",
-  "events:read",
-  "keys:read",
-  "keys:write",
-];
 const KEYS = ["dashboard", "keys"];
 
 export function ApiKeys() {
@@ -24,10 +17,10 @@ export function ApiKeys() {
   const nameId = useId();
   const [name, setName] = useState("");
   const [restricted, setRestricted] = useState(false);
-  const [scopes, setScopes] = useState<string[]>(["orders:read"]);
+  const [scopes, setScopes] = useState<ApiKeyScope[]>(["orders:read"]);
   const [secret, setSecret] = useState<{ label: string; value: string }>();
   const [confirm, setConfirm] = useState<{ key: ApiKey; action: "roll" | "revoke" }>();
-  const keys = useQuery({ queryKey: KEYS, queryFn: () => apiGet<ListOf<ApiKey>>("/v1/keys?limit=100") });
+  const keys = useQuery({ queryKey: KEYS, queryFn: () => apiGet<Page<ApiKey>>("/v1/keys?limit=100") });
   const create = useMutation({
     mutationFn: () =>
       apiPost<ApiKey>(
@@ -63,7 +56,7 @@ export function ApiKeys() {
         {restricted && (
           <fieldset className="scopes">
             <legend>Scopes</legend>
-            {SCOPES.map((s) => (
+            {API_KEY_SCOPES.map((s) => (
               <label key={s} className="check">
                 <input
                   type="checkbox"

@@ -1,22 +1,17 @@
 /** Recent events with their webhook deliveries (per endpoint: status, attempts, last answer) and redeliver. */
+
+import type { Page } from "@pier/client";
+import type { Event as PierEvent, WebhookDelivery } from "@pier/client/types";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import {
-  apiGet,
-  apiPost,
-  type Delivery,
-  errorText,
-  type ListOf,
-  type PierEvent,
-} from "../../../lib/dashboardApi.ts";
-import { formatDateTime } from "../../../lib/formatAmount.ts";
+import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
+import { formatDateTime } from "../../../lib/format.ts";
 
 export function EventDeliveries() {
   const [undeliveredOnly, setUndeliveredOnly] = useState(false);
   const events = useQuery({
     queryKey: ["dashboard", "events", undeliveredOnly],
-    queryFn: () =>
-      apiGet<ListOf<PierEvent>>(`/v1/events?limit=25${undeliveredOnly ? "&delivered=false" : ""}`),
+    queryFn: () => apiGet<Page<PierEvent>>(`/v1/events?limit=25${undeliveredOnly ? "&delivered=false" : ""}`),
     refetchInterval: 5_000,
   });
   return (
@@ -57,7 +52,7 @@ function EventDeliveryLog({ event }: { event: PierEvent }) {
   const client = useQueryClient();
   const deliveries = useQuery({
     queryKey: ["dashboard", "deliveries", event.id],
-    queryFn: () => apiGet<ListOf<Delivery>>(`/v1/events/${event.id}/deliveries`),
+    queryFn: () => apiGet<Page<WebhookDelivery>>(`/v1/events/${event.id}/deliveries`),
   });
   const redeliver = useMutation({
     mutationFn: () => apiPost(`/v1/events/${event.id}/redeliver`),

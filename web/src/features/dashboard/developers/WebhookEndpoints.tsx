@@ -1,31 +1,14 @@
 /** Webhook endpoints: create with event filters, rotate the signing secret (shown once), enable/disable. */
+
+import type { Page } from "@pier/client";
+import { EVENT_TYPES } from "@pier/client/enums";
+import type { EventType, WebhookEndpoint } from "@pier/client/types";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { apiGet, apiPost, errorText, type ListOf, type WebhookEndpoint } from "../../../lib/dashboardApi.ts";
+import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
 import { SecretOnce } from "./SecretOnce.tsx";
 
-export const EVENT_TYPES = [
-  "order.processing",
-  "order.escrowed",
-  "order.settled",
-  "order.refunded",
-  "order.partially_refunded",
-  "order.disputed",
-  "order.expired",
-  "order.canceled",
-  "order.payment_reverted",
-  "order.payout_credited",
-  "credit.paid_out",
-  "order.paid_after_cancel",
-  "refund.succeeded",
-  "refund.failed",
-  "risk.flagged",
-  "risk.held",
-  "reconciliation.mismatch",
-  "treasury.low",
-  "webhook.endpoint_failing",
-];
 const ENDPOINTS = ["dashboard", "webhook-endpoints"];
 
 export function WebhookEndpoints() {
@@ -33,12 +16,12 @@ export function WebhookEndpoints() {
   const urlId = useId();
   const [url, setUrl] = useState("");
   const [all, setAll] = useState(true);
-  const [events, setEvents] = useState<string[]>(["order.escrowed"]);
+  const [events, setEvents] = useState<EventType[]>(["order.escrowed"]);
   const [secret, setSecret] = useState<{ label: string; value: string }>();
   const [rotating, setRotating] = useState<WebhookEndpoint>();
   const endpoints = useQuery({
     queryKey: ENDPOINTS,
-    queryFn: () => apiGet<ListOf<WebhookEndpoint>>("/v1/webhook_endpoints?limit=100"),
+    queryFn: () => apiGet<Page<WebhookEndpoint>>("/v1/webhook_endpoints?limit=100"),
   });
   const create = useMutation({
     mutationFn: () =>

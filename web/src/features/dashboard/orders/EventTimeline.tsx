@@ -1,10 +1,14 @@
 /** An order's events, oldest first, polled so refunds and releases appear as they are indexed. */
+
+import type { Page } from "@pier/client";
+import type { EventType, Event as PierEvent } from "@pier/client/types";
 import { useQuery } from "@tanstack/react-query";
-import { apiGet, errorText, type ListOf, type PierEvent } from "../../../lib/dashboardApi.ts";
-import { formatDateTime } from "../../../lib/formatAmount.ts";
+import { apiGet, errorText } from "../../../lib/dashboardApi.ts";
+import { formatDateTime } from "../../../lib/format.ts";
 import { TxHash } from "../TxHash.tsx";
 
-const LABELS: Record<string, string> = {
+/** Words for the order's events (keys checked against the API's event types; others show their type). */
+const LABELS: Partial<Record<EventType, string>> = {
   "order.processing": "Payment seen on chain",
   "order.escrowed": "Payment final, funds in escrow",
   "order.settled": "Released to you",
@@ -30,7 +34,7 @@ function txOf(event: PierEvent): string | undefined {
 export function EventTimeline({ orderId }: { orderId: string }) {
   const events = useQuery({
     queryKey: ["dashboard", "order-events", orderId],
-    queryFn: () => apiGet<ListOf<PierEvent>>(`/v1/events?order=${encodeURIComponent(orderId)}&limit=100`),
+    queryFn: () => apiGet<Page<PierEvent>>(`/v1/events?order=${encodeURIComponent(orderId)}&limit=100`),
     refetchInterval: 2_000,
   });
   return (
@@ -47,7 +51,7 @@ export function EventTimeline({ orderId }: { orderId: string }) {
           const tx = txOf(e);
           return (
             <li key={e.id} data-testid="timeline-event" data-type={e.type}>
-              <strong>{LABELS[e.type] ?? e.type}</strong>
+              <strong>{LABELS[e.type as EventType] ?? e.type}</strong>
               <span className="muted">
                 {" "}
                 · {formatDateTime(e.created)} · <code>{e.type}</code>

@@ -2,10 +2,13 @@
  * One order: amounts, payment and release transactions, refund and early release (each confirmed in a
  * dialog; with a passkey registered the API asks for it first), and the event timeline, all live.
  */
+
+import type { Order } from "@pier/client/types";
+import { formatToken } from "@pier/money/display";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { apiGet, apiPost, errorText, type Order } from "../../../lib/dashboardApi.ts";
-import { formatDateTime, formatToken } from "../../../lib/formatAmount.ts";
+import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
+import { formatDateTime } from "../../../lib/format.ts";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
 import { StatusBadge } from "../StatusBadge.tsx";
 import { TxHash } from "../TxHash.tsx";

@@ -1,8 +1,12 @@
 /** The orders table: status and date filters, search, and live updates (polled every 3 s). */
+
+import type { Page } from "@pier/client";
+import type { Order } from "@pier/client/types";
+import { formatToken } from "@pier/money/display";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { apiGet, errorText, type ListOf, type Order } from "../../../lib/dashboardApi.ts";
-import { formatDateTime, formatToken } from "../../../lib/formatAmount.ts";
+import { apiGet, errorText } from "../../../lib/dashboardApi.ts";
+import { formatDateTime } from "../../../lib/format.ts";
 import { StatusBadge } from "../StatusBadge.tsx";
 import { matchesSearch, ORDER_ID, type OrderFilters, ordersPath } from "./orderQuery.ts";
 
@@ -17,7 +21,7 @@ export function OrdersTable({ onOpen }: { onOpen: (id: string) => void }) {
     queryFn: async () =>
       byId
         ? [await apiGet<Order>(`/v1/orders/${filters.search.trim()}`)]
-        : (await apiGet<ListOf<Order>>(ordersPath(filters))).data.filter((o) =>
+        : (await apiGet<Page<Order>>(ordersPath(filters))).data.filter((o) =>
             matchesSearch(o, filters.search),
           ),
     refetchInterval: 3_000,

@@ -1,8 +1,11 @@
 /** Refund all or part of an escrowed order: the amount in tokens (exact decimal, never a float), confirmed. */
+
+import type { Order } from "@pier/client/types";
+import { formatAmount, formatToken } from "@pier/money/display";
+import { unitsToDecimal } from "@pier/money/units";
 import { useId, useState } from "react";
-import { parseUnits } from "viem";
-import { apiPost, type Order } from "../../../lib/dashboardApi.ts";
-import { formatToken, formatTokenAmount } from "../../../lib/formatAmount.ts";
+import { parseAmountInput } from "../../../lib/amountInput.ts";
+import { apiPost } from "../../../lib/dashboardApi.ts";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
 
 /** Token units from what the merchant typed, or a sentence saying what is wrong. */
@@ -11,15 +14,10 @@ export function parseRefundAmount(
   decimals: number,
   remaining: bigint,
 ): { units: bigint } | { error: string } {
-  const clean = text.trim();
-  if (!/^\d+(\.\d+)?$/.test(clean)) return { error: "Enter an amount such as 2.50." };
-  const fraction = clean.split(".")[1] ?? "";
-  if (fraction.length > decimals) return { error: `At most ${decimals} decimals.` };
-  const units = parseUnits(clean, decimals);
-  if (units <= 0n) return { error: "The amount must be more than zero." };
-  if (units > remaining)
-    return { error: `At most ${formatTokenAmount(remaining, decimals)} can be refunded.` };
-  return { units };
+  const parsed = parseAmountInput(text, decimals);
+  if ("units" in parsed && parsed.units > remaining)
+    return { error: `At most ${formatAmount(remaining, decimals)} can be refunded.` };
+  return parsed;
 }
 
 export function RefundDialog({
@@ -35,9 +33,7 @@ export function RefundDialog({
 }) {
   const inputId = useId();
   const hintId = useId();
-  const [text, setText] = useState(
-    formatTokenAmount(remaining, order.token.decimals, { minFraction: 0 }).replace(/,/g, ""),
-  );
+  const [text, setText] = useState(unitsToDecimal(remaining, order.token.decimals));
   const parsed = parseRefundAmount(text, order.token.decimals, remaining);
 
   return (

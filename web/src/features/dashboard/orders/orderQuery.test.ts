@@ -1,5 +1,5 @@
+import type { Order } from "@pier/client/types";
 import { describe, expect, test } from "vitest";
-import type { Order } from "../../../lib/dashboardApi.ts";
 import { matchesSearch, ordersPath } from "./orderQuery.ts";
 import { parseRefundAmount } from "./RefundDialog.tsx";
 

@@ -3,7 +3,7 @@
  * search is an order id (fetched directly), `key=value` (a metadata filter), or text matched against the
  * id, description and metadata of the loaded orders.
  */
-import type { Order } from "../../../lib/dashboardApi.ts";
+import type { Order } from "@pier/client/types";
 
 export interface OrderFilters {
   status: string;

@@ -2,10 +2,13 @@
  * Security: the merchant's passkeys and registering one. Once one exists, refunds, early releases and key
  * or webhook changes ask for it (the API enforces this; the page just answers the prompt).
  */
+
+import type { Page } from "@pier/client";
+import type { Passkey } from "@pier/client/types";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { apiGet, errorText, type ListOf, type Passkey } from "../../../lib/dashboardApi.ts";
-import { formatDateTime } from "../../../lib/formatAmount.ts";
+import { apiGet, errorText } from "../../../lib/dashboardApi.ts";
+import { formatDateTime } from "../../../lib/format.ts";
 import { registerPasskey } from "../passkeyCeremonies.ts";
 import type { SectionProps } from "../sections.ts";
 
@@ -17,7 +20,7 @@ export default function SecuritySection(_: SectionProps) {
   const [name, setName] = useState("");
   const passkeys = useQuery({
     queryKey: PASSKEYS,
-    queryFn: () => apiGet<ListOf<Passkey>>("/v1/dashboard/passkeys"),
+    queryFn: () => apiGet<Page<Passkey>>("/v1/dashboard/passkeys"),
   });
   const register = useMutation({
     mutationFn: () => registerPasskey(name.trim() || "Passkey"),

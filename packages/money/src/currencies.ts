@@ -4,11 +4,11 @@
  * records still format. Codes without minor units in the standard (metals XAU/XAG/XPT/XPD, SDR XDR,
  * bond units XBA-XBD, XSU, XUA, testing XTS, XXX) are deliberately absent: nobody pays in them.
  *
- * This table is the one source of decimals for fiat amounts in the fiat and FX modules. Providers that
- * disagree with ISO on the wire (Stripe's "zero-decimal" and "special case" list, PayPal's no-decimal
- * currencies) map from it in their own mapping.ts.
+ * This table is Pier's one source of decimals for fiat amounts (api, cli, web). Providers that disagree
+ * with ISO on the wire (Stripe's "zero-decimal" and "special case" list, PayPal's no-decimal currencies)
+ * map from it in their own mapping.ts (api/src/fiat/<provider>/).
  */
-import { UnsupportedCurrencyError } from "./errors.ts";
+import { CurrencyError } from "./errors.ts";
 
 // biome-ignore format: a table reads better by letter than one code per line
 export const ISO_4217_MINOR_UNITS: Readonly<Record<string, number>> = Object.freeze({
@@ -53,15 +53,20 @@ export function isCurrency(code: string): boolean {
   return Object.hasOwn(ISO_4217_MINOR_UNITS, code);
 }
 
-/** Decimal places of an ISO 4217 currency; throws UnsupportedCurrencyError for anything else. */
-export function minorUnits(currency: string): number {
-  const units = ISO_4217_MINOR_UNITS[currency];
-  if (units === undefined) throw new UnsupportedCurrencyError(currency);
+/** An active code one can pay in (known and not withdrawn). */
+export function isPayableCurrency(code: string): boolean {
+  return isCurrency(code) && !WITHDRAWN_CURRENCIES.has(code);
+}
+
+/** Decimal places of an ISO 4217 currency ("JPY" -> 0, "KWD" -> 3); CurrencyError for anything else. */
+export function minorUnits(currency: string, field?: string): number {
+  const units = isCurrency(currency) ? ISO_4217_MINOR_UNITS[currency] : undefined;
+  if (units === undefined) throw new CurrencyError(currency, "unknown", field);
   return units;
 }
 
-/** Throws unless `currency` is an active ISO 4217 code one can pay in. */
-export function assertPayableCurrency(currency: string, param = "currency"): void {
-  if (!isCurrency(currency) || WITHDRAWN_CURRENCIES.has(currency))
-    throw new UnsupportedCurrencyError(currency, param);
+/** Throws CurrencyError unless `currency` is an active ISO 4217 code one can pay in. */
+export function assertPayableCurrency(currency: string, field = "currency"): void {
+  if (!isCurrency(currency)) throw new CurrencyError(currency, "unknown", field);
+  if (WITHDRAWN_CURRENCIES.has(currency)) throw new CurrencyError(currency, "withdrawn", field);
 }

@@ -3,6 +3,7 @@
  * FX rates are kept as rationals (a cross rate USD/JPY from EUR-based rates is a quotient) so nothing is
  * rounded until an amount is produced, and then exactly once, in a direction the caller names.
  */
+import { parseDecimal, unitsToDecimal } from "./units.ts";
 
 export interface Ratio {
   readonly num: bigint;
@@ -23,12 +24,13 @@ export function ratio(num: bigint, den = 1n): Ratio {
   return g > 1n ? { num: num / g, den: den / g } : { num, den };
 }
 
-/** "1.0773" -> 10773/10000. Accepts plain non-negative decimals only (no sign, exponent or spaces). */
-export function parseRatio(value: string): Ratio {
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(value);
-  if (!match) throw new RangeError(`not a plain decimal: '${value}'`);
-  const fraction = match[2] ?? "";
-  return ratio(BigInt(match[1]! + fraction), 10n ** BigInt(fraction.length));
+/**
+ * "1.0773" -> 10773/10000. Accepts plain non-negative decimals only (no sign, exponent or spaces):
+ * AmountError otherwise.
+ */
+export function parseRatio(value: string, field?: string): Ratio {
+  const { digits, scale } = parseDecimal(value, field);
+  return ratio(digits, 10n ** BigInt(scale));
 }
 
 export function mul(a: Ratio, b: Ratio): Ratio {
@@ -66,14 +68,24 @@ export function divRound(num: bigint, den: bigint, mode: Rounding): bigint {
   }
 }
 
-/** The rational as a decimal string with exactly `places` fractional digits (trailing zeros trimmed). */
+/** The rational as a decimal string rounded to `places` fractional digits (trailing zeros trimmed). */
 export function formatRatio(r: Ratio, places: number, mode: Rounding): string {
-  const scaled = divRound(r.num * 10n ** BigInt(places), r.den, mode);
-  if (places === 0) return scaled.toString();
-  const s = scaled.toString().padStart(places + 1, "0");
-  const whole = s.slice(0, -places);
-  const fraction = s.slice(-places).replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : whole;
+  return unitsToDecimal(divRound(r.num * 10n ** BigInt(places), r.den, mode), places);
+}
+
+/**
+ * A decimal amount at a decimal rate, in units of a token with `decimals`, rounded once as asked
+ * (half up by default): 12.34 EUR at 1.08 with 6 decimals -> 13327200n. Both strings are plain decimals
+ * (AmountError otherwise); the product is exact before the one rounding.
+ */
+export function convertToTokenUnits(
+  amount: string,
+  rate: string,
+  decimals: number,
+  mode: Rounding = "half_up",
+): bigint {
+  const product = mul(parseRatio(amount, "amount"), parseRatio(rate, "rate"));
+  return divRound(product.num * 10n ** BigInt(decimals), product.den, mode);
 }
 
 function gcd(a: bigint, b: bigint): bigint {

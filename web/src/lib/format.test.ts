@@ -1,0 +1,13 @@
+import { expect, test } from "vitest";
+import { formatCountdown, shortHex } from "./format.ts";
+
+test("formatCountdown", () => {
+  expect(formatCountdown(59)).toBe("0:59");
+  expect(formatCountdown(3725)).toBe("1:02:05");
+  expect(formatCountdown(-3)).toBe("0:00");
+  expect(formatCountdown(3 * 86_400)).toBe("3 days");
+});
+
+test("shortHex", () => {
+  expect(shortHex("0x1234567890abcdef1234567890abcdef12345678")).toBe("0x1234…5678");
+});
