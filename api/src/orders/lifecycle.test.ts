@@ -217,6 +217,8 @@ describe("order lifecycle", () => {
       amount_refunded: AMOUNT.toString(),
     });
     expect(await s.stack.pay.balanceOf(paid.record.payer)).toBe(before + AMOUNT);
+    // order.refunded comes from the indexer, refund.succeeded from the sender's receipt: either may be first.
+    await waitForWebhook(receiver, order.id, "refund.succeeded", 60_000);
     const refunds = (await s.client.get(`/v1/refunds?order=${order.id}`)).body.data;
     expect(refunds).toHaveLength(1);
     expect(refunds[0]).toMatchObject({

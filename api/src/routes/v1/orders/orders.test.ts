@@ -170,7 +170,7 @@ describe("POST /v1/orders", () => {
     expectError(
       await create({ fiat_amount: "12.3456", fiat_currency: "EUR" }),
       400,
-      "parameter_invalid",
+      "amount_invalid",
       "fiat_amount",
     );
     expectError(
