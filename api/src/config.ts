@@ -48,7 +48,7 @@ const DatabaseSchema = Type.Object({
   PIER_INDEXER_SCHEMA: Type.String({
     pattern: "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
     description:
-      "The indexer's schema: the API reads its tables. indexer/lib/start.ts derives it from the chain and the indexing code.",
+      "The indexer's schema: the API reads its tables. scripts/lib/indexer.ts derives it from the chain and the indexing code.",
   }),
   PIER_DB_POOL_SIZE: Int(2, 200, 20, "Connections in the API's pool."),
 });

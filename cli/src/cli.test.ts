@@ -6,9 +6,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { constructEvent } from "@pier/client/webhooks";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type ApiStack, startApiStack } from "../../api/src/testing/apiStack.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
 import { freePort, waitFor } from "../../scripts/lib/ports.ts";
+import { type ApiStack, startApiStack } from "../../test/harness/apiStack.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../test/harness/webhookReceiver.ts";
 
 const BIN = new URL("../bin/pier.js", import.meta.url).pathname;
 let starting: Promise<ApiStack>;

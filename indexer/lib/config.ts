@@ -1,7 +1,7 @@
 /**
  * The indexer's configuration, read from the environment once at boot and validated: which chains to
  * index (one deployment file per chain), how to reach them, and where Postgres is. ponder.config.ts and
- * the launcher (lib/start.ts) both read it from here, so they always agree.
+ * the launcher (scripts/lib/indexer.ts) both read it from here, so they always agree.
  *
  *   DATABASE_URL             Postgres connection string (required; the launcher passes it).
  *   PIER_DEPLOYMENT_FILE     Deployment JSON written by scripts/deploy.ts; several chains: comma-separated.
@@ -64,7 +64,9 @@ type Env = Record<string, string | undefined>;
 export function readIndexerConfig(env: Env = process.env): IndexerConfig {
   const databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
-    throw new IndexerConfigError("DATABASE_URL is required (the launcher in indexer/lib/start.ts sets it)");
+    throw new IndexerConfigError(
+      "DATABASE_URL is required (scripts/lib/indexer.ts sets it when it launches Ponder)",
+    );
   }
   return { databaseUrl, chains: readChainTargets(env) };
 }

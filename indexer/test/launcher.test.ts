@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startIndexer } from "../../scripts/lib/indexer.ts";
 import { freePort } from "../../scripts/lib/ports.ts";
 import { IndexerConfigError } from "../lib/config.ts";
-import { startIndexer } from "../lib/start.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "pier-launcher-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -13,7 +13,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import type { ApiHandle } from "../../api/lib/start.ts";
-import { startApiOn } from "../../api/src/testing/apiStack.ts";
+import { startApiOn } from "../../test/harness/apiStack.ts";
 import { startStack } from "../../test/harness/stack.ts";
 import { log } from "../lib/log.ts";
 

@@ -14,9 +14,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { encodeFunctionData, type Hex } from "viem";
 import { paymentEscrowAbi } from "../../contracts/generated/abis.ts";
-import type { StartIndexerOptions } from "../../indexer/lib/start.ts";
 import type { Payments } from "../../test/harness/payments.ts";
 import { type Stack, startStack } from "../../test/harness/stack.ts";
+import type { StartIndexerOptions } from "../lib/indexer.ts";
 import { log } from "../lib/log.ts";
 import { waitFor } from "../lib/ports.ts";
 

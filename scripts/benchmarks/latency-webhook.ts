@@ -10,10 +10,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { ApiHandle } from "../../api/lib/start.ts";
-import { startApiOn } from "../../api/src/testing/apiStack.ts";
-import { startWebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
 import { type PaymentTermsJson, paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
+import { startApiOn } from "../../test/harness/apiStack.ts";
 import { startStack } from "../../test/harness/stack.ts";
+import { startWebhookReceiver } from "../../test/harness/webhookReceiver.ts";
 import { log } from "../lib/log.ts";
 import { waitFor } from "../lib/ports.ts";
 

@@ -10,7 +10,7 @@ const Opt = (description: string) => Type.Optional(Type.String({ description }))
 const OptDefault = (dflt: string, description: string) =>
   Type.Optional(Type.String({ default: dflt, description }));
 
-/** indexer/lib/config.ts (and the launcher, indexer/lib/start.ts). */
+/** indexer/lib/config.ts (and the launcher, scripts/lib/indexer.ts). */
 export const IndexerEnvSchema = Type.Object({
   DATABASE_URL: Type.String({ description: "Postgres connection string (the launcher passes it)." }),
   PIER_DEPLOYMENT_FILE: OptDefault(

@@ -8,12 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SENDER_LOCK_CLASS } from "../../api/src/chain/senderSupervisor.ts";
-import { type ApiStack, startApiStack } from "../../api/src/testing/apiStack.ts";
-import { waitForWebhook, webhooksFor } from "../../api/src/testing/waitForWebhook.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
 import { paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { waitFor } from "../../scripts/lib/ports.ts";
+import { type ApiStack, startApiStack } from "../harness/apiStack.ts";
 import { blockNumber, evmMine, evmRevert, evmSnapshot } from "../harness/payments.ts";
+import { waitForWebhook, webhooksFor } from "../harness/waitForWebhook.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../harness/webhookReceiver.ts";
 import { type FaultyProxy, startFaultyProxy } from "./lib/faultyProxy.ts";
 import { PROFILE } from "./lib/profile.ts";
 

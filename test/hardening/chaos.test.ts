@@ -13,13 +13,12 @@ import { join } from "node:path";
 import { type Hex, parseEventLogs } from "viem";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SandboxWallet, startSandboxWallet } from "../../api/src/fiat/sandbox/simulator.ts";
-import { type ApiStack, startApiStack } from "../../api/src/testing/apiStack.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "../../api/src/testing/webhookReceiver.ts";
 import { verifySignature } from "../../api/src/webhooks/signature.ts";
 import { paymentEscrowAbi } from "../../contracts/generated/abis.ts";
 import { paymentIdOf } from "../../contracts/lib/terms.ts";
 import { waitFor } from "../../scripts/lib/ports.ts";
 import { type PostgresHandle, startPostgres } from "../../scripts/lib/postgres.ts";
+import { type ApiStack, startApiStack } from "../harness/apiStack.ts";
 import {
   type CheckoutLike,
   disputeAs,
@@ -27,6 +26,7 @@ import {
   payCheckout,
   type ScriptedWallet,
 } from "../harness/scriptedWallets.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../harness/webhookReceiver.ts";
 import { FULL, PROFILE } from "./lib/profile.ts";
 
 const sandbox = {

@@ -8,8 +8,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { apiClient } from "../../api/src/testing/apiClient.ts";
 import { signatureHeader } from "../../api/src/webhooks/signature.ts";
+import { apiClient } from "../harness/apiClient.ts";
 import { changedTables, snapshotSchema } from "./lib/dbSnapshot.ts";
 import type { Operation } from "./lib/openapiModel.ts";
 import { FIAT_ENV, quiesce, startTwoMerchants, type TwoMerchants } from "./lib/twoMerchants.ts";

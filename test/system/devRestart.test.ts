@@ -10,10 +10,10 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { apiClient } from "../../api/src/testing/apiClient.ts";
 import type { Deployment } from "../../contracts/lib/deployments.ts";
 import { paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { freePort, waitFor } from "../../scripts/lib/ports.ts";
+import { apiClient } from "../harness/apiClient.ts";
 import { createPayments, evmIncreaseTime, evmMine } from "../harness/payments.ts";
 
 const root = new URL("../..", import.meta.url).pathname;

@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { paymentTermsFromJson } from "../../../contracts/lib/termsJson.ts";
 import { freePort, waitFor } from "../../../scripts/lib/ports.ts";
-import { type ApiStack, startApiStack } from "../../src/testing/apiStack.ts";
+import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
+import { type FaultProxy, startFaultProxy } from "../../../test/harness/faultProxy.ts";
 import {
   AuthenticationError,
   ConnectionError,
@@ -19,7 +20,6 @@ import {
   PierError,
   RateLimitError,
 } from "./client.ts";
-import { type FaultProxy, startFaultProxy } from "./testing/faultProxy.ts";
 
 let starting: Promise<ApiStack>;
 let s: ApiStack;

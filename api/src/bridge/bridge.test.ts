@@ -13,9 +13,9 @@ import { parseMinorUnits } from "@pier/money/units";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitFor } from "../../../scripts/lib/ports.ts";
 import { startStripeEmulator } from "../../../test/emulators/stripe.ts";
+import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
 import { account, evmIncreaseTime, evmMine } from "../../../test/harness/payments.ts";
 import { type SandboxWallet, startSandboxWallet } from "../fiat/sandbox/simulator.ts";
-import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers are read field by field.
 type Json = Record<string, any>;

@@ -15,9 +15,9 @@ import { paymentEscrowAbi } from "../../../contracts/generated/abis.ts";
 import { deployLocal } from "../../../scripts/deploy.ts";
 import { type ChainHandle, startChain } from "../../../scripts/lib/chain.ts";
 import { waitFor } from "../../../scripts/lib/ports.ts";
+import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
+import { escrowedOrders } from "../../../test/harness/escrowedOrders.ts";
 import { createPayments, evmMine, evmSetAutomine } from "../../../test/harness/payments.ts";
-import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
-import { escrowedOrders } from "../testing/escrowedOrders.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: rows and JSON bodies are read field by field
 type Json = Record<string, any>;

@@ -16,10 +16,10 @@ import { paymentEscrowAbi } from "../../../contracts/generated/abis.ts";
 import { devPrivateKey } from "../../../contracts/lib/accounts.ts";
 import { rpc } from "../../../scripts/lib/chain.ts";
 import { waitFor } from "../../../scripts/lib/ports.ts";
+import { apiClient } from "../../../test/harness/apiClient.ts";
+import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
+import { escrowedOrders } from "../../../test/harness/escrowedOrders.ts";
 import { evmMine, evmSetAutomine } from "../../../test/harness/payments.ts";
-import { apiClient } from "../testing/apiClient.ts";
-import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
-import { escrowedOrders } from "../testing/escrowedOrders.ts";
 import { SENDER_LOCK_CLASS } from "./senderSupervisor.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: rows and JSON bodies are read field by field

@@ -9,10 +9,10 @@ import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitFor } from "../../../scripts/lib/ports.ts";
+import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
 import { createPayments, evmMine, type Payments } from "../../../test/harness/payments.ts";
-import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
-import { waitForWebhook } from "../testing/waitForWebhook.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhookReceiver.ts";
+import { waitForWebhook } from "../../../test/harness/waitForWebhook.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../../test/harness/webhookReceiver.ts";
 
 let s: ApiStack;
 let receiver: WebhookReceiver;

@@ -4,9 +4,8 @@
  * re-sends when it missed our 2xx): the route answers 2xx and skips processing, so a replayed event is
  * never applied twice. Forged, tampered, late or malformed ones throw WebhookVerificationError (400).
  *
- * The log is an interface: memoryWebhookEventLog for tests; the lead backs it with Postgres using
- * the fiat_webhook_event table (INSERT ... ON CONFLICT DO NOTHING, first writer wins), ideally in the same
- * transaction that records the event for the bridge, so "seen" and "handled" cannot disagree.
+ * The log is an interface: pgWebhookEventLog.ts backs it with the fiat_webhook_event table (INSERT ...
+ * ON CONFLICT DO NOTHING, first writer wins); unit tests use test/harness/memoryWebhookEventLog.ts.
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { FiatEvent, FiatProvider, FiatProviderName } from "./provider.ts";
@@ -14,18 +13,6 @@ import type { FiatEvent, FiatProvider, FiatProviderName } from "./provider.ts";
 export interface WebhookEventLog {
   /** Records the event id; true if this is the first time it is seen. */
   firstSeen(provider: FiatProviderName, eventId: string): Promise<boolean>;
-}
-
-export function memoryWebhookEventLog(): WebhookEventLog {
-  const seen = new Set<string>();
-  return {
-    async firstSeen(provider, eventId) {
-      const key = `${provider}:${eventId}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    },
-  };
 }
 
 export interface ReceivedWebhook {

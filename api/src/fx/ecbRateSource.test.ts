@@ -1,12 +1,12 @@
 import { formatRatio } from "@pier/money/rational";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type EcbEmulator, ecbXml, startEcbEmulator } from "../../../test/emulators/ecb.ts";
+import { memoryQuoteStore } from "../../../test/harness/memoryQuoteStore.ts";
 import { cachedRateSource } from "./cachedRateSource.ts";
 import { ecbRateSource, parseEcbXml } from "./ecbRateSource.ts";
 import { RateSourceError, StaleRateError } from "./errors.ts";
 import { TUSDC } from "./quote.ts";
 import { createQuote } from "./quoteService.ts";
-import { memoryQuoteStore } from "./quoteStore.ts";
 import { crossRate } from "./rateSource.ts";
 
 let ecb: EcbEmulator;

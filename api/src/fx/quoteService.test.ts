@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
+import { memoryQuoteStore } from "../../../test/harness/memoryQuoteStore.ts";
 import { NotFoundError } from "../errors.ts";
 import { loadFxConfig, SANDBOX_RATES_FILE } from "./config.ts";
 import { QuoteAlreadyUsedError, QuoteExpiredError, UnsupportedCurrencyError } from "./errors.ts";
 import { TUSDC } from "./quote.ts";
 import { createQuote, useQuote } from "./quoteService.ts";
-import { memoryQuoteStore } from "./quoteStore.ts";
 import { sandboxRateSource } from "./sandboxRateSource.ts";
 import { toFxQuoteObject } from "./toFxQuoteObject.ts";
 

@@ -1,6 +1,6 @@
 /**
- * Where quotes are kept between being offered and being used. The lead backs it with Postgres
- * (pgQuoteStore.ts, table in migration 0003_fiat.sql); memoryQuoteStore serves tests and a store-less dev run.
+ * Where quotes are kept between being offered and being used: Postgres in production (pgQuoteStore.ts,
+ * table in migration 0003_fiat.sql); unit tests use test/harness/memoryQuoteStore.ts.
  *
  * `consume` is the one state change: it atomically marks an unexpired, unused quote as used by one
  * session or order (`usedBy`). Consuming again with the same `usedBy` returns the quote (idempotent
@@ -25,23 +25,4 @@ export function consumeDecision(quote: FxQuote | undefined, id: string, usedBy: 
   }
   if (now.getTime() >= quote.expiresAt.getTime()) throw new QuoteExpiredError(id, quote.expiresAt);
   return { ...quote, usedBy, usedAt: now };
-}
-
-export function memoryQuoteStore(): FxQuoteStore {
-  const quotes = new Map<string, FxQuote>();
-  return {
-    async insert(quote) {
-      if (quotes.has(quote.id)) throw new Error(`duplicate fx quote id ${quote.id}`);
-      quotes.set(quote.id, { ...quote });
-    },
-    async get(id) {
-      const q = quotes.get(id);
-      return q && { ...q };
-    },
-    async consume(id, usedBy, now) {
-      const next = consumeDecision(quotes.get(id), id, usedBy, now);
-      quotes.set(id, next);
-      return { ...next };
-    },
-  };
 }

@@ -8,10 +8,10 @@
 import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitFor } from "../../../scripts/lib/ports.ts";
+import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
 import { evmIncreaseTime, evmMine, evmRevert, evmSnapshot } from "../../../test/harness/payments.ts";
-import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
-import { waitForWebhook, webhooksFor } from "../testing/waitForWebhook.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhookReceiver.ts";
+import { waitForWebhook, webhooksFor } from "../../../test/harness/waitForWebhook.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../../test/harness/webhookReceiver.ts";
 import { verifySignature } from "../webhooks/signature.ts";
 
 let s: ApiStack;

@@ -15,11 +15,11 @@ import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DevRole } from "../../../contracts/lib/accounts.ts";
 import { waitFor } from "../../../scripts/lib/ports.ts";
+import { type ApiClient, apiClient } from "../../../test/harness/apiClient.ts";
+import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
 import { evmMine } from "../../../test/harness/payments.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../../test/harness/webhookReceiver.ts";
 import { type SandboxWallet, startSandboxWallet } from "../fiat/sandbox/simulator.ts";
-import { type ApiClient, apiClient } from "../testing/apiClient.ts";
-import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhookReceiver.ts";
 
 let s: ApiStack;
 let c: ApiClient;

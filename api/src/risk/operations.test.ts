@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DevRole } from "../../../contracts/lib/accounts.ts";
 import { devAccount } from "../../../contracts/lib/accounts.ts";
 import { waitFor } from "../../../scripts/lib/ports.ts";
+import type { ApiClient } from "../../../test/harness/apiClient.ts";
+import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
 import { evmIncreaseTime, evmMine } from "../../../test/harness/payments.ts";
-import type { ApiClient } from "../testing/apiClient.ts";
-import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
 
 let s: ApiStack;
 let dir: string;

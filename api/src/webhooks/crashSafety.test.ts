@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitFor } from "../../../scripts/lib/ports.ts";
-import { type ApiStack, startApiStack } from "../testing/apiStack.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhookReceiver.ts";
+import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../../test/harness/webhookReceiver.ts";
 import { verifySignature } from "./signature.ts";
 
 let s: ApiStack;

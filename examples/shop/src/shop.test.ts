@@ -9,8 +9,8 @@ import { Pier } from "@pier/client";
 import { buildTestEvent } from "@pier/client/webhooks";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type ApiStack, startApiStack } from "../../../api/src/testing/apiStack.ts";
 import { freePort, waitFor } from "../../../scripts/lib/ports.ts";
+import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
 import { buildShop } from "./shop.ts";
 
 const PIER_BIN = new URL("../../../cli/bin/pier.js", import.meta.url).pathname;

@@ -5,9 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ApiHandle } from "../../../api/lib/start.ts";
-import { startApiOn } from "../../../api/src/testing/apiStack.ts";
 import { devAccount } from "../../../contracts/lib/accounts.ts";
 import { freePort } from "../../../scripts/lib/ports.ts";
+import { startApiOn } from "../../harness/apiStack.ts";
 import { type Stack, startStack } from "../../harness/stack.ts";
 import { serveWeb, type WebServer } from "./webServer.ts";
 

@@ -5,11 +5,11 @@
  * document) for the tenant checks.
  */
 
-import type { ApiClient } from "../../../api/src/testing/apiClient.ts";
-import { type ApiStack, startApiStack } from "../../../api/src/testing/apiStack.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "../../../api/src/testing/webhookReceiver.ts";
 import { paymentTermsFromJson } from "../../../contracts/lib/termsJson.ts";
 import { waitFor } from "../../../scripts/lib/ports.ts";
+import type { ApiClient } from "../../harness/apiClient.ts";
+import { type ApiStack, startApiStack } from "../../harness/apiStack.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../harness/webhookReceiver.ts";
 import { loadOperations, type Operation } from "./openapiModel.ts";
 
 export interface TwoMerchants {

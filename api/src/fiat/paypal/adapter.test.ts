@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { waitFor } from "../../../../scripts/lib/ports.ts";
 import { type PayPalEmulator, startPayPalEmulator } from "../../../../test/emulators/paypal.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "../../testing/webhookReceiver.ts";
+import { memoryWebhookEventLog } from "../../../../test/harness/memoryWebhookEventLog.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../../../test/harness/webhookReceiver.ts";
 import {
   PaymentDeclinedError,
   ProviderAuthenticationError,
@@ -14,7 +15,7 @@ import {
   SessionNotApprovedError,
 } from "../errors.ts";
 import type { CreateSessionInput, FiatProvider } from "../provider.ts";
-import { memoryWebhookEventLog, receiveWebhook } from "../receiveWebhook.ts";
+import { receiveWebhook } from "../receiveWebhook.ts";
 import { paypalAdapter } from "./adapter.ts";
 import type { PayPalConfig } from "./config.ts";
 import { type PayPalOrder, toSession } from "./mapping.ts";

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { waitFor } from "../../../../scripts/lib/ports.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "../../testing/webhookReceiver.ts";
+import { memoryWebhookEventLog } from "../../../../test/harness/memoryWebhookEventLog.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../../../test/harness/webhookReceiver.ts";
 import {
   PaymentDeclinedError,
   ProviderAuthenticationError,
@@ -17,7 +18,7 @@ import {
   WebhookVerificationError,
 } from "../errors.ts";
 import type { CreateSessionInput, FiatEvent, FiatProvider } from "../provider.ts";
-import { memoryWebhookEventLog, receiveWebhook } from "../receiveWebhook.ts";
+import { receiveWebhook } from "../receiveWebhook.ts";
 import { sandboxAdapter } from "./adapter.ts";
 import { type SandboxWallet, startSandboxWallet } from "./simulator.ts";
 

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { waitFor } from "../../../../scripts/lib/ports.ts";
 import { type StripeEmulator, startStripeEmulator } from "../../../../test/emulators/stripe.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "../../testing/webhookReceiver.ts";
+import { memoryWebhookEventLog } from "../../../../test/harness/memoryWebhookEventLog.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../../../test/harness/webhookReceiver.ts";
 import {
   PaymentDeclinedError,
   ProviderAuthenticationError,
@@ -15,7 +16,7 @@ import {
   SessionNotApprovedError,
 } from "../errors.ts";
 import type { CreateSessionInput, FiatProvider } from "../provider.ts";
-import { memoryWebhookEventLog, receiveWebhook } from "../receiveWebhook.ts";
+import { receiveWebhook } from "../receiveWebhook.ts";
 import { stripeAdapter } from "./adapter.ts";
 import type { StripeConfig } from "./config.ts";
 import { fromStripeAmount, toStripeAmount } from "./mapping.ts";

@@ -6,8 +6,8 @@
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { devAccount } from "../../../../../contracts/lib/accounts.ts";
-import type { ApiClient } from "../../../testing/apiClient.ts";
-import { type ApiStack, startApiStack } from "../../../testing/apiStack.ts";
+import type { ApiClient } from "../../../../../test/harness/apiClient.ts";
+import { type ApiStack, startApiStack } from "../../../../../test/harness/apiStack.ts";
 
 const DASHBOARD = "http://localhost:5173";
 const owner = devAccount("merchant");

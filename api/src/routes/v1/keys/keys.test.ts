@@ -1,6 +1,6 @@
 /** /v1/keys, /v1/merchant and /v1/admin/merchants against a real API process. */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type ApiStack, startApiStack } from "../../../testing/apiStack.ts";
+import { type ApiStack, startApiStack } from "../../../../../test/harness/apiStack.ts";
 
 let s: ApiStack;
 beforeAll(async () => {

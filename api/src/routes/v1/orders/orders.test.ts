@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitFor } from "../../../../../scripts/lib/ports.ts";
+import { type ApiClient, apiClient } from "../../../../../test/harness/apiClient.ts";
+import { type ApiStack, startApiStack } from "../../../../../test/harness/apiStack.ts";
 import { evmMine } from "../../../../../test/harness/payments.ts";
-import { type ApiClient, apiClient } from "../../../testing/apiClient.ts";
-import { type ApiStack, startApiStack } from "../../../testing/apiStack.ts";
 
 let s: ApiStack;
 let c: ApiClient;

@@ -1,5 +1,5 @@
 /** Waits (by polling, with a timeout) for a webhook of `type` about `orderId` at a test receiver. */
-import { waitFor } from "../../../scripts/lib/ports.ts";
+import { waitFor } from "../../scripts/lib/ports.ts";
 import type { Received, WebhookReceiver } from "./webhookReceiver.ts";
 
 export function webhooksFor(receiver: WebhookReceiver, orderId: string, type?: string): Received[] {

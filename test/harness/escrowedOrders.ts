@@ -1,9 +1,9 @@
 /** Orders created through the API and paid on chain by permit, returned once the API shows them escrowed. */
 
-import { paymentTermsFromJson } from "@pier/contracts/termsJson";
-import { waitFor } from "../../../scripts/lib/ports.ts";
-import type { Payments } from "../../../test/harness/payments.ts";
+import { paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
+import { waitFor } from "../../scripts/lib/ports.ts";
 import type { ApiClient } from "./apiClient.ts";
+import type { Payments } from "./payments.ts";
 
 export interface EscrowedOrder {
   id: string;

@@ -4,10 +4,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { freePort } from "../../../scripts/lib/ports.ts";
-import { type Stack, type StackOptions, startStack } from "../../../test/harness/stack.ts";
-import { type ApiHandle, startApi } from "../../lib/start.ts";
+import { type ApiHandle, startApi } from "../../api/lib/start.ts";
+import { freePort } from "../../scripts/lib/ports.ts";
 import { type ApiClient, apiClient } from "./apiClient.ts";
+import { type Stack, type StackOptions, startStack } from "./stack.ts";
 
 export interface ApiStack {
   stack: Stack;

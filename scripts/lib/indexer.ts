@@ -10,12 +10,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { log } from "../../scripts/lib/log.ts";
-import { waitFor } from "../../scripts/lib/ports.ts";
-import { loadDeploymentFile, readChainTargets } from "./config.ts";
-import { indexerSchemaName } from "./schema-name.ts";
+import { loadDeploymentFile, readChainTargets } from "../../indexer/lib/config.ts";
+import { indexerSchemaName } from "../../indexer/lib/schema-name.ts";
+import { log } from "./log.ts";
+import { waitFor } from "./ports.ts";
 
-const INDEXER_ROOT = new URL("..", import.meta.url).pathname;
+const INDEXER_ROOT = new URL("../../indexer/", import.meta.url).pathname;
 /** Ponder's CLI entry (its package exports do not expose the bin, so resolve it through our node_modules). */
 const PONDER_CLI = join(INDEXER_ROOT, "node_modules/ponder/dist/esm/bin/ponder.js");
 /** Ponder gives itself 5 s to shut down; past this we SIGKILL. */
