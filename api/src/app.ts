@@ -18,7 +18,6 @@ import { observability } from "./plugins/observability.ts";
 import { registerOpenApi } from "./plugins/openapi.ts";
 import { clientErrorHandler, frameworkErrors } from "./plugins/protocolErrors.ts";
 import { rateLimit } from "./plugins/rateLimit.ts";
-import benchRoutes from "./routes/bench.ts";
 import fiatWebhookRoutes from "./routes/fiat-webhooks/index.ts";
 import healthRoutes from "./routes/health.ts";
 import adminRoutes from "./routes/v1/admin/index.ts";
@@ -114,5 +113,4 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(merchantFiatRoutes, { ctx });
   await app.register(fiatWebhookRoutes, { ctx });
   await app.register(payoutRoutes, { ctx });
-  if (ctx.config.benchBaseline) await app.register(benchRoutes, { ctx });
 }

@@ -17,7 +17,6 @@ describe("loadConfig", () => {
       fiat: { name: "sandbox", off: "no fiat wallet provider is configured (PIER_SANDBOX_API_KEY is unset)" },
       rateLimit: { max: 100, windowMs: 1000 },
       workers: true,
-      benchBaseline: false,
     });
     expect(c.livemode).toBeUndefined();
     expect(c.operatorKey).toBeUndefined();

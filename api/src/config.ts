@@ -230,9 +230,6 @@ const OperationsSchema = Type.Object({
       "Run background work (sync, webhooks, keeper, senders) in this process; false for web-only replicas. Default true.",
     ),
   ),
-  PIER_BENCH_BASELINE: Type.Optional(
-    Bool("Registers POST /bench/baseline for scripts/benchmarks/api.ts. Never in production."),
-  ),
   PIER_RISK_BLOCKLIST: Type.Optional(
     Type.String({
       minLength: 1,
@@ -348,7 +345,6 @@ export interface Config {
   rateLimit: { max: number; windowMs: number };
   maxIndexerLagBlocks: number;
   logLevel: string;
-  benchBaseline: boolean;
   /** Run background work (order sync, webhook delivery, keeper, chain sender) in this process. */
   workers: boolean;
   risk: { blocklist?: string; blocklistRefreshMs: number; countryHeader?: string };
@@ -413,7 +409,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimit: { max: e.PIER_RATE_LIMIT_MAX, windowMs: e.PIER_RATE_LIMIT_WINDOW_MS },
     maxIndexerLagBlocks: e.PIER_MAX_INDEXER_LAG_BLOCKS,
     logLevel: e.PIER_LOG_LEVEL,
-    benchBaseline: e.PIER_BENCH_BASELINE === undefined ? false : bool(e.PIER_BENCH_BASELINE),
     workers: e.PIER_WORKERS === undefined ? true : bool(e.PIER_WORKERS),
     risk: {
       blocklist: e.PIER_RISK_BLOCKLIST,

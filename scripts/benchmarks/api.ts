@@ -1,21 +1,24 @@
 /**
  * API throughput: autocannon against a real API process (with its real Postgres, chain and indexer) for
- * POST /v1/orders (auth, validation, EIP-712 signing, insert) and GET /v1/orders/:id, and in the same
- * process and run a baseline route that only inserts one row (POST /bench/baseline, registered because
- * PIER_BENCH_BASELINE=true). Writes bench-results/api.json:
+ * POST /v1/orders (auth, validation, EIP-712 signing, insert) and GET /v1/orders/:id, and in the same run
+ * a baseline process (baselineServer.ts: Fastify and one route that only inserts one row) on the same
+ * Postgres. Writes bench-results/api.json:
  *   { create_rps, get_rps, baseline_rps, create_ratio, get_ratio, latency_ms: { create, get, baseline: { p50, p99 } } }
  * and exits non-zero if create_ratio < 0.5 (the goal).
  *
  *   pnpm exec tsx scripts/benchmarks/api.ts [--seconds 5] [--rounds 3] [--connections 20]
  *   PIER_BENCH_PROFILE=/tmp/prof ./scripts/bench api   # also writes the API's CPU profile
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { ApiHandle } from "../../api/lib/start.ts";
 import { startApiOn } from "../../test/harness/apiStack.ts";
 import { startStack } from "../../test/harness/stack.ts";
 import { log } from "../lib/log.ts";
+import { freePort, waitFor } from "../lib/ports.ts";
 
 /** autocannon is a dependency of @pier/api (root package.json stays lean): load it from there. */
 interface CannonOptions {
@@ -85,13 +88,30 @@ async function run(title: string, opts: CannonOptions, duration = seconds): Prom
   return m;
 }
 
+/** The yardstick as a child process, like the API, so neither shares a CPU thread with autocannon. */
+async function startBaseline(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const child = spawn(
+    process.execPath,
+    ["--import", tsx, new URL("baselineServer.ts", import.meta.url).pathname],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port) },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor("the baseline server", async () => (await fetch(`${url}/healthz`)).ok, { timeoutMs: 30_000 });
+  return { url, child };
+}
+
 const stack = await startStack();
 let api: ApiHandle | undefined;
+let baselineServer: ChildProcess | undefined;
 let failed = false;
 try {
   api = await startApiOn(stack, {
     PIER_ADMIN_KEY: adminKey,
-    PIER_BENCH_BASELINE: "true",
     PIER_RATE_LIMIT_MAX: "1000000",
     PIER_LOG_LEVEL: "warn",
     // PIER_BENCH_PROFILE=<dir>: the API writes a V8 CPU profile there (open it in Chrome DevTools).
@@ -114,8 +134,10 @@ try {
     body: JSON.stringify({ amount: "25000000" }),
   }).then((r) => r.json() as Promise<{ id: string }>);
 
+  const yardstick = await startBaseline(stack.postgres.url);
+  baselineServer = yardstick.child;
   const baselineOpts = {
-    url: `${api.url}/bench/baseline`,
+    url: `${yardstick.url}/baseline`,
     method: "POST" as const,
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ payload: "baseline row" }),
@@ -136,7 +158,7 @@ try {
   // short rounds and each figure is the mean over rounds: the ratios compare like with like.
   const rounds: Record<"baseline" | "create" | "get", Measured[]> = { baseline: [], create: [], get: [] };
   for (let round = 1; round <= roundCount; round++) {
-    rounds.baseline.push(await run(`POST /bench/baseline (round ${round})`, baselineOpts));
+    rounds.baseline.push(await run(`POST /baseline (round ${round})`, baselineOpts));
     rounds.create.push(await run(`POST /v1/orders (round ${round})`, createOpts));
     rounds.get.push(await run(`GET /v1/orders/:id (round ${round})`, getOpts));
   }
@@ -175,6 +197,11 @@ try {
     result.errors.create + result.errors.get + result.errors.baseline > 0;
   if (failed) log("bench-api", "goal missed or errors", { create_ratio: result.create_ratio });
 } finally {
+  if (baselineServer && baselineServer.exitCode === null) {
+    const exited = new Promise((resolve) => baselineServer!.once("exit", resolve));
+    baselineServer.kill("SIGTERM");
+    await exited;
+  }
   await api?.stop();
   await stack.stop();
 }
