@@ -10,7 +10,7 @@ import "./styles.css";
 
 const CheckoutPage = lazy(() => import("./features/checkout/CheckoutPage.tsx"));
 const DashboardPage = lazy(() => import("./features/dashboard/DashboardPage.tsx"));
-const LinkPage = lazy(() => import("./features/ops/LinkPage.tsx"));
+const LinkPage = lazy(() => import("./features/links/LinkPage.tsx"));
 
 const route = matchRoute(window.location.pathname);
 if (route.name === "checkout") prefetchCheckout(route.orderId);

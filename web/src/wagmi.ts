@@ -9,6 +9,8 @@
  * connected wallet (every wallet answers eth_call & co for its current chain), refused while the wallet is
  * on another chain.
  */
+
+import { isLocalChain } from "@pier/contracts/chains";
 import {
   type Chain,
   ChainDisconnectedError,
@@ -69,7 +71,7 @@ export function createPierConfig(chain: Chain) {
     connectors,
     multiInjectedProviderDiscovery: true,
     transports: { [chain.id]: rpcUrl ? http(rpcUrl) : connectedWallet(chain.id, () => config) },
-    pollingInterval: chain.id === 31337 ? 200 : 2_000,
+    pollingInterval: isLocalChain(chain.id) ? 200 : 2_000,
   });
   config = created as unknown as Config;
   return created;

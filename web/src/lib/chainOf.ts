@@ -2,6 +2,7 @@
  * The chain an order is paid on, built from the API's checkout payload (chain id, optional public RPC and
  * explorer) plus a small table of well-known names: nothing chain-specific is hard-coded in the page.
  */
+import { LOCAL_CHAIN_ID } from "@pier/contracts/chains";
 import { type Chain, defineChain } from "viem";
 import type { Checkout } from "./checkoutApi.ts";
 import { env } from "./env.ts";
@@ -14,7 +15,7 @@ const known: Record<number, { name: string; explorer?: string; currency?: string
   42161: { name: "Arbitrum One", explorer: "https://arbiscan.io" },
   84532: { name: "Base Sepolia", explorer: "https://sepolia.basescan.org" },
   11155111: { name: "Sepolia", explorer: "https://sepolia.etherscan.io" },
-  31337: { name: "Local Hardhat chain" },
+  [LOCAL_CHAIN_ID]: { name: "Local Hardhat chain" },
 };
 
 export function chainName(chainId: number): string {
@@ -32,7 +33,8 @@ export function chainOf(checkout: Pick<Checkout, "chain_id" | "rpc_url" | "block
     nativeCurrency: { name: symbol, symbol, decimals: 18 },
     rpcUrls: { default: { http: rpcUrl ? [rpcUrl] : [] } },
     blockExplorers: explorer ? { default: { name: "Explorer", url: explorer } } : undefined,
-    testnet: checkout.chain_id === 31337 || checkout.chain_id === 84532 || checkout.chain_id === 11155111,
+    testnet:
+      checkout.chain_id === LOCAL_CHAIN_ID || checkout.chain_id === 84532 || checkout.chain_id === 11155111,
   });
 }
 

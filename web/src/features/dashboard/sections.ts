@@ -1,6 +1,6 @@
 /**
- * The dashboard's sections, in navigation order: each is loaded on first visit (its own chunk). Other
- * features add theirs here (e.g. web/src/features/ops/* for risk review, reconciliation, payment links).
+ * The dashboard's sections, in navigation order: each is loaded on first visit (its own chunk) and lives in
+ * its own folder beside this file.
  * A section's component receives the path below /dashboard/<id>/ (e.g. an order id) as `subpath`.
  */
 import type { ComponentType } from "react";
@@ -21,7 +21,11 @@ export const sections: DashboardSection[] = [
   { id: "analytics", label: "Analytics", load: () => import("./analytics/AnalyticsSection.tsx") },
   { id: "developers", label: "Developers", load: () => import("./developers/DevelopersSection.tsx") },
   { id: "security", label: "Security", load: () => import("./security/SecuritySection.tsx") },
-  { id: "risk", label: "Risk review", load: () => import("../ops/RiskSection.tsx") },
-  { id: "reconciliation", label: "Reconciliation", load: () => import("../ops/ReconciliationSection.tsx") },
-  { id: "links", label: "Payment links", load: () => import("../ops/LinksSection.tsx") },
+  { id: "risk", label: "Risk review", load: () => import("./risk/RiskSection.tsx") },
+  {
+    id: "reconciliation",
+    label: "Reconciliation",
+    load: () => import("./reconciliation/ReconciliationSection.tsx"),
+  },
+  { id: "links", label: "Payment links", load: () => import("./links/LinksSection.tsx") },
 ];

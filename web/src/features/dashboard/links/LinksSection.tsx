@@ -9,8 +9,8 @@ import { unitsToDecimal } from "@pier/money/units";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import QRCode from "qrcode";
 import { useEffect, useId, useState } from "react";
-import { parseAmountInput } from "../../lib/amountInput.ts";
-import { apiGet, apiPost, errorText } from "../../lib/dashboardApi.ts";
+import { parseAmountInput } from "../../../lib/amountInput.ts";
+import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
 
 const LINKS = ["ops", "links"];
 /** The settlement token's decimals (tUSDC and USDC: 6). */

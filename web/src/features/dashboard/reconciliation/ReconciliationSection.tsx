@@ -7,8 +7,8 @@ import type { Page } from "@pier/client";
 import type { ReconciliationFinding } from "@pier/client/types";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { apiGet, apiPost, errorText } from "../../lib/dashboardApi.ts";
-import { env } from "../../lib/env.ts";
+import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
+import { env } from "../../../lib/env.ts";
 
 const FINDINGS = ["ops", "findings"];
 

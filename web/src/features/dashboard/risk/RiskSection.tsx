@@ -7,7 +7,7 @@ import type { Page } from "@pier/client";
 import type { RiskReview, RiskRules } from "@pier/client/types";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
-import { apiGet, apiPost, errorText } from "../../lib/dashboardApi.ts";
+import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
 
 const REVIEWS = ["ops", "risk-reviews"];
 const RULES = ["ops", "risk-rules"];
