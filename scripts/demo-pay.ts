@@ -5,7 +5,9 @@
  * With --order, the API's public checkout data (signed terms) is paid, as the web checkout would;
  * without it, a fresh order is signed locally with the dev operator key.
  */
+
 import type { Hex } from "viem";
+import { LOCAL_CHAIN_ID } from "../contracts/lib/chains.ts";
 import { loadDeployment } from "../contracts/lib/deployments.ts";
 import { type PayMethod, payTerms } from "../contracts/lib/payTerms.ts";
 import type { PaymentTerms } from "../contracts/lib/terms.ts";
@@ -25,7 +27,7 @@ if (!["allowance", "permit", "authorization"].includes(method))
 const orderRef = arg("--order");
 
 // The harness for dev accounts and fresh terms; paying itself is contracts/lib/payTerms.ts, as in the CLI.
-const pay = createPayments(rpcUrl, loadDeployment(31337));
+const pay = createPayments(rpcUrl, loadDeployment(LOCAL_CHAIN_ID));
 const { terms, signature } = orderRef ? await checkoutTerms(orderRef) : await freshTerms();
 const paid = await payTerms(method, {
   publicClient: pay.publicClient,

@@ -43,7 +43,6 @@ import { devAccount } from "../contracts/lib/accounts.ts";
 import { type ContractDeployment, type Deployment, deploymentPath } from "../contracts/lib/deployments.ts";
 import { log } from "./lib/log.ts";
 
-export const LOCAL_CHAIN_ID = 31337;
 /** Test balance minted to each funded dev account on the local chain: 1,000,000 tUSDC (and rUSDC). */
 export const DEV_BALANCE = parseUnits("1000000", 6);
 const DEFAULT_MAX_FEE_BPS = 1_000; // 10%

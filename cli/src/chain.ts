@@ -6,6 +6,7 @@
 import type { Checkout } from "@pier/client";
 import { paymentEscrowAbi } from "@pier/contracts/abis";
 import { type DevRole, devAccount } from "@pier/contracts/accounts";
+import { LOCAL_CHAIN_ID } from "@pier/contracts/chains";
 import { type PayMethod, payTerms, type TermsPaid } from "@pier/contracts/payTerms";
 import type { PaymentRecord, PaymentTerms } from "@pier/contracts/terms";
 import {
@@ -17,8 +18,6 @@ import {
 } from "@pier/contracts/termsJson";
 import { type Address, createPublicClient, createWalletClient, erc20Abi, type Hex, http } from "viem";
 import { CliError } from "./context.ts";
-
-export const LOCAL_CHAIN_ID = 31337;
 
 export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
   let res: Response;

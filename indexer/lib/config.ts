@@ -16,13 +16,12 @@
  *   PIER_INDEXER_POLLING_MS  How often to poll for new blocks. Default 100 on a local dev chain, 1000
  *                            elsewhere; Ponder's minimum is 100.
  */
+
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { type Address, getAddress, type Hex, isAddress, isHex } from "viem";
+import { isLocalChain, LOCAL_CHAIN_ID } from "../../contracts/lib/chains.ts";
 import type { Deployment } from "../../contracts/lib/deployments.ts";
-
-/** Chain ids of local development chains (Hardhat, Anvil): their state is thrown away on restart. */
-export const LOCAL_CHAIN_IDS: readonly number[] = [31337, 1337];
 
 export const REPO_ROOT = new URL("../..", import.meta.url).pathname;
 export const DEFAULT_DEPLOYMENT_FILE = resolve(REPO_ROOT, "contracts/deployments/31337.json");
@@ -124,7 +123,7 @@ export function loadDeploymentFile(path: string): Deployment {
 }
 
 function chainTarget(d: Deployment, env: Env, only: boolean): ChainTarget {
-  const local = LOCAL_CHAIN_IDS.includes(d.chainId);
+  const local = isLocalChain(d.chainId);
   const rpcUrl =
     env[`PIER_RPC_URL_${d.chainId}`] ??
     (only ? env.PIER_RPC_URL : undefined) ??
@@ -137,7 +136,7 @@ function chainTarget(d: Deployment, env: Env, only: boolean): ChainTarget {
     throw new IndexerConfigError(`PIER_WS_URL for chain ${d.chainId} must start with ws:// or wss://`);
   }
   return {
-    name: d.chainId === 31337 ? "local" : `chain${d.chainId}`,
+    name: d.chainId === LOCAL_CHAIN_ID ? "local" : `chain${d.chainId}`,
     chainId: d.chainId,
     genesisHash: d.genesisHash,
     rpcUrl,

@@ -4,6 +4,7 @@
  * test or live mode and the confirmation depth.
  */
 import { readFileSync } from "node:fs";
+import { LOCAL_CHAIN_ID } from "@pier/contracts/chains";
 import { type Deployment, loadDeployment } from "@pier/contracts/deployments";
 import {
   type Address,
@@ -16,7 +17,6 @@ import {
 } from "viem";
 import type { Config } from "../config.ts";
 import { ConfigError } from "../lib/env.ts";
-import { LOCAL_CHAIN_ID } from "./localChain.ts";
 import { loadSigners, type Signers } from "./signers.ts";
 import { createTermsSigner, type TermsSigner } from "./termsSigner.ts";
 

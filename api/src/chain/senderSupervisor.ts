@@ -12,11 +12,12 @@
  * - If the connection fails (Postgres restarted), every loop stops before the locks are taken again,
  *   so two processes never drive one signer; the database's unique nonce index backs that up.
  */
+
+import { LOCAL_CHAIN_ID } from "@pier/contracts/chains";
 import type { FastifyBaseLogger } from "fastify";
 import pg from "pg";
 import type { AppContext } from "../context.ts";
 import { CHAIN_TX_CHANNEL } from "./chainTxs.ts";
-import { LOCAL_CHAIN_ID } from "./localChain.ts";
 import { senderSigners } from "./signers.ts";
 import { TxSender } from "./txSender.ts";
 

@@ -5,11 +5,11 @@
  */
 
 import { type DevRole, devAccount, devPrivateKey } from "@pier/contracts/accounts";
+import { LOCAL_CHAIN_ID } from "@pier/contracts/chains";
 import type { Hex, LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Config } from "../config.ts";
 import { ConfigError } from "../lib/env.ts";
-import { LOCAL_CHAIN_ID } from "./localChain.ts";
 
 export interface Signers {
   operator: LocalAccount;
