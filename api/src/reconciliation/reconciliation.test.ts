@@ -339,6 +339,14 @@ describe("reconciliation", () => {
         timeoutMs: 60_000,
       },
     );
+    // The indexer may show the escrow before the sender has recorded the funding's receipt; with no grace
+    // period, reconciliation would rightly call that capture not funded yet.
+    await waitFor("funding recorded", async () => {
+      const { rows } = await s.stack.db.query(`SELECT status FROM ${T}.fiat_funding WHERE order_id = $1`, [
+        orderId,
+      ]);
+      return rows[0]?.status === "funded";
+    });
     const clean = await run();
     expect(clean.fiat_checked).toBe(true);
     expect(clean.kinds).toMatchObject({
