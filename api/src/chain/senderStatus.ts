@@ -8,7 +8,7 @@
  * Stuck: an open intent older than PIER_TX_STUCK_AFTER_SECONDS (sent and unmined, or still queued).
  */
 import type { AppContext } from "../context.ts";
-import type { SenderReportT, StuckTxT } from "./senderReport.ts";
+import type { SenderReportT, StuckTxT } from "../schemas/senderReport.ts";
 import { senderSigners } from "./signers.ts";
 
 export interface SendersHealth {

@@ -1,9 +1,9 @@
 /**
- * The API's JSON shape of an FX quote (its schema: routes/v1/fx/schemas.ts): snake_case, token amounts
+ * The API's JSON shape of an FX quote (its schema: schemas/fx.ts): snake_case, token amounts
  * as integer strings, times in unix s.
  */
 import type { Static } from "typebox";
-import type { FxQuote as FxQuoteSchema } from "../routes/v1/fx/schemas.ts";
+import type { FxQuote as FxQuoteSchema } from "../schemas/fx.ts";
 import type { FxQuote } from "./quote.ts";
 
 export type FxQuoteObject = Static<typeof FxQuoteSchema>;

@@ -12,7 +12,7 @@ import { type Page, paginate } from "../lib/paginate.ts";
 import { createOrder } from "../orders/createOrder.ts";
 import type { OrderRow } from "../orders/orderRow.ts";
 import type { ListQueryT } from "../schemas/common.ts";
-import type { CreateLinkBodyT } from "./schemas.ts";
+import type { CreateLinkBodyT } from "../schemas/link.ts";
 
 export interface LinkRow {
   id: string;

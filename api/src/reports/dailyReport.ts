@@ -2,7 +2,7 @@
  * A merchant's day-by-day figures from the indexer's `merchant_daily` aggregates (on-chain truth, keyed by
  * the merchant's payout address): volume paid into escrow, payments, fees, refunds and net released.
  */
-import type { Db } from "../../../db/pool.ts";
+import type { Db } from "../db/pool.ts";
 
 export interface DailyRow {
   day: string;

@@ -12,11 +12,11 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
-import { SenderReport } from "../chain/senderReport.ts";
 import { senderStatus, setSenderGauges } from "../chain/senderStatus.ts";
 import type { AppContext } from "../context.ts";
 import { indexerProgress } from "../indexer/indexerProgress.ts";
 import { WEBHOOK_QUEUE } from "../jobs/queues.ts";
+import { SenderReport } from "../schemas/senderReport.ts";
 
 /** How long /readyz waits for the chain's latest block before calling the RPC unreachable. */
 const READY_RPC_TIMEOUT_MS = 3_000;

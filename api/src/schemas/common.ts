@@ -38,6 +38,10 @@ export function errors(...codes: number[]): Record<number, TSchema> {
 }
 
 /** A whole number of the token's smallest unit (the error handler explains it in words: errorHandler.ts). */
+/** `t` or null: a field that is always present, null when it does not apply. */
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
+  Type.Union([t, Type.Null()]);
+
 export const TOKEN_AMOUNT_PATTERN = "^(0|[1-9][0-9]{0,77})$";
 
 export const TokenAmount = Type.String({

@@ -1,6 +1,6 @@
 /** Response shapes of /v1/dashboard (OpenAPI and serialization). */
 import Type from "typebox";
-import { Address, UnixTime } from "../../../schemas/common.ts";
+import { Address, UnixTime } from "./common.ts";
 
 export const SiweNonce = Type.Object({
   object: Type.Literal("siwe_nonce"),

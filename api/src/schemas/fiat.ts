@@ -1,9 +1,8 @@
 /** Schemas of the checkout's fiat sessions. */
 import Type from "typebox";
-import { TokenAmount } from "../../../schemas/common.ts";
+import { Nullable, TokenAmount } from "./common.ts";
 
 const Wallet = Type.Union([Type.Literal("paypal"), Type.Literal("apple_pay"), Type.Literal("google_pay")]);
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 export const FiatOptions = Type.Object({
   object: Type.Literal("fiat_options"),
@@ -63,4 +62,18 @@ export const FiatSession = Type.Object({
   failure_code: Nullable(Type.String()),
   failure_message: Nullable(Type.String()),
   created: Type.Integer(),
+});
+
+/** A fiat session as the merchant lists it: no client secret; the provider's reference and incidents. */
+export const MerchantFiatSession = Type.Object({
+  ...Type.Omit(FiatSession, ["client_secret"]).properties,
+  provider_ref: Type.Union([Type.String(), Type.Null()]),
+  incidents: Type.Array(
+    Type.Object({
+      kind: Type.String({ enum: ["declined", "reversed", "funding_failed", "refund_failed"] }),
+      detail: Type.Record(Type.String(), Type.Unknown()),
+      created: Type.Integer(),
+    }),
+    { description: "What went wrong with this payment, if anything (recorded once per kind)." },
+  ),
 });

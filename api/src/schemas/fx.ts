@@ -1,6 +1,6 @@
 /** Schemas of FX quotes (routes/v1/fx, the checkout's fiat routes and payouts). */
 import Type from "typebox";
-import { TokenAmount } from "../../../schemas/common.ts";
+import { TokenAmount } from "./common.ts";
 
 export const FxQuote = Type.Object(
   {

@@ -1,9 +1,7 @@
 /** API key schemas (/v1/keys). */
 import Type from "typebox";
 import { SCOPES } from "../keys/scopes.ts";
-import { UnixTime } from "./common.ts";
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+import { Nullable, UnixTime } from "./common.ts";
 
 export const ApiKey = Type.Object({
   id: Type.String(),

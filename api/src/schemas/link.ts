@@ -1,9 +1,8 @@
 /** Payment link schemas: the merchant's API object, the create body and the public view for /l/:id. */
 import Type, { type Static } from "typebox";
-import { Metadata, TokenAmount } from "../schemas/common.ts";
+import { Metadata, Nullable, TokenAmount } from "./common.ts";
 
 export const LinkIdPattern = "^pl_[0-9A-Za-z]{24}$";
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const CreateLinkBody = Type.Object(
   {

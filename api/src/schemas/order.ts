@@ -1,6 +1,6 @@
 /** Order: the request and response schemas of /v1/orders and the public checkout read. */
 import Type, { type Static } from "typebox";
-import { Address, Hex32, ListQuery, Metadata, TokenAmount, UnixTime } from "./common.ts";
+import { Address, Hex32, ListQuery, Metadata, Nullable, TokenAmount, UnixTime } from "./common.ts";
 
 export const ORDER_STATUSES = [
   "open",
@@ -13,8 +13,6 @@ export const ORDER_STATUSES = [
   "canceled",
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const OrderIdPattern = "^ord_[0-9A-Za-z]{24}$";
 

@@ -1,7 +1,6 @@
 /** The reconciliation finding and run as the API shows them (routes and reports). */
 import Type, { type Static } from "typebox";
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+import { Nullable } from "./common.ts";
 
 export const Finding = Type.Object(
   {

@@ -1,8 +1,6 @@
 /** Refund schemas (/v1/refunds). */
 import Type from "typebox";
-import { TokenAmount, UnixTime } from "./common.ts";
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+import { Nullable, TokenAmount, UnixTime } from "./common.ts";
 
 export const Refund = Type.Object({
   id: Type.String(),

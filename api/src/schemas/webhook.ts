@@ -1,9 +1,8 @@
 /** Webhook endpoint, event and delivery schemas. */
 import Type from "typebox";
 import { EVENT_TYPES } from "../webhooks/eventTypes.ts";
-import { UnixTime } from "./common.ts";
+import { Nullable, UnixTime } from "./common.ts";
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const EventType = Type.String({ enum: ["*", ...EVENT_TYPES] });
 
 export const WebhookEndpoint = Type.Object({

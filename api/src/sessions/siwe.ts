@@ -12,14 +12,14 @@ import { isAddressEqual } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
-import type { SiweNonce } from "../routes/v1/dashboard/schemas.ts";
+import type { SiweNonce } from "../schemas/dashboard.ts";
 import type { DashboardOrigin } from "./dashboardOrigin.ts";
 import { SignInError } from "./errors.ts";
 import { createSession, type SessionRow } from "./sessions.ts";
 
 export const NONCE_TTL_SECONDS = 10 * 60;
 
-/** The `siwe_nonce` object (routes/v1/dashboard/schemas.ts). */
+/** The `siwe_nonce` object (schemas/dashboard.ts). */
 export type NonceObject = Static<typeof SiweNonce>;
 
 export const SIWE_STATEMENT = "Sign in to the Pier merchant dashboard.";

@@ -7,13 +7,13 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
 import type { AppContext } from "../../../context.ts";
+import { idempotent } from "../../../idempotency/idempotent.ts";
 import { createMerchant, toMerchantObject } from "../../../merchants/merchants.ts";
 import { getOrderForAdmin, resolveDispute, setHold } from "../../../orders/orderActions.ts";
 import { toOrderObject } from "../../../orders/toOrderObject.ts";
-import { idempotent } from "../../../plugins/idempotency.ts";
 import { Address, errors, IdempotencyHeaders, IdParams, TokenAmount } from "../../../schemas/common.ts";
+import { Merchant } from "../../../schemas/merchant.ts";
 import { OrderIdPattern } from "../../../schemas/order.ts";
-import { Merchant } from "../merchant/index.ts";
 
 const tags = ["Admin"];
 const Params = IdParams(OrderIdPattern, "Order id (ord_...)");

@@ -3,8 +3,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../../context.ts";
-import { NotFoundError } from "../../../errors.ts";
-import type { OrderRow } from "../../../orders/orderRow.ts";
+import { getCheckoutOrder } from "../../../orders/getCheckout.ts";
 import { toCheckoutObject } from "../../../orders/toOrderObject.ts";
 import { errors, IdParams } from "../../../schemas/common.ts";
 import { Checkout, OrderIdPattern } from "../../../schemas/order.ts";
@@ -25,12 +24,7 @@ export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: 
       },
     },
     async (req) => {
-      const { rows } = await ctx.pool.query<OrderRow & { merchant_name: string }>(
-        "SELECT o.*, m.name AS merchant_name FROM orders o JOIN merchants m ON m.id = o.merchant_id WHERE o.id = $1",
-        [req.params.id],
-      );
-      const row = rows[0];
-      if (!row) throw new NotFoundError("order", req.params.id);
+      const row = await getCheckoutOrder(ctx.pool, req.params.id);
       return toCheckoutObject(ctx, row, row.merchant_name);
     },
   );

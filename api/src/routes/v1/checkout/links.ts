@@ -6,10 +6,10 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../../context.ts";
+import { idempotent } from "../../../idempotency/idempotent.ts";
 import { createLinkOrder, getPublicLink } from "../../../links/links.ts";
-import { LinkIdPattern, LinkOrder, LinkOrderBody, PublicLink } from "../../../links/schemas.ts";
-import { idempotent } from "../../../plugins/idempotency.ts";
 import { errors, IdempotencyHeaders, IdParams } from "../../../schemas/common.ts";
+import { LinkIdPattern, LinkOrder, LinkOrderBody, PublicLink } from "../../../schemas/link.ts";
 
 const Params = IdParams(LinkIdPattern, "Payment link id (pl_...)");
 

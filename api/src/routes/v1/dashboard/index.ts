@@ -12,6 +12,7 @@ import type { Hex } from "viem";
 import type { AppContext } from "../../../context.ts";
 import { getMerchant } from "../../../merchants/merchants.ts";
 import { errors } from "../../../schemas/common.ts";
+import { DashboardSession, Passkey, SiweNonce, WebAuthnOptions } from "../../../schemas/dashboard.ts";
 import { dashboardOrigin } from "../../../sessions/dashboardOrigin.ts";
 import { StepUpRequiredError } from "../../../sessions/errors.ts";
 import {
@@ -31,7 +32,6 @@ import {
   stepUpUntil,
 } from "../../../sessions/sessions.ts";
 import { issueNonce, signIn } from "../../../sessions/siwe.ts";
-import { DashboardSession, Passkey, SiweNonce, WebAuthnOptions } from "./schemas.ts";
 
 const tags = ["Dashboard"];
 const AnyObject = Type.Object({}, { additionalProperties: true });

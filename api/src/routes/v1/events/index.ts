@@ -11,7 +11,7 @@ import {
   redeliverEvent,
   toEventObject,
 } from "../../../events/events.ts";
-import { idempotent } from "../../../plugins/idempotency.ts";
+import { idempotent } from "../../../idempotency/idempotent.ts";
 import { errors, IdempotencyHeaders, IdParams, ListOf, ListQuery } from "../../../schemas/common.ts";
 import { Delivery, Event } from "../../../schemas/webhook.ts";
 

@@ -19,9 +19,9 @@ import { createQuote } from "../../../fx/quoteService.ts";
 import { toFxQuoteObject } from "../../../fx/toFxQuoteObject.ts";
 import { checkFiatSessionRisk } from "../../../risk/evaluateFiatSession.ts";
 import { errors } from "../../../schemas/common.ts";
+import { CreateFiatSessionBody, FiatOptions, FiatSession } from "../../../schemas/fiat.ts";
+import { Currency, FxQuote } from "../../../schemas/fx.ts";
 import { OrderIdPattern } from "../../../schemas/order.ts";
-import { Currency, FxQuote } from "../fx/schemas.ts";
-import { CreateFiatSessionBody, FiatOptions, FiatSession } from "./schemas.ts";
 
 const WALLETS: Record<FiatProviderName, WalletKind[]> = {
   sandbox: ["paypal", "apple_pay", "google_pay"],

@@ -5,21 +5,8 @@ import Type from "typebox";
 import { listFiatSessions } from "../../../bridge/listSessions.ts";
 import type { AppContext } from "../../../context.ts";
 import { errors, ListOf, ListQuery } from "../../../schemas/common.ts";
+import { MerchantFiatSession } from "../../../schemas/fiat.ts";
 import { OrderIdPattern } from "../../../schemas/order.ts";
-import { FiatSession } from "./schemas.ts";
-
-const MerchantFiatSession = Type.Object({
-  ...Type.Omit(FiatSession, ["client_secret"]).properties,
-  provider_ref: Type.Union([Type.String(), Type.Null()]),
-  incidents: Type.Array(
-    Type.Object({
-      kind: Type.String({ enum: ["declined", "reversed", "funding_failed", "refund_failed"] }),
-      detail: Type.Record(Type.String(), Type.Unknown()),
-      created: Type.Integer(),
-    }),
-    { description: "What went wrong with this payment, if anything (recorded once per kind)." },
-  ),
-});
 
 export default async function merchantFiatRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -5,9 +5,9 @@ import type { AppContext } from "../../../context.ts";
 import { InvalidRequestError, NotFoundError } from "../../../errors.ts";
 import { createQuote } from "../../../fx/quoteService.ts";
 import { toFxQuoteObject } from "../../../fx/toFxQuoteObject.ts";
-import { idempotent } from "../../../plugins/idempotency.ts";
+import { idempotent } from "../../../idempotency/idempotent.ts";
 import { errors, IdempotencyHeaders, IdParams } from "../../../schemas/common.ts";
-import { CreateFxQuoteBody, FxQuote } from "./schemas.ts";
+import { CreateFxQuoteBody, FxQuote } from "../../../schemas/fx.ts";
 
 export default async function fxRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
 import type { AppContext } from "../../../context.ts";
+import { idempotent } from "../../../idempotency/idempotent.ts";
 import {
   assertCanGrant,
   createApiKey,
@@ -13,7 +14,6 @@ import {
   rollApiKey,
   toApiKeyObject,
 } from "../../../keys/apiKeys.ts";
-import { idempotent } from "../../../plugins/idempotency.ts";
 import { errors, IdempotencyHeaders, IdParams, ListOf, ListQuery } from "../../../schemas/common.ts";
 import { ApiKey, CreateKeyBody, RollKeyBody } from "../../../schemas/key.ts";
 

@@ -3,10 +3,10 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
 import type { AppContext } from "../../../context.ts";
+import { idempotent } from "../../../idempotency/idempotent.ts";
 import { createLink, deactivateLink, getLink, listLinks, toLinkObject } from "../../../links/links.ts";
-import { CreateLinkBody, LinkIdPattern, PaymentLink } from "../../../links/schemas.ts";
-import { idempotent } from "../../../plugins/idempotency.ts";
 import { errors, IdempotencyHeaders, IdParams, ListOf, ListQuery } from "../../../schemas/common.ts";
+import { CreateLinkBody, LinkIdPattern, PaymentLink } from "../../../schemas/link.ts";
 
 const Params = IdParams(LinkIdPattern, "Payment link id (pl_...)");
 

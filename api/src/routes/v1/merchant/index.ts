@@ -2,34 +2,11 @@
 
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import Type from "typebox";
 import type { AppContext } from "../../../context.ts";
 import { creditedBalancesOf } from "../../../credits/credits.ts";
 import { getMerchant, toMerchantObject } from "../../../merchants/merchants.ts";
-import { Address, errors, TokenAmount, UnixTime } from "../../../schemas/common.ts";
-
-export const Merchant = Type.Object({
-  id: Type.String(),
-  object: Type.Literal("merchant"),
-  livemode: Type.Boolean(),
-  name: Type.String(),
-  payout_address: Address,
-  credited_balances: Type.Array(
-    Type.Object({
-      token: Address,
-      symbol: Type.Union([Type.String(), Type.Null()], {
-        description: "Null for a token other than the API's.",
-      }),
-      decimals: Type.Union([Type.Integer(), Type.Null()]),
-      amount: TokenAmount,
-    }),
-    {
-      description:
-        "Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed.",
-    },
-  ),
-  created: UnixTime,
-});
+import { errors } from "../../../schemas/common.ts";
+import { Merchant } from "../../../schemas/merchant.ts";
 
 export default async function merchantRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -4,13 +4,13 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
 import type { AppContext } from "../../../context.ts";
+import { idempotent } from "../../../idempotency/idempotent.ts";
 import { cancelOrder } from "../../../orders/cancelOrder.ts";
 import { createOrder } from "../../../orders/createOrder.ts";
 import { getOrder } from "../../../orders/getOrder.ts";
 import { listOrders } from "../../../orders/listOrders.ts";
 import { releaseEarly } from "../../../orders/orderActions.ts";
 import { toOrderObject } from "../../../orders/toOrderObject.ts";
-import { idempotent } from "../../../plugins/idempotency.ts";
 import { errors, IdempotencyHeaders, IdParams, ListOf } from "../../../schemas/common.ts";
 import { CreateOrderBody, ListOrdersQuery, OrderIdPattern } from "../../../schemas/order.ts";
 

@@ -5,47 +5,9 @@ import Type from "typebox";
 import { createPayout, getPayout, listPayouts, toPayoutObject } from "../../../bridge/payouts.ts";
 import type { AppContext } from "../../../context.ts";
 import { PermissionError } from "../../../errors.ts";
-import { idempotent } from "../../../plugins/idempotency.ts";
-import {
-  errors,
-  IdempotencyHeaders,
-  IdParams,
-  ListOf,
-  ListQuery,
-  TokenAmount,
-} from "../../../schemas/common.ts";
-
-const Payout = Type.Object({
-  id: Type.String(),
-  object: Type.Literal("payout"),
-  livemode: Type.Boolean(),
-  provider: Type.String(),
-  recipient: Type.String(),
-  amount: Type.String({ description: "What the recipient receives, in `currency`." }),
-  currency: Type.String(),
-  token_amount: { ...TokenAmount, description: "Settled token units debited." },
-  fx_quote: Type.String(),
-  status: Type.String({ enum: ["pending", "paid", "failed"] }),
-  failure_code: Type.Union([Type.String(), Type.Null()]),
-  failure_message: Type.Union([Type.String(), Type.Null()]),
-  created: Type.Integer(),
-});
-
-const CreatePayoutBody = Type.Object(
-  {
-    fx_quote: Type.String({
-      pattern: "^fxq_[0-9A-Za-z]{24}$",
-      description: "A quote with a fixed `amount` (POST /v1/fx/quotes): the currency and what you receive.",
-    }),
-    recipient: Type.String({
-      minLength: 3,
-      maxLength: 254,
-      description:
-        "The provider's recipient: a PayPal email, a Stripe connected account (acct_...), a sandbox id.",
-    }),
-  },
-  { additionalProperties: false },
-);
+import { idempotent } from "../../../idempotency/idempotent.ts";
+import { errors, IdempotencyHeaders, IdParams, ListOf, ListQuery } from "../../../schemas/common.ts";
+import { CreatePayoutBody, Payout } from "../../../schemas/payout.ts";
 
 export default async function payoutRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -4,11 +4,11 @@ import type { FastifyInstance } from "fastify";
 import Type from "typebox";
 import type { AppContext } from "../../../context.ts";
 import { UnavailableError } from "../../../errors.ts";
-import { idempotent } from "../../../plugins/idempotency.ts";
-import { Finding, ReconciliationRun } from "../../../reconciliation/findingSchema.ts";
+import { idempotent } from "../../../idempotency/idempotent.ts";
 import { listFindings, resolveFinding, toFindingObject } from "../../../reconciliation/findings.ts";
 import { runReconciliation } from "../../../reconciliation/runReconciliation.ts";
 import { errors, IdempotencyHeaders, IdParams, ListOf, ListQuery } from "../../../schemas/common.ts";
+import { Finding, ReconciliationRun } from "../../../schemas/reconciliation.ts";
 
 export default async function reconciliationRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

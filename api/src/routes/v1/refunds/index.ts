@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
 import type { AppContext } from "../../../context.ts";
-import { idempotent } from "../../../plugins/idempotency.ts";
+import { idempotent } from "../../../idempotency/idempotent.ts";
 import { createRefund, getRefund, listRefunds, toRefundObject } from "../../../refunds/refunds.ts";
 import { errors, IdempotencyHeaders, IdParams, ListOf, ListQuery } from "../../../schemas/common.ts";
 import { CreateRefundBody, Refund } from "../../../schemas/refund.ts";

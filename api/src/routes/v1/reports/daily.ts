@@ -6,10 +6,10 @@ import Type from "typebox";
 import type { AppContext } from "../../../context.ts";
 import { InvalidRequestError } from "../../../errors.ts";
 import { getMerchant } from "../../../merchants/merchants.ts";
-import { Address, errors, TokenAmount } from "../../../schemas/common.ts";
-import { dailyReport } from "./dailyReport.ts";
+import { dailyReport } from "../../../reports/dailyReport.ts";
+import { errors } from "../../../schemas/common.ts";
+import { DailyDay, DailyReport } from "../../../schemas/report.ts";
 
-const Day = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "UTC day, YYYY-MM-DD." });
 const MAX_DAYS = 366;
 
 export default async function dailyReportRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
@@ -24,29 +24,11 @@ export default async function dailyReportRoutes(fastify: FastifyInstance, { ctx 
         description:
           "Per UTC day and token, from the indexer: volume paid into escrow, payments escrowed, fees, refunds and net released. Default: the last 30 days; at most 366 days.",
         querystring: Type.Object(
-          { from: Type.Optional(Day), to: Type.Optional(Day) },
+          { from: Type.Optional(DailyDay), to: Type.Optional(DailyDay) },
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            object: Type.Literal("list"),
-            url: Type.String(),
-            has_more: Type.Boolean(),
-            data: Type.Array(
-              Type.Object({
-                object: Type.Literal("daily_report"),
-                day: Day,
-                token: Address,
-                symbol: Type.Union([Type.String(), Type.Null()]),
-                decimals: Type.Union([Type.Integer(), Type.Null()]),
-                volume: TokenAmount,
-                payments: Type.Integer(),
-                fees: TokenAmount,
-                refunds: TokenAmount,
-                released: TokenAmount,
-              }),
-            ),
-          }),
+          200: DailyReport,
           ...errors(400, 401, 403),
         },
       },

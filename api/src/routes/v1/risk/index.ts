@@ -4,8 +4,8 @@ import type { FastifyInstance } from "fastify";
 import Type from "typebox";
 import type { AppContext } from "../../../context.ts";
 import type { Db } from "../../../db/pool.ts";
+import { idempotent } from "../../../idempotency/idempotent.ts";
 import type { Principal } from "../../../keys/apiKeys.ts";
-import { idempotent } from "../../../plugins/idempotency.ts";
 import {
   dismissReview,
   getReview,
@@ -15,52 +15,11 @@ import {
   toReviewObject,
 } from "../../../risk/reviews.ts";
 import { getRiskSettings, updateRiskSettings } from "../../../risk/riskSettings.ts";
-import { RiskRules, RiskRulesUpdate } from "../../../risk/rules.ts";
 import { errors, IdempotencyHeaders, IdParams, ListOf, ListQuery } from "../../../schemas/common.ts";
+import { ReviewNoteBody, RiskReview, RiskSettings, RiskSettingsBody } from "../../../schemas/risk.ts";
 
-const Settings = Type.Object({
-  object: Type.Literal("risk_settings"),
-  livemode: Type.Boolean(),
-  rules: RiskRules,
-  reporting_currency: Type.String({ pattern: "^[A-Z]{3}$" }),
-});
-
-const Evidence = Type.Record(
-  Type.String(),
-  Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
-);
-const Review = Type.Object(
-  {
-    id: Type.String(),
-    object: Type.Literal("risk_review"),
-    livemode: Type.Boolean(),
-    order: Type.Union([Type.String(), Type.Null()]),
-    stage: Type.String({ enum: ["order", "payment", "fiat_session"] }),
-    outcome: Type.String({ enum: ["flag", "hold", "block"] }),
-    payer: Type.Union([Type.String(), Type.Null()]),
-    findings: Type.Array(
-      Type.Object({
-        rule: Type.String(),
-        action: Type.String(),
-        message: Type.String(),
-        evidence: Evidence,
-      }),
-    ),
-    status: Type.String({ enum: ["open", "released", "refunded", "dismissed"] }),
-    created: Type.Integer(),
-    reviewed_at: Type.Union([Type.Integer(), Type.Null()]),
-    reviewed_by: Type.Union([Type.String(), Type.Null()]),
-    review_note: Type.Union([Type.String(), Type.Null()]),
-  },
-  { description: "A flag or hold with the rules that fired and their evidence." },
-);
 type ReviewObject = ReturnType<typeof toReviewObject>;
 const Params = IdParams("^rrv_[0-9A-Za-z]{24}$", "Review id (rrv_...)");
-const NoteBody = Type.Object(
-  { note: Type.Optional(Type.String({ maxLength: 1000 })) },
-  { additionalProperties: false },
-);
-
 export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const settingsObject = (livemode: boolean, s: Awaited<ReturnType<typeof getRiskSettings>>) => ({
@@ -78,7 +37,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
         tags: ["Risk"],
         summary: "The merchant's risk rules",
         description: "Every rule with its thresholds and action; rules never set show their defaults.",
-        response: { 200: Settings, ...errors(401, 403) },
+        response: { 200: RiskSettings, ...errors(401, 403) },
       },
     },
     async (req) =>
@@ -90,13 +49,6 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
       ),
   );
 
-  const RulesBody = Type.Object(
-    {
-      rules: Type.Optional(RiskRulesUpdate),
-      reporting_currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$" })),
-    },
-    { additionalProperties: false },
-  );
   const rulesDescription =
     "Each rule given replaces that rule whole; rules left out keep their current settings. Applies to orders and payments from now on (other API processes within 2 s). PUT and POST do the same (POST for clients that only send POST).";
   for (const method of ["PUT", "POST"] as const) {
@@ -109,8 +61,8 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
         summary: method === "PUT" ? "Change risk rules" : "Change risk rules (POST form)",
         description: rulesDescription,
         ...(method === "POST" ? { headers: IdempotencyHeaders } : {}),
-        body: RulesBody,
-        response: { 200: Settings, ...errors(400, 401, 403) },
+        body: RiskSettingsBody,
+        response: { 200: RiskSettings, ...errors(400, 401, 403) },
       },
       handler: (req, reply) =>
         idempotent(ctx, req, reply, 200, async (tx) =>
@@ -141,7 +93,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
           },
           { additionalProperties: false },
         ),
-        response: { 200: ListOf(Review, "A page of reviews"), ...errors(400, 401, 403) },
+        response: { 200: ListOf(RiskReview, "A page of reviews"), ...errors(400, 401, 403) },
       },
     },
     async (req) => {
@@ -163,7 +115,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
         tags: ["Risk"],
         summary: "Retrieve a review",
         params: Params,
-        response: { 200: Review, ...errors(400, 401, 403, 404) },
+        response: { 200: RiskReview, ...errors(400, 401, 403, 404) },
       },
     },
     async (req) => toReviewObject(await getReview(ctx.pool, req.principal, req.params.id)),
@@ -186,8 +138,8 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
           description,
           headers: IdempotencyHeaders,
           params: Params,
-          body: NoteBody,
-          response: { 200: Review, ...errors(400, 401, 403, 404, 409) },
+          body: ReviewNoteBody,
+          response: { 200: RiskReview, ...errors(400, 401, 403, 404, 409) },
         },
       },
       (req, reply) =>

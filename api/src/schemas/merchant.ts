@@ -1,0 +1,26 @@
+/** The merchant account as GET /v1/merchant shows it. */
+import Type from "typebox";
+import { Address, TokenAmount, UnixTime } from "./common.ts";
+
+export const Merchant = Type.Object({
+  id: Type.String(),
+  object: Type.Literal("merchant"),
+  livemode: Type.Boolean(),
+  name: Type.String(),
+  payout_address: Address,
+  credited_balances: Type.Array(
+    Type.Object({
+      token: Address,
+      symbol: Type.Union([Type.String(), Type.Null()], {
+        description: "Null for a token other than the API's.",
+      }),
+      decimals: Type.Union([Type.Integer(), Type.Null()]),
+      amount: TokenAmount,
+    }),
+    {
+      description:
+        "Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed.",
+    },
+  ),
+  created: UnixTime,
+});
