@@ -78,6 +78,16 @@ export const DevEnvSchema = Type.Object({
   PIER_LOG_FORMAT: Opt("json: the scripts log JSON lines even on a terminal."),
 });
 
+/**
+ * api/src/fiat/sandbox/main.ts, the sandbox wallet simulator's own process. It also reads PIER_SANDBOX_URL,
+ * PIER_SANDBOX_API_KEY and PIER_SANDBOX_WEBHOOK_SECRET, as the API does (see the API's sandbox section).
+ */
+export const SandboxSimulatorEnvSchema = Type.Object({
+  PIER_SANDBOX_WEBHOOK_URL: Opt(
+    "Where the simulator posts its webhooks (the API's /v1/fiat/webhooks/sandbox). Unset: it sends none.",
+  ),
+});
+
 /** scripts/deploy.ts, for any chain but the local one (keys from the environment or a keystore only). */
 export const DeployEnvSchema = Type.Object({
   PIER_DEPLOYER_KEY: Opt("The deployer's private key (0x + 64 hex). Unset: the local chain's dev accounts."),
@@ -126,6 +136,7 @@ export const OTHER_CONFIG_SECTIONS: { title: string; schema: TObject }[] = [
   { title: "Indexer", schema: IndexerEnvSchema },
   { title: "Web build (checkout and dashboard)", schema: WebEnvSchema },
   { title: "Local stack (./scripts/dev)", schema: DevEnvSchema },
+  { title: "Sandbox wallet simulator (api/src/fiat/sandbox/main.ts)", schema: SandboxSimulatorEnvSchema },
   { title: "Deploying (scripts/deploy.ts)", schema: DeployEnvSchema },
   { title: "CLI (pier)", schema: CliEnvSchema },
   { title: "Tests and benchmarks", schema: TestEnvSchema },
