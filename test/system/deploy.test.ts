@@ -134,11 +134,15 @@ test("behavior: a second deploy to the same chain reuses the escrow and sends no
   expect(await factoryCallsAfter(chainA, before)).toBe(0);
 
   // Without the previous deployment file, the creation block and transaction are found on chain.
-  const found = await deployLocal(chainA.rpcUrl, join(dir, "fresh.json"));
+  const found = await deployLocal(chainA.rpcUrl, join(dir, "fresh.json"), { verifyInput: true });
   expect(found.contracts.PaymentEscrow).toEqual(first.contracts.PaymentEscrow);
   expect(await factoryCallsAfter(chainA, before)).toBe(0);
   const written = JSON.parse(await readFile(join(dir, "fresh.json"), "utf8")) as Deployment;
   expect(written.contracts.PaymentEscrow.address).toBe(first.contracts.PaymentEscrow.address);
+  // --verify-input: the standard-JSON input next to the deployment file.
+  const input = JSON.parse(await readFile(join(dir, "31337.PaymentEscrow.standard-input.json"), "utf8"));
+  expect(input.language).toBe("Solidity");
+  expect(Object.keys(input.sources)).toContain("project/contracts/src/PaymentEscrow.sol");
 });
 
 test("behavior: --dry-run prints the deterministic address of every preset without an RPC", async () => {
