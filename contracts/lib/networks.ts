@@ -9,7 +9,7 @@
  * - `stablecoins`: canonical issuer contracts, checksummed (contracts/test-ts/networks.test.ts checks).
  *   The comment on each line says where the address was confirmed; check it against the issuer's page
  *   (Circle: https://developers.circle.com/stablecoins/usdc-contract-addresses and
- *   .../eurc-contract-addresses; Tether: https://tether.to/en/supported-protocols) before real money.
+ *   .../eurc-contract-addresses; Tether: its own site, tether.to) before real money.
  */
 import type { Address } from "viem";
 
@@ -70,7 +70,7 @@ export const networks = {
     stablecoins: [
       // Circle USDC page (native USDC, not the bridged USDC.e 0xFF970A61...).
       { symbol: "USDC", address: "0xaf88d065e77c8cC2239327C5EDb3A432268e5831", decimals: 6 },
-      // Tether (USD₮0); confirmed here from third-party lists (ethskills addresses, Range, Reown).
+      // Tether; confirmed here from third-party lists (ethskills addresses, Range, Reown).
       { symbol: "USDT", address: "0xFd086bC7CD5C481DCC9C85ebE478A1C0b69FCbb9", decimals: 6 },
     ],
   },
