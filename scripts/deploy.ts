@@ -9,17 +9,22 @@
  *
  * Keys for real chains come only from the environment; the dev accounts are public and local-only.
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
 import {
   type Abi,
   type Address,
+  concat,
   createPublicClient,
+  encodeAbiParameters,
   encodeDeployData,
   encodeFunctionData,
   getAddress,
   getContractAddress,
   type Hex,
   http,
+  isAddress,
+  isAddressEqual,
   type LocalAccount,
   maxUint256,
   type PublicClient,
@@ -28,20 +33,30 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
-  paymentEscrowAbi,
   regulatedStablecoinAbi,
   regulatedStablecoinProxyAbi,
   testStablecoinAbi,
 } from "../contracts/generated/abis.ts";
 import {
-  paymentEscrowBytecode,
   regulatedStablecoinBytecode,
   regulatedStablecoinProxyBytecode,
   testStablecoinBytecode,
 } from "../contracts/generated/bytecode.ts";
 import { devAccount } from "../contracts/lib/accounts.ts";
+import { isLocalChain } from "../contracts/lib/chains.ts";
 import { type ContractDeployment, type Deployment, deploymentPath } from "../contracts/lib/deployments.ts";
+import {
+  DETERMINISTIC_DEPLOYER,
+  DETERMINISTIC_DEPLOYER_RUNTIME,
+  ESCROW_SALT,
+  type EscrowConstructorArgs,
+  escrowAddress,
+  escrowInitCode,
+} from "../contracts/lib/deterministicDeployment.ts";
+import { type NetworkKey, type NetworkPreset, networks } from "../contracts/lib/networks.ts";
+import { type DeployPlan, formatPlan } from "./lib/deployPlan.ts";
 import { log } from "./lib/log.ts";
+import { writeVerifyInput } from "./lib/verifyInput.ts";
 
 /** Test balance minted to each funded dev account on the local chain: 1,000,000 tUSDC (and rUSDC). */
 export const DEV_BALANCE = parseUnits("1000000", 6);
@@ -66,6 +81,13 @@ export interface DeployOptions {
   fund?: Address[];
   /** Where to write the deployment; defaults to contracts/deployments/<chainId>.json. */
   outFile?: string;
+  /**
+   * Install the deterministic deployment proxy with hardhat_setCode (anvil_setCode) when the chain lacks
+   * it: dev nodes only. Default: on local chain ids. Elsewhere a missing factory is an error.
+   */
+  installFactory?: boolean;
+  /** Also write PaymentEscrow's standard-JSON input (explorer verification) next to the deployment file. */
+  verifyInput?: boolean;
 }
 
 export async function deploy(opts: DeployOptions): Promise<Deployment> {
@@ -74,15 +96,27 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
     publicClient.getChainId(),
     publicClient.getBlock({ blockNumber: 0n }),
   ]);
+  const outFile = opts.outFile ?? deploymentPath(chainId);
   const tx = createSender(publicClient, opts.deployer, chainId);
   const fund = opts.fund ?? [];
 
-  const escrow = await tx.deploy("PaymentEscrow", paymentEscrowAbi, paymentEscrowBytecode, [
-    opts.owner,
-    opts.arbiter,
-    opts.feeRecipient,
-    opts.maxFeeBps ?? DEFAULT_MAX_FEE_BPS,
-  ]);
+  // The escrow first: on a fresh chain it is still the deployer's first transaction (nonce 0), so the
+  // test tokens after it keep the addresses they had when the escrow was a plain CREATE.
+  const escrowArgs = {
+    owner: opts.owner,
+    arbiter: opts.arbiter,
+    feeRecipient: opts.feeRecipient,
+    maxFeeBps: opts.maxFeeBps ?? DEFAULT_MAX_FEE_BPS,
+  };
+  const escrowAt = escrowAddress(escrowArgs);
+  await ensureFactory(publicClient, chainId, opts.installFactory ?? isLocalChain(chainId));
+  const reused = (await hasCode(publicClient, escrowAt))
+    ? await findEscrowDeployment(publicClient, escrowAt, { outFile, chainId, genesisHash: genesis.hash })
+    : undefined;
+  if (reused) log("deploy", "reused PaymentEscrow already deployed at its address", { ...reused });
+  const escrow = reused
+    ? undefined
+    : await tx.create2("PaymentEscrow", ESCROW_SALT, escrowInitCode(escrowArgs), escrowAt);
   const token = opts.testToken
     ? await tx.deploy("TestStablecoin", testStablecoinAbi, testStablecoinBytecode, [opts.deployer.address])
     : undefined;
@@ -128,7 +162,7 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
     chainId,
     genesisHash: genesis.hash,
     deployedAt: new Date().toISOString(),
-    contracts: { PaymentEscrow: deployed(escrow) },
+    contracts: { PaymentEscrow: escrow ? deployed(escrow) : reused! },
     roles: {
       owner: opts.owner,
       operator: opts.operator,
@@ -152,8 +186,96 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
       tUSDC: token ? "1000000" : "0",
       rUSDC: proxy ? "1000000" : "0",
     });
-  await writeFile(opts.outFile ?? deploymentPath(chainId), `${JSON.stringify(deployment, null, 2)}\n`);
+  if (escrow && !(await hasCode(publicClient, escrowAt)))
+    throw new Error(`PaymentEscrow: the factory's transaction succeeded but ${escrowAt} has no code`);
+  await writeFile(outFile, `${JSON.stringify(deployment, null, 2)}\n`);
+  if (opts.verifyInput) {
+    const input = await writeVerifyInput(outFile, chainId);
+    log("deploy", "wrote verification input", {
+      ...input,
+      constructorArgs: escrowConstructorArgs(escrowArgs),
+    });
+  }
   return deployment;
+}
+
+async function hasCode(client: PublicClient, address: Address, blockNumber?: bigint): Promise<boolean> {
+  const code = await client.getCode(blockNumber === undefined ? { address } : { address, blockNumber });
+  return code !== undefined && code !== "0x";
+}
+
+/** The factory must be on the chain; a dev node gets it installed (no transaction, no nonce used). */
+async function ensureFactory(client: PublicClient, chainId: number, install: boolean): Promise<void> {
+  if (await hasCode(client, DETERMINISTIC_DEPLOYER)) return;
+  if (!install)
+    throw new Error(
+      `chain ${chainId} has no deterministic deployment proxy at ${DETERMINISTIC_DEPLOYER}: deploy it first (docs/deploying.md)`,
+    );
+  const params = [DETERMINISTIC_DEPLOYER, DETERMINISTIC_DEPLOYER_RUNTIME];
+  try {
+    await client.request({ method: "hardhat_setCode", params } as never);
+  } catch {
+    await client.request({ method: "anvil_setCode", params } as never);
+  }
+  if (!(await hasCode(client, DETERMINISTIC_DEPLOYER)))
+    throw new Error(`could not install the deterministic deployment proxy on chain ${chainId}`);
+  log("deploy", "installed the deterministic deployment proxy", { address: DETERMINISTIC_DEPLOYER, chainId });
+}
+
+/**
+ * Where and when an escrow already at its address was deployed: from the previous deployment file of
+ * this chain when it says so, else the first block with code there (a binary search over historical
+ * state) and the factory transaction in it. A node without historical state: the head, with a warning
+ * (the indexer then starts there and misses older events).
+ */
+async function findEscrowDeployment(
+  client: PublicClient,
+  address: Address,
+  at: { outFile: string; chainId: number; genesisHash: Hex },
+): Promise<ContractDeployment> {
+  const previous = await readFile(at.outFile, "utf8").then(
+    (text) => JSON.parse(text) as Deployment,
+    () => undefined,
+  );
+  const known = previous?.contracts.PaymentEscrow;
+  if (
+    previous?.chainId === at.chainId &&
+    previous.genesisHash === at.genesisHash &&
+    known &&
+    isAddressEqual(known.address, address)
+  )
+    return known;
+  const head = await client.getBlockNumber();
+  let low = 0n;
+  let high = head;
+  try {
+    while (low < high) {
+      const mid = (low + high) / 2n;
+      if (await hasCode(client, address, mid)) high = mid;
+      else low = mid + 1n;
+    }
+  } catch (error) {
+    log("deploy", "warning: no historical state; the escrow's start block is the head", {
+      error: String(error),
+    });
+    return { address, blockNumber: Number(head) };
+  }
+  const block = await client.getBlock({ blockNumber: low, includeTransactions: true });
+  const creation = block.transactions.find(
+    (t) =>
+      t.to != null &&
+      isAddressEqual(t.to, DETERMINISTIC_DEPLOYER) &&
+      t.input.slice(0, 66).toLowerCase() === ESCROW_SALT.toLowerCase(),
+  );
+  return { address, blockNumber: Number(low), ...(creation ? { txHash: creation.hash } : {}) };
+}
+
+/** The ABI-encoded constructor arguments, as explorers ask for them. */
+export function escrowConstructorArgs(args: EscrowConstructorArgs): Hex {
+  return encodeAbiParameters(
+    [{ type: "address" }, { type: "address" }, { type: "address" }, { type: "uint16" }],
+    [args.owner, args.arbiter, args.feeRecipient, args.maxFeeBps],
+  );
 }
 
 interface Sent {
@@ -218,6 +340,14 @@ function createSender(publicClient: PublicClient, account: LocalAccount, chainId
       return sent;
     },
 
+    /** A contract created by the deterministic deployment proxy: salt ++ init code, sent to the factory. */
+    async create2(name: string, salt: Hex, initCode: Hex, address: Address): Promise<Sent> {
+      const hash = await send(name, DETERMINISTIC_DEPLOYER, concat([salt, initCode]));
+      const sent = { name, hash, address };
+      pending.push(sent);
+      return sent;
+    },
+
     async call(
       address: Address,
       abi: Abi,
@@ -264,8 +394,23 @@ function createSender(publicClient: PublicClient, account: LocalAccount, chainId
   };
 }
 
+/** The local chain's roles: dev accounts. */
+export function localRoles() {
+  return {
+    deployer: devAccount("deployer"),
+    owner: devAccount("deployer").address,
+    arbiter: devAccount("arbiter").address,
+    feeRecipient: devAccount("feeRecipient").address,
+    operator: devAccount("operator").address,
+  };
+}
+
 /** The local chain: dev accounts in their roles, test tokens, balances for every dev account. */
-export function deployLocal(rpcUrl: string, outFile?: string): Promise<Deployment> {
+export function deployLocal(
+  rpcUrl: string,
+  outFile?: string,
+  extra: Pick<DeployOptions, "verifyInput"> = {},
+): Promise<Deployment> {
   const roles = [
     "deployer",
     "operator",
@@ -277,14 +422,13 @@ export function deployLocal(rpcUrl: string, outFile?: string): Promise<Deploymen
   ] as const;
   return deploy({
     rpcUrl,
-    deployer: devAccount("deployer"),
-    owner: devAccount("deployer").address,
-    arbiter: devAccount("arbiter").address,
-    feeRecipient: devAccount("feeRecipient").address,
-    operator: devAccount("operator").address,
+    ...localRoles(),
     testToken: true,
     regulatedToken: { proxyAdmin: devAccount("proxyAdmin").address },
     outFile,
+    // Any Hardhat or anvil node, whatever its chain id (the tests start some with other ids).
+    installFactory: true,
+    ...extra,
     fund: [
       ...roles.map((r) => devAccount(r).address),
       devAccount("customer2").address,
@@ -293,29 +437,178 @@ export function deployLocal(rpcUrl: string, outFile?: string): Promise<Deploymen
   });
 }
 
-function requireEnv(name: string): string {
+const LOCAL_RPC_URL = "http://127.0.0.1:8545";
+
+const USAGE = `Usage: tsx scripts/deploy.ts [--network <preset>] [--dry-run [--offline]] [--mainnet] [--verify-input]
+
+  (no flags)          the local chain at PIER_RPC_URL (default ${LOCAL_RPC_URL}) with the dev accounts;
+                      with PIER_DEPLOYER_KEY set, the chain at PIER_RPC_URL with roles from the environment
+  --network <preset>  ${Object.keys(networks).join(", ")}
+                      (RPC: PIER_RPC_URL, else the preset's public one; roles from the environment)
+  --dry-run           print the plan (escrow address included) and send nothing; needs no RPC
+  --offline           with --dry-run: do not ask the RPC whether the escrow is already deployed
+  --mainnet           required to send anything to a mainnet
+  --verify-input      also write the standard-JSON input on the local chain (always written elsewhere)
+`;
+
+function networkPreset(name: string): NetworkPreset {
+  if (!Object.hasOwn(networks, name))
+    throw new Error(`unknown network "${name}"; presets: ${Object.keys(networks).join(", ")}`);
+  return networks[name as NetworkKey];
+}
+
+function envAddress(name: string, required: string): Address {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is required to deploy to a chain other than the local one`);
-  return value;
+  if (!value) throw new Error(`${name} is required ${required}`);
+  if (!isAddress(value, { strict: false })) throw new Error(`${name} is not an address: ${value}`);
+  return getAddress(value);
+}
+
+/** Roles off the local chain: from the environment only. The operator is only needed to deploy. */
+function envRoles(dryRun: boolean) {
+  const key = process.env.PIER_DEPLOYER_KEY;
+  if (key !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(key))
+    throw new Error("PIER_DEPLOYER_KEY must be 0x followed by 64 hex digits");
+  const deployer = key ? privateKeyToAccount(key as Hex) : undefined;
+  if (!deployer && !dryRun) throw new Error("PIER_DEPLOYER_KEY is required to deploy to a network");
+  const why = "to deploy to a chain other than the local one";
+  const maxFee = process.env.PIER_MAX_FEE_BPS ?? String(DEFAULT_MAX_FEE_BPS);
+  if (!/^\d+$/.test(maxFee) || Number(maxFee) > 10_000)
+    throw new Error(`PIER_MAX_FEE_BPS must be an integer from 0 to 10000, not ${maxFee}`);
+  return {
+    deployer,
+    owner: process.env.PIER_OWNER
+      ? envAddress("PIER_OWNER", why)
+      : (deployer?.address ?? envAddress("PIER_OWNER", `${why} when PIER_DEPLOYER_KEY is unset`)),
+    arbiter: envAddress("PIER_ARBITER", why),
+    feeRecipient: envAddress("PIER_FEE_RECIPIENT", why),
+    operator: dryRun && !process.env.PIER_OPERATOR ? undefined : envAddress("PIER_OPERATOR", why),
+    maxFeeBps: Number(maxFee),
+  };
+}
+
+/** Asks the RPC what is already there; undefined when it does not answer (a dry run goes on without). */
+async function probe(rpcUrl: string, escrow: Address) {
+  const client = createPublicClient({ transport: http(rpcUrl, { timeout: 5_000, retryCount: 0 }) });
+  try {
+    const [chainId, factory, deployed] = await Promise.all([
+      client.getChainId(),
+      hasCode(client, DETERMINISTIC_DEPLOYER),
+      hasCode(client, escrow),
+    ]);
+    return { chainId, factory, escrow: deployed };
+  } catch {
+    return undefined;
+  }
+}
+
+function refuseMainnet(chainId: number, allowed: boolean) {
+  const preset = Object.values(networks).find((n) => n.chainId === chainId);
+  if (preset && !preset.testnet && !allowed)
+    throw new Error(
+      `${preset.name} (chain ${chainId}) is a mainnet: add --mainnet to deploy to it (see the plan first with --dry-run); nothing was sent`,
+    );
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      network: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      offline: { type: "boolean", default: false },
+      mainnet: { type: "boolean", default: false },
+      "verify-input": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const dryRun = values["dry-run"];
+  const preset = values.network === undefined ? undefined : networkPreset(values.network);
+  if (preset && !dryRun) refuseMainnet(preset.chainId, values.mainnet);
+  const local = !preset && !process.env.PIER_DEPLOYER_KEY;
+  const rpcUrl = process.env.PIER_RPC_URL ?? (preset ? preset.rpcUrl : LOCAL_RPC_URL);
+
+  if (local && !dryRun) {
+    const d = await deployLocal(rpcUrl ?? LOCAL_RPC_URL, undefined, { verifyInput: values["verify-input"] });
+    log("deploy", "wrote deployment", { chainId: d.chainId, path: deploymentPath(d.chainId) });
+    return;
+  }
+
+  const roles = local ? { ...localRoles(), maxFeeBps: DEFAULT_MAX_FEE_BPS } : envRoles(dryRun);
+  const escrowArgs = {
+    owner: roles.owner,
+    arbiter: roles.arbiter,
+    feeRecipient: roles.feeRecipient,
+    maxFeeBps: roles.maxFeeBps,
+  };
+  const testToken = local || process.env.PIER_DEPLOY_TEST_TOKEN === "1";
+  const onChain =
+    dryRun && (values.offline || !rpcUrl)
+      ? undefined
+      : rpcUrl
+        ? await probe(rpcUrl, escrowAddress(escrowArgs))
+        : undefined;
+  if (!dryRun) {
+    if (!rpcUrl) throw new Error(`${preset?.name} has no well-known public RPC: set PIER_RPC_URL`);
+    if (!onChain) throw new Error(`the RPC at ${rpcUrl} does not answer`);
+    if (preset && onChain.chainId !== preset.chainId)
+      throw new Error(
+        `PIER_RPC_URL serves chain ${onChain.chainId}, not ${preset.name} (${preset.chainId}); nothing was sent`,
+      );
+    refuseMainnet(onChain.chainId, values.mainnet);
+  }
+  const chainId = preset?.chainId ?? onChain?.chainId;
+  const plan: DeployPlan = {
+    network: preset
+      ? `${values.network} (${preset.name}${preset.testnet ? ", testnet" : ", MAINNET"})`
+      : local
+        ? "local"
+        : "custom (PIER_RPC_URL)",
+    chainId,
+    rpcUrl,
+    deployer: roles.deployer?.address,
+    factory: DETERMINISTIC_DEPLOYER,
+    salt: ESCROW_SALT,
+    constructorArgs: escrowArgs,
+    encodedConstructorArgs: escrowConstructorArgs(escrowArgs),
+    escrow: escrowAddress(escrowArgs),
+    onChain: onChain && { factory: onChain.factory, escrow: onChain.escrow },
+    installFactory: local || (chainId !== undefined && isLocalChain(chainId)),
+    more: [
+      ...(testToken ? ["deployer: CREATE TestStablecoin (test networks only)"] : []),
+      ...(local
+        ? ["deployer: RegulatedStablecoin model behind its proxy, and dev balances (local chain)"]
+        : []),
+      `write ${chainId === undefined ? "contracts/deployments/<chainId>.json" : `contracts/deployments/${chainId}.json`}${local && !values["verify-input"] ? "" : " and its .PaymentEscrow.standard-input.json"}`,
+    ],
+  };
+  process.stdout.write(formatPlan(plan));
+  if (dryRun) {
+    process.stdout.write("dry run: nothing sent\n");
+    return;
+  }
+  const { deployer, operator } = roles;
+  if (!deployer || !operator) throw new Error("PIER_DEPLOYER_KEY and PIER_OPERATOR are required to deploy");
+  const d = await deploy({
+    rpcUrl: rpcUrl!,
+    deployer,
+    ...escrowArgs,
+    operator,
+    testToken,
+    verifyInput: true,
+  });
+  log("deploy", "wrote deployment", { chainId: d.chainId, path: deploymentPath(d.chainId) });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const rpcUrl = process.env.PIER_RPC_URL ?? "http://127.0.0.1:8545";
-  if (!process.env.PIER_DEPLOYER_KEY) {
-    const d = await deployLocal(rpcUrl);
-    log("deploy", "wrote deployment", { chainId: d.chainId, path: deploymentPath(d.chainId) });
-  } else {
-    const deployer = privateKeyToAccount(requireEnv("PIER_DEPLOYER_KEY") as Hex);
-    const d = await deploy({
-      rpcUrl,
-      deployer,
-      owner: (process.env.PIER_OWNER ?? deployer.address) as Address,
-      arbiter: requireEnv("PIER_ARBITER") as Address,
-      feeRecipient: requireEnv("PIER_FEE_RECIPIENT") as Address,
-      operator: requireEnv("PIER_OPERATOR") as Address,
-      maxFeeBps: process.env.PIER_MAX_FEE_BPS ? Number(process.env.PIER_MAX_FEE_BPS) : undefined,
-      testToken: process.env.PIER_DEPLOY_TEST_TOKEN === "1",
-    });
-    log("deploy", "wrote deployment", { chainId: d.chainId, path: deploymentPath(d.chainId) });
+  try {
+    await main(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
   }
 }

@@ -9,7 +9,8 @@ import type { Address, Hex } from "viem";
 export interface ContractDeployment {
   address: Address;
   blockNumber: number;
-  txHash: Hex;
+  /** Unknown when a deploy found the contract already at its address and could not find its creation. */
+  txHash?: Hex;
 }
 
 /**

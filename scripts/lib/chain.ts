@@ -27,7 +27,16 @@ export async function rpc<T = unknown>(url: string, method: string, params: unkn
   return body.result as T;
 }
 
-export async function startChain({ port, logFile }: { port: number; logFile: string }): Promise<ChainHandle> {
+export async function startChain({
+  port,
+  logFile,
+  chainId: wantChainId,
+}: {
+  port: number;
+  logFile: string;
+  /** Another chain id than Hardhat's 31337 (a second "network" for multi-chain tests). */
+  chainId?: number;
+}): Promise<ChainHandle> {
   await assertPortsFree({ chain: port });
   const root = new URL("../..", import.meta.url).pathname;
   // hardhat's package exports hide its CLI file; the bin entry is this path.
@@ -35,6 +44,7 @@ export async function startChain({ port, logFile }: { port: number; logFile: str
   // A config of its own (chain.config.ts says why), so a start does not parse the contracts' build infos.
   const config = join(root, "scripts/lib/chain.config.ts");
   const args = [cli, "--config", config, "node", "--hostname", "127.0.0.1", "--port", String(port)];
+  if (wantChainId !== undefined) args.push("--chain-id", String(wantChainId));
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true" },
