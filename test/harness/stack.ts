@@ -15,11 +15,13 @@
  * Postgres is a database of the suite's own on the test run's shared embedded server (sharedPostgres.ts),
  * or a server of its own (`ownPostgres`, or outside such a run), unless `databaseUrl` names one (any
  * Postgres); scripts/lib/postgres.ts also honours DATABASE_URL. Logs of the chain and the indexer go to
- * files in the stack's temporary folder (kept when PIER_KEEP_TEST_DIRS=1, removed otherwise).
+ * files in the stack's temporary folder (kept when PIER_KEEP_TEST_DIRS=1, removed otherwise). With
+ * PIER_TEST_LOG_DIR set (./scripts/test sets it), each stack's *.log files are copied there on stop, in a
+ * folder named after the test file, so a failure in CI can be explained from the processes' own logs.
  */
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import pg from "pg";
 import type { Deployment } from "../../contracts/lib/deployments.ts";
 import { deployLocal } from "../../scripts/deploy.ts";
@@ -123,6 +125,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       async stop() {
         await stack.indexer?.stop();
         await stopAll();
+        await keepLogs(dir);
         if (process.env.PIER_KEEP_TEST_DIRS === "1") log("stack", "kept test folder", { dir });
         else await rm(dir, { recursive: true, force: true });
       },
@@ -140,4 +143,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     log("stack", "failed to start; logs kept", { dir });
     throw error;
   }
+}
+
+/** Copies the stack's logs to PIER_TEST_LOG_DIR/<test file>.<stack folder>/ (./scripts/test prints them). */
+async function keepLogs(dir: string): Promise<void> {
+  const into = process.env.PIER_TEST_LOG_DIR;
+  if (!into) return;
+  // Imported here: benchmarks and scripts start stacks outside Vitest too (and never set the variable).
+  const { expect } = await import("vitest");
+  const testFile = basename(expect.getState().testPath ?? "unknown");
+  await cp(dir, join(into, `${testFile}.${basename(dir)}`), {
+    recursive: true,
+    filter: (source) => source === dir || source.endsWith(".log"),
+  }).catch((error) => log("stack", "could not keep logs", { dir, error: String(error) }));
 }
