@@ -12,7 +12,7 @@ import { apiGet, errorText } from "../../../lib/dashboardApi.ts";
 import type { SectionProps } from "../sections.ts";
 import { ordersCsv, settlementsCsv } from "./csv.ts";
 import { DailyChart } from "./DailyChart.tsx";
-import { dailySeries, plotNumber } from "./dailySeries.ts";
+import { dailySeries, plotNumber, reportTokens } from "./dailySeries.ts";
 
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 /** Exports page through at most this many orders (100 a request). */
@@ -20,7 +20,9 @@ const EXPORT_MAX = 10_000;
 
 export default function AnalyticsSection(_: SectionProps) {
   const rangeId = useId();
+  const tokenId = useId();
   const [span, setSpan] = useState(30);
+  const [chosenToken, setChosenToken] = useState<string>();
   const to = day(Date.now());
   const from = day(Date.now() - (span - 1) * 86_400_000);
   const report = useQuery({
@@ -29,10 +31,14 @@ export default function AnalyticsSection(_: SectionProps) {
     refetchInterval: 10_000,
   });
   const rows = report.data?.data ?? [];
-  const unit = rows.find((r) => r.decimals !== null);
+  const tokens = useMemo(() => reportTokens(rows), [rows]);
+  const unit = tokens.find((t) => t.token === chosenToken) ?? tokens[0];
   const decimals = unit?.decimals ?? 0;
-  const symbol = unit?.symbol ?? "";
-  const points = useMemo(() => dailySeries(rows, from, to), [rows, from, to]);
+  const symbol = unit ? (unit.symbol ?? `units of ${unit.token.slice(0, 10)}…`) : "";
+  const points = useMemo(
+    () => (unit ? dailySeries(rows, from, to, unit.token) : dailySeries([], from, to, "")),
+    [rows, from, to, unit],
+  );
   const days = useMemo(() => points.map((p) => p.day), [points]);
   const series = useMemo(
     () => ({
@@ -53,6 +59,24 @@ export default function AnalyticsSection(_: SectionProps) {
         <option value={30}>Last 30 days</option>
         <option value={90}>Last 90 days</option>
       </select>
+      {tokens.length > 1 && (
+        <>
+          {" "}
+          <label htmlFor={tokenId}>Token</label>{" "}
+          <select
+            id={tokenId}
+            value={unit?.token}
+            onChange={(e) => setChosenToken(e.target.value)}
+            data-testid="analytics-token"
+          >
+            {tokens.map((t) => (
+              <option key={t.token} value={t.token}>
+                {t.symbol ?? t.token}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
       {report.isError && (
         <p className="error" role="alert">
           {errorText(report.error)}
@@ -66,7 +90,7 @@ export default function AnalyticsSection(_: SectionProps) {
       </div>
       <div className="table-wrap">
         <table data-testid="daily-table">
-          <caption>Per day (UTC), from the chain</caption>
+          <caption>Per day (UTC), from the chain{symbol && `, in ${symbol}`}</caption>
           <thead>
             <tr>
               <th scope="col">Day</th>

@@ -1,5 +1,6 @@
 /**
- * Daily report rows -> one point per day (missing days are zero), summed over the settlement token's rows.
+ * Daily report rows -> one series per token, one point per day (missing days are zero). Tokens are never
+ * summed together: each has its own decimals (a token the API does not know has none: raw units).
  * Amounts stay bigint; the charts get whole-token numbers for plotting only (display, not accounting).
  */
 
@@ -14,13 +15,39 @@ export interface DailyPoint {
   refunds: bigint;
 }
 
-export function dailySeries(rows: DailyReport[], from: string, to: string): DailyPoint[] {
+export interface ReportToken {
+  token: string;
+  /** Null for a token other than the API's: its amounts are shown in raw units. */
+  symbol: string | null;
+  decimals: number | null;
+  volume: bigint;
+}
+
+/** The tokens in the report, the API's own (known decimals) first, then by volume. */
+export function reportTokens(rows: DailyReport[]): ReportToken[] {
+  const byToken = new Map<string, ReportToken>();
+  for (const r of rows) {
+    const key = r.token.toLowerCase();
+    const t = byToken.get(key) ?? { token: r.token, symbol: r.symbol, decimals: r.decimals, volume: 0n };
+    t.volume += BigInt(r.volume);
+    byToken.set(key, t);
+  }
+  return [...byToken.values()].sort(
+    (a, b) =>
+      Number(b.decimals !== null) - Number(a.decimals !== null) ||
+      (b.volume > a.volume ? 1 : b.volume < a.volume ? -1 : 0),
+  );
+}
+
+/** One token's days: rows of other tokens are left out, whatever their decimals. */
+export function dailySeries(rows: DailyReport[], from: string, to: string, token: string): DailyPoint[] {
   const byDay = new Map<string, DailyPoint>();
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10);
     byDay.set(day, { day, volume: 0n, payments: 0, fees: 0n, refunds: 0n });
   }
   for (const r of rows) {
+    if (r.token.toLowerCase() !== token.toLowerCase()) continue;
     const p = byDay.get(r.day);
     if (!p) continue;
     p.volume += BigInt(r.volume);
