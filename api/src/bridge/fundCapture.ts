@@ -160,6 +160,16 @@ export async function fundCapture(ctx: AppContext, fact: CaptureFact): Promise<F
   });
 }
 
+/**
+ * The approvals that give the escrow at least `needed` from an allowance of `current`: none when it is
+ * enough, else the maximum, set to zero first when it is not zero already (USDT and tokens like it refuse
+ * to change one non-zero allowance into another).
+ */
+export function approvalsFor(current: bigint, needed: bigint): bigint[] {
+  if (current >= needed) return [];
+  return current === 0n ? [maxUint256] : [0n, maxUint256];
+}
+
 /** The treasury approves the escrow once (max allowance), through the same durable sender. */
 async function ensureAllowance(ctx: AppContext, amount: bigint): Promise<void> {
   const treasury = ctx.chain.signers.treasury!;
@@ -169,7 +179,8 @@ async function ensureAllowance(ctx: AppContext, amount: bigint): Promise<void> {
     functionName: "allowance",
     args: [treasury.address, ctx.chain.escrow],
   });
-  if (allowance >= amount) return;
+  const approvals = approvalsFor(allowance, amount);
+  if (approvals.length === 0) return;
   await withTransaction(ctx.pool, async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('pier-treasury-approve'))");
     const open = await tx.query(
@@ -177,16 +188,18 @@ async function ensureAllowance(ctx: AppContext, amount: bigint): Promise<void> {
       [ctx.chain.chainId, treasury.address.toLowerCase()],
     );
     if (open.rowCount) return;
-    await createChainTx(ctx, tx, {
-      signer: treasury,
-      kind: "approve",
-      data: encodeFunctionData({
-        abi: erc20Abi,
-        functionName: "approve",
-        args: [ctx.chain.escrow, maxUint256],
-      }),
-      refs: { to: ctx.chain.token.address },
-    });
+    // One intent per approval: the sender sends them in order, with consecutive nonces.
+    for (const value of approvals)
+      await createChainTx(ctx, tx, {
+        signer: treasury,
+        kind: "approve",
+        data: encodeFunctionData({
+          abi: erc20Abi,
+          functionName: "approve",
+          args: [ctx.chain.escrow, value],
+        }),
+        refs: { to: ctx.chain.token.address },
+      });
   });
   throw new AwaitingAllowanceError("the treasury's allowance to the escrow is being raised; retrying");
 }
