@@ -3,8 +3,10 @@ import { escrowDomain, onchainOrderId, type PaymentTerms, paymentTermsTypes } fr
 import { getAddress, parseTransaction, recoverTransactionAddress, verifyTypedData } from "viem";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { type LocalRemoteSigner, startRemoteSigner } from "../../../test/harness/remoteSigner.ts";
+import { loadConfig } from "../config.ts";
 import { ConfigError } from "../lib/env.ts";
 import { createRemoteSigner, RemoteSignerError, verifyRemoteAccounts } from "./remoteSigner.ts";
+import { loadSigners } from "./signers.ts";
 import { createTermsSigner, operatorTermsSigner } from "./termsSigner.ts";
 
 const operator = devAccount("operator").address;
@@ -178,6 +180,40 @@ describe("verifyRemoteAccounts", () => {
     const check = verifyRemoteAccounts(client(), [{ role: "operator", address: operator }]);
     await expect(check).rejects.toThrow(
       `cannot list the accounts of the remote signer PIER_SIGNER_URL=${signer.url}`,
+    );
+  });
+});
+
+describe("loadSigners with a remote signer", () => {
+  const env = { DATABASE_URL: "postgres://x@127.0.0.1/pier", PIER_INDEXER_SCHEMA: "pier_1_abc" };
+
+  test("default: a remote operator has no raw key, the keeper defaults to it, the roles are listed", () => {
+    const config = loadConfig({ ...env, PIER_SIGNER_URL: signer.url, PIER_OPERATOR_ADDRESS: operator });
+    const signers = loadSigners(config, 1, client());
+    expect(signers.operator.address).toBe(operator);
+    expect(signers.operator.source).toBe("custom");
+    expect(signers.operatorKey).toBeUndefined();
+    expect(signers.keeper).toBe(signers.operator);
+    expect(signers.remote).toEqual([{ role: "operator", address: operator }]);
+  });
+
+  test("behavior: raw keys and the local dev keys are unchanged", () => {
+    const local = loadSigners(loadConfig(env), 31337);
+    expect(local.operatorKey).toBe(devPrivateKey("operator"));
+    expect(local.operator.source).toBe("privateKey");
+    expect(local.remote).toEqual([]);
+    const mixed = loadSigners(
+      loadConfig({ ...env, PIER_SIGNER_URL: signer.url, PIER_KEEPER_ADDRESS: keeper }),
+      31337,
+      client(),
+    );
+    expect(mixed.operatorKey).toBe(devPrivateKey("operator"));
+    expect(mixed.keeper.source).toBe("custom");
+  });
+
+  test("error: off the local chain, an operator needs a key or an address", () => {
+    expect(() => loadSigners(loadConfig(env), 1)).toThrow(
+      /PIER_OPERATOR_KEY \(or PIER_OPERATOR_ADDRESS with PIER_SIGNER_URL\) is required on chain 1/,
     );
   });
 });
