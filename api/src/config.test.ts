@@ -106,4 +106,56 @@ describe("loadConfig", () => {
     );
     expect(() => loadConfig({ ...minimal, PIER_TX_MAX_IN_FLIGHT: "0" })).toThrow(/PIER_TX_MAX_IN_FLIGHT/);
   });
+
+  test("behavior: roles given by address sign through PIER_SIGNER_URL; unset: no remote signer", () => {
+    expect(loadConfig(minimal).remoteSigner).toBeUndefined();
+    const c = loadConfig({
+      ...minimal,
+      PIER_SIGNER_URL: "https://signer.internal:9000",
+      PIER_SIGNER_AUTH: "Bearer s3cret",
+      PIER_OPERATOR_ADDRESS: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+      PIER_KEEPER_KEY: `0x${"11".repeat(32)}`,
+      PIER_TREASURY_ADDRESS: "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+      PIER_BRIDGE_ADDRESS: "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f",
+      PIER_BRIDGE_REMOTE: "true",
+    });
+    expect(c.remoteSigner).toEqual({
+      url: "https://signer.internal:9000",
+      auth: "Bearer s3cret",
+      timeoutMs: 10_000,
+      operator: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+      treasury: "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+      bridge: "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f",
+    });
+    expect(c.keeperKey).toBe(`0x${"11".repeat(32)}`);
+  });
+  test("error: a role with both a key and an address, or an address without a signer, is refused", () => {
+    const address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    const key = `0x${"11".repeat(32)}`;
+    const both = () =>
+      loadConfig({
+        ...minimal,
+        PIER_SIGNER_URL: "http://127.0.0.1:9000",
+        PIER_OPERATOR_KEY: key,
+        PIER_OPERATOR_ADDRESS: address,
+      });
+    expect(both).toThrow(ConfigError);
+    expect(both).toThrow(/PIER_OPERATOR_KEY and PIER_OPERATOR_ADDRESS are both set/);
+    expect(() => loadConfig({ ...minimal, PIER_ARBITER_ADDRESS: address })).toThrow(
+      /PIER_ARBITER_ADDRESS needs PIER_SIGNER_URL/,
+    );
+    expect(() => loadConfig({ ...minimal, PIER_BRIDGE_REMOTE: "true" })).toThrow(
+      /PIER_BRIDGE_REMOTE=true needs PIER_BRIDGE_ADDRESS/,
+    );
+    expect(() =>
+      loadConfig({
+        ...minimal,
+        PIER_SIGNER_URL: "http://127.0.0.1:9000",
+        PIER_BRIDGE_REMOTE: "true",
+        PIER_BRIDGE_ADDRESS: address,
+        PIER_BRIDGE_KEY: key,
+      }),
+    ).toThrow(/PIER_BRIDGE_KEY and PIER_BRIDGE_REMOTE=true are both set/);
+    expect(() => loadConfig({ ...minimal, PIER_SIGNER_URL: "ftp://signer" })).toThrow(/PIER_SIGNER_URL/);
+  });
 });

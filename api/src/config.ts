@@ -101,6 +101,38 @@ const ChainSchema = Type.Object({
   PIER_BRIDGE_KEY: Key(
     "The bridge's key: sweeps tokens refunded to the bridge back to the treasury. With PIER_BRIDGE_ADDRESS, it must be its key.",
   ),
+  PIER_SIGNER_URL: Type.Optional(
+    Type.String({
+      pattern: "^https?://[^\\s]+$",
+      description:
+        "A remote signer's JSON-RPC endpoint (Web3Signer in eth1 mode, or a Clef-compatible proxy) holding the keys of the roles configured by PIER_<ROLE>_ADDRESS. Checked at boot with eth_accounts.",
+    }),
+  ),
+  PIER_SIGNER_AUTH: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        "Sent as the Authorization header on every call to PIER_SIGNER_URL (e.g. `Bearer <token>` or `Basic <base64>`), when the signer sits behind an authenticating proxy. A secret: never logged.",
+    }),
+  ),
+  PIER_SIGNER_TIMEOUT_MS: Int(100, 120_000, 10_000, "Timeout of each call to the remote signer."),
+  PIER_OPERATOR_ADDRESS: AddressVar(
+    "The operator's address in the remote signer (PIER_SIGNER_URL), instead of PIER_OPERATOR_KEY: terms are then signed with eth_signTypedData_v4, transactions with eth_signTransaction.",
+  ),
+  PIER_KEEPER_ADDRESS: AddressVar(
+    "The keeper's address in the remote signer, instead of PIER_KEEPER_KEY. Neither set: the operator.",
+  ),
+  PIER_ARBITER_ADDRESS: AddressVar(
+    "The arbiter's address in the remote signer, instead of PIER_ARBITER_KEY.",
+  ),
+  PIER_TREASURY_ADDRESS: AddressVar(
+    "The treasury's address in the remote signer, instead of PIER_TREASURY_KEY.",
+  ),
+  PIER_BRIDGE_REMOTE: Type.Optional(
+    Bool(
+      "true: the remote signer holds PIER_BRIDGE_ADDRESS's key and signs the bridge's sweeps (instead of PIER_BRIDGE_KEY). Default false: PIER_BRIDGE_ADDRESS alone is only a refund address.",
+    ),
+  ),
   PIER_TREASURY_MIN_BALANCE: Type.String({
     pattern: "^(0|[1-9][0-9]{0,77})$",
     default: "1000000000",
@@ -306,6 +338,11 @@ export interface Config {
   bridgeAddress?: string;
   /** The bridge's key: sweeps tokens refunded to the bridge back to the treasury (bridge/sweep.ts). */
   bridgeKey?: string;
+  /**
+   * The remote signer (PIER_SIGNER_URL) and the roles whose keys it holds, by address; undefined when
+   * no role is remote. Each role has a key or an address, never both (checked here).
+   */
+  remoteSigner?: RemoteSignerConfig;
   treasuryMinBalance: bigint;
   adminKey?: string;
   /** Unset: decided from the chain (local and test chains are test mode). */
@@ -355,6 +392,19 @@ export interface Config {
   fiat: FiatSelection;
 }
 
+export interface RemoteSignerConfig {
+  url: string;
+  /** The Authorization header value, if any; a secret. */
+  auth?: string;
+  timeoutMs: number;
+  operator?: string;
+  keeper?: string;
+  arbiter?: string;
+  treasury?: string;
+  /** PIER_BRIDGE_ADDRESS, when PIER_BRIDGE_REMOTE=true. */
+  bridge?: string;
+}
+
 /**
  * Reads and validates the environment, once per process: the API's variables, FX and the selected fiat
  * provider's. Throws a ConfigError naming every bad variable. Nothing else in the API reads process.env.
@@ -379,6 +429,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     treasuryKey: e.PIER_TREASURY_KEY,
     bridgeAddress: e.PIER_BRIDGE_ADDRESS,
     bridgeKey: e.PIER_BRIDGE_KEY,
+    remoteSigner: remoteSignerConfig(e),
     treasuryMinBalance: BigInt(e.PIER_TREASURY_MIN_BALANCE),
     adminKey: e.PIER_ADMIN_KEY,
     livemode: e.PIER_LIVEMODE === undefined ? undefined : bool(e.PIER_LIVEMODE),
@@ -423,6 +474,43 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     fx: loadFxConfig(source),
     fiat: selectFiatProvider(source),
   };
+}
+
+/**
+ * Which roles sign through PIER_SIGNER_URL. A role with both a key and an address would be ambiguous,
+ * and an address with no signer to ask could never sign: both stop the boot.
+ */
+function remoteSignerConfig(e: Env): RemoteSignerConfig | undefined {
+  const bridgeRemote = e.PIER_BRIDGE_REMOTE !== undefined && bool(e.PIER_BRIDGE_REMOTE);
+  const roles = [
+    ["operator", "PIER_OPERATOR", e.PIER_OPERATOR_KEY, e.PIER_OPERATOR_ADDRESS],
+    ["keeper", "PIER_KEEPER", e.PIER_KEEPER_KEY, e.PIER_KEEPER_ADDRESS],
+    ["arbiter", "PIER_ARBITER", e.PIER_ARBITER_KEY, e.PIER_ARBITER_ADDRESS],
+    ["treasury", "PIER_TREASURY", e.PIER_TREASURY_KEY, e.PIER_TREASURY_ADDRESS],
+  ] as const;
+  const problems: string[] = [];
+  const remote: Partial<Record<"operator" | "keeper" | "arbiter" | "treasury" | "bridge", string>> = {};
+  for (const [role, prefix, key, address] of roles) {
+    if (key && address) problems.push(`${prefix}_KEY and ${prefix}_ADDRESS are both set: choose one`);
+    if (address) remote[role] = address;
+  }
+  if (bridgeRemote) {
+    if (e.PIER_BRIDGE_KEY)
+      problems.push("PIER_BRIDGE_KEY and PIER_BRIDGE_REMOTE=true are both set: choose one");
+    if (!e.PIER_BRIDGE_ADDRESS) problems.push("PIER_BRIDGE_REMOTE=true needs PIER_BRIDGE_ADDRESS");
+    else remote.bridge = e.PIER_BRIDGE_ADDRESS;
+  }
+  const names = [
+    ...roles.filter(([, , , address]) => address).map(([, prefix]) => `${prefix}_ADDRESS`),
+    ...(bridgeRemote ? ["PIER_BRIDGE_REMOTE"] : []),
+  ];
+  if (names.length > 0 && !e.PIER_SIGNER_URL)
+    problems.push(
+      `${names.join(", ")} need${names.length === 1 ? "s" : ""} PIER_SIGNER_URL (the remote signer)`,
+    );
+  if (problems.length > 0) throw new ConfigError(`invalid API configuration:\n  ${problems.join("\n  ")}`);
+  if (!e.PIER_SIGNER_URL) return undefined;
+  return { url: e.PIER_SIGNER_URL, auth: e.PIER_SIGNER_AUTH, timeoutMs: e.PIER_SIGNER_TIMEOUT_MS, ...remote };
 }
 
 function bool(value: string): boolean {

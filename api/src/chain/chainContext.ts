@@ -17,8 +17,9 @@ import {
 } from "viem";
 import type { Config } from "../config.ts";
 import { ConfigError } from "../lib/env.ts";
+import { createRemoteSigner, verifyRemoteAccounts } from "./remoteSigner.ts";
 import { loadSigners, type Signers } from "./signers.ts";
-import { createTermsSigner, type TermsSigner } from "./termsSigner.ts";
+import { operatorTermsSigner, type TermsSigner } from "./termsSigner.ts";
 
 export interface TokenInfo {
   address: Address;
@@ -34,7 +35,7 @@ export interface ChainContext {
   escrow: Address;
   token: TokenInfo;
   signers: Signers;
-  /** Signs PaymentTerms with the operator key under this chain's escrow domain. */
+  /** Signs PaymentTerms with the operator's key (raw or remote) under this chain's escrow domain. */
   signTerms: TermsSigner;
   livemode: boolean;
   confirmations: number;
@@ -81,7 +82,9 @@ export async function loadChainContext(config: Config): Promise<ChainContext> {
   const local = chainId === LOCAL_CHAIN_ID;
   if (config.livemode && local)
     throw new ConfigError("PIER_LIVEMODE=true is refused on the local chain (31337)");
-  const signers = loadSigners(config, chainId);
+  const remote = config.remoteSigner ? createRemoteSigner(config.remoteSigner) : undefined;
+  const signers = loadSigners(config, chainId, remote);
+  if (remote) await verifyRemoteAccounts(remote, signers.remote);
   const escrow = getAddress(deployment.contracts.PaymentEscrow.address);
   return {
     chainId,
@@ -91,7 +94,7 @@ export async function loadChainContext(config: Config): Promise<ChainContext> {
     escrow,
     token: { address: token, symbol, decimals },
     signers,
-    signTerms: createTermsSigner(signers.operatorKey, chainId, escrow),
+    signTerms: operatorTermsSigner(signers.operator, signers.operatorKey, chainId, escrow),
     livemode: config.livemode ?? false,
     confirmations: config.confirmations ?? (local ? 1 : 12),
   };

@@ -1,20 +1,27 @@
 /**
  * The API's on-chain signers: the operator (signs payment terms, refunds, early releases, holds), the
- * keeper (sends releaseBatch) and the arbiter (resolves disputes). Keys come from the environment; on
- * the local chain only, the public Hardhat dev accounts are the defaults.
+ * keeper (sends releaseBatch) and the arbiter (resolves disputes), plus the fiat bridge's treasury and
+ * bridge. Each role's key comes from the environment (PIER_<ROLE>_KEY) or lives in a remote signer
+ * (PIER_<ROLE>_ADDRESS with PIER_SIGNER_URL, see remoteSigner.ts); config.ts refuses both for one
+ * role. On the local chain only, the public Hardhat dev accounts are the defaults of unset roles.
  */
 
 import { type DevRole, devAccount, devPrivateKey } from "@pier/contracts/accounts";
 import { LOCAL_CHAIN_ID } from "@pier/contracts/chains";
-import type { Hex, LocalAccount } from "viem";
+import { type Address, getAddress, type Hex, type LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Config } from "../config.ts";
 import { ConfigError } from "../lib/env.ts";
+import type { RemoteSigner } from "./remoteSigner.ts";
 
 export interface Signers {
+  /** A private-key account, or a custom account that signs through the remote signer. */
   operator: LocalAccount;
-  /** The operator's raw key, for the fast terms signer (termsSigner.ts); never logged. */
-  operatorKey: Hex;
+  /**
+   * The operator's raw key, for the fast terms signer (termsSigner.ts); never logged. Undefined when
+   * the operator is remote: terms are then signed through `operator.signTypedData`.
+   */
+  operatorKey?: Hex;
   keeper: LocalAccount;
   /** Undefined when no arbiter key is configured: admin resolution is then unavailable. */
   arbiter?: LocalAccount;
@@ -24,10 +31,24 @@ export interface Signers {
   bridge?: Hex;
   /** The bridge's key, when configured: it sweeps refunded tokens back to the treasury. */
   bridgeSigner?: LocalAccount;
+  /** The roles signed by the remote signer, to check at boot that it holds each address. */
+  remote: { role: string; address: Address }[];
 }
 
-export function loadSigners(config: Config, chainId: number): Signers {
+/**
+ * Builds every role's account. `remote` is the remote signer client, required when config.remoteSigner
+ * names a role (the composition root creates it from the same config).
+ */
+export function loadSigners(config: Config, chainId: number, remote?: RemoteSigner): Signers {
   const local = chainId === LOCAL_CHAIN_ID;
+  const remoteRoles: { role: string; address: Address }[] = [];
+  const remoteAccount = (role: string, address: string | undefined): LocalAccount | undefined => {
+    if (!address) return undefined;
+    if (!remote) throw new ConfigError(`the ${role} is remote but no remote signer was created`);
+    const account = remote.account(getAddress(address));
+    remoteRoles.push({ role, address: account.address });
+    return account;
+  };
   const keyOf = (
     value: string | undefined,
     role: DevRole,
@@ -36,17 +57,35 @@ export function loadSigners(config: Config, chainId: number): Signers {
   ): Hex | undefined => {
     if (value) return value as Hex;
     if (local) return devPrivateKey(role);
-    if (required) throw new ConfigError(`${name} is required on chain ${chainId} (dev keys are local-only)`);
+    if (required)
+      throw new ConfigError(
+        `${name} (or PIER_${role.toUpperCase()}_ADDRESS with PIER_SIGNER_URL) is required on chain ${chainId} (dev keys are local-only)`,
+      );
     return undefined;
   };
-  const operatorKey = keyOf(config.operatorKey, "operator", "PIER_OPERATOR_KEY", true)!;
-  const keeperKey = keyOf(config.keeperKey, "keeper", "PIER_KEEPER_KEY", false);
-  const arbiterKey = keyOf(config.arbiterKey, "arbiter", "PIER_ARBITER_KEY", false);
-  const treasuryKey = keyOf(config.treasuryKey, "treasury", "PIER_TREASURY_KEY", false);
+  /** A role's account: remote when it has an address, else its key (or the dev key on the local chain). */
+  const accountOf = (
+    address: string | undefined,
+    key: string | undefined,
+    role: DevRole,
+    name: string,
+    required: boolean,
+  ): { account?: LocalAccount; key?: Hex } => {
+    const remoteOne = remoteAccount(role, address);
+    if (remoteOne) return { account: remoteOne };
+    const raw = keyOf(key, role, name, required);
+    return { account: raw ? privateKeyToAccount(raw) : undefined, key: raw };
+  };
+  const r = config.remoteSigner;
+  const operator = accountOf(r?.operator, config.operatorKey, "operator", "PIER_OPERATOR_KEY", true);
+  const keeper = accountOf(r?.keeper, config.keeperKey, "keeper", "PIER_KEEPER_KEY", false);
+  const arbiter = accountOf(r?.arbiter, config.arbiterKey, "arbiter", "PIER_ARBITER_KEY", false);
+  const treasury = accountOf(r?.treasury, config.treasuryKey, "treasury", "PIER_TREASURY_KEY", false);
   const bridgeKey =
     (config.bridgeKey as Hex | undefined) ??
     (local && !config.bridgeAddress ? devPrivateKey("bridge") : undefined);
-  const bridgeSigner = bridgeKey ? privateKeyToAccount(bridgeKey) : undefined;
+  const bridgeSigner =
+    remoteAccount("bridge", r?.bridge) ?? (bridgeKey ? privateKeyToAccount(bridgeKey) : undefined);
   if (
     bridgeSigner &&
     config.bridgeAddress &&
@@ -57,15 +96,15 @@ export function loadSigners(config: Config, chainId: number): Signers {
     (config.bridgeAddress as Hex | undefined) ??
     bridgeSigner?.address ??
     (local ? devAccount("bridge").address : undefined);
-  const operator = privateKeyToAccount(operatorKey);
   return {
-    operator,
-    operatorKey,
-    keeper: keeperKey ? privateKeyToAccount(keeperKey) : operator,
-    arbiter: arbiterKey ? privateKeyToAccount(arbiterKey) : undefined,
-    treasury: treasuryKey ? privateKeyToAccount(treasuryKey) : undefined,
+    operator: operator.account!,
+    operatorKey: operator.key,
+    keeper: keeper.account ?? operator.account!,
+    arbiter: arbiter.account,
+    treasury: treasury.account,
     bridge,
     bridgeSigner,
+    remote: remoteRoles,
   };
 }
 

@@ -8,10 +8,10 @@
  * (termsSigner.test.ts checks it), and `orderIdentifiers` equals onchainOrderId/paymentIdOf.
  */
 
-import { escrowDomain, type PaymentTerms } from "@pier/contracts/terms";
+import { escrowDomain, type PaymentTerms, signTerms } from "@pier/contracts/terms";
 import { createKeccak } from "hash-wasm";
 import secp256k1 from "secp256k1";
-import { type Address, domainSeparator, type Hex } from "viem";
+import { type Address, domainSeparator, type Hex, type LocalAccount } from "viem";
 
 // One hasher, reused: each call runs to completion synchronously, so calls never interleave.
 const hasher = await createKeccak(256);
@@ -37,9 +37,28 @@ function putUint(out: Buffer, offset: number, value: bigint) {
   putWord(out, offset, `0x${value.toString(16)}`);
 }
 
-export type TermsSigner = (terms: PaymentTerms) => Hex;
+/** Synchronous with a raw key (the fast path), a promise when the operator's key is remote. */
+export type TermsSigner = (terms: PaymentTerms) => Hex | Promise<Hex>;
 
-export function createTermsSigner(privateKey: Hex, chainId: number, escrow: Hex): TermsSigner {
+/**
+ * The operator's terms signer: the fast one below with a raw key, else the account's own
+ * signTypedData (a remote signer's eth_signTypedData_v4, remoteSigner.ts), which costs a round trip.
+ */
+export function operatorTermsSigner(
+  operator: LocalAccount,
+  privateKey: Hex | undefined,
+  chainId: number,
+  escrow: Address,
+): TermsSigner {
+  if (privateKey) return createTermsSigner(privateKey, chainId, escrow);
+  return (terms) => signTerms(operator, chainId, escrow, terms);
+}
+
+export function createTermsSigner(
+  privateKey: Hex,
+  chainId: number,
+  escrow: Hex,
+): (terms: PaymentTerms) => Hex {
   const key = bytes(privateKey);
   if (key.length !== 32 || !secp256k1.privateKeyVerify(key)) throw new Error("invalid operator private key");
   const separator = bytes(domainSeparator({ domain: escrowDomain(chainId, escrow) }));
