@@ -41,6 +41,8 @@ export interface StackOptions {
    * database of its own on the test run's shared server (testDatabase.ts).
    */
   ownPostgres?: boolean;
+  /** Also deploy the USDC-, EURC-, USDT- and DAI-like models (deployLocal's `tokenModels`). */
+  tokenModels?: boolean;
   /** Start the indexer (default true); or options passed through to startIndexer. */
   indexer?: boolean | Partial<Omit<StartIndexerOptions, "databaseUrl" | "rpcUrl" | "deploymentFile">>;
 }
@@ -92,7 +94,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await chain.stop();
     });
     const deploymentFile = join(dir, "deployment.json");
-    const deployment = await deployLocal(chain.rpcUrl, deploymentFile);
+    const deployment = await deployLocal(chain.rpcUrl, deploymentFile, { tokenModels: opts.tokenModels });
     const db = new pg.Pool({ connectionString: postgres.url, max: 4 });
     stops.push(() => db.end());
 

@@ -40,7 +40,7 @@ export const OrderPayment = Type.Object(
   {
     payer: Address,
     refund_to: Address,
-    method: Type.String({ enum: ["allowance", "permit", "authorization", "on_behalf"] }),
+    method: Type.String({ enum: ["allowance", "permit", "authorization", "on_behalf", "dai_permit"] }),
     tx_hash: Hex32,
     block_number: Type.Integer(),
     block_hash: Hex32,

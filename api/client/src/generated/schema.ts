@@ -3005,7 +3005,7 @@ export interface paths {
                                 /** @description EVM address. */
                                 refund_to: `0x${string}`;
                                 /** @enum {string} */
-                                method: "allowance" | "permit" | "authorization" | "on_behalf";
+                                method: "allowance" | "permit" | "authorization" | "on_behalf" | "dai_permit";
                                 tx_hash: `0x${string}`;
                                 block_number: number;
                                 block_hash: `0x${string}`;
@@ -8570,7 +8570,7 @@ export interface components {
                 /** @description EVM address. */
                 refund_to: `0x${string}`;
                 /** @enum {string} */
-                method: "allowance" | "permit" | "authorization" | "on_behalf";
+                method: "allowance" | "permit" | "authorization" | "on_behalf" | "dai_permit";
                 tx_hash: `0x${string}`;
                 block_number: number;
                 block_hash: `0x${string}`;
