@@ -1,5 +1,6 @@
 /**
- * The one wagmi config of the checkout, built for the order's chain once the API told us which it is.
+ * The one wagmi config of the checkout, built for the order's chain (and the chains of the order's other
+ * network options) once the API told us which they are.
  *
  * Wallets: every injected wallet that announces itself through EIP-6963 (wagmi's multi-injected provider
  * discovery), the legacy `window.ethereum` as a fallback, and WalletConnect only when
@@ -48,7 +49,15 @@ function connectedWallet(chainId: number, getConfig: () => Config | undefined): 
     });
 }
 
-export function createPierConfig(chain: Chain) {
+/**
+ * The config for one chain, or several (a checkout whose order accepts more than one network: every
+ * option's chain, so reads, writes and switching work on whichever the customer picks, without a new
+ * config that would drop the wallet's connection).
+ */
+export function createPierConfig(chainOrChains: Chain | readonly [Chain, ...Chain[]]) {
+  const chains: readonly [Chain, ...Chain[]] = Array.isArray(chainOrChains)
+    ? (chainOrChains as readonly [Chain, ...Chain[]])
+    : [chainOrChains as Chain];
   const connectors: CreateConnectorFn[] = [injected()];
   if (env.walletConnectProjectId) {
     connectors.push(
@@ -64,14 +73,18 @@ export function createPierConfig(chain: Chain) {
       }),
     );
   }
-  const rpcUrl = chain.rpcUrls.default.http[0];
   let config: Config | undefined;
+  const transports: Record<number, Transport> = {};
+  for (const chain of chains) {
+    const rpcUrl = chain.rpcUrls.default.http[0];
+    transports[chain.id] = rpcUrl ? http(rpcUrl) : connectedWallet(chain.id, () => config);
+  }
   const created = createConfig({
-    chains: [chain] as const,
+    chains,
     connectors,
     multiInjectedProviderDiscovery: true,
-    transports: { [chain.id]: rpcUrl ? http(rpcUrl) : connectedWallet(chain.id, () => config) },
-    pollingInterval: isLocalChain(chain.id) ? 200 : 2_000,
+    transports,
+    pollingInterval: chains.every((c) => isLocalChain(c.id)) ? 200 : 2_000,
   });
   config = created as unknown as Config;
   return created;

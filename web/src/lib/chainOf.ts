@@ -4,7 +4,7 @@
  */
 import { isLocalChain, LOCAL_CHAIN_ID } from "@pier/contracts/chains";
 import { type Chain, defineChain } from "viem";
-import type { Checkout } from "./checkoutApi.ts";
+import type { CheckoutNetwork } from "./checkoutApi.ts";
 import { env } from "./env.ts";
 
 const known: Record<number, { name: string; explorer?: string; currency?: string }> = {
@@ -35,23 +35,61 @@ export function rpcUrlOf(
   return fromCheckout ?? settings.rpcUrls[chainId] ?? settings.rpcUrl;
 }
 
-export function chainOf(checkout: Pick<Checkout, "chain_id" | "rpc_url" | "block_explorer_url">): Chain {
-  const info = known[checkout.chain_id];
-  const rpcUrl = rpcUrlOf(checkout.chain_id, checkout.rpc_url);
-  const explorer = checkout.block_explorer_url ?? env.explorerUrl ?? info?.explorer;
+/** What chainOf reads: the checkout object, or one of its options (which carries no RPC URL). */
+export interface ChainSource {
+  chain_id: number;
+  network?: Pick<CheckoutNetwork, "name" | "testnet" | "explorer_url"> | null;
+  rpc_url?: string;
+  block_explorer_url?: string;
+}
+
+/**
+ * The order's chain: named and linked to an explorer as the API's `network` says, else from the table
+ * above; read through rpcUrlOf's URL (none: through the connected wallet).
+ */
+export function chainOf(source: ChainSource): Chain {
+  const info = known[source.chain_id];
+  const rpcUrl = rpcUrlOf(source.chain_id, source.rpc_url);
+  const explorer = (
+    source.network?.explorer_url ??
+    source.block_explorer_url ??
+    env.explorerUrl ??
+    info?.explorer
+  )?.replace(/\/+$/, "");
   const symbol = info?.currency ?? "ETH";
   return defineChain({
-    id: checkout.chain_id,
-    name: chainName(checkout.chain_id),
+    id: source.chain_id,
+    name: source.network?.name || chainName(source.chain_id),
     nativeCurrency: { name: symbol, symbol, decimals: 18 },
     rpcUrls: { default: { http: rpcUrl ? [rpcUrl] : [] } },
     blockExplorers: explorer ? { default: { name: "Explorer", url: explorer } } : undefined,
-    testnet: isLocalChain(checkout.chain_id) || checkout.chain_id === 84532 || checkout.chain_id === 11155111,
+    testnet:
+      source.network?.testnet ??
+      (isLocalChain(source.chain_id) || source.chain_id === 84532 || source.chain_id === 11155111),
   });
+}
+
+/**
+ * Every chain the checkout may pay on, the order's current one first: one per option (the API's
+ * `options`), so the wallet config can read from and switch to any of them without being rebuilt.
+ */
+export function chainsOf(checkout: ChainSource & { options?: readonly ChainSource[] }): [Chain, ...Chain[]] {
+  const chains: [Chain, ...Chain[]] = [chainOf(checkout)];
+  for (const option of checkout.options ?? []) {
+    if (chains.some((c) => c.id === option.chain_id)) continue;
+    chains.push(chainOf(option));
+  }
+  return chains;
 }
 
 /** A link to a transaction on the chain's explorer, when one is known. */
 export function txUrl(chain: Chain, hash: string): string | undefined {
   const base = chain.blockExplorers?.default.url;
   return base ? `${base.replace(/\/+$/, "")}/tx/${hash}` : undefined;
+}
+
+/** A link to a token's page on the chain's explorer, when one is known. */
+export function tokenUrl(chain: Chain, address: string): string | undefined {
+  const base = chain.blockExplorers?.default.url;
+  return base ? `${base.replace(/\/+$/, "")}/token/${address}` : undefined;
 }

@@ -6,12 +6,32 @@
 import type { Checkout as ApiCheckout, OrderStatus } from "@pier/client/types";
 import { env } from "./env.ts";
 
-/** The checkout object, plus two fields the page reads when present and the API does not send yet. */
+/** The network an order is paid on, as the checkout object names it. */
+export type CheckoutNetwork = ApiCheckout["network"];
+
+/** The token an order is paid in: address, symbol, decimals, peg and the pay paths the checkout may use. */
+export type CheckoutToken = ApiCheckout["token"];
+
+/**
+ * One network/token the order accepts (`options` of the checkout object), with what the customer pays in
+ * it (`amount`, units of that token); `selected` marks the one the terms and signature are for.
+ */
+export interface CheckoutOption {
+  chain_id: number;
+  network: CheckoutNetwork;
+  token: CheckoutToken;
+  amount: string;
+  selected: boolean;
+}
+
+/** The checkout object, plus fields the page reads when present and the API may not send. */
 export type Checkout = ApiCheckout & {
   /** A public RPC URL for the chain (reads, "add network"). */
   rpc_url?: string;
   /** A block explorer base URL for transaction links. */
   block_explorer_url?: string;
+  /** Every network/token the order accepts (POST /v1/checkout/:id/select picks one). */
+  options?: CheckoutOption[];
 };
 
 /** An error answer of the API, `{ error: { type, code, message } }`, or a network failure. */
@@ -51,21 +71,56 @@ export async function fetchCheckout(orderId: string, signal?: AbortSignal): Prom
     );
   }
   if (res.ok) return (await res.json()) as Checkout;
+  throw await apiError(res);
+}
+
+/** The API's error answer as a CheckoutApiError, in words a customer understands. */
+async function apiError(res: Response): Promise<CheckoutApiError> {
   const body = (await res.json().catch(() => undefined)) as
     | { error?: { code?: string; message?: string } }
     | undefined;
+  const code = body?.error?.code;
   if (res.status === 404) {
-    throw new CheckoutApiError(
-      "We could not find this order. The link may be mistyped.",
-      404,
-      body?.error?.code,
+    return new CheckoutApiError("We could not find this order. The link may be mistyped.", 404, code);
+  }
+  if (code === "order_not_open") {
+    return new CheckoutApiError(
+      "This order can no longer be changed: it is already paid, canceled or expired.",
+      res.status,
+      code,
     );
   }
-  throw new CheckoutApiError(
+  return new CheckoutApiError(
     body?.error?.message ?? `The payment service answered ${res.status}. Try again in a moment.`,
     res.status,
-    body?.error?.code,
+    code,
   );
+}
+
+/**
+ * POST /v1/checkout/:id/select: pay the order on another of its options (network + token). Answers the
+ * whole checkout object, its terms and signature now for that option.
+ */
+export async function selectCheckoutOption(
+  orderId: string,
+  choice: { network: number; token: string },
+): Promise<Checkout> {
+  let res: Response;
+  try {
+    res = await fetch(`${env.apiUrl}/v1/checkout/${encodeURIComponent(orderId)}/select`, {
+      method: "POST",
+      headers: { accept: "application/json", "content-type": "application/json" },
+      body: JSON.stringify(choice),
+    });
+  } catch {
+    throw new CheckoutApiError(
+      "We could not reach the payment service. Check your connection.",
+      undefined,
+      undefined,
+    );
+  }
+  if (res.ok) return (await res.json()) as Checkout;
+  throw await apiError(res);
 }
 
 const prefetched = new Map<string, Promise<Checkout>>();

@@ -4,17 +4,19 @@
  * (paid, with dispute during buyer protection), or a plain explanation (expired, canceled).
  */
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Chain } from "viem";
 import { useConfig, useConnection, WagmiProvider } from "wagmi";
-import { chainOf } from "../../lib/chainOf.ts";
+import { chainsOf } from "../../lib/chainOf.ts";
 import { type Checkout, isPaid } from "../../lib/checkoutApi.ts";
 import { createPierConfig } from "../../wagmi.ts";
 import { DisputePanel } from "./DisputePanel.tsx";
 import { FiatPanel } from "./fiat/FiatPanel.tsx";
 import { MobileHandoff } from "./MobileHandoff.tsx";
+import { NetworkPicker } from "./NetworkPicker.tsx";
 import { OrderClosed } from "./OrderClosed.tsx";
 import { OrderSummary } from "./OrderSummary.tsx";
+import { showsPicker } from "./options.ts";
 import { PayPanel } from "./PayPanel.tsx";
 import { PaySteps } from "./PaySteps.tsx";
 import { Receipt } from "./Receipt.tsx";
@@ -73,12 +75,19 @@ function WalletProviders({
   checkout: Checkout;
   children: (chain: Chain) => ReactNode;
 }) {
-  const { chain_id, rpc_url, block_explorer_url } = checkout;
-  const chain = useMemo(
-    () => chainOf({ chain_id, rpc_url, block_explorer_url }),
-    [chain_id, rpc_url, block_explorer_url],
+  const chains = chainsOf(checkout);
+  // The same config while the set of chains is the same: picking another option (or a poll) must not
+  // drop the wallet's connection. Sorted, so the selected chain coming first does not count as a change.
+  const key = JSON.stringify(
+    chains
+      .map((c) => [c.id, c.name, c.rpcUrls.default.http, c.blockExplorers?.default.url ?? null])
+      .sort((a, b) => (a[0] as number) - (b[0] as number)),
   );
-  const config = useMemo(() => createPierConfig(chain), [chain]);
+  const chainsRef = useRef(chains);
+  chainsRef.current = chains;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: rebuilt only when the set of chains changes
+  const config = useMemo(() => createPierConfig(chainsRef.current), [key]);
+  const chain = config.chains.find((c) => c.id === checkout.chain_id) ?? chains[0];
   return <WagmiProvider config={config}>{children(chain)}</WagmiProvider>;
 }
 
@@ -109,7 +118,7 @@ function CheckoutView({
   return (
     <main className="page">
       <h1 className="page-title">Checkout</h1>
-      <OrderSummary checkout={checkout} now={now} />
+      <OrderSummary checkout={checkout} chain={chain} now={now} />
       <StatusLine checkout={checkout} session={payment.session} expired={expired} />
       {paid ? (
         <>
@@ -123,9 +132,15 @@ function CheckoutView({
         <OrderClosed checkout={checkout} reason="expired" />
       ) : (
         <>
+          {showsPicker(checkout) && (
+            <NetworkPicker
+              checkout={checkout}
+              locked={payment.session?.running === true || payment.session?.paymentTx !== undefined}
+            />
+          )}
           <PayPanel checkout={checkout} chain={chain} payment={payment} />
           <FiatPanel checkout={checkout} disabled={inFlight} />
-          <MobileHandoff url={window.location.href.split("?")[0]!} />
+          <MobileHandoff url={window.location.href.split("?")[0]!} checkout={checkout} chain={chain} />
           {checkout.cancel_url && !inFlight && (
             <p className="cancel">
               <a href={checkout.cancel_url}>Cancel and return to {checkout.merchant_name}</a>

@@ -6,11 +6,17 @@
  * Why not an EIP-681 `ethereum:` transfer link: the escrow accepts money only through pay /
  * payWithPermit / payWithAuthorization with the operator-signed terms (tuple arguments EIP-681 cannot
  * express); a plain token transfer to the escrow would not be credited to the order and could not be
- * refunded. The QR code is only drawn (and its library only downloaded) when the panel is opened.
+ * refunded. So the code carries no chain id or token of its own: the phone opens this same checkout, on the
+ * network and token selected here (the selection is the order's, kept by the API), which the panel names.
+ * The QR code is only drawn (and its library only downloaded) when the panel is opened.
  */
+import { formatToken } from "@pier/money/display";
 import { useEffect, useState } from "react";
+import type { Chain } from "viem";
+import type { Checkout } from "../../lib/checkoutApi.ts";
+import { shortHex } from "../../lib/format.ts";
 
-export function MobileHandoff({ url }: { url: string }) {
+export function MobileHandoff({ url, checkout, chain }: { url: string; checkout: Checkout; chain: Chain }) {
   const [open, setOpen] = useState(false);
   const [svg, setSvg] = useState<string>();
   const [copied, setCopied] = useState(false);
@@ -35,6 +41,10 @@ export function MobileHandoff({ url }: { url: string }) {
       <p>
         Scan this code with your phone's wallet app to open this checkout there. This page updates by itself
         once you have paid.
+      </p>
+      <p data-testid="handoff-option">
+        You will pay {formatToken(checkout.amount, checkout.token)} on {chain.name} (chain id {chain.id}),
+        token contract <span title={checkout.token.address}>{shortHex(checkout.token.address)}</span>.
       </p>
       {svg ? (
         <img

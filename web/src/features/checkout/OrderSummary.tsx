@@ -1,10 +1,15 @@
-/** What is being paid: merchant, description, amount (fiat and token), and the time left to pay. */
+/**
+ * What is being paid: merchant, description, amount (fiat and token), the network and token contract it
+ * is paid with (before the customer signs anything), and the time left to pay.
+ */
 
 import { formatFiat, formatToken } from "@pier/money/display";
+import type { Chain } from "viem";
 import type { Checkout } from "../../lib/checkoutApi.ts";
 import { formatCountdown, formatDateTime } from "../../lib/format.ts";
+import { TokenAddress } from "./TokenAddress.tsx";
 
-export function OrderSummary({ checkout, now }: { checkout: Checkout; now: number }) {
+export function OrderSummary({ checkout, chain, now }: { checkout: Checkout; chain: Chain; now: number }) {
   const left = checkout.expires_at - now;
   const showCountdown = checkout.status === "open" && left > 0;
   return (
@@ -24,6 +29,16 @@ export function OrderSummary({ checkout, now }: { checkout: Checkout; now: numbe
           {formatToken(checkout.amount, checkout.token)}
         </p>
       )}
+      <dl className="summary-lines">
+        <dt>Network</dt>
+        <dd data-testid="summary-network" data-chain-id={checkout.chain_id}>
+          {chain.name} <span className="muted">(chain id {checkout.chain_id})</span>
+        </dd>
+        <dt>Token</dt>
+        <dd data-testid="summary-token">
+          {checkout.token.symbol} <TokenAddress chain={chain} address={checkout.token.address} />
+        </dd>
+      </dl>
       {!checkout.livemode && <p className="badge">Test mode: no real money moves</p>}
       {showCountdown && (
         <p className="expiry">

@@ -32,7 +32,7 @@ export function PayPanel({
       </h2>
       <WalletPicker />
       {connection.status === "connected" && !onChain && (
-        <NetworkSwitch chainId={checkout.chain_id} canAddChain={chain.rpcUrls.default.http.length > 0} />
+        <NetworkSwitch key={checkout.chain_id} chain={chain} />
       )}
       {onChain && <PayButton checkout={checkout} payment={payment} />}
       {payment.session && <PaySteps session={payment.session} chain={chain} onRetry={payment.retry} />}

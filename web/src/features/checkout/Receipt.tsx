@@ -1,5 +1,6 @@
 /**
- * The receipt of a paid order: amounts, payer, transactions, buyer protection; then back to the merchant
+ * The receipt of a paid order: amounts, network and token, payer, transactions (linked on the network's
+ * explorer when it has one), buyer protection; then back to the merchant
  * (a button, and an automatic redirect a few seconds after a payment made on this page).
  */
 
@@ -8,6 +9,7 @@ import { useEffect, useRef, useState } from "react";
 import type { Chain } from "viem";
 import type { Checkout } from "../../lib/checkoutApi.ts";
 import { formatDateTime, shortHex } from "../../lib/format.ts";
+import { TokenAddress } from "./TokenAddress.tsx";
 import { TxLink } from "./TxLink.tsx";
 
 const REDIRECT_SECONDS = 10;
@@ -80,6 +82,14 @@ export function Receipt({
             <dd data-testid="receipt-refunded">{formatToken(refunded, checkout.token)}</dd>
           </>
         )}
+        <dt>Network</dt>
+        <dd data-testid="receipt-network" data-chain-id={checkout.chain_id}>
+          {chain.name} <span className="muted">(chain id {checkout.chain_id})</span>
+        </dd>
+        <dt>Token</dt>
+        <dd>
+          {checkout.token.symbol} <TokenAddress chain={chain} address={checkout.token.address} />
+        </dd>
         <dt>Merchant</dt>
         <dd>{checkout.merchant_name}</dd>
         <dt>Order</dt>

@@ -191,6 +191,18 @@ export function usePayment({
     [account, checkout, config, refetch],
   );
 
+  // Another network/token picked (NetworkPicker): other terms, token and chain. Signatures and the token
+  // support detected for the old option no longer apply, and a failed attempt on it is history.
+  const optionId = `${checkout.chain_id}:${checkout.token.address}:${checkout.signature}`;
+  const lastOption = useRef(optionId);
+  useEffect(() => {
+    if (lastOption.current === optionId) return;
+    lastOption.current = optionId;
+    cache.current = {};
+    support.current = undefined;
+    setSession((s) => (s && !s.running && s.paymentTx === undefined ? undefined : s));
+  }, [optionId]);
+
   const start = useCallback(() => run(undefined), [run]);
   const retry = useCallback(() => run(session?.method), [run, session?.method]);
 
