@@ -1,6 +1,6 @@
 /** Which RPC the checkout reads an order's chain through, with per-chain URLs (VITE_PIER_RPC_URLS). */
 import { describe, expect, test, vi } from "vitest";
-import { chainOf, rpcUrlOf } from "./chainOf.ts";
+import { chainOf, chainsOf, rpcUrlOf, tokenUrl, txUrl } from "./chainOf.ts";
 import { parseRpcUrls } from "./env.ts";
 
 const A = "http://127.0.0.1:8545";
@@ -43,5 +43,41 @@ describe("chainOf", () => {
     expect(chain.id).toBe(1337);
     expect(chain.testnet).toBe(true);
     expect(chain.rpcUrls.default.http).toEqual([B]);
+  });
+});
+
+describe("chainOf with the API's network", () => {
+  test("default: the network's name and explorer win over the static table", () => {
+    const chain = chainOf({
+      chain_id: 8453,
+      network: { name: "Base (Pier)", testnet: false, explorer_url: "https://explorer.example/" },
+    });
+    expect(chain.name).toBe("Base (Pier)");
+    expect(txUrl(chain, "0xabc")).toBe("https://explorer.example/tx/0xabc");
+    expect(tokenUrl(chain, "0xdef")).toBe("https://explorer.example/token/0xdef");
+  });
+
+  test("behavior: without a network explorer the table's is kept; an unknown chain without one has no links", () => {
+    const chain = chainOf({ chain_id: 8453, network: { name: "Base", testnet: false, explorer_url: null } });
+    expect(txUrl(chain, "0xabc")).toBe("https://basescan.org/tx/0xabc");
+    expect(tokenUrl(chainOf({ chain_id: 999_999 }), "0xdef")).toBeUndefined();
+    expect(chainOf({ chain_id: 999_999 }).name).toBe("chain 999999");
+  });
+
+  test("behavior: chainsOf lists the checkout's chain first, then each other option's chain once", () => {
+    const net = (name: string) => ({ name, testnet: true, explorer_url: null });
+    const chains = chainsOf({
+      chain_id: 1337,
+      network: net("Local B"),
+      options: [
+        { chain_id: 31337, network: net("Local A") },
+        { chain_id: 1337, network: net("Local B") },
+        { chain_id: 31337, network: net("Local A") },
+      ],
+    });
+    expect(chains.map((c) => [c.id, c.name])).toEqual([
+      [1337, "Local B"],
+      [31337, "Local A"],
+    ]);
   });
 });
