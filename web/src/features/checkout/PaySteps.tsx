@@ -22,6 +22,7 @@ const stateWords: Record<StepView["state"], string> = {
 const methodWords = {
   authorization: "one signature and one transaction (ERC-3009)",
   permit: "one signature and one transaction (permit)",
+  dai_permit: "one signature and one transaction (DAI permit)",
   allowance: "an approval and a payment transaction",
 };
 

@@ -3,6 +3,7 @@
  *
  *   authorization: sign ReceiveWithAuthorization (nonce = terms digest) -> send payWithAuthorization
  *   permit:        sign Permit                                         -> send payWithPermit
+ *   dai_permit:    sign DAI's Permit (holder's nonce, expiry = deadline) -> send payWithDaiPermit
  *   allowance:     send approve (skipped when the allowance already covers it) -> send pay
  *   then:          confirm (receipt) -> escrow (the API reports the order escrowed; see usePayment)
  *
@@ -10,22 +11,24 @@
  * OrderAlreadyPaidError when the order is paid (from this wallet, another tab or another device); the
  * escrow itself also refuses a second payment (AlreadyPaid). Every call is simulated before the wallet
  * is asked to send it, so a revert shows as words before any prompt. Signatures are cached across
- * retries (the authorization stays valid until the deadline; a permit while its nonce is unchanged).
+ * retries (the authorization stays valid until the deadline; a permit, EIP-2612 or DAI's, while its nonce
+ * is unchanged).
  * The typed data, its deadlines and the escrow's arguments come from @pier/contracts/payTerms, as for
  * every other payer; this file only adds wagmi, the steps and the checks a customer needs.
  */
 import { paymentEscrowAbi } from "@pier/contracts/abis";
 import {
-  type PayMethod,
   payArgs,
   payWithAuthorizationArgs,
+  payWithDaiPermitArgs,
   payWithPermitArgs,
   termsAuthorizationTypedData,
+  termsDaiPermitTypedData,
   termsPermitTypedData,
 } from "@pier/contracts/payTerms";
 import { type PaymentTerms, paymentIdOf } from "@pier/contracts/terms";
 import { paymentTermsFromJson } from "@pier/contracts/termsJson";
-import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
+import { daiPermitAbi, paymentTokenAbi } from "@pier/contracts/tokenAbi";
 import { splitSignature, type TokenDomain } from "@pier/contracts/typedData";
 import { formatToken } from "@pier/money/display";
 import { type Address, type Hex, type TypedDataDefinition, zeroHash } from "viem";
@@ -38,7 +41,7 @@ import {
 } from "wagmi/actions";
 import type { Checkout } from "../../lib/checkoutApi.ts";
 import type { PierConfig } from "../../wagmi.ts";
-import type { TokenSupport } from "./tokenSupport.ts";
+import type { CheckoutPayMethod, TokenSupport } from "./tokenSupport.ts";
 
 export type StepId = "approve" | "sign" | "send" | "confirm" | "escrow";
 export type StepState = "todo" | "active" | "done" | "failed";
@@ -53,6 +56,7 @@ export interface StepUpdate {
 export interface PayCache {
   authorization?: { account: Address; signature: Hex };
   permit?: { account: Address; nonce: bigint; signature: Hex };
+  daiPermit?: { account: Address; nonce: bigint; signature: Hex };
 }
 
 export class OrderAlreadyPaidError extends Error {
@@ -87,7 +91,7 @@ export class TransactionRevertedError extends Error {
   }
 }
 
-export function stepsOf(method: PayMethod): StepId[] {
+export function stepsOf(method: CheckoutPayMethod): StepId[] {
   return method === "allowance"
     ? ["approve", "send", "confirm", "escrow"]
     : ["sign", "send", "confirm", "escrow"];
@@ -97,7 +101,7 @@ export interface PayInput {
   config: PierConfig;
   checkout: Checkout;
   account: Address;
-  method: PayMethod;
+  method: CheckoutPayMethod;
   support: TokenSupport;
   cache: PayCache;
   report: (update: StepUpdate) => void;
@@ -150,6 +154,12 @@ export async function payOrder(input: PayInput): Promise<Hex> {
     await readyToSend();
     const args = payWithAuthorizationArgs(terms, checkout.signature, account, signature);
     request = (await simulateContract(config, { ...escrowCall, functionName: "payWithAuthorization", args }))
+      .request;
+  } else if (method === "dai_permit") {
+    const { signature, nonce } = await signDaiPermit(input, terms);
+    await readyToSend();
+    const args = payWithDaiPermitArgs(terms, checkout.signature, nonce, signature);
+    request = (await simulateContract(config, { ...escrowCall, functionName: "payWithDaiPermit", args }))
       .request;
   } else {
     const signature = await signPermit(input, terms);
@@ -264,4 +274,33 @@ async function signPermit(input: PayInput, terms: PaymentTerms) {
   );
   cache.permit = { account, nonce, signature };
   return signature;
+}
+
+/**
+ * DAI's permit for the terms: the escrow as spender, valid through the terms' deadline (DAI's permit has
+ * no amount: an unlimited allowance only the payer's own payments can use). A retry reuses it while the
+ * holder's DAI nonce is unchanged.
+ */
+async function signDaiPermit(
+  input: PayInput,
+  terms: PaymentTerms,
+): Promise<{ signature: Hex; nonce: bigint }> {
+  const { config, checkout, account, cache } = input;
+  const nonce = await readContract(config, {
+    address: terms.token,
+    abi: daiPermitAbi,
+    functionName: "nonces",
+    args: [account],
+    chainId: checkout.chain_id,
+  });
+  const permit = cache.daiPermit;
+  const cached = permit?.account === account && permit.nonce === nonce ? permit.signature : undefined;
+  const signature = await signStep(
+    input,
+    cached,
+    `Sign the ${checkout.token.symbol} permit in your wallet: it lets the escrow take this payment…`,
+    (domain) => termsDaiPermitTypedData({ domain, holder: account, escrow: checkout.escrow, terms, nonce }),
+  );
+  cache.daiPermit = { account, nonce, signature };
+  return { signature, nonce };
 }

@@ -6,7 +6,6 @@
  * pending does not invite a second payment.
  */
 
-import type { PayMethod } from "@pier/contracts/payTerms";
 import { termsDigest } from "@pier/contracts/terms";
 import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { NotEcdsaSignatureError } from "@pier/contracts/typedData";
@@ -28,7 +27,12 @@ import {
   stepsOf,
   TransactionRevertedError,
 } from "./payOrder.ts";
-import { chooseMethod, detectTokenSupport, type TokenSupport } from "./tokenSupport.ts";
+import {
+  type CheckoutPayMethod,
+  chooseMethod,
+  detectTokenSupport,
+  type TokenSupport,
+} from "./tokenSupport.ts";
 
 export interface StepView {
   id: StepId;
@@ -38,7 +42,7 @@ export interface StepView {
 }
 
 export interface PaySession {
-  method: PayMethod;
+  method: CheckoutPayMethod;
   steps: StepView[];
   running: boolean;
   error?: DescribedError & { step: StepId };
@@ -54,7 +58,7 @@ const TYPED_DATA_NOTICE =
 const SMART_ACCOUNT_NOTICE =
   "Your wallet is a smart-contract account, whose signatures this payment cannot use yet, so we are paying with an approval and a payment transaction instead.";
 
-function freshSteps(method: PayMethod): StepView[] {
+function freshSteps(method: CheckoutPayMethod): StepView[] {
   return stepsOf(method).map((id) => ({ id, state: "todo" }));
 }
 
@@ -83,10 +87,10 @@ export function usePayment({
   const running = useRef(false);
 
   const run = useCallback(
-    async (method: PayMethod | undefined, initialNotice?: string) => {
+    async (method: CheckoutPayMethod | undefined, initialNotice?: string) => {
       if (!account || running.current) return;
       running.current = true;
-      let current: PayMethod = method ?? "allowance";
+      let current: CheckoutPayMethod = method ?? "allowance";
       let currentStep: StepId = "sign";
       const report = (u: StepUpdate) => {
         if (u.state === "active") currentStep = u.step;
@@ -117,9 +121,14 @@ export function usePayment({
               paymentTermsFromJson(checkout.terms),
             ),
           }));
-        if (detected.authorization || detected.permit) support.current = detected;
+        if (detected.authorization || detected.permit || detected.daiPermit) support.current = detected;
         current =
-          method ?? chooseMethod(detected, new URLSearchParams(window.location.search).get("pay_method"));
+          method ??
+          chooseMethod(
+            detected,
+            checkout.token.methods,
+            new URLSearchParams(window.location.search).get("pay_method"),
+          );
         // A smart-contract account cannot give the (v, r, s) signature the one-step paths take.
         if (current !== "allowance" && !method) {
           const code = await getBytecode(config, { address: account, chainId: checkout.chain_id });
