@@ -170,7 +170,12 @@ describe("checkout: paying", () => {
     expect(await page.getByTestId("pay-button").count()).toBe(0);
     await screenshot(page, "checkout-wrong-network");
 
-    await page.getByRole("button", { name: "Switch to Local Hardhat chain" }).click();
+    // Named as the API names the order's network (checkout.network.name), not from a table in the page.
+    const { network } = (await cs.checkout(order.id)) as unknown as { network: { name: string } };
+    expect(await page.getByTestId("network-switch").textContent()).toContain(
+      `paid on ${network.name} (chain id ${cs.stack.deployment.chainId})`,
+    );
+    await page.getByRole("button", { name: `Switch to ${network.name}` }).click();
     await page.waitForSelector('[data-testid="pay-button"]:not([disabled])');
     await page.getByTestId("pay-button").click();
     await waitForReceipt(page);

@@ -4,7 +4,8 @@
  * its transactions, forwards reads to the chain's RPC, and records every request so tests can count the
  * prompts. Behaviours on demand: reject the next N signatures or transactions (EIP-1193 4001), refuse
  * eth_signTypedData_v4 altogether (4200), sign like a smart-contract account (a wrapped, longer
- * signature), start on another chain, know or not know the order's chain.
+ * signature), start on another chain, know or not know the order's chain, be on any of several chains
+ * (moreChains: each with its own node).
  */
 import type { BrowserContext } from "playwright-core";
 import {
@@ -21,6 +22,11 @@ import { type InjectedWalletOptions, installInjectedWallet } from "./injectedWal
 export interface TestWalletOptions {
   rpcUrl: string;
   chainId: number;
+  /**
+   * More chains the wallet can be on (a checkout with options on several networks): reads and
+   * transactions go to the node of whichever chain the wallet is on. `rpcUrl`/`chainId` are always one.
+   */
+  moreChains?: { chainId: number; rpcUrl: string }[];
   role?: DevRole;
   /** The chain the wallet is on when the page opens (default: the order's chain). */
   startChainId?: number;
@@ -77,7 +83,18 @@ export async function installTestWallet(
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [opts.rpcUrl] } },
   });
-  const client = createWalletClient({ account, chain, transport: http(opts.rpcUrl) });
+  // One RPC and wallet client per chain the wallet can be on: the order's, then `moreChains`.
+  const nodes = new Map<number, { rpcUrl: string; client: ReturnType<typeof createWalletClient> }>();
+  for (const c of [{ chainId: opts.chainId, rpcUrl: opts.rpcUrl }, ...(opts.moreChains ?? [])]) {
+    const def =
+      c.chainId === opts.chainId
+        ? chain
+        : defineChain({ ...chain, id: c.chainId, rpcUrls: { default: { http: [c.rpcUrl] } } });
+    nodes.set(c.chainId, {
+      rpcUrl: c.rpcUrl,
+      client: createWalletClient({ account, chain: def, transport: http(c.rpcUrl) }),
+    });
+  }
   const wallet: TestWallet = {
     address: account.address,
     requests: [],
@@ -124,13 +141,16 @@ export async function installTestWallet(
           wallet.rejectTransactions--;
           return rejected();
         }
-        if (walletChainId !== opts.chainId) {
+        const node = nodes.get(walletChainId);
+        if (!node) {
           record("error");
           return { error: { code: 4901, message: `The wallet is on chain ${walletChainId}.` } };
         }
         const tx = params[0] as { to: Hex; data?: Hex; value?: Hex; gas?: Hex };
         try {
-          const hash = await client.sendTransaction({
+          const hash = await node.client.sendTransaction({
+            account,
+            chain: node.client.chain,
             to: tx.to,
             data: tx.data,
             value: tx.value ? BigInt(tx.value) : undefined,
@@ -145,7 +165,8 @@ export async function installTestWallet(
         }
       }
       default: {
-        const res = await fetch(opts.rpcUrl, {
+        // Reads go to the node of the chain the wallet is on (a chain it has no node for: the first).
+        const res = await fetch((nodes.get(walletChainId) ?? nodes.get(opts.chainId)!).rpcUrl, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
