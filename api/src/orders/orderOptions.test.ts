@@ -175,6 +175,17 @@ describe("order options", () => {
       token: { address: tokens.dai, symbol: "DAI", decimals: 18 },
       payment: { method: "dai_permit" },
     });
+    // Paid in DAI: never a fiat quote (the bridge funds its home token only), checked before it was paid too.
+    const open = (await s.client.post("/v1/orders", { amount: AMOUNT.toString(), token: tokens.dai })).body;
+    const fiat = await s.client
+      .withKey(undefined)
+      .post(`/v1/checkout/${open.id}/fiat/quotes`, { currency: "EUR" });
+    expect(fiat.status).toBe(409);
+    expect(fiat.body.error.code).toBe("fiat_unavailable_for_option");
+    const home = await s.client
+      .withKey(undefined)
+      .post(`/v1/checkout/${order.id}/fiat/quotes`, { currency: "EUR" });
+    expect(home.status).toBe(409); // paid already: not payable at all
     const refund = await s.client.post("/v1/refunds", { order: order.id });
     expect(refund.status).toBe(200);
     await waitForWebhook(receiver, order.id, "order.refunded");
