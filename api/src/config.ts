@@ -5,7 +5,7 @@
  * a test fails when it is out of date), so each variable's description lives here and only here.
  *
  * Secrets (signer keys, the admin key) come only from the environment. The public Hardhat dev keys are
- * used as defaults only when the chain is the local one (31337): see chain/signers.ts.
+ * used as defaults only on a local chain (31337, 1337): see chain/signers.ts.
  */
 import { decimalToUnits } from "@pier/money/units";
 import Type, { type Static, type TObject } from "typebox";
@@ -93,17 +93,17 @@ const ChainSchema = Type.Object({
     description: "The ISO 4217 currency the settlement token is pegged 1:1 to (USD for USDC, EUR for EURC).",
   }),
   PIER_OPERATOR_KEY: Key(
-    "Signs payment terms; sends refunds, early releases and holds. Required on every chain but 31337 (dev account there).",
+    "Signs payment terms; sends refunds, early releases and holds. Required on every chain but the local ones, 31337 and 1337 (dev account there).",
   ),
   PIER_KEEPER_KEY: Key("Sends releaseBatch and credit payouts. Unset: the operator key."),
   PIER_ARBITER_KEY: Key(
-    "Resolves disputes (/v1/admin/orders/:id/resolve). Unset: resolution unavailable (dev account on 31337).",
+    "Resolves disputes (/v1/admin/orders/:id/resolve). Unset: resolution unavailable (dev account on 31337 and 1337).",
   ),
   PIER_TREASURY_KEY: Key(
-    "The fiat bridge's treasury: pays escrows for captured fiat payments. Unset off chain 31337: fiat wallets are off.",
+    "The fiat bridge's treasury: pays escrows for captured fiat payments. Unset off the local chains (31337, 1337): fiat wallets are off.",
   ),
   PIER_BRIDGE_ADDRESS: AddressVar(
-    "Where escrow refunds of fiat-funded orders go before leaving through the provider (dev account 8 on 31337).",
+    "Where escrow refunds of fiat-funded orders go before leaving through the provider (dev account 8 on 31337 and 1337).",
   ),
   PIER_BRIDGE_KEY: Key(
     "The bridge's key: sweeps tokens refunded to the bridge back to the treasury. With PIER_BRIDGE_ADDRESS, it must be its key.",

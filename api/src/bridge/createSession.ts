@@ -30,6 +30,15 @@ export async function loadPayableOrder(ctx: AppContext, orderId: string): Promis
     throw new StateError("order_not_payable", `This order is ${order.status}, not open for payment`, "order");
   if (Number(order.deadline) <= Math.floor(Date.now() / 1000) + 60)
     throw new StateError("order_expired", "This order's time to pay has run out", "order");
+  // The bridge's treasury, quotes and reserve are in the default network's default token (one treasury
+  // per network and token is still to come): an order set to another option is not fundable here.
+  const home = ctx.networks.default;
+  if (order.chain_id !== home.chainId || order.token.toLowerCase() !== home.token.address.toLowerCase())
+    throw new StateError(
+      "fiat_unavailable_for_option",
+      `Fiat wallets fund orders in ${home.token.symbol} on ${home.name} only; select that option first (POST /v1/checkout/{id}/select)`,
+      "order",
+    );
   return order;
 }
 

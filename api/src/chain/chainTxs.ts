@@ -40,6 +40,8 @@ export interface ChainTxRow {
     /** Target contract; the escrow when absent (the treasury's `approve`, the bridge's `sweep`: the token). */
     to?: Hex;
     refundId?: string;
+    /** A refund of an order's second payment (orders/foreignPayments.ts). */
+    duplicateId?: string;
     fundingId?: string;
     fiatRefundId?: string;
     orderIds?: string[];

@@ -11,6 +11,7 @@ import { settleFunding } from "../bridge/settleFunding.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
+import { settleDuplicateRefund } from "../orders/foreignPayments.ts";
 import { settleRefund } from "../refunds/refunds.ts";
 import type { ChainTxRow } from "./chainTxs.ts";
 
@@ -87,6 +88,8 @@ async function settleDomain(
 ): Promise<void> {
   if (row.kind === "refund" && row.payload.refundId)
     await settleRefund(ctx, tx, row.payload.refundId, outcome);
+  if (row.kind === "refund" && row.payload.duplicateId)
+    await settleDuplicateRefund(ctx, tx, row.payload.duplicateId, outcome);
   if (row.kind === "fund" && row.payload.fundingId)
     await settleFunding(ctx, tx, row.payload.fundingId, outcome);
 }

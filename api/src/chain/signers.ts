@@ -3,11 +3,11 @@
  * keeper (sends releaseBatch) and the arbiter (resolves disputes), plus the fiat bridge's treasury and
  * bridge. Each role's key comes from the environment (PIER_<ROLE>_KEY) or lives in a remote signer
  * (PIER_<ROLE>_ADDRESS with PIER_SIGNER_URL, see remoteSigner.ts); config.ts refuses both for one
- * role. On the local chain only, the public Hardhat dev accounts are the defaults of unset roles.
+ * role. On local chains only (31337, 1337), the public Hardhat dev accounts are the defaults of unset roles.
  */
 
 import { type DevRole, devAccount, devPrivateKey } from "@pier/contracts/accounts";
-import { LOCAL_CHAIN_ID } from "@pier/contracts/chains";
+import { isLocalChain } from "@pier/contracts/chains";
 import { type Address, getAddress, type Hex, type LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Config } from "../config.ts";
@@ -40,7 +40,7 @@ export interface Signers {
  * names a role (the composition root creates it from the same config).
  */
 export function loadSigners(config: Config, chainId: number, remote?: RemoteSigner): Signers {
-  const local = chainId === LOCAL_CHAIN_ID;
+  const local = isLocalChain(chainId);
   const remoteRoles: { role: string; address: Address }[] = [];
   const remoteAccount = (role: string, address: string | undefined): LocalAccount | undefined => {
     if (!address) return undefined;

@@ -43,6 +43,7 @@ export const ID_PREFIXES = {
   webhookEndpoint: "we",
   delivery: "whd",
   refund: "re",
+  duplicatePayment: "dup",
   chainTx: "ctx",
 } as const;
 

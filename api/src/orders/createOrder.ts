@@ -35,7 +35,20 @@ export async function createOrder(
   principal: Principal,
   body: CreateOrderBodyT,
 ): Promise<OrderRow> {
-  const { net, token } = resolveTarget(ctx.networks, body.network, body.token);
+  const accepts = acceptsOf(ctx, body);
+  // Unnamed network or token: the first of `accept` (on the named network), else the API's default.
+  const network = body.network ?? accepts?.[0]?.chain_id;
+  const { net, token } = resolveTarget(
+    ctx.networks,
+    network,
+    body.token ?? accepts?.find((a) => a.chain_id === network)?.token,
+  );
+  if (accepts && !accepts.some((a) => a.chain_id === net.chainId && a.token === token.address.toLowerCase()))
+    throw new InvalidRequestError(
+      "parameter_invalid",
+      `network ${net.chainId} and token ${token.address} must be among accept`,
+      body.token === undefined ? "network" : "token",
+    );
   const { amount, fiat } = await resolveAmount(ctx, body, token);
   const now = net.head.now();
   const deadline = body.expires_at ?? now + ctx.config.orderTtlSeconds;
@@ -79,8 +92,8 @@ export async function createOrder(
       name: "orders.create",
       text: `INSERT INTO orders (id, merchant_id, livemode, chain_id, escrow, onchain_order_id, payment_id, operator, token,
        payout_address, amount, fee, fiat_amount, fiat_currency, fx_rate, description, metadata, success_url,
-       cancel_url, deadline, escrow_period, signature, report_currency, report_rate)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)
+       cancel_url, deadline, escrow_period, signature, report_currency, report_rate, accepts)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
      RETURNING *`,
       values: [
         id,
@@ -107,6 +120,7 @@ export async function createOrder(
         signature.toLowerCase(),
         report?.currency ?? null,
         report?.rate ?? null,
+        accepts ? JSON.stringify(accepts) : null,
       ],
     });
   if (risk.outcome === "allow") return (await insert(db)).rows[0]!;
@@ -134,6 +148,25 @@ async function reportingRate(ctx: AppContext, db: Db, principal: Principal, peg:
     ctx.log.warn({ err: error, currency: reportingCurrency }, "no reporting rate for a new order");
     return undefined;
   }
+}
+
+/** The merchant's `accept` list as stored: each network's named token, or all of its tokens. */
+function acceptsOf(
+  ctx: AppContext,
+  body: CreateOrderBodyT,
+): { chain_id: number; token: string }[] | undefined {
+  if (!body.accept) return undefined;
+  const out = new Map<string, { chain_id: number; token: string }>();
+  for (const a of body.accept) {
+    const { net } = resolveTarget(ctx.networks, a.network, undefined);
+    const tokens =
+      a.token === undefined ? net.tokens : [resolveTarget(ctx.networks, a.network, a.token).token];
+    for (const t of tokens) {
+      const token = t.address.toLowerCase();
+      out.set(`${net.chainId}:${token}`, { chain_id: net.chainId, token });
+    }
+  }
+  return [...out.values()];
 }
 
 async function resolveAmount(ctx: AppContext, body: CreateOrderBodyT, token: TokenInfo) {

@@ -33,6 +33,8 @@ export interface OrderRow {
   escrow: string;
   onchain_order_id: string;
   payment_id: string;
+  /** Networks and tokens the order may be paid with; null: every one the API serves (orderOptions.ts). */
+  accepts: { chain_id: number; token: string }[] | null;
   operator: string;
   token: string;
   payout_address: string;

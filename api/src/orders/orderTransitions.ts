@@ -97,4 +97,8 @@ export const ORDER_EVENT_TYPES = [
   "order.payout_credited",
   // Stored by refunds.ts, not planned here: a payment reached a canceled order and is being refunded.
   "order.paid_after_cancel",
+  // Stored by foreignPayments.ts: a second payment of a paid order (another network or token), refunded.
+  "order.duplicate_payment",
+  "order.duplicate_payment_refunded",
+  "order.duplicate_payment_refund_failed",
 ] as const;

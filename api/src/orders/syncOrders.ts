@@ -18,6 +18,7 @@ import { indexerProgress } from "../indexer/indexerProgress.ts";
 import { refundPaymentOfCanceledOrder } from "../refunds/refunds.ts";
 import { assessPayment } from "../risk/assessPayment.ts";
 import { type DeriveInput, deriveStatus } from "./deriveStatus.ts";
+import { handleForeignPayments } from "./foreignPayments.ts";
 import type { OrderRow, PaymentSnapshot } from "./orderRow.ts";
 import { orderTransitions } from "./orderTransitions.ts";
 import { toOrderObject } from "./toOrderObject.ts";
@@ -105,6 +106,10 @@ export async function syncOrders(ctx: AppContext, net: ChainContext): Promise<Sy
        ORDER BY seq LIMIT ${BATCH}`,
     [net.chainId, now, since.toString()],
   );
+  // Payments with the terms of an option the order is not bound to: they bind an open order (synced
+  // below) or are refunded as duplicates (foreignPayments.ts).
+  const bound = await handleForeignPayments(ctx, net, indexer?.blockNumber);
+  for (const id of bound) if (!rows.some((r) => r.id === id)) rows.push({ id });
   let events = 0;
   for (const { id } of rows) {
     events += await withTransaction(ctx.pool, (tx) => syncOne(ctx, net, tx, id, { now, head, indexer }));

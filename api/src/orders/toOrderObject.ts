@@ -3,7 +3,7 @@ import type { PaymentTermsJson } from "@pier/contracts/termsJson";
 import type { Address } from "viem";
 import { tokenInfoOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
-import type { OrderT } from "../schemas/order.ts";
+import type { CheckoutOptionT, OrderT } from "../schemas/order.ts";
 import type { OrderRow, PaymentSnapshot } from "./orderRow.ts";
 
 const unix = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
@@ -126,7 +126,12 @@ export function toOrderObject(ctx: AppContext, row: OrderRow): OrderT {
   };
 }
 
-export function toCheckoutObject(ctx: AppContext, row: OrderRow, merchantName: string) {
+export function toCheckoutObject(
+  ctx: AppContext,
+  row: OrderRow,
+  merchantName: string,
+  options: CheckoutOptionT[] = [],
+) {
   const p = row.payment;
   const token = tokenOf(ctx, row.chain_id, row.token);
   return {
@@ -153,5 +158,6 @@ export function toCheckoutObject(ctx: AppContext, row: OrderRow, merchantName: s
       ? { terms: termsJsonOf(row), payer: p.payer, refund_to: p.refund_to, release_after: p.release_after }
       : null,
     payment: paymentOf(ctx, row.chain_id, p),
+    options,
   };
 }

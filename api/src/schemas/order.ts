@@ -163,6 +163,23 @@ export const CreateOrderBody = Type.Object(
         description: "Address of the token the order is paid in, on `network`. Default: its first token.",
       }),
     ),
+    accept: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            network: Type.Integer({ minimum: 1 }),
+            token: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" })),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          minItems: 1,
+          maxItems: 50,
+          description:
+            "Where the customer may pay (the checkout offers each): networks, optionally one token each (else all of that network's). Default: every network and token served. `network`/`token` must be among them; they default to the first.",
+        },
+      ),
+    ),
   },
   {
     additionalProperties: false,
@@ -200,6 +217,15 @@ export const ListOrdersQuery = Type.Object(
 );
 export type ListOrdersQueryT = Static<typeof ListOrdersQuery>;
 
+export const CheckoutOption = Type.Object({
+  chain_id: Type.Integer(),
+  network: NetworkRef,
+  token: OrderToken,
+  amount: TokenAmount,
+  selected: Type.Boolean(),
+});
+export type CheckoutOptionT = Static<typeof CheckoutOption>;
+
 export const Checkout = Type.Object(
   {
     id: Type.String({ pattern: OrderIdPattern }),
@@ -233,6 +259,18 @@ export const Checkout = Type.Object(
       ),
     ),
     payment: Nullable(OrderPayment),
+    options: Type.Array(CheckoutOption, {
+      description:
+        "Where the customer may pay: every network and token the order accepts, with the amount in each; `selected` is the one `terms` are for (POST /v1/checkout/{id}/select picks another).",
+    }),
   },
   { description: "Public fields of an order for the hosted checkout; no secret key needed." },
+);
+
+export const SelectOptionBody = Type.Object(
+  {
+    network: Type.Integer({ minimum: 1, description: "Chain id of one of the checkout's options." }),
+    token: Type.String({ pattern: "^0x[0-9a-fA-F]{40}$", description: "Token address of that option." }),
+  },
+  { additionalProperties: false },
 );

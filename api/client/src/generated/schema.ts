@@ -419,6 +419,11 @@ export interface paths {
                         network?: number;
                         /** @description Address of the token the order is paid in, on `network`. Default: its first token. */
                         token?: `0x${string}`;
+                        /** @description Where the customer may pay (the checkout offers each): networks, optionally one token each (else all of that network's). Default: every network and token served. `network`/`token` must be among them; they default to the first. */
+                        accept?: {
+                            network: number;
+                            token?: `0x${string}`;
+                        }[];
                     };
                 };
             };
@@ -1861,7 +1866,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url: string;
-                        enabled_events: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
+                        enabled_events: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
                         description?: string;
                     };
                 };
@@ -2070,7 +2075,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url?: string;
-                        enabled_events?: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
+                        enabled_events?: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
                         description?: string;
                         disabled?: boolean;
                     };
@@ -3031,6 +3036,31 @@ export interface paths {
                                  */
                                 refund_credited: string;
                             } | null;
+                            /** @description Where the customer may pay: every network and token the order accepts, with the amount in each; `selected` is the one `terms` are for (POST /v1/checkout/{id}/select picks another). */
+                            options: {
+                                chain_id: number;
+                                network: {
+                                    chain_id: number;
+                                    name: string;
+                                    testnet: boolean;
+                                    explorer_url: string | null;
+                                };
+                                token: {
+                                    /** @description EVM address. */
+                                    address: `0x${string}`;
+                                    symbol: string;
+                                    decimals: number;
+                                    peg: string | null;
+                                    /** @description Pay paths the checkout offers for it, best first. */
+                                    methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
+                                };
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                amount: string;
+                                selected: boolean;
+                            }[];
                         };
                     };
                 };
@@ -3074,6 +3104,281 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkout/{id}/select": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pick the network and token to pay with
+         * @description One of the checkout's `options`: the order's terms and signature become that option's (signed now, or the ones signed when it was picked before). Terms of an option switched away from stay payable; should the customer pay twice, the second payment is refunded automatically (`order.duplicate_payment`). 409 order_not_open once paid, canceled or expired.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Order id (ord_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Chain id of one of the checkout's options. */
+                        network: number;
+                        /** @description Token address of that option. */
+                        token: `0x${string}`;
+                    };
+                };
+            };
+            responses: {
+                /** @description Public fields of an order for the hosted checkout; no secret key needed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "checkout";
+                            livemode: boolean;
+                            /** @enum {string} */
+                            status: "open" | "processing" | "escrowed" | "settled" | "expired" | "disputed" | "refunded" | "canceled";
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            amount: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            amount_refunded: string;
+                            currency: string;
+                            token: {
+                                /** @description EVM address. */
+                                address: `0x${string}`;
+                                symbol: string;
+                                decimals: number;
+                                peg: string | null;
+                                /** @description Pay paths the checkout offers for it, best first. */
+                                methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
+                            };
+                            fiat: {
+                                /** @description Decimal string in the currency's units. */
+                                amount: string;
+                                currency: string;
+                                /** @description Whole tokens per unit of currency used for the conversion. */
+                                rate: string;
+                            } | null;
+                            description: string | null;
+                            merchant_name: string;
+                            chain_id: number;
+                            network: {
+                                chain_id: number;
+                                name: string;
+                                testnet: boolean;
+                                explorer_url: string | null;
+                            };
+                            /** @description EVM address. */
+                            escrow: `0x${string}`;
+                            /** @description Unix time in seconds. */
+                            expires_at: number;
+                            success_url: string | null;
+                            cancel_url: string | null;
+                            /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
+                            terms: {
+                                order_id: `0x${string}`;
+                                /** @description EVM address. */
+                                merchant: `0x${string}`;
+                                /** @description EVM address. */
+                                token: `0x${string}`;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                amount: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                fee: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                deadline: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                escrow_period: string;
+                                /** @description EVM address. */
+                                operator: `0x${string}`;
+                            };
+                            /** @description The operator's EIP-712 signature. */
+                            signature: `0x${string}`;
+                            payment_record: {
+                                /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
+                                terms: {
+                                    order_id: `0x${string}`;
+                                    /** @description EVM address. */
+                                    merchant: `0x${string}`;
+                                    /** @description EVM address. */
+                                    token: `0x${string}`;
+                                    /**
+                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                     * @example 25000000
+                                     */
+                                    amount: string;
+                                    /**
+                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                     * @example 25000000
+                                     */
+                                    fee: string;
+                                    /**
+                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                     * @example 25000000
+                                     */
+                                    deadline: string;
+                                    /**
+                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                     * @example 25000000
+                                     */
+                                    escrow_period: string;
+                                    /** @description EVM address. */
+                                    operator: `0x${string}`;
+                                };
+                                /** @description EVM address. */
+                                payer: `0x${string}`;
+                                /** @description EVM address. */
+                                refund_to: `0x${string}`;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                release_after: string;
+                            } | null;
+                            payment: {
+                                /** @description EVM address. */
+                                payer: `0x${string}`;
+                                /** @description EVM address. */
+                                refund_to: `0x${string}`;
+                                /** @enum {string} */
+                                method: "allowance" | "permit" | "authorization" | "on_behalf" | "dai_permit";
+                                tx_hash: `0x${string}`;
+                                block_number: number;
+                                block_hash: `0x${string}`;
+                                /** @description Unix time in seconds. */
+                                paid_at: number;
+                                /** @description Unix time in seconds. */
+                                release_after: number;
+                                /** @description Blocks from the payment's block to the head, inclusive. */
+                                confirmations: number;
+                                /** @description An operator risk hold freezes release. */
+                                held: boolean;
+                                released_at: number | null;
+                                released_tx_hash: `0x${string}` | null;
+                                released_early: boolean | null;
+                                /**
+                                 * @description Of what was released to you, the part the token refused to transfer (your payout address blacklisted, or the token paused), held in the escrow as a credit. Pier's keeper pays it to your payout address, and only there, once the token allows it.
+                                 * @example 25000000
+                                 */
+                                merchant_credited: string;
+                                /**
+                                 * @description Of what was refunded, the part the token refused to transfer to the refund address; held as that address's credit and paid to it once the token allows.
+                                 * @example 25000000
+                                 */
+                                refund_credited: string;
+                            } | null;
+                            /** @description Where the customer may pay: every network and token the order accepts, with the amount in each; `selected` is the one `terms` are for (POST /v1/checkout/{id}/select picks another). */
+                            options: {
+                                chain_id: number;
+                                network: {
+                                    chain_id: number;
+                                    name: string;
+                                    testnet: boolean;
+                                    explorer_url: string | null;
+                                };
+                                token: {
+                                    /** @description EVM address. */
+                                    address: `0x${string}`;
+                                    symbol: string;
+                                    decimals: number;
+                                    peg: string | null;
+                                    /** @description Pay paths the checkout offers for it, best first. */
+                                    methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
+                                };
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                amount: string;
+                                selected: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -1,12 +1,16 @@
-/** GET /v1/checkout/:id: the public part of an order, for the hosted checkout page (no secret key). */
+/**
+ * GET /v1/checkout/:id: the public part of an order, for the hosted checkout page (no secret key);
+ * POST /v1/checkout/:id/select: the customer picks the network and token to pay with.
+ */
 
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../../context.ts";
 import { getCheckoutOrder } from "../../../orders/getCheckout.ts";
+import { checkoutOptions, selectOption } from "../../../orders/orderOptions.ts";
 import { toCheckoutObject } from "../../../orders/toOrderObject.ts";
 import { errors, IdParams } from "../../../schemas/common.ts";
-import { Checkout, OrderIdPattern } from "../../../schemas/order.ts";
+import { Checkout, OrderIdPattern, SelectOptionBody } from "../../../schemas/order.ts";
 
 export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -25,7 +29,28 @@ export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: 
     },
     async (req) => {
       const row = await getCheckoutOrder(ctx.pool, req.params.id);
-      return toCheckoutObject(ctx, row, row.merchant_name);
+      return toCheckoutObject(ctx, row, row.merchant_name, await checkoutOptions(ctx, ctx.pool, row));
+    },
+  );
+
+  app.post(
+    "/v1/checkout/:id/select",
+    {
+      config: { auth: "public" },
+      schema: {
+        tags: ["Checkout"],
+        summary: "Pick the network and token to pay with",
+        description:
+          "One of the checkout's `options`: the order's terms and signature become that option's (signed now, or the ones signed when it was picked before). Terms of an option switched away from stay payable; should the customer pay twice, the second payment is refunded automatically (`order.duplicate_payment`). 409 order_not_open once paid, canceled or expired.",
+        params: IdParams(OrderIdPattern, "Order id (ord_...)"),
+        body: SelectOptionBody,
+        response: { 200: Checkout, ...errors(400, 404, 409) },
+      },
+    },
+    async (req) => {
+      await selectOption(ctx, req.params.id, req.body);
+      const row = await getCheckoutOrder(ctx.pool, req.params.id);
+      return toCheckoutObject(ctx, row, row.merchant_name, await checkoutOptions(ctx, ctx.pool, row));
     },
   );
 }
