@@ -10,7 +10,7 @@
  * The policy allows scripts only from the page's origin plus the SHA-256 of each inline script of the
  * built index.html (the route preload script); no eval. `frame-ancestors` is 'none' so no other site can
  * frame the checkout (clickjacking a pay button); PIER_WEB_FRAME_ANCESTORS lists origins that may.
- * connect-src: the page's origin, the API (VITE_PIER_API_URL), the chain RPC (VITE_PIER_RPC_URL) and
+ * connect-src: the page's origin, the API (VITE_PIER_API_URL), the chain RPC (VITE_PIER_RPC_URL, VITE_PIER_RPC_URLS) and
  * PIER_WEB_CONNECT_SRC (space-separated, e.g. a public RPC named by the chain). The dev server (`vite`)
  * gets every header but the CSP: React's fast refresh needs an inline preamble and eval.
  */
@@ -101,7 +101,14 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
   const split = (v: string | undefined) => (v ?? "").split(/\s+/).filter(Boolean);
   console.log(
     contentSecurityPolicy(readFileSync(join(dir, "index.html"), "utf8"), {
-      connect: [...split(process.env.VITE_PIER_API_URL), ...split(process.env.VITE_PIER_RPC_URL)],
+      connect: [
+        ...split(process.env.VITE_PIER_API_URL),
+        ...split(process.env.VITE_PIER_RPC_URL),
+        // VITE_PIER_RPC_URLS: {"<chainId>": "<url>"}
+        ...Object.values(
+          JSON.parse(process.env.VITE_PIER_RPC_URLS?.trim() || "{}") as Record<string, string>,
+        ),
+      ],
       frameAncestors: split(process.env.PIER_WEB_FRAME_ANCESTORS),
     }),
   );

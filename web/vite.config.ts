@@ -96,6 +96,18 @@ function stripeSources(env: Record<string, string>): {
   };
 }
 
+/** The URLs of VITE_PIER_RPC_URLS (JSON {"<chainId>": "<url>"}), for the CSP; the page validates them itself. */
+function rpcUrlsOf(raw: string | undefined): string[] {
+  if (!raw?.trim()) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!parsed || typeof parsed !== "object") return [];
+    return Object.values(parsed).filter((v): v is string => typeof v === "string");
+  } catch {
+    return [];
+  }
+}
+
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, fileURLToPath(new URL(".", import.meta.url)), "");
   const apiTarget = env.PIER_API_URL || "http://127.0.0.1:4000";
@@ -111,6 +123,7 @@ export default defineConfig(({ mode }) => {
         connect: [
           env.VITE_PIER_API_URL,
           env.VITE_PIER_RPC_URL,
+          ...rpcUrlsOf(env.VITE_PIER_RPC_URLS),
           ...split(env.PIER_WEB_CONNECT_SRC),
           ...stripe.connect,
         ],

@@ -2,7 +2,7 @@
  * The chain an order is paid on, built from the API's checkout payload (chain id, optional public RPC and
  * explorer) plus a small table of well-known names: nothing chain-specific is hard-coded in the page.
  */
-import { LOCAL_CHAIN_ID } from "@pier/contracts/chains";
+import { isLocalChain, LOCAL_CHAIN_ID } from "@pier/contracts/chains";
 import { type Chain, defineChain } from "viem";
 import type { Checkout } from "./checkoutApi.ts";
 import { env } from "./env.ts";
@@ -16,15 +16,28 @@ const known: Record<number, { name: string; explorer?: string; currency?: string
   84532: { name: "Base Sepolia", explorer: "https://sepolia.basescan.org" },
   11155111: { name: "Sepolia", explorer: "https://sepolia.etherscan.io" },
   [LOCAL_CHAIN_ID]: { name: "Local Hardhat chain" },
+  1337: { name: "Local chain B" },
 };
 
 export function chainName(chainId: number): string {
   return known[chainId]?.name ?? `chain ${chainId}`;
 }
 
+/**
+ * The RPC URL to read the order's chain through: the API's (checkout payload), else this chain's entry of
+ * VITE_PIER_RPC_URLS, else VITE_PIER_RPC_URL; undefined means the connected wallet.
+ */
+export function rpcUrlOf(
+  chainId: number,
+  fromCheckout: string | undefined,
+  settings: { rpcUrl?: string; rpcUrls: Readonly<Record<number, string>> } = env,
+): string | undefined {
+  return fromCheckout ?? settings.rpcUrls[chainId] ?? settings.rpcUrl;
+}
+
 export function chainOf(checkout: Pick<Checkout, "chain_id" | "rpc_url" | "block_explorer_url">): Chain {
   const info = known[checkout.chain_id];
-  const rpcUrl = checkout.rpc_url ?? env.rpcUrl;
+  const rpcUrl = rpcUrlOf(checkout.chain_id, checkout.rpc_url);
   const explorer = checkout.block_explorer_url ?? env.explorerUrl ?? info?.explorer;
   const symbol = info?.currency ?? "ETH";
   return defineChain({
@@ -33,8 +46,7 @@ export function chainOf(checkout: Pick<Checkout, "chain_id" | "rpc_url" | "block
     nativeCurrency: { name: symbol, symbol, decimals: 18 },
     rpcUrls: { default: { http: rpcUrl ? [rpcUrl] : [] } },
     blockExplorers: explorer ? { default: { name: "Explorer", url: explorer } } : undefined,
-    testnet:
-      checkout.chain_id === LOCAL_CHAIN_ID || checkout.chain_id === 84532 || checkout.chain_id === 11155111,
+    testnet: isLocalChain(checkout.chain_id) || checkout.chain_id === 84532 || checkout.chain_id === 11155111,
   });
 }
 
