@@ -5,16 +5,19 @@
  * refunded on their own chain; with chain B's node gone, chain A keeps working and /readyz names 1337 as
  * the network that is down.
  */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { waitFor } from "../../scripts/lib/ports.ts";
 import { type ApiStack, startApiStack } from "../harness/apiStack.ts";
-import { evmIncreaseTime, evmMine } from "../harness/payments.ts";
+import { evmIncreaseTime, evmMine, type Paid } from "../harness/payments.ts";
 import { SECOND_CHAIN_ID } from "../harness/stack.ts";
 
 const CHAIN_A = 31337;
 const CHAIN_B = SECOND_CHAIN_ID;
 const AMOUNT = "10000000";
+const PIER_BIN = new URL("../../cli/bin/pier.js", import.meta.url).pathname;
 
 let starting: Promise<ApiStack>;
 let s: ApiStack;
@@ -64,7 +67,7 @@ describe("the harness", () => {
     expect(s.stack.chains[1]!.deploymentFile).not.toBe(s.stack.deploymentFile);
 
     // A payment on each chain, made below the API, lands in the one indexer's tables under its chain id.
-    const paid = [];
+    const paid: Paid[] = [];
     for (const c of s.stack.chains) paid.push(await c.pay.payByAllowance(await c.pay.newTerms()));
     const rows = await waitFor("both payments indexed", async () => {
       const { rows } = await s.stack.db.query<{ chain_id: number; id: string }>(
@@ -125,6 +128,30 @@ describe("orders on two networks", () => {
       });
       expect(receipt.status).toBe("success");
     }
+  });
+
+  test("behavior: the CLI creates and pays an order on chain B, and time-travels both chains", async () => {
+    const env = {
+      ...process.env,
+      PIER_API_KEY: s.secretKey,
+      PIER_API_URL: s.api.url,
+      PIER_RPC_URL: chainOf(CHAIN_A).chain.rpcUrl,
+      [`PIER_RPC_URL_${CHAIN_B}`]: chainOf(CHAIN_B).chain.rpcUrl,
+    };
+    const pier = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(process.execPath, [PIER_BIN, ...args, "--json"], { env });
+      return JSON.parse(stdout);
+    };
+    const order = await pier("orders", "create", "--amount", AMOUNT, "--network", "Local B");
+    expect(order.chain_id).toBe(CHAIN_B);
+    const paid = await pier("pay", order.id, "--network", String(CHAIN_B), "--method", "permit");
+    expect(paid).toMatchObject({ order: order.id, chain_id: CHAIN_B, status: "escrowed" });
+    const receipt = await chainOf(CHAIN_B).pay.publicClient.getTransactionReceipt({ hash: paid.tx_hash });
+    expect(receipt.status).toBe("success");
+
+    const moved = await pier("time-travel", "1h");
+    expect(moved.chains.map((c: { chain_id: number }) => c.chain_id)).toEqual([CHAIN_A, CHAIN_B]);
+    for (const c of moved.chains) expect(c.chain_time - c.previous_chain_time).toBeGreaterThanOrEqual(3600);
   });
 
   test("error: an unknown network is refused with param network", async () => {
