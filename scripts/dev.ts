@@ -173,6 +173,7 @@ try {
         rpcUrl: c.chain.rpcUrl,
         deploymentFile: c.deploymentFile,
         confirmations: Number(confirmations),
+        blockTimeMs: blockMs,
       })),
     );
   else await rm(networksFile, { force: true });

@@ -11,6 +11,8 @@ export interface LocalNetwork {
   rpcUrl: string;
   deploymentFile: string;
   confirmations: number;
+  /** How often the node mines (dev's block ticker); unset for an automining test chain. */
+  blockTimeMs?: number;
 }
 
 /** Names of the local chains in order: "Local A" (31337), "Local B" (1337). */
@@ -24,6 +26,7 @@ export function networksFileJson(networks: LocalNetwork[]): { networks: Record<s
       rpc_urls: [n.rpcUrl],
       deployment_file: n.deploymentFile,
       confirmations: n.confirmations,
+      ...(n.blockTimeMs !== undefined && { block_time_ms: n.blockTimeMs }),
       testnet: true,
     })),
   };
