@@ -6,7 +6,7 @@
  */
 import { index, onchainTable, primaryKey } from "ponder";
 
-export const PAY_METHODS = ["allowance", "permit", "authorization", "on_behalf"] as const;
+export const PAY_METHODS = ["allowance", "permit", "authorization", "on_behalf", "dai_permit"] as const;
 export const PAYMENT_STATUSES = ["escrowed", "released", "refunded", "resolved"] as const;
 export const PAYMENT_EVENT_KINDS = [
   "escrowed",

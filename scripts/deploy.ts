@@ -33,18 +33,27 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
+  daiLikeStablecoinAbi,
   regulatedStablecoinAbi,
   regulatedStablecoinProxyAbi,
   testStablecoinAbi,
+  tetherLikeStablecoinAbi,
 } from "../contracts/generated/abis.ts";
 import {
+  daiLikeStablecoinBytecode,
   regulatedStablecoinBytecode,
   regulatedStablecoinProxyBytecode,
   testStablecoinBytecode,
+  tetherLikeStablecoinBytecode,
 } from "../contracts/generated/bytecode.ts";
 import { devAccount } from "../contracts/lib/accounts.ts";
 import { isLocalChain } from "../contracts/lib/chains.ts";
-import { type ContractDeployment, type Deployment, deploymentPath } from "../contracts/lib/deployments.ts";
+import {
+  type ContractDeployment,
+  type Deployment,
+  deploymentPath,
+  type ProxiedTokenDeployment,
+} from "../contracts/lib/deployments.ts";
 import {
   DETERMINISTIC_DEPLOYER,
   DETERMINISTIC_DEPLOYER_RUNTIME,
@@ -60,6 +69,8 @@ import { writeVerifyInput } from "./lib/verifyInput.ts";
 
 /** Test balance minted to each funded dev account on the local chain: 1,000,000 tUSDC (and rUSDC). */
 export const DEV_BALANCE = parseUnits("1000000", 6);
+/** The same 1,000,000 in the DAI model's 18 decimals (`tokenModels`). */
+export const DEV_DAI_BALANCE = parseUnits("1000000", 18);
 const DEFAULT_MAX_FEE_BPS = 1_000; // 10%
 
 export interface DeployOptions {
@@ -77,6 +88,15 @@ export interface DeployOptions {
    * `proxyAdmin` the proxy. Local chains only: it is a test model, not a token.
    */
   regulatedToken?: { proxyAdmin: Address };
+  /**
+   * Also deploy one model of each stablecoin family Pier accepts, funded like the test token: UsdcLike
+   * and EurcLike (the RegulatedStablecoin as "USD Coin"/USDC and "EURC"/EURC, each behind its own proxy,
+   * sharing `regulatedToken`'s implementation and proxy admin), UsdtLike (TetherLikeStablecoin) and
+   * DaiLike (DaiLikeStablecoin, 18 decimals). The deployer holds every issuer role (and is the DAI
+   * model's ward). Needs `regulatedToken`; local chains only. Deployed after everything else, so the
+   * other contracts keep their addresses.
+   */
+  tokenModels?: boolean;
   /** Accounts that receive DEV_BALANCE of each test token. */
   fund?: Address[];
   /** Where to write the deployment; defaults to contracts/deployments/<chainId>.json. */
@@ -151,6 +171,16 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
     await tx.mined();
     await tx.callEach(proxy.address, regulatedStablecoinAbi, "mint", fund, (to) => [to, DEV_BALANCE]);
   }
+  const models =
+    opts.tokenModels && implementation && opts.regulatedToken
+      ? await deployTokenModels(tx, {
+          deployer: opts.deployer.address,
+          implementation: implementation.address,
+          proxyAdmin: opts.regulatedToken.proxyAdmin,
+          fund,
+        })
+      : undefined;
+  if (opts.tokenModels && !models) throw new Error("tokenModels needs regulatedToken (its implementation)");
   const receipts = await tx.mined();
 
   const deployed = (sent: Sent): ContractDeployment => {
@@ -180,11 +210,25 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
       roles: { owner: issuer, masterMinter: issuer, pauser: issuer, blacklister: issuer },
     };
   }
+  if (models && implementation && opts.regulatedToken) {
+    const issuer = opts.deployer.address;
+    const proxied = (sent: Sent): ProxiedTokenDeployment => ({
+      ...deployed(sent),
+      implementation: implementation.address,
+      proxyAdmin: opts.regulatedToken!.proxyAdmin,
+      roles: { owner: issuer, masterMinter: issuer, pauser: issuer, blacklister: issuer },
+    });
+    deployment.contracts.UsdcLike = proxied(models.usdc);
+    deployment.contracts.EurcLike = proxied(models.eurc);
+    deployment.contracts.UsdtLike = deployed(models.usdt);
+    deployment.contracts.DaiLike = deployed(models.dai);
+  }
   if (fund.length)
     log("deploy", "funded dev accounts", {
       accounts: fund.length,
       tUSDC: token ? "1000000" : "0",
       rUSDC: proxy ? "1000000" : "0",
+      ...(models ? { USDC: "1000000", EURC: "1000000", tUSDT: "1000000", DAI: "1000000" } : {}),
     });
   if (escrow && !(await hasCode(publicClient, escrowAt)))
     throw new Error(`PaymentEscrow: the factory's transaction succeeded but ${escrowAt} has no code`);
@@ -197,6 +241,51 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
     });
   }
   return deployment;
+}
+
+/**
+ * The four stablecoin models (`tokenModels`), sent after everything else: two proxies over the deployed
+ * RegulatedStablecoin implementation, the USDT and DAI models; then their minters, issue and balances.
+ */
+async function deployTokenModels(
+  tx: ReturnType<typeof createSender>,
+  at: { deployer: Address; implementation: Address; proxyAdmin: Address; fund: Address[] },
+) {
+  const proxyArgs = (name: string, symbol: string, currency: string) => [
+    at.implementation,
+    at.proxyAdmin,
+    encodeFunctionData({
+      abi: regulatedStablecoinAbi,
+      functionName: "initialize",
+      args: [name, symbol, currency, 6, at.deployer, at.deployer, at.deployer, at.deployer],
+    }),
+  ];
+  const proxy = (label: string, name: string, symbol: string, currency: string) =>
+    tx.deploy(
+      label,
+      regulatedStablecoinProxyAbi,
+      regulatedStablecoinProxyBytecode,
+      proxyArgs(name, symbol, currency),
+    );
+  const usdc = await proxy("UsdcLike", "USD Coin", "USDC", "USD");
+  const eurc = await proxy("EurcLike", "EURC", "EURC", "EUR");
+  const usdt = await tx.deploy("UsdtLike", tetherLikeStablecoinAbi, tetherLikeStablecoinBytecode, [
+    at.deployer,
+  ]);
+  const dai = await tx.deploy("DaiLike", daiLikeStablecoinAbi, daiLikeStablecoinBytecode, []);
+  await tx.mined();
+  for (const regulated of [usdc, eurc])
+    await tx.call(regulated.address, regulatedStablecoinAbi, "configureMinter", [at.deployer, maxUint256]);
+  // The USDT model issues to its owner only; the owner then transfers to each account.
+  await tx.call(usdt.address, tetherLikeStablecoinAbi, "issue", [DEV_BALANCE * BigInt(at.fund.length)]);
+  await tx.mined();
+  for (const regulated of [usdc, eurc])
+    await tx.callEach(regulated.address, regulatedStablecoinAbi, "mint", at.fund, (to) => [to, DEV_BALANCE]);
+  // The owner keeps its own share: a transfer to itself would be the cheapest, a bad gas estimate for the rest.
+  const others = at.fund.filter((to) => !isAddressEqual(to, at.deployer));
+  await tx.callEach(usdt.address, tetherLikeStablecoinAbi, "transfer", others, (to) => [to, DEV_BALANCE]);
+  await tx.callEach(dai.address, daiLikeStablecoinAbi, "mint", at.fund, (to) => [to, DEV_DAI_BALANCE]);
+  return { usdc, eurc, usdt, dai };
 }
 
 async function hasCode(client: PublicClient, address: Address, blockNumber?: bigint): Promise<boolean> {
@@ -405,11 +494,14 @@ export function localRoles() {
   };
 }
 
-/** The local chain: dev accounts in their roles, test tokens, balances for every dev account. */
+/**
+ * The local chain: dev accounts in their roles, test tokens, balances for every dev account. With
+ * `{ tokenModels: true }` also the USDC-, EURC-, USDT- and DAI-like models (DeployOptions.tokenModels).
+ */
 export function deployLocal(
   rpcUrl: string,
   outFile?: string,
-  extra: Pick<DeployOptions, "verifyInput"> = {},
+  extra: Pick<DeployOptions, "verifyInput" | "tokenModels"> = {},
 ): Promise<Deployment> {
   const roles = [
     "deployer",
@@ -440,6 +532,7 @@ export function deployLocal(
 const LOCAL_RPC_URL = "http://127.0.0.1:8545";
 
 const USAGE = `Usage: tsx scripts/deploy.ts [--network <preset>] [--dry-run [--offline]] [--mainnet] [--verify-input]
+                           [--token-models]
 
   (no flags)          the local chain at PIER_RPC_URL (default ${LOCAL_RPC_URL}) with the dev accounts;
                       with PIER_DEPLOYER_KEY set, the chain at PIER_RPC_URL with roles from the environment
@@ -449,6 +542,7 @@ const USAGE = `Usage: tsx scripts/deploy.ts [--network <preset>] [--dry-run [--o
   --offline           with --dry-run: do not ask the RPC whether the escrow is already deployed
   --mainnet           required to send anything to a mainnet
   --verify-input      also write the standard-JSON input on the local chain (always written elsewhere)
+  --token-models      local chain only: also deploy and fund the USDC-, EURC-, USDT- and DAI-like models
 `;
 
 function networkPreset(name: string): NetworkPreset {
@@ -519,6 +613,7 @@ export async function main(argv: string[]): Promise<void> {
       offline: { type: "boolean", default: false },
       mainnet: { type: "boolean", default: false },
       "verify-input": { type: "boolean", default: false },
+      "token-models": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -533,11 +628,18 @@ export async function main(argv: string[]): Promise<void> {
   const rpcUrl = process.env.PIER_RPC_URL ?? (preset ? preset.rpcUrl : LOCAL_RPC_URL);
 
   if (local && !dryRun) {
-    const d = await deployLocal(rpcUrl ?? LOCAL_RPC_URL, undefined, { verifyInput: values["verify-input"] });
+    const d = await deployLocal(rpcUrl ?? LOCAL_RPC_URL, undefined, {
+      verifyInput: values["verify-input"],
+      tokenModels: values["token-models"],
+    });
     log("deploy", "wrote deployment", { chainId: d.chainId, path: deploymentPath(d.chainId) });
     return;
   }
 
+  if (values["token-models"] && !local)
+    throw new Error(
+      "--token-models deploys test models: the local chain only (no --network, no PIER_DEPLOYER_KEY)",
+    );
   const roles = local ? { ...localRoles(), maxFeeBps: DEFAULT_MAX_FEE_BPS } : envRoles(dryRun);
   const escrowArgs = {
     owner: roles.owner,

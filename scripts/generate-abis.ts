@@ -15,6 +15,9 @@ const contracts: Record<string, string> = {
   // Local chains only: the issuer-controlled stablecoin model and its proxy (deployed by deployLocal).
   regulatedStablecoinAbi: "mocks/RegulatedStablecoin.sol/RegulatedStablecoin.json",
   regulatedStablecoinProxyAbi: "mocks/RegulatedStablecoinProxy.sol/RegulatedStablecoinProxy.json",
+  // Local chains only: the USDT and DAI models (deployed by deployLocal with `tokenModels`).
+  tetherLikeStablecoinAbi: "mocks/TetherLikeStablecoin.sol/TetherLikeStablecoin.json",
+  daiLikeStablecoinAbi: "mocks/DaiLikeStablecoin.sol/DaiLikeStablecoin.json",
 };
 
 await mkdir(join(root, "contracts/generated"), { recursive: true });

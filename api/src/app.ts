@@ -31,6 +31,7 @@ import fxRoutes from "./routes/v1/fx/index.ts";
 import keyRoutes from "./routes/v1/keys/index.ts";
 import linkRoutes from "./routes/v1/links/index.ts";
 import merchantRoutes from "./routes/v1/merchant/index.ts";
+import networkRoutes from "./routes/v1/networks/index.ts";
 import orderRoutes from "./routes/v1/orders/index.ts";
 import payoutRoutes from "./routes/v1/payouts/index.ts";
 import reconciliationRoutes from "./routes/v1/reconciliation/index.ts";
@@ -82,7 +83,7 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   app.addSchema(ErrorResponse);
   app.addSchema(Order);
 
-  await app.register(errorHandler, { token: ctx.chain.token });
+  await app.register(errorHandler, { token: ctx.networks.default.token });
   await app.register(observability, { ctx });
   await app.register(corsPlugin, { ctx });
   await app.register(rateLimit, { ctx });
@@ -109,6 +110,7 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(dashboardRoutes, { ctx });
   await app.register(dailyReportRoutes, { ctx });
   await app.register(fxRoutes, { ctx });
+  await app.register(networkRoutes, { ctx });
   await app.register(checkoutFiatRoutes, { ctx });
   await app.register(merchantFiatRoutes, { ctx });
   await app.register(fiatWebhookRoutes, { ctx });

@@ -6,9 +6,8 @@
 import type { FastifyBaseLogger } from "fastify";
 import { PgBoss } from "pg-boss";
 import { createFiat, createFx } from "./bridge/fiatContext.ts";
-import { loadChainContext } from "./chain/chainContext.ts";
 import { recordChainIdentity } from "./chain/chainIdentity.ts";
-import { HeadTracker } from "./chain/headTracker.ts";
+import { loadNetworks } from "./chain/networks.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { migrate } from "./db/migrate.ts";
@@ -24,17 +23,19 @@ export async function createContext(
 ): Promise<{ ctx: AppContext; close: () => Promise<void> }> {
   const applied = await migrate(config.databaseUrl, config.apiSchema);
   if (applied.length > 0) log.info({ applied }, "migrations applied");
-  const chain = await loadChainContext(config);
+  const networks = await loadNetworks(config);
   const pool = createPool(config.databaseUrl, config.apiSchema, config.dbPoolSize);
-  // The chain's genesis, verified against the deployment just now: new transaction intents are stamped
-  // with it, and the senders abandon open ones of any other (chain/chainIdentity.ts).
-  const genesis = chain.deployment.genesisHash.toLowerCase();
-  const previous = await recordChainIdentity(pool, chain.chainId, genesis);
-  if (previous && previous !== genesis)
-    log.warn(
-      { chainId: chain.chainId, previousGenesis: previous, genesis },
-      "the chain was replaced since the last start",
-    );
+  for (const net of networks.list) {
+    // The chain's genesis, verified against the deployment just now: new transaction intents are stamped
+    // with it, and the senders abandon open ones of any other (chain/chainIdentity.ts).
+    const genesis = net.deployment.genesisHash.toLowerCase();
+    const previous = await recordChainIdentity(pool, net.chainId, genesis);
+    if (previous && previous !== genesis)
+      log.warn(
+        { chainId: net.chainId, previousGenesis: previous, genesis },
+        "the chain was replaced since the last start",
+      );
+  }
   const boss = new PgBoss({
     connectionString: config.databaseUrl,
     schema: config.jobsSchema,
@@ -48,13 +49,12 @@ export async function createContext(
   });
   boss.on("error", (err) => log.error({ err }, "job queue error"));
   await boss.start();
-  const head = new HeadTracker(chain.client);
-  await head.refresh();
+  await Promise.all(networks.list.map((net) => net.head.refresh()));
+  const chain = networks.default;
   const ctx: AppContext = {
     config,
     pool,
-    chain,
-    head,
+    networks,
     tables: indexerTables(config.indexerSchema),
     boss,
     metrics: createMetrics(),
@@ -70,23 +70,24 @@ export async function createContext(
       // within two seconds (this process's own changes at once).
       riskSettings: new TtlCache(2_000),
     },
-    sync: { watermark: 0n },
   };
   if (ctx.fiat.reason) log.info({ reason: ctx.fiat.reason }, "fiat wallets disabled");
   else log.info({ provider: ctx.fiat.provider?.name }, "fiat wallets enabled");
-  log.info(
-    {
-      chainId: chain.chainId,
-      livemode: chain.livemode,
-      escrow: chain.escrow,
-      token: chain.token,
-      operator: chain.signers.operator.address,
-      keeper: chain.signers.keeper.address,
-      confirmations: chain.confirmations,
-      indexerSchema: config.indexerSchema,
-    },
-    "context ready",
-  );
+  for (const net of networks.list)
+    log.info(
+      {
+        chainId: net.chainId,
+        network: net.name,
+        livemode: net.livemode,
+        escrow: net.escrow,
+        tokens: net.tokens.map((t) => `${t.symbol} ${t.address}`),
+        operator: net.signers.operator.address,
+        keeper: net.signers.keeper.address,
+        confirmations: net.confirmations,
+      },
+      "network ready",
+    );
+  log.info({ networks: networks.list.length, indexerSchema: config.indexerSchema }, "context ready");
   return {
     ctx,
     close: async () => {

@@ -70,6 +70,13 @@ const HttpSchema = Type.Object({
 });
 
 const ChainSchema = Type.Object({
+  PIER_NETWORKS_FILE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        "JSON file listing the networks served and the tokens accepted on each (docs/going-live.md). Unset: one network from PIER_RPC_URL, PIER_DEPLOYMENT_FILE, PIER_TOKEN_ADDRESS and PIER_CONFIRMATIONS.",
+    }),
+  ),
   PIER_RPC_URL: Type.String({ default: "http://127.0.0.1:8545", description: "The chain's JSON-RPC URL." }),
   PIER_DEPLOYMENT_FILE: Type.Optional(
     Type.String({
@@ -325,6 +332,8 @@ export interface Config {
   jobsSchema: string;
   indexerSchema: string;
   dbPoolSize: number;
+  /** PIER_NETWORKS_FILE; unset: one network from rpcUrl, deploymentFile, tokenAddress, confirmations. */
+  networksFile?: string;
   rpcUrl: string;
   deploymentFile?: string;
   tokenAddress?: string;
@@ -419,6 +428,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobsSchema: e.PIER_JOBS_SCHEMA,
     indexerSchema: e.PIER_INDEXER_SCHEMA,
     dbPoolSize: e.PIER_DB_POOL_SIZE,
+    networksFile: e.PIER_NETWORKS_FILE,
     rpcUrl: e.PIER_RPC_URL,
     deploymentFile: e.PIER_DEPLOYMENT_FILE,
     tokenAddress: e.PIER_TOKEN_ADDRESS,

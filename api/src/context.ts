@@ -1,14 +1,13 @@
 /**
  * Everything a domain function may need, built once at boot by bootstrap.ts (the composition root) and
- * passed explicitly: configuration, the database pool, the chain, the indexer's tables, the job queue,
+ * passed explicitly: configuration, the database pool, the networks, the indexer's tables, the job queue,
  * metrics, FX, the fiat wallet provider, the risk blocklist and the per-process caches. No module keeps
  * state of its own; nothing reads process.env but config.ts.
  */
 import type { FastifyBaseLogger } from "fastify";
 import type pg from "pg";
 import type { PgBoss } from "pg-boss";
-import type { ChainContext } from "./chain/chainContext.ts";
-import type { HeadTracker } from "./chain/headTracker.ts";
+import type { Networks } from "./chain/networks.ts";
 import type { Config } from "./config.ts";
 import type { FiatProvider } from "./fiat/provider.ts";
 import type { FxDeps } from "./fx/quoteService.ts";
@@ -22,8 +21,8 @@ import type { RiskSettings } from "./risk/riskSettings.ts";
 export interface AppContext {
   config: Config;
   pool: pg.Pool;
-  chain: ChainContext;
-  head: HeadTracker;
+  /** The networks served (chain/networks.ts): each with its RPC, escrow, tokens, signers and head. */
+  networks: Networks;
   tables: IndexerTables;
   boss: PgBoss;
   metrics: Metrics;
@@ -37,9 +36,4 @@ export interface AppContext {
     merchants: TtlCache<MerchantRow>;
     riskSettings: TtlCache<RiskSettings>;
   };
-  /**
-   * The order syncer's state in this process (orders/syncOrders.ts): the block the indexer had processed
-   * at the previous full pass (0: scan everything), and the connection holding the sync lock.
-   */
-  sync: { watermark: bigint; lockHolder?: pg.PoolClient };
 }

@@ -38,6 +38,17 @@ export interface Deployment {
      * pause, proxy, ERC-1271 signatures), "rUSDC", for tests and benchmarks against issuer controls.
      */
     RegulatedStablecoin?: ProxiedTokenDeployment;
+    /**
+     * Local chains deployed with `tokenModels` (scripts/deploy.ts): one model of each stablecoin family
+     * Pier accepts, each with its real quirks. USDC-like: the RegulatedStablecoin as "USD Coin" (EIP-2612,
+     * ERC-3009, blacklist, pause, proxy). EURC-like: the same model as "EURC" (a euro peg, 6 decimals).
+     */
+    UsdcLike?: ProxiedTokenDeployment;
+    EurcLike?: ProxiedTokenDeployment;
+    /** USDT-like (TetherLikeStablecoin): no return values, approve through zero, no permit. */
+    UsdtLike?: ContractDeployment;
+    /** DAI-like (DaiLikeStablecoin): 18 decimals, DAI's own permit (payWithDaiPermit), wards. */
+    DaiLike?: ContractDeployment;
   };
   roles: { owner: Address; operator: Address; arbiter: Address; feeRecipient: Address };
 }

@@ -1,6 +1,7 @@
 /**
  * Paying operator-signed PaymentTerms (terms.ts) into the PaymentEscrow from an account, the three ways a
- * payer can:
+ * payer can (and, for DAI-like tokens, a fourth: `payByDaiPermit`, DAI's own permit then one
+ * `payWithDaiPermit` transaction):
  *
  *   allowance      approve the escrow for the amount if its allowance falls short, then `pay`
  *   permit         sign an EIP-2612 permit for the amount, then one `payWithPermit` transaction
@@ -41,9 +42,10 @@ import {
 } from "viem/actions";
 import { paymentEscrowAbi } from "../generated/abis.ts";
 import { type PaymentRecord, type PaymentTerms, paymentIdOf, termsDigest } from "./terms.ts";
-import { eip2612Abi } from "./tokenAbi.ts";
+import { daiPermitAbi, eip2612Abi } from "./tokenAbi.ts";
 import { readTokenDomain } from "./tokenDomain.ts";
 import {
+  daiPermitTypedData,
   permitTypedData,
   receiveWithAuthorizationTypedData,
   splitSignature,
@@ -77,6 +79,34 @@ export function termsPermitTypedData({
     value: terms.amount,
     nonce,
     deadline: terms.deadline,
+  });
+}
+
+/**
+ * The DAI permit a payer signs to pay `terms` in a DAI-like token (payWithDaiPermit): the escrow as
+ * spender, `allowed`, valid through the terms' deadline. DAI's permit has no amount: it grants the escrow
+ * an unlimited allowance, which only the payer's own payments can use (the escrow pulls from no one else).
+ */
+export function termsDaiPermitTypedData({
+  domain,
+  holder,
+  escrow,
+  terms,
+  nonce,
+}: {
+  domain: TokenDomain;
+  holder: Address;
+  escrow: Address;
+  terms: PaymentTerms;
+  /** The holder's current DAI permit nonce at the token. */
+  nonce: bigint;
+}) {
+  return daiPermitTypedData(domain, {
+    holder,
+    spender: escrow,
+    nonce,
+    expiry: terms.deadline,
+    allowed: true,
   });
 }
 
@@ -117,6 +147,17 @@ export function payArgs(terms: PaymentTerms, operatorSignature: Hex) {
 export function payWithPermitArgs(terms: PaymentTerms, operatorSignature: Hex, permitSignature: Hex) {
   const { v, r, s } = splitSignature(permitSignature);
   return [terms, operatorSignature, terms.deadline, v, r, s] as const;
+}
+
+/** `payWithDaiPermit(...)` for a DAI permit signed over termsDaiPermitTypedData with `nonce`. */
+export function payWithDaiPermitArgs(
+  terms: PaymentTerms,
+  operatorSignature: Hex,
+  nonce: bigint,
+  permitSignature: Hex,
+) {
+  const { v, r, s } = splitSignature(permitSignature);
+  return [terms, operatorSignature, nonce, terms.deadline, v, r, s] as const;
 }
 
 /** `payWithAuthorization(...)` for an authorization signed over termsAuthorizationTypedData by `payer`. */
@@ -319,6 +360,40 @@ export async function payByPermit(p: PayTermsParameters): Promise<TermsPaid> {
     chain: p.wallet.chain,
   });
   return paidFromReceipt(p.escrow, p.terms, hash, await confirmed(p.publicClient, "payWithPermit", hash));
+}
+
+/**
+ * The wallet's DAI permit for `terms` (its nonce read from the token) and that nonce, checked to be plain
+ * ECDSA (DAI's permit uses bare ecrecover): throws NotEcdsaSignatureError otherwise.
+ */
+export async function signTermsDaiPermit(p: PayTermsParameters): Promise<{ signature: Hex; nonce: bigint }> {
+  const chainId = await chainIdOf(p.publicClient);
+  const holder = p.wallet.account.address;
+  const domain = await domainOf(p, chainId);
+  const nonce = await readContract(p.publicClient, {
+    address: p.terms.token,
+    abi: daiPermitAbi,
+    functionName: "nonces",
+    args: [holder],
+  });
+  const typedData = termsDaiPermitTypedData({ domain, holder, escrow: p.escrow, terms: p.terms, nonce });
+  const signature = await signTypedData(p.wallet, { account: p.wallet.account, ...typedData });
+  splitSignature(signature);
+  return { signature, nonce };
+}
+
+/** DAI permit: one `payWithDaiPermit` transaction from the wallet's account carrying its DAI permit. */
+export async function payByDaiPermit(p: PayTermsParameters): Promise<TermsPaid> {
+  const { signature, nonce } = await signTermsDaiPermit(p);
+  const hash = await writeContract(p.wallet, {
+    address: p.escrow,
+    abi: paymentEscrowAbi,
+    functionName: "payWithDaiPermit",
+    args: payWithDaiPermitArgs(p.terms, p.operatorSignature, nonce, signature),
+    account: p.wallet.account,
+    chain: p.wallet.chain,
+  });
+  return paidFromReceipt(p.escrow, p.terms, hash, await confirmed(p.publicClient, "payWithDaiPermit", hash));
 }
 
 /**

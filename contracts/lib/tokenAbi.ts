@@ -13,6 +13,15 @@ export const eip2612Abi = parseAbi([
   "function DOMAIN_SEPARATOR() view returns (bytes32)",
 ]);
 
+/**
+ * DAI's permit (MakerDAO `dai.sol`, before EIP-2612): no amount, the holder's nonce passed in, `expiry` 0
+ * for never; `allowed` sets the spender's allowance to the maximum, `!allowed` to zero.
+ */
+export const daiPermitAbi = parseAbi([
+  "function permit(address holder, address spender, uint256 nonce, uint256 expiry, bool allowed, uint8 v, bytes32 r, bytes32 s)",
+  "function nonces(address holder) view returns (uint256)",
+]);
+
 /** ERC-3009: transfers authorized by the holder's signature, with random 32-byte nonces. */
 export const erc3009Abi = parseAbi([
   "function authorizationState(address authorizer, bytes32 nonce) view returns (bool)",

@@ -23,6 +23,22 @@ export const receiveWithAuthorizationTypes = {
   ),
 } as const;
 
+/**
+ * DAI's `Permit(address holder,address spender,uint256 nonce,uint256 expiry,bool allowed)`: not EIP-2612's
+ * (same primary type name, other fields), so a wallet shows it as an unlimited (or revoked) approval.
+ */
+export const daiPermitTypes = {
+  Permit: parseAbiParameters("address holder, address spender, uint256 nonce, uint256 expiry, bool allowed"),
+} as const;
+
+/** A DAI permit's message: usable while `expiry == 0 || block.timestamp <= expiry`. */
+export type DaiPermitMessage = TypedDataDefinition<typeof daiPermitTypes, "Permit">["message"];
+
+/** The complete typed data of a DAI permit. */
+export function daiPermitTypedData(domain: TokenDomain, message: DaiPermitMessage) {
+  return { domain, types: daiPermitTypes, primaryType: "Permit", message } as const;
+}
+
 /** A token's EIP-712 domain, shared by its permit and its ERC-3009 authorizations. */
 export type TokenDomain = TypedDataDomain;
 

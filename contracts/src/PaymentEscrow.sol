@@ -11,6 +11,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
+import {IDaiPermit} from "./interfaces/IDaiPermit.sol";
 import {IPaymentEscrow} from "./interfaces/IPaymentEscrow.sol";
 
 /// @title PaymentEscrow
@@ -101,6 +102,26 @@ contract PaymentEscrow is IPaymentEscrow, EIP712, Ownable2Step, ReentrancyGuardT
         try
             IERC20Permit(terms.token).permit(msg.sender, address(this), terms.amount, permitDeadline, v, r, s)
         {} catch {}
+        _collectFrom(terms, msg.sender);
+    }
+
+    /// @inheritdoc IPaymentEscrow
+    /// @dev The permit must be the caller's, for this escrow, with `allowed = true`. Its unlimited allowance is safe to
+    ///      leave in place: every collection path pulls from `msg.sender` only (or from an ERC-3009 signer with its own
+    ///      signature), so no one but the payer can make the escrow spend it.
+    function payWithDaiPermit(
+        PaymentTerms calldata terms,
+        bytes calldata operatorSignature,
+        uint256 nonce,
+        uint256 expiry,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (bytes32 paymentId) {
+        (paymentId, ) = _escrow(terms, operatorSignature, msg.sender, msg.sender, PayMethod.DaiPermit);
+        // As in payWithPermit: a front-run permit reverts here but its allowance is in place; a bad permit with no
+        // allowance makes the transfer below revert instead.
+        try IDaiPermit(terms.token).permit(msg.sender, address(this), nonce, expiry, true, v, r, s) {} catch {}
         _collectFrom(terms, msg.sender);
     }
 

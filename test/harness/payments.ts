@@ -1,7 +1,7 @@
 /**
  * Paying and settling escrow payments on a running chain, the way Pier's real clients do, for tests and
- * benchmarks: the operator signs EIP-712 terms; a customer pays by allowance, EIP-2612 permit or ERC-3009
- * authorization (through contracts/lib/payTerms.ts, as the CLI does), or the treasury pays on behalf of a
+ * benchmarks: the operator signs EIP-712 terms; a customer pays by allowance, EIP-2612 permit, DAI's permit or
+ * ERC-3009 authorization (through contracts/lib/payTerms.ts, as the CLI does), or the treasury pays on behalf of a
  * fiat customer; merchants, operators, payers, the
  * arbiter and the keeper then release, refund, dispute, hold and resolve. Every action waits for its
  * receipt, checks it succeeded and returns it with the escrow events it emitted, decoded.
@@ -43,6 +43,7 @@ import {
   payArgs,
   payByAllowance,
   payByAuthorization,
+  payByDaiPermit,
   payByPermit,
   type TermsPaid,
 } from "../../contracts/lib/payTerms.ts";
@@ -246,6 +247,14 @@ export function createPayments(rpcUrl: string, deployment: Deployment, options: 
     /** EIP-2612: one `payWithPermit` transaction carrying the payer's permit signature. */
     async payByPermit(terms: PaymentTerms, payer: DevRole = "customer"): Promise<Paid> {
       return paid(await payByPermit(await payParameters(terms, payer, true)), terms);
+    },
+
+    /**
+     * DAI's permit (a DAI-like token, e.g. `deployment.contracts.DaiLike`): one `payWithDaiPermit`
+     * transaction carrying the payer's DAI permit, which leaves the escrow an unlimited allowance.
+     */
+    async payByDaiPermit(terms: PaymentTerms, payer: DevRole = "customer"): Promise<Paid> {
+      return paid(await payByDaiPermit(await payParameters(terms, payer, true)), terms);
     },
 
     /**

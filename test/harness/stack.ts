@@ -47,6 +47,8 @@ export interface StackOptions {
    * database of its own on the test run's shared server (testDatabase.ts).
    */
   ownPostgres?: boolean;
+  /** Also deploy the USDC-, EURC-, USDT- and DAI-like models (deployLocal's `tokenModels`). */
+  tokenModels?: boolean;
   /** Start the indexer (default true); or options passed through to startIndexer. */
   indexer?:
     | boolean
@@ -135,7 +137,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           await chain.stop();
         });
         const deploymentFile = join(dir, spec.file);
-        const deployment = await deployLocal(chain.rpcUrl, deploymentFile);
+        const deployment = await deployLocal(chain.rpcUrl, deploymentFile, { tokenModels: opts.tokenModels });
         return { chain, deployment, deploymentFile, pay: createPayments(chain.rpcUrl, deployment) };
       }),
     );

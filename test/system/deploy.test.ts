@@ -119,6 +119,9 @@ test("default: the escrow gets the same address on chains with different ids, th
     expect(await client(chain).getCode({ address: escrow })).toMatch(/^0x.+/);
   // The escrow is still the deployer's first transaction: the test tokens keep their old addresses.
   expect(a.contracts.TestStablecoin?.address).toBe("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
+  // The stablecoin models only with `tokenModels` (contracts/test-ts/tokenModels.test.ts).
+  for (const model of ["UsdcLike", "EurcLike", "UsdtLike", "DaiLike"] as const)
+    expect(a.contracts[model], model).toBeUndefined();
 
   const dry = await runDeploy(["--network", "sepolia", "--dry-run", "--offline"], roleEnv);
   expect(dry.stderr).toBe("");

@@ -4,7 +4,13 @@ import { loadConfig } from "../config.ts";
 import { createFiat, createFx } from "./fiatContext.ts";
 
 const minimal = { DATABASE_URL: "postgres://x@127.0.0.1/pier", PIER_INDEXER_SCHEMA: "pier_31337_abc" };
-const token = { address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", symbol: "USDC", decimals: 6 } as const;
+const token = {
+  address: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  symbol: "USDC",
+  decimals: 6,
+  peg: "USD",
+  methods: ["authorization"],
+} as const satisfies ChainContext["token"];
 const chain = (livemode: boolean) => ({ livemode, token }) as Pick<ChainContext, "livemode" | "token">;
 const pool = {} as never;
 

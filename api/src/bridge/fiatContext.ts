@@ -33,7 +33,7 @@ export function createFx(
       spreadBps: config.fx.spreadBps,
       quoteTtlSeconds: config.fx.quoteTtlSeconds,
       maxRateAgeSeconds: config.fx.maxRateAgeSeconds,
-      token: { symbol: chain.token.symbol, decimals: chain.token.decimals, peggedTo: config.tokenPeg },
+      token: { symbol: chain.token.symbol, decimals: chain.token.decimals, peggedTo: chain.token.peg },
     },
     source: createRateSource(config.fx),
     store: pgQuoteStore(pool),

@@ -14,7 +14,9 @@ import { paymentEscrowAbi } from "@pier/contracts/abis";
 import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { parseMinorUnits } from "@pier/money/units";
 import { encodeFunctionData, erc20Abi, type Hex, maxUint256 } from "viem";
+import type { ChainContext } from "../chain/chainContext.ts";
 import { createChainTx } from "../chain/chainTxs.ts";
+import { networkOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import { withTransaction } from "../db/transaction.ts";
 import type { Money } from "../fiat/provider.ts";
@@ -40,8 +42,6 @@ export class AwaitingAllowanceError extends Error {
 }
 
 export async function fundCapture(ctx: AppContext, fact: CaptureFact): Promise<FundOutcome> {
-  const treasury = ctx.chain.signers.treasury!;
-  const bridge = ctx.chain.signers.bridge!;
   return withTransaction(ctx.pool, async (tx) => {
     const session = (
       await tx.query<FiatSessionRow>(
@@ -103,9 +103,13 @@ export async function fundCapture(ctx: AppContext, fact: CaptureFact): Promise<F
       await queueUnfundableRefund(ctx, tx, { provider: fact.provider, captureRef: fact.captureRef });
       return "not_fundable";
     }
-    await ensureAllowance(ctx, BigInt(order.amount));
+    // The bridge funds on the order's network, from that network's treasury, in the order's token.
+    const net = networkOf(ctx.networks, order.chain_id);
+    const treasury = net.signers.treasury!;
+    const bridge = net.signers.bridge!;
+    await ensureAllowance(ctx, net, order.token as Hex, BigInt(order.amount));
     const fundingId = newBridgeId("funding");
-    const chainTxId = await createChainTx(ctx, tx, {
+    const chainTxId = await createChainTx(tx, net, {
       signer: treasury,
       kind: "fund",
       data: encodeFunctionData({
@@ -171,34 +175,40 @@ export function approvalsFor(current: bigint, needed: bigint): bigint[] {
 }
 
 /** The treasury approves the escrow once (max allowance), through the same durable sender. */
-async function ensureAllowance(ctx: AppContext, amount: bigint): Promise<void> {
-  const treasury = ctx.chain.signers.treasury!;
-  const allowance = await ctx.chain.client.readContract({
-    address: ctx.chain.token.address,
+async function ensureAllowance(
+  ctx: AppContext,
+  net: ChainContext,
+  token: Hex,
+  amount: bigint,
+): Promise<void> {
+  const treasury = net.signers.treasury!;
+  const allowance = await net.client.readContract({
+    address: token,
     abi: erc20Abi,
     functionName: "allowance",
-    args: [treasury.address, ctx.chain.escrow],
+    args: [treasury.address, net.escrow],
   });
   const approvals = approvalsFor(allowance, amount);
   if (approvals.length === 0) return;
   await withTransaction(ctx.pool, async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('pier-treasury-approve'))");
     const open = await tx.query(
-      "SELECT 1 FROM chain_txs WHERE kind = 'approve' AND chain_id = $1 AND signer = $2 AND status IN ('queued', 'sent')",
-      [ctx.chain.chainId, treasury.address.toLowerCase()],
+      `SELECT 1 FROM chain_txs WHERE kind = 'approve' AND chain_id = $1 AND signer = $2 AND status IN ('queued', 'sent')
+          AND lower(payload->>'to') = $3`,
+      [net.chainId, treasury.address.toLowerCase(), token.toLowerCase()],
     );
     if (open.rowCount) return;
     // One intent per approval: the sender sends them in order, with consecutive nonces.
     for (const value of approvals)
-      await createChainTx(ctx, tx, {
+      await createChainTx(tx, net, {
         signer: treasury,
         kind: "approve",
         data: encodeFunctionData({
           abi: erc20Abi,
           functionName: "approve",
-          args: [ctx.chain.escrow, value],
+          args: [net.escrow, value],
         }),
-        refs: { to: ctx.chain.token.address },
+        refs: { to: token },
       });
   });
   throw new AwaitingAllowanceError("the treasury's allowance to the escrow is being raised; retrying");

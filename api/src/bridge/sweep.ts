@@ -8,20 +8,23 @@
  */
 import { encodeFunctionData, erc20Abi, type Hex } from "viem";
 import { createChainTx } from "../chain/chainTxs.ts";
+import { networkOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 
 export async function queueSweep(ctx: AppContext, tx: Db, fiatRefundId: string): Promise<string | undefined> {
-  const { bridgeSigner, treasury } = ctx.chain.signers;
-  if (!bridgeSigner || !treasury) return undefined;
-  const { rows } = await tx.query<{ token_amount: string }>(
-    `SELECT token_amount::text FROM fiat_refund
-      WHERE id = $1 AND status = 'succeeded' AND sweep_chain_tx_id IS NULL FOR UPDATE`,
+  const { rows } = await tx.query<{ token_amount: string; chain_id: number; token: string }>(
+    `SELECT r.token_amount::text, o.chain_id, o.token FROM fiat_refund r JOIN orders o ON o.id = r.order_id
+      WHERE r.id = $1 AND r.status = 'succeeded' AND r.sweep_chain_tx_id IS NULL FOR UPDATE OF r`,
     [fiatRefundId],
   );
   const refund = rows[0];
   if (!refund) return undefined;
-  const chainTxId = await createChainTx(ctx, tx, {
+  // On the order's network, in its token: where the escrow refunded the bridge.
+  const net = networkOf(ctx.networks, refund.chain_id);
+  const { bridgeSigner, treasury } = net.signers;
+  if (!bridgeSigner || !treasury) return undefined;
+  const chainTxId = await createChainTx(tx, net, {
     signer: bridgeSigner,
     kind: "sweep",
     data: encodeFunctionData({
@@ -29,7 +32,7 @@ export async function queueSweep(ctx: AppContext, tx: Db, fiatRefundId: string):
       functionName: "transfer",
       args: [treasury.address, BigInt(refund.token_amount)],
     }),
-    refs: { to: ctx.chain.token.address as Hex, fiatRefundId },
+    refs: { to: refund.token as Hex, fiatRefundId },
   });
   await tx.query("UPDATE fiat_refund SET sweep_chain_tx_id = $2 WHERE id = $1", [fiatRefundId, chainTxId]);
   ctx.log.info(

@@ -7,11 +7,16 @@ import { erc20Abi } from "viem";
 import type { AppContext } from "../context.ts";
 import { UnavailableError } from "../errors.ts";
 
+/**
+ * The default network's treasury in its default token: where fiat orders are funded unless the merchant
+ * names another network (a treasury per network and token is still to come).
+ */
 export async function treasuryBalance(ctx: AppContext): Promise<bigint> {
-  const treasury = ctx.chain.signers.treasury;
+  const net = ctx.networks.default;
+  const treasury = net.signers.treasury;
   if (!treasury) return 0n;
-  const balance = await ctx.chain.client.readContract({
-    address: ctx.chain.token.address,
+  const balance = await net.client.readContract({
+    address: net.token.address,
     abi: erc20Abi,
     functionName: "balanceOf",
     args: [treasury.address],

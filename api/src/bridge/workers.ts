@@ -64,7 +64,7 @@ export async function startBridgeWorkers(ctx: AppContext): Promise<{ stop: () =>
     "treasury",
     5_000,
     async () => {
-      if (ctx.chain.signers.treasury) await treasuryBalance(ctx);
+      if (ctx.networks.default.signers.treasury) await treasuryBalance(ctx);
     },
     ctx.log,
   );

@@ -1,23 +1,28 @@
 /**
- * What the API knows about the one chain it serves, resolved once at boot: the RPC client, the
- * deployment (escrow and token addresses), the settlement token's symbol and decimals, the signers,
- * test or live mode and the confirmation depth.
+ * What the API knows about one network it serves, resolved once at boot: the RPC client (one or more
+ * URLs, tried in order), the deployment (escrow address), the accepted tokens with their symbol,
+ * decimals and peg, the signers, the confirmation depth, its head tracker and the order syncer's state.
+ * networks.ts builds one per configured network.
  */
 import { readFileSync } from "node:fs";
-import { LOCAL_CHAIN_ID } from "@pier/contracts/chains";
+import { isLocalChain } from "@pier/contracts/chains";
 import { type Deployment, loadDeployment } from "@pier/contracts/deployments";
+import type pg from "pg";
 import {
   type Address,
   type Chain,
   createPublicClient,
   erc20Abi,
+  fallback,
   getAddress,
   http,
   type PublicClient,
 } from "viem";
 import type { Config } from "../config.ts";
 import { ConfigError } from "../lib/env.ts";
-import { createRemoteSigner, verifyRemoteAccounts } from "./remoteSigner.ts";
+import { HeadTracker } from "./headTracker.ts";
+import { defaultNetworkName, type NetworkSpec, type TokenMethod } from "./networkSpec.ts";
+import type { RemoteSigner } from "./remoteSigner.ts";
 import { loadSigners, type Signers } from "./signers.ts";
 import { operatorTermsSigner, type TermsSigner } from "./termsSigner.ts";
 
@@ -25,85 +30,138 @@ export interface TokenInfo {
   address: Address;
   symbol: string;
   decimals: number;
+  /** ISO 4217 code the token is pegged 1:1 to (USD for USDC, EUR for EURC). */
+  peg: string;
+  /** Pay paths the checkout may offer for this token, best first. */
+  methods: TokenMethod[];
 }
 
 export interface ChainContext {
   chainId: number;
+  name: string;
   chain: Chain;
   client: PublicClient;
   deployment: Deployment;
   escrow: Address;
+  /** Accepted tokens; the first is the network's default (orders naming none, the fiat bridge). */
+  tokens: TokenInfo[];
   token: TokenInfo;
   signers: Signers;
   /** Signs PaymentTerms with the operator's key (raw or remote) under this chain's escrow domain. */
   signTerms: TermsSigner;
   livemode: boolean;
+  testnet: boolean;
   confirmations: number;
+  blockTimeMs?: number;
+  explorerUrl?: string;
+  head: HeadTracker;
+  /**
+   * The order syncer's state for this network in this process (orders/syncOrders.ts): the block the
+   * indexer had processed at the previous full pass (0: scan everything), and the connection holding
+   * the network's sync lock.
+   */
+  sync: { watermark: bigint; lockHolder?: pg.PoolClient };
 }
 
-export async function loadChainContext(config: Config): Promise<ChainContext> {
-  const bootstrap = createPublicClient({ transport: http(config.rpcUrl, { retryCount: 2 }) });
+export async function loadChainContext(
+  config: Config,
+  spec: NetworkSpec,
+  remote: RemoteSigner | undefined,
+): Promise<ChainContext> {
+  const where = `network ${spec.chainId} (${spec.rpcUrls.join(", ")})`;
+  const transport = (retryCount: number) =>
+    spec.rpcUrls.length === 1
+      ? http(spec.rpcUrls[0], { retryCount })
+      : fallback(spec.rpcUrls.map((url) => http(url, { retryCount })));
+  const bootstrap = createPublicClient({ transport: transport(2) });
   const chainId = await bootstrap.getChainId().catch((cause) => {
-    throw new ConfigError(`cannot reach the chain at PIER_RPC_URL=${config.rpcUrl}`, { cause });
+    throw new ConfigError(`cannot reach ${where}`, { cause });
   });
-  const deployment = config.deploymentFile ? readDeployment(config.deploymentFile) : loadDeployment(chainId);
+  // The legacy single-network variables do not name the chain (chainId 0): take the RPC's.
+  if (spec.chainId !== 0 && chainId !== spec.chainId)
+    throw new ConfigError(`${where} serves chain ${chainId}, not ${spec.chainId}`);
+  const name = spec.name || defaultNetworkName(chainId);
+  const deployment = spec.deploymentFile ? readDeployment(spec.deploymentFile) : loadDeployment(chainId);
   if (deployment.chainId !== chainId) {
-    throw new ConfigError(
-      `deployment is for chain ${deployment.chainId} but PIER_RPC_URL serves chain ${chainId}`,
-    );
+    throw new ConfigError(`the deployment for ${where} is for chain ${deployment.chainId}`);
   }
   const genesis = await bootstrap.getBlock({ blockNumber: 0n });
   if (genesis.hash.toLowerCase() !== deployment.genesisHash.toLowerCase()) {
     throw new ConfigError(
-      `the chain at PIER_RPC_URL was restarted since the deployment (genesis ${genesis.hash}); deploy again`,
+      `the chain of ${where} was restarted since the deployment (genesis ${genesis.hash}); deploy again`,
     );
   }
+  const local = isLocalChain(chainId);
   const chain = {
     id: chainId,
-    name: chainId === LOCAL_CHAIN_ID ? "local" : `chain${chainId}`,
+    name,
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [config.rpcUrl] } },
+    rpcUrls: { default: { http: spec.rpcUrls } },
   } as const satisfies Chain;
   // Hardhat mines on demand: poll receipts quickly there; real chains take seconds per block anyway.
   const client = createPublicClient({
     chain,
-    transport: http(config.rpcUrl, { retryCount: 3 }),
-    pollingInterval: chainId === LOCAL_CHAIN_ID ? 50 : 1_000,
+    transport: transport(3),
+    pollingInterval: local ? 50 : 1_000,
   }) as PublicClient;
-  const tokenAddress = config.tokenAddress ?? deployment.contracts.TestStablecoin?.address;
-  if (!tokenAddress) {
-    throw new ConfigError("PIER_TOKEN_ADDRESS is required: the deployment has no TestStablecoin");
-  }
-  const token = getAddress(tokenAddress);
-  const [symbol, decimals] = await Promise.all([
-    client.readContract({ address: token, abi: erc20Abi, functionName: "symbol" }),
-    client.readContract({ address: token, abi: erc20Abi, functionName: "decimals" }),
-  ]);
-  const local = chainId === LOCAL_CHAIN_ID;
-  if (config.livemode && local)
-    throw new ConfigError("PIER_LIVEMODE=true is refused on the local chain (31337)");
-  const remote = config.remoteSigner ? createRemoteSigner(config.remoteSigner) : undefined;
+  const wanted = spec.tokens.length
+    ? spec.tokens
+    : [
+        {
+          address: deployment.contracts.TestStablecoin?.address,
+          peg: config.tokenPeg,
+          methods: undefined,
+        },
+      ];
+  const tokens = await Promise.all(
+    wanted.map(async (t): Promise<TokenInfo> => {
+      if (!t.address)
+        throw new ConfigError(`${where}: name its tokens (the deployment has no TestStablecoin)`);
+      const address = getAddress(t.address);
+      const [symbol, decimals] = await Promise.all([
+        client.readContract({ address, abi: erc20Abi, functionName: "symbol" }),
+        client.readContract({ address, abi: erc20Abi, functionName: "decimals" }),
+      ]);
+      return { address, symbol, decimals, peg: t.peg, methods: t.methods ?? DEFAULT_METHODS };
+    }),
+  );
+  const livemode = config.livemode ?? false;
+  if (livemode && local) throw new ConfigError(`PIER_LIVEMODE=true is refused on a local chain (${chainId})`);
   const signers = loadSigners(config, chainId, remote);
-  if (remote) await verifyRemoteAccounts(remote, signers.remote);
   const escrow = getAddress(deployment.contracts.PaymentEscrow.address);
   return {
     chainId,
+    name,
     chain,
     client,
     deployment,
     escrow,
-    token: { address: token, symbol, decimals },
+    tokens,
+    token: tokens[0]!,
     signers,
     signTerms: operatorTermsSigner(signers.operator, signers.operatorKey, chainId, escrow),
-    livemode: config.livemode ?? false,
-    confirmations: config.confirmations ?? (local ? 1 : 12),
+    livemode,
+    testnet: spec.testnet,
+    confirmations: spec.confirmations ?? (local ? 1 : 12),
+    blockTimeMs: spec.blockTimeMs,
+    explorerUrl: spec.explorerUrl,
+    head: new HeadTracker(client),
+    sync: { watermark: 0n },
   };
+}
+
+const DEFAULT_METHODS: TokenMethod[] = ["authorization", "permit", "allowance"];
+
+/** The token of `address` on this network, if it accepts it. */
+export function tokenOn(net: ChainContext, address: string): TokenInfo | undefined {
+  const wanted = address.toLowerCase();
+  return net.tokens.find((t) => t.address.toLowerCase() === wanted);
 }
 
 function readDeployment(path: string): Deployment {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as Deployment;
   } catch (cause) {
-    throw new ConfigError(`cannot read PIER_DEPLOYMENT_FILE=${path}`, { cause });
+    throw new ConfigError(`cannot read the deployment file ${path}`, { cause });
   }
 }

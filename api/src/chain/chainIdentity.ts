@@ -43,6 +43,7 @@ export async function recordChainIdentity(
  */
 export async function signerStateFor(
   ctx: AppContext,
+  chainId: number,
   signer: string,
   genesis: string,
 ): Promise<{ state: SignerState; reset?: { previous: string } }> {
@@ -50,7 +51,7 @@ export async function signerStateFor(
     const existing = (
       await tx.query<SignerState>(
         "SELECT * FROM chain_signer_state WHERE chain_id = $1 AND signer = $2 FOR UPDATE",
-        [ctx.chain.chainId, signer],
+        [chainId, signer],
       )
     ).rows[0];
     if (existing?.genesis_hash === genesis) return { state: existing };
@@ -59,12 +60,12 @@ export async function signerStateFor(
        ON CONFLICT (chain_id, signer) DO UPDATE SET genesis_hash = EXCLUDED.genesis_hash, next_nonce = 0,
          updated_at = now()
        RETURNING *`,
-      [ctx.chain.chainId, signer, genesis],
+      [chainId, signer, genesis],
     );
     if (!existing) return { state: rows[0]! };
     await tx.query(
       "INSERT INTO chain_resets (chain_id, signer, previous_genesis, genesis_hash) VALUES ($1, $2, $3, $4)",
-      [ctx.chain.chainId, signer, existing.genesis_hash, genesis],
+      [chainId, signer, existing.genesis_hash, genesis],
     );
     return { state: rows[0]!, reset: { previous: existing.genesis_hash } };
   });
@@ -77,6 +78,7 @@ export async function signerStateFor(
  */
 export async function abandonForeign(
   ctx: AppContext,
+  chainId: number,
   signer: string,
   genesis: string,
   rows: ChainTxRow[],
@@ -90,20 +92,20 @@ export async function abandonForeign(
     const updated = await tx.query(
       `UPDATE chain_resets SET abandoned = abandoned + $4
         WHERE id = (SELECT max(id) FROM chain_resets WHERE chain_id = $1 AND signer = $2 AND genesis_hash = $3)`,
-      [ctx.chain.chainId, signer, genesis, abandoned.length],
+      [chainId, signer, genesis, abandoned.length],
     );
     if (updated.rowCount === 0) {
       await tx.query(
         `INSERT INTO chain_resets (chain_id, signer, previous_genesis, genesis_hash, abandoned)
          VALUES ($1, $2, $3, $4, $5)`,
-        [ctx.chain.chainId, signer, abandoned[0]!.genesis_hash, genesis, abandoned.length],
+        [chainId, signer, abandoned[0]!.genesis_hash, genesis, abandoned.length],
       );
     }
     return abandoned;
   });
   for (const row of done) {
     ctx.metrics.chainTxs.inc({ kind: row.kind, result: "abandoned" });
-    ctx.metrics.chainTxAbandoned.inc({ chain_id: String(ctx.chain.chainId), signer });
+    ctx.metrics.chainTxAbandoned.inc({ chain_id: String(chainId), signer });
     ctx.log.warn(
       {
         chainTxId: row.id,

@@ -9,9 +9,9 @@
  *   queued | sent -> abandoned (its chain was replaced under the same chain id; never mined there)
  */
 import type { Hex, LocalAccount } from "viem";
-import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { newId } from "../lib/ids.ts";
+import type { ChainContext } from "./chainContext.ts";
 
 export type ChainTxKind =
   | "refund"
@@ -68,8 +68,8 @@ export interface ChainTxRow {
 export const CHAIN_TX_CHANNEL = "pier_chain_tx";
 
 export async function createChainTx(
-  ctx: AppContext,
   tx: Db,
+  net: ChainContext,
   input: { signer: LocalAccount; kind: ChainTxKind; data: Hex; refs?: Omit<ChainTxRow["payload"], "data"> },
 ): Promise<string> {
   const id = newId("chainTx");
@@ -81,13 +81,13 @@ export async function createChainTx(
      VALUES ($1, $2, $3, $4, $5, COALESCE((SELECT genesis_hash FROM chain_identity WHERE chain_id = $2), $6))`,
     [
       id,
-      ctx.chain.chainId,
+      net.chainId,
       signer,
       input.kind,
       JSON.stringify({ data: input.data, ...input.refs }),
-      ctx.chain.deployment.genesisHash.toLowerCase(),
+      net.deployment.genesisHash.toLowerCase(),
     ],
   );
-  await tx.query("SELECT pg_notify($1, $2)", [CHAIN_TX_CHANNEL, `${ctx.chain.chainId}:${signer}`]);
+  await tx.query("SELECT pg_notify($1, $2)", [CHAIN_TX_CHANNEL, `${net.chainId}:${signer}`]);
   return id;
 }

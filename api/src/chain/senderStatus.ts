@@ -9,6 +9,7 @@
  */
 import type { AppContext } from "../context.ts";
 import type { SenderReportT, StuckTxT } from "../schemas/senderReport.ts";
+import type { ChainContext } from "./chainContext.ts";
 import { senderSigners } from "./signers.ts";
 
 export interface SendersHealth {
@@ -19,8 +20,16 @@ export interface SendersHealth {
 
 const STUCK_LISTED = 10;
 
+/** Every network's signers, one report each (labelled by chain id). */
 export async function senderStatus(ctx: AppContext): Promise<SendersHealth> {
-  const chainId = ctx.chain.chainId;
+  const reports = await Promise.all(ctx.networks.list.map((net) => networkSenders(ctx, net)));
+  const senders = reports.flat();
+  const ok = senders.every((s) => s.stuck.length === 0);
+  return { ok, detail: describe(senders, ok), senders };
+}
+
+async function networkSenders(ctx: AppContext, net: ChainContext): Promise<SenderReportT[]> {
+  const chainId = net.chainId;
   const threshold = ctx.config.txSender.stuckAfterSeconds;
   const [counts, stuck, states, resets] = await Promise.all([
     ctx.pool.query<{ signer: string; queued: number; in_flight: number; oldest_unmined: number }>(
@@ -72,7 +81,7 @@ export async function senderStatus(ctx: AppContext): Promise<SendersHealth> {
       [chainId],
     ),
   ]);
-  const senders = senderSigners(ctx.chain.signers).map((who): SenderReportT => {
+  const senders = senderSigners(net.signers).map((who): SenderReportT => {
     const count = counts.rows.find((r) => r.signer === who.address);
     const state = states.rows.find((r) => r.signer === who.address);
     const reset = resets.rows.find((r) => r.signer === who.address);
@@ -123,8 +132,7 @@ export async function senderStatus(ctx: AppContext): Promise<SendersHealth> {
         : null,
     };
   });
-  const ok = senders.every((s) => s.stuck.length === 0);
-  return { ok, detail: describe(senders, ok), senders };
+  return senders;
 }
 
 /** Sets the per-signer gauges of /metrics from a report. */

@@ -13,10 +13,11 @@
  *   so two processes never drive one signer; the database's unique nonce index backs that up.
  */
 
-import { LOCAL_CHAIN_ID } from "@pier/contracts/chains";
+import { isLocalChain } from "@pier/contracts/chains";
 import type { FastifyBaseLogger } from "fastify";
 import pg from "pg";
 import type { AppContext } from "../context.ts";
+import type { ChainContext } from "./chainContext.ts";
 import { CHAIN_TX_CHANNEL } from "./chainTxs.ts";
 import { senderSigners } from "./signers.ts";
 import { TxSender } from "./txSender.ts";
@@ -37,18 +38,24 @@ interface SignerLoop {
   stop(): Promise<void>;
 }
 
+/** Every network's senders; one network's failing RPC only fails that network's ticks. */
 export function startTxSenders(ctx: AppContext): TxSenders {
-  const local = ctx.chain.chainId === LOCAL_CHAIN_ID;
+  const all = ctx.networks.list.map((net) => startNetworkSenders(ctx, net));
+  return { stop: async () => void (await Promise.all(all.map((s) => s.stop()))) };
+}
+
+function startNetworkSenders(ctx: AppContext, net: ChainContext): TxSenders {
+  const local = isLocalChain(net.chainId);
   const pollMs = ctx.config.txSender.pollIntervalMs ?? (local ? 100 : 1_000);
   const log = ctx.log.child({ component: "tx-sender" });
-  const signers = senderSigners(ctx.chain.signers);
+  const signers = senderSigners(net.signers);
   const loops = new Map<string, SignerLoop>();
   let client: pg.Client | undefined;
   let stopped = false;
   let supervising: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  const lockKey = (signer: string) => `${ctx.config.apiSchema}:${ctx.chain.chainId}:${signer}`;
+  const lockKey = (signer: string) => `${ctx.config.apiSchema}:${net.chainId}:${signer}`;
 
   const dropLocks = async (why: unknown) => {
     const held = [...loops.values()];
@@ -64,13 +71,13 @@ export function startTxSenders(ctx: AppContext): TxSenders {
   const connect = async (): Promise<pg.Client> => {
     const c = new pg.Client({
       connectionString: ctx.config.databaseUrl,
-      application_name: "pier-api-sender",
+      application_name: `pier-api-sender-${net.chainId}`,
       keepAlive: true,
     });
     c.on("error", (error) => void dropLocks(error));
     c.on("notification", (msg) => {
       const [chainId, signer] = (msg.payload ?? "").split(":");
-      if (Number(chainId) === ctx.chain.chainId && signer) loops.get(signer)?.kick();
+      if (Number(chainId) === net.chainId && signer) loops.get(signer)?.kick();
     });
     await c.connect();
     await c.query(`LISTEN ${CHAIN_TX_CHANNEL}`);
@@ -88,10 +95,10 @@ export function startTxSenders(ctx: AppContext): TxSenders {
           [SENDER_LOCK_CLASS, lockKey(who.address)],
         );
         if (!rows[0]?.ok) continue;
-        const sender = new TxSender(ctx, who, ctx.config.txSender);
+        const sender = new TxSender(ctx, net, who, ctx.config.txSender);
         loops.set(who.address, signerLoop(sender, pollMs, log));
         log.info(
-          { signer: who.address, roles: who.roles, chainId: ctx.chain.chainId },
+          { signer: who.address, roles: who.roles, chainId: net.chainId },
           "driving the signer's sender",
         );
       }

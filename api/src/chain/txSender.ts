@@ -47,6 +47,7 @@ import {
   recordBroadcast,
 } from "./attempts.ts";
 import { classifyBroadcastError } from "./broadcastError.ts";
+import type { ChainContext } from "./chainContext.ts";
 import { abandonForeign, recordChainIdentity, type SignerState, signerStateFor } from "./chainIdentity.ts";
 import type { ChainTxRow } from "./chainTxs.ts";
 import { decodeRevert } from "./decodeRevert.ts";
@@ -81,6 +82,7 @@ const FOREIGN_MS = 15_000;
 
 export class TxSender {
   readonly #ctx: AppContext;
+  readonly #net: ChainContext;
   readonly #who: SenderSigner;
   readonly #opts: SenderOptions;
   readonly #client: PublicClient;
@@ -96,12 +98,13 @@ export class TxSender {
   #heartbeatAt = 0;
   #priorityFee: bigint | undefined;
 
-  constructor(ctx: AppContext, who: SenderSigner, opts: SenderOptions) {
+  constructor(ctx: AppContext, net: ChainContext, who: SenderSigner, opts: SenderOptions) {
     this.#ctx = ctx;
+    this.#net = net;
     this.#who = who;
     this.#opts = opts;
-    this.#client = ctx.chain.client;
-    this.#chainId = ctx.chain.chainId;
+    this.#client = net.client;
+    this.#chainId = net.chainId;
     this.#log = ctx.log.child({ component: "tx-sender", chainId: this.#chainId, signer: who.address });
   }
 
@@ -186,7 +189,7 @@ export class TxSender {
         this.#log.warn({ previousGenesis: previous, genesis: g }, "the chain was replaced: new genesis hash");
       this.#identity = g;
     }
-    const { state, reset } = await signerStateFor(this.#ctx, this.#who.address, g);
+    const { state, reset } = await signerStateFor(this.#ctx, this.#chainId, this.#who.address, g);
     if (reset) {
       this.#log.warn(
         { previousGenesis: reset.previous, genesis: g, chainNonce: facts.latest },
@@ -209,6 +212,7 @@ export class TxSender {
     const foreign = open.filter((r) => r.genesis_hash !== null && r.genesis_hash !== g);
     const abandoned = await abandonForeign(
       this.#ctx,
+      this.#chainId,
       this.#who.address,
       g,
       [...foreign, ...unknown],
@@ -768,7 +772,7 @@ export class TxSender {
   }
 
   #to(row: ChainTxRow): Hex {
-    return row.payload.to ?? this.#ctx.chain.escrow;
+    return row.payload.to ?? this.#net.escrow;
   }
 }
 

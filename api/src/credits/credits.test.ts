@@ -74,12 +74,12 @@ describe("credits", () => {
     await waitForWebhook(receiver, order.id, "order.settled");
     const merchant = await s.client.get("/v1/merchant");
     expect(merchant.body.credited_balances).toEqual([
-      { token: token.toLowerCase(), symbol: "rUSDC", decimals: 6, amount: net },
+      { chain_id: 31337, token: token.toLowerCase(), symbol: "rUSDC", decimals: 6, amount: net },
     ]);
     await waitFor("the credit gauge", async () => {
       const text = await (await fetch(`${s.api.url}/metrics`)).text();
       return text.includes(
-        `pier_api_escrow_credits_outstanding{token="${token.toLowerCase()}",role="merchant"} ${net}`,
+        `pier_api_escrow_credits_outstanding{chain_id="31337",token="${token.toLowerCase()}",role="merchant"} ${net}`,
       );
     });
 

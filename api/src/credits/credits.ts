@@ -5,6 +5,8 @@
  * (payment.merchant_credited / refund_credited), on the merchant (credited_balances) and in /metrics,
  * and its keeper pays them out once the token lets them through (sweepCredits.ts).
  */
+import type { ChainContext } from "../chain/chainContext.ts";
+import { tokenInfoOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 
@@ -14,42 +16,48 @@ export interface CreditRow {
   outstanding: string;
 }
 
-/** Every credit still owed on this chain (outstanding > 0), largest first. */
-export async function outstandingCredits(ctx: AppContext, db: Db, limit = 1_000): Promise<CreditRow[]> {
+/** Every credit still owed on this network (outstanding > 0), largest first. */
+export async function outstandingCredits(
+  ctx: AppContext,
+  net: ChainContext,
+  db: Db,
+  limit = 1_000,
+): Promise<CreditRow[]> {
   const { rows } = await db.query<CreditRow>(
     `SELECT token, account, outstanding::text AS outstanding FROM ${ctx.tables.credit}
       WHERE chain_id = $1 AND outstanding > 0 ORDER BY outstanding DESC, token, account LIMIT $2`,
-    [ctx.chain.chainId, limit],
+    [net.chainId, limit],
   );
   return rows;
 }
 
 export interface CreditedBalance {
+  chain_id: number;
   token: string;
-  /** Symbol and decimals of the API's settlement token; null for another token. */
+  /** Symbol and decimals of an accepted token; null for another token. */
   symbol: string | null;
   decimals: number | null;
   amount: string;
 }
 
-/** What the escrow holds for `account` per token, as the merchant object shows it. */
+/** What the escrows hold for `account` per network and token, as the merchant object shows it. */
 export async function creditedBalancesOf(
   ctx: AppContext,
   db: Db,
   account: string,
 ): Promise<CreditedBalance[]> {
-  const { rows } = await db.query<{ token: string; amount: string }>(
-    `SELECT token, outstanding::text AS amount FROM ${ctx.tables.credit}
-      WHERE chain_id = $1 AND account = $2 AND outstanding > 0 ORDER BY token`,
-    [ctx.chain.chainId, account.toLowerCase()],
+  const { rows } = await db.query<{ chain_id: number; token: string; amount: string }>(
+    `SELECT chain_id, token, outstanding::text AS amount FROM ${ctx.tables.credit}
+      WHERE chain_id = ANY($1) AND account = $2 AND outstanding > 0 ORDER BY chain_id, token`,
+    [ctx.networks.list.map((n) => n.chainId), account.toLowerCase()],
   );
-  const settlement = ctx.chain.token;
   return rows.map((r) => {
-    const known = r.token.toLowerCase() === settlement.address.toLowerCase();
+    const known = tokenInfoOf(ctx.networks, r.chain_id, r.token);
     return {
+      chain_id: Number(r.chain_id),
       token: r.token,
-      symbol: known ? settlement.symbol : null,
-      decimals: known ? settlement.decimals : null,
+      symbol: known?.symbol ?? null,
+      decimals: known?.decimals ?? null,
       amount: r.amount,
     };
   });
@@ -57,7 +65,7 @@ export async function creditedBalancesOf(
 
 /** Who a credited account is to Pier, for metrics: a merchant's payout address, the fee recipient, or other. */
 export async function creditRoles(
-  ctx: AppContext,
+  net: ChainContext,
   db: Db,
   credits: CreditRow[],
 ): Promise<Map<string, "merchant" | "fee_recipient" | "other">> {
@@ -69,7 +77,7 @@ export async function creditRoles(
     [accounts],
   );
   const merchantSet = new Set(merchants.rows.map((r) => r.account));
-  const feeRecipient = ctx.chain.deployment.roles.feeRecipient.toLowerCase();
+  const feeRecipient = net.deployment.roles.feeRecipient.toLowerCase();
   for (const a of accounts)
     roles.set(a, merchantSet.has(a) ? "merchant" : a === feeRecipient ? "fee_recipient" : "other");
   return roles;

@@ -8,6 +8,7 @@
  */
 import { paymentEscrowAbi } from "@pier/contracts/abis";
 import { encodeFunctionData, type Hex } from "viem";
+import type { ChainContext } from "../chain/chainContext.ts";
 import { createChainTx } from "../chain/chainTxs.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
@@ -24,30 +25,31 @@ export interface SweepRun {
   queued: number;
 }
 
-export async function sweepCredits(ctx: AppContext): Promise<SweepRun | undefined> {
+export async function sweepCredits(ctx: AppContext, net: ChainContext): Promise<SweepRun | undefined> {
   return withTransaction(ctx.pool, async (tx) => {
-    const locked = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [
+    const locked = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1, $2) AS ok", [
       SWEEP_LOCK,
+      net.chainId,
     ]);
     if (!locked.rows[0]?.ok) return undefined;
-    const credits = await outstandingCredits(ctx, tx);
-    await updateGauges(ctx, tx, credits);
-    await recordPaidOut(ctx, tx);
-    const keeper = ctx.chain.signers.keeper;
+    const credits = await outstandingCredits(ctx, net, tx);
+    await updateGauges(ctx, net, tx, credits);
+    await recordPaidOut(ctx, net, tx);
+    const keeper = net.signers.keeper;
     let queued = 0;
     for (const credit of credits.slice(0, PER_PASS)) {
-      if (await hasOpenWithdraw(ctx, tx, credit.token, credit.account)) continue;
+      if (await hasOpenWithdraw(net, tx, credit.token, credit.account)) continue;
       const data = encodeFunctionData({
         abi: paymentEscrowAbi,
         functionName: "withdraw",
         args: [credit.token as Hex, credit.account as Hex],
       });
-      const payable = await ctx.chain.client
-        .call({ account: keeper, to: ctx.chain.escrow, data })
+      const payable = await net.client
+        .call({ account: keeper, to: net.escrow, data })
         .then(() => true)
         .catch(() => false);
       if (!payable) continue;
-      await createChainTx(ctx, tx, {
+      await createChainTx(tx, net, {
         signer: keeper,
         kind: "withdraw",
         data,
@@ -55,7 +57,7 @@ export async function sweepCredits(ctx: AppContext): Promise<SweepRun | undefine
       });
       queued++;
       ctx.log.info(
-        { token: credit.token, account: credit.account, amount: credit.outstanding },
+        { chainId: net.chainId, token: credit.token, account: credit.account, amount: credit.outstanding },
         "credit payout queued",
       );
     }
@@ -63,21 +65,22 @@ export async function sweepCredits(ctx: AppContext): Promise<SweepRun | undefine
   });
 }
 
-async function hasOpenWithdraw(ctx: AppContext, db: Db, token: string, account: string): Promise<boolean> {
+async function hasOpenWithdraw(net: ChainContext, db: Db, token: string, account: string): Promise<boolean> {
   const { rows } = await db.query(
     `SELECT 1 FROM chain_txs WHERE chain_id = $1 AND kind = 'withdraw' AND status IN ('queued', 'sent')
         AND payload->'credit'->>'token' = $2 AND payload->'credit'->>'account' = $3 LIMIT 1`,
-    [ctx.chain.chainId, token.toLowerCase(), account.toLowerCase()],
+    [net.chainId, token.toLowerCase(), account.toLowerCase()],
   );
   return rows.length > 0;
 }
 
 async function updateGauges(
   ctx: AppContext,
+  net: ChainContext,
   db: Db,
   credits: Awaited<ReturnType<typeof outstandingCredits>>,
 ) {
-  const roles = await creditRoles(ctx, db, credits);
+  const roles = await creditRoles(net, db, credits);
   const sums = new Map<string, { token: string; role: string; amount: bigint }>();
   for (const c of credits) {
     const role = roles.get(c.account.toLowerCase()) ?? "other";
@@ -86,18 +89,23 @@ async function updateGauges(
     entry.amount += BigInt(c.outstanding);
     sums.set(key, entry);
   }
-  ctx.metrics.creditsOutstanding.reset();
-  ctx.metrics.creditAccounts.set(credits.length);
+  const chainId = String(net.chainId);
+  // This network's series only: another network's sweep keeps its own.
+  const previous = (await ctx.metrics.creditsOutstanding.get()).values.filter(
+    (v) => v.labels.chain_id === chainId,
+  );
+  for (const v of previous) ctx.metrics.creditsOutstanding.remove(v.labels);
+  ctx.metrics.creditAccounts.set({ chain_id: chainId }, credits.length);
   // A gauge is a float: token units of one token stay exact far beyond any real credit (2^53).
   for (const s of sums.values())
-    ctx.metrics.creditsOutstanding.set({ token: s.token, role: s.role }, Number(s.amount));
+    ctx.metrics.creditsOutstanding.set({ chain_id: chainId, token: s.token, role: s.role }, Number(s.amount));
 }
 
 /**
  * A credit paid out (by the keeper's sweep, the account itself or anyone): `credit.paid_out` to every
  * merchant whose payout address it was, once per withdrawal event.
  */
-async function recordPaidOut(ctx: AppContext, db: Db): Promise<void> {
+async function recordPaidOut(ctx: AppContext, net: ChainContext, db: Db): Promise<void> {
   const { rows } = await db.query<{
     event_id: string;
     merchant_id: string;
@@ -114,17 +122,17 @@ async function recordPaidOut(ctx: AppContext, db: Db): Promise<void> {
       WHERE e.chain_id = $1 AND e.kind = 'withdrawn'
         AND NOT EXISTS (SELECT 1 FROM events v WHERE v.dedupe_key = 'credit_paid_out:' || m.id || ':' || e.id)
       ORDER BY e.id LIMIT 100`,
-    [ctx.chain.chainId],
+    [net.chainId],
   );
   for (const r of rows) {
     await recordEvent(ctx, db, {
       merchantId: r.merchant_id,
-      livemode: ctx.chain.livemode,
+      livemode: net.livemode,
       type: "credit.paid_out",
       dedupeKey: `credit_paid_out:${r.merchant_id}:${r.event_id}`,
       object: {
         object: "credit_payout",
-        chain_id: ctx.chain.chainId,
+        chain_id: net.chainId,
         token: r.token,
         account: r.account,
         amount: r.amount,

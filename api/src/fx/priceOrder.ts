@@ -18,6 +18,12 @@ import { type CrossRate, crossRate, type RateSnapshot } from "./rateSource.ts";
 /** Rates are stored and shown with this many decimals (exact enough for any currency pair). */
 export const RATE_PLACES = 12;
 
+/** The token an order is priced in (default: the fx settings' settlement token). */
+export interface PricedToken {
+  decimals: number;
+  peggedTo: string;
+}
+
 export interface OrderPrice {
   units: bigint;
   /** Whole tokens per 1 unit of the currency, as used. */
@@ -32,15 +38,18 @@ export async function priceInTokens(
   currency: string,
   amount: string,
   now: Date = fx.now?.() ?? new Date(),
+  token: PricedToken = fx.config.token,
 ): Promise<OrderPrice> {
   assertPayableCurrency(currency, "fiat_currency");
   const minor = parseMinorUnits(amount, currency, "fiat_amount");
   if (minor === 0n) throw new InvalidAmountError("fiat_amount must be greater than zero", "fiat_amount");
-  const peg = fx.config.token.peggedTo;
+  const peg = token.peggedTo;
   const rate =
-    currency === peg ? par(now) : fresh(fx, await fx.source.snapshot(), currency, peg, now, "fiat_currency");
+    currency === peg
+      ? par(now)
+      : fresh(fx, await fx.source.snapshot(), currency, peg, now, "fiat_currency", peg);
   const units = divRound(
-    minor * rate.rate.num * 10n ** BigInt(fx.config.token.decimals),
+    minor * rate.rate.num * 10n ** BigInt(token.decimals),
     rate.rate.den * 10n ** BigInt(minorUnits(currency)),
     "half_up",
   );
@@ -57,9 +66,11 @@ export async function pegRateTo(
   fx: FxDeps,
   currency: string,
   now: Date = fx.now?.() ?? new Date(),
+  peg: string = fx.config.token.peggedTo,
 ): Promise<CrossRate> {
-  const peg = fx.config.token.peggedTo;
-  return currency === peg ? par(now) : fresh(fx, await fx.source.snapshot(), peg, currency, now, "currency");
+  return currency === peg
+    ? par(now)
+    : fresh(fx, await fx.source.snapshot(), peg, currency, now, "currency", peg);
 }
 
 function par(now: Date): CrossRate {
@@ -73,14 +84,11 @@ function fresh(
   to: string,
   now: Date,
   param: string,
+  peg: string,
 ): CrossRate {
   const rate = crossRate(snapshot, from, to, param);
   const ageSeconds = (now.getTime() - rate.asOf.getTime()) / 1000;
   if (ageSeconds > fx.config.maxRateAgeSeconds)
-    throw new StaleRateError(
-      from === fx.config.token.peggedTo ? to : from,
-      rate.asOf,
-      fx.config.maxRateAgeSeconds,
-    );
+    throw new StaleRateError(from === peg ? to : from, rate.asOf, fx.config.maxRateAgeSeconds);
   return rate;
 }

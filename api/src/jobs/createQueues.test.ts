@@ -26,12 +26,12 @@ const updates: unknown[] = [];
 const operator = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
 const keeper = privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
 
-/** Only what createQueues reads: the pg-boss instance, the webhook timeout, the chain's signers, a log. */
+/** Only what createQueues reads: the pg-boss instance, the webhook timeout, each network's signers, a log. */
 const ctx = () =>
   ({
     boss,
     config: { webhook: { timeoutMs: 10_000 } },
-    chain: { chainId: 31337, signers: { operator, keeper } },
+    networks: { list: [{ chainId: 31337, signers: { operator, keeper } }] },
     log: { info: (obj: unknown) => updates.push(obj) },
   }) as unknown as AppContext;
 

@@ -50,16 +50,20 @@ export async function createQueues(ctx: AppContext): Promise<void> {
   const expire = Math.ceil(ctx.config.webhook.timeoutMs / 1000) + 5;
   await ensureQueue(ctx, WEBHOOK_QUEUE, { notify: true, expireInSeconds: expire });
   await createBridgeQueues(ctx, ensureQueue);
-  const signers = [
-    ctx.chain.signers.operator,
-    ctx.chain.signers.keeper,
-    ctx.chain.signers.arbiter,
-    ctx.chain.signers.treasury,
-    ctx.chain.signers.bridgeSigner,
-  ].filter((s) => s !== undefined);
   // Older versions sent chain transactions through one pg-boss queue per signer. The intents are the
   // rows of chain_txs, which the senders read directly now: their jobs are leftovers.
-  for (const name of new Set(signers.map((s) => legacySenderQueue(ctx.chain.chainId, s.address)))) {
+  const legacy = ctx.networks.list.flatMap((net) =>
+    [
+      net.signers.operator,
+      net.signers.keeper,
+      net.signers.arbiter,
+      net.signers.treasury,
+      net.signers.bridgeSigner,
+    ]
+      .filter((s) => s !== undefined)
+      .map((s) => legacySenderQueue(net.chainId, s.address)),
+  );
+  for (const name of new Set(legacy)) {
     if (!(await ctx.boss.getQueue(name))) continue;
     await ctx.boss.deleteQueue(name).catch(() => {}); // another process may be deleting it too
     ctx.log.info({ queue: name }, "legacy sender queue removed (chain_txs rows are the queue now)");
@@ -85,23 +89,30 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
   const senders = startTxSenders(ctx);
   const bridge = await startBridgeWorkers(ctx);
   await startReconciliationJob(ctx, ensureQueue);
+  // One sync loop and one keeper per network: a network whose RPC fails only stalls its own loops.
+  const perNetwork = ctx.networks.list.flatMap((net) => {
+    const log = ctx.log.child({ chainId: net.chainId });
+    return [
+      runEvery("sync", ctx.config.syncIntervalMs, () => syncOrders(ctx, net), log),
+      runEvery(
+        "keeper",
+        ctx.config.keeperIntervalMs,
+        async () => {
+          try {
+            const run = await releaseMatured(ctx, net);
+            if (run) ctx.metrics.keeperRuns.inc({ result: run.batches > 0 ? "queued" : "idle" });
+            await sweepCredits(ctx, net);
+          } catch (error) {
+            ctx.metrics.keeperRuns.inc({ result: "error" });
+            throw error;
+          }
+        },
+        log,
+      ),
+    ];
+  });
   const loops = [
-    runEvery("sync", ctx.config.syncIntervalMs, () => syncOrders(ctx), ctx.log),
-    runEvery(
-      "keeper",
-      ctx.config.keeperIntervalMs,
-      async () => {
-        try {
-          const run = await releaseMatured(ctx);
-          if (run) ctx.metrics.keeperRuns.inc({ result: run.batches > 0 ? "queued" : "idle" });
-          await sweepCredits(ctx);
-        } catch (error) {
-          ctx.metrics.keeperRuns.inc({ result: "error" });
-          throw error;
-        }
-      },
-      ctx.log,
-    ),
+    ...perNetwork,
     runEvery(
       "maintenance",
       10_000,
@@ -114,6 +125,6 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
   ];
   return async () => {
     await Promise.all([...loops.map((l) => l.stop()), bridge.stop(), senders.stop()]);
-    await releaseSyncLock(ctx);
+    await Promise.all(ctx.networks.list.map((net) => releaseSyncLock(net)));
   };
 }

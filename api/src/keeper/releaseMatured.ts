@@ -8,6 +8,7 @@
 
 import { paymentEscrowAbi } from "@pier/contracts/abis";
 import { encodeFunctionData } from "viem";
+import type { ChainContext } from "../chain/chainContext.ts";
 import { createChainTx } from "../chain/chainTxs.ts";
 import type { AppContext } from "../context.ts";
 import { withTransaction } from "../db/transaction.ts";
@@ -22,11 +23,12 @@ export interface KeeperRun {
 }
 
 /** One run; undefined when another process is running the keeper right now. */
-export async function releaseMatured(ctx: AppContext): Promise<KeeperRun | undefined> {
-  const head = await ctx.head.refresh();
+export async function releaseMatured(ctx: AppContext, net: ChainContext): Promise<KeeperRun | undefined> {
+  const head = await net.head.refresh();
   return withTransaction(ctx.pool, async (tx) => {
-    const locked = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [
+    const locked = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1, $2) AS ok", [
       KEEPER_LOCK,
+      net.chainId,
     ]);
     if (!locked.rows[0]?.ok) return undefined;
     const size = ctx.config.keeperBatchSize;
@@ -37,7 +39,7 @@ export async function releaseMatured(ctx: AppContext): Promise<KeeperRun | undef
           AND p.status = 'escrowed' AND NOT p.disputed AND NOT p.held AND p.release_after <= $2
           AND NOT EXISTS (
             SELECT 1 FROM chain_txs c
-             WHERE c.status IN ('queued', 'sent') AND c.kind IN ('release', 'release_batch', 'refund', 'resolve', 'hold')
+             WHERE c.chain_id = o.chain_id AND c.status IN ('queued', 'sent') AND c.kind IN ('release', 'release_batch', 'refund', 'resolve', 'hold')
                AND c.payload->'paymentIds' ? o.payment_id)
           -- A fiat payment reversed after funding (bridge/handleFiatEvent.ts): skipped until its hold is sent.
           AND NOT EXISTS (
@@ -50,13 +52,13 @@ export async function releaseMatured(ctx: AppContext): Promise<KeeperRun | undef
             SELECT 1 FROM risk_reviews r WHERE r.order_id = o.id AND r.status = 'open' AND r.outcome = 'hold')
         ORDER BY p.release_after, o.seq
         LIMIT $3`,
-      [ctx.chain.chainId, head.timestamp.toString(), size * 10],
+      [net.chainId, head.timestamp.toString(), size * 10],
     );
     let batches = 0;
     for (let i = 0; i < rows.length; i += size) {
       const batch = rows.slice(i, i + size);
-      await createChainTx(ctx, tx, {
-        signer: ctx.chain.signers.keeper,
+      await createChainTx(tx, net, {
+        signer: net.signers.keeper,
         kind: "release_batch",
         data: encodeFunctionData({
           abi: paymentEscrowAbi,
@@ -67,7 +69,8 @@ export async function releaseMatured(ctx: AppContext): Promise<KeeperRun | undef
       });
       batches++;
     }
-    if (rows.length > 0) ctx.log.info({ payments: rows.length, batches }, "keeper queued releases");
+    if (rows.length > 0)
+      ctx.log.info({ chainId: net.chainId, payments: rows.length, batches }, "keeper queued releases");
     return { batches, payments: rows.length };
   });
 }

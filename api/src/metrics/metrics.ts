@@ -40,12 +40,13 @@ export function createMetrics() {
     creditsOutstanding: new Gauge({
       name: "pier_api_escrow_credits_outstanding",
       help: "Token units the escrow holds as credits (payouts the token refused), by token and whose they are (merchant, fee_recipient, other)",
-      labelNames: ["token", "role"] as const,
+      labelNames: ["chain_id", "token", "role"] as const,
       registers: [registry],
     }),
     creditAccounts: new Gauge({
       name: "pier_api_escrow_credit_accounts",
       help: "Accounts with a credit still owed by the escrow",
+      labelNames: ["chain_id"] as const,
       registers: [registry],
     }),
     keeperRuns: new Counter({
@@ -163,6 +164,7 @@ export function createMetrics() {
     indexerLag: new Gauge({
       name: "pier_api_indexer_lag_blocks",
       help: "Chain head minus the indexer's latest block",
+      labelNames: ["chain_id"] as const,
       registers: [registry],
     }),
   };

@@ -4,6 +4,8 @@
  * arrives anyway is shown on the order and refunded in full automatically once it is final
  * (`order.paid_after_cancel`, then the refund's own events: refunds.ts).
  */
+
+import { networkOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { StateError } from "../errors.ts";
@@ -23,7 +25,7 @@ export async function cancelOrder(
   if (order.status !== "open") {
     throw new StateError("order_not_open", `Only an open order can be canceled; this one is ${order.status}`);
   }
-  if (BigInt(order.deadline) <= BigInt(ctx.head.now())) {
+  if (BigInt(order.deadline) <= BigInt(networkOf(ctx.networks, order.chain_id).head.now())) {
     throw new StateError("order_not_open", "This order has expired");
   }
   const updated = (

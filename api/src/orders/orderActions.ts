@@ -7,6 +7,7 @@
 import { paymentEscrowAbi } from "@pier/contracts/abis";
 import { encodeFunctionData } from "viem";
 import { createChainTx } from "../chain/chainTxs.ts";
+import { networkOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { InvalidRequestError, NotFoundError, StateError, UnavailableError } from "../errors.ts";
@@ -14,10 +15,11 @@ import { refundableAmount } from "../refunds/refundable.ts";
 import type { OrderRow } from "./orderRow.ts";
 import { paymentRecordOf } from "./paymentRecord.ts";
 
-async function hasOpenIntent(tx: Db, kind: string, orderId: string): Promise<boolean> {
+async function hasOpenIntent(tx: Db, kind: string, order: OrderRow): Promise<boolean> {
   const { rows } = await tx.query(
-    `SELECT 1 FROM chain_txs WHERE kind = $1 AND status IN ('queued', 'sent') AND payload->'orderIds' ? $2 LIMIT 1`,
-    [kind, orderId],
+    `SELECT 1 FROM chain_txs WHERE kind = $1 AND status IN ('queued', 'sent') AND payload->'orderIds' ? $2
+        AND chain_id = $3 LIMIT 1`,
+    [kind, order.id, order.chain_id],
   );
   return rows.length > 0;
 }
@@ -38,9 +40,10 @@ export async function releaseEarly(ctx: AppContext, tx: Db, order: OrderRow): Pr
     [order.id],
   );
   if (rowCount) throw new StateError("order_on_hold", "This order's payment is on hold for risk review");
-  if (await hasOpenIntent(tx, "release", order.id)) return;
-  await createChainTx(ctx, tx, {
-    signer: ctx.chain.signers.operator,
+  if (await hasOpenIntent(tx, "release", order)) return;
+  const net = networkOf(ctx.networks, order.chain_id);
+  await createChainTx(tx, net, {
+    signer: net.signers.operator,
     kind: "release",
     data: encodeFunctionData({
       abi: paymentEscrowAbi,
@@ -64,7 +67,8 @@ export async function resolveDispute(
   order: OrderRow,
   refundAmount: bigint,
 ): Promise<void> {
-  const arbiter = ctx.chain.signers.arbiter;
+  const net = networkOf(ctx.networks, order.chain_id);
+  const arbiter = net.signers.arbiter;
   if (!arbiter)
     throw new UnavailableError("arbiter_unavailable", "No arbiter key is configured (PIER_ARBITER_KEY)");
   if (
@@ -84,8 +88,8 @@ export async function resolveDispute(
       "refund_amount",
     );
   }
-  if (await hasOpenIntent(tx, "resolve", order.id)) return;
-  await createChainTx(ctx, tx, {
+  if (await hasOpenIntent(tx, "resolve", order)) return;
+  await createChainTx(tx, net, {
     signer: arbiter,
     kind: "resolve",
     data: encodeFunctionData({
@@ -106,8 +110,9 @@ export async function setHold(ctx: AppContext, tx: Db, order: OrderRow, held: bo
     );
   }
   if (order.payment.held === held) return;
-  await createChainTx(ctx, tx, {
-    signer: ctx.chain.signers.operator,
+  const net = networkOf(ctx.networks, order.chain_id);
+  await createChainTx(tx, net, {
+    signer: net.signers.operator,
     kind: "hold",
     data: encodeFunctionData({
       abi: paymentEscrowAbi,

@@ -9,6 +9,7 @@
  */
 
 import { getAddress } from "viem";
+import type { ChainContext } from "../chain/chainContext.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
@@ -65,18 +66,22 @@ export interface SyncResult {
 }
 
 /** One pass; returns what it did, or undefined when another process holds the sync lock. */
-export async function syncOrders(ctx: AppContext): Promise<SyncResult | undefined> {
-  if (!(await holdSyncLock(ctx))) return undefined;
+export async function syncOrders(ctx: AppContext, net: ChainContext): Promise<SyncResult | undefined> {
+  if (!(await holdSyncLock(ctx, net))) return undefined;
   // The indexer's progress is the head for depth: it polls the chain anyway, and an RPC call per
   // pass (every 100 ms) would cost more than the pass. The RPC head is refreshed every few seconds.
-  const indexer = await indexerProgress(ctx.pool, ctx.tables, ctx.chain.chainId);
-  if (indexer) ctx.head.observe({ number: indexer.blockNumber, timestamp: indexer.timestamp });
-  const head = await ctx.head.refreshIfOlder(HEAD_REFRESH_MS);
-  if (indexer) ctx.metrics.indexerLag.set(Math.max(0, Number(head.number - indexer.blockNumber)));
-  const now = ctx.head.now();
+  const indexer = await indexerProgress(ctx.pool, ctx.tables, net.chainId);
+  if (indexer) net.head.observe({ number: indexer.blockNumber, timestamp: indexer.timestamp });
+  const head = await net.head.refreshIfOlder(HEAD_REFRESH_MS);
+  if (indexer)
+    ctx.metrics.indexerLag.set(
+      { chain_id: String(net.chainId) },
+      Math.max(0, Number(head.number - indexer.blockNumber)),
+    );
+  const now = net.head.now();
   // Payments the indexer changed since the last pass (a margin of blocks covers reorgs), from its
   // event table's block index; the fingerprint filter drops orders already in step.
-  let watermark = ctx.sync.watermark;
+  let watermark = net.sync.watermark;
   // The indexer went back below what it had processed: a reorg deeper than the margin, or a chain
   // replaced under the same id (a restarted dev chain) whose blocks start again from 0. Scan it all.
   if (indexer && indexer.blockNumber < watermark) watermark = 0n;
@@ -98,14 +103,14 @@ export async function syncOrders(ctx: AppContext): Promise<SyncResult | undefine
        UNION
        SELECT o.id, o.seq FROM orders o WHERE o.chain_id = $1 AND o.status = 'open' AND o.deadline <= $2
        ORDER BY seq LIMIT ${BATCH}`,
-    [ctx.chain.chainId, now, since.toString()],
+    [net.chainId, now, since.toString()],
   );
   let events = 0;
   for (const { id } of rows) {
-    events += await withTransaction(ctx.pool, (tx) => syncOne(ctx, tx, id, { now, head, indexer }));
+    events += await withTransaction(ctx.pool, (tx) => syncOne(ctx, net, tx, id, { now, head, indexer }));
   }
   // Only move on once a pass took everything in: a full batch leaves work for the next pass.
-  if (indexer && rows.length < BATCH) ctx.sync.watermark = indexer.blockNumber;
+  if (indexer && rows.length < BATCH) net.sync.watermark = indexer.blockNumber;
   return { examined: rows.length, events };
 }
 
@@ -115,12 +120,13 @@ const HEAD_REFRESH_MS = 5_000;
  * One syncer among all API processes: the first to take the session advisory lock keeps it (and its
  * connection) until it stops or its connection dies, which releases the lock for another process.
  */
-async function holdSyncLock(ctx: AppContext): Promise<boolean> {
-  if (ctx.sync.lockHolder) return true;
+async function holdSyncLock(ctx: AppContext, net: ChainContext): Promise<boolean> {
+  if (net.sync.lockHolder) return true;
   const client = await ctx.pool.connect();
   try {
-    const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [
+    const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS ok", [
       SYNC_LOCK,
+      net.chainId,
     ]);
     if (!rows[0]?.ok) {
       client.release();
@@ -131,24 +137,25 @@ async function holdSyncLock(ctx: AppContext): Promise<boolean> {
     throw error;
   }
   client.on("error", () => {
-    ctx.sync.lockHolder = undefined;
+    net.sync.lockHolder = undefined;
     client.release(true);
   });
-  ctx.sync.lockHolder = client;
+  net.sync.lockHolder = client;
   return true;
 }
 
 /** Gives the sync lock back (clean shutdown). */
-export async function releaseSyncLock(ctx: AppContext): Promise<void> {
-  const client = ctx.sync.lockHolder;
+export async function releaseSyncLock(net: ChainContext): Promise<void> {
+  const client = net.sync.lockHolder;
   if (!client) return;
-  ctx.sync.lockHolder = undefined;
-  await client.query("SELECT pg_advisory_unlock($1)", [SYNC_LOCK]).catch(() => {});
+  net.sync.lockHolder = undefined;
+  await client.query("SELECT pg_advisory_unlock($1, $2)", [SYNC_LOCK, net.chainId]).catch(() => {});
   client.release();
 }
 
 async function syncOne(
   ctx: AppContext,
+  net: ChainContext,
   tx: Db,
   id: string,
   env: Pick<DeriveInput, "now" | "head" | "indexer">,
@@ -164,7 +171,7 @@ async function syncOne(
     ...env,
     canceled: order.canceled_at !== null,
     deadline: BigInt(order.deadline),
-    confirmations: ctx.chain.confirmations,
+    confirmations: net.confirmations,
     payment: p
       ? {
           status: p.status,

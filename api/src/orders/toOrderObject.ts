@@ -1,6 +1,7 @@
 /** Renders an order row as the API's `order` object (and the public `checkout` object). */
 import type { PaymentTermsJson } from "@pier/contracts/termsJson";
 import type { Address } from "viem";
+import { tokenInfoOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { OrderT } from "../schemas/order.ts";
 import type { OrderRow, PaymentSnapshot } from "./orderRow.ts";
@@ -22,9 +23,9 @@ export function termsJsonOf(row: OrderRow): PaymentTermsJson {
   };
 }
 
-function paymentOf(ctx: AppContext, p: PaymentSnapshot | null) {
+function paymentOf(ctx: AppContext, chainId: number, p: PaymentSnapshot | null) {
   if (!p) return null;
-  const head = ctx.head.current?.number;
+  const head = ctx.networks.byId.get(chainId)?.head.current?.number;
   const block = BigInt(p.block_number);
   return {
     payer: p.payer,
@@ -49,8 +50,30 @@ export function checkoutUrl(ctx: AppContext, id: string): string {
   return `${ctx.config.checkoutBaseUrl}/pay/${id}`;
 }
 
-function tokenOf(ctx: AppContext, address: string) {
-  return { address: address as Address, symbol: ctx.chain.token.symbol, decimals: ctx.chain.token.decimals };
+/**
+ * The order's token as the network describes it. A row on a network or token no longer configured
+ * keeps its address; its symbol and decimals are then unknown ("?", 0) rather than borrowed.
+ */
+function tokenOf(ctx: AppContext, chainId: number, address: string) {
+  const t = tokenInfoOf(ctx.networks, chainId, address);
+  return {
+    address: address as Address,
+    symbol: t?.symbol ?? "?",
+    decimals: t?.decimals ?? 0,
+    peg: t?.peg ?? null,
+    methods: t?.methods ?? [],
+  };
+}
+
+/** The network an order is paid on: its name, whether it is a testnet, its explorer. */
+export function networkObjectOf(ctx: AppContext, chainId: number) {
+  const net = ctx.networks.byId.get(chainId);
+  return {
+    chain_id: chainId,
+    name: net?.name ?? `chain ${chainId}`,
+    testnet: net?.testnet ?? true,
+    explorer_url: net?.explorerUrl ?? null,
+  };
 }
 
 function fiatOf(row: OrderRow) {
@@ -61,6 +84,7 @@ function fiatOf(row: OrderRow) {
 
 export function toOrderObject(ctx: AppContext, row: OrderRow): OrderT {
   const p = row.payment;
+  const token = tokenOf(ctx, row.chain_id, row.token);
   return {
     id: row.id,
     object: "order",
@@ -71,13 +95,14 @@ export function toOrderObject(ctx: AppContext, row: OrderRow): OrderT {
     amount_released: row.amount_released,
     fee: row.fee,
     fee_paid: row.fee_paid,
-    currency: ctx.chain.token.symbol,
-    token: tokenOf(ctx, row.token),
+    currency: token.symbol,
+    token,
     fiat: fiatOf(row),
     fiat_payment: row.fiat_payment ?? null,
     description: row.description,
     metadata: row.metadata,
     chain_id: row.chain_id,
+    network: networkObjectOf(ctx, row.chain_id),
     escrow: row.escrow,
     onchain_order_id: row.onchain_order_id,
     payment_id: row.payment_id,
@@ -90,7 +115,7 @@ export function toOrderObject(ctx: AppContext, row: OrderRow): OrderT {
     canceled_at: unix(row.canceled_at),
     terms: termsJsonOf(row),
     signature: row.signature,
-    payment: paymentOf(ctx, p),
+    payment: paymentOf(ctx, row.chain_id, p),
     dispute: p?.disputed
       ? {
           status: p.resolved_at ? "resolved" : "open",
@@ -103,6 +128,7 @@ export function toOrderObject(ctx: AppContext, row: OrderRow): OrderT {
 
 export function toCheckoutObject(ctx: AppContext, row: OrderRow, merchantName: string) {
   const p = row.payment;
+  const token = tokenOf(ctx, row.chain_id, row.token);
   return {
     id: row.id,
     object: "checkout" as const,
@@ -110,12 +136,13 @@ export function toCheckoutObject(ctx: AppContext, row: OrderRow, merchantName: s
     status: row.status,
     amount: row.amount,
     amount_refunded: row.amount_refunded,
-    currency: ctx.chain.token.symbol,
-    token: tokenOf(ctx, row.token),
+    currency: token.symbol,
+    token,
     fiat: fiatOf(row),
     description: row.description,
     merchant_name: merchantName,
     chain_id: row.chain_id,
+    network: networkObjectOf(ctx, row.chain_id),
     escrow: row.escrow,
     expires_at: Number(row.deadline),
     success_url: row.success_url,
@@ -125,6 +152,6 @@ export function toCheckoutObject(ctx: AppContext, row: OrderRow, merchantName: s
     payment_record: p
       ? { terms: termsJsonOf(row), payer: p.payer, refund_to: p.refund_to, release_after: p.release_after }
       : null,
-    payment: paymentOf(ctx, p),
+    payment: paymentOf(ctx, row.chain_id, p),
   };
 }

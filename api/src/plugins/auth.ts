@@ -78,7 +78,7 @@ export const auth = fp(
           "No API key provided: use 'Authorization: Bearer sk_test_...'",
         );
       }
-      const principal = await authenticate(ctx.pool, token, ctx.chain.livemode);
+      const principal = await authenticate(ctx.pool, token, ctx.networks.livemode);
       if (requirement !== "any" && !hasScope(principal.scopes, requirement)) {
         throw new PermissionError("insufficient_scope", `This key lacks the '${requirement}' scope`);
       }

@@ -4,6 +4,7 @@
  * `reconciliation.mismatch` in the same transaction. A finding no longer observed is resolved by
  * `system`. One pass at a time across processes (advisory lock). Then the alert gauges are refreshed.
  */
+import type { ChainContext } from "../chain/chainContext.ts";
 import type { AppContext } from "../context.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { recordEvent } from "../events/recordEvent.ts";
@@ -18,8 +19,24 @@ import { unindexedPayments } from "./unindexedPayments.ts";
 const LOCK = 0x5245_434e; // "RECN"
 
 export async function runReconciliation(ctx: AppContext): Promise<ReconciliationRunT | undefined> {
-  // On-chain times are compared with chain time: a dev chain can run ahead of the wall clock.
-  const chainNow = (await ctx.head.refresh()).timestamp;
+  // On-chain times are compared with chain time: a dev chain can run ahead of the wall clock. A network
+  // whose RPC is down is skipped this pass (its open findings stay open); the others are checked.
+  const heads = await Promise.all(
+    ctx.networks.list.map(async (net) => {
+      try {
+        return { net, chainNow: (await net.head.refresh()).timestamp };
+      } catch (err) {
+        ctx.log.warn({ err, chainId: net.chainId }, "reconciliation skips a network whose RPC is down");
+        return { net, chainNow: undefined };
+      }
+    }),
+  );
+  const reachable = heads.filter((h) => h.chainNow !== undefined) as {
+    net: ChainContext;
+    chainNow: bigint;
+  }[];
+  const skipped = heads.filter((h) => h.chainNow === undefined).map((h) => h.net.chainId);
+  if (reachable.length === 0) throw new Error("reconciliation: no network's RPC is reachable");
   const result = await withTransaction(ctx.pool, async (tx) => {
     const locked = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [LOCK]);
     if (!locked.rows[0]?.ok) return undefined;
@@ -30,31 +47,39 @@ export async function runReconciliation(ctx: AppContext): Promise<Reconciliation
       .rows[0]!.ok;
     const kinds: Record<string, number> = {};
     const rows: FoundRow[] = [];
-    for (const check of CHECKS) {
-      if (check.fiat && !fiat) continue;
-      // Every check sees the same three parameters, whichever it uses.
-      const { rows: seen } = await tx.query<FoundRow>(
-        `SELECT * FROM (${check.sql(ctx.tables)}) q WHERE $1::int IS NOT NULL AND $3::bigint IS NOT NULL`,
-        [ctx.chain.chainId, ctx.config.reconciliation.graceSeconds, chainNow.toString()],
-      );
-      kinds[check.kind] = seen.length;
-      rows.push(...seen);
-    }
-    // Payments the indexer has not seen at all (it is down or behind) are read from the chain.
-    const credited = new Set(rows.filter((r) => r.kind === "paid_not_credited").map((r) => r.subject));
-    const fromChain = await unindexedPayments(
-      ctx,
-      tx,
-      chainNow,
-      ctx.config.reconciliation.graceSeconds,
-    ).catch((err: unknown) => {
-      ctx.log.warn({ err }, "reconciliation could not read the chain's payments; indexed checks still ran");
-      return [];
-    });
-    for (const row of fromChain) {
-      if (credited.has(row.subject)) continue;
-      rows.push(row);
-      kinds[row.kind] = (kinds[row.kind] ?? 0) + 1;
+    for (const { net, chainNow } of reachable) {
+      const onNetwork: FoundRow[] = [];
+      for (const check of CHECKS) {
+        if (check.fiat && !fiat) continue;
+        // Every check sees the same three parameters, whichever it uses.
+        const { rows: seen } = await tx.query<FoundRow>(
+          `SELECT * FROM (${check.sql(ctx.tables)}) q WHERE $1::int IS NOT NULL AND $3::bigint IS NOT NULL`,
+          [net.chainId, ctx.config.reconciliation.graceSeconds, chainNow.toString()],
+        );
+        kinds[check.kind] = (kinds[check.kind] ?? 0) + seen.length;
+        onNetwork.push(...seen);
+      }
+      // Payments the indexer has not seen at all (it is down or behind) are read from the chain.
+      const credited = new Set(onNetwork.filter((r) => r.kind === "paid_not_credited").map((r) => r.subject));
+      const fromChain = await unindexedPayments(
+        ctx,
+        net,
+        tx,
+        chainNow,
+        ctx.config.reconciliation.graceSeconds,
+      ).catch((err: unknown) => {
+        ctx.log.warn(
+          { err, chainId: net.chainId },
+          "reconciliation could not read the chain's payments; indexed checks still ran",
+        );
+        return [];
+      });
+      for (const row of fromChain) {
+        if (credited.has(row.subject)) continue;
+        onNetwork.push(row);
+        kinds[row.kind] = (kinds[row.kind] ?? 0) + 1;
+      }
+      rows.push(...onNetwork);
     }
     const found = rows.length;
     let fresh = 0;
@@ -105,8 +130,9 @@ export async function runReconciliation(ctx: AppContext): Promise<Reconciliation
       `UPDATE reconciliation_findings
           SET status = 'resolved', resolved_at = now(), resolved_by = 'system',
               resolution_note = 'no longer observed by reconciliation'
-        WHERE status = 'open' AND last_seen_at < $1 AND ($2 OR kind NOT LIKE 'fiat\\_%')`,
-      [startedAt, fiat],
+        WHERE status = 'open' AND last_seen_at < $1 AND ($2 OR kind NOT LIKE 'fiat\\_%')
+          AND (order_id IS NULL OR order_id NOT IN (SELECT id FROM orders WHERE chain_id = ANY($3)))`,
+      [startedAt, fiat, skipped],
     );
     await tx.query(
       `INSERT INTO reconciliation_runs (id, started_at, finished_at, found, new_findings)

@@ -10,7 +10,7 @@ import { withTransaction } from "../db/transaction.ts";
 import { recordEvent } from "../events/recordEvent.ts";
 
 export async function checkTreasury(ctx: AppContext): Promise<boolean> {
-  const treasury = ctx.chain.signers.treasury;
+  const treasury = ctx.networks.default.signers.treasury;
   if (!treasury) return false;
   const balance = await treasuryBalance(ctx);
   if (balance >= ctx.config.treasuryMinBalance) return false;

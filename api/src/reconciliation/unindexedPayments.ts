@@ -5,6 +5,7 @@
  * payment's block is older than the grace period.
  */
 import { paymentEscrowAbi } from "@pier/contracts/abis";
+import type { ChainContext } from "../chain/chainContext.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import type { FoundRow } from "./checks.ts";
@@ -14,14 +15,15 @@ export const LOOKBACK_BLOCKS = 2_000n;
 
 export async function unindexedPayments(
   ctx: AppContext,
+  net: ChainContext,
   db: Db,
   chainNow: bigint,
   graceSeconds: number,
 ): Promise<FoundRow[]> {
-  const client = ctx.chain.client;
+  const client = net.client;
   const head = await client.getBlockNumber();
   const logs = await client.getContractEvents({
-    address: ctx.chain.escrow,
+    address: net.escrow,
     abi: paymentEscrowAbi,
     eventName: "PaymentEscrowed",
     fromBlock: head > LOOKBACK_BLOCKS ? head - LOOKBACK_BLOCKS : 0n,
@@ -39,7 +41,7 @@ export async function unindexedPayments(
     `SELECT o.id, o.merchant_id, o.livemode, o.payment_id, o.status FROM orders o
       WHERE o.chain_id = $1 AND lower(o.payment_id) = ANY ($2) AND o.status IN ('open', 'expired', 'canceled')
         AND NOT EXISTS (SELECT 1 FROM ${ctx.tables.payment} p WHERE p.chain_id = o.chain_id AND p.id = o.payment_id)`,
-    [ctx.chain.chainId, [...byPayment.keys()]],
+    [net.chainId, [...byPayment.keys()]],
   );
   const found: FoundRow[] = [];
   for (const o of rows) {

@@ -9,6 +9,7 @@ import { paymentEscrowAbi } from "@pier/contracts/abis";
 import { encodeFunctionData } from "viem";
 import { onChainRefundSucceeded } from "../bridge/fiatRefunds.ts";
 import { createChainTx } from "../chain/chainTxs.ts";
+import { networkOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { InvalidRequestError, NotFoundError, StateError } from "../errors.ts";
@@ -96,8 +97,9 @@ async function queueRefund(
   reason: string | null,
 ): Promise<RefundRow> {
   const id = newId("refund");
-  const chainTxId = await createChainTx(ctx, tx, {
-    signer: ctx.chain.signers.operator,
+  const net = networkOf(ctx.networks, order.chain_id);
+  const chainTxId = await createChainTx(tx, net, {
+    signer: net.signers.operator,
     kind: "refund",
     data: encodeFunctionData({
       abi: paymentEscrowAbi,

@@ -11,6 +11,7 @@
 import { minorUnits } from "@pier/money/currencies";
 import { divRound, formatRatio, parseRatio, type Ratio } from "@pier/money/rational";
 import { formatMinorUnits, parseMinorUnits } from "@pier/money/units";
+import type { TokenInfo } from "../chain/chainContext.ts";
 import type { AppContext } from "../context.ts";
 import { pegRateTo } from "../fx/priceOrder.ts";
 
@@ -34,9 +35,13 @@ export interface Converter {
   format(minor: bigint): string;
 }
 
-export async function reportingConverter(ctx: AppContext, currency: string): Promise<Converter> {
-  const rate = await pegRateTo(ctx.fx, currency);
-  const tokenScale = 10n ** BigInt(ctx.chain.token.decimals);
+export async function reportingConverter(
+  ctx: AppContext,
+  currency: string,
+  token: Pick<TokenInfo, "decimals" | "peg">,
+): Promise<Converter> {
+  const rate = await pegRateTo(ctx.fx, currency, undefined, token.peg);
+  const tokenScale = 10n ** BigInt(token.decimals);
   const minor = 10n ** BigInt(minorUnits(currency));
   const atRate = (r: Ratio, units: bigint) => divRound(units * r.num * minor, tokenScale * r.den, "half_up");
   return {

@@ -5,6 +5,7 @@
  * where it has one (reportingRates.ts; `valued_at` says which). Read from the orders the syncer keeps in
  * step with the chain; reconciliation is what checks those against the chain.
  */
+import { resolveTarget } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { InvalidRequestError } from "../errors.ts";
@@ -37,8 +38,10 @@ export async function settlementReport(
   ctx: AppContext,
   db: Db,
   principal: Principal,
-  query: { from?: string; to?: string; currency?: string },
+  query: { from?: string; to?: string; currency?: string; network?: number; token?: string },
 ) {
+  // Token units add up only within one token: a report covers one network and token.
+  const { net, token } = resolveTarget(ctx.networks, query.network, query.token);
   const to = query.to ?? new Date().toISOString().slice(0, 10);
   const from =
     query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
@@ -49,7 +52,7 @@ export async function settlementReport(
   const currency =
     query.currency ??
     (await getRiskSettings(ctx, db, principal.merchantId, principal.livemode)).reportingCurrency;
-  const fx = await reportingConverter(ctx, currency);
+  const fx = await reportingConverter(ctx, currency, token);
   const { rows } = await db.query<
     SaleRates & { date: string; amount_refunded: string; fee_paid: string; amount_released: string }
   >(
@@ -58,10 +61,11 @@ export async function settlementReport(
             fiat_amount, fiat_currency, report_currency, report_rate
        FROM orders
       WHERE merchant_id = $1 AND livemode = $2 AND payment IS NOT NULL
+        AND chain_id = $5 AND lower(token) = lower($6)
         AND to_timestamp((payment->>'paid_at')::bigint) >= $3::date
         AND to_timestamp((payment->>'paid_at')::bigint) < $4::date + 1
       ORDER BY 1, seq`,
-    [principal.merchantId, principal.livemode, from, to],
+    [principal.merchantId, principal.livemode, from, to, net.chainId, token.address],
   );
   const days = new Map<string, Day>();
   for (const r of rows) {
@@ -105,7 +109,7 @@ export async function settlementReport(
       net: net.toString(),
       released: d.tokens.released.toString(),
       in_escrow: (net - d.tokens.released).toString(),
-      currency: ctx.chain.token.symbol,
+      currency: token.symbol,
       gross_fiat: fx.format(fiatOf(d, "gross")),
       refunds_fiat: fx.format(fiatOf(d, "refunds")),
       fees_fiat: fx.format(fiatOf(d, "fees")),
@@ -142,8 +146,10 @@ export async function settlementReport(
     merchant: principal.merchantId,
     from,
     to,
-    currency: ctx.chain.token.symbol,
-    token_decimals: ctx.chain.token.decimals,
+    chain_id: net.chainId,
+    token: token.address,
+    currency: token.symbol,
+    token_decimals: token.decimals,
     reporting_currency: currency,
     fx_rate: fx.rate,
     fx_rate_as_of: fx.rateAsOf,

@@ -32,6 +32,7 @@ export async function assessPayment(ctx: AppContext, tx: Db, order: OrderRow): P
     amount: BigInt(order.amount),
     payer,
     orderId: order.id,
+    chainId: order.chain_id,
   });
   const evaluation = evaluateRules(rules, facts);
   countEvaluation(ctx, "payment", evaluation);

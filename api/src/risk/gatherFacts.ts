@@ -4,6 +4,7 @@
  * RPC. The observed payment being assessed is already in risk_payer_activity, so windows include it.
  */
 import type { Address } from "viem";
+import { networkOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { type Facts, neededFacts, type Stage, type Window } from "./evaluateRules.ts";
@@ -16,6 +17,8 @@ export interface FactInput {
   amount: bigint;
   payer?: string;
   orderId?: string;
+  /** The network the payment is on (payer nonce); default the first network. */
+  chainId?: number;
   country?: string;
   customerRef?: string;
   /** Fiat sessions: the customer's IP, checked against the blocklist. */
@@ -74,7 +77,8 @@ export async function gatherFacts(
     facts.payerAgeSeconds = rows[0]?.age ?? 0;
   }
   if (need.payerNonce && input.payer) {
-    facts.payerNonce = await ctx.chain.client.getTransactionCount({ address: input.payer as Address });
+    const net = input.chainId === undefined ? ctx.networks.default : networkOf(ctx.networks, input.chainId);
+    facts.payerNonce = await net.client.getTransactionCount({ address: input.payer as Address });
   }
   if (need.fiatFailures) {
     // Failed fiat sessions of this order (card testing on one checkout), plus failures the fiat route

@@ -10,9 +10,10 @@ export const Merchant = Type.Object({
   payout_address: Address,
   credited_balances: Type.Array(
     Type.Object({
+      chain_id: Type.Integer(),
       token: Address,
       symbol: Type.Union([Type.String(), Type.Null()], {
-        description: "Null for a token other than the API's.",
+        description: "Null for a token the network's configuration does not list.",
       }),
       decimals: Type.Union([Type.Integer(), Type.Null()]),
       amount: TokenAmount,

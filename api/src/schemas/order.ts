@@ -1,6 +1,7 @@
 /** Order: the request and response schemas of /v1/orders and the public checkout read. */
 import Type, { type Static } from "typebox";
 import { Address, Hex32, ListQuery, Metadata, Nullable, TokenAmount, UnixTime } from "./common.ts";
+import { NetworkRef, OrderToken } from "./network.ts";
 
 export const ORDER_STATUSES = [
   "open",
@@ -39,7 +40,7 @@ export const OrderPayment = Type.Object(
   {
     payer: Address,
     refund_to: Address,
-    method: Type.String({ enum: ["allowance", "permit", "authorization", "on_behalf"] }),
+    method: Type.String({ enum: ["allowance", "permit", "authorization", "on_behalf", "dai_permit"] }),
     tx_hash: Hex32,
     block_number: Type.Integer(),
     block_hash: Hex32,
@@ -102,12 +103,13 @@ export const Order = Type.Object(
     fee: TokenAmount,
     fee_paid: TokenAmount,
     currency: Type.String({ description: "The settlement token's symbol." }),
-    token: Type.Object({ address: Address, symbol: Type.String(), decimals: Type.Integer() }),
+    token: OrderToken,
     fiat: Nullable(Fiat),
     fiat_payment: Type.Optional(Nullable(FiatPayment)),
     description: Nullable(Type.String()),
     metadata: Metadata,
     chain_id: Type.Integer(),
+    network: NetworkRef,
     escrow: Address,
     onchain_order_id: Hex32,
     payment_id: Hex32,
@@ -149,10 +151,23 @@ export const CreateOrderBody = Type.Object(
     escrow_period: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 * 86_400 })),
     success_url: Type.Optional(Url),
     cancel_url: Type.Optional(Url),
+    network: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: "Chain id of the network the order is paid on. Default: the first network served.",
+      }),
+    ),
+    token: Type.Optional(
+      Type.String({
+        pattern: "^0x[0-9a-fA-F]{40}$",
+        description: "Address of the token the order is paid in, on `network`. Default: its first token.",
+      }),
+    ),
   },
   {
     additionalProperties: false,
-    description: "Give either `amount` (token units) or `fiat_amount` + `fiat_currency`.",
+    description:
+      "Give either `amount` (units of the order's token) or `fiat_amount` + `fiat_currency`; `network` and `token` choose where it is paid (GET /v1/networks lists them).",
   },
 );
 export type CreateOrderBodyT = Static<typeof CreateOrderBody>;
@@ -194,11 +209,12 @@ export const Checkout = Type.Object(
     amount: TokenAmount,
     amount_refunded: TokenAmount,
     currency: Type.String(),
-    token: Type.Object({ address: Address, symbol: Type.String(), decimals: Type.Integer() }),
+    token: OrderToken,
     fiat: Nullable(Fiat),
     description: Nullable(Type.String()),
     merchant_name: Type.String(),
     chain_id: Type.Integer(),
+    network: NetworkRef,
     escrow: Address,
     expires_at: UnixTime,
     success_url: Nullable(Type.String()),

@@ -44,6 +44,8 @@ export const SettlementReport = Type.Object({
   merchant: Type.String(),
   from: ReportDay,
   to: ReportDay,
+  chain_id: Type.Integer({ description: "The network this report covers." }),
+  token: Address,
   currency: Type.String(),
   token_decimals: Type.Integer(),
   reporting_currency: Type.String(),
@@ -102,6 +104,7 @@ export const DailyReport = Type.Object({
   data: Type.Array(
     Type.Object({
       object: Type.Literal("daily_report"),
+      chain_id: Type.Integer(),
       day: DailyDay,
       token: Address,
       symbol: Type.Union([Type.String(), Type.Null()]),

@@ -53,7 +53,7 @@ export async function requireSession(ctx: AppContext, request: FastifyRequest): 
     throw new AuthenticationError("session_missing", "Sign in to the dashboard first");
   }
   const session = await findSession(ctx.pool, token);
-  if (!session || session.livemode !== ctx.chain.livemode) {
+  if (!session || session.livemode !== ctx.networks.livemode) {
     throw new AuthenticationError("session_invalid", "Your dashboard session has ended: sign in again");
   }
   if (!SAFE_METHODS.has(request.method)) {

@@ -50,7 +50,9 @@ interface IPaymentEscrow {
         Allowance,
         Permit,
         Authorization,
-        OnBehalf
+        OnBehalf,
+        /// DAI's own permit ({payWithDaiPermit}); appended last so the earlier values keep their numbers.
+        DaiPermit
     }
 
     /// @notice Mutable state of a payment while it is open.
@@ -216,6 +218,28 @@ interface IPaymentEscrow {
         PaymentTerms calldata terms,
         bytes calldata operatorSignature,
         uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (bytes32 paymentId);
+
+    /// @notice Pay `terms` from the caller with a DAI-style permit (DAI's `permit(holder, spender, nonce, expiry,
+    ///         allowed, v, r, s)`, not EIP-2612) in the same transaction. The permit must be signed by the caller with
+    ///         this escrow as spender and `allowed = true`. A permit that was already submitted by someone else
+    ///         (front-run) does not block the payment; a bad permit with no allowance in place reverts in the transfer.
+    /// @dev DAI's permit has no amount: it grants this escrow an unlimited allowance over the caller's tokens, which
+    ///      stays after the payment (the escrow collects exactly `terms.amount`). That is safe here because no path of
+    ///      the escrow ever pulls tokens from anyone but `msg.sender` (`pay`, `payWithPermit`, `payWithDaiPermit`,
+    ///      `payOnBehalf`) or an ERC-3009 signer by that signer's own authorization (`payWithAuthorization`): nobody
+    ///      else can make the escrow spend the payer's leftover allowance, and the payer spends it only by paying
+    ///      terms an operator signed. A payer who wants it gone signs `allowed = false` or approves zero.
+    /// @param nonce The caller's current DAI permit nonce (`nonces(msg.sender)` at the token).
+    /// @param expiry Last second the permit is valid (inclusive), or 0 for never.
+    function payWithDaiPermit(
+        PaymentTerms calldata terms,
+        bytes calldata operatorSignature,
+        uint256 nonce,
+        uint256 expiry,
         uint8 v,
         bytes32 r,
         bytes32 s

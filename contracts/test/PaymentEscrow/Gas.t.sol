@@ -3,19 +3,20 @@ pragma solidity 0.8.34;
 
 import {IPaymentEscrow} from "../../src/interfaces/IPaymentEscrow.sol";
 import {Vm} from "../base/Vm.sol";
-import {EscrowFixture} from "../base/EscrowFixture.sol";
+import {DaiLikeFixture} from "../base/DaiLikeFixture.sol";
 
 /// @notice Gas budgets of the hot paths, measured the way the targets are defined: a transaction's gas used minus
 ///         21,000 and its calldata cost, in a warm state where the payer, merchant, fee recipient and escrow already
 ///         hold token balances. Each test runs in isolation mode (every top-level call is its own transaction), so
 ///         storage is cold at the start of the measured call as it would be on chain. Under `--coverage` the
 ///         contracts are instrumented (extra calls to Hardhat's coverage marker), so these tests skip themselves.
-contract GasTest is EscrowFixture {
+contract GasTest is DaiLikeFixture {
     /// @dev Address that Hardhat's coverage instrumentation calls; it appears in instrumented bytecode only.
     bytes4 internal constant COVERAGE_MARKER_PREFIX = 0xc0bec0be;
 
     uint256 internal constant PAY_WITH_AUTHORIZATION_BUDGET = 105_000;
     uint256 internal constant PAY_WITH_PERMIT_BUDGET = 120_000;
+    uint256 internal constant PAY_WITH_DAI_PERMIT_BUDGET = 125_000;
     uint256 internal constant RELEASE_BUDGET = 50_000;
     uint256 internal constant REFUND_FULL_BUDGET = 40_000;
     uint256 internal constant RELEASE_BATCH_PER_PAYMENT_BUDGET = 25_000;
@@ -94,6 +95,23 @@ contract GasTest is EscrowFixture {
             abi.encodeCall(IPaymentEscrow.payWithPermit, (terms, signature, permitDeadline, v, r, s))
         );
         assertLe(used, PAY_WITH_PERMIT_BUDGET, string.concat("payWithPermit: ", vm.toString(used)));
+    }
+
+    /// hardhat-config: isolate = true
+    function test_succeeds_payWithDaiPermitWithinBudget() public {
+        // Warm state in DAI: the escrow already holds DAI. payer2 has never used a DAI permit: its nonce goes from
+        // zero to one and its allowance from zero to unlimited, where it stays (no refund, unlike an EIP-2612 permit
+        // whose exact allowance is used up).
+        _payAs(_daiTerms(keccak256("warm-dai")), payer);
+        IPaymentEscrow.PaymentTerms memory terms = _daiTerms(keccak256("gas-dai-permit"));
+        bytes memory signature = _signTerms(terms);
+        (uint8 v, bytes32 r, bytes32 s) = _daiPermit(PAYER2_KEY, address(escrow), 0, terms.deadline, true);
+        vm.prank(payer2);
+        escrow.payWithDaiPermit(terms, signature, 0, terms.deadline, v, r, s);
+        uint256 used = _executionGas(
+            abi.encodeCall(IPaymentEscrow.payWithDaiPermit, (terms, signature, 0, terms.deadline, v, r, s))
+        );
+        assertLe(used, PAY_WITH_DAI_PERMIT_BUDGET, string.concat("payWithDaiPermit: ", vm.toString(used)));
     }
 
     /// hardhat-config: isolate = true

@@ -65,7 +65,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /**
-                             * @description degraded (200): serving, but a signer's transactions are stuck; not_ready: 503.
+                             * @description degraded (200): serving, but a network is down or a signer's transactions are stuck; not_ready: 503.
                              * @enum {string}
                              */
                             status: "ready" | "degraded" | "not_ready";
@@ -85,6 +85,21 @@ export interface paths {
                                 senders: {
                                     ok: boolean;
                                     detail?: string;
+                                };
+                            };
+                            /** @description Each network's RPC and indexing: a network that is not ok degrades only itself. */
+                            networks: {
+                                [key: string]: {
+                                    name: string;
+                                    ok: boolean;
+                                    chain: {
+                                        ok: boolean;
+                                        detail?: string;
+                                    };
+                                    indexer: {
+                                        ok: boolean;
+                                        detail?: string;
+                                    };
                                 };
                             };
                             /** @description One transaction sender per signer key and chain. */
@@ -137,7 +152,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /**
-                             * @description degraded (200): serving, but a signer's transactions are stuck; not_ready: 503.
+                             * @description degraded (200): serving, but a network is down or a signer's transactions are stuck; not_ready: 503.
                              * @enum {string}
                              */
                             status: "ready" | "degraded" | "not_ready";
@@ -157,6 +172,21 @@ export interface paths {
                                 senders: {
                                     ok: boolean;
                                     detail?: string;
+                                };
+                            };
+                            /** @description Each network's RPC and indexing: a network that is not ok degrades only itself. */
+                            networks: {
+                                [key: string]: {
+                                    name: string;
+                                    ok: boolean;
+                                    chain: {
+                                        ok: boolean;
+                                        detail?: string;
+                                    };
+                                    indexer: {
+                                        ok: boolean;
+                                        detail?: string;
+                                    };
                                 };
                             };
                             /** @description One transaction sender per signer key and chain. */
@@ -360,7 +390,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            /** @description Give either `amount` (token units) or `fiat_amount` + `fiat_currency`. */
+            /** @description Give either `amount` (units of the order's token) or `fiat_amount` + `fiat_currency`; `network` and `token` choose where it is paid (GET /v1/networks lists them). */
             requestBody: {
                 content: {
                     "application/json": {
@@ -385,6 +415,10 @@ export interface paths {
                         success_url?: string;
                         /** Format: uri */
                         cancel_url?: string;
+                        /** @description Chain id of the network the order is paid on. Default: the first network served. */
+                        network?: number;
+                        /** @description Address of the token the order is paid in, on `network`. Default: its first token. */
+                        token?: `0x${string}`;
                     };
                 };
             };
@@ -2866,6 +2900,9 @@ export interface paths {
                                 address: `0x${string}`;
                                 symbol: string;
                                 decimals: number;
+                                peg: string | null;
+                                /** @description Pay paths the checkout offers for it, best first. */
+                                methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
                             };
                             fiat: {
                                 /** @description Decimal string in the currency's units. */
@@ -2877,6 +2914,12 @@ export interface paths {
                             description: string | null;
                             merchant_name: string;
                             chain_id: number;
+                            network: {
+                                chain_id: number;
+                                name: string;
+                                testnet: boolean;
+                                explorer_url: string | null;
+                            };
                             /** @description EVM address. */
                             escrow: `0x${string}`;
                             /** @description Unix time in seconds. */
@@ -2962,7 +3005,7 @@ export interface paths {
                                 /** @description EVM address. */
                                 refund_to: `0x${string}`;
                                 /** @enum {string} */
-                                method: "allowance" | "permit" | "authorization" | "on_behalf";
+                                method: "allowance" | "permit" | "authorization" | "on_behalf" | "dai_permit";
                                 tx_hash: `0x${string}`;
                                 block_number: number;
                                 block_hash: `0x${string}`;
@@ -3070,9 +3113,10 @@ export interface paths {
                             payout_address: `0x${string}`;
                             /** @description Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed. */
                             credited_balances: {
+                                chain_id: number;
                                 /** @description EVM address. */
                                 token: `0x${string}`;
-                                /** @description Null for a token other than the API's. */
+                                /** @description Null for a token the network's configuration does not list. */
                                 symbol: string | null;
                                 decimals: number | null;
                                 /**
@@ -3172,9 +3216,10 @@ export interface paths {
                                 payout_address: `0x${string}`;
                                 /** @description Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed. */
                                 credited_balances: {
+                                    chain_id: number;
                                     /** @description EVM address. */
                                     token: `0x${string}`;
-                                    /** @description Null for a token other than the API's. */
+                                    /** @description Null for a token the network's configuration does not list. */
                                     symbol: string | null;
                                     decimals: number | null;
                                     /**
@@ -5076,7 +5121,7 @@ export interface paths {
         };
         /**
          * Settlement report per day
-         * @description Per UTC day of payment: orders paid, gross, refunds, fees charged, net, released and still in escrow, in token units and in the reporting currency (`currency`, default the merchant's reporting_currency from /v1/risk/rules), each sale at its own rate: a fiat-priced order at its fiat price, any other at the rate stored when it was made in that currency; orders without one at the current rate (`valued_at`). Default: the last 30 days; at most 366.
+         * @description Per UTC day of payment: orders paid, gross, refunds, fees charged, net, released and still in escrow, in token units and in the reporting currency (`currency`, default the merchant's reporting_currency from /v1/risk/rules), each sale at its own rate: a fiat-priced order at its fiat price, any other at the rate stored when it was made in that currency; orders without one at the current rate (`valued_at`). Default: the last 30 days; at most 366. One network and token per report (`network`, `token`; default the first of each), so token units are never summed across tokens.
          */
         get: {
             parameters: {
@@ -5086,6 +5131,10 @@ export interface paths {
                     /** @description UTC day, YYYY-MM-DD. */
                     to?: string;
                     currency?: string;
+                    /** @description Chain id; default the first network served. */
+                    network?: number;
+                    /** @description Token address on `network`; default its first token. One report per token. */
+                    token?: `0x${string}`;
                     format?: "json" | "csv";
                 };
                 header?: never;
@@ -5115,6 +5164,10 @@ export interface paths {
                              * @description UTC day, YYYY-MM-DD.
                              */
                             to: string;
+                            /** @description The network this report covers. */
+                            chain_id: number;
+                            /** @description EVM address. */
+                            token: `0x${string}`;
                             currency: string;
                             token_decimals: number;
                             reporting_currency: string;
@@ -6897,6 +6950,7 @@ export interface paths {
                             data: {
                                 /** @enum {string} */
                                 object: "daily_report";
+                                chain_id: number;
                                 /** @description UTC day, YYYY-MM-DD. */
                                 day: string;
                                 /** @description EVM address. */
@@ -7225,6 +7279,90 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/networks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List networks and tokens
+         * @description Where orders can be paid: each network's chain id, escrow, confirmation depth and accepted tokens. Pass `network` (chain id) and `token` (address) when creating an order to choose; the first network and its first token are the defaults.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "list";
+                            data: {
+                                /** @enum {string} */
+                                object: "network";
+                                chain_id: number;
+                                name: string;
+                                testnet: boolean;
+                                explorer_url: string | null;
+                                /** @description EVM address. */
+                                escrow: `0x${string}`;
+                                /** @description Blocks before a payment counts as final (escrowed). */
+                                confirmations: number;
+                                /** @description Orders naming no network are paid here. */
+                                default: boolean;
+                                /** @description Accepted tokens; the first is the network's default. */
+                                tokens: {
+                                    /** @description EVM address. */
+                                    address: `0x${string}`;
+                                    symbol: string;
+                                    decimals: number;
+                                    peg: string | null;
+                                    /** @description Pay paths the checkout offers for it, best first. */
+                                    methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
+                                }[];
+                            }[];
+                        };
                     };
                 };
                 /** @description Rate limited; see Retry-After */
@@ -8343,6 +8481,9 @@ export interface components {
                 address: `0x${string}`;
                 symbol: string;
                 decimals: number;
+                peg: string | null;
+                /** @description Pay paths the checkout offers for it, best first. */
+                methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
             };
             fiat: {
                 /** @description Decimal string in the currency's units. */
@@ -8371,6 +8512,12 @@ export interface components {
                 [key: string]: string;
             };
             chain_id: number;
+            network: {
+                chain_id: number;
+                name: string;
+                testnet: boolean;
+                explorer_url: string | null;
+            };
             /** @description EVM address. */
             escrow: `0x${string}`;
             onchain_order_id: `0x${string}`;
@@ -8423,7 +8570,7 @@ export interface components {
                 /** @description EVM address. */
                 refund_to: `0x${string}`;
                 /** @enum {string} */
-                method: "allowance" | "permit" | "authorization" | "on_behalf";
+                method: "allowance" | "permit" | "authorization" | "on_behalf" | "dai_permit";
                 tx_hash: `0x${string}`;
                 block_number: number;
                 block_hash: `0x${string}`;

@@ -25,6 +25,7 @@ const methodWords = {
   permit: "Permit (EIP-2612)",
   allowance: "Approval and payment",
   on_behalf: "Paid by card or digital wallet",
+  dai_permit: "Permit (DAI)",
 };
 
 export function Receipt({

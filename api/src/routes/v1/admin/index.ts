@@ -53,10 +53,10 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
           name: req.body.name,
           payoutAddress: req.body.payout_address,
           ownerAddress: req.body.owner_address,
-          livemode: ctx.chain.livemode,
+          livemode: ctx.networks.livemode,
         });
         return {
-          merchant: toMerchantObject(created.merchant, ctx.chain.livemode),
+          merchant: toMerchantObject(created.merchant, ctx.networks.livemode),
           secret_key: created.secret,
         };
       }),

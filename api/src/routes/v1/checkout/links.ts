@@ -39,8 +39,8 @@ export default async function checkoutLinkRoutes(fastify: FastifyInstance, { ctx
         max_amount: l.max_amount,
         description: l.description,
         active: l.active,
-        currency: ctx.chain.token.symbol,
-        decimals: ctx.chain.token.decimals,
+        currency: ctx.networks.default.token.symbol,
+        decimals: ctx.networks.default.token.decimals,
       };
     },
   );

@@ -50,7 +50,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
       merchant: { id: merchant.id, name: merchant.name, payout_address: merchant.payout_address },
       address: session.address,
       livemode: session.livemode,
-      chain_id: ctx.chain.chainId,
+      chain_id: ctx.networks.default.chainId,
       csrf_token: session.csrf_token,
       expires_at: Math.floor(session.expires_at.getTime() / 1000),
       passkeys: passkeys.length,
@@ -78,7 +78,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
         response: { 200: SiweNonce, ...errors(429) },
       },
     },
-    async () => issueNonce(ctx.pool, origin, ctx.chain.chainId),
+    async () => issueNonce(ctx.pool, origin, ctx.networks.default.chainId),
   );
 
   app.post(
@@ -105,10 +105,11 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
       const { session, token } = await signIn(
         {
           pool: ctx.pool,
-          client: ctx.chain.client,
+          // Sign-in names the default network; its RPC checks a contract wallet's signature.
+          client: ctx.networks.default.client,
           origin,
-          chainId: ctx.chain.chainId,
-          livemode: ctx.chain.livemode,
+          chainId: ctx.networks.default.chainId,
+          livemode: ctx.networks.livemode,
         },
         { message: req.body.message, signature: req.body.signature as Hex, merchantId: req.body.merchant },
       );

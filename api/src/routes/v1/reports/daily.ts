@@ -3,6 +3,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { tokenOn } from "../../../chain/chainContext.ts";
 import type { AppContext } from "../../../context.ts";
 import { InvalidRequestError } from "../../../errors.ts";
 import { getMerchant } from "../../../merchants/merchants.ts";
@@ -45,26 +46,33 @@ export default async function dailyReportRoutes(fastify: FastifyInstance, { ctx 
         );
       }
       const merchant = await getMerchant(ctx.pool, req.principal.merchantId);
-      const rows = await dailyReport(ctx.pool, {
-        indexerSchema: ctx.config.indexerSchema,
-        chainId: ctx.chain.chainId,
-        payoutAddress: merchant.payout_address,
-        from,
-        to,
-      });
+      // Every network's days, each row one network and token (never summed across tokens).
+      const perNetwork = await Promise.all(
+        ctx.networks.list.map(async (net) => {
+          const rows = await dailyReport(ctx.pool, {
+            indexerSchema: ctx.config.indexerSchema,
+            chainId: net.chainId,
+            payoutAddress: merchant.payout_address,
+            from,
+            to,
+          });
+          return rows.map((r) => {
+            const known = tokenOn(net, r.token);
+            return {
+              object: "daily_report" as const,
+              chain_id: net.chainId,
+              ...r,
+              symbol: known?.symbol ?? null,
+              decimals: known?.decimals ?? null,
+            };
+          });
+        }),
+      );
       return {
         object: "list" as const,
         url: "/v1/reports/daily",
         has_more: false,
-        data: rows.map((r) => {
-          const known = r.token.toLowerCase() === ctx.chain.token.address.toLowerCase();
-          return {
-            object: "daily_report" as const,
-            ...r,
-            symbol: known ? ctx.chain.token.symbol : null,
-            decimals: known ? ctx.chain.token.decimals : null,
-          };
-        }),
+        data: perNetwork.flat().sort((a, b) => a.day.localeCompare(b.day) || a.chain_id - b.chain_id),
       };
     },
   );

@@ -26,12 +26,21 @@ export default async function reportRoutes(fastify: FastifyInstance, { ctx }: { 
         tags: ["Reports"],
         summary: "Settlement report per day",
         description:
-          "Per UTC day of payment: orders paid, gross, refunds, fees charged, net, released and still in escrow, in token units and in the reporting currency (`currency`, default the merchant's reporting_currency from /v1/risk/rules), each sale at its own rate: a fiat-priced order at its fiat price, any other at the rate stored when it was made in that currency; orders without one at the current rate (`valued_at`). Default: the last 30 days; at most 366.",
+          "Per UTC day of payment: orders paid, gross, refunds, fees charged, net, released and still in escrow, in token units and in the reporting currency (`currency`, default the merchant's reporting_currency from /v1/risk/rules), each sale at its own rate: a fiat-priced order at its fiat price, any other at the rate stored when it was made in that currency; orders without one at the current rate (`valued_at`). Default: the last 30 days; at most 366. One network and token per report (`network`, `token`; default the first of each), so token units are never summed across tokens.",
         querystring: Type.Object(
           {
             from: Type.Optional(ReportDay),
             to: Type.Optional(ReportDay),
             currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$" })),
+            network: Type.Optional(
+              Type.Integer({ minimum: 1, description: "Chain id; default the first network served." }),
+            ),
+            token: Type.Optional(
+              Type.String({
+                pattern: "^0x[0-9a-fA-F]{40}$",
+                description: "Token address on `network`; default its first token. One report per token.",
+              }),
+            ),
             format: Format,
           },
           { additionalProperties: false },

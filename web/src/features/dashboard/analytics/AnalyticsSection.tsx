@@ -32,11 +32,12 @@ export default function AnalyticsSection(_: SectionProps) {
   });
   const rows = report.data?.data ?? [];
   const tokens = useMemo(() => reportTokens(rows), [rows]);
-  const unit = tokens.find((t) => t.token === chosenToken) ?? tokens[0];
+  const unit = tokens.find((t) => t.key === chosenToken) ?? tokens[0];
+  const networks = new Set(tokens.map((t) => t.chainId)).size;
   const decimals = unit?.decimals ?? 0;
   const symbol = unit ? (unit.symbol ?? `units of ${unit.token.slice(0, 10)}…`) : "";
   const points = useMemo(
-    () => (unit ? dailySeries(rows, from, to, unit.token) : dailySeries([], from, to, "")),
+    () => (unit ? dailySeries(rows, from, to, unit.key) : dailySeries([], from, to, "")),
     [rows, from, to, unit],
   );
   const days = useMemo(() => points.map((p) => p.day), [points]);
@@ -65,13 +66,14 @@ export default function AnalyticsSection(_: SectionProps) {
           <label htmlFor={tokenId}>Token</label>{" "}
           <select
             id={tokenId}
-            value={unit?.token}
+            value={unit?.key}
             onChange={(e) => setChosenToken(e.target.value)}
             data-testid="analytics-token"
           >
             {tokens.map((t) => (
-              <option key={t.token} value={t.token}>
+              <option key={t.key} value={t.key}>
                 {t.symbol ?? t.token}
+                {networks > 1 ? ` (chain ${t.chainId})` : ""}
               </option>
             ))}
           </select>

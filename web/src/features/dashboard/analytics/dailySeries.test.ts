@@ -4,9 +4,11 @@ import { dailySeries, reportTokens } from "./dailySeries.ts";
 
 const USDC = "0x00000000000000000000000000000000000000aa";
 const OTHER = "0x00000000000000000000000000000000000000bb";
+const key = (token: string, chainId = 31337) => `${chainId}:${token}`;
 
 const row = (over: Partial<DailyReport>): DailyReport => ({
   object: "daily_report",
+  chain_id: 31337,
   day: "2030-01-02",
   token: USDC,
   symbol: "tUSDC",
@@ -29,7 +31,7 @@ const rows = [
 
 describe("dailySeries", () => {
   test("default: one token's days, missing days zero", () => {
-    expect(dailySeries(rows, "2030-01-01", "2030-01-03", USDC)).toEqual([
+    expect(dailySeries(rows, "2030-01-01", "2030-01-03", key(USDC))).toEqual([
       { day: "2030-01-01", volume: 0n, payments: 0, fees: 0n, refunds: 0n },
       { day: "2030-01-02", volume: 25_000_000n, payments: 1, fees: 250_000n, refunds: 0n },
       { day: "2030-01-03", volume: 5_000_000n, payments: 1, fees: 0n, refunds: 0n },
@@ -37,17 +39,33 @@ describe("dailySeries", () => {
   });
 
   test("behavior: tokens are never summed together; each keeps its own decimals", () => {
-    expect(dailySeries(rows, "2030-01-02", "2030-01-02", OTHER)).toEqual([
+    expect(dailySeries(rows, "2030-01-02", "2030-01-02", key(OTHER))).toEqual([
       { day: "2030-01-02", volume: 3_000_000_000_000_000_000n, payments: 2, fees: 0n, refunds: 0n },
     ]);
     expect(reportTokens(rows)).toEqual([
-      { token: USDC, symbol: "tUSDC", decimals: 6, volume: 30_000_000n },
-      { token: OTHER, symbol: null, decimals: null, volume: 3_000_000_000_000_000_000n },
+      { key: key(USDC), chainId: 31337, token: USDC, symbol: "tUSDC", decimals: 6, volume: 30_000_000n },
+      {
+        key: key(OTHER),
+        chainId: 31337,
+        token: OTHER,
+        symbol: null,
+        decimals: null,
+        volume: 3_000_000_000_000_000_000n,
+      },
     ]);
+  });
+
+  test("behavior: one token address on two networks is two series, never summed", () => {
+    const twoChains = [row({ volume: "1000000" }), row({ chain_id: 1337, volume: "7000000" })];
+    expect(reportTokens(twoChains).map((t) => [t.key, t.volume])).toEqual([
+      [key(USDC, 1337), 7_000_000n],
+      [key(USDC), 1_000_000n],
+    ]);
+    expect(dailySeries(twoChains, "2030-01-02", "2030-01-02", key(USDC, 1337))[0]!.volume).toBe(7_000_000n);
   });
 
   test("edge: no rows, no tokens", () => {
     expect(reportTokens([])).toEqual([]);
-    expect(dailySeries([], "2030-01-01", "2030-01-01", USDC)[0]!.volume).toBe(0n);
+    expect(dailySeries([], "2030-01-01", "2030-01-01", key(USDC))[0]!.volume).toBe(0n);
   });
 });

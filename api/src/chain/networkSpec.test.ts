@@ -1,0 +1,86 @@
+import { describe, expect, test } from "vitest";
+import { ConfigError } from "../lib/env.ts";
+import { parseNetworkSpecs } from "./networkSpec.ts";
+
+const config = { tokenPeg: "USD" };
+const usdc = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
+const eurc = "0x60a3E35Cc302bFA44Cb288Bc5a4F316Fdb1adb42";
+const parse = (networks: unknown) => parseNetworkSpecs({ networks }, config, "networks.json");
+
+describe("PIER_NETWORKS_FILE", () => {
+  test("two networks: presets fill name, confirmations, testnet and explorer; the file's values win", () => {
+    const [base, local] = parse([
+      {
+        chain_id: 8453,
+        rpc_urls: ["https://a.example", "https://b.example"],
+        tokens: [
+          { address: usdc, methods: ["authorization", "permit"] },
+          { address: eurc, peg: "EUR" },
+        ],
+      },
+      { chain_id: 1337, name: "Local B", rpc_urls: ["http://127.0.0.1:8546"], confirmations: 2 },
+    ]);
+    expect(base).toMatchObject({
+      chainId: 8453,
+      name: "Base",
+      rpcUrls: ["https://a.example", "https://b.example"],
+      confirmations: 10,
+      testnet: false,
+      explorerUrl: "https://basescan.org",
+      tokens: [
+        { address: usdc, peg: "USD", methods: ["authorization", "permit"] },
+        { address: eurc, peg: "EUR", methods: undefined },
+      ],
+    });
+    expect(local).toMatchObject({
+      chainId: 1337,
+      name: "Local B",
+      confirmations: 2,
+      testnet: true,
+      tokens: [],
+    });
+  });
+
+  test("a chain id not in the presets gets a plain name and counts as a mainnet unless told", () => {
+    const [n] = parse([{ chain_id: 424242, rpc_urls: ["https://rpc.example"] }]);
+    expect(n).toMatchObject({ name: "chain 424242", testnet: false, confirmations: undefined });
+  });
+
+  test.each([
+    ["no networks", [], /networks: must NOT have fewer than 1 items/],
+    ["no RPC URL", [{ chain_id: 1, rpc_urls: [] }], /rpc_urls: must NOT have fewer than 1 items/],
+    ["a bad address", [{ chain_id: 1, rpc_urls: ["https://x"], tokens: [{ address: "0x12" }] }], /address/],
+    [
+      "an unknown method",
+      [{ chain_id: 1, rpc_urls: ["https://x"], tokens: [{ address: usdc, methods: ["magic"] }] }],
+      /methods/,
+    ],
+    [
+      "an unknown field",
+      [{ chain_id: 1, rpc_urls: ["https://x"], rpc: "https://x" }],
+      /additional properties/,
+    ],
+    [
+      "one chain twice",
+      [
+        { chain_id: 1, rpc_urls: ["https://x"] },
+        { chain_id: 1, rpc_urls: ["https://y"] },
+      ],
+      /lists chain 1 twice/,
+    ],
+    [
+      "one token twice",
+      [
+        {
+          chain_id: 1,
+          rpc_urls: ["https://x"],
+          tokens: [{ address: usdc }, { address: usdc.toLowerCase() }],
+        },
+      ],
+      /lists a token twice on chain 1/,
+    ],
+  ])("error: %s is refused with a ConfigError naming the problem", (_name, networks, message) => {
+    expect(() => parse(networks)).toThrow(ConfigError);
+    expect(() => parse(networks)).toThrow(message);
+  });
+});
