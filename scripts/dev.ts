@@ -1,13 +1,15 @@
 /**
  * The whole local stack in one process tree, started in order with readiness checks:
- * Postgres (embedded unless DATABASE_URL) -> Hardhat node -> contracts deployed + dev accounts funded
- * -> indexer -> API (+ demo merchant) -> web. Ctrl-C or SIGTERM stops every child, newest first: web,
+ * Postgres (embedded unless DATABASE_URL) -> two Hardhat nodes (chain A 31337 on PIER_CHAIN_PORT, chain B
+ * 1337 on PIER_CHAIN_B_PORT) -> contracts deployed + dev accounts funded on each -> indexer (both chains)
+ * -> API (+ demo merchant; a networks file names both chains) -> web. PIER_DEV_CHAINS=1 runs chain A only,
+ * as the stack was before it had two. Ctrl-C or SIGTERM stops every child, newest first: web,
  * API, indexer, chain, and Postgres last, so nothing still running loses its database. scripts/dev runs
  * this in a session of its own, so a terminal's Ctrl-C reaches only this process and not every child at
  * once. It refuses to start when a port it needs is taken.
  */
 import { spawn } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { formatUnits } from "viem";
 import { startApi } from "../api/lib/start.ts";
@@ -19,6 +21,7 @@ import { DEV_BALANCE, deployLocal } from "./deploy.ts";
 import { rpc, startChain, stopChild } from "./lib/chain.ts";
 import { startIndexer } from "./lib/indexer.ts";
 import { log } from "./lib/log.ts";
+import { devSignerEnv, localNetworkName, writeNetworksFile } from "./lib/networksFile.ts";
 import { assertPortsFree, waitFor } from "./lib/ports.ts";
 import { startPostgres } from "./lib/postgres.ts";
 import { seed } from "./seed.ts";
@@ -29,9 +32,18 @@ const viteBin = join(root, "web/node_modules/vite/bin/vite.js");
 // goes there too, leaving contracts/deployments to the developer's own stack.
 const dataDir = process.env.PIER_DEV_DATA_DIR ?? join(root, ".data");
 const ownDeploymentFile = process.env.PIER_DEV_DATA_DIR ? join(dataDir, "deployment.json") : undefined;
+/** Chain B: Hardhat's other dev chain id (LOCAL_CHAIN_IDS), a second network in the same stack. */
+const CHAIN_B_ID = 1337;
+const chainCount = process.env.PIER_DEV_CHAINS?.trim() || "2";
+if (chainCount !== "1" && chainCount !== "2") {
+  log("dev", "failed to start", { error: `PIER_DEV_CHAINS must be 1 or 2, not ${chainCount}` });
+  process.exit(2);
+}
+const twoChains = chainCount === "2";
 const ports = {
   postgres: Number(process.env.PIER_PG_PORT ?? 54329),
   chain: Number(process.env.PIER_CHAIN_PORT ?? 8545),
+  ...(twoChains && { chainB: Number(process.env.PIER_CHAIN_B_PORT ?? 8546) }),
   indexer: Number(process.env.PIER_INDEXER_PORT ?? 42069),
   api: Number(process.env.PIER_API_PORT ?? 4000),
   web: Number(process.env.PIER_WEB_PORT ?? 5173),
@@ -71,29 +83,62 @@ try {
           (name !== "sandboxWallet" || fiatProviderNameOf(process.env) === "sandbox"),
       ),
     ),
-    "stop it, or move ours with PIER_PG_PORT, PIER_CHAIN_PORT, PIER_INDEXER_PORT, PIER_API_PORT, PIER_WEB_PORT, PIER_SANDBOX_PORT",
+    "stop it, or move ours with PIER_PG_PORT, PIER_CHAIN_PORT, PIER_CHAIN_B_PORT, PIER_INDEXER_PORT, PIER_API_PORT, PIER_WEB_PORT, PIER_SANDBOX_PORT",
   );
   await mkdir(join(dataDir, "logs"), { recursive: true });
   const pg = await startPostgres({ dataDir: join(dataDir, "postgres"), port: ports.postgres });
   running.push({ name: "postgres", stop: pg.stop });
 
-  const chain = await startChain({ port: ports.chain, logFile: join(dataDir, "logs", "chain.log") });
-  running.push({ name: "chain", stop: chain.stop });
-
-  const deployment = await deployLocal(chain.rpcUrl, ownDeploymentFile);
-  const deploymentFile = ownDeploymentFile ?? deploymentPath(deployment.chainId);
+  // Side by side: each Hardhat start is mostly its own CPU-bound boot. Chain A keeps the names it always
+  // had (chain.log, deployment.json); chain B's carry its chain id.
+  const started = await Promise.allSettled(
+    [
+      { name: "chain", port: ports.chain, chainId: undefined, log: "chain.log", file: ownDeploymentFile },
+      ...(ports.chainB === undefined
+        ? []
+        : [
+            {
+              name: "chain B",
+              port: ports.chainB,
+              chainId: CHAIN_B_ID,
+              log: `chain-${CHAIN_B_ID}.log`,
+              file: process.env.PIER_DEV_DATA_DIR
+                ? join(dataDir, `deployment-${CHAIN_B_ID}.json`)
+                : undefined,
+            },
+          ]),
+    ].map(async (spec) => {
+      const chain = await startChain({
+        port: spec.port,
+        chainId: spec.chainId,
+        logFile: join(dataDir, "logs", spec.log),
+      });
+      running.push({ name: spec.name, stop: chain.stop });
+      const deployment = await deployLocal(chain.rpcUrl, spec.file);
+      return { chain, deployment, deploymentFile: spec.file ?? deploymentPath(deployment.chainId) };
+    }),
+  );
+  // Every start has settled (and registered its node for shutdown) before a failure is reported.
+  const chains = started.map((r) => {
+    if (r.status === "rejected") throw r.reason;
+    return r.value;
+  });
+  const { chain, deployment, deploymentFile } = chains[0]!;
 
   // Hardhat mines only when a transaction arrives; an empty block every second lets confirmations grow
   // as on a real chain, so orders visibly move open -> processing -> escrowed.
   const blockMs = Number(process.env.PIER_DEV_BLOCK_MS ?? 1000);
-  const ticker = setInterval(() => void rpc(chain.rpcUrl, "evm_mine").catch(() => {}), blockMs);
+  const ticker = setInterval(() => {
+    for (const c of chains) void rpc(c.chain.rpcUrl, "evm_mine").catch(() => {});
+  }, blockMs);
   running.push({ name: "block ticker", stop: async () => clearInterval(ticker) });
 
-  // The schema is derived from the chain's genesis hash: a fresh Hardhat node never meets old rows.
+  // The schema is derived from the chains' genesis hashes: a fresh Hardhat node never meets old rows.
   const indexer = await startIndexer({
     databaseUrl: pg.url,
     rpcUrl: chain.rpcUrl,
     deploymentFile,
+    moreChains: chains.slice(1).map((c) => ({ rpcUrl: c.chain.rpcUrl, deploymentFile: c.deploymentFile })),
     port: ports.indexer,
     logFile: join(dataDir, "logs", "indexer.log"),
   });
@@ -115,10 +160,28 @@ try {
     fiatLine = `Fiat wallets       sandbox simulator ${wallet.url} (PayPal, Apple Pay, Google Pay looks)`;
   }
   const dashboardOrigin = `http://localhost:${ports.web}`;
+  const confirmations = process.env.PIER_CONFIRMATIONS ?? "2";
+  // With two chains the API reads them from a networks file ("Local A", "Local B"); one chain: the
+  // legacy single-network variables, as before.
+  const networksFile = join(dataDir, "networks.json");
+  if (twoChains)
+    await writeNetworksFile(
+      networksFile,
+      chains.map((c, i) => ({
+        chainId: c.chain.chainId,
+        name: localNetworkName(i),
+        rpcUrl: c.chain.rpcUrl,
+        deploymentFile: c.deploymentFile,
+        confirmations: Number(confirmations),
+        blockTimeMs: blockMs,
+      })),
+    );
+  else await rm(networksFile, { force: true });
   const api = await startApi({
     databaseUrl: pg.url,
     rpcUrl: chain.rpcUrl,
     deploymentFile,
+    networksFile: twoChains ? networksFile : undefined,
     indexerSchema: indexer.schema,
     port: ports.api,
     logFile: join(dataDir, "logs", "api.log"),
@@ -126,20 +189,30 @@ try {
       PIER_CHECKOUT_BASE_URL: webUrl,
       // Passkeys need a host name, not an IP: the dashboard is opened on localhost (same server).
       PIER_DASHBOARD_URL: dashboardOrigin,
-      PIER_CONFIRMATIONS: process.env.PIER_CONFIRMATIONS ?? "2",
+      PIER_CONFIRMATIONS: confirmations,
+      // Chain B needs the dev signer keys named (the API's dev defaults are for 31337 only).
+      ...(twoChains ? devSignerEnv(process.env) : {}),
       ...fiatEnv,
     },
   });
   running.push({ name: "api", stop: api.stop });
 
   // The production build, served by `vite preview`, which proxies /v1 to the API (one origin, no CORS).
-  await runToEnd("web build", [viteBin, "build", "--logLevel", "warn"]);
+  // The checkout reads each chain over its node (VITE_PIER_RPC_URLS, also allowed by the page's CSP), so a
+  // wallet can add chain B and show balances on either chain.
+  const webEnv = {
+    ...process.env,
+    VITE_PIER_RPC_URLS: JSON.stringify(
+      Object.fromEntries(chains.map((c) => [String(c.chain.chainId), c.chain.rpcUrl])),
+    ),
+  };
+  await runToEnd("web build", [viteBin, "build", "--logLevel", "warn"], webEnv);
   const web = spawn(
     process.execPath,
     [viteBin, "preview", "--host", "127.0.0.1", "--port", String(ports.web), "--strictPort"],
     {
       cwd: join(root, "web"),
-      env: { ...process.env, PIER_API_URL: api.url },
+      env: { ...webEnv, PIER_API_URL: api.url },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
@@ -150,8 +223,8 @@ try {
   const token = deployment.contracts.TestStablecoin!;
   console.log(`
 Pier local stack is up.
-  Chain RPC          ${chain.rpcUrl}  (chain id ${chain.chainId})
-  PaymentEscrow      ${deployment.contracts.PaymentEscrow.address}
+  Chain RPC          ${chain.rpcUrl}  (chain id ${chain.chainId}, "Local A")${chainBLines(chains)}
+  PaymentEscrow      ${deployment.contracts.PaymentEscrow.address}${twoChains ? "  (same address on both chains)" : ""}
   TestStablecoin     ${token.address}  (tUSDC, 6 decimals)
   RegulatedStablecoin ${deployment.contracts.RegulatedStablecoin?.address ?? "-"}  (rUSDC: issuer-controlled model, blacklist/pause by the deployer)
   Indexer            ${indexer.url}  (GraphQL ${indexer.url}/graphql, SQL ${indexer.url}/sql, schema ${indexer.schema})
@@ -163,7 +236,7 @@ Pier local stack is up.
   Logs               ${join(dataDir, "logs")}
 
 Demo merchant "Demo shop", test secret key (shown once): ${seeded.secretKey}
-Create an order:
+Create an order${twoChains ? ` (on chain B: add "network":${CHAIN_B_ID})` : ""}:
   curl -s ${api.url}/v1/orders -H "Authorization: Bearer ${seeded.secretKey}" \\
     -H "Content-Type: application/json" -d '{"amount":"25000000","description":"Demo order"}'
 Pay the demo order ${order.id} in a browser wallet holding the dev customer key (see README):
@@ -177,10 +250,19 @@ Press Ctrl-C to stop everything.
   await shutdown("startup-failure", 1);
 }
 
-function runToEnd(name: string, args: string[]): Promise<void> {
+/** Chain B's line in the summary (none with PIER_DEV_CHAINS=1). */
+function chainBLines(chains: { chain: { rpcUrl: string; chainId: number } }[]): string {
+  return chains
+    .slice(1)
+    .map((c) => `\n  Chain B RPC        ${c.chain.rpcUrl}  (chain id ${c.chain.chainId}, "Local B")`)
+    .join("");
+}
+
+function runToEnd(name: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: join(root, "web"),
+      env,
       stdio: ["ignore", "ignore", "inherit"],
     });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`))));

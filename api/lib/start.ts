@@ -21,6 +21,12 @@ export interface StartApiOptions {
   deploymentFile: string;
   /** The indexer's Postgres schema (IndexerHandle.schema). */
   indexerSchema: string;
+  /**
+   * The networks file (PIER_NETWORKS_FILE) when the API serves several chains; `rpcUrl`/`deploymentFile`
+   * then describe the first. Unset: one network, and a PIER_NETWORKS_FILE inherited from our own
+   * environment is not passed on (it would describe other chains than the ones we were given).
+   */
+  networksFile?: string;
   port: number;
   /** Extra environment (PIER_CONFIRMATIONS, PIER_ADMIN_KEY, ...); wins over the above. */
   env?: Record<string, string>;
@@ -49,8 +55,10 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     PIER_INDEXER_SCHEMA: opts.indexerSchema,
     PIER_API_HOST: "127.0.0.1",
     PIER_API_PORT: String(opts.port),
+    PIER_NETWORKS_FILE: opts.networksFile,
     ...opts.env,
   };
+  if (env.PIER_NETWORKS_FILE === undefined) delete env.PIER_NETWORKS_FILE;
   let logFd: number | undefined;
   if (opts.logFile) logFd = openSync(opts.logFile, "a");
   const child = spawn(process.execPath, ["--import", tsxLoader, "src/server.ts"], {

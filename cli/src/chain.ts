@@ -6,7 +6,7 @@
 import type { Checkout } from "@pier/client";
 import { paymentEscrowAbi } from "@pier/contracts/abis";
 import { type DevRole, devAccount } from "@pier/contracts/accounts";
-import { LOCAL_CHAIN_ID } from "@pier/contracts/chains";
+import { isLocalChain, LOCAL_CHAIN_IDS } from "@pier/contracts/chains";
 import { type PayMethod, payTerms, type TermsPaid } from "@pier/contracts/payTerms";
 import type { PaymentRecord, PaymentTerms } from "@pier/contracts/terms";
 import {
@@ -17,7 +17,7 @@ import {
   paymentTermsFromJson,
 } from "@pier/contracts/termsJson";
 import { type Address, createPublicClient, createWalletClient, erc20Abi, type Hex, http } from "viem";
-import { CliError } from "./context.ts";
+import { CliError, DEV_CHAINS, explicitRpcUrl, type Globals, perChainRpcUrls } from "./context.ts";
 
 export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
   let res: Response;
@@ -60,12 +60,51 @@ export async function timeTravel(
   return latestBlock(url);
 }
 
-async function requireLocalChain(url: string): Promise<void> {
+async function requireLocalChain(url: string): Promise<number> {
   const id = await chainId(url);
-  if (id !== LOCAL_CHAIN_ID)
+  if (!isLocalChain(id))
     throw new CliError(
-      `chain ${id} at ${url} is not the local chain (${LOCAL_CHAIN_ID}): refusing to use dev accounts or time travel`,
+      `chain ${id} at ${url} is not a local chain (${LOCAL_CHAIN_IDS.join(", ")}): refusing to use dev accounts or time travel`,
     );
+  return id;
+}
+
+/**
+ * The RPC URL of chain `id`: PIER_RPC_URL_<id>; else --rpc-url/PIER_RPC_URL when it serves that chain; else,
+ * when no URL was given at all, the dev stack's node for it (8545 for 31337, 8546 for 1337). A URL that was
+ * given but serves another chain is never swapped for a default: that could be someone else's node.
+ */
+export async function rpcUrlForChain(g: Globals, id: number): Promise<string> {
+  const own = perChainRpcUrls().get(id);
+  if (own) return own;
+  const given = explicitRpcUrl(g);
+  if (given) {
+    const served = await chainId(given);
+    if (served === id) return given;
+    throw new CliError(
+      `${g.rpcUrl ? "--rpc-url" : "PIER_RPC_URL"} ${given} serves chain ${served}, not ${id}: set PIER_RPC_URL_${id} for chain ${id}`,
+    );
+  }
+  const dev = DEV_CHAINS.find((c) => c.chainId === id);
+  if (!dev) throw new CliError(`no RPC URL for chain ${id}: set PIER_RPC_URL_${id} or --rpc-url`);
+  return dev.rpcUrl;
+}
+
+/**
+ * Every local chain the CLI knows of, for time travel: the given URL (or dev chain A), every
+ * PIER_RPC_URL_<id>, and, when no URL was given, dev chain B if it answers (PIER_DEV_CHAINS=1 runs
+ * without it).
+ */
+export async function localChainUrls(g: Globals): Promise<string[]> {
+  const given = explicitRpcUrl(g);
+  const required = [given ?? DEV_CHAINS[0]!.rpcUrl, ...perChainRpcUrls().values()];
+  const optional = given ? [] : DEV_CHAINS.slice(1).map((c) => c.rpcUrl);
+  const urls = [...new Set(required)];
+  for (const url of optional) {
+    if (urls.includes(url)) continue;
+    if (await chainId(url).catch(() => undefined)) urls.push(url);
+  }
+  return urls;
 }
 
 /** The order's terms, or a CliError saying what the API sent that is not valid terms. */
@@ -82,11 +121,15 @@ function fromJson<T>(orderId: string, convert: () => T): T {
   }
 }
 
-/** Clients on the order's chain (the local one: dev accounts are refused anywhere else). */
+/** Clients on the order's chain (a local one: dev accounts are refused anywhere else). */
 async function clientsFor(url: string, checkout: Checkout) {
-  await requireLocalChain(url);
-  if (checkout.chain_id !== LOCAL_CHAIN_ID)
-    throw new CliError(`order ${checkout.id} is on chain ${checkout.chain_id}, not the local chain`);
+  const served = await requireLocalChain(url);
+  if (!isLocalChain(checkout.chain_id))
+    throw new CliError(`order ${checkout.id} is on chain ${checkout.chain_id}, not a local chain`);
+  if (served !== checkout.chain_id)
+    throw new CliError(
+      `order ${checkout.id} is on chain ${checkout.chain_id} but ${url} serves chain ${served}: set PIER_RPC_URL_${checkout.chain_id}`,
+    );
   const transport = http(url);
   return {
     publicClient: createPublicClient({ transport, pollingInterval: 100 }),

@@ -174,6 +174,36 @@ describe("commands against the local stack", () => {
     expect(moved.code).toBe(0);
     expect(moved.json.seconds).toBe(5400);
     expect(moved.json.chain_time - moved.json.previous_chain_time).toBeGreaterThanOrEqual(5400);
+    // With PIER_RPC_URL given, only that chain (dev chain B on 8546 is never assumed alongside it).
+    expect(moved.json.chains).toEqual([
+      expect.objectContaining({
+        chain_id: 31337,
+        rpc_url: s.stack.chain.rpcUrl,
+        chain_time: moved.json.chain_time,
+      }),
+    ]);
+    const named = await pier(["time-travel", "60", "--network", "Local A"]);
+    expect(named.code).toBe(0);
+    expect(named.stdout).toMatch(/^advanced 60 s on chain 31337: block \d+/);
+  });
+
+  test("error: --network that is not the order's chain sends nothing; a chain without a URL is named", async () => {
+    const order = (await pier(["orders", "create", "--amount", "1000000", "--json"])).json;
+    const other = await pier(["pay", order.id, "--network", "1337", "--json"]);
+    expect(other.code).toBe(1);
+    expect(other.json.error.message).toBe(`${order.id} is on network 31337, not 1337: nothing was sent`);
+    const unknown = await pier(["pay", order.id, "--network", "Mars"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--network Mars: not a chain id or a known network name");
+    // The given RPC serves 31337: it is not taken for chain 1337, nor swapped for a default.
+    const elsewhere = await pier(["time-travel", "1s", "--network", "1337"]);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain(`serves chain 31337, not 1337: set PIER_RPC_URL_1337`);
+    // The order is still open: nothing was paid.
+    expect((await s.client.get(`/v1/orders/${order.id}`)).body.status).toBe("open");
+    const paid = await pier(["pay", order.id, "--network", "31337", "--wait", "none", "--json"]);
+    expect(paid.code).toBe(0);
+    expect(paid.json.chain_id).toBe(31337);
   });
 });
 

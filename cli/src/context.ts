@@ -13,6 +13,46 @@ export interface Globals {
 
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 
+/**
+ * The dev stack's chains (./scripts/dev): chain A (31337) on 8545, chain B (1337) on 8546, as their
+ * networks are named in the API ("Local A", "Local B").
+ */
+export const DEV_CHAINS: readonly { chainId: number; name: string; rpcUrl: string }[] = [
+  { chainId: 31337, name: "Local A", rpcUrl: DEFAULT_RPC_URL },
+  { chainId: 1337, name: "Local B", rpcUrl: "http://127.0.0.1:8546" },
+];
+
+/** The RPC URL given explicitly (--rpc-url, else PIER_RPC_URL), if any. */
+export function explicitRpcUrl(g: Globals): string | undefined {
+  return g.rpcUrl ?? (process.env.PIER_RPC_URL || undefined);
+}
+
+/** PIER_RPC_URL_<chainId> variables of the environment: chain id -> URL. */
+export function perChainRpcUrls(env: NodeJS.ProcessEnv = process.env): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^PIER_RPC_URL_(\d+)$/.exec(name);
+    if (m && value) out.set(Number(m[1]), value);
+  }
+  return out;
+}
+
+/**
+ * A --network value (a chain id, or a network name such as "Local B", any case) as a chain id. `known`
+ * names (the order's own network, say) are tried before the dev stack's.
+ */
+export function networkChainId(value: string, known: { chainId: number; name: string }[] = []): number {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const byName = [...known, ...DEV_CHAINS].find((n) => n.name.toLowerCase() === trimmed.toLowerCase());
+  if (!byName)
+    throw new CliError(
+      `--network ${value}: not a chain id or a known network name (${DEV_CHAINS.map((n) => `${n.name} = ${n.chainId}`).join(", ")})`,
+      2,
+    );
+  return byName.chainId;
+}
+
 /** A failure the user can fix; printed without a stack. `exitCode` 2 = bad usage. */
 export class CliError extends Error {
   constructor(

@@ -38,6 +38,9 @@ export const WebEnvSchema = Type.Object({
   VITE_PIER_RPC_URL: Opt(
     "A public RPC URL for the order's chain, for reads and 'add network'. Unset: the wallet's.",
   ),
+  VITE_PIER_RPC_URLS: Opt(
+    'Public RPC URLs per chain as JSON, {"<chainId>": "<url>"}; wins over VITE_PIER_RPC_URL for its chains.',
+  ),
   VITE_PIER_EXPLORER_URL: Opt("Block explorer base URL for transaction links. Unset: known chains only."),
   VITE_STRIPE_PUBLISHABLE_KEY: Opt(
     "Stripe wallets: the account's publishable key (the API then uses Stripe).",
@@ -60,7 +63,9 @@ export const WebEnvSchema = Type.Object({
 /** scripts/dev.ts: the local stack. The API, indexer and web variables above apply to its children. */
 export const DevEnvSchema = Type.Object({
   PIER_PG_PORT: OptDefault("54329", "Embedded Postgres port (unused with DATABASE_URL)."),
-  PIER_CHAIN_PORT: OptDefault("8545", "Hardhat node port."),
+  PIER_CHAIN_PORT: OptDefault("8545", "Hardhat node port (chain A, chain id 31337)."),
+  PIER_CHAIN_B_PORT: OptDefault("8546", "Second Hardhat node port (chain B, chain id 1337)."),
+  PIER_DEV_CHAINS: OptDefault("2", "Local chains to run: 2 (A and B, a networks file for the API) or 1 (A)."),
   PIER_INDEXER_PORT: OptDefault("42069", "Indexer port."),
   PIER_API_PORT: OptDefault("4000", "API port."),
   PIER_WEB_PORT: OptDefault("5173", "Web (checkout and dashboard) port."),

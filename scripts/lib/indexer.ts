@@ -28,6 +28,12 @@ export interface StartIndexerOptions {
   rpcUrl: string;
   /** Deployment JSON written by scripts/deploy.ts (`deployLocal(rpcUrl, outFile)`). */
   deploymentFile: string;
+  /**
+   * More chains to index in the same Ponder process, each with its own deployment file and RPC URL
+   * (PIER_DEPLOYMENT_FILE=a.json,b.json and PIER_RPC_URL_<chainId>, see indexer/lib/config.ts). The chain of
+   * `rpcUrl`/`deploymentFile` stays the first.
+   */
+  moreChains?: { rpcUrl: string; deploymentFile: string }[];
   /** Port of the indexer's HTTP server (GraphQL, /sql, /ready); it listens on 127.0.0.1 only. */
   port: number;
   /** Postgres schema; default: derived from the chain's identity and the indexing code (lib/schema-name.ts). */
@@ -38,7 +44,7 @@ export interface StartIndexerOptions {
   logFile?: string;
   /** Block polling interval; default from lib/config.ts (100 ms on a local chain). */
   pollingIntervalMs?: number;
-  /** WebSocket URL: new blocks pushed by `eth_subscribe` instead of polled (PIER_WS_URL in lib/config.ts). */
+  /** WebSocket URL of the first chain: new blocks pushed by `eth_subscribe` instead of polled (PIER_WS_URL in lib/config.ts). */
   wsUrl?: string;
   /** How long to wait for /ready (includes Ponder's wait for a crashed predecessor's schema lock, up to 25 s). */
   readyTimeoutMs?: number;
@@ -60,23 +66,26 @@ export interface IndexerHandle {
 
 export async function startIndexer(opts: StartIndexerOptions): Promise<IndexerHandle> {
   if (!existsSync(PONDER_CLI)) throw new Error(`ponder CLI not found at ${PONDER_CLI}: run pnpm install`);
-  const deployment = loadDeploymentFile(opts.deploymentFile);
+  const targets = [{ rpcUrl: opts.rpcUrl, deploymentFile: opts.deploymentFile }, ...(opts.moreChains ?? [])];
+  const deployments = targets.map((t) => ({ ...t, deployment: loadDeploymentFile(t.deploymentFile) }));
+  const deployment = deployments[0]!.deployment;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...opts.env,
     DATABASE_URL: opts.databaseUrl,
-    PIER_DEPLOYMENT_FILE: opts.deploymentFile,
+    PIER_DEPLOYMENT_FILE: targets.map((t) => t.deploymentFile).join(","),
     PIER_RPC_URL: opts.rpcUrl,
-    // A per-chain URL in our own environment would win over the one we were given.
-    [`PIER_RPC_URL_${deployment.chainId}`]: opts.rpcUrl,
   };
+  // A per-chain URL in our own environment would win over the one we were given.
+  for (const t of deployments) env[`PIER_RPC_URL_${t.deployment.chainId}`] = t.rpcUrl;
   // Ponder reads PORT before --port: an unrelated PORT in our environment must not move the indexer.
   delete env.PORT;
   if (opts.pollingIntervalMs !== undefined) env.PIER_INDEXER_POLLING_MS = String(opts.pollingIntervalMs);
   // Only what we were given: a WebSocket URL in our own environment may belong to another chain.
   delete env.PIER_WS_URL;
-  delete env[`PIER_WS_URL_${deployment.chainId}`];
-  if (opts.wsUrl) env.PIER_WS_URL = opts.wsUrl;
+  for (const t of deployments) delete env[`PIER_WS_URL_${t.deployment.chainId}`];
+  // The first chain's: with several chains the indexer reads only the per-chain variable.
+  if (opts.wsUrl) env.PIER_WS_URL = env[`PIER_WS_URL_${deployment.chainId}`] = opts.wsUrl;
 
   // Validates the environment exactly as ponder.config.ts will, so a bad value fails here with our message.
   const chains = readChainTargets(env);
@@ -104,7 +113,13 @@ export async function startIndexer(opts: StartIndexerOptions): Promise<IndexerHa
   exited.then(() => process.removeListener("exit", killOnExit));
 
   const url = `http://127.0.0.1:${opts.port}`;
-  log("indexer", "starting", { pid, schema, port: opts.port, chainId: deployment.chainId });
+  log("indexer", "starting", {
+    pid,
+    schema,
+    port: opts.port,
+    chainId: deployment.chainId,
+    ...(deployments.length > 1 && { chainIds: deployments.map((t) => t.deployment.chainId) }),
+  });
   let exitCode: number | NodeJS.Signals | null | undefined;
   exited.then((code) => {
     exitCode = code;

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { type ApiHandle, startApi } from "../../api/lib/start.ts";
+import { devSignerEnv, localNetworkName, writeNetworksFile } from "../../scripts/lib/networksFile.ts";
 import { freePort } from "../../scripts/lib/ports.ts";
 import { type ApiClient, apiClient } from "./apiClient.ts";
 import { type Stack, type StackOptions, startStack } from "./stack.ts";
@@ -35,20 +36,38 @@ export const TEST_ENV: Record<string, string> = {
 
 /**
  * The API as a child process on a harness stack (its Postgres, chain, deployment and indexer schema),
- * logging to the stack's folder, on `port` or a free one. `env` is the API's own settings.
+ * logging to the stack's folder, on `port` or a free one. `env` is the API's own settings. A stack with two
+ * chains also gets a networks file (networks.json in the stack's folder: "Local A" 31337 first, then
+ * "Local B" 1337, confirmations from env.PIER_CONFIRMATIONS or 1) passed as PIER_NETWORKS_FILE, unless env
+ * names one.
  */
 export async function startApiOn(
   stack: Stack,
   env: Record<string, string>,
   port?: number,
 ): Promise<ApiHandle> {
+  const networksFile =
+    stack.chains.length > 1 && env.PIER_NETWORKS_FILE === undefined
+      ? await writeNetworksFile(
+          join(stack.dir, "networks.json"),
+          stack.chains.map((c, i) => ({
+            chainId: c.chain.chainId,
+            name: localNetworkName(i),
+            rpcUrl: c.chain.rpcUrl,
+            deploymentFile: c.deploymentFile,
+            confirmations: Number(env.PIER_CONFIRMATIONS ?? 1),
+          })),
+        )
+      : undefined;
   return startApi({
     databaseUrl: stack.postgres.url,
     rpcUrl: stack.chain.rpcUrl,
     deploymentFile: stack.deploymentFile,
     indexerSchema: stack.indexer!.schema,
     port: port ?? (await freePort()),
-    env,
+    networksFile,
+    // Chain B needs the dev signer keys named (the API's dev defaults are for 31337 only).
+    env: networksFile ? { ...devSignerEnv({ ...process.env, ...env }), ...env } : env,
     logFile: join(stack.dir, "api.log"),
   });
 }

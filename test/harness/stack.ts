@@ -12,6 +12,12 @@
  *   const paid = await stack.pay.payByAllowance(await stack.pay.newTerms());
  *   await waitFor(...)  // e.g. its row in `"${stack.indexer.schema}".payment` through stack.db
  *
+ * `startStack({ secondChain: true })` adds a second Hardhat node with chain id 1337 (LOCAL_CHAIN_IDS) and a
+ * deployment of its own; the indexer then indexes both, and `stack.chains` lists both (each with its
+ * chain handle, deployment and pay helpers). `stack.chain`, `stack.deployment` and `stack.pay` are always
+ * the first chain (31337). `stack.chains[1].chain.stop()` ends the second node (a network outage); it is
+ * not restarted: a new Hardhat node would be a new chain (new genesis) under the same id.
+ *
  * Postgres is a database of the suite's own on the test run's shared embedded server (sharedPostgres.ts),
  * or a server of its own (`ownPostgres`, or outside such a run), unless `databaseUrl` names one (any
  * Postgres); scripts/lib/postgres.ts also honours DATABASE_URL. Logs of the chain and the indexer go to
@@ -44,7 +50,22 @@ export interface StackOptions {
   /** Also deploy the USDC-, EURC-, USDT- and DAI-like models (deployLocal's `tokenModels`). */
   tokenModels?: boolean;
   /** Start the indexer (default true); or options passed through to startIndexer. */
-  indexer?: boolean | Partial<Omit<StartIndexerOptions, "databaseUrl" | "rpcUrl" | "deploymentFile">>;
+  indexer?:
+    | boolean
+    | Partial<Omit<StartIndexerOptions, "databaseUrl" | "rpcUrl" | "deploymentFile" | "moreChains">>;
+  /** Also start a second local chain (chain id SECOND_CHAIN_ID) with a deployment of its own. */
+  secondChain?: boolean;
+}
+
+/** The second local chain's id (scripts/dev uses it too): Hardhat's other dev id, in LOCAL_CHAIN_IDS. */
+export const SECOND_CHAIN_ID = 1337;
+
+/** One local chain of a stack: its node, its deployment and payment helpers bound to both. */
+export interface StackChain {
+  chain: ChainHandle;
+  deployment: Deployment;
+  deploymentFile: string;
+  pay: Payments;
 }
 
 export interface Stack {
@@ -53,6 +74,8 @@ export interface Stack {
   chain: ChainHandle;
   deployment: Deployment;
   deploymentFile: string;
+  /** Every chain of the stack, the first being `chain` (two with `secondChain`). */
+  chains: StackChain[];
   /** The running indexer; replaced by startIndexer()/restartIndexer(). Undefined when not started. */
   indexer?: IndexerHandle;
   /** Payment helpers bound to this chain and deployment. */
@@ -84,17 +107,41 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ? { url: opts.databaseUrl, embedded: false, stop: async () => {} }
       : await testDatabase(join(dir, "postgres"), { ownServer: opts.ownPostgres });
     stops.push(() => postgres.stop());
-    const chain = await startChain({ port: await freePort(), logFile: join(dir, "chain.log") });
-    // Should this process exit without stop() (a timed-out test hook, a crash), take the node along:
-    // Postgres and the indexer have exit hooks of their own.
-    const killChain = () => chain.process.kill("SIGKILL");
-    process.once("exit", killChain);
-    stops.push(async () => {
-      process.removeListener("exit", killChain);
-      await chain.stop();
-    });
-    const deploymentFile = join(dir, "deployment.json");
-    const deployment = await deployLocal(chain.rpcUrl, deploymentFile, { tokenModels: opts.tokenModels });
+    // The first chain keeps the file names it always had; a second one gets names with its chain id.
+    const chainSpecs = [
+      { chainId: undefined, log: "chain.log", file: "deployment.json" },
+      ...(opts.secondChain
+        ? [
+            {
+              chainId: SECOND_CHAIN_ID,
+              log: `chain-${SECOND_CHAIN_ID}.log`,
+              file: `deployment-${SECOND_CHAIN_ID}.json`,
+            },
+          ]
+        : []),
+    ];
+    // Side by side: a Hardhat start is mostly waiting on its own CPU-bound boot.
+    const chains = await Promise.all(
+      chainSpecs.map(async (spec): Promise<StackChain> => {
+        const chain = await startChain({
+          port: await freePort(),
+          logFile: join(dir, spec.log),
+          chainId: spec.chainId,
+        });
+        // Should this process exit without stop() (a timed-out test hook, a crash), take the node along:
+        // Postgres and the indexer have exit hooks of their own.
+        const killChain = () => chain.process.kill("SIGKILL");
+        process.once("exit", killChain);
+        stops.push(async () => {
+          process.removeListener("exit", killChain);
+          await chain.stop();
+        });
+        const deploymentFile = join(dir, spec.file);
+        const deployment = await deployLocal(chain.rpcUrl, deploymentFile, { tokenModels: opts.tokenModels });
+        return { chain, deployment, deploymentFile, pay: createPayments(chain.rpcUrl, deployment) };
+      }),
+    );
+    const { chain, deployment, deploymentFile, pay } = chains[0]!;
     const db = new pg.Pool({ connectionString: postgres.url, max: 4 });
     stops.push(() => db.end());
 
@@ -106,7 +153,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       chain,
       deployment,
       deploymentFile,
-      pay: createPayments(chain.rpcUrl, deployment),
+      chains,
+      pay,
       db,
       async startIndexer(more = {}) {
         await stack.indexer?.stop();
@@ -115,6 +163,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           databaseUrl: postgres.url,
           rpcUrl: chain.rpcUrl,
           deploymentFile,
+          moreChains: chains
+            .slice(1)
+            .map((c) => ({ rpcUrl: c.chain.rpcUrl, deploymentFile: c.deploymentFile })),
           port: previous ? Number(new URL(previous.url).port) : await freePort(),
           schema: previous?.schema,
           logFile: join(dir, "indexer.log"),
@@ -136,6 +187,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     log("stack", "ready", {
       dir,
       rpcUrl: chain.rpcUrl,
+      ...(chains.length > 1 && { rpcUrls: chains.map((c) => c.chain.rpcUrl) }),
       indexer: stack.indexer?.url,
       schema: stack.indexer?.schema,
     });

@@ -31,6 +31,7 @@ beforeAll(async () => {
     PIER_DEV_DATA_DIR: dir,
     PIER_PG_PORT: await port(),
     PIER_CHAIN_PORT: await port(),
+    PIER_CHAIN_B_PORT: await port(),
     PIER_INDEXER_PORT: await port(),
     PIER_API_PORT: await port(),
     PIER_WEB_PORT: await port(),

@@ -1,7 +1,7 @@
 /** pier orders create|get|list */
 import type { CreateOrderParams, ListOrdersParams, Order, OrderStatus } from "@pier/client";
 import { type Command, Option } from "commander";
-import { action, CliError, client, emit, type Globals, rpcUrl } from "../context.ts";
+import { action, CliError, client, emit, type Globals, networkChainId, rpcUrl } from "../context.ts";
 import { orderDetails, orderLine } from "../format.ts";
 
 const STATUSES = ["open", "processing", "escrowed", "settled", "expired", "disputed", "refunded", "canceled"];
@@ -20,6 +20,10 @@ export function ordersCommand(program: Command): void {
     .option("--expires-in <seconds>", "time to pay, in seconds from now")
     .option("--escrow-period <seconds>", "buyer-protection window in seconds")
     .option("--success-url <url>", "where the checkout sends the customer after paying")
+    .option(
+      "--network <network>",
+      "chain id (31337, 1337) or name (Local A, Local B); default: the API's first",
+    )
     .option("--idempotency-key <key>", "replays the first response for the same key and body")
     .addHelpText("after", "\nExample:\n  pier orders create --amount 25000000 --description Mug -m sku=mug")
     .action(
@@ -38,10 +42,17 @@ export function ordersCommand(program: Command): void {
             : undefined,
           success_url: opts.successUrl as string | undefined,
         };
+        // POST /v1/orders takes `network` (a chain id) when the API serves several networks.
+        if (opts.network)
+          (params as CreateOrderParams & { network?: number }).network = networkChainId(
+            opts.network as string,
+          );
         if (opts.expiresIn) {
           // Deadlines are chain time, and a local chain may have travelled ahead of the wall clock.
-          const { chainTime } = await import("../chain.ts");
-          const now = await chainTime(rpcUrl(g)).catch(() => Math.floor(Date.now() / 1000));
+          const { chainTime, rpcUrlForChain } = await import("../chain.ts");
+          const network = (params as { network?: number }).network;
+          const url = network === undefined ? rpcUrl(g) : await rpcUrlForChain(g, network).catch(() => "");
+          const now = await chainTime(url).catch(() => Math.floor(Date.now() / 1000));
           params.expires_at = now + integer(opts.expiresIn as string, "--expires-in");
         }
         const order = await client(g).orders.create(params, {
