@@ -16,21 +16,15 @@ export type CheckoutToken = ApiCheckout["token"];
  * One network/token the order accepts (`options` of the checkout object), with what the customer pays in
  * it (`amount`, units of that token); `selected` marks the one the terms and signature are for.
  */
-export interface CheckoutOption {
-  chain_id: number;
-  network: CheckoutNetwork;
-  token: CheckoutToken;
-  amount: string;
-  selected: boolean;
-}
+export type CheckoutOption = ApiCheckout["options"][number];
 
 /** The checkout object, plus fields the page reads when present and the API may not send. */
-export type Checkout = ApiCheckout & {
+export type Checkout = Omit<ApiCheckout, "options"> & {
   /** A public RPC URL for the chain (reads, "add network"). */
   rpc_url?: string;
   /** A block explorer base URL for transaction links. */
   block_explorer_url?: string;
-  /** Every network/token the order accepts (POST /v1/checkout/:id/select picks one). */
+  /** Every network/token the order accepts (POST /v1/checkout/:id/select picks one); absent from older APIs. */
   options?: CheckoutOption[];
 };
 
