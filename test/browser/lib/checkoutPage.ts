@@ -28,6 +28,8 @@ export async function openCheckout(
   const wallet = await installTestWallet(context, {
     rpcUrl: cs.stack.chain.rpcUrl,
     chainId: cs.stack.deployment.chainId,
+    // A two-chain stack: the wallet has a node for each chain it may be switched to.
+    moreChains: cs.stack.chains.slice(1).map((c) => ({ chainId: c.chain.chainId, rpcUrl: c.chain.rpcUrl })),
     ...opts,
   });
   const page = await context.newPage();

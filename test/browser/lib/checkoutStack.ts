@@ -20,6 +20,12 @@ export interface CreateOrderBody {
   escrow_period?: number;
   success_url?: string;
   cancel_url?: string;
+  /** Chain id of the network the order is paid on (default: the first). */
+  network?: number;
+  /** Address of the token on `network`. */
+  token?: string;
+  /** Where the customer may pay (default: every network and token the API serves). */
+  accept?: { network: number; token?: string }[];
 }
 
 export interface CheckoutStack {
@@ -45,8 +51,15 @@ async function json<T>(res: Response, what: string): Promise<T> {
   return body;
 }
 
-export async function startCheckoutStack({ webDir }: { webDir: string }): Promise<CheckoutStack> {
-  const stack = await startStack();
+/** `secondChain`: a second local chain (1337), the API serving both ("Local A" 31337 first, "Local B"). */
+export async function startCheckoutStack({
+  webDir,
+  secondChain = false,
+}: {
+  webDir: string;
+  secondChain?: boolean;
+}): Promise<CheckoutStack> {
+  const stack = await startStack({ secondChain });
   const stops: (() => Promise<void>)[] = [() => stack.stop()];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});

@@ -1,0 +1,132 @@
+/**
+ * A checkout whose order accepts two networks (two local chains, "Local A" 31337 and "Local B" 1337, each
+ * with its own escrow and test token), in headless Chromium against the real stack: the page names the
+ * network and token before anything is signed, the customer picks the other network with the keyboard
+ * (POST /v1/checkout/:id/select), the wallet is asked to switch chains (EIP-3326), and the payment is made
+ * on the chosen chain; the receipt names that network.
+ */
+import type { Browser } from "playwright-core";
+import type { Address } from "viem";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { termsDigest } from "../../contracts/lib/terms.ts";
+import { type PaymentTermsJson, paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
+import { SECOND_CHAIN_ID } from "../harness/stack.ts";
+import { openCheckout, screenshot, waitForReceipt } from "./lib/checkoutPage.ts";
+import { type CheckoutStack, startCheckoutStack } from "./lib/checkoutStack.ts";
+import { launchChromium } from "./lib/playwright.ts";
+
+const CHAIN_A = 31337;
+const CHAIN_B = SECOND_CHAIN_ID;
+
+let cs: CheckoutStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [cs, browser] = await Promise.all([
+    startCheckoutStack({ webDir: inject("webDir"), secondChain: true }),
+    launchChromium(),
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await cs?.stop();
+});
+
+interface CheckoutJson {
+  status: string;
+  chain_id: number;
+  escrow: Address;
+  network: { name: string };
+  token: { address: Address; symbol: string };
+  terms: PaymentTermsJson;
+  options: { chain_id: number; network: { name: string }; token: { address: Address }; selected: boolean }[];
+  payment: { method: string; payer: Address; tx_hash: string } | null;
+}
+
+const chainOf = (chainId: number) => cs.stack.chains.find((c) => c.chain.chainId === chainId)!;
+
+describe("checkout: choosing the network", () => {
+  test("default: the customer switches the order to the other network, the wallet follows, and pays there", async () => {
+    expect(cs.stack.chains.map((c) => c.chain.chainId)).toEqual([CHAIN_A, CHAIN_B]);
+    const order = await cs.createOrder();
+    const before = (await cs.checkout(order.id)) as unknown as CheckoutJson;
+    expect(before.chain_id).toBe(CHAIN_A);
+    expect(before.options.map((o) => [o.chain_id, o.selected])).toEqual([
+      [CHAIN_A, true],
+      [CHAIN_B, false],
+    ]);
+    const nameA = before.options[0]!.network.name;
+    const nameB = before.options[1]!.network.name;
+    const tokenB = before.options[1]!.token.address;
+
+    const { page, wallet, pageErrors, close } = await openCheckout(browser, cs, order.id, {
+      knownChainIds: [CHAIN_A, CHAIN_B],
+    });
+    const balanceA = await chainOf(CHAIN_A).pay.balanceOf(wallet.address);
+    const balanceB = await chainOf(CHAIN_B).pay.balanceOf(wallet.address);
+
+    // Before anything is signed: where the money goes, and the choice, each with its own amount.
+    await page.getByTestId("network-picker").waitFor();
+    expect(await page.getByTestId("summary-network").textContent()).toBe(`${nameA} (chain id ${CHAIN_A})`);
+    expect(await page.getByTestId("token-address").first().getAttribute("title")).toBe(before.token.address);
+    const radioA = page.getByRole("radio", { name: `10.00 tUSDC on ${nameA} (chain id ${CHAIN_A})` });
+    const radioB = page.getByRole("radio", { name: `10.00 tUSDC on ${nameB} (chain id ${CHAIN_B})` });
+    expect(await radioA.isChecked()).toBe(true);
+    expect(await radioB.isChecked()).toBe(false);
+
+    await page.getByRole("button", { name: "Pier Test Wallet" }).click();
+    await page.waitForSelector('[data-testid="pay-button"]:not([disabled])');
+    await screenshot(page, "checkout-networks-open");
+
+    // The keyboard picks the other network: the API signs terms for it and the page shows them.
+    await radioA.focus();
+    await page.keyboard.press("ArrowDown");
+    await page.waitForSelector(`[data-testid="summary-network"][data-chain-id="${CHAIN_B}"]`);
+    expect(await radioB.isChecked()).toBe(true);
+    expect(await page.getByTestId("summary-network").textContent()).toBe(`${nameB} (chain id ${CHAIN_B})`);
+    expect(await page.getByTestId("token-address").first().getAttribute("title")).toBe(tokenB);
+    const selected = (await cs.checkout(order.id)) as unknown as CheckoutJson;
+    expect(selected.chain_id).toBe(CHAIN_B);
+    expect(selected.token.address).toBe(tokenB);
+
+    // The wallet is still on chain A: the page asks to switch, then pays on chain B.
+    await page.getByRole("heading", { name: "Wrong network" }).waitFor();
+    expect(await page.getByTestId("pay-button").count()).toBe(0);
+    await screenshot(page, "checkout-networks-switch");
+    await page.getByRole("button", { name: `Switch to ${nameB}` }).click();
+    await page.waitForSelector('[data-testid="pay-button"]:not([disabled])');
+    await page.getByTestId("pay-button").click();
+    await waitForReceipt(page);
+    await screenshot(page, "checkout-networks-paid");
+
+    const prompts = wallet.prompts();
+    expect(prompts.map((p) => p.method)).toEqual([
+      "wallet_switchEthereumChain",
+      "eth_signTypedData_v4",
+      "eth_sendTransaction",
+    ]);
+    expect((prompts[0]!.params as [{ chainId: string }])[0].chainId).toBe(`0x${CHAIN_B.toString(16)}`);
+    const typed = JSON.parse(prompts[1]!.params[1] as string);
+    const terms = paymentTermsFromJson(selected.terms);
+    expect(terms.token).toBe(tokenB);
+    expect(Number(typed.domain.chainId)).toBe(CHAIN_B);
+    expect(typed.message.nonce).toBe(termsDigest(CHAIN_B, selected.escrow, terms));
+
+    const paid = (await cs.checkout(order.id)) as unknown as CheckoutJson;
+    expect(paid.status).toBe("escrowed");
+    expect(paid.chain_id).toBe(CHAIN_B);
+    expect(paid.payment?.payer).toBe(wallet.address);
+    expect(balanceB - (await chainOf(CHAIN_B).pay.balanceOf(wallet.address))).toBe(terms.amount);
+    expect(await chainOf(CHAIN_A).pay.balanceOf(wallet.address)).toBe(balanceA);
+
+    // The receipt names the network the money moved on.
+    expect(await page.getByTestId("receipt-network").textContent()).toBe(`${nameB} (chain id ${CHAIN_B})`);
+    expect(await page.getByTestId("receipt").getByTestId("tx-hash").getAttribute("data-hash")).toBe(
+      paid.payment?.tx_hash,
+    );
+    expect(await page.getByTestId("network-picker").count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await close();
+  });
+});
