@@ -3,14 +3,16 @@
  * with its own escrow and test token), in headless Chromium against the real stack: the page names the
  * network and token before anything is signed, the customer picks the other network with the keyboard
  * (POST /v1/checkout/:id/select), the wallet is asked to switch chains (EIP-3326), and the payment is made
- * on the chosen chain; the receipt names that network.
+ * on the chosen chain; the receipt names that network. Chain A also serves the DAI-like token (DAI's own
+ * permit): picking it pays with one signature and one payWithDaiPermit transaction.
  */
 import type { Browser } from "playwright-core";
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { termsDigest } from "../../contracts/lib/terms.ts";
 import { type PaymentTermsJson, paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
-import { SECOND_CHAIN_ID } from "../harness/stack.ts";
+import { localNetworkName } from "../../scripts/lib/networksFile.ts";
+import { SECOND_CHAIN_ID, type Stack } from "../harness/stack.ts";
 import { openCheckout, screenshot, waitForReceipt } from "./lib/checkoutPage.ts";
 import { type CheckoutStack, startCheckoutStack } from "./lib/checkoutStack.ts";
 import { launchChromium } from "./lib/playwright.ts";
@@ -23,7 +25,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   [cs, browser] = await Promise.all([
-    startCheckoutStack({ webDir: inject("webDir"), secondChain: true }),
+    startCheckoutStack({ webDir: inject("webDir"), secondChain: true, tokenModels: true, networks }),
     launchChromium(),
   ]);
 });
@@ -45,11 +47,35 @@ interface CheckoutJson {
 }
 
 const chainOf = (chainId: number) => cs.stack.chains.find((c) => c.chain.chainId === chainId)!;
+const testToken = (chainId: number) => chainOf(chainId).deployment.contracts.TestStablecoin!.address;
+const daiToken = () => chainOf(CHAIN_A).deployment.contracts.DaiLike!.address;
+
+/** The API's networks: "Local A" with the test token and the DAI-like token, "Local B" with its test token. */
+function networks(stack: Stack) {
+  return {
+    networks: stack.chains.map((c, i) => ({
+      chain_id: c.chain.chainId,
+      name: localNetworkName(i),
+      rpc_urls: [c.chain.rpcUrl],
+      deployment_file: c.deploymentFile,
+      confirmations: 1,
+      testnet: true,
+      ...(i === 0 && {
+        tokens: [
+          { address: c.deployment.contracts.TestStablecoin!.address },
+          { address: c.deployment.contracts.DaiLike!.address, methods: ["dai_permit", "allowance"] },
+        ],
+      }),
+    })),
+  };
+}
 
 describe("checkout: choosing the network", () => {
   test("default: the customer switches the order to the other network, the wallet follows, and pays there", async () => {
     expect(cs.stack.chains.map((c) => c.chain.chainId)).toEqual([CHAIN_A, CHAIN_B]);
-    const order = await cs.createOrder();
+    const order = await cs.createOrder({
+      accept: [{ network: CHAIN_A, token: testToken(CHAIN_A) }, { network: CHAIN_B }],
+    });
     const before = (await cs.checkout(order.id)) as unknown as CheckoutJson;
     expect(before.chain_id).toBe(CHAIN_A);
     expect(before.options.map((o) => [o.chain_id, o.selected])).toEqual([
@@ -126,6 +152,40 @@ describe("checkout: choosing the network", () => {
       paid.payment?.tx_hash,
     );
     expect(await page.getByTestId("network-picker").count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await close();
+  });
+
+  test("behavior: picking the DAI-like token pays with DAI's permit, one signature and one transaction", async () => {
+    const order = await cs.createOrder({
+      accept: [
+        { network: CHAIN_A, token: testToken(CHAIN_A) },
+        { network: CHAIN_A, token: daiToken() },
+      ],
+    });
+    const { page, wallet, pageErrors, close } = await openCheckout(browser, cs, order.id);
+    const dai = page.getByRole("radio", { name: `10.00 DAI on Local A (chain id ${CHAIN_A})` });
+    await dai.waitFor();
+    await page.getByRole("button", { name: "Pier Test Wallet" }).click();
+    await page.waitForSelector('[data-testid="pay-button"]:not([disabled])');
+
+    await dai.check();
+    await page.waitForSelector('[data-testid="pay-button"]:not([disabled]):text("Pay 10.00 DAI")');
+    expect(await page.getByTestId("token-address").first().getAttribute("title")).toBe(daiToken());
+    await page.getByTestId("pay-button").click();
+    await waitForReceipt(page);
+
+    const prompts = wallet.prompts();
+    expect(prompts.map((p) => p.method)).toEqual(["eth_signTypedData_v4", "eth_sendTransaction"]);
+    const typed = JSON.parse(prompts[0]!.params[1] as string);
+    expect(typed.primaryType).toBe("Permit");
+    expect(typed.domain).toMatchObject({ name: "Dai Stablecoin", version: "1" });
+    expect(typed.message.holder.toLowerCase()).toBe(wallet.address.toLowerCase());
+    expect(typed.message.allowed).toBe(true);
+    const paid = (await cs.checkout(order.id)) as unknown as CheckoutJson;
+    expect(paid.token.address).toBe(daiToken());
+    expect(paid.payment?.method).toBe("dai_permit");
+    expect(await page.getByTestId("receipt").getByText("Permit (DAI)").count()).toBe(1);
     expect(pageErrors).toEqual([]);
     await close();
   });

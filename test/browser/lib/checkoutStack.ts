@@ -4,6 +4,8 @@
  * built web app served on 127.0.0.1 with /v1 proxied to the API. `stop()` ends all of it, newest first.
  */
 import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { ApiHandle } from "../../../api/lib/start.ts";
 import { devAccount } from "../../../contracts/lib/accounts.ts";
 import { freePort } from "../../../scripts/lib/ports.ts";
@@ -51,15 +53,23 @@ async function json<T>(res: Response, what: string): Promise<T> {
   return body;
 }
 
-/** `secondChain`: a second local chain (1337), the API serving both ("Local A" 31337 first, "Local B"). */
+/**
+ * `secondChain`: a second local chain (1337), the API serving both ("Local A" 31337 first, "Local B").
+ * `tokenModels`: the USDC-, EURC-, USDT- and DAI-like tokens deployed too. `networks`: the API's networks
+ * file (PIER_NETWORKS_FILE) made from the stack, e.g. to serve the DAI-like token.
+ */
 export async function startCheckoutStack({
   webDir,
   secondChain = false,
+  tokenModels = false,
+  networks,
 }: {
   webDir: string;
   secondChain?: boolean;
+  tokenModels?: boolean;
+  networks?: (stack: Stack) => { networks: Record<string, unknown>[] };
 }): Promise<CheckoutStack> {
-  const stack = await startStack({ secondChain });
+  const stack = await startStack({ secondChain, tokenModels });
   const stops: (() => Promise<void>)[] = [() => stack.stop()];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
@@ -67,7 +77,10 @@ export async function startCheckoutStack({
   try {
     const adminKey = `admin_${randomBytes(16).toString("hex")}`;
     const webPort = await freePort();
+    const networksFile = networks ? join(stack.dir, "networks-checkout.json") : undefined;
+    if (networksFile && networks) await writeFile(networksFile, JSON.stringify(networks(stack)));
     const api = await startApiOn(stack, {
+      ...(networksFile && { PIER_NETWORKS_FILE: networksFile }),
       PIER_ADMIN_KEY: adminKey,
       PIER_LOG_LEVEL: "warn",
       PIER_CHECKOUT_BASE_URL: `http://127.0.0.1:${webPort}`,
