@@ -80,4 +80,22 @@ describe("chainOf with the API's network", () => {
       [31337, "Local A"],
     ]);
   });
+
+  test("behavior: with several chains, the single-chain VITE_PIER_RPC_URL and explorer apply to none of them", () => {
+    const settings = {
+      rpcUrl: "https://rpc.example",
+      rpcUrls: { 1337: B },
+      explorerUrl: "https://scan.example",
+    };
+    const net = (name: string) => ({ name, testnet: true, explorer_url: null });
+    const one = chainsOf({ chain_id: 31337, network: net("Local A") }, settings);
+    expect(one[0].rpcUrls.default.http).toEqual(["https://rpc.example"]);
+    expect(txUrl(one[0], "0xabc")).toBe("https://scan.example/tx/0xabc");
+    const two = chainsOf(
+      { chain_id: 31337, network: net("Local A"), options: [{ chain_id: 1337, network: net("Local B") }] },
+      settings,
+    );
+    expect(two.map((c) => c.rpcUrls.default.http)).toEqual([[], [B]]);
+    expect(two.map((c) => txUrl(c, "0xabc"))).toEqual([undefined, undefined]);
+  });
 });

@@ -30,7 +30,7 @@ export function chainName(chainId: number): string {
 export function rpcUrlOf(
   chainId: number,
   fromCheckout: string | undefined,
-  settings: { rpcUrl?: string; rpcUrls: Readonly<Record<number, string>> } = env,
+  settings: Pick<ChainSettings, "rpcUrl" | "rpcUrls"> = env,
 ): string | undefined {
   return fromCheckout ?? settings.rpcUrls[chainId] ?? settings.rpcUrl;
 }
@@ -43,17 +43,24 @@ export interface ChainSource {
   block_explorer_url?: string;
 }
 
+/** The build's chain settings chainOf uses (env): per-chain RPC URLs, and the single-chain RPC and explorer. */
+export interface ChainSettings {
+  rpcUrl?: string;
+  rpcUrls: Readonly<Record<number, string>>;
+  explorerUrl?: string;
+}
+
 /**
  * The order's chain: named and linked to an explorer as the API's `network` says, else from the table
  * above; read through rpcUrlOf's URL (none: through the connected wallet).
  */
-export function chainOf(source: ChainSource): Chain {
+export function chainOf(source: ChainSource, settings: ChainSettings = env): Chain {
   const info = known[source.chain_id];
-  const rpcUrl = rpcUrlOf(source.chain_id, source.rpc_url);
+  const rpcUrl = rpcUrlOf(source.chain_id, source.rpc_url, settings);
   const explorer = (
     source.network?.explorer_url ??
     source.block_explorer_url ??
-    env.explorerUrl ??
+    settings.explorerUrl ??
     info?.explorer
   )?.replace(/\/+$/, "");
   const symbol = info?.currency ?? "ETH";
@@ -73,11 +80,19 @@ export function chainOf(source: ChainSource): Chain {
  * Every chain the checkout may pay on, the order's current one first: one per option (the API's
  * `options`), so the wallet config can read from and switch to any of them without being rebuilt.
  */
-export function chainsOf(checkout: ChainSource & { options?: readonly ChainSource[] }): [Chain, ...Chain[]] {
-  const chains: [Chain, ...Chain[]] = [chainOf(checkout)];
+export function chainsOf(
+  checkout: ChainSource & { options?: readonly ChainSource[] },
+  settings: ChainSettings = env,
+): [Chain, ...Chain[]] {
+  const ids = new Set([checkout.chain_id, ...(checkout.options ?? []).map((o) => o.chain_id)]);
+  // VITE_PIER_RPC_URL and VITE_PIER_EXPLORER_URL name no chain: with several chains they could be any one
+  // of them, and reading chain B through chain A's node would show wrong balances. Only per-chain URLs
+  // (VITE_PIER_RPC_URLS) apply then; other chains are read through the wallet.
+  const applied = ids.size > 1 ? { rpcUrls: settings.rpcUrls } : settings;
+  const chains: [Chain, ...Chain[]] = [chainOf(checkout, applied)];
   for (const option of checkout.options ?? []) {
     if (chains.some((c) => c.id === option.chain_id)) continue;
-    chains.push(chainOf(option));
+    chains.push(chainOf(option, applied));
   }
   return chains;
 }
