@@ -189,4 +189,27 @@ describe("checkout: choosing the network", () => {
     expect(pageErrors).toEqual([]);
     await close();
   });
+
+  test("error: a wallet that does not know the picked network is told to add it; nothing is paid", async () => {
+    const order = await cs.createOrder({
+      accept: [{ network: CHAIN_A, token: testToken(CHAIN_A) }, { network: CHAIN_B }],
+    });
+    const { page, wallet, pageErrors, close } = await openCheckout(browser, cs, order.id, {
+      knownChainIds: [CHAIN_A],
+    });
+    await page.getByRole("button", { name: "Pier Test Wallet" }).click();
+    await page.waitForSelector('[data-testid="pay-button"]:not([disabled])');
+    await page.getByRole("radio", { name: /Local B/ }).check();
+    await page.getByRole("heading", { name: "Wrong network" }).waitFor();
+    await page.getByRole("button", { name: "Switch to Local B" }).click();
+    // The test build knows no public RPC for chain B, so there is nothing to add it with (EIP-3085).
+    expect(await page.getByTestId("network-switch-error").textContent()).toBe(
+      `Your wallet does not know Local B (chain id ${CHAIN_B}). Add it in your wallet, then press Switch again.`,
+    );
+    expect(wallet.requests.filter((r) => r.method === "wallet_addEthereumChain")).toEqual([]);
+    expect(await page.getByTestId("pay-button").count()).toBe(0);
+    expect(((await cs.checkout(order.id)) as unknown as CheckoutJson).status).toBe("open");
+    expect(pageErrors).toEqual([]);
+    await close();
+  });
 });

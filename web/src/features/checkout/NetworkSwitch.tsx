@@ -1,22 +1,50 @@
 /**
  * The wallet is on another chain than the order: one click to switch to the order's chain (EIP-3326
- * wallet_switchEthereumChain; wagmi's injected connector adds it with EIP-3085 wallet_addEthereumChain when
- * the wallet does not know it and the chain has a public RPC URL).
+ * wallet_switchEthereumChain). When the chain has a public RPC URL, wagmi's switchChain adds it (EIP-3085
+ * wallet_addEthereumChain) to a wallet that does not know it (4902). Without one there is nothing to add
+ * it with: the page asks for the switch itself and, on 4902, tells the customer to add the network.
  */
-import type { Chain } from "viem";
+import { useState } from "react";
+import { type Chain, type EIP1193Provider, numberToHex } from "viem";
 import { useChains, useConnection, useSwitchChain } from "wagmi";
 import { chainName } from "../../lib/chainOf.ts";
 import { describeError } from "../../lib/describeError.ts";
+
+/** True for "the wallet does not know this chain" (4902, also as MetaMask Mobile wraps it). */
+export function isUnknownChainError(error: unknown): boolean {
+  const e = error as
+    | { code?: unknown; data?: { originalError?: { code?: unknown } }; cause?: unknown; message?: unknown }
+    | undefined;
+  if (!e) return false;
+  if (e.code === 4902 || e.data?.originalError?.code === 4902) return true;
+  if (/4902|Unrecognized chain|not been added/i.test(String(e.message ?? ""))) return true;
+  return e.cause !== undefined && e.cause !== e && isUnknownChainError(e.cause);
+}
 
 export function NetworkSwitch({ chain }: { chain: Chain }) {
   const connection = useConnection();
   const chains = useChains();
   const switchChain = useSwitchChain();
-  const error = switchChain.error ? describeError(switchChain.error) : undefined;
   const canAddChain = chain.rpcUrls.default.http.length > 0;
-  const unknownChain = /4902|Unrecognized chain|not been added|rpcUrls/i.test(
-    String(switchChain.error?.message ?? ""),
-  );
+  const [direct, setDirect] = useState<{ pending: boolean; error?: unknown }>({ pending: false });
+  const pending = switchChain.isPending || direct.pending;
+  const failure = canAddChain ? switchChain.error : direct.error;
+
+  const switchWithoutAdding = async () => {
+    setDirect({ pending: true });
+    try {
+      const provider = (await connection.connector?.getProvider()) as EIP1193Provider | undefined;
+      if (!provider) throw new Error("Connect a wallet first.");
+      await provider.request({
+        method: "wallet_switchEthereumChain",
+        params: [{ chainId: numberToHex(chain.id) }],
+      });
+      setDirect({ pending: false });
+    } catch (error) {
+      setDirect({ pending: false, error });
+    }
+  };
+
   const walletChain = connection.chainId
     ? (chains.find((c) => c.id === connection.chainId)?.name ?? chainName(connection.chainId))
     : "another network";
@@ -29,16 +57,16 @@ export function NetworkSwitch({ chain }: { chain: Chain }) {
       <button
         type="button"
         className="button"
-        disabled={switchChain.isPending}
-        onClick={() => switchChain.mutate({ chainId: chain.id })}
+        disabled={pending}
+        onClick={() => (canAddChain ? switchChain.mutate({ chainId: chain.id }) : void switchWithoutAdding())}
       >
-        {switchChain.isPending ? "Confirm in your wallet…" : `Switch to ${chain.name}`}
+        {pending ? "Confirm in your wallet…" : `Switch to ${chain.name}`}
       </button>
-      {error && (
-        <p className="error" role="alert">
-          {unknownChain && !canAddChain
+      {failure !== undefined && failure !== null && (
+        <p className="error" role="alert" data-testid="network-switch-error">
+          {!canAddChain && isUnknownChainError(failure)
             ? `Your wallet does not know ${chain.name} (chain id ${chain.id}). Add it in your wallet, then press Switch again.`
-            : error.message}
+            : describeError(failure).message}
         </p>
       )}
     </section>
