@@ -15,6 +15,9 @@ import {
 } from "../../lib/checkoutApi.ts";
 import { checkoutOptions, describeOption, optionKey, selectedOption } from "./options.ts";
 
+/** The picker's mutation, so the pay button can wait while a new option is being signed. */
+export const selectMutationKey = (orderId: string) => ["checkout-select", orderId];
+
 export function NetworkPicker({ checkout, locked }: { checkout: Checkout; locked: boolean }) {
   const queryClient = useQueryClient();
   const queryKey = ["checkout", checkout.id];
@@ -23,6 +26,7 @@ export function NetworkPicker({ checkout, locked }: { checkout: Checkout; locked
   const [pending, setPending] = useState<string>();
   const latest = useRef<string>(undefined);
   const select = useMutation<Checkout, Error, CheckoutOption>({
+    mutationKey: selectMutationKey(checkout.id),
     mutationFn: (option) =>
       selectCheckoutOption(checkout.id, { network: option.chain_id, token: option.token.address }),
     onMutate: async () => {

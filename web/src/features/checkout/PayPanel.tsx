@@ -4,9 +4,11 @@
  */
 import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
 import { formatToken } from "@pier/money/display";
+import { useIsMutating } from "@tanstack/react-query";
 import type { Chain } from "viem";
 import { useBalance, useConnection, useReadContract } from "wagmi";
 import type { Checkout } from "../../lib/checkoutApi.ts";
+import { selectMutationKey } from "./NetworkPicker.tsx";
 import { NetworkSwitch } from "./NetworkSwitch.tsx";
 import { PaySteps } from "./PaySteps.tsx";
 import type { usePayment } from "./usePayment.ts";
@@ -42,6 +44,8 @@ export function PayPanel({
 
 function PayButton({ checkout, payment }: { checkout: Checkout; payment: Payment }) {
   const { address } = useConnection();
+  // The customer is switching to another network/token (NetworkPicker): these terms are on their way out.
+  const switching = useIsMutating({ mutationKey: selectMutationKey(checkout.id) }) > 0;
   const amount = BigInt(checkout.amount);
   const balance = useReadContract({
     address: checkout.token.address,
@@ -60,7 +64,7 @@ function PayButton({ checkout, payment }: { checkout: Checkout; payment: Payment
   const noGas = gas.data !== undefined && gas.data.value === 0n;
   const busy = payment.session?.running === true;
   const started = payment.session !== undefined;
-  const ready = balance.data !== undefined && !short && !noGas && !busy && !started;
+  const ready = balance.data !== undefined && !short && !noGas && !busy && !started && !switching;
 
   return (
     <div className="pay-action">
