@@ -104,7 +104,7 @@ export async function abandonForeign(
     return abandoned;
   });
   for (const row of done) {
-    ctx.metrics.chainTxs.inc({ kind: row.kind, result: "abandoned" });
+    ctx.metrics.chainTxs.inc({ chain_id: String(chainId), kind: row.kind, result: "abandoned" });
     ctx.metrics.chainTxAbandoned.inc({ chain_id: String(chainId), signer });
     ctx.log.warn(
       {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { ConfigError } from "../lib/env.ts";
 import { parseNetworkSpecs } from "./networkSpec.ts";
 
-const config = { tokenPeg: "USD" };
+const config = { tokenPeg: "USD", confirmations: undefined };
 const usdc = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
 const eurc = "0x60a3E35Cc302bFA44Cb288Bc5a4F316Fdb1adb42";
 const parse = (networks: unknown) => parseNetworkSpecs({ networks }, config, "networks.json");
@@ -39,6 +39,20 @@ describe("PIER_NETWORKS_FILE", () => {
       testnet: true,
       tokens: [],
     });
+  });
+
+  test("PIER_CONFIRMATIONS applies to every network that names none, before the preset", () => {
+    const [base, named] = parseNetworkSpecs(
+      {
+        networks: [
+          { chain_id: 8453, rpc_urls: ["https://a.example"] },
+          { chain_id: 1, rpc_urls: ["https://b.example"], confirmations: 5 },
+        ],
+      },
+      { tokenPeg: "USD", confirmations: 3 },
+      "networks.json",
+    );
+    expect([base!.confirmations, named!.confirmations]).toEqual([3, 5]);
   });
 
   test("a chain id not in the presets gets a plain name and counts as a mainnet unless told", () => {

@@ -77,7 +77,11 @@ export function readNetworkSpecs(config: Config): NetworkSpec[] {
   return parseNetworkSpecs(parsed, config, config.networksFile);
 }
 
-export function parseNetworkSpecs(parsed: unknown, config: Pick<Config, "tokenPeg">, file: string) {
+export function parseNetworkSpecs(
+  parsed: unknown,
+  config: Pick<Config, "tokenPeg" | "confirmations">,
+  file: string,
+) {
   if (!validate(parsed)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.message}`);
     throw new ConfigError(`invalid PIER_NETWORKS_FILE ${file}:\n  ${problems.join("\n  ")}`);
@@ -100,7 +104,8 @@ export function parseNetworkSpecs(parsed: unknown, config: Pick<Config, "tokenPe
       name: n.name ?? preset?.name ?? `chain ${n.chain_id}`,
       rpcUrls: n.rpc_urls,
       deploymentFile: n.deployment_file ? resolve(n.deployment_file) : undefined,
-      confirmations: n.confirmations ?? preset?.confirmations,
+      // The file's, else PIER_CONFIRMATIONS for every network, else the preset's suggestion.
+      confirmations: n.confirmations ?? config.confirmations ?? preset?.confirmations,
       blockTimeMs: n.block_time_ms,
       testnet: n.testnet ?? (isLocalChain(n.chain_id) || (preset?.testnet ?? false)),
       explorerUrl: n.explorer_url ?? preset?.explorerUrl,

@@ -50,7 +50,11 @@ export async function finishChainTx(
     return true;
   });
   if (!finished) return false;
-  ctx.metrics.chainTxs.inc({ kind: row.kind, result: outcome.ok ? "confirmed" : "failed" });
+  ctx.metrics.chainTxs.inc({
+    chain_id: String(row.chain_id),
+    kind: row.kind,
+    result: outcome.ok ? "confirmed" : "failed",
+  });
   const { blockNumber, ...rest } = outcome;
   const nonce = row.nonce === null ? null : Number(row.nonce);
   const fields = { chainTxId: row.id, kind: row.kind, signer: row.signer, nonce, ...rest };

@@ -48,7 +48,7 @@ async function escrowedOrder() {
 
 async function keeperPasses(): Promise<number> {
   const text = await (await fetch(`${s.api.url}/metrics`)).text();
-  return [...text.matchAll(/pier_api_keeper_runs_total\{result="[a-z]+"\} (\d+)/g)].reduce(
+  return [...text.matchAll(/pier_api_keeper_runs_total\{chain_id="\d+",result="[a-z]+"\} (\d+)/g)].reduce(
     (a, m) => a + Number(m[1]),
     0,
   );

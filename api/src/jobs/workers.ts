@@ -100,10 +100,14 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
         async () => {
           try {
             const run = await releaseMatured(ctx, net);
-            if (run) ctx.metrics.keeperRuns.inc({ result: run.batches > 0 ? "queued" : "idle" });
+            if (run)
+              ctx.metrics.keeperRuns.inc({
+                chain_id: String(net.chainId),
+                result: run.batches > 0 ? "queued" : "idle",
+              });
             await sweepCredits(ctx, net);
           } catch (error) {
-            ctx.metrics.keeperRuns.inc({ result: "error" });
+            ctx.metrics.keeperRuns.inc({ chain_id: String(net.chainId), result: "error" });
             throw error;
           }
         },

@@ -51,14 +51,14 @@ export function createMetrics() {
     }),
     keeperRuns: new Counter({
       name: "pier_api_keeper_runs_total",
-      help: "Keeper runs by result",
-      labelNames: ["result"] as const,
+      help: "Keeper runs by network and result",
+      labelNames: ["chain_id", "result"] as const,
       registers: [registry],
     }),
     chainTxs: new Counter({
       name: "pier_api_chain_txs_total",
-      help: "Transaction intents ended, by kind and result (confirmed, failed, abandoned)",
-      labelNames: ["kind", "result"] as const,
+      help: "Transaction intents ended, by network, kind and result (confirmed, failed, abandoned)",
+      labelNames: ["chain_id", "kind", "result"] as const,
       registers: [registry],
     }),
     // The transaction sender (chain/txSender.ts), per chain and signer address. Gauges are read from

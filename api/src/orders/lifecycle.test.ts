@@ -50,7 +50,7 @@ async function payAndConfirm(order: { id: string; terms: never }) {
 /** Keeper runs so far, from /metrics. */
 async function keeperRuns(): Promise<number> {
   const text = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
-  return [...text.matchAll(/pier_api_keeper_runs_total\{result="[a-z]+"\} (\d+)/g)].reduce(
+  return [...text.matchAll(/pier_api_keeper_runs_total\{chain_id="\d+",result="[a-z]+"\} (\d+)/g)].reduce(
     (a, m) => a + Number(m[1]),
     0,
   );
