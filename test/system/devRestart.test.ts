@@ -117,7 +117,11 @@ async function refundAndSettle(secretKey: string, round: number): Promise<void> 
   expect(BigInt(settled.amount_released) + BigInt(settled.fee_paid)).toBe(9_000_000n);
 }
 
-test(`behavior: ${STARTS} starts in a row on one data folder; each completes a refund and a settle, and stops cleanly`, async () => {
+// Each start boots two Hardhat nodes, the indexer, the API and a web build: about a minute per round on a
+// busy two-core machine, more than the suite's default test timeout for four rounds.
+test(`behavior: ${STARTS} starts in a row on one data folder; each completes a refund and a settle, and stops cleanly`, {
+  timeout: 540_000,
+}, async () => {
   for (let round = 1; round <= STARTS; round++) {
     const { child, secretKey, exited } = await startDev();
     await refundAndSettle(secretKey, round);
