@@ -103,12 +103,19 @@ describe("every route through the client", () => {
 
     const checkout = await pier.checkout.retrieve(created.id);
     expect(checkout).toMatchObject({ object: "checkout", id: created.id, signature: created.signature });
+    const same = await pier.checkout.select(created.id, { network: 31337, token: checkout.token.address });
+    expect(same.signature).toBe(created.signature);
 
     const canceled = await pier.orders.cancel(created.id);
     expect(canceled.status).toBe("canceled");
 
     const merchant = await pier.merchant.retrieve();
     expect(merchant).toMatchObject({ object: "merchant", id: s.merchantId });
+    const networks = await pier.networks.list();
+    expect(networks.data.map((n) => [n.chain_id, n.default])).toEqual([[31337, true]]);
+    await expect(
+      pier.checkout.select(created.id, { network: 31337, token: checkout.token.address }),
+    ).rejects.toMatchObject({ statusCode: 409, code: "order_not_open" });
     expect(await pier.health.live()).toEqual({ status: "ok" });
     expect((await pier.health.ready()).status).toBe("ready");
 
@@ -468,6 +475,8 @@ const CLIENT_METHODS: Record<string, string> = {
   "GET /v1/events/{id}/deliveries": "events.deliveries",
   "POST /v1/events/{id}/redeliver": "events.redeliver",
   "GET /v1/checkout/{id}": "checkout.retrieve",
+  "POST /v1/checkout/{id}/select": "checkout.select",
+  "GET /v1/networks": "networks.list",
   "GET /v1/merchant": "merchant.retrieve",
   "POST /v1/admin/merchants": "admin.merchants.create",
   "POST /v1/admin/orders/{id}/resolve": "admin.orders.resolve",

@@ -20,6 +20,7 @@ import { Health } from "./resources/health.ts";
 import { Keys } from "./resources/keys.ts";
 import { PaymentLinks } from "./resources/links.ts";
 import { MerchantResource } from "./resources/merchant.ts";
+import { Networks } from "./resources/networks.ts";
 import { Orders } from "./resources/orders.ts";
 import { Payouts } from "./resources/payouts.ts";
 import { Reconciliation } from "./resources/reconciliation.ts";
@@ -54,6 +55,7 @@ export class Pier {
   readonly checkout: CheckoutResource;
   readonly admin: Admin;
   readonly health: Health;
+  readonly networks: Networks;
   readonly paymentLinks: PaymentLinks;
   readonly fxQuotes: FxQuotes;
   readonly fiatSessions: FiatSessions;
@@ -81,6 +83,7 @@ export class Pier {
     this.checkout = new CheckoutResource(t);
     this.admin = new Admin(t);
     this.health = new Health(t);
+    this.networks = new Networks(t);
     this.paymentLinks = new PaymentLinks(t);
     this.fxQuotes = new FxQuotes(t);
     this.fiatSessions = new FiatSessions(t);

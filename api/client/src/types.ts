@@ -46,6 +46,9 @@ export type Checkout = ResponseOf<"/v1/checkout/{id}", "get">;
 export type Merchant = ResponseOf<"/v1/merchant", "get">;
 export type CreatedMerchant = ResponseOf<"/v1/admin/merchants", "post">;
 export type Readiness = ResponseOf<"/readyz", "get">;
+export type NetworkList = ResponseOf<"/v1/networks", "get">;
+export type Network = NetworkList["data"][number];
+export type CheckoutOption = Checkout["options"][number];
 export type ApiErrorBody = components["schemas"]["Error"];
 
 /** Every event type (what `enabled_events` accepts, less the `*` wildcard); as values: EVENT_TYPES in ./enums. */

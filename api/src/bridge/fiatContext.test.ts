@@ -26,9 +26,11 @@ describe("createFx", () => {
     expect(createFx(loadConfig({ ...minimal, PIER_FX_SOURCE: "ecb" }), chain(true), pool).source.name).toBe(
       "ecb",
     );
-    const fx = createFx(loadConfig({ ...minimal, PIER_TOKEN_PEG: "EUR" }), chain(false), pool);
+    // The peg is the network's token's (PIER_TOKEN_PEG or its networks file entry), not the config's own.
+    const eurc = { livemode: false, token: { ...token, symbol: "EURC", peg: "EUR" } };
+    const fx = createFx(loadConfig({ ...minimal, PIER_TOKEN_PEG: "USD" }), eurc, pool);
     expect(fx.source.name).toBe("sandbox:rates.sandbox.json");
-    expect(fx.config.token).toEqual({ symbol: "USDC", decimals: 6, peggedTo: "EUR" });
+    expect(fx.config.token).toEqual({ symbol: "EURC", decimals: 6, peggedTo: "EUR" });
   });
 });
 

@@ -80,6 +80,18 @@ export class CheckoutResource {
     };
   }
 
+  /**
+   * The customer picks one of the checkout's `options` (network and token): the order's terms and
+   * signature become that option's. 409 order_not_open once paid, canceled or expired.
+   */
+  select(orderId: string, params: BodyOf<"/v1/checkout/{id}/select", "post">, opts?: RequestOptions) {
+    return call<CheckoutObject>(
+      this.t,
+      { method: "POST", path: `/v1/checkout/${seg(orderId)}/select`, body: params },
+      { ...PUBLIC, ...opts },
+    );
+  }
+
   /** Amount, token, escrow, signed terms and, once paid, the escrow's Payment record. */
   retrieve(orderId: string, opts?: RequestOptions) {
     return call<CheckoutObject>(
