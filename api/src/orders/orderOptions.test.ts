@@ -9,12 +9,13 @@ import { join } from "node:path";
 import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
+import { evmIncreaseTime, evmMine } from "../../../test/harness/payments.ts";
 import { waitForWebhook } from "../../../test/harness/waitForWebhook.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../../test/harness/webhookReceiver.ts";
 
 let s: ApiStack;
 let receiver: WebhookReceiver;
-let tokens: { test: string; usdc: string; dai: string; eurc: string };
+let tokens: { test: string; usdc: string; dai: string; eurc: string; usdt: string };
 const AMOUNT = 10_000_000n;
 
 beforeAll(async () => {
@@ -25,6 +26,7 @@ beforeAll(async () => {
     usdc: c.UsdcLike!.address,
     dai: c.DaiLike!.address,
     eurc: c.EurcLike!.address,
+    usdt: c.UsdtLike!.address,
   };
   const file = join(s.stack.dir, "networks.json");
   await writeFile(
@@ -41,6 +43,7 @@ beforeAll(async () => {
             { address: tokens.usdc, methods: ["authorization", "permit", "allowance"] },
             { address: tokens.dai, methods: ["dai_permit", "allowance"] },
             { address: tokens.eurc, peg: "EUR" },
+            { address: tokens.usdt, methods: ["allowance"] },
           ],
         },
       ],
@@ -75,6 +78,7 @@ describe("order options", () => {
       ["USDC", 6, "USD"],
       ["DAI", 18, "USD"],
       ["EURC", 6, "EUR"],
+      ["tUSDT", 6, "USD"],
     ]);
     expect(net.tokens[2].methods).toEqual(["dai_permit", "allowance"]);
   });
@@ -189,5 +193,44 @@ describe("order options", () => {
     const refund = await s.client.post("/v1/refunds", { order: order.id });
     expect(refund.status).toBe(200);
     await waitForWebhook(receiver, order.id, "order.refunded");
+  });
+
+  test("behavior: every token model, paid with each method it supports, through the API to settled", async () => {
+    const cases = [
+      ["usdc", "authorization"],
+      ["usdc", "permit"],
+      ["usdc", "allowance"],
+      ["usdt", "allowance"],
+      ["dai", "dai_permit"],
+      ["dai", "allowance"],
+      ["eurc", "authorization"],
+      ["eurc", "permit"],
+    ] as const;
+    const pay = s.stack.pay;
+    const by = {
+      // Relayed by another account than the API's keeper, whose nonces its sender owns.
+      authorization: (terms: Parameters<typeof pay.payByPermit>[0]) =>
+        pay.payByAuthorization(terms, "customer", "customer2"),
+      permit: pay.payByPermit,
+      allowance: pay.payByAllowance,
+      dai_permit: pay.payByDaiPermit,
+    };
+    const paid: { id: string; token: string; method: string }[] = [];
+    for (const [token, method] of cases) {
+      const order = (await s.client.post("/v1/orders", { amount: "2000000", token: tokens[token] })).body;
+      await by[method](paymentTermsFromJson(order.terms));
+      const escrowed = await waitForWebhook(receiver, order.id, "order.escrowed");
+      expect(escrowed.body.data.object.payment.method, `${token} ${method}`).toBe(method);
+      paid.push({ id: order.id, token: tokens[token], method });
+    }
+    await evmIncreaseTime(s.stack.chain.rpcUrl, 7 * 86_400 + 1);
+    await evmMine(s.stack.chain.rpcUrl, 1);
+    for (const p of paid) {
+      const settled = await waitForWebhook(receiver, p.id, "order.settled", 90_000);
+      expect(settled.body.data.object, `${p.token} ${p.method}`).toMatchObject({
+        status: "settled",
+        token: { address: p.token },
+      });
+    }
   });
 });
