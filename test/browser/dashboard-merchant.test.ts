@@ -140,6 +140,29 @@ describe("dashboard", () => {
     expect(d.pageErrors).toEqual([]);
   });
 
+  test("behavior: analytics per token: an 18-decimal DAI-like order beside the 6-decimal tUSDC, each in its own decimals", {
+    timeout: 90_000,
+  }, async () => {
+    const { page } = d;
+    await ds.escrowedOrder("Decaf beans", {
+      amount: "5000000000000000000",
+      token: ds.stack.deployment.contracts.DaiLike!.address,
+    });
+    await page.getByRole("link", { name: "Analytics" }).click();
+    const today = new Date().toISOString().slice(0, 10);
+    const day = page.locator(`[data-testid="daily-row"][data-day="${today}"]`);
+    const token = page.getByTestId("analytics-token");
+    await token.waitFor({ timeout: 30_000 });
+    await token.selectOption({ label: "DAI" });
+    await day.locator('[data-testid="daily-volume"]', { hasText: "5.00" }).waitFor();
+    expect(await day.getByTestId("daily-volume").textContent()).toBe("5.00");
+    await token.selectOption({ label: "tUSDC" });
+    await day.locator('[data-testid="daily-volume"]', { hasText: "10.00" }).waitFor();
+    expect(await day.getByTestId("daily-volume").textContent()).toBe("10.00");
+    await screenshot(page, "dashboard-analytics-per-token");
+    expect(d.pageErrors).toEqual([]);
+  });
+
   test("behavior: Developers: create, roll and revoke an API key (secrets shown once); create a webhook endpoint and rotate its secret", {
     timeout: 150_000,
   }, async () => {

@@ -5,6 +5,8 @@
  * secure context), and the API is told so (PIER_DASHBOARD_URL), so SIWE and WebAuthn check that origin.
  */
 import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { ApiHandle } from "../../../api/lib/start.ts";
 import { devAccount } from "../../../contracts/lib/accounts.ts";
 import { type PaymentTermsJson, paymentTermsFromJson } from "../../../contracts/lib/termsJson.ts";
@@ -24,13 +26,36 @@ export interface DashboardStack {
   /** A JSON call to the API with the merchant's secret key (or another bearer). */
   // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely
   call(method: string, path: string, body?: unknown, bearer?: string): Promise<{ status: number; body: any }>;
-  /** Creates an order and pays it (customer, approve + pay); resolves once the API says `escrowed`. */
-  escrowedOrder(description: string): Promise<{ id: string }>;
+  /**
+   * Creates an order (10 tUSDC, or `body`'s amount and token) and pays it (customer, approve + pay);
+   * resolves once the API says `escrowed`.
+   */
+  escrowedOrder(description: string, body?: { amount: string; token: string }): Promise<{ id: string }>;
   stop(): Promise<void>;
 }
 
 export async function startDashboardStack({ webDir }: { webDir: string }): Promise<DashboardStack> {
-  const stack = await startStack();
+  // The local chain's tokens include an 18-decimal DAI-like beside the 6-decimal test token, both
+  // accepted by the API (networks.json), so analytics show each token in its own decimals.
+  const stack = await startStack({ tokenModels: true });
+  const networksFile = join(stack.dir, "networks.json");
+  await writeFile(
+    networksFile,
+    JSON.stringify({
+      networks: [
+        {
+          chain_id: stack.deployment.chainId,
+          name: "Local",
+          rpc_urls: [stack.chain.rpcUrl],
+          deployment_file: stack.deploymentFile,
+          tokens: [
+            { address: stack.deployment.contracts.TestStablecoin!.address },
+            { address: stack.deployment.contracts.DaiLike!.address, methods: ["dai_permit", "allowance"] },
+          ],
+        },
+      ],
+    }),
+  );
   const stops: (() => Promise<void>)[] = [() => stack.stop()];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
@@ -52,6 +77,7 @@ export async function startDashboardStack({ webDir }: { webDir: string }): Promi
         PIER_DASHBOARD_URL: dashboardOrigin,
         PIER_RATE_LIMIT_MAX: "10000",
         PIER_SYNC_INTERVAL_MS: "100",
+        PIER_NETWORKS_FILE: networksFile,
       },
       apiPort,
     );
@@ -87,8 +113,8 @@ export async function startDashboardStack({ webDir }: { webDir: string }): Promi
       merchantId: seeded.body.merchant.id,
       secretKey,
       call,
-      async escrowedOrder(description) {
-        const created = await call("POST", "/v1/orders", { amount: "10000000", description });
+      async escrowedOrder(description, body?: { amount: string; token: string }) {
+        const created = await call("POST", "/v1/orders", { amount: "10000000", ...body, description });
         if (created.status !== 200) throw new Error(`create order: ${JSON.stringify(created.body)}`);
         await stack.pay.payByAllowance(paymentTermsFromJson(created.body.terms as PaymentTermsJson));
         const deadline = Date.now() + 60_000;
