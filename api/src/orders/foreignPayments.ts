@@ -23,18 +23,12 @@ import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { recordEvent } from "../events/recordEvent.ts";
 import { newId } from "../lib/ids.ts";
+import type { StoredTerms } from "./orderOptions.ts";
 import type { OrderRow } from "./orderRow.ts";
 
-interface ForeignRow {
+/** An option's stored terms (order_terms) with the indexed payment made with them (p_*). */
+interface ForeignRow extends Omit<StoredTerms, "chain_id"> {
   order_id: string;
-  token: string;
-  escrow: string;
-  operator: string;
-  payment_id: string;
-  amount: string;
-  fee: string;
-  fx_rate: string | null;
-  signature: string;
   p_status: string;
   p_order_id: string;
   p_merchant: string;

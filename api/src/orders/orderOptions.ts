@@ -42,7 +42,8 @@ export function acceptedOptions(ctx: AppContext, row: Pick<OrderRow, "accepts">)
 const sameOption = (a: { chain_id: number; token: string }, o: OrderOption) =>
   a.chain_id === o.net.chainId && a.token.toLowerCase() === o.token.address.toLowerCase();
 
-interface StoredTerms {
+/** One option's signed terms, as order_terms stores them. */
+export interface StoredTerms {
   chain_id: number;
   token: string;
   escrow: string;
