@@ -58,7 +58,7 @@ export interface StoredTerms {
 /** The option the order was created with: the first stored terms, or the row itself when never switched. */
 async function originalOf(db: Db, row: OrderRow): Promise<StoredTerms> {
   const { rows } = await db.query<StoredTerms>(
-    "SELECT * FROM order_terms WHERE order_id = $1 ORDER BY created_at, chain_id LIMIT 1",
+    "SELECT * FROM order_terms WHERE order_id = $1 ORDER BY seq LIMIT 1",
     [row.id],
   );
   return rows[0] ?? { ...row, amount: row.amount, fee: row.fee };

@@ -15,6 +15,9 @@ CREATE TABLE order_terms (
   fee         numeric(78, 0) NOT NULL CHECK (fee >= 0),
   fx_rate     text,
   signature   text NOT NULL,
+  -- Insertion order: the first row of an order is the option it was created with (both rows of the first
+  -- switch are stored in one transaction, so created_at cannot tell them apart).
+  seq         bigserial NOT NULL,
   created_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (order_id, chain_id, token)
 );
