@@ -71,7 +71,7 @@ function startNetworkSenders(ctx: AppContext, net: ChainContext): TxSenders {
   const connect = async (): Promise<pg.Client> => {
     const c = new pg.Client({
       connectionString: ctx.config.databaseUrl,
-      application_name: `pier-api-sender-${net.chainId}`,
+      application_name: "pier-api-sender",
       keepAlive: true,
     });
     c.on("error", (error) => void dropLocks(error));
