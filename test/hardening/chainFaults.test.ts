@@ -148,6 +148,7 @@ describe("RPC faults", () => {
             WHERE r.id = $1 AND c.status = 'queued'
               AND EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                            WHERE l.locktype = 'advisory' AND l.classid = $2 AND l.granted
+                             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                              AND a.application_name = 'pier-api-sender')`,
           [refund.body.id, SENDER_LOCK_CLASS],
         )

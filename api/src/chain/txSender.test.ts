@@ -425,7 +425,9 @@ describe("sender", () => {
       (
         await q<{ pid: number }>(
           `SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objsubid = 2 AND l.granted`,
+            WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objsubid = 2 AND l.granted
+              -- The test run's Postgres server is shared: count this stack's database only.
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
           [SENDER_LOCK_CLASS],
         )
       ).map((r) => r.pid);
