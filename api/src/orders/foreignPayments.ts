@@ -14,7 +14,7 @@
  */
 import { paymentEscrowAbi } from "@pier/contracts/abis";
 import { paymentRecordFromJson } from "@pier/contracts/termsJson";
-import { encodeFunctionData, getAddress } from "viem";
+import { encodeFunctionData } from "viem";
 import type { ChainContext } from "../chain/chainContext.ts";
 import { createChainTx } from "../chain/chainTxs.ts";
 import type { ChainTxOutcome } from "../chain/settleChainTx.ts";
@@ -23,7 +23,7 @@ import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { recordEvent } from "../events/recordEvent.ts";
 import { newId } from "../lib/ids.ts";
-import type { StoredTerms } from "./orderOptions.ts";
+import { bindTerms, type StoredTerms } from "./orderOptions.ts";
 import type { OrderRow } from "./orderRow.ts";
 
 /** An option's stored terms (order_terms) with the indexed payment made with them (p_*). */
@@ -101,22 +101,7 @@ async function handleOne(
     order.token.toLowerCase() === f.token;
   if (own) return "bound";
   if (order.status === "open" && order.payment === null && order.canceled_at === null) {
-    await tx.query(
-      `UPDATE orders SET chain_id = $2, escrow = $3, token = $4, operator = $5, payment_id = $6, amount = $7,
-              fee = $8, fx_rate = $9, signature = $10, sync_fingerprint = NULL WHERE id = $1`,
-      [
-        order.id,
-        net.chainId,
-        f.escrow,
-        getAddress(f.token),
-        f.operator,
-        f.payment_id,
-        f.amount,
-        f.fee,
-        f.fx_rate ?? order.fx_rate,
-        f.signature,
-      ],
-    );
+    await bindTerms(ctx, tx, order, { ...f, chain_id: net.chainId });
     ctx.log.info({ orderId: order.id, chainId: net.chainId }, "payment on another option binds the order");
     return "bound";
   }

@@ -14,6 +14,7 @@ import { divRound } from "@pier/money/rational";
 import { type Address, getAddress, type Hex } from "viem";
 import type { ChainContext, TokenInfo } from "../chain/chainContext.ts";
 import { tokenOn } from "../chain/chainContext.ts";
+import { tokenInfoOf } from "../chain/networks.ts";
 import { orderIdentifiers } from "../chain/termsSigner.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
@@ -32,15 +33,12 @@ export interface OrderOption {
 export function acceptedOptions(ctx: AppContext, row: Pick<OrderRow, "accepts">): OrderOption[] {
   const all = ctx.networks.list.flatMap((net) => net.tokens.map((token) => ({ net, token })));
   if (!row.accepts) return all;
-  return all.filter((o) =>
-    row.accepts!.some(
-      (a) => a.chain_id === o.net.chainId && a.token.toLowerCase() === o.token.address.toLowerCase(),
-    ),
-  );
+  return all.filter((o) => row.accepts!.some((a) => sameOption(a, o)));
 }
 
-const sameOption = (a: { chain_id: number; token: string }, o: OrderOption) =>
-  a.chain_id === o.net.chainId && a.token.toLowerCase() === o.token.address.toLowerCase();
+function sameOption(a: { chain_id: number; token: string }, o: OrderOption): boolean {
+  return a.chain_id === o.net.chainId && a.token.toLowerCase() === o.token.address.toLowerCase();
+}
 
 /** One option's signed terms, as order_terms stores them. */
 export interface StoredTerms {
@@ -165,34 +163,50 @@ export async function selectOption(
       )
     ).rows[0];
     const terms = stored ?? (await signOption(ctx, row, original, option));
-    const { rows } = await tx.query<OrderRow>(
-      `UPDATE orders SET chain_id = $2, escrow = $3, token = $4, operator = $5, payment_id = $6, amount = $7,
-              fee = $8, fx_rate = $9, signature = $10, sync_fingerprint = NULL,
-              -- A sale reported at the old token's peg would be valued wrong in another peg's token.
-              report_rate = CASE WHEN $11 THEN report_rate END,
-              report_currency = CASE WHEN $11 THEN report_currency END
-        WHERE id = $1 RETURNING *`,
-      [
-        row.id,
-        terms.chain_id,
-        terms.escrow,
-        getAddress(terms.token),
-        terms.operator,
-        terms.payment_id,
-        terms.amount,
-        terms.fee,
-        terms.fx_rate,
-        terms.signature,
-        tokenOn(ctx.networks.byId.get(row.chain_id) ?? option.net, row.token)?.peg === option.token.peg,
-      ],
-    );
+    const updated = await bindTerms(ctx, tx, row, terms);
     if (!stored) await storeTerms(tx, row.id, terms);
     ctx.log.info(
       { orderId: row.id, chainId: terms.chain_id, token: terms.token },
       "checkout option selected",
     );
-    return rows[0]!;
+    return updated;
   });
+}
+
+/**
+ * Makes `terms` the order's own (the customer selected them, or a payment made with them binds the
+ * order): the row `orders/syncOrders.ts` follows from then on.
+ */
+export async function bindTerms(
+  ctx: AppContext,
+  tx: Db,
+  row: OrderRow,
+  terms: StoredTerms,
+): Promise<OrderRow> {
+  const pegOf = (chainId: number, token: string) => tokenInfoOf(ctx.networks, chainId, token)?.peg;
+  const samePeg = pegOf(row.chain_id, row.token) === pegOf(terms.chain_id, terms.token);
+  const { rows } = await tx.query<OrderRow>(
+    `UPDATE orders SET chain_id = $2, escrow = $3, token = $4, operator = $5, payment_id = $6, amount = $7,
+            fee = $8, fx_rate = $9, signature = $10, sync_fingerprint = NULL,
+            -- A sale reported at the old token's peg would be valued wrong in another peg's token.
+            report_rate = CASE WHEN $11 THEN report_rate END,
+            report_currency = CASE WHEN $11 THEN report_currency END
+      WHERE id = $1 RETURNING *`,
+    [
+      row.id,
+      terms.chain_id,
+      terms.escrow,
+      getAddress(terms.token),
+      terms.operator,
+      terms.payment_id,
+      terms.amount,
+      terms.fee,
+      terms.fx_rate ?? row.fx_rate,
+      terms.signature,
+      samePeg,
+    ],
+  );
+  return rows[0]!;
 }
 
 async function signOption(
