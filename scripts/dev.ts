@@ -21,7 +21,7 @@ import { DEV_BALANCE, deployLocal } from "./deploy.ts";
 import { rpc, startChain, stopChild } from "./lib/chain.ts";
 import { startIndexer } from "./lib/indexer.ts";
 import { log } from "./lib/log.ts";
-import { devSignerEnv, localNetworkName, writeNetworksFile } from "./lib/networksFile.ts";
+import { localNetworkName, writeNetworksFile } from "./lib/networksFile.ts";
 import { assertPortsFree, waitFor } from "./lib/ports.ts";
 import { startPostgres } from "./lib/postgres.ts";
 import { seed } from "./seed.ts";
@@ -190,8 +190,6 @@ try {
       // Passkeys need a host name, not an IP: the dashboard is opened on localhost (same server).
       PIER_DASHBOARD_URL: dashboardOrigin,
       PIER_CONFIRMATIONS: confirmations,
-      // Chain B needs the dev signer keys named (the API's dev defaults are for 31337 only).
-      ...(twoChains ? devSignerEnv(process.env) : {}),
       ...fiatEnv,
     },
   });

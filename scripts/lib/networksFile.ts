@@ -4,7 +4,6 @@
  * Tokens are left to the API's default (each deployment's TestStablecoin, pegged to USD).
  */
 import { writeFile } from "node:fs/promises";
-import { devPrivateKey } from "../../contracts/lib/accounts.ts";
 
 export interface LocalNetwork {
   chainId: number;
@@ -36,21 +35,4 @@ export function networksFileJson(networks: LocalNetwork[]): { networks: Record<s
 export async function writeNetworksFile(path: string, networks: LocalNetwork[]): Promise<string> {
   await writeFile(path, `${JSON.stringify(networksFileJson(networks), null, 2)}\n`);
   return path;
-}
-
-/**
- * The API's signer keys as the public Hardhat dev accounts, for a stack with a second local chain: the
- * API defaults to dev keys on 31337 only (api/src/chain/signers.ts), so chain B (1337) needs them named.
- * On 31337 these are the keys it would default to anyway. Variables already set in `env` (or a remote
- * signer's PIER_<ROLE>_ADDRESS) are left alone.
- */
-export function devSignerEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const roles = ["operator", "keeper", "arbiter", "treasury", "bridge"] as const;
-  const out: Record<string, string> = {};
-  for (const role of roles) {
-    const upper = role.toUpperCase();
-    if (env[`PIER_${upper}_KEY`] || env[`PIER_${upper}_ADDRESS`]) continue;
-    out[`PIER_${upper}_KEY`] = devPrivateKey(role);
-  }
-  return out;
 }

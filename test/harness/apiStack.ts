@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { type ApiHandle, startApi } from "../../api/lib/start.ts";
-import { devSignerEnv, localNetworkName, writeNetworksFile } from "../../scripts/lib/networksFile.ts";
+import { localNetworkName, writeNetworksFile } from "../../scripts/lib/networksFile.ts";
 import { freePort } from "../../scripts/lib/ports.ts";
 import { type ApiClient, apiClient } from "./apiClient.ts";
 import { type Stack, type StackOptions, startStack } from "./stack.ts";
@@ -66,8 +66,7 @@ export async function startApiOn(
     indexerSchema: stack.indexer!.schema,
     port: port ?? (await freePort()),
     networksFile,
-    // Chain B needs the dev signer keys named (the API's dev defaults are for 31337 only).
-    env: networksFile ? { ...devSignerEnv({ ...process.env, ...env }), ...env } : env,
+    env,
     logFile: join(stack.dir, "api.log"),
   });
 }
