@@ -4,7 +4,12 @@
  * pause) one `withdraw` intent is queued, which pays the account and only it. While the token still
  * refuses, the simulation reverts and nothing is queued: the next pass tries again. Also stores
  * `credit.paid_out` for merchants whose payout address was paid, and refreshes the credit gauges.
- * One process at a time (a transaction-scoped advisory lock).
+ * Queuing is one process at a time (a transaction-scoped advisory lock).
+ *
+ * The indexer's tables are read first, each in a statement of its own, never inside the transaction: on a
+ * reorg the indexer locks its tables one after another (ACCESS EXCLUSIVE, in schema order: payment,
+ * payment_event, credit, ...), so a transaction holding `credit` while it asks for `payment_event` waits
+ * for the indexer while the indexer waits for it. That deadlock stalled indexing of every chain.
  */
 import { paymentEscrowAbi } from "@pier/contracts/abis";
 import { encodeFunctionData, type Hex } from "viem";
@@ -26,15 +31,15 @@ export interface SweepRun {
 }
 
 export async function sweepCredits(ctx: AppContext, net: ChainContext): Promise<SweepRun | undefined> {
+  const credits = await outstandingCredits(ctx, net, ctx.pool);
+  await updateGauges(ctx, net, ctx.pool, credits);
+  await recordPaidOut(ctx, net);
   return withTransaction(ctx.pool, async (tx) => {
     const locked = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1, $2) AS ok", [
       SWEEP_LOCK,
       net.chainId,
     ]);
     if (!locked.rows[0]?.ok) return undefined;
-    const credits = await outstandingCredits(ctx, net, tx);
-    await updateGauges(ctx, net, tx, credits);
-    await recordPaidOut(ctx, net, tx);
     const keeper = net.signers.keeper;
     let queued = 0;
     for (const credit of credits.slice(0, PER_PASS)) {
@@ -105,8 +110,8 @@ async function updateGauges(
  * A credit paid out (by the keeper's sweep, the account itself or anyone): `credit.paid_out` to every
  * merchant whose payout address it was, once per withdrawal event.
  */
-async function recordPaidOut(ctx: AppContext, net: ChainContext, db: Db): Promise<void> {
-  const { rows } = await db.query<{
+async function recordPaidOut(ctx: AppContext, net: ChainContext): Promise<void> {
+  const { rows } = await ctx.pool.query<{
     event_id: string;
     merchant_id: string;
     token: string;
@@ -125,21 +130,24 @@ async function recordPaidOut(ctx: AppContext, net: ChainContext, db: Db): Promis
     [net.chainId],
   );
   for (const r of rows) {
-    await recordEvent(ctx, db, {
-      merchantId: r.merchant_id,
-      livemode: net.livemode,
-      type: "credit.paid_out",
-      dedupeKey: `credit_paid_out:${r.merchant_id}:${r.event_id}`,
-      object: {
-        object: "credit_payout",
-        chain_id: net.chainId,
-        token: r.token,
-        account: r.account,
-        amount: r.amount,
-        tx_hash: r.tx_hash,
-        paid_by: r.tx_from,
-        created: Number(r.timestamp),
-      },
-    });
+    // Once per event however many processes sweep: the dedupe key is unique.
+    await withTransaction(ctx.pool, (tx) =>
+      recordEvent(ctx, tx, {
+        merchantId: r.merchant_id,
+        livemode: net.livemode,
+        type: "credit.paid_out",
+        dedupeKey: `credit_paid_out:${r.merchant_id}:${r.event_id}`,
+        object: {
+          object: "credit_payout",
+          chain_id: net.chainId,
+          token: r.token,
+          account: r.account,
+          amount: r.amount,
+          tx_hash: r.tx_hash,
+          paid_by: r.tx_from,
+          created: Number(r.timestamp),
+        },
+      }),
+    );
   }
 }

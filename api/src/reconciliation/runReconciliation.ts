@@ -51,8 +51,10 @@ export async function runReconciliation(ctx: AppContext): Promise<Reconciliation
       const onNetwork: FoundRow[] = [];
       for (const check of CHECKS) {
         if (check.fiat && !fiat) continue;
-        // Every check sees the same three parameters, whichever it uses.
-        const { rows: seen } = await tx.query<FoundRow>(
+        // Every check sees the same three parameters, whichever it uses. The checks read the indexer's
+        // tables outside the transaction, one statement each: a transaction holding one of them while it
+        // asks for another can deadlock with the indexer's reorg (credits/sweepCredits.ts says how).
+        const { rows: seen } = await ctx.pool.query<FoundRow>(
           `SELECT * FROM (${check.sql(ctx.tables)}) q WHERE $1::int IS NOT NULL AND $3::bigint IS NOT NULL`,
           [net.chainId, ctx.config.reconciliation.graceSeconds, chainNow.toString()],
         );
@@ -64,7 +66,7 @@ export async function runReconciliation(ctx: AppContext): Promise<Reconciliation
       const fromChain = await unindexedPayments(
         ctx,
         net,
-        tx,
+        ctx.pool,
         chainNow,
         ctx.config.reconciliation.graceSeconds,
       ).catch((err: unknown) => {
