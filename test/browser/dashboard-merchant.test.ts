@@ -160,6 +160,29 @@ describe("dashboard", () => {
     await day.locator('[data-testid="daily-volume"]', { hasText: "10.00" }).waitFor();
     expect(await day.getByTestId("daily-volume").textContent()).toBe("10.00");
     await screenshot(page, "dashboard-analytics-per-token");
+
+    // The orders table filtered to one token on the network, then to the other: the DAI order only
+    // under DAI, every row in the token chosen.
+    await page.getByRole("link", { name: "Orders" }).click();
+    const paidIn = page.getByLabel("Paid in");
+    const chainId = ds.stack.chain.chainId;
+    const rows = page.getByTestId("order-row");
+    const decaf = rows.filter({ hasText: "Decaf beans" });
+    await paidIn.selectOption(`${chainId}:${ds.stack.deployment.contracts.DaiLike!.address.toLowerCase()}`);
+    await decaf.waitFor();
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[data-testid="order-row"]')).every((r) =>
+        r.textContent?.includes("DAI"),
+      ),
+    );
+    await paidIn.selectOption(
+      `${chainId}:${ds.stack.deployment.contracts.TestStablecoin!.address.toLowerCase()}`,
+    );
+    await decaf.waitFor({ state: "detached" });
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const text of await rows.allTextContents()) expect(text).toContain("tUSDC");
+    await paidIn.selectOption("");
+    await decaf.waitFor();
     expect(d.pageErrors).toEqual([]);
   });
 

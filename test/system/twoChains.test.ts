@@ -160,6 +160,35 @@ describe("orders on two networks", () => {
     expect(res.body.error).toMatchObject({ code: "parameter_invalid", param: "network" });
   });
 
+  test("behavior: the orders list filters by network and by token; a bad filter is a 400", async () => {
+    const onA = await createOrder(CHAIN_A, "listed on A");
+    const onB = await createOrder(CHAIN_B, "listed on B");
+    const list = async (query: string): Promise<{ id: string; chain_id: number }[]> =>
+      (await s.client.get(`/v1/orders?limit=100&${query}`)).body.data;
+    const idsOf = (orders: { id: string }[]) => orders.map((o) => o.id);
+    const listedB = await list(`network=${CHAIN_B}`);
+    expect(idsOf(listedB)).toContain(onB.id);
+    expect(idsOf(listedB)).not.toContain(onA.id);
+    expect(new Set(listedB.map((o) => o.chain_id))).toEqual(new Set([CHAIN_B]));
+
+    // Both chains' test tokens share an address (same deployer, same nonce): the token filter alone
+    // matches both networks (in any letter case); with the network it is one token on one chain.
+    const token = (onB.token.address as string).toLowerCase();
+    expect(idsOf(await list(`token=${token.toUpperCase().replace("0X", "0x")}`))).toEqual(
+      expect.arrayContaining([onA.id, onB.id]),
+    );
+    const onAOnly = idsOf(await list(`network=${CHAIN_A}&token=${token}`));
+    expect(onAOnly).toContain(onA.id);
+    expect(onAOnly).not.toContain(onB.id);
+    expect(await list(`token=0x${"00".repeat(19)}01`)).toEqual([]);
+
+    for (const bad of ["network=abc", "network=0", "token=0x123"]) {
+      const res = await s.client.get(`/v1/orders?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error.code, bad).toBe("parameter_invalid");
+    }
+  });
+
   test("behavior: with chain B's node gone, chain A still escrows and /readyz names 1337 as down", async () => {
     await chainOf(CHAIN_B).chain.stop();
     const order = await createOrder(CHAIN_A, "while B is down");

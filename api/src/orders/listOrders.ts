@@ -1,4 +1,4 @@
-/** Lists the caller's orders, newest first, filtered by status, creation time and metadata. */
+/** Lists the caller's orders, newest first, filtered by status, network, token, creation time and metadata. */
 import type { Db } from "../db/pool.ts";
 import type { Principal } from "../keys/apiKeys.ts";
 import { type Page, paginate } from "../lib/paginate.ts";
@@ -13,6 +13,8 @@ export function listOrders(db: Db, principal: Principal, query: ListOrdersQueryT
     where.push(sql.replace("?", `$${params.length}`));
   };
   if (query.status) add("status = ?", query.status);
+  if (query.network !== undefined) add("chain_id = ?", query.network);
+  if (query.token) add("lower(token) = ?", query.token.toLowerCase());
   const c = query.created;
   if (c?.gte !== undefined) add("created_at >= to_timestamp(?)", c.gte);
   if (c?.gt !== undefined) add("created_at > to_timestamp(?)", c.gt);

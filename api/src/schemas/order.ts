@@ -196,6 +196,18 @@ export const ListOrdersQuery = Type.Object(
   {
     ...ListQuery,
     status: Type.Optional(Type.String({ enum: [...ORDER_STATUSES] })),
+    network: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: "Chain id: orders on that network (as the customer chose it).",
+      }),
+    ),
+    token: Type.Optional(
+      Type.String({
+        pattern: "^0x[0-9a-fA-F]{40}$",
+        description: "Token address: orders paid in that token.",
+      }),
+    ),
     created: Type.Optional(
       Type.Object(
         {

@@ -295,6 +295,10 @@ export interface paths {
                     /** @description Cursor: an object id. */
                     ending_before?: string;
                     status?: "open" | "processing" | "escrowed" | "settled" | "expired" | "disputed" | "refunded" | "canceled";
+                    /** @description Chain id: orders on that network (as the customer chose it). */
+                    network?: number;
+                    /** @description Token address: orders paid in that token. */
+                    token?: `0x${string}`;
                     /** @description created[gte]=<unix>&created[lte]=<unix> */
                     created?: {
                         gte?: number;

@@ -1,7 +1,7 @@
-/** The orders table: status and date filters, search, and live updates (polled every 3 s). */
+/** The orders table: status, network/token and date filters, search, and live updates (polled every 3 s). */
 
 import type { Page } from "@pier/client";
-import type { Order } from "@pier/client/types";
+import type { Network, Order } from "@pier/client/types";
 import { formatToken } from "@pier/money/display";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
@@ -13,8 +13,21 @@ import { matchesSearch, ORDER_ID, type OrderFilters, ordersPath } from "./orderQ
 const STATUSES = ["open", "processing", "escrowed", "settled", "disputed", "refunded", "expired", "canceled"];
 
 export function OrdersTable({ onOpen }: { onOpen: (id: string) => void }) {
-  const [filters, setFilters] = useState<OrderFilters>({ status: "", from: "", to: "", search: "" });
-  const ids = { status: useId(), from: useId(), to: useId(), search: useId() };
+  const [filters, setFilters] = useState<OrderFilters>({
+    status: "",
+    paidIn: "",
+    from: "",
+    to: "",
+    search: "",
+  });
+  const ids = { status: useId(), paidIn: useId(), from: useId(), to: useId(), search: useId() };
+  const networks = useQuery({
+    queryKey: ["dashboard", "networks"],
+    queryFn: async () => (await apiGet<Page<Network>>("/v1/networks")).data,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  // One network and one token serve nothing to choose between: no filter then.
+  const choices = networks.data?.reduce((sum, n) => sum + n.tokens.length, 0) ?? 0;
   const byId = ORDER_ID.test(filters.search.trim());
   const orders = useQuery({
     queryKey: ["dashboard", "orders", filters],
@@ -50,6 +63,24 @@ export function OrdersTable({ onOpen }: { onOpen: (id: string) => void }) {
             </option>
           ))}
         </select>
+        {choices > 1 && (
+          <>
+            <label htmlFor={ids.paidIn}>Paid in</label>
+            <select id={ids.paidIn} value={filters.paidIn} onChange={(e) => set({ paidIn: e.target.value })}>
+              <option value="">Any network</option>
+              {networks.data?.map((n) => (
+                <optgroup key={n.chain_id} label={n.name}>
+                  <option value={String(n.chain_id)}>{n.name}: any token</option>
+                  {n.tokens.map((t) => (
+                    <option key={t.address} value={`${n.chain_id}:${t.address.toLowerCase()}`}>
+                      {n.name}: {t.symbol}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+          </>
+        )}
         <label htmlFor={ids.from}>From</label>
         <input
           id={ids.from}
@@ -100,7 +131,10 @@ export function OrdersTable({ onOpen }: { onOpen: (id: string) => void }) {
                   <td>
                     <StatusBadge status={o.status} />
                   </td>
-                  <td>{formatToken(o.amount, o.token)}</td>
+                  <td>
+                    {formatToken(o.amount, o.token)}
+                    {choices > 1 && <div className="muted small">{o.network.name}</div>}
+                  </td>
                   <td>{o.amount_refunded === "0" ? "—" : formatToken(o.amount_refunded, o.token)}</td>
                   <td>{formatDateTime(o.created)}</td>
                 </tr>

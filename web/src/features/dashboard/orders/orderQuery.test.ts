@@ -5,15 +5,31 @@ import { parseRefundAmount } from "./RefundDialog.tsx";
 
 describe("ordersPath", () => {
   test("default: newest 100, no filters", () => {
-    expect(ordersPath({ status: "", from: "", to: "", search: "" })).toBe("/v1/orders?limit=100");
+    expect(ordersPath({ status: "", paidIn: "", from: "", to: "", search: "" })).toBe("/v1/orders?limit=100");
   });
   test("behavior: status, a local-day range and a key=value search become API filters", () => {
-    const path = ordersPath({ status: "escrowed", from: "2026-03-01", to: "2026-03-02", search: "sku=A-1" });
+    const path = ordersPath({
+      status: "escrowed",
+      paidIn: "",
+      from: "2026-03-01",
+      to: "2026-03-02",
+      search: "sku=A-1",
+    });
     const q = new URL(path, "http://x").searchParams;
     expect(q.get("status")).toBe("escrowed");
     expect(Number(q.get("created[gte]"))).toBe(new Date("2026-03-01T00:00:00").getTime() / 1000);
     expect(Number(q.get("created[lte]"))).toBe(new Date("2026-03-02T23:59:59").getTime() / 1000);
     expect(q.get("metadata[sku]")).toBe("A-1");
+  });
+
+  test("behavior: a network, or a token on a network, becomes the network and token filters", () => {
+    const token = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512";
+    const on = (paidIn: string) =>
+      new URL(ordersPath({ status: "", paidIn, from: "", to: "", search: "" }), "http://x").searchParams;
+    expect(on("1337").get("network")).toBe("1337");
+    expect(on("1337").get("token")).toBeNull();
+    expect(on(`31337:${token}`).get("network")).toBe("31337");
+    expect(on(`31337:${token}`).get("token")).toBe(token);
   });
 });
 
