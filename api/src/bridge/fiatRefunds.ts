@@ -19,6 +19,7 @@ import { requireProvider } from "./fiatContext.ts";
 import { newBridgeId } from "./ids.ts";
 import { recordIncident } from "./incidents.ts";
 import { FIAT_JOB_OPTIONS, FIAT_REFUND_QUEUE } from "./queues.ts";
+import { lockSession } from "./sessionRow.ts";
 import { queueSweep } from "./sweep.ts";
 
 export async function onChainRefundSucceeded(
@@ -108,6 +109,7 @@ export async function sendFiatRefund(ctx: AppContext, id: string): Promise<void>
       reason: "Order refunded by the merchant",
     });
     await withTransaction(ctx.pool, async (tx) => {
+      await lockSession(tx, row.session_id);
       await tx.query(
         `UPDATE fiat_refund SET provider_refund_ref = $2, status = $3,
            completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END WHERE id = $1`,

@@ -1,4 +1,6 @@
-/** A `fiat_session` row and its public JSON shape (the checkout polls it). */
+/** A `fiat_session` row, its public JSON shape (the checkout polls it) and its row lock. */
+import type { Db } from "../db/pool.ts";
+
 export interface FiatSessionRow {
   id: string;
   order_id: string;
@@ -40,4 +42,14 @@ export function toFiatSessionObject(row: FiatSessionRow) {
     failure_message: row.failure_message,
     created: Math.floor(row.created_at.getTime() / 1000),
   };
+}
+
+/**
+ * Locks a session's row for the rest of the transaction. Every transaction that changes a session and
+ * its capture takes this lock first: the funding path (fundCapture.ts) holds the session while it
+ * inserts the capture, so a refund that changed the capture first and the session second could deadlock
+ * with it.
+ */
+export async function lockSession(tx: Db, sessionId: string): Promise<void> {
+  await tx.query("SELECT 1 FROM fiat_session WHERE id = $1 FOR UPDATE", [sessionId]);
 }

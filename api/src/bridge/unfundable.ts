@@ -19,6 +19,7 @@ import { bossDb } from "../jobs/queues.ts";
 import { requireProvider } from "./fiatContext.ts";
 import { recordIncident } from "./incidents.ts";
 import { FIAT_JOB_OPTIONS, FIAT_REFUND_QUEUE } from "./queues.ts";
+import { lockSession } from "./sessionRow.ts";
 
 export interface UnfundableCapture {
   provider: string;
@@ -57,6 +58,7 @@ export async function refundUnfundable(ctx: AppContext, ref: UnfundableCapture):
       reason: "The order could no longer be paid when the payment arrived",
     });
     await withTransaction(ctx.pool, async (tx) => {
+      await lockSession(tx, session.id);
       await tx.query(
         "UPDATE fiat_capture SET status = 'refunded' WHERE provider = $1 AND capture_ref = $2 AND status = 'captured'",
         [ref.provider, ref.captureRef],
