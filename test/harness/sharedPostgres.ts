@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../scripts/lib/ports.ts";
 import { startPostgres } from "../../scripts/lib/postgres.ts";
+import { startDeadlockWatchdog } from "./deadlockWatchdog.ts";
 
 export const SHARED_POSTGRES_ENV = "PIER_TEST_POSTGRES_URL";
 
@@ -23,8 +24,13 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
   const postgres = await startPostgres({ dataDir: join(dir, "postgres"), port: await freePort() });
   // Test workers are started after this and inherit the environment.
   process.env[SHARED_POSTGRES_ENV] = postgres.url;
+  // Postgres cannot detect deadlocks under the shifted clock: the watchdog does it instead.
+  const stopWatchdog = process.env.PIER_TEST_CLOCK_OFFSET
+    ? startDeadlockWatchdog(postgres.url, process.env.PIER_TEST_LOG_DIR)
+    : async () => {};
   return async () => {
     delete process.env[SHARED_POSTGRES_ENV];
+    await stopWatchdog();
     await postgres.stop();
     await rm(dir, { recursive: true, force: true });
   };
