@@ -21,7 +21,7 @@ import { DEV_BALANCE, deployLocal } from "./deploy.ts";
 import { rpc, startChain, stopChild } from "./lib/chain.ts";
 import { startIndexer } from "./lib/indexer.ts";
 import { log } from "./lib/log.ts";
-import { localNetworkName, writeNetworksFile } from "./lib/networksFile.ts";
+import { localNetworkName, tokenModelsOf, writeNetworksFile } from "./lib/networksFile.ts";
 import { assertPortsFree, waitFor } from "./lib/ports.ts";
 import { startPostgres } from "./lib/postgres.ts";
 import { seed } from "./seed.ts";
@@ -114,7 +114,9 @@ try {
         logFile: join(dataDir, "logs", spec.log),
       });
       running.push({ name: spec.name, stop: chain.stop });
-      const deployment = await deployLocal(chain.rpcUrl, spec.file);
+      // Chain B also gets the USDC-, EURC-, DAI- and USDT-like models: the two networks offer different
+      // token sets, so the checkout's picker and each token's pay method can be tried locally.
+      const deployment = await deployLocal(chain.rpcUrl, spec.file, { tokenModels: spec.name === "chain B" });
       return { chain, deployment, deploymentFile: spec.file ?? deploymentPath(deployment.chainId) };
     }),
   );
@@ -174,6 +176,7 @@ try {
         deploymentFile: c.deploymentFile,
         confirmations: Number(confirmations),
         blockTimeMs: blockMs,
+        ...(i > 0 && { tokens: tokenModelsOf(c.deployment) }),
       })),
     );
   else await rm(networksFile, { force: true });
@@ -229,7 +232,7 @@ Pier local stack is up.
   API                ${api.url}  (docs ${api.url}/docs, OpenAPI ${api.url}/openapi.json)
   Web                ${webUrl}
   Postgres           ${pg.url.replace(/:[^:@/]+@/, ":***@")}
-  Dev accounts       ${formatUnits(DEV_BALANCE, 6)} tUSDC each; customer ${devAccount("customer").address}
+  Dev accounts       ${formatUnits(DEV_BALANCE, 6)} tUSDC each${twoChains ? " (and as much of each model on chain B)" : ""}; customer ${devAccount("customer").address}
   ${fiatLine}
   Logs               ${join(dataDir, "logs")}
 
@@ -252,7 +255,10 @@ Press Ctrl-C to stop everything.
 function chainBLines(chains: { chain: { rpcUrl: string; chainId: number } }[]): string {
   return chains
     .slice(1)
-    .map((c) => `\n  Chain B RPC        ${c.chain.rpcUrl}  (chain id ${c.chain.chainId}, "Local B")`)
+    .map(
+      (c) =>
+        `\n  Chain B RPC        ${c.chain.rpcUrl}  (chain id ${c.chain.chainId}, "Local B": tUSDC plus USDC-, EURC-, DAI- and USDT-like models)`,
+    )
     .join("");
 }
 

@@ -117,6 +117,25 @@ async function refundAndSettle(secretKey: string, round: number): Promise<void> 
   expect(BigInt(settled.amount_released) + BigInt(settled.fee_paid)).toBe(9_000_000n);
 }
 
+/** Chain A offers the test token only; chain B a model of each stablecoin family beside it. */
+async function expectTokenSets(secretKey: string): Promise<void> {
+  const res = await apiClient(apiUrl, secretKey).get("/v1/networks");
+  expect(res.status).toBe(200);
+  const offered = Object.fromEntries(
+    (
+      res.body.data as { chain_id: number; tokens: { symbol: string; peg: string; methods: string[] }[] }[]
+    ).map((n) => [n.chain_id, n.tokens.map((t) => `${t.symbol} ${t.peg} ${t.methods.join("+")}`)]),
+  );
+  expect(offered[31337]).toHaveLength(1);
+  expect(offered[1337]).toEqual([
+    offered[31337]![0],
+    "USDC USD authorization+permit+allowance",
+    "EURC EUR authorization+permit+allowance",
+    "DAI USD dai_permit+allowance",
+    "tUSDT USD allowance",
+  ]);
+}
+
 // Each start boots two Hardhat nodes, the indexer, the API and a web build: about a minute per round on a
 // busy two-core machine, more than the suite's default test timeout for four rounds.
 test(`behavior: ${STARTS} starts in a row on one data folder; each completes a refund and a settle, and stops cleanly`, {
@@ -124,6 +143,7 @@ test(`behavior: ${STARTS} starts in a row on one data folder; each completes a r
 }, async () => {
   for (let round = 1; round <= STARTS; round++) {
     const { child, secretKey, exited } = await startDev();
+    if (round === 1) await expectTokenSets(secretKey);
     await refundAndSettle(secretKey, round);
     process.kill(-child.pid!, "SIGINT");
     expect(await exited).toBe(0);
