@@ -205,5 +205,18 @@ describe("orders on two networks", () => {
     );
     expect(ready.status).toBe(200);
     expect(ready.body.networks[String(CHAIN_A)].ok).toBe(true);
+
+    // `pier status` names the network that is down, and exits 1.
+    const status = await promisify(execFile)(process.execPath, [PIER_BIN, "status", "--json"], {
+      env: { ...process.env, PIER_API_URL: s.api.url, PIER_RPC_URL: chainOf(CHAIN_A).chain.rpcUrl },
+    }).then(
+      () => ({ code: 0, stdout: "" }),
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(status.code).toBe(1);
+    const { checks } = JSON.parse(status.stdout);
+    expect(checks[`network_${CHAIN_A}`]).toMatchObject({ ok: true });
+    expect(checks[`network_${CHAIN_B}`]).toMatchObject({ ok: false });
+    expect(checks[`network_${CHAIN_B}`].detail).toMatch(/^Local B: chain /);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * pier status: what is running and healthy (API readiness, chain, indexer, the API's transaction
- * senders), non-zero when not all. A stuck chain transaction is named with its signer, kind, id, nonce,
+ * pier status: what is running and healthy (API readiness, each network the API serves, chain, indexer,
+ * the API's transaction senders), non-zero when not all. A stuck chain transaction is named with its signer, kind, id, nonce,
  * hash and why; a chain reset the API saw (a restarted dev chain) is shown with what it abandoned.
  */
 import type { Readiness } from "@pier/client/types";
@@ -38,6 +38,14 @@ export function statusCommand(program: Command): void {
               ok: c.ok,
               detail: c.detail ?? (c.ok ? "ok" : "down"),
             };
+          // One line per network when the API serves several: one down degrades only its own orders.
+          const networks = Object.entries(ready.networks ?? {});
+          if (networks.length > 1)
+            for (const [chainId, n] of networks)
+              checks[`network_${chainId}`] = {
+                ok: n.ok,
+                detail: `${n.name}: chain ${n.chain.detail ?? (n.chain.ok ? "ok" : "down")}, indexer ${n.indexer.detail ?? (n.indexer.ok ? "ok" : "down")}`,
+              };
           senders = ready.senders ?? [];
         } catch (error) {
           checks.api = { ok: false, detail: `${apiUrl(g)} unreachable: ${(error as Error).message}` };
