@@ -44,7 +44,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (dev?.pid && dev.exitCode === null) process.kill(-dev.pid, "SIGKILL");
+  // A failed round leaves dev running. SIGINT first, so dev stops its chains, indexer and Postgres itself
+  // (a SIGKILL would leave them running); SIGKILL only if it has not exited within 60 s.
+  if (dev?.pid && dev.exitCode === null && dev.signalCode === null) {
+    const gone = new Promise((resolve) => dev!.once("exit", resolve));
+    process.kill(-dev.pid, "SIGINT");
+    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
+    if (dev.exitCode === null && dev.signalCode === null) process.kill(-dev.pid, "SIGKILL");
+  }
   await rm(dir, { recursive: true, force: true });
 });
 
