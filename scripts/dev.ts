@@ -93,7 +93,14 @@ try {
   // had (chain.log, deployment.json); chain B's carry its chain id.
   const started = await Promise.allSettled(
     [
-      { name: "chain", port: ports.chain, chainId: undefined, log: "chain.log", file: ownDeploymentFile },
+      {
+        name: "chain",
+        port: ports.chain,
+        chainId: undefined,
+        log: "chain.log",
+        file: ownDeploymentFile,
+        tokenModels: false,
+      },
       ...(ports.chainB === undefined
         ? []
         : [
@@ -105,6 +112,9 @@ try {
               file: process.env.PIER_DEV_DATA_DIR
                 ? join(dataDir, `deployment-${CHAIN_B_ID}.json`)
                 : undefined,
+              // The USDC-, EURC-, DAI- and USDT-like models as well: the two networks offer different
+              // token sets, so the checkout's picker and each token's pay method can be tried locally.
+              tokenModels: true,
             },
           ]),
     ].map(async (spec) => {
@@ -114,10 +124,13 @@ try {
         logFile: join(dataDir, "logs", spec.log),
       });
       running.push({ name: spec.name, stop: chain.stop });
-      // Chain B also gets the USDC-, EURC-, DAI- and USDT-like models: the two networks offer different
-      // token sets, so the checkout's picker and each token's pay method can be tried locally.
-      const deployment = await deployLocal(chain.rpcUrl, spec.file, { tokenModels: spec.name === "chain B" });
-      return { chain, deployment, deploymentFile: spec.file ?? deploymentPath(deployment.chainId) };
+      const deployment = await deployLocal(chain.rpcUrl, spec.file, { tokenModels: spec.tokenModels });
+      return {
+        chain,
+        deployment,
+        deploymentFile: spec.file ?? deploymentPath(deployment.chainId),
+        tokenModels: spec.tokenModels,
+      };
     }),
   );
   // Every start has settled (and registered its node for shutdown) before a failure is reported.
@@ -176,7 +189,7 @@ try {
         deploymentFile: c.deploymentFile,
         confirmations: Number(confirmations),
         blockTimeMs: blockMs,
-        ...(i > 0 && { tokens: tokenModelsOf(c.deployment) }),
+        ...(c.tokenModels && { tokens: tokenModelsOf(c.deployment) }),
       })),
     );
   else await rm(networksFile, { force: true });

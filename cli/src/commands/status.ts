@@ -1,7 +1,8 @@
 /**
  * pier status: what is running and healthy (API readiness, each network the API serves, chain, indexer,
- * the API's transaction senders), non-zero when not all. A stuck chain transaction is named with its signer, kind, id, nonce,
- * hash and why; a chain reset the API saw (a restarted dev chain) is shown with what it abandoned.
+ * the API's transaction senders), non-zero when not all. A stuck chain transaction is named with its
+ * signer, kind, id, nonce, hash and why; a chain reset the API saw (a restarted dev chain) is shown with
+ * what it abandoned.
  */
 import type { Readiness } from "@pier/client/types";
 import type { Command } from "commander";
@@ -34,17 +35,14 @@ export function statusCommand(program: Command): void {
           // `degraded` still serves: the senders check below says what is wrong.
           checks.api = { ok: ready.status !== "not_ready", detail: `${apiUrl(g)} ${ready.status}` };
           for (const [name, c] of Object.entries(ready.checks))
-            checks[name === "chain" ? "api_chain" : name] = {
-              ok: c.ok,
-              detail: c.detail ?? (c.ok ? "ok" : "down"),
-            };
+            checks[name === "chain" ? "api_chain" : name] = { ok: c.ok, detail: detailOf(c) };
           // One line per network when the API serves several: one down degrades only its own orders.
           const networks = Object.entries(ready.networks ?? {});
           if (networks.length > 1)
             for (const [chainId, n] of networks)
               checks[`network_${chainId}`] = {
                 ok: n.ok,
-                detail: `${n.name}: chain ${n.chain.detail ?? (n.chain.ok ? "ok" : "down")}, indexer ${n.indexer.detail ?? (n.indexer.ok ? "ok" : "down")}`,
+                detail: `${n.name}: chain ${detailOf(n.chain)}, indexer ${detailOf(n.indexer)}`,
               };
           senders = ready.senders ?? [];
         } catch (error) {
@@ -91,6 +89,11 @@ export function statusCommand(program: Command): void {
         if (!ok) process.exitCode = 1;
       }),
     );
+}
+
+/** A readiness check's detail, or plain "ok" / "down" when it gives none. */
+function detailOf(c: { ok: boolean; detail?: string }): string {
+  return c.detail ?? (c.ok ? "ok" : "down");
 }
 
 /** One line per stuck transaction and per recent chain reset, under the senders check. */
