@@ -59,7 +59,8 @@ export async function createContext(
     boss,
     metrics: createMetrics(),
     log,
-    fx: createFx(config, chain, pool),
+    // Any live network rules out sandbox rates, whichever network the bridge funds on.
+    fx: createFx(config, { livemode: networks.homes.has(true), token: chain.token }, pool),
     fiat: createFiat(config, chain),
     blocklist: createBlocklist(config.risk.blocklist, config.risk.blocklistRefreshMs, log),
     caches: {

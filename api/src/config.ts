@@ -148,7 +148,7 @@ const ChainSchema = Type.Object({
   }),
   PIER_LIVEMODE: Type.Optional(
     Bool(
-      "Live mode (sk_live_ keys, https-only webhook URLs, no sandbox FX rates). Refused on chain 31337. Default false.",
+      "Live mode of the single network of PIER_RPC_URL (sk_live_ keys, https-only webhook URLs, no sandbox FX rates). Refused on local chains and beside PIER_NETWORKS_FILE, whose networks say it with `testnet`. Default false.",
     ),
   ),
   PIER_CONFIRMATIONS: Type.Optional(

@@ -25,6 +25,8 @@ export interface LocalNetwork {
   blockTimeMs?: number;
   /** The tokens accepted on it, the first its default; unset: the deployment's test token. */
   tokens?: LocalToken[];
+  /** False lists it as a mainnet (live mode); default true. */
+  testnet?: boolean;
 }
 
 /**
@@ -56,7 +58,7 @@ export function networksFileJson(networks: LocalNetwork[]): { networks: Record<s
       deployment_file: n.deploymentFile,
       confirmations: n.confirmations,
       ...(n.blockTimeMs !== undefined && { block_time_ms: n.blockTimeMs }),
-      testnet: true,
+      testnet: n.testnet ?? true,
       ...(n.tokens !== undefined && { tokens: n.tokens }),
     })),
   };

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { type ApiHandle, startApi } from "../../api/lib/start.ts";
+import { isLocalChain } from "../../contracts/lib/chains.ts";
 import { localNetworkName, writeNetworksFile } from "../../scripts/lib/networksFile.ts";
 import { freePort } from "../../scripts/lib/ports.ts";
 import { type ApiClient, apiClient } from "./apiClient.ts";
@@ -39,7 +40,7 @@ export const TEST_ENV: Record<string, string> = {
  * logging to the stack's folder, on `port` or a free one. `env` is the API's own settings. A stack with two
  * chains also gets a networks file (networks.json in the stack's folder: "Local A" 31337 first, then
  * "Local B" 1337, confirmations from env.PIER_CONFIRMATIONS or 1) passed as PIER_NETWORKS_FILE, unless env
- * names one.
+ * names one. A chain id outside LOCAL_CHAIN_IDS is listed as a mainnet (`testnet: false`, live mode).
  */
 export async function startApiOn(
   stack: Stack,
@@ -56,6 +57,7 @@ export async function startApiOn(
             rpcUrl: c.chain.rpcUrl,
             deploymentFile: c.deploymentFile,
             confirmations: Number(env.PIER_CONFIRMATIONS ?? 1),
+            testnet: isLocalChain(c.chain.chainId),
           })),
         )
       : undefined;

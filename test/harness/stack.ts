@@ -55,6 +55,11 @@ export interface StackOptions {
     | Partial<Omit<StartIndexerOptions, "databaseUrl" | "rpcUrl" | "deploymentFile" | "moreChains">>;
   /** Also start a second local chain (chain id SECOND_CHAIN_ID) with a deployment of its own. */
   secondChain?: boolean;
+  /**
+   * The second chain's id instead of SECOND_CHAIN_ID: one outside LOCAL_CHAIN_IDS stands for a mainnet
+   * (the API serves it in live mode, with the dev keys passed explicitly).
+   */
+  secondChainId?: number;
 }
 
 /** The second local chain's id (scripts/dev uses it too): Hardhat's other dev id, in LOCAL_CHAIN_IDS. */
@@ -113,9 +118,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ...(opts.secondChain
         ? [
             {
-              chainId: SECOND_CHAIN_ID,
-              log: `chain-${SECOND_CHAIN_ID}.log`,
-              file: `deployment-${SECOND_CHAIN_ID}.json`,
+              chainId: opts.secondChainId ?? SECOND_CHAIN_ID,
+              log: `chain-${opts.secondChainId ?? SECOND_CHAIN_ID}.log`,
+              file: `deployment-${opts.secondChainId ?? SECOND_CHAIN_ID}.json`,
             },
           ]
         : []),

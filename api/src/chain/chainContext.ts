@@ -49,6 +49,7 @@ export interface ChainContext {
   signers: Signers;
   /** Signs PaymentTerms with the operator's key (raw or remote) under this chain's escrow domain. */
   signTerms: TermsSigner;
+  /** Live mode (mainnet: sk_live_ keys and live orders) or test mode (testnets, local chains). */
   livemode: boolean;
   testnet: boolean;
   confirmations: number;
@@ -125,8 +126,10 @@ export async function loadChainContext(
       return { address, symbol, decimals, peg: t.peg, methods: t.methods ?? DEFAULT_METHODS };
     }),
   );
-  const livemode = config.livemode ?? false;
-  if (livemode && local) throw new ConfigError(`PIER_LIVEMODE=true is refused on a local chain (${chainId})`);
+  // Mainnets serve live mode (sk_live_ keys), testnets and local chains test mode: one process may do both.
+  const livemode = !spec.testnet;
+  if (livemode && local)
+    throw new ConfigError(`chain ${chainId} is a local chain: it cannot be a live network (mark it testnet)`);
   const signers = loadSigners(config, chainId, remote);
   const escrow = getAddress(deployment.contracts.PaymentEscrow.address);
   return {

@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import type { Config } from "../config.ts";
 import { ConfigError } from "../lib/env.ts";
-import { parseNetworkSpecs } from "./networkSpec.ts";
+import { parseNetworkSpecs, readNetworkSpecs } from "./networkSpec.ts";
 
 const config = { tokenPeg: "USD", confirmations: undefined };
 const usdc = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
@@ -96,5 +100,16 @@ describe("PIER_NETWORKS_FILE", () => {
   ])("error: %s is refused with a ConfigError naming the problem", (_name, networks, message) => {
     expect(() => parse(networks)).toThrow(ConfigError);
     expect(() => parse(networks)).toThrow(message);
+  });
+});
+
+describe("modes", () => {
+  test("error: PIER_LIVEMODE beside a networks file is refused (each network's `testnet` says its mode)", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "pier-networks-")), "networks.json");
+    writeFileSync(file, JSON.stringify({ networks: [{ chain_id: 8453, rpc_urls: ["https://a.example"] }] }));
+    const base = { tokenPeg: "USD", confirmations: undefined, networksFile: file } as Config;
+    expect(readNetworkSpecs({ ...base, livemode: undefined })[0]!.testnet).toBe(false);
+    expect(() => readNetworkSpecs({ ...base, livemode: true })).toThrow(/PIER_LIVEMODE applies only without/);
+    expect(() => readNetworkSpecs({ ...base, livemode: false })).toThrow(ConfigError);
   });
 });

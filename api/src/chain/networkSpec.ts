@@ -68,6 +68,11 @@ const validate = ajv.compile<Static<typeof NetworksFile>>(NetworksFile);
 /** The networks this process serves, first one the default. */
 export function readNetworkSpecs(config: Config): NetworkSpec[] {
   if (!config.networksFile) return [legacySpec(config)];
+  // Each network's mode follows its `testnet` flag; a process-wide switch would contradict the file.
+  if (config.livemode !== undefined)
+    throw new ConfigError(
+      "PIER_LIVEMODE applies only without PIER_NETWORKS_FILE: mark each network `testnet` in the file instead",
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(config.networksFile, "utf8"));

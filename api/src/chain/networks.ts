@@ -1,7 +1,9 @@
 /**
  * Every network this API process serves (chain/networkSpec.ts says which), each a ChainContext with its
- * own RPC, deployment, tokens, signers, head tracker and syncer state. The first is the default: orders
- * that name no network, payment links, and the fiat bridge use it.
+ * own RPC, deployment, tokens, signers, head tracker and syncer state. Mainnets serve live mode and
+ * testnets test mode, side by side: a key, session or order of one mode only ever sees that mode's
+ * networks. The first network of a mode is its home: orders naming no network and payment links use it.
+ * The first network overall hosts the fiat bridge.
  */
 import type { Config } from "../config.ts";
 import { InvalidRequestError } from "../errors.ts";
@@ -11,9 +13,10 @@ import { createRemoteSigner, verifyRemoteAccounts } from "./remoteSigner.ts";
 
 export interface Networks {
   list: ChainContext[];
+  /** The first network: the fiat bridge's. */
   default: ChainContext;
-  /** Test or live mode of the process (every network serves the same mode). */
-  livemode: boolean;
+  /** The modes served (false: test, true: live), each with its home network. */
+  homes: Map<boolean, ChainContext>;
   byId: Map<number, ChainContext>;
 }
 
@@ -23,13 +26,27 @@ export async function loadNetworks(config: Config): Promise<Networks> {
   const list: ChainContext[] = [];
   for (const spec of specs) list.push(await loadChainContext(config, spec, remote));
   if (remote) await verifyRemoteAccounts(remote, list[0]!.signers.remote);
-  return {
-    list,
-    default: list[0]!,
-    livemode: list[0]!.livemode,
-    byId: new Map(list.map((n) => [n.chainId, n])),
-  };
+  const homes = new Map<boolean, ChainContext>();
+  for (const net of list) if (!homes.has(net.livemode)) homes.set(net.livemode, net);
+  return { list, default: list[0]!, homes, byId: new Map(list.map((n) => [n.chainId, n])) };
 }
+
+export const modeName = (livemode: boolean) => (livemode ? "live" : "test");
+
+/** Whether any network serves `livemode`: keys and sessions of a mode without one are refused. */
+export const servesMode = (networks: Pick<Networks, "homes">, livemode: boolean) =>
+  networks.homes.has(livemode);
+
+/** The first network of `livemode`. Callers hold a principal of a served mode (auth checked it). */
+export function homeNetwork(networks: Networks, livemode: boolean): ChainContext {
+  const net = networks.homes.get(livemode);
+  if (!net) throw new Error(`no ${modeName(livemode)} network is served here`);
+  return net;
+}
+
+/** The networks of `livemode`, in configuration order. */
+export const networksOfMode = (networks: Networks, livemode: boolean) =>
+  networks.list.filter((n) => n.livemode === livemode);
 
 /**
  * The network an order or payment is on. Rows name only networks this process was configured with;
@@ -47,18 +64,25 @@ export function tokenInfoOf(networks: Networks, chainId: number | string, addres
   return net ? tokenOn(net, address) : undefined;
 }
 
-/** The network and token an order asks for (`network`, `token` in the create body), or the defaults. */
+/**
+ * The network and token an order asks for (`network`, `token` in the create body), or the defaults of
+ * its mode. A network of the other mode is refused like an unknown one, naming the mode it serves.
+ */
 export function resolveTarget(
   networks: Networks,
+  livemode: boolean,
   network: number | undefined,
   token: string | undefined,
 ): { net: ChainContext; token: TokenInfo } {
-  const net = network === undefined ? networks.default : networks.byId.get(network);
-  if (!net) {
-    const known = networks.list.map((n) => n.chainId).join(", ");
+  const net = network === undefined ? homeNetwork(networks, livemode) : networks.byId.get(network);
+  if (!net || net.livemode !== livemode) {
+    const known = networksOfMode(networks, livemode)
+      .map((n) => n.chainId)
+      .join(", ");
+    const why = net ? `is a ${modeName(net.livemode)} network` : "is not served here";
     throw new InvalidRequestError(
       "parameter_invalid",
-      `Network ${network} is not served here (networks: ${known})`,
+      `Network ${network} ${why} (${modeName(livemode)} networks: ${known})`,
       "network",
     );
   }

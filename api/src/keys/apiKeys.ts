@@ -140,9 +140,13 @@ function forgetKey(keyId: string): void {
 
 /**
  * Resolves a bearer secret to its key. Revoked and expired keys are refused with distinct codes; a key
- * of the other mode than this instance's is refused too (one instance serves one chain).
+ * of a mode this instance serves no network of is refused too (`serves`: live mainnets, test testnets).
  */
-export async function authenticate(db: Db, secret: string, instanceLivemode: boolean): Promise<Principal> {
+export async function authenticate(
+  db: Db,
+  secret: string,
+  serves: (livemode: boolean) => boolean,
+): Promise<Principal> {
   const mode = /^sk_(test|live)_[0-9A-Za-z]{40}$/.exec(secret)?.[1];
   if (!mode) throw new AuthenticationError("api_key_invalid", "Invalid API key provided");
   const hash = hashSecret(secret);
@@ -157,10 +161,11 @@ export async function authenticate(db: Db, secret: string, instanceLivemode: boo
   if (!row) throw new AuthenticationError("api_key_invalid", "Invalid API key provided");
   if (row.revoked_at) throw new AuthenticationError("api_key_revoked", "This API key has been revoked");
   if (row.expired) throw new AuthenticationError("api_key_expired", "This API key has expired");
-  if (row.livemode !== instanceLivemode) {
+  if (!serves(row.livemode)) {
+    const other = row.livemode ? "test" : "live";
     throw new AuthenticationError(
       "livemode_mismatch",
-      `This Pier instance runs in ${instanceLivemode ? "live" : "test"} mode; use an sk_${instanceLivemode ? "live" : "test"}_ key`,
+      `This Pier serves no ${row.livemode ? "live" : "test"} network; use an sk_${other}_ key`,
     );
   }
   // Record use at most once a minute per key: a write per request would cost more than the lookup.

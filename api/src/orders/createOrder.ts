@@ -35,11 +35,12 @@ export async function createOrder(
   principal: Principal,
   body: CreateOrderBodyT,
 ): Promise<OrderRow> {
-  const accepts = acceptsOf(ctx, body);
+  const accepts = acceptsOf(ctx, principal.livemode, body);
   // Unnamed network or token: the first of `accept` (on the named network), else the API's default.
   const network = body.network ?? accepts?.[0]?.chain_id;
   const { net, token } = resolveTarget(
     ctx.networks,
+    principal.livemode,
     network,
     body.token ?? accepts?.find((a) => a.chain_id === network)?.token,
   );
@@ -153,14 +154,15 @@ async function reportingRate(ctx: AppContext, db: Db, principal: Principal, peg:
 /** The merchant's `accept` list as stored: each network's named token, or all of its tokens. */
 function acceptsOf(
   ctx: AppContext,
+  livemode: boolean,
   body: CreateOrderBodyT,
 ): { chain_id: number; token: string }[] | undefined {
   if (!body.accept) return undefined;
   const out = new Map<string, { chain_id: number; token: string }>();
   for (const a of body.accept) {
-    const { net } = resolveTarget(ctx.networks, a.network, undefined);
+    const { net } = resolveTarget(ctx.networks, livemode, a.network, undefined);
     const tokens =
-      a.token === undefined ? net.tokens : [resolveTarget(ctx.networks, a.network, a.token).token];
+      a.token === undefined ? net.tokens : [resolveTarget(ctx.networks, livemode, a.network, a.token).token];
     for (const t of tokens) {
       const token = t.address.toLowerCase();
       out.set(`${net.chainId}:${token}`, { chain_id: net.chainId, token });

@@ -14,7 +14,7 @@ import { divRound } from "@pier/money/rational";
 import { type Address, getAddress, type Hex } from "viem";
 import type { ChainContext, TokenInfo } from "../chain/chainContext.ts";
 import { tokenOn } from "../chain/chainContext.ts";
-import { tokenInfoOf } from "../chain/networks.ts";
+import { networksOfMode, tokenInfoOf } from "../chain/networks.ts";
 import { orderIdentifiers } from "../chain/termsSigner.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
@@ -29,9 +29,11 @@ export interface OrderOption {
   token: TokenInfo;
 }
 
-/** The networks and tokens an order accepts, in the API's order (networks, then each one's tokens). */
-export function acceptedOptions(ctx: AppContext, row: Pick<OrderRow, "accepts">): OrderOption[] {
-  const all = ctx.networks.list.flatMap((net) => net.tokens.map((token) => ({ net, token })));
+/** The networks (of its mode) and tokens an order accepts, in the API's order (networks, then tokens). */
+export function acceptedOptions(ctx: AppContext, row: Pick<OrderRow, "accepts" | "livemode">): OrderOption[] {
+  const all = networksOfMode(ctx.networks, row.livemode).flatMap((net) =>
+    net.tokens.map((token) => ({ net, token })),
+  );
   if (!row.accepts) return all;
   return all.filter((o) => row.accepts!.some((a) => sameOption(a, o)));
 }

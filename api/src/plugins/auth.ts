@@ -12,6 +12,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { servesMode } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import { AuthenticationError, PermissionError } from "../errors.ts";
 import { authenticate, hashSecret, type Principal } from "../keys/apiKeys.ts";
@@ -78,7 +79,7 @@ export const auth = fp(
           "No API key provided: use 'Authorization: Bearer sk_test_...'",
         );
       }
-      const principal = await authenticate(ctx.pool, token, ctx.networks.livemode);
+      const principal = await authenticate(ctx.pool, token, (livemode) => servesMode(ctx.networks, livemode));
       if (requirement !== "any" && !hasScope(principal.scopes, requirement)) {
         throw new PermissionError("insufficient_scope", `This key lacks the '${requirement}' scope`);
       }

@@ -41,7 +41,7 @@ export async function settlementReport(
   query: { from?: string; to?: string; currency?: string; network?: number; token?: string },
 ) {
   // Token units add up only within one token: a report covers one network and token.
-  const { net, token } = resolveTarget(ctx.networks, query.network, query.token);
+  const { net, token } = resolveTarget(ctx.networks, principal.livemode, query.network, query.token);
   const to = query.to ?? new Date().toISOString().slice(0, 10);
   const from =
     query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);

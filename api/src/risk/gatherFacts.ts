@@ -4,7 +4,7 @@
  * RPC. The observed payment being assessed is already in risk_payer_activity, so windows include it.
  */
 import type { Address } from "viem";
-import { networkOf } from "../chain/networks.ts";
+import { homeNetwork, networkOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { type Facts, neededFacts, type Stage, type Window } from "./evaluateRules.ts";
@@ -77,7 +77,10 @@ export async function gatherFacts(
     facts.payerAgeSeconds = rows[0]?.age ?? 0;
   }
   if (need.payerNonce && input.payer) {
-    const net = input.chainId === undefined ? ctx.networks.default : networkOf(ctx.networks, input.chainId);
+    const net =
+      input.chainId === undefined
+        ? homeNetwork(ctx.networks, input.livemode)
+        : networkOf(ctx.networks, input.chainId);
     facts.payerNonce = await net.client.getTransactionCount({ address: input.payer as Address });
   }
   if (need.fiatFailures) {

@@ -29,10 +29,11 @@ export const NetworkObject = Type.Object({
   chain_id: Type.Integer(),
   name: Type.String(),
   testnet: Type.Boolean(),
+  livemode: Type.Boolean({ description: "Live mode (a mainnet, sk_live_ keys) or test mode." }),
   explorer_url: Nullable(Type.String()),
   escrow: Address,
   confirmations: Type.Integer({ description: "Blocks before a payment counts as final (escrowed)." }),
-  default: Type.Boolean({ description: "Orders naming no network are paid here." }),
+  default: Type.Boolean({ description: "Orders of its mode naming no network are paid here." }),
   tokens: Type.Array(OrderToken, { description: "Accepted tokens; the first is the network's default." }),
 });
 export type NetworkObjectT = Static<typeof NetworkObject>;

@@ -11,6 +11,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
+import { servesMode } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import { AuthenticationError, PermissionError } from "../errors.ts";
 import type { Principal } from "../keys/apiKeys.ts";
@@ -53,7 +54,7 @@ export async function requireSession(ctx: AppContext, request: FastifyRequest): 
     throw new AuthenticationError("session_missing", "Sign in to the dashboard first");
   }
   const session = await findSession(ctx.pool, token);
-  if (!session || session.livemode !== ctx.networks.livemode) {
+  if (!session || !servesMode(ctx.networks, session.livemode)) {
     throw new AuthenticationError("session_invalid", "Your dashboard session has ended: sign in again");
   }
   if (!SAFE_METHODS.has(request.method)) {

@@ -52,12 +52,18 @@ export interface SignInInput {
   merchantId?: string;
 }
 
+/** A network sign-in may name: its chain id picks the session's mode, its RPC checks contract wallets. */
+export interface SignInNetwork {
+  chainId: number;
+  client: PublicClient;
+  livemode: boolean;
+}
+
 export interface SignInContext {
   pool: pg.Pool;
-  client: PublicClient;
   origin: DashboardOrigin;
-  chainId: number;
-  livemode: boolean;
+  /** One per mode served (each mode's home network). */
+  networks: SignInNetwork[];
   now?: Date;
 }
 
@@ -91,10 +97,12 @@ export async function signIn(
       "message",
     );
   }
-  if (fields.chainId !== ctx.chainId) {
+  const network = ctx.networks.find((n) => n.chainId === fields.chainId);
+  if (!network) {
+    const served = ctx.networks.map((n) => `${n.chainId} (${n.livemode ? "live" : "test"})`).join(" or ");
     throw new SignInError(
       "siwe_chain_mismatch",
-      `The message is for chain ${fields.chainId ?? "(none)"}, this instance serves chain ${ctx.chainId}`,
+      `The message is for chain ${fields.chainId ?? "(none)"}, sign-in here names chain ${served}`,
       "message",
     );
   }
@@ -115,7 +123,7 @@ export async function signIn(
       "message",
     );
   }
-  const valid = await ctx.client
+  const valid = await network.client
     .verifyMessage({ address: fields.address, message: input.message, signature: input.signature })
     .catch(() => false);
   if (!valid) {
@@ -144,7 +152,7 @@ export async function signIn(
     const { row, token } = await createSession(tx, {
       merchantId: merchant.id,
       address: merchant.owner_address,
-      livemode: ctx.livemode,
+      livemode: network.livemode,
     });
     return { session: row, token, merchantName: merchant.name };
   });

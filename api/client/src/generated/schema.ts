@@ -3504,6 +3504,8 @@ export interface paths {
                         payout_address: `0x${string}`;
                         /** @description Dashboard sign-in wallet; default: payout_address. */
                         owner_address?: `0x${string}`;
+                        /** @description Mode of the first key (default: the first network's). Keys of the other mode are made from a dashboard session signed in to it. */
+                        livemode?: boolean;
                     };
                 };
             };
@@ -6452,7 +6454,7 @@ export interface paths {
         put?: never;
         /**
          * Start a Sign-In with Ethereum
-         * @description A single-use nonce (10 minutes) and the domain, URI and chain the message must name.
+         * @description A single-use nonce (10 minutes) and the domain, URI and chain the message must name. The chain picks the session's mode: `livemode` asks for the live network's (default: the first network's mode).
          */
         post: {
             parameters: {
@@ -6461,7 +6463,13 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        livemode?: boolean;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -6482,6 +6490,15 @@ export interface paths {
                             /** @description Unix time in seconds. */
                             expires_at: number;
                         };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Rate limited; see Retry-After */
@@ -7627,7 +7644,7 @@ export interface paths {
         };
         /**
          * List networks and tokens
-         * @description Where orders can be paid: each network's chain id, escrow, confirmation depth and accepted tokens. Pass `network` (chain id) and `token` (address) when creating an order to choose; the first network and its first token are the defaults.
+         * @description Where orders can be paid: each network's chain id, mode, escrow, confirmation depth and accepted tokens. Mainnets serve live mode (`sk_live_` keys) and testnets test mode. Pass `network` (chain id) and `token` (address) when creating an order to choose among your key's mode; the first network of the mode (`default`) and its first token are the defaults.
          */
         get: {
             parameters: {
@@ -7653,12 +7670,14 @@ export interface paths {
                                 chain_id: number;
                                 name: string;
                                 testnet: boolean;
+                                /** @description Live mode (a mainnet, sk_live_ keys) or test mode. */
+                                livemode: boolean;
                                 explorer_url: string | null;
                                 /** @description EVM address. */
                                 escrow: `0x${string}`;
                                 /** @description Blocks before a payment counts as final (escrowed). */
                                 confirmations: number;
-                                /** @description Orders naming no network are paid here. */
+                                /** @description Orders of its mode naming no network are paid here. */
                                 default: boolean;
                                 /** @description Accepted tokens; the first is the network's default. */
                                 tokens: {

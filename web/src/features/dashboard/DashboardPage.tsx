@@ -23,10 +23,9 @@ import {
 import "./dashboard.css";
 import { DashboardShell } from "./DashboardShell.tsx";
 import { stepUpWithPasskey } from "./passkeyCeremonies.ts";
+import { SESSION_KEY } from "./servedNetworks.ts";
 
 const SignIn = lazy(() => import("./SignIn.tsx"));
-
-export const SESSION_KEY = ["dashboard", "session"] as const;
 
 /** A 401 anywhere means the session ended (expired, signed out elsewhere): show the sign-in again. */
 function onError(error: unknown) {

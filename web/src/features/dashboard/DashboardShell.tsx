@@ -7,6 +7,7 @@ import { apiPost, errorText } from "../../lib/dashboardApi.ts";
 import { shortHex } from "../../lib/format.ts";
 import { CreditedBalances } from "./CreditedBalances.tsx";
 import { type DashboardSection, type SectionProps, sections } from "./sections.ts";
+import { servedModes, useServedNetworks } from "./servedNetworks.ts";
 import { useDashboardPath } from "./useDashboardPath.ts";
 
 const loaded = new Map<string, LazyExoticComponent<ComponentType<SectionProps>>>();
@@ -26,11 +27,14 @@ export function DashboardShell({ session }: { session: DashboardSession }) {
   const current = sections.find((s) => s.id === path.section) ?? sections[0]!;
   const Section = sectionComponent(current);
 
-  async function signOut() {
+  const modes = servedModes(useServedNetworks().data);
+
+  /** Ends the session; `mode` reopens the sign-in for that mode (a session sees one mode's data). */
+  async function signOut(mode?: "live" | "test") {
     try {
       await apiPost("/v1/dashboard/logout");
       client.clear();
-      window.location.assign("/dashboard");
+      window.location.assign(mode ? `/dashboard?mode=${mode}` : "/dashboard");
     } catch (error) {
       setSignOutError(errorText(error));
     }
@@ -47,12 +51,23 @@ export function DashboardShell({ session }: { session: DashboardSession }) {
           <span className="muted">
             {" "}
             · <span title={session.address}>{shortHex(session.address)}</span>
-            {session.livemode ? "" : " · test mode"}
+            {session.livemode ? " · live mode" : " · test mode"}
           </span>
         </div>
-        <button type="button" className="link" onClick={signOut}>
-          Sign out
-        </button>
+        <span>
+          {modes.length > 1 && (
+            <button
+              type="button"
+              className="link"
+              onClick={() => signOut(session.livemode ? "test" : "live")}
+            >
+              Switch to {session.livemode ? "test" : "live"} data
+            </button>
+          )}
+          <button type="button" className="link" onClick={() => signOut()}>
+            Sign out
+          </button>
+        </span>
       </header>
       {signOutError && (
         <p className="error" role="alert">

@@ -2,11 +2,13 @@
  * Sign-in with the merchant's owner wallet: pick an EIP-6963 wallet (like the checkout), sign a
  * Sign-In with Ethereum (EIP-4361) message built from the API's nonce, and the API sets the session
  * cookie. A refused or failed signature can be retried; a nonce that was used or expired is replaced.
+ * When the API serves both test networks and mainnets, the merchant picks the mode first (`?mode=live`
+ * preselects it): the nonce names that mode's chain, and the session sees only that mode's data.
  */
 
 import type { DashboardSession, SiweNonce } from "@pier/client/types";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useId, useMemo, useState } from "react";
 import { defineChain } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { useConnect, useConnection, useDisconnect, useSignMessage, WagmiProvider } from "wagmi";
@@ -17,14 +19,23 @@ import { env } from "../../lib/env.ts";
 import { shortHex } from "../../lib/format.ts";
 import { createPierConfig } from "../../wagmi.ts";
 import { useWalletChoices } from "../checkout/useWalletChoices.ts";
+import { servedModes, useServedNetworks } from "./servedNetworks.ts";
 
 type OnSignedIn = (session: DashboardSession) => void;
-const NONCE_KEY = ["dashboard", "siwe-nonce"] as const;
+
+/** The mode the page was opened for (`?mode=live` or `?mode=test`), if any. */
+function requestedMode(): boolean | undefined {
+  const mode = new URLSearchParams(window.location.search).get("mode");
+  return mode === "live" ? true : mode === "test" ? false : undefined;
+}
 
 export default function SignIn({ onSignedIn }: { onSignedIn: OnSignedIn }) {
+  const [livemode, setLivemode] = useState(requestedMode);
+  const modes = servedModes(useServedNetworks().data);
   const nonce = useQuery({
-    queryKey: NONCE_KEY,
-    queryFn: () => apiPost<SiweNonce>("/v1/dashboard/siwe/nonce"),
+    queryKey: ["dashboard", "siwe-nonce", livemode ?? "default"],
+    queryFn: () =>
+      apiPost<SiweNonce>("/v1/dashboard/siwe/nonce", livemode === undefined ? undefined : { livemode }),
     staleTime: Number.POSITIVE_INFINITY,
   });
   const chainId = nonce.data?.chain_id;
@@ -49,6 +60,17 @@ export default function SignIn({ onSignedIn }: { onSignedIn: OnSignedIn }) {
       <p className="muted">
         Sign in with your shop's owner wallet. Signing costs nothing and sends no transaction.
       </p>
+      {modes.length > 1 && (
+        <ModePicker
+          livemode={livemode ?? modes[0]!}
+          onChange={(next) => {
+            setLivemode(next);
+            const url = new URL(window.location.href);
+            url.searchParams.set("mode", next ? "live" : "test");
+            window.history.replaceState(null, "", url);
+          }}
+        />
+      )}
       {nonce.isError && (
         <div className="card">
           <p className="error" role="alert">
@@ -66,6 +88,21 @@ export default function SignIn({ onSignedIn }: { onSignedIn: OnSignedIn }) {
         </WagmiProvider>
       )}
     </main>
+  );
+}
+
+function ModePicker({ livemode, onChange }: { livemode: boolean; onChange: (livemode: boolean) => void }) {
+  const name = useId();
+  return (
+    <fieldset className="card mode-picker">
+      <legend>Data to sign in to</legend>
+      {[false, true].map((mode) => (
+        <label key={String(mode)}>
+          <input type="radio" name={name} checked={livemode === mode} onChange={() => onChange(mode)} />{" "}
+          {mode ? "Live: mainnets, real money" : "Test: testnets and local chains"}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 

@@ -6,7 +6,9 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { modeName, servesMode } from "../../../chain/networks.ts";
 import type { AppContext } from "../../../context.ts";
+import { InvalidRequestError } from "../../../errors.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
 import { createMerchant, toMerchantObject } from "../../../merchants/merchants.ts";
 import { getOrderForAdmin, resolveDispute, setHold } from "../../../orders/orderActions.ts";
@@ -38,6 +40,12 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
               ...Address,
               description: "Dashboard sign-in wallet; default: payout_address.",
             }),
+            livemode: Type.Optional(
+              Type.Boolean({
+                description:
+                  "Mode of the first key (default: the first network's). Keys of the other mode are made from a dashboard session signed in to it.",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -49,14 +57,21 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
     },
     (req, reply) =>
       idempotent(ctx, req, reply, 200, async (tx) => {
+        const livemode = req.body.livemode ?? ctx.networks.default.livemode;
+        if (!servesMode(ctx.networks, livemode))
+          throw new InvalidRequestError(
+            "parameter_invalid",
+            `This Pier serves no ${modeName(livemode)} network`,
+            "livemode",
+          );
         const created = await createMerchant(tx, {
           name: req.body.name,
           payoutAddress: req.body.payout_address,
           ownerAddress: req.body.owner_address,
-          livemode: ctx.networks.livemode,
+          livemode,
         });
         return {
-          merchant: toMerchantObject(created.merchant, ctx.networks.livemode),
+          merchant: toMerchantObject(created.merchant, livemode),
           secret_key: created.secret,
         };
       }),

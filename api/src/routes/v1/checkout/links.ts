@@ -5,6 +5,7 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { homeNetwork } from "../../../chain/networks.ts";
 import type { AppContext } from "../../../context.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
 import { createLinkOrder, getPublicLink } from "../../../links/links.ts";
@@ -29,6 +30,7 @@ export default async function checkoutLinkRoutes(fastify: FastifyInstance, { ctx
     },
     async (req) => {
       const l = await getPublicLink(ctx.pool, req.params.id);
+      const { token } = homeNetwork(ctx.networks, l.livemode);
       return {
         id: l.id,
         object: "payment_link" as const,
@@ -39,8 +41,8 @@ export default async function checkoutLinkRoutes(fastify: FastifyInstance, { ctx
         max_amount: l.max_amount,
         description: l.description,
         active: l.active,
-        currency: ctx.networks.default.token.symbol,
-        decimals: ctx.networks.default.token.decimals,
+        currency: token.symbol,
+        decimals: token.decimals,
       };
     },
   );

@@ -149,6 +149,19 @@ describe("dashboard sign-in (SIWE)", () => {
   });
 });
 
+describe("dashboard sign-in modes", () => {
+  test("behavior: this API serves test networks only: a nonce for live data is refused, test data is the default", async () => {
+    const liveNonce = await anon.post("/v1/dashboard/siwe/nonce", { livemode: true });
+    expect(liveNonce.status).toBe(400);
+    expect(liveNonce.body.error).toMatchObject({ code: "parameter_invalid", param: "livemode" });
+    expect(liveNonce.body.error.message).toContain("no live network");
+    const testNonce = await anon.post("/v1/dashboard/siwe/nonce", { livemode: false });
+    expect(testNonce.body.chain_id).toBe(31337);
+    const stray = await anon.post("/v1/dashboard/siwe/nonce", { livemode: "yes" });
+    expect(stray.status).toBe(400);
+  });
+});
+
 describe("dashboard session on merchant routes", () => {
   test("behavior: unsafe methods need the CSRF token and the dashboard's Origin; bearer keys are unchanged", async () => {
     const { cookie, csrf } = await signIn();

@@ -9,7 +9,9 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simp
 import type { FastifyInstance, FastifyReply } from "fastify";
 import Type from "typebox";
 import type { Hex } from "viem";
+import { homeNetwork, modeName, servesMode } from "../../../chain/networks.ts";
 import type { AppContext } from "../../../context.ts";
+import { InvalidRequestError } from "../../../errors.ts";
 import { getMerchant } from "../../../merchants/merchants.ts";
 import { errors } from "../../../schemas/common.ts";
 import { DashboardSession, Passkey, SiweNonce, WebAuthnOptions } from "../../../schemas/dashboard.ts";
@@ -50,7 +52,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
       merchant: { id: merchant.id, name: merchant.name, payout_address: merchant.payout_address },
       address: session.address,
       livemode: session.livemode,
-      chain_id: ctx.networks.default.chainId,
+      chain_id: homeNetwork(ctx.networks, session.livemode).chainId,
       csrf_token: session.csrf_token,
       expires_at: Math.floor(session.expires_at.getTime() / 1000),
       passkeys: passkeys.length,
@@ -74,11 +76,24 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
       schema: {
         tags,
         summary: "Start a Sign-In with Ethereum",
-        description: "A single-use nonce (10 minutes) and the domain, URI and chain the message must name.",
-        response: { 200: SiweNonce, ...errors(429) },
+        description:
+          "A single-use nonce (10 minutes) and the domain, URI and chain the message must name. The chain picks the session's mode: `livemode` asks for the live network's (default: the first network's mode).",
+        body: Type.Optional(
+          Type.Object({ livemode: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        ),
+        response: { 200: SiweNonce, ...errors(400, 429) },
       },
     },
-    async () => issueNonce(ctx.pool, origin, ctx.networks.default.chainId),
+    async (req) => {
+      const livemode = req.body?.livemode ?? ctx.networks.default.livemode;
+      if (!servesMode(ctx.networks, livemode))
+        throw new InvalidRequestError(
+          "parameter_invalid",
+          `This Pier serves no ${modeName(livemode)} network`,
+          "livemode",
+        );
+      return issueNonce(ctx.pool, origin, homeNetwork(ctx.networks, livemode).chainId);
+    },
   );
 
   app.post(
@@ -105,11 +120,8 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
       const { session, token } = await signIn(
         {
           pool: ctx.pool,
-          // Sign-in names the default network; its RPC checks a contract wallet's signature.
-          client: ctx.networks.default.client,
           origin,
-          chainId: ctx.networks.default.chainId,
-          livemode: ctx.networks.livemode,
+          networks: [...ctx.networks.homes.values()],
         },
         { message: req.body.message, signature: req.body.signature as Hex, merchantId: req.body.merchant },
       );

@@ -147,5 +147,17 @@ describe("merchant and admin", () => {
     });
     expect(ok.body.merchant.payout_address).toBe("0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc");
     expect(ok.body.secret_key).toMatch(/^sk_test_/);
+    // Only test networks are served here: a live first key is refused and no merchant is made.
+    const merchants = async () =>
+      (await s.stack.db.query("SELECT count(*)::int AS n FROM pier_api.merchants")).rows[0].n;
+    const count = await merchants();
+    const liveKey = await admin.post("/v1/admin/merchants", {
+      name: "Live",
+      payout_address: "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc",
+      livemode: true,
+    });
+    expect(liveKey.status).toBe(400);
+    expect(liveKey.body.error).toMatchObject({ code: "parameter_invalid", param: "livemode" });
+    expect(await merchants()).toBe(count);
   });
 });

@@ -1,13 +1,14 @@
 /** The orders table: status, network/token and date filters, search, and live updates (polled every 3 s). */
 
 import type { Page } from "@pier/client";
-import type { Network, Order } from "@pier/client/types";
+import type { Order } from "@pier/client/types";
 import { formatToken } from "@pier/money/display";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { apiGet, errorText } from "../../../lib/dashboardApi.ts";
 import { formatDateTime } from "../../../lib/format.ts";
 import { StatusBadge } from "../StatusBadge.tsx";
+import { useSessionNetworks } from "../servedNetworks.ts";
 import { matchesSearch, ORDER_ID, type OrderFilters, ordersPath } from "./orderQuery.ts";
 
 const STATUSES = ["open", "processing", "escrowed", "settled", "disputed", "refunded", "expired", "canceled"];
@@ -21,11 +22,7 @@ export function OrdersTable({ onOpen }: { onOpen: (id: string) => void }) {
     search: "",
   });
   const ids = { status: useId(), paidIn: useId(), from: useId(), to: useId(), search: useId() };
-  const networks = useQuery({
-    queryKey: ["dashboard", "networks"],
-    queryFn: async () => (await apiGet<Page<Network>>("/v1/networks")).data,
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  const networks = useSessionNetworks();
   // One network and one token serve nothing to choose between: no filter then.
   const choices = networks.data?.reduce((sum, n) => sum + n.tokens.length, 0) ?? 0;
   const byId = ORDER_ID.test(filters.search.trim());

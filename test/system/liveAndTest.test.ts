@@ -1,0 +1,167 @@
+/**
+ * Test and live mode in one API process: chain A (31337, a local chain) is a testnet and chain B (4242,
+ * outside LOCAL_CHAIN_IDS) stands for a mainnet. Test keys and sessions see only chain A, live ones only
+ * chain B: orders, checkout options, listings and dashboard sign-in each stay within their mode. The
+ * merchant gets its live key the way a real one would: sign in to live data, then create the key.
+ */
+import { createSiweMessage } from "viem/siwe";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { devAccount, devPrivateKey } from "../../contracts/lib/accounts.ts";
+import { paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
+import { waitFor } from "../../scripts/lib/ports.ts";
+import type { ApiClient } from "../harness/apiClient.ts";
+import { type ApiStack, startApiStack } from "../harness/apiStack.ts";
+
+const TEST_CHAIN = 31337;
+const LIVE_CHAIN = 4242;
+const DASHBOARD = "http://localhost:5173";
+const owner = devAccount("merchant");
+
+let starting: Promise<ApiStack>;
+let s: ApiStack;
+let anon: ApiClient;
+let live: ApiClient;
+
+beforeAll(async () => {
+  starting = startApiStack(
+    {
+      PIER_DASHBOARD_URL: DASHBOARD,
+      // Dev keys are defaults on local chains only: a "mainnet" needs them named.
+      PIER_OPERATOR_KEY: devPrivateKey("operator"),
+      PIER_KEEPER_KEY: devPrivateKey("keeper"),
+    },
+    { secondChain: true, secondChainId: LIVE_CHAIN },
+  );
+  s = await starting;
+  anon = s.client.withKey(undefined);
+  const session = await signIn(true);
+  const key = await anon.post(
+    "/v1/keys",
+    { name: "live server", type: "secret" },
+    { headers: { ...session, origin: DASHBOARD } },
+  );
+  expect(key.status, JSON.stringify(key.body)).toBe(200);
+  expect(key.body.secret).toMatch(/^sk_live_/);
+  live = s.client.withKey(key.body.secret);
+});
+afterAll(async () => {
+  await (await starting?.catch(() => undefined))?.stop();
+});
+
+/** Signs the owner in to one mode's data; the cookie and CSRF headers of the session. */
+async function signIn(livemode: boolean): Promise<Record<string, string>> {
+  const nonce = await anon.post("/v1/dashboard/siwe/nonce", { livemode });
+  expect(nonce.status, JSON.stringify(nonce.body)).toBe(200);
+  expect(nonce.body.chain_id).toBe(livemode ? LIVE_CHAIN : TEST_CHAIN);
+  const message = createSiweMessage({
+    address: owner.address,
+    chainId: nonce.body.chain_id,
+    domain: nonce.body.domain,
+    nonce: nonce.body.nonce,
+    uri: nonce.body.uri,
+    version: "1",
+    statement: nonce.body.statement,
+    issuedAt: new Date(),
+    expirationTime: new Date(nonce.body.expires_at * 1000),
+  });
+  const res = await anon.post("/v1/dashboard/siwe/verify", {
+    message,
+    signature: await owner.signMessage({ message }),
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(res.body).toMatchObject({ livemode, chain_id: nonce.body.chain_id });
+  return { cookie: res.headers.get("set-cookie")!.split(";")[0]!, "x-csrf-token": res.body.csrf_token };
+}
+
+const chainOf = (chainId: number) => s.stack.chains.find((c) => c.chain.chainId === chainId)!;
+
+describe("test and live mode in one process", () => {
+  test("behavior: /v1/networks marks each network's mode and a default per mode", async () => {
+    const { body } = await anon.get("/v1/networks");
+    expect(
+      body.data.map((n: Record<string, unknown>) => [n.chain_id, n.testnet, n.livemode, n.default]),
+    ).toEqual([
+      [TEST_CHAIN, true, false, true],
+      [LIVE_CHAIN, false, true, true],
+    ]);
+  });
+
+  test("behavior: a test key orders on the testnet only; naming the live network is refused and stores nothing", async () => {
+    const order = await s.client.post("/v1/orders", { amount: "1000000" });
+    expect(order.body).toMatchObject({ chain_id: TEST_CHAIN, livemode: false });
+    const checkout = await anon.get(`/v1/checkout/${order.body.id}`);
+    expect(checkout.status).toBe(200);
+    const offered = new Set(
+      checkout.body.options.map((o: { network: { chain_id: number } }) => o.network.chain_id),
+    );
+    expect([...offered]).toEqual([TEST_CHAIN]);
+
+    const before = await s.stack.db.query("SELECT count(*)::int AS n FROM pier_api.orders");
+    const refused = await s.client.post("/v1/orders", { amount: "1000000", network: LIVE_CHAIN });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: "parameter_invalid", param: "network" });
+    expect(refused.body.error.message).toContain(`${LIVE_CHAIN} is a live network`);
+    const accept = await s.client.post("/v1/orders", {
+      amount: "1000000",
+      accept: [{ network: TEST_CHAIN }, { network: LIVE_CHAIN }],
+    });
+    expect(accept.status).toBe(400);
+    const after = await s.stack.db.query("SELECT count(*)::int AS n FROM pier_api.orders");
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  test("behavior: a live order is paid and refunded on the mainnet; test keys and sessions never see it", async () => {
+    const created = await live.post("/v1/orders", { amount: "2000000" });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const order = created.body;
+    expect(order).toMatchObject({ chain_id: LIVE_CHAIN, livemode: true });
+    const refused = await live.post("/v1/orders", { amount: "1000000", network: TEST_CHAIN });
+    expect(refused.body.error.message).toContain(`${TEST_CHAIN} is a test network`);
+
+    await chainOf(LIVE_CHAIN).pay.payByPermit(paymentTermsFromJson(order.terms));
+    await waitFor("the live order escrowed", async () => {
+      const o = (await live.get(`/v1/orders/${order.id}`)).body;
+      return o.status === "escrowed" && o;
+    });
+    const refund = await live.post("/v1/refunds", { order: order.id });
+    expect(refund.status, JSON.stringify(refund.body)).toBe(200);
+    expect(refund.body.livemode).toBe(true);
+    await waitFor("the live refund succeeded", async () => {
+      const r = (await live.get(`/v1/refunds/${refund.body.id}`)).body;
+      if (r.status === "failed") throw new Error(`refund failed: ${r.failure_code}`);
+      return r.status === "succeeded";
+    });
+
+    expect((await s.client.get(`/v1/orders/${order.id}`)).status).toBe(404);
+    const testIds = (await s.client.get("/v1/orders")).body.data.map((o: { id: string }) => o.id);
+    expect(testIds).not.toContain(order.id);
+    const liveOrders = (await live.get("/v1/orders")).body.data;
+    expect(liveOrders.map((o: { id: string }) => o.id)).toEqual([order.id]);
+
+    const testSession = await signIn(false);
+    expect((await anon.get(`/v1/orders/${order.id}`, { headers: testSession })).status).toBe(404);
+    const liveSession = await signIn(true);
+    const seen = await anon.get(`/v1/orders/${order.id}`, { headers: liveSession });
+    expect(seen.body).toMatchObject({ id: order.id, status: "refunded", livemode: true });
+  });
+
+  test("behavior: a sign-in message naming neither mode's chain is refused", async () => {
+    const nonce = (await anon.post("/v1/dashboard/siwe/nonce", {})).body;
+    expect(nonce.chain_id).toBe(TEST_CHAIN);
+    const message = createSiweMessage({
+      address: owner.address,
+      chainId: 1,
+      domain: nonce.domain,
+      nonce: nonce.nonce,
+      uri: nonce.uri,
+      version: "1",
+    });
+    const res = await anon.post("/v1/dashboard/siwe/verify", {
+      message,
+      signature: await owner.signMessage({ message }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("siwe_chain_mismatch");
+    expect(res.body.error.message).toContain(`${TEST_CHAIN} (test) or ${LIVE_CHAIN} (live)`);
+  });
+});
