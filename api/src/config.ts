@@ -144,7 +144,7 @@ const ChainSchema = Type.Object({
     pattern: "^(0|[1-9][0-9]{0,77})$",
     default: "1000000000",
     description:
-      "Treasury reserve in token units: below it new fiat sessions are refused (503 treasury_low).",
+      "Treasury reserve in units of the first network's default token (other tokens: the same face value at their decimals): below it new fiat sessions for that network and token are refused (503 treasury_low).",
   }),
   PIER_LIVEMODE: Type.Optional(
     Bool(

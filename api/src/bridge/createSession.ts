@@ -4,6 +4,7 @@
  * before calling the provider with the session id as idempotency key, so a retry never opens a second
  * provider session and a crash in between leaves a row the customer can simply replace.
  */
+import { tokenOn } from "../chain/chainContext.ts";
 import type { AppContext } from "../context.ts";
 import { InvalidRequestError, NotFoundError, StateError } from "../errors.ts";
 import type { WalletKind } from "../fiat/provider.ts";
@@ -11,8 +12,9 @@ import { useQuote } from "../fx/quoteService.ts";
 import type { OrderRow } from "../orders/orderRow.ts";
 import { requireProvider } from "./fiatContext.ts";
 import { newBridgeId } from "./ids.ts";
+import { quotedIn } from "./quoteToken.ts";
 import type { FiatSessionRow } from "./sessionRow.ts";
-import { assertTreasuryCanFund } from "./treasury.ts";
+import { assertTreasuryCanFund, type TreasuryAccount } from "./treasury.ts";
 
 export interface CreateSessionBody {
   fx_quote: string;
@@ -30,16 +32,23 @@ export async function loadPayableOrder(ctx: AppContext, orderId: string): Promis
     throw new StateError("order_not_payable", `This order is ${order.status}, not open for payment`, "order");
   if (Number(order.deadline) <= Math.floor(Date.now() / 1000) + 60)
     throw new StateError("order_expired", "This order's time to pay has run out", "order");
-  // The bridge's treasury, quotes and reserve are in the default network's default token (one treasury
-  // per network and token is still to come): an order set to another option is not fundable here.
-  const home = ctx.networks.default;
-  if (order.chain_id !== home.chainId || order.token.toLowerCase() !== home.token.address.toLowerCase())
+  return order;
+}
+
+/**
+ * The treasury that funds `order`: its own token on its own network. Fiat needs the network's treasury
+ * signer; a token no longer configured there cannot be funded.
+ */
+export function treasuryFor(ctx: AppContext, order: Pick<OrderRow, "chain_id" | "token">): TreasuryAccount {
+  const net = ctx.networks.byId.get(Number(order.chain_id));
+  const token = net && tokenOn(net, order.token);
+  if (!net?.signers.treasury || !token)
     throw new StateError(
       "fiat_unavailable_for_option",
-      `Fiat wallets fund orders in ${home.token.symbol} on ${home.name} only; select that option first (POST /v1/checkout/{id}/select)`,
+      `Fiat wallets cannot fund this order's network and token (${order.chain_id}, ${order.token}); select another option first (POST /v1/checkout/{id}/select)`,
       "order",
     );
-  return order;
+  return { net, token };
 }
 
 export async function createFiatSession(
@@ -73,7 +82,14 @@ export async function createFiatSession(
       `FX quote ${quote.id} is not for this order's amount (${order.amount} token units); request a quote for this order`,
       "fx_quote",
     );
-  await assertTreasuryCanFund(ctx, BigInt(order.amount));
+  const treasury = treasuryFor(ctx, order);
+  if (!quotedIn(quote.token, treasury.token))
+    throw new InvalidRequestError(
+      "fx_quote_mismatch",
+      `FX quote ${quote.id} is in ${quote.token.symbol} (${quote.token.peggedTo}), this order in ${treasury.token.symbol} (${treasury.token.peg}); request a quote for this order`,
+      "fx_quote",
+    );
+  await assertTreasuryCanFund(ctx, treasury, BigInt(order.amount));
   const id = newBridgeId("session");
   await useQuote(fx, quote.id, id);
   await ctx.pool.query(

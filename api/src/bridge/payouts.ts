@@ -4,11 +4,14 @@
  * the token value of that amount at the mid rate plus the spread fee (target + 2 x fee of the quote, as
  * the quote prices the opposite direction); it must not exceed its settled balance: what the escrow
  * released for its orders minus earlier payouts that did not fail. Stored and queued in one
- * transaction; the provider call uses the payout id as idempotency key.
+ * transaction; the provider call uses the payout id as idempotency key. Token units add up only within one
+ * token: payouts are in the default token of the merchant's mode (its first network's), and the balance
+ * counts that token's released orders only.
  *
  * The ledger is the API's: moving the released tokens from the merchant's payout address to the
  * treasury is outside this API (a custodial payout address), and the report shows both sides.
  */
+import { homeNetwork } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { InvalidRequestError, NotFoundError, StateError } from "../errors.ts";
@@ -20,6 +23,7 @@ import type { ListQueryT } from "../schemas/common.ts";
 import { requireProvider } from "./fiatContext.ts";
 import { newBridgeId } from "./ids.ts";
 import { FIAT_JOB_OPTIONS, FIAT_PAYOUT_QUEUE } from "./queues.ts";
+import { quotedIn } from "./quoteToken.ts";
 
 export interface PayoutRow {
   id: string;
@@ -56,11 +60,16 @@ export function toPayoutObject(row: PayoutRow) {
   };
 }
 
-export async function availableForPayout(db: Db, principal: Principal): Promise<bigint> {
+export async function availableForPayout(
+  db: Db,
+  principal: Principal,
+  home: { chainId: number; token: { address: string } },
+): Promise<bigint> {
   const { rows } = await db.query<{ released: string | null; paid: string | null }>(
-    `SELECT (SELECT sum(amount_released - fee_paid) FROM orders WHERE merchant_id = $1 AND livemode = $2)::text AS released,
+    `SELECT (SELECT sum(amount_released - fee_paid) FROM orders WHERE merchant_id = $1 AND livemode = $2
+               AND chain_id = $3 AND lower(token) = lower($4))::text AS released,
             (SELECT sum(token_amount) FROM fiat_payout WHERE merchant_id = $1 AND livemode = $2 AND status <> 'failed')::text AS paid`,
-    [principal.merchantId, principal.livemode],
+    [principal.merchantId, principal.livemode, home.chainId, home.token.address],
   );
   return BigInt(rows[0]?.released ?? "0") - BigInt(rows[0]?.paid ?? "0");
 }
@@ -81,12 +90,19 @@ export async function createPayout(
       "A payout needs a quote with a fixed `amount` (what you receive)",
       "fx_quote",
     );
+  const home = homeNetwork(ctx.networks, principal.livemode);
+  if (!quotedIn(quote.token, home.token))
+    throw new InvalidRequestError(
+      "fx_quote_mismatch",
+      `Payouts are in ${home.token.symbol} on ${home.name}; this quote is in ${quote.token.symbol}`,
+      "fx_quote",
+    );
   const debit = quote.targetUnits + 2n * quote.feeUnits;
   // One payout at a time per merchant: the balance check and the insert must not interleave.
   await tx.query("SELECT pg_advisory_xact_lock(hashtext('pier-payout'), hashtext($1))", [
     principal.merchantId,
   ]);
-  const available = await availableForPayout(tx, principal);
+  const available = await availableForPayout(tx, principal, home);
   if (debit > available)
     throw new StateError(
       "insufficient_settled_funds",

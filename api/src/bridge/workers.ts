@@ -13,7 +13,7 @@ import { holdReversed } from "./holdReversed.ts";
 import { sendPayout } from "./payouts.ts";
 import { pollSessions } from "./pollSessions.ts";
 import { FIAT_EVENT_QUEUE, FIAT_PAYOUT_QUEUE, FIAT_REFUND_QUEUE } from "./queues.ts";
-import { treasuryBalance } from "./treasury.ts";
+import { treasuryAccounts, treasuryBalance } from "./treasury.ts";
 import { refundUnfundable, type UnfundableCapture } from "./unfundable.ts";
 
 export async function createBridgeQueues(
@@ -64,7 +64,8 @@ export async function startBridgeWorkers(ctx: AppContext): Promise<{ stop: () =>
     "treasury",
     5_000,
     async () => {
-      if (ctx.networks.default.signers.treasury) await treasuryBalance(ctx);
+      // One network's RPC failing must not hide the others' balances.
+      await Promise.allSettled(treasuryAccounts(ctx).map((account) => treasuryBalance(ctx, account)));
     },
     ctx.log,
   );

@@ -20,18 +20,23 @@ export type QuoteRequest =
   | { currency: string; sourceAmount: string; targetUnits?: undefined }
   | { currency: string; targetUnits: bigint; sourceAmount?: undefined };
 
-export async function createQuote(deps: FxDeps, req: QuoteRequest): Promise<FxQuote> {
+/** A quote into `token` (default: the settlement token of the configuration, the first network's). */
+export async function createQuote(
+  deps: FxDeps,
+  req: QuoteRequest,
+  token: SettlementToken = deps.config.token,
+): Promise<FxQuote> {
   const now = deps.now?.() ?? new Date();
   const snapshot = await deps.source.snapshot();
   const quote = computeQuote({
     sourceCurrency: req.currency,
     sourceAmount: req.sourceAmount,
     targetUnits: req.targetUnits,
-    rate: crossRate(snapshot, req.currency, deps.config.token.peggedTo),
+    rate: crossRate(snapshot, req.currency, token.peggedTo),
     spreadBps: deps.config.spreadBps,
     ttlSeconds: deps.config.quoteTtlSeconds,
     maxRateAgeSeconds: deps.config.maxRateAgeSeconds,
-    token: deps.config.token,
+    token,
     now,
   });
   await deps.store.insert(quote);

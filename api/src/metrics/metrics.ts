@@ -107,12 +107,14 @@ export function createMetrics() {
     }),
     treasuryBalance: new Gauge({
       name: "pier_api_treasury_balance_units",
-      help: "Fiat bridge treasury's settlement token balance (token units; precision beyond 2^53 is lost)",
+      help: "Fiat bridge treasury's balance per network and token (token units; precision beyond 2^53 is lost)",
+      labelNames: ["chain_id", "token"] as const,
       registers: [registry],
     }),
     treasuryLow: new Gauge({
       name: "pier_api_treasury_low",
-      help: "1 when the treasury is below PIER_TREASURY_MIN_BALANCE: new fiat sessions are refused",
+      help: "1 when the treasury of a network and token is below its reserve: new fiat sessions there are refused",
+      labelNames: ["chain_id", "token"] as const,
       registers: [registry],
     }),
     fiatEvents: new Counter({

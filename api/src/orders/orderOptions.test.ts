@@ -179,13 +179,25 @@ describe("order options", () => {
       token: { address: tokens.dai, symbol: "DAI", decimals: 18 },
       payment: { method: "dai_permit" },
     });
-    // Paid in DAI: never a fiat quote (the bridge funds its home token only), checked before it was paid too.
-    const open = (await s.client.post("/v1/orders", { amount: AMOUNT.toString(), token: tokens.dai })).body;
-    const fiat = await s.client
-      .withKey(undefined)
-      .post(`/v1/checkout/${open.id}/fiat/quotes`, { currency: "EUR" });
-    expect(fiat.status).toBe(409);
-    expect(fiat.body.error.code).toBe("fiat_unavailable_for_option");
+    // The bridge funds DAI orders from its DAI treasury: the quote is in DAI's 18 decimals, and 25 DAI cost
+    // the same euros as 25 tUSDC (both pegged to USD).
+    const quoteFor = async (token: string, amount: string) => {
+      const open = (await s.client.post("/v1/orders", { amount, token })).body;
+      const res = await s.client
+        .withKey(undefined)
+        .post(`/v1/checkout/${open.id}/fiat/quotes`, { currency: "EUR" });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body;
+    };
+    const inDai = await quoteFor(tokens.dai, "25000000000000000000");
+    const inTest = await quoteFor(tokens.test, "25000000");
+    expect(inDai).toMatchObject({
+      target_token: "DAI",
+      target_decimals: 18,
+      target_amount: "25000000000000000000",
+    });
+    expect(inTest).toMatchObject({ target_token: "tUSDC", target_decimals: 6 });
+    expect(inDai.source_amount).toBe(inTest.source_amount);
     const home = await s.client
       .withKey(undefined)
       .post(`/v1/checkout/${order.id}/fiat/quotes`, { currency: "EUR" });

@@ -455,10 +455,12 @@ describe("reconciliation", () => {
       object: "treasury_status",
       low: true,
       min_balance: "10000000000000000",
+      chain_id: 31337,
+      symbol: "tUSDC",
     });
     expect(BigInt(events[0].data.object.balance)).toBeLessThan(10n ** 16n);
     const metrics = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
-    expect(metrics).toMatch(/pier_api_treasury_low 1/);
+    expect(metrics).toMatch(/^pier_api_treasury_low\{chain_id="31337",token="tUSDC"\} 1$/m);
     // A merchant without fiat sessions is not told.
     const other = await s.newMerchant("No fiat");
     expect((await other.client.get("/v1/events?type=treasury.low")).body.data).toEqual([]);

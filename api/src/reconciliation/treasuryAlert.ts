@@ -1,19 +1,29 @@
 /**
- * `treasury.low`: the fiat bridge's treasury (bridge/treasury.ts keeps pier_api_treasury_low in
- * /metrics) is below PIER_TREASURY_MIN_BALANCE, so new fiat sessions are being refused. The treasury is
- * the platform's, not a merchant's: the event goes to each merchant with fiat sessions in the last day
- * (the ones whose customers are turned away), at most once per merchant per UTC day.
+ * `treasury.low`: a fiat bridge treasury (one per network and token, bridge/treasury.ts, which keeps
+ * pier_api_treasury_low{chain_id,token} in /metrics) is below its reserve, so new fiat sessions there are
+ * being refused. The treasury is the platform's, not a merchant's: the event goes to each merchant with
+ * fiat sessions in the last day (the ones whose customers may be turned away: a refused session leaves no
+ * row to tell by network), at most once per merchant, network and token per UTC day.
  */
-import { treasuryBalance } from "../bridge/treasury.ts";
+import { minBalanceOf, type TreasuryAccount, treasuryAccounts, treasuryBalance } from "../bridge/treasury.ts";
 import type { AppContext } from "../context.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { recordEvent } from "../events/recordEvent.ts";
 
+/** Checks every treasury; true when any is low. One network's RPC failing leaves the others checked. */
 export async function checkTreasury(ctx: AppContext): Promise<boolean> {
-  const treasury = ctx.networks.default.signers.treasury;
-  if (!treasury) return false;
-  const balance = await treasuryBalance(ctx);
-  if (balance >= ctx.config.treasuryMinBalance) return false;
+  const results = await Promise.allSettled(treasuryAccounts(ctx).map((a) => checkAccount(ctx, a)));
+  for (const r of results)
+    if (r.status === "rejected") ctx.log.warn({ err: r.reason }, "treasury balance unreadable");
+  return results.some((r) => r.status === "fulfilled" && r.value);
+}
+
+async function checkAccount(ctx: AppContext, account: TreasuryAccount): Promise<boolean> {
+  const { net, token } = account;
+  const treasury = net.signers.treasury!;
+  const balance = await treasuryBalance(ctx, account);
+  const reserve = minBalanceOf(ctx, token);
+  if (balance >= reserve) return false;
   const { rows } = await ctx.pool.query<{ merchant_id: string; livemode: boolean }>(
     `SELECT DISTINCT merchant_id, livemode FROM fiat_session WHERE created_at > now() - interval '1 day'`,
   );
@@ -24,18 +34,24 @@ export async function checkTreasury(ctx: AppContext): Promise<boolean> {
         merchantId: m.merchant_id,
         livemode: m.livemode,
         type: "treasury.low",
-        dedupeKey: `treasury.low:${m.merchant_id}:${m.livemode}:${day}`,
+        dedupeKey: `treasury.low:${m.merchant_id}:${m.livemode}:${net.chainId}:${token.address.toLowerCase()}:${day}`,
         object: {
           object: "treasury_status",
           treasury: treasury.address,
+          chain_id: net.chainId,
+          token: token.address,
+          symbol: token.symbol,
           balance: balance.toString(),
-          min_balance: ctx.config.treasuryMinBalance.toString(),
+          min_balance: reserve.toString(),
           low: true,
           fiat_sessions_refused: true,
         },
       }),
     );
   }
-  ctx.log.warn({ balance: balance.toString(), merchants: rows.length }, "treasury low");
+  ctx.log.warn(
+    { chainId: net.chainId, token: token.symbol, balance: balance.toString(), merchants: rows.length },
+    "treasury low",
+  );
   return true;
 }

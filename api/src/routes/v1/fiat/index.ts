@@ -11,7 +11,13 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
-import { createFiatSession, getFiatSession, loadPayableOrder } from "../../../bridge/createSession.ts";
+import {
+  createFiatSession,
+  getFiatSession,
+  loadPayableOrder,
+  treasuryFor,
+} from "../../../bridge/createSession.ts";
+import { settlementTokenOf } from "../../../bridge/quoteToken.ts";
 import { toFiatSessionObject } from "../../../bridge/sessionRow.ts";
 import type { AppContext } from "../../../context.ts";
 import type { FiatProviderName, WalletKind } from "../../../fiat/provider.ts";
@@ -74,10 +80,13 @@ export default async function checkoutFiatRoutes(fastify: FastifyInstance, { ctx
     },
     async (req) => {
       const order = await loadPayableOrder(ctx, req.params.id);
-      const quote = await createQuote(ctx.fx, {
-        currency: req.body.currency,
-        targetUnits: BigInt(order.amount),
-      });
+      // Priced in the order's own token (its peg and decimals), funded by that token's treasury.
+      const { token } = treasuryFor(ctx, order);
+      const quote = await createQuote(
+        ctx.fx,
+        { currency: req.body.currency, targetUnits: BigInt(order.amount) },
+        settlementTokenOf(token),
+      );
       return toFxQuoteObject(quote);
     },
   );

@@ -1,6 +1,8 @@
 /** /v1/fx/quotes: lock an exchange rate from a fiat currency to the settlement token, and read it back. */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { settlementTokenOf } from "../../../bridge/quoteToken.ts";
+import { homeNetwork } from "../../../chain/networks.ts";
 import type { AppContext } from "../../../context.ts";
 import { InvalidRequestError, NotFoundError } from "../../../errors.ts";
 import { createQuote } from "../../../fx/quoteService.ts";
@@ -37,11 +39,13 @@ export default async function fxRoutes(fastify: FastifyInstance, { ctx }: { ctx:
           );
         if (target_amount !== undefined && BigInt(target_amount) <= 0n)
           throw new InvalidRequestError("amount_invalid", "target_amount must be positive", "target_amount");
+        // In the default token of the key's mode: the one payouts are debited in.
         const quote = await createQuote(
           ctx.fx,
           amount !== undefined
             ? { currency, sourceAmount: amount }
             : { currency, targetUnits: BigInt(target_amount!) },
+          settlementTokenOf(homeNetwork(ctx.networks, req.principal.livemode).token),
         );
         return toFxQuoteObject(quote);
       }),
