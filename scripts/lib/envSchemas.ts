@@ -129,6 +129,9 @@ export const TestEnvSchema = Type.Object({
     "1: keep each stack's temporary folder and logs (and give each its own Postgres).",
   ),
   PIER_CHAOS_SEED: Opt("Seed of the chaos test's random schedule, to replay a run."),
+  PIER_HARDENING_NETWORKS: Opt(
+    "1: the chain-fault and chaos suites on one network instead of two (chain B running beside chain A, orders on both).",
+  ),
   PIER_FUZZ_SEED: Opt("Seed of the bad-input fuzzer, to replay a run."),
   PIER_HEAVY_FUZZ: Opt("1: raise Solidity fuzz runs and invariant depth as CI does (CI=true also does)."),
   PIER_LIGHT_FUZZ: Opt("1: the lightest fuzzing (the coverage pass)."),

@@ -6,7 +6,9 @@
  * end every order is in the state the chain says, every stored event reached the webhook receiver (same
  * id, valid signature), no escrow was funded twice (on chain, and one funding per fiat capture) and
  * nothing was released while disputed. Quick profile: 60 crypto + 6 fiat payments;
- * PIER_TEST_PROFILE=full: 500 + 50. PIER_CHAOS_SEED replays a run.
+ * PIER_TEST_PROFILE=full: 500 + 50. PIER_CHAOS_SEED replays a run. With two networks (the default,
+ * PROFILE.networks) the orders, crypto and fiat, alternate between chain A and chain B, one API and one
+ * indexer serving both, and the checks are made on each order's own chain.
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -60,7 +62,7 @@ beforeAll(async () => {
     PIER_FIAT_TIMEOUT_MS: "3000",
   };
   // A Postgres server of its own: this test kills it.
-  starting = startApiStack(ENV, { ownPostgres: true });
+  starting = startApiStack(ENV, { ownPostgres: true, secondChain: PROFILE.networks === 2 });
   s = await starting;
   // Our own pool sees Postgres die too: its idle clients' errors must not crash the test process.
   s.stack.db.on("error", () => {});
@@ -157,20 +159,26 @@ describe("chaos", () => {
       accepted.add(r.body.id);
       return 200;
     };
-    const wallets: ScriptedWallet[] = await fundWallets(
-      s.stack.chain.rpcUrl,
-      s.stack.deployment,
-      N,
-      20_000_000n,
+    // Order i is on chain i % networks; its payer is a wallet funded on that chain.
+    const chains = s.stack.chains;
+    const chainOf = (i: number) => chains[i % chains.length]!;
+    const funded = await Promise.all(
+      chains.map((c) => fundWallets(c.chain.rpcUrl, c.deployment, N, 20_000_000n)),
     );
-    const orders: { id: string }[] = [];
-    for (let i = 0; i < N; i++) orders.push((await s.client.post("/v1/orders", { amount: "5000000" })).body);
+    const wallets: ScriptedWallet[] = Array.from({ length: N }, (_, i) => funded[i % chains.length]![i]!);
+    const orders: { id: string; chain_id: number }[] = [];
+    for (let i = 0; i < N; i++)
+      orders.push(
+        (await s.client.post("/v1/orders", { amount: "5000000", network: chainOf(i).chain.chainId })).body,
+      );
     const checkouts: CheckoutLike[] = [];
     for (const o of orders) checkouts.push((await s.client.get(`/v1/checkout/${o.id}`)).body);
     // Fiat orders are appended to `orders` and `checkouts` (indexes N and up) as each round opens them.
     const fiatIdx: number[] = [];
     const openFiatSession = async (): Promise<string> => {
-      const order = (await s.client.post("/v1/orders", { amount: "5000000" })).body;
+      // The bridge funds on the order's own network: alternate them too.
+      const network = chainOf(fiatIdx.length).chain.chainId;
+      const order = (await s.client.post("/v1/orders", { amount: "5000000", network })).body;
       const quote = await customerPost(`/v1/checkout/${order.id}/fiat/quotes`, { currency: "EUR" });
       const session = await customerPost(`/v1/checkout/${order.id}/fiat/sessions`, {
         fx_quote: quote.id,
@@ -278,13 +286,13 @@ describe("chaos", () => {
     expect(paidIdx).toHaveLength(N);
     await heal();
 
-    const pub = s.stack.pay.publicClient;
-    const escrow = s.stack.deployment.contracts.PaymentEscrow.address;
+    const chainById = (chainId: number) => chains.find((c) => c.chain.chainId === chainId)!;
     const chainState = async (i: number) => {
       const t = checkouts[i]!.terms;
       const paymentId = paymentIdOf(t.operator as Hex, t.order_id as Hex);
-      return pub.readContract({
-        address: escrow,
+      const c = chainById(orders[i]!.chain_id);
+      return c.pay.publicClient.readContract({
+        address: c.deployment.contracts.PaymentEscrow.address,
         abi: paymentEscrowAbi,
         functionName: "paymentState",
         args: [paymentId],
@@ -340,11 +348,20 @@ describe("chaos", () => {
     for (const i of released) expect((await expected(i)).status).toBe("settled");
     for (const i of disputed) expect((await expected(i)).status).toBe("disputed");
 
-    // On chain: one PaymentEscrowed per payment; no release of a disputed payment.
-    const logs = parseEventLogs({
-      abi: paymentEscrowAbi,
-      logs: await pub.getLogs({ address: escrow, fromBlock: 0n }),
-    });
+    // On chain (every network's escrow): one PaymentEscrowed per payment; no release of a disputed payment.
+    const logs = (
+      await Promise.all(
+        chains.map(async (c) =>
+          parseEventLogs({
+            abi: paymentEscrowAbi,
+            logs: await c.pay.publicClient.getLogs({
+              address: c.deployment.contracts.PaymentEscrow.address,
+              fromBlock: 0n,
+            }),
+          }),
+        ),
+      )
+    ).flat();
     const escrowed = logs
       .filter((l) => l.eventName === "PaymentEscrowed")
       .map((l) => (l.args as { paymentId: string }).paymentId);

@@ -11,4 +11,9 @@ export const PROFILE = {
   /** Reorg depths exercised (1..n). */
   // Quick: two depths; full: 1 to 5. chainFaults.test.ts sets the confirmation depth above the deepest.
   reorgDepths: FULL ? [1, 2, 3, 4, 5] : [1, 3],
+  /**
+   * Networks the chain-fault and chaos suites run with: two by default (chain B, 1337, running beside the
+   * chain under fault, with orders on both); PIER_HARDENING_NETWORKS=1 runs them on one network.
+   */
+  networks: process.env.PIER_HARDENING_NETWORKS === "1" ? 1 : 2,
 };
