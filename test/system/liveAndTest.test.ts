@@ -4,6 +4,9 @@
  * chain B: orders, checkout options, listings and dashboard sign-in each stay within their mode. The
  * merchant gets its live key the way a real one would: sign in to live data, then create the key.
  */
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { devAccount, devPrivateKey } from "../../contracts/lib/accounts.ts";
@@ -23,9 +26,17 @@ let anon: ApiClient;
 let live: ApiClient;
 
 beforeAll(async () => {
+  // Sandbox FX rates are refused as soon as one network is live: a rates file stands in for a real source.
+  const ratesFile = join(await mkdtemp(join(tmpdir(), "pier-rates-")), "rates.json");
+  await writeFile(
+    ratesFile,
+    JSON.stringify({ base: "USD", rates: { EUR: { rate: "0.86", asOf: new Date().toISOString() } } }),
+  );
   starting = startApiStack(
     {
       PIER_DASHBOARD_URL: DASHBOARD,
+      PIER_FX_SOURCE: "file",
+      PIER_FX_RATES_FILE: ratesFile,
       // Dev keys are defaults on local chains only: a "mainnet" needs them named.
       PIER_OPERATOR_KEY: devPrivateKey("operator"),
       PIER_KEEPER_KEY: devPrivateKey("keeper"),
@@ -143,6 +154,12 @@ describe("test and live mode in one process", () => {
     const liveSession = await signIn(true);
     const seen = await anon.get(`/v1/orders/${order.id}`, { headers: liveSession });
     expect(seen.body).toMatchObject({ id: order.id, status: "refunded", livemode: true });
+  });
+
+  test("error: with a live network, sandbox FX rates are refused at boot", async () => {
+    await expect(s.startApi({ PIER_FX_SOURCE: "sandbox", PIER_WORKERS: "false" })).rejects.toThrow(
+      /PIER_FX_SOURCE=sandbox .* is refused in live mode/,
+    );
   });
 
   test("behavior: a sign-in message naming neither mode's chain is refused", async () => {
