@@ -18,6 +18,9 @@ const contracts: Record<string, string> = {
   // Local chains only: the USDT and DAI models (deployed by deployLocal with `tokenModels`).
   tetherLikeStablecoinAbi: "mocks/TetherLikeStablecoin.sol/TetherLikeStablecoin.json",
   daiLikeStablecoinAbi: "mocks/DaiLikeStablecoin.sol/DaiLikeStablecoin.json",
+  // Smart-contract wallets (ERC-1271, and counterfactual through the factory for ERC-6492) for tests and dev.
+  mockSmartWalletAbi: "mocks/MockSmartWallet.sol/MockSmartWallet.json",
+  mockSmartWalletFactoryAbi: "mocks/MockSmartWallet.sol/MockSmartWalletFactory.json",
 };
 
 await mkdir(join(root, "contracts/generated"), { recursive: true });

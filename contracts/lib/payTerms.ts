@@ -171,6 +171,24 @@ export function payWithAuthorizationArgs(
   return [terms, operatorSignature, payer, 0n, terms.deadline, v, r, s] as const;
 }
 
+/**
+ * `payWithAuthorization(...)` with a `bytes` signature: a smart-contract wallet's (checked by the token with
+ * ERC-1271), or one wrapped in ERC-6492 by a wallet not deployed yet (the escrow deploys it first).
+ */
+export function payWithAuthorizationBytesArgs(
+  terms: PaymentTerms,
+  operatorSignature: Hex,
+  payer: Address,
+  signature: Hex,
+) {
+  return [terms, operatorSignature, payer, 0n, terms.deadline, signature] as const;
+}
+
+/** `payWithPermit(...)` with a `bytes` permit signature, for a smart-contract wallet paying in its own call. */
+export function payWithPermitBytesArgs(terms: PaymentTerms, operatorSignature: Hex, permitSignature: Hex) {
+  return [terms, operatorSignature, terms.deadline, permitSignature] as const;
+}
+
 // ------------------------------------------------------------------------------------------------------
 // Signing and sending with viem clients
 // ------------------------------------------------------------------------------------------------------

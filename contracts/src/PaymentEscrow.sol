@@ -11,7 +11,9 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
+import {CounterfactualDeployer} from "./CounterfactualDeployer.sol";
 import {IDaiPermit} from "./interfaces/IDaiPermit.sol";
+import {IERC20PermitBytes, IERC3009Bytes} from "./interfaces/ITokenBytesSignatures.sol";
 import {IPaymentEscrow} from "./interfaces/IPaymentEscrow.sol";
 
 /// @title PaymentEscrow
@@ -37,6 +39,13 @@ contract PaymentEscrow is IPaymentEscrow, EIP712, Ownable2Step, ReentrancyGuardT
 
     /// @notice `PaymentState.recordHash` of a closed payment (never a keccak256 output in practice).
     bytes32 public constant CLOSED = bytes32(uint256(1));
+
+    /// @notice ERC-6492's magic suffix: a signature ending in it wraps (factory, factory calldata, signature) of a
+    ///         wallet that may not be deployed yet.
+    bytes32 private constant ERC6492_SUFFIX = 0x6492649264926492649264926492649264926492649264926492649264926492;
+
+    /// @inheritdoc IPaymentEscrow
+    address public immutable counterfactualDeployer;
 
     /// @notice 100% in basis points: the highest fee cap the owner can set.
     uint16 public constant MAX_BPS = 10_000;
@@ -68,6 +77,7 @@ contract PaymentEscrow is IPaymentEscrow, EIP712, Ownable2Step, ReentrancyGuardT
         address initialFeeRecipient,
         uint16 initialMaxFeeBps
     ) EIP712("Pier PaymentEscrow", "1") Ownable(initialOwner) {
+        counterfactualDeployer = address(new CounterfactualDeployer());
         _setArbiter(initialArbiter);
         _setFeeRecipient(initialFeeRecipient);
         _setMaxFeeBps(initialMaxFeeBps);
@@ -144,6 +154,54 @@ contract PaymentEscrow is IPaymentEscrow, EIP712, Ownable2Step, ReentrancyGuardT
         IERC20 token = IERC20(terms.token);
         uint256 balanceBefore = token.balanceOf(address(this));
         _receiveWithAuthorization(terms, payer, validAfter, validBefore, digest, v, r, s);
+        _checkReceived(token, terms.amount, balanceBefore);
+    }
+
+    /// @inheritdoc IPaymentEscrow
+    function payWithPermit(
+        PaymentTerms calldata terms,
+        bytes calldata operatorSignature,
+        uint256 permitDeadline,
+        bytes calldata permitSignature
+    ) external nonReentrant returns (bytes32 paymentId) {
+        (paymentId, ) = _escrow(terms, operatorSignature, msg.sender, msg.sender, PayMethod.Permit);
+        bytes memory signature = _payerSignature(msg.sender, permitSignature);
+        // As in the (v, r, s) variant: a front-run or bad permit is left to the transfer below to judge.
+        if (_isPlainSignature(msg.sender, signature)) {
+            (uint8 v, bytes32 r, bytes32 s) = _split(signature);
+            try
+                IERC20Permit(terms.token).permit(msg.sender, address(this), terms.amount, permitDeadline, v, r, s)
+            {} catch {}
+        } else {
+            try
+                IERC20PermitBytes(terms.token).permit(
+                    msg.sender,
+                    address(this),
+                    terms.amount,
+                    permitDeadline,
+                    signature
+                )
+            {} catch {}
+        }
+        _collectFrom(terms, msg.sender);
+    }
+
+    /// @inheritdoc IPaymentEscrow
+    function payWithAuthorization(
+        PaymentTerms calldata terms,
+        bytes calldata operatorSignature,
+        address payer,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes calldata signature
+    ) external nonReentrant returns (bytes32 paymentId) {
+        if (payer == address(0)) revert ZeroAddress();
+        bytes32 digest;
+        (paymentId, digest) = _escrow(terms, operatorSignature, payer, payer, PayMethod.Authorization);
+        bytes memory payerSignature = _payerSignature(payer, signature);
+        IERC20 token = IERC20(terms.token);
+        uint256 balanceBefore = token.balanceOf(address(this));
+        _receiveWithSignature(terms, payer, validAfter, validBefore, digest, payerSignature);
         _checkReceived(token, terms.amount, balanceBefore);
     }
 
@@ -444,6 +502,62 @@ contract PaymentEscrow is IPaymentEscrow, EIP712, Ownable2Step, ReentrancyGuardT
             r,
             s
         );
+    }
+
+    /// @dev The payer's own signature: `signature` itself, or, when it is ERC-6492-wrapped, the signature inside, after
+    ///      deploying the payer through the wrapped factory call if it has no code yet. The factory is called by the
+    ///      {CounterfactualDeployer}, which holds nothing: the escrow never calls a contract a signature names.
+    function _payerSignature(address payer, bytes calldata signature) private returns (bytes memory) {
+        uint256 length = signature.length;
+        if (length < 32 || bytes32(signature[length - 32:]) != ERC6492_SUFFIX) return signature;
+        (address factory, bytes memory factoryCalldata, bytes memory inner) = abi.decode(
+            signature[:length - 32],
+            (address, bytes, bytes)
+        );
+        if (payer.code.length == 0) {
+            CounterfactualDeployer(counterfactualDeployer).deploy(payer, factory, factoryCalldata);
+        }
+        return inner;
+    }
+
+    /// @dev A 65-byte signature of an account without code: what the token's `(v, r, s)` variants take, so tokens
+    ///      without `bytes` variants (most ERC-3009 and EIP-2612 tokens) are paid as before.
+    function _isPlainSignature(address signer, bytes memory signature) private view returns (bool) {
+        return signature.length == 65 && signer.code.length == 0;
+    }
+
+    function _split(bytes memory signature) private pure returns (uint8 v, bytes32 r, bytes32 s) {
+        assembly ("memory-safe") {
+            r := mload(add(signature, 0x20))
+            s := mload(add(signature, 0x40))
+            v := byte(0, mload(add(signature, 0x60)))
+        }
+    }
+
+    /// @dev {_receiveWithAuthorization} for a `bytes` signature: the token's `(v, r, s)` variant when it is plain,
+    ///      else its `bytes` variant.
+    function _receiveWithSignature(
+        PaymentTerms calldata terms,
+        address payer,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes32 nonce,
+        bytes memory signature
+    ) private {
+        if (_isPlainSignature(payer, signature)) {
+            (uint8 v, bytes32 r, bytes32 s) = _split(signature);
+            _receiveWithAuthorization(terms, payer, validAfter, validBefore, nonce, v, r, s);
+        } else {
+            IERC3009Bytes(terms.token).receiveWithAuthorization(
+                payer,
+                address(this),
+                terms.amount,
+                validAfter,
+                validBefore,
+                nonce,
+                signature
+            );
+        }
     }
 
     /// @dev Rejects fee-on-transfer, rebasing and otherwise dishonest tokens.

@@ -7,12 +7,35 @@
  * which the targets apply to) and in the issuer-controlled RegulatedStablecoin behind its proxy
  * (`<name>@regulated`: a delegatecall per token call, blacklist and pause checks, USDC's signature
  * checks), reported beside it. Prints both, with each target.
+ *
+ * Smart-contract wallets pay through the `bytes` overloads, which need a token with `bytes` signature
+ * variants (the USDC v2.2 model): `payWithAuthorizationBytes1271@regulated` (a deployed ERC-1271 wallet,
+ * relayed) and `payWithAuthorization6492@regulated` (the first payment of a wallet not deployed yet, its
+ * deployment included; `deploymentGas` is what it costs over the deployed wallet's payment).
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Hex, hexToBytes } from "viem";
-import { createPayments, evmIncreaseTime, type Payments, type Sent } from "../../test/harness/payments.ts";
+import {
+  type Address,
+  encodeFunctionData,
+  erc20Abi,
+  type Hex,
+  hexToBytes,
+  serializeErc6492Signature,
+} from "viem";
+import { mockSmartWalletFactoryAbi, paymentEscrowAbi } from "../../contracts/generated/abis.ts";
+import { mockSmartWalletFactoryBytecode } from "../../contracts/generated/bytecode.ts";
+import { payWithAuthorizationBytesArgs, termsAuthorizationTypedData } from "../../contracts/lib/payTerms.ts";
+import { readTokenDomain } from "../../contracts/lib/tokenDomain.ts";
+import {
+  account,
+  createPayments,
+  DEFAULT_AMOUNT,
+  evmIncreaseTime,
+  type Payments,
+  type Sent,
+} from "../../test/harness/payments.ts";
 import { deployLocal } from "../deploy.ts";
 import { startChain } from "../lib/chain.ts";
 import { freePort } from "../lib/ports.ts";
@@ -32,18 +55,96 @@ function calldataCost(input: Hex): number {
   return cost;
 }
 
-type Operations = Record<string, { gasUsed: number; executionGas: number }>;
+type Operations = Record<string, { gasUsed: number; executionGas: number; deploymentGas?: number }>;
+
+async function measured(pay: Payments, sent: Sent, perPayment = 1) {
+  const tx = await pay.publicClient.getTransaction({ hash: sent.hash });
+  const gasUsed = Number(sent.receipt.gasUsed);
+  const executionGas = gasUsed - 21_000 - calldataCost(tx.input);
+  return { gasUsed: Math.round(gasUsed / perPayment), executionGas: Math.round(executionGas / perPayment) };
+}
+
+/**
+ * Smart-wallet payments relayed by the keeper in `pay`'s token (which must have `bytes` variants): a deployed
+ * ERC-1271 wallet's, then the first of a counterfactual wallet (ERC-6492, deployed on the way).
+ */
+async function measureSmartWallets(pay: Payments, suffix: string, operations: Operations) {
+  const owner = account("customer2");
+  const deployer = pay.wallet("deployer");
+  const factory = (
+    await pay.publicClient.waitForTransactionReceipt({
+      hash: await deployer.deployContract({
+        abi: mockSmartWalletFactoryAbi,
+        bytecode: mockSmartWalletFactoryBytecode,
+        account: deployer.account,
+        chain: deployer.chain,
+      }),
+    })
+  ).contractAddress!;
+  const walletAt = (salt: Hex) =>
+    pay.publicClient.readContract({
+      address: factory,
+      abi: mockSmartWalletFactoryAbi,
+      functionName: "addressOf",
+      args: [owner.address, salt],
+    });
+  const deploySalt = `0x${"01".repeat(32)}` as Hex;
+  const lateSalt = `0x${"02".repeat(32)}` as Hex;
+  await pay.send("deployer", {
+    address: factory,
+    abi: mockSmartWalletFactoryAbi,
+    functionName: "deploy",
+    args: [owner.address, deploySalt],
+  });
+  const [deployed, late] = [await walletAt(deploySalt), await walletAt(lateSalt)];
+  // Both hold tokens already, like the EOA payers of the other measurements.
+  for (const w of [deployed, late])
+    await pay.send("customer", {
+      address: pay.token,
+      abi: erc20Abi,
+      functionName: "transfer",
+      args: [w, 10n * DEFAULT_AMOUNT],
+    });
+  const chainId = pay.chain.id;
+  const domain = (await readTokenDomain(pay.publicClient, { token: pay.token, chainId }))!;
+  const relay = async (payer: Address, wrap: (signature: Hex) => Hex) => {
+    const terms = await pay.newTerms({ escrowPeriod: 3600n });
+    const signature = await owner.signTypedData(
+      termsAuthorizationTypedData({ domain, from: payer, chainId, escrow: pay.escrow, terms }),
+    );
+    return pay.send("keeper", {
+      address: pay.escrow,
+      abi: paymentEscrowAbi,
+      functionName: "payWithAuthorization",
+      args: [...payWithAuthorizationBytesArgs(terms, await pay.signTerms(terms), payer, wrap(signature))],
+    });
+  };
+  const bytes1271 = await measured(pay, await relay(deployed, (s) => s));
+  const first6492 = await measured(
+    pay,
+    await relay(late, (signature) =>
+      serializeErc6492Signature({
+        address: factory,
+        data: encodeFunctionData({
+          abi: mockSmartWalletFactoryAbi,
+          functionName: "deploy",
+          args: [owner.address, lateSalt],
+        }),
+        signature,
+      }),
+    ),
+  );
+  operations[`payWithAuthorizationBytes1271${suffix}`] = bytes1271;
+  operations[`payWithAuthorization6492${suffix}`] = {
+    ...first6492,
+    deploymentGas: first6492.executionGas - bytes1271.executionGas,
+  };
+}
 
 /** Runs every measured operation once with `pay`'s default token, naming each `<operation><suffix>`. */
 async function measureAll(pay: Payments, rpcUrl: string, suffix: string, operations: Operations) {
   async function measure(name: string, sent: Sent, perPayment = 1) {
-    const tx = await pay.publicClient.getTransaction({ hash: sent.hash });
-    const gasUsed = Number(sent.receipt.gasUsed);
-    const executionGas = gasUsed - 21_000 - calldataCost(tx.input);
-    operations[`${name}${suffix}`] = {
-      gasUsed: Math.round(gasUsed / perPayment),
-      executionGas: Math.round(executionGas / perPayment),
-    };
+    operations[`${name}${suffix}`] = await measured(pay, sent, perPayment);
   }
   const escrowPeriod = 3600n;
   const matureAll = () => evmIncreaseTime(rpcUrl, escrowPeriod + 1n);
@@ -83,12 +184,9 @@ try {
   if (!regulated) throw new Error("deployLocal deployed no RegulatedStablecoin");
   const operations: Operations = {};
   await measureAll(createPayments(chain.rpcUrl, deployment), chain.rpcUrl, "", operations);
-  await measureAll(
-    createPayments(chain.rpcUrl, deployment, { token: regulated.address }),
-    chain.rpcUrl,
-    REGULATED,
-    operations,
-  );
+  const inRegulated = createPayments(chain.rpcUrl, deployment, { token: regulated.address });
+  await measureAll(inRegulated, chain.rpcUrl, REGULATED, operations);
+  await measureSmartWallets(inRegulated, REGULATED, operations);
 
   const root = new URL("../..", import.meta.url).pathname;
   await mkdir(join(root, "bench-results"), { recursive: true });
@@ -97,23 +195,31 @@ try {
     `${JSON.stringify({ operations, targets: TARGETS }, null, 2)}\n`,
   );
 
-  const names = Object.keys(operations).filter((name) => !name.endsWith(REGULATED));
+  // Plain operations, then those measured in the regulated token only (smart wallets need its `bytes` variants).
+  const names = [...new Set(Object.keys(operations).map((name) => name.replace(REGULATED, "")))];
   const cell = (n: number | undefined, width: number) => String(n ?? "-").padStart(width);
   console.log(
     `${"operation".padEnd(26)} ${"gasUsed".padStart(9)} ${"executionGas".padStart(13)}  ${"target".padEnd(16)}` +
       ` ${"@regulated gasUsed".padStart(19)} ${"executionGas".padStart(13)} ${"extra".padStart(7)}`,
   );
   for (const name of names) {
-    const { gasUsed, executionGas } = operations[name]!;
+    const { gasUsed, executionGas } = operations[name] ?? {};
     const r = operations[`${name}${REGULATED}`];
     const target = TARGETS[name];
     const verdict =
-      target === undefined ? "" : executionGas <= target ? `<= ${target} ok` : `> ${target} OVER`;
+      target === undefined || executionGas === undefined
+        ? ""
+        : executionGas <= target
+          ? `<= ${target} ok`
+          : `> ${target} OVER`;
     console.log(
       `${name.padEnd(26)} ${cell(gasUsed, 9)} ${cell(executionGas, 13)}  ${verdict.padEnd(16)}` +
-        ` ${cell(r?.gasUsed, 19)} ${cell(r?.executionGas, 13)} ${cell(r ? r.executionGas - executionGas : undefined, 7)}`,
+        ` ${cell(r?.gasUsed, 19)} ${cell(r?.executionGas, 13)} ${cell(r && executionGas !== undefined ? r.executionGas - executionGas : undefined, 7)}`,
     );
   }
+  const late = operations[`payWithAuthorization6492${REGULATED}`];
+  if (late)
+    console.log(`payWithAuthorization6492: of its execution gas, ${late.deploymentGas} deploy the wallet`);
   console.log("targets apply to the plain TestStablecoin; @regulated: the issuer-controlled model, reported");
   console.log("wrote bench-results/gas.json");
   const over = Object.entries(TARGETS).filter(

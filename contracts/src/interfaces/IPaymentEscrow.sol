@@ -258,6 +258,32 @@ interface IPaymentEscrow {
         bytes32 s
     ) external returns (bytes32 paymentId);
 
+    /// @notice {payWithPermit} with the permit signature as `bytes`, for payers that are smart-contract wallets: a
+    ///         65-byte signature from an account without code goes to the token's `(v, r, s)` permit, anything else
+    ///         to its `bytes` permit (USDC v2.2), which checks a contract account with ERC-1271. An ERC-6492-wrapped
+    ///         signature is unwrapped first (the caller has code by the time it calls, so nothing is deployed).
+    function payWithPermit(
+        PaymentTerms calldata terms,
+        bytes calldata operatorSignature,
+        uint256 permitDeadline,
+        bytes calldata permitSignature
+    ) external returns (bytes32 paymentId);
+
+    /// @notice {payWithAuthorization} with the authorization signature as `bytes`, for payers that are smart-contract
+    ///         wallets, deployed or not: an ERC-6492-wrapped signature from a payer without code deploys it first
+    ///         through its factory (by {counterfactualDeployer}, never by the escrow itself), then the token checks
+    ///         the inner signature with ERC-1271. A 65-byte signature from an account without code goes to the token's
+    ///         `(v, r, s)` variant, anything else to its `bytes` variant. Same guarantees: exact amount, once, before
+    ///         the deadline, nonce = `termsDigest(terms)`.
+    function payWithAuthorization(
+        PaymentTerms calldata terms,
+        bytes calldata operatorSignature,
+        address payer,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes calldata signature
+    ) external returns (bytes32 paymentId);
+
     /// @notice Pay `terms` from the caller's allowance on behalf of a customer (the fiat bridge's treasury);
     ///         refunds go to `refundTo`.
     function payOnBehalf(
@@ -312,6 +338,9 @@ interface IPaymentEscrow {
     // ------------------------------------------------------------------------------------------------
     // Views
     // ------------------------------------------------------------------------------------------------
+
+    /// @notice The contract that deploys ERC-6492 counterfactual payers (created by this escrow's constructor).
+    function counterfactualDeployer() external view returns (address);
 
     /// @notice EIP-712 digest of `terms` under this contract's domain (what the operator signs).
     function termsDigest(PaymentTerms calldata terms) external view returns (bytes32);

@@ -23,6 +23,7 @@ import {EscrowFixture} from "./EscrowFixture.sol";
 abstract contract RegulatedTokenFixture is EscrowFixture {
     string internal constant BLACKLISTED = "Blacklistable: account is blacklisted";
     string internal constant PAUSED = "Pausable: paused";
+    bytes32 internal constant ERC6492_SUFFIX = 0x6492649264926492649264926492649264926492649264926492649264926492;
 
     bytes32 internal constant TRANSFER_WITH_AUTHORIZATION_TYPEHASH = keccak256(
         "TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,"
@@ -149,6 +150,35 @@ abstract contract RegulatedTokenFixture is EscrowFixture {
             )
         );
         return vm.sign(payerKey, _tokenDigest(terms.token, structHash));
+    }
+
+    /// @dev {_escrowAuthorization} as `bytes` for `from`, signed by `signerKey`: a smart wallet's authorization is
+    ///      its owner key's signature, which the wallet vouches for through ERC-1271.
+    function _escrowAuthorizationBytes(
+        IPaymentEscrow.PaymentTerms memory terms,
+        address from,
+        uint256 signerKey
+    ) internal view returns (bytes memory) {
+        bytes32 digest = _tokenAuthorizationDigest(
+            terms.token,
+            RECEIVE_WITH_AUTHORIZATION_TYPEHASH,
+            from,
+            address(escrow),
+            terms.amount,
+            0,
+            terms.deadline,
+            _digest(terms, address(escrow), block.chainid)
+        );
+        return _sign(signerKey, digest);
+    }
+
+    /// @dev An ERC-6492 signature: `inner`, valid once `factory` has been called with `factoryCalldata`.
+    function _wrap6492(
+        address factory,
+        bytes memory factoryCalldata,
+        bytes memory inner
+    ) internal pure returns (bytes memory) {
+        return abi.encodePacked(abi.encode(factory, factoryCalldata, inner), ERC6492_SUFFIX);
     }
 
     /// @dev Pays `terms` with {_escrowAuthorization} by `payerKey`, submitted by `submitter`.

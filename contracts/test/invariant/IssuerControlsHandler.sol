@@ -2,6 +2,7 @@
 pragma solidity 0.8.34;
 
 import {IPaymentEscrow} from "../../src/interfaces/IPaymentEscrow.sol";
+import {MockSmartWalletFactory} from "../../src/mocks/MockSmartWallet.sol";
 import {RegulatedTokenFixture} from "../base/RegulatedTokenFixture.sol";
 import {Vm} from "../base/Vm.sol";
 
@@ -13,7 +14,8 @@ import {Vm} from "../base/Vm.sol";
 ///         behind its proxy) while the issuer blacklists and unblacklists the parties (and now and then the escrow
 ///         itself) and pauses and unpauses the token, for IssuerControls.invariant.t.sol. Keeps a model of what every
 ///         account must hold and be credited.
-/// @dev World: 2 merchants, 2 payers with keys, a treasury paying on behalf of fiat customers with refunds to the
+/// @dev World: 2 merchants, 2 payers with keys, 2 smart-wallet payers (ERC-1271: one deployed, one counterfactual that
+///      its first wrapped ERC-6492 authorization deploys), a treasury paying on behalf of fiat customers with refunds to the
 ///      bridge, one fee recipient, a relayer and a stranger who trigger withdrawals. Every action bounds its inputs,
 ///      decides from the model whether the escrow must accept the call, makes it (never reverting itself), and
 ///      counts any disagreement. Payouts are read from the escrow's events and routed the way the token must route
@@ -35,6 +37,14 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
     }
 
     uint256 internal constant MAX_AMOUNT = 10_000e6;
+    uint256 internal constant WALLET_OWNER_KEY = 0xA11CE;
+    bytes32 internal constant LATE_WALLET_SALT = "late wallet";
+
+    MockSmartWalletFactory internal walletFactory;
+    /// A deployed smart wallet, paying by `bytes` authorization.
+    address internal wallet;
+    /// A counterfactual one: it pays by ERC-6492-wrapped authorizations, the first of which deploys it.
+    address internal lateWallet;
 
     IPaymentEscrow.Payment[] internal _records;
     Ghost[] internal _ghosts;
@@ -67,7 +77,14 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
 
     constructor() {
         setUp();
-        address[9] memory followed = [
+        walletFactory = new MockSmartWalletFactory();
+        wallet = walletFactory.deploy(vm.addr(WALLET_OWNER_KEY), "wallet");
+        lateWallet = walletFactory.addressOf(vm.addr(WALLET_OWNER_KEY), LATE_WALLET_SALT);
+        _mint(address(rusdc), wallet, INITIAL_BALANCE);
+        _mint(address(rusdc), lateWallet, INITIAL_BALANCE);
+        address[11] memory followed = [
+            wallet,
+            lateWallet,
             merchant,
             merchant2,
             payer,
@@ -82,7 +99,9 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
             _watched.push(followed[i]);
             expectedBalance[followed[i]] = rusdc.balanceOf(followed[i]);
         }
-        address[8] memory freezable = [
+        address[10] memory freezable = [
+            wallet,
+            lateWallet,
             merchant,
             merchant2,
             payer,
@@ -99,18 +118,24 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
     // Actions
     // ------------------------------------------------------------------------------------------------
 
-    /// @notice A new order paid by allowance, permit, ERC-3009 authorization (relayed) or on behalf (treasury).
+    /// @notice A new order paid by allowance, permit, ERC-3009 authorization (relayed), on behalf (treasury), or by a
+    ///         smart wallet's relayed `bytes` authorization (method 4: the deployed one, 5: the counterfactual one).
     function pay(uint256 seed, uint256 amountSeed, uint256 feeSeed, uint256 methodSeed) external {
         IPaymentEscrow.PaymentTerms memory terms = _newTerms(seed, amountSeed, feeSeed);
-        uint256 method = methodSeed % 4;
+        uint256 method = methodSeed % 6;
         (address from, uint256 key) = (treasury, 0);
-        if (method != 3 && seed % 2 == 0) (from, key) = (payer, PAYER_KEY);
+        if (method >= 4) (from, key) = (method == 4 ? wallet : lateWallet, WALLET_OWNER_KEY);
+        else if (method != 3 && seed % 2 == 0) (from, key) = (payer, PAYER_KEY);
         else if (method != 3) (from, key) = (payer2, PAYER2_KEY);
         bool mustPass = !rusdc.paused() && !rusdc.isBlacklisted(from) && !rusdc.isBlacklisted(address(escrow));
 
-        (bool ok, bytes memory err) = method == 1
-            ? _payWithPermitAttempt(terms, from, key)
-            : (method == 2 ? _payWithAuthorizationAttempt(terms, from, key) : _payFromAllowanceAttempt(terms, from));
+        (bool ok, bytes memory err) = method >= 4
+            ? _payFromWalletAttempt(terms, from)
+            : method == 1
+                ? _payWithPermitAttempt(terms, from, key)
+                : (
+                    method == 2 ? _payWithAuthorizationAttempt(terms, from, key) : _payFromAllowanceAttempt(terms, from)
+                );
 
         if (ok != mustPass) _unexpected("pay", err, !ok);
         if (!mustPass) ++refusedWhileFrozen;
@@ -380,6 +405,29 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
         (uint8 v, bytes32 r, bytes32 s) = _escrowAuthorization(terms, key);
         vm.prank(relayer);
         try escrow.payWithAuthorization(terms, signature, from, 0, terms.deadline, v, r, s) {
+            ok = true;
+        } catch (bytes memory e) {
+            err = e;
+        }
+    }
+
+    /// @dev A smart wallet's authorization through the `bytes` overload; the counterfactual wallet's is always wrapped
+    ///      (ERC-6492), so its first successful one deploys it and later ones skip the factory.
+    function _payFromWalletAttempt(
+        IPaymentEscrow.PaymentTerms memory terms,
+        address from
+    ) internal returns (bool ok, bytes memory err) {
+        bytes memory signature = _signTerms(terms);
+        bytes memory authorization = _escrowAuthorizationBytes(terms, from, WALLET_OWNER_KEY);
+        if (from == lateWallet) {
+            bytes memory deployCall = abi.encodeCall(
+                MockSmartWalletFactory.deploy,
+                (vm.addr(WALLET_OWNER_KEY), LATE_WALLET_SALT)
+            );
+            authorization = _wrap6492(address(walletFactory), deployCall, authorization);
+        }
+        vm.prank(relayer);
+        try escrow.payWithAuthorization(terms, signature, from, 0, terms.deadline, authorization) {
             ok = true;
         } catch (bytes memory e) {
             err = e;

@@ -3,8 +3,19 @@
  * refusal changing nothing), the session cookie on merchant routes with CSRF, passkey step-up
  * enforcement, logout. The passkey ceremony itself runs in Chromium (test/browser/dashboard-*.test.ts).
  */
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  encodeFunctionData,
+  http,
+  serializeErc6492Signature,
+} from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { mockSmartWalletFactoryAbi } from "../../../../../contracts/generated/abis.ts";
+import { mockSmartWalletFactoryBytecode } from "../../../../../contracts/generated/bytecode.ts";
 import { devAccount } from "../../../../../contracts/lib/accounts.ts";
 import type { ApiClient } from "../../../../../test/harness/apiClient.ts";
 import { type ApiStack, startApiStack } from "../../../../../test/harness/apiStack.ts";
@@ -146,6 +157,115 @@ describe("dashboard sign-in (SIWE)", () => {
     expect(await sessionCount()).toBe(before);
     // The nonce survived all of that.
     expect((await verify(message(n))).status).toBe(200);
+  });
+});
+
+describe("smart-contract wallets sign in (ERC-1271, ERC-6492)", () => {
+  const walletOwner = devAccount("customer2");
+  let factory: Address;
+  const clients = () => {
+    const chain = defineChain({
+      id: 31337,
+      name: "Local",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [s.stack.chain.rpcUrl] } },
+    });
+    return {
+      pub: createPublicClient({ chain, transport: http() }),
+      wallet: createWalletClient({ chain, transport: http(), account: devAccount("deployer") }),
+    };
+  };
+  const addressOf = (salt: `0x${string}`) =>
+    clients().pub.readContract({
+      address: factory,
+      abi: mockSmartWalletFactoryAbi,
+      functionName: "addressOf",
+      args: [walletOwner.address, salt],
+    });
+  const deployCall = (salt: `0x${string}`) =>
+    encodeFunctionData({
+      abi: mockSmartWalletFactoryAbi,
+      functionName: "deploy",
+      args: [walletOwner.address, salt],
+    });
+  /** A merchant whose dashboard owner is `ownerAddress` (a wallet contract, deployed or not). */
+  async function merchantOwnedBy(ownerAddress: Address): Promise<string> {
+    const res = await s.client.withKey(s.adminKey).post("/v1/admin/merchants", {
+      name: "Smart shop",
+      payout_address: walletOwner.address,
+      owner_address: ownerAddress,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.merchant.id;
+  }
+
+  beforeAll(async () => {
+    const { pub, wallet } = clients();
+    const hash = await wallet.deployContract({
+      abi: mockSmartWalletFactoryAbi,
+      bytecode: mockSmartWalletFactoryBytecode,
+    });
+    factory = (await pub.waitForTransactionReceipt({ hash })).contractAddress!;
+  });
+
+  test("behavior: a deployed ERC-1271 wallet signs in with its owner key's signature; another key's is refused", async () => {
+    const salt = `0x${"11".repeat(32)}` as const;
+    const { pub, wallet } = clients();
+    const hash = await wallet.writeContract({
+      address: factory,
+      abi: mockSmartWalletFactoryAbi,
+      functionName: "deploy",
+      args: [walletOwner.address, salt],
+    });
+    await pub.waitForTransactionReceipt({ hash });
+    const smart = await addressOf(salt);
+    expect(await pub.getCode({ address: smart })).not.toBeUndefined();
+    const merchant = await merchantOwnedBy(smart);
+
+    const msg = message(await nonce(), { address: smart });
+    const refused = await anon.post("/v1/dashboard/siwe/verify", {
+      message: msg,
+      signature: await stranger.signMessage({ message: msg }),
+      merchant,
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe("siwe_signature_invalid");
+    const res = await anon.post("/v1/dashboard/siwe/verify", {
+      message: msg,
+      signature: await walletOwner.signMessage({ message: msg }),
+      merchant,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ address: smart, merchant: { id: merchant } });
+  });
+
+  test("behavior: a wallet not deployed yet signs in with an ERC-6492 signature, and stays undeployed", async () => {
+    const salt = `0x${"22".repeat(32)}` as const;
+    const smart = await addressOf(salt);
+    expect(await clients().pub.getCode({ address: smart })).toBeUndefined();
+    const merchant = await merchantOwnedBy(smart);
+    const msg = message(await nonce(), { address: smart });
+    const wrap = async (signer: typeof walletOwner) =>
+      serializeErc6492Signature({
+        address: factory,
+        data: deployCall(salt),
+        signature: await signer.signMessage({ message: msg }),
+      });
+    const refused = await anon.post("/v1/dashboard/siwe/verify", {
+      message: msg,
+      signature: await wrap(stranger),
+      merchant,
+    });
+    expect(refused.status).toBe(401);
+    const res = await anon.post("/v1/dashboard/siwe/verify", {
+      message: msg,
+      signature: await wrap(walletOwner),
+      merchant,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.address).toBe(smart);
+    // Verified by simulation (eth_call): signing in deploys nothing.
+    expect(await clients().pub.getCode({ address: smart })).toBeUndefined();
   });
 });
 
