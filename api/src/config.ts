@@ -99,6 +99,9 @@ const ChainSchema = Type.Object({
   PIER_ARBITER_KEY: Key(
     "Resolves disputes (/v1/admin/orders/:id/resolve). Unset: resolution unavailable (dev account on 31337 and 1337).",
   ),
+  PIER_RELAYER_KEY: Key(
+    "Relays customers' signed payments (POST /v1/checkout/{id}/relay) and pays their gas. Unset off the local chains (31337, 1337): relaying is off.",
+  ),
   PIER_TREASURY_KEY: Key(
     "The fiat bridge's treasury: pays escrows for captured fiat payments. Unset off the local chains (31337, 1337): fiat wallets are off.",
   ),
@@ -132,6 +135,9 @@ const ChainSchema = Type.Object({
   PIER_ARBITER_ADDRESS: AddressVar(
     "The arbiter's address in the remote signer, instead of PIER_ARBITER_KEY.",
   ),
+  PIER_RELAYER_ADDRESS: AddressVar(
+    "The relayer's address in the remote signer, instead of PIER_RELAYER_KEY.",
+  ),
   PIER_TREASURY_ADDRESS: AddressVar(
     "The treasury's address in the remote signer, instead of PIER_TREASURY_KEY.",
   ),
@@ -139,6 +145,18 @@ const ChainSchema = Type.Object({
     Bool(
       "true: the remote signer holds PIER_BRIDGE_ADDRESS's key and signs the bridge's sweeps (instead of PIER_BRIDGE_KEY). Default false: PIER_BRIDGE_ADDRESS alone is only a refund address.",
     ),
+  ),
+  PIER_RELAY_BUDGET_WEI: Type.String({
+    pattern: "^(0|[1-9][0-9]{0,77})$",
+    default: "50000000000000000",
+    description:
+      "Gas the relayer spends per merchant per UTC day, in wei of the network's native coin (default 0.05): past it relays are refused (409 relay_budget_exhausted) and customers pay from their wallets.",
+  }),
+  PIER_RELAY_PER_MINUTE: Int(
+    1,
+    100_000,
+    60,
+    "Relayed payments per merchant per minute (429 relay_rate_limited past it).",
   ),
   PIER_TREASURY_MIN_BALANCE: Type.String({
     pattern: "^(0|[1-9][0-9]{0,77})$",
@@ -342,6 +360,9 @@ export interface Config {
   operatorKey?: string;
   keeperKey?: string;
   arbiterKey?: string;
+  /** Pays the gas of relayed payments (relay/): dev key on the local chains only. */
+  relayerKey?: string;
+  relay: { budgetWeiPerDay: bigint; perMinute: number };
   /** Fiat bridge: the treasury that pays escrows (dev key on the local chain only), the refund address. */
   treasuryKey?: string;
   bridgeAddress?: string;
@@ -410,6 +431,7 @@ export interface RemoteSignerConfig {
   keeper?: string;
   arbiter?: string;
   treasury?: string;
+  relayer?: string;
   /** PIER_BRIDGE_ADDRESS, when PIER_BRIDGE_REMOTE=true. */
   bridge?: string;
 }
@@ -436,6 +458,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     operatorKey: e.PIER_OPERATOR_KEY,
     keeperKey: e.PIER_KEEPER_KEY,
     arbiterKey: e.PIER_ARBITER_KEY,
+    relayerKey: e.PIER_RELAYER_KEY,
+    relay: { budgetWeiPerDay: BigInt(e.PIER_RELAY_BUDGET_WEI), perMinute: e.PIER_RELAY_PER_MINUTE },
     treasuryKey: e.PIER_TREASURY_KEY,
     bridgeAddress: e.PIER_BRIDGE_ADDRESS,
     bridgeKey: e.PIER_BRIDGE_KEY,
@@ -497,9 +521,12 @@ function remoteSignerConfig(e: Env): RemoteSignerConfig | undefined {
     ["keeper", "PIER_KEEPER", e.PIER_KEEPER_KEY, e.PIER_KEEPER_ADDRESS],
     ["arbiter", "PIER_ARBITER", e.PIER_ARBITER_KEY, e.PIER_ARBITER_ADDRESS],
     ["treasury", "PIER_TREASURY", e.PIER_TREASURY_KEY, e.PIER_TREASURY_ADDRESS],
+    ["relayer", "PIER_RELAYER", e.PIER_RELAYER_KEY, e.PIER_RELAYER_ADDRESS],
   ] as const;
   const problems: string[] = [];
-  const remote: Partial<Record<"operator" | "keeper" | "arbiter" | "treasury" | "bridge", string>> = {};
+  const remote: Partial<
+    Record<"operator" | "keeper" | "arbiter" | "treasury" | "relayer" | "bridge", string>
+  > = {};
   for (const [role, prefix, key, address] of roles) {
     if (key && address) problems.push(`${prefix}_KEY and ${prefix}_ADDRESS are both set: choose one`);
     if (address) remote[role] = address;

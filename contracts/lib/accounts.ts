@@ -25,6 +25,8 @@ export const devRoles = {
    * blacklister.)
    */
   proxyAdmin: 10,
+  /** The API's relayer: sends customers' signed payments and pays their gas (api/src/relay/). */
+  relayer: 11,
 } as const;
 
 export type DevRole = keyof typeof devRoles;

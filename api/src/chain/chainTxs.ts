@@ -25,7 +25,9 @@ export type ChainTxKind =
   /** escrow.withdraw(token, account): the keeper pays out a credit once the token allows (credits/). */
   | "withdraw"
   /** A zero-value self-transfer filling a nonce nothing else will use (txSender.ts). */
-  | "noop";
+  | "noop"
+  /** The relayer sends a customer's signed payment and pays its gas (relay/). */
+  | "relay";
 
 export type ChainTxStatus = "queued" | "sent" | "confirmed" | "failed" | "abandoned";
 
@@ -44,6 +46,7 @@ export interface ChainTxRow {
     duplicateId?: string;
     fundingId?: string;
     fiatRefundId?: string;
+    relayId?: string;
     orderIds?: string[];
     paymentIds?: string[];
     /** A `withdraw`'s credit: token and account, lower case. */

@@ -1,11 +1,16 @@
 /**
- * Finds revert data in a viem error and names it with the escrow's custom errors, so a failed refund
- * reads "InvalidAmount(5000000, 0)" rather than "execution reverted". Returns undefined when the error
- * is not a revert (RPC down, timeout): those are retried, reverts are not.
+ * Finds revert data in a viem error and names it with the escrow's custom errors and those of the tokens
+ * it calls, so a failed refund reads "InvalidAmount(5000000, 0)" and a refused authorization
+ * "ERC3009InvalidSignature()" rather than "execution reverted". Returns undefined when the error is not a
+ * revert (RPC down, timeout): those are retried, reverts are not.
  */
 
-import { paymentEscrowAbi } from "@pier/contracts/abis";
-import { BaseError, decodeErrorResult, type Hex } from "viem";
+import { daiLikeStablecoinAbi, paymentEscrowAbi, testStablecoinAbi } from "@pier/contracts/abis";
+import { type Abi, BaseError, decodeErrorResult, type Hex } from "viem";
+
+const ERRORS: Abi = [...paymentEscrowAbi, ...testStablecoinAbi, ...daiLikeStablecoinAbi].filter(
+  (item) => item.type === "error",
+);
 
 export interface Revert {
   code: string;
@@ -24,7 +29,7 @@ export function decodeRevert(error: unknown): Revert | undefined {
   });
   if (data) {
     try {
-      const decoded = decodeErrorResult({ abi: paymentEscrowAbi, data });
+      const decoded = decodeErrorResult({ abi: ERRORS, data });
       const args = (decoded.args ?? []).map((a) => String(a)).join(", ");
       return { code: decoded.errorName, message: `${decoded.errorName}(${args})` };
     } catch {

@@ -13,11 +13,18 @@ import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { settleDuplicateRefund } from "../orders/foreignPayments.ts";
 import { settleRefund } from "../refunds/refunds.ts";
+import { settleRelay } from "../relay/relays.ts";
 import type { ChainTxRow } from "./chainTxs.ts";
 
+/** The mined attempt's gas, from its receipt: what the signer paid. */
+export interface GasPaid {
+  gasUsed: bigint;
+  effectiveGasPrice: bigint;
+}
+
 export type ChainTxOutcome =
-  | { ok: true; txHash: string; blockNumber: bigint }
-  | { ok: false; txHash: string | null; code: string; message: string; blockNumber?: bigint };
+  | { ok: true; txHash: string; blockNumber: bigint; gas?: GasPaid }
+  | { ok: false; txHash: string | null; code: string; message: string; blockNumber?: bigint; gas?: GasPaid };
 
 /** Returns false when the intent had already ended (another driver, a replayed tick): nothing done. */
 export async function finishChainTx(
@@ -28,7 +35,7 @@ export async function finishChainTx(
   const finished = await withTransaction(ctx.pool, async (tx) => {
     const updated = await tx.query(
       `UPDATE chain_txs SET status = $2, block_number = $3, error_code = $4, error_message = $5,
-              tx_hash = COALESCE($6, tx_hash), stuck_reason = NULL, updated_at = now()
+              tx_hash = COALESCE($6, tx_hash), gas_used = $7, fee_wei = $8, stuck_reason = NULL, updated_at = now()
         WHERE id = $1 AND status IN ('queued', 'sent')`,
       [
         row.id,
@@ -37,6 +44,8 @@ export async function finishChainTx(
         outcome.ok ? null : outcome.code,
         outcome.ok ? null : outcome.message,
         outcome.txHash,
+        outcome.gas?.gasUsed.toString() ?? null,
+        outcome.gas ? (outcome.gas.gasUsed * outcome.gas.effectiveGasPrice).toString() : null,
       ],
     );
     if (updated.rowCount === 0) return false;
@@ -96,4 +105,5 @@ async function settleDomain(
     await settleDuplicateRefund(ctx, tx, row.payload.duplicateId, outcome);
   if (row.kind === "fund" && row.payload.fundingId)
     await settleFunding(ctx, tx, row.payload.fundingId, outcome);
+  if (row.kind === "relay" && row.payload.relayId) await settleRelay(tx, row.payload.relayId, outcome);
 }

@@ -25,6 +25,8 @@ export interface Signers {
   keeper: LocalAccount;
   /** Undefined when no arbiter key is configured: admin resolution is then unavailable. */
   arbiter?: LocalAccount;
+  /** Sends customers' signed payments and pays their gas (relay/); undefined: relaying is off. */
+  relayer?: LocalAccount;
   /** The fiat bridge's treasury (pays escrows for captured fiat payments); undefined: no fiat bridge. */
   treasury?: LocalAccount;
   /** Where escrow refunds of fiat-funded orders go (the bridge), before they leave through the provider. */
@@ -81,6 +83,7 @@ export function loadSigners(config: Config, chainId: number, remote?: RemoteSign
   const keeper = accountOf(r?.keeper, config.keeperKey, "keeper", "PIER_KEEPER_KEY", false);
   const arbiter = accountOf(r?.arbiter, config.arbiterKey, "arbiter", "PIER_ARBITER_KEY", false);
   const treasury = accountOf(r?.treasury, config.treasuryKey, "treasury", "PIER_TREASURY_KEY", false);
+  const relayer = accountOf(r?.relayer, config.relayerKey, "relayer", "PIER_RELAYER_KEY", false);
   const bridgeKey =
     (config.bridgeKey as Hex | undefined) ??
     (local && !config.bridgeAddress ? devPrivateKey("bridge") : undefined);
@@ -102,6 +105,7 @@ export function loadSigners(config: Config, chainId: number, remote?: RemoteSign
     keeper: keeper.account ?? operator.account!,
     arbiter: arbiter.account,
     treasury: treasury.account,
+    relayer: relayer.account,
     bridge,
     bridgeSigner,
     remote: remoteRoles,
@@ -123,6 +127,7 @@ export function senderSigners(signers: Signers): SenderSigner[] {
     ["keeper", signers.keeper],
     ["arbiter", signers.arbiter],
     ["treasury", signers.treasury],
+    ["relayer", signers.relayer],
     ["bridge", signers.bridgeSigner],
   ];
   for (const [role, account] of roles) {

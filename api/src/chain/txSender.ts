@@ -53,7 +53,7 @@ import type { ChainTxRow } from "./chainTxs.ts";
 import { decodeRevert } from "./decodeRevert.ts";
 import { bumpFees, type Fees, gwei, initialFees, shouldBump } from "./fees.ts";
 import { nextNonce, nonceGaps, splitInFlight } from "./nonces.ts";
-import { finishChainTx } from "./settleChainTx.ts";
+import { finishChainTx, type GasPaid } from "./settleChainTx.ts";
 import type { SenderSigner } from "./signers.ts";
 
 export interface SenderOptions {
@@ -302,10 +302,16 @@ export class TxSender {
           message: t.cancel_message ?? "replaced by a no-op transaction at its nonce",
         });
       } else if (receipt.status === "success") {
-        await finishChainTx(this.#ctx, t, { ok: true, txHash, blockNumber });
+        await finishChainTx(this.#ctx, t, { ok: true, txHash, blockNumber, gas: gasPaid(receipt) });
       } else {
         const revert = await this.#revertReason(t, blockNumber);
-        await finishChainTx(this.#ctx, t, { ok: false, txHash, blockNumber, ...revert });
+        await finishChainTx(this.#ctx, t, {
+          ok: false,
+          txHash,
+          blockNumber,
+          gas: gasPaid(receipt),
+          ...revert,
+        });
       }
       return;
     }
@@ -786,4 +792,9 @@ function highest(tries: AttemptRow[]): AttemptRow | undefined {
 
 function nonceOf(row: ChainTxRow): number | null {
   return row.nonce === null ? null : Number(row.nonce);
+}
+
+/** What the mined attempt cost its signer. */
+function gasPaid(receipt: TransactionReceipt): GasPaid {
+  return { gasUsed: receipt.gasUsed, effectiveGasPrice: receipt.effectiveGasPrice };
 }

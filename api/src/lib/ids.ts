@@ -45,6 +45,7 @@ export const ID_PREFIXES = {
   refund: "re",
   duplicatePayment: "dup",
   chainTx: "ctx",
+  relay: "rly",
 } as const;
 
 /** 24 base62 characters: ~143 bits, unguessable (order ids are public in checkout links). */

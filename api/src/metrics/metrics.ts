@@ -111,6 +111,18 @@ export function createMetrics() {
       labelNames: ["chain_id", "token"] as const,
       registers: [registry],
     }),
+    relayerLow: new Gauge({
+      name: "pier_api_relayer_low",
+      help: "1 when the relayer of a network could not pay a relay's gas: relayed payments there are refused",
+      labelNames: ["chain_id"] as const,
+      registers: [registry],
+    }),
+    relays: new Counter({
+      name: "pier_api_relays_total",
+      help: "Relay requests by network and outcome (accepted, refused, unavailable, limited)",
+      labelNames: ["chain_id", "result"] as const,
+      registers: [registry],
+    }),
     treasuryLow: new Gauge({
       name: "pier_api_treasury_low",
       help: "1 when the treasury of a network and token is below its reserve: new fiat sessions there are refused",

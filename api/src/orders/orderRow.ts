@@ -62,5 +62,7 @@ export interface OrderRow {
   amount_refunded: string;
   amount_released: string;
   fee_paid: string;
+  /** Wei the relayer paid for this order's relayed payment (relay/); null when none was relayed. */
+  relay_fee_wei: string | null;
   sync_fingerprint: string | null;
 }

@@ -95,6 +95,7 @@ export function toOrderObject(ctx: AppContext, row: OrderRow): OrderT {
     amount_released: row.amount_released,
     fee: row.fee,
     fee_paid: row.fee_paid,
+    relay_fee: row.relay_fee_wei,
     currency: token.symbol,
     token,
     fiat: fiatOf(row),

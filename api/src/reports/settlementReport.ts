@@ -23,6 +23,7 @@ export const SETTLEMENT_COLUMNS = [
   "net",
   "released",
   "in_escrow",
+  "relay_fees",
   "currency",
   "gross_fiat",
   "refunds_fiat",
@@ -54,10 +55,16 @@ export async function settlementReport(
     (await getRiskSettings(ctx, db, principal.merchantId, principal.livemode)).reportingCurrency;
   const fx = await reportingConverter(ctx, currency, token);
   const { rows } = await db.query<
-    SaleRates & { date: string; amount_refunded: string; fee_paid: string; amount_released: string }
+    SaleRates & {
+      date: string;
+      amount_refunded: string;
+      fee_paid: string;
+      amount_released: string;
+      relay_fee_wei: string | null;
+    }
   >(
     `SELECT to_char(to_timestamp((payment->>'paid_at')::bigint) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date,
-            amount::text, amount_refunded::text, fee_paid::text, amount_released::text,
+            amount::text, amount_refunded::text, fee_paid::text, amount_released::text, relay_fee_wei::text,
             fiat_amount, fiat_currency, report_currency, report_rate
        FROM orders
       WHERE merchant_id = $1 AND livemode = $2 AND payment IS NOT NULL
@@ -80,6 +87,7 @@ export async function settlementReport(
     day.tokens.refunds += refunds;
     day.tokens.fees += fees;
     day.tokens.released += BigInt(r.amount_released);
+    day.relayFees += BigInt(r.relay_fee_wei ?? "0");
     // Each sale at its own rate where it has one; the rest summed and converted once at today's rate.
     const sale = [gross, refunds, fees, net].map((u) => fx.atSaleRate(r, u));
     if (sale.every((v) => v !== undefined)) {
@@ -109,6 +117,7 @@ export async function settlementReport(
       net: net.toString(),
       released: d.tokens.released.toString(),
       in_escrow: (net - d.tokens.released).toString(),
+      relay_fees: d.relayFees.toString(),
       currency: token.symbol,
       gross_fiat: fx.format(fiatOf(d, "gross")),
       refunds_fiat: fx.format(fiatOf(d, "refunds")),
@@ -124,7 +133,7 @@ export async function settlementReport(
     };
   });
   const all = [...days.values()];
-  const sum = (k: "gross" | "refunds" | "fees" | "net" | "released" | "in_escrow") =>
+  const sum = (k: "gross" | "refunds" | "fees" | "net" | "released" | "in_escrow" | "relay_fees") =>
     data.reduce((a, r) => a + BigInt(r[k]), 0n);
   const fiatTotal = (k: "gross" | "net") =>
     all.reduce((a, d) => a + d.saleFiat[k], 0n) +
@@ -137,6 +146,7 @@ export async function settlementReport(
     net: sum("net").toString(),
     released: sum("released").toString(),
     in_escrow: sum("in_escrow").toString(),
+    relay_fees: sum("relay_fees").toString(),
     gross_fiat: fx.format(fiatTotal("gross")),
     net_fiat: fx.format(fiatTotal("net")),
   };
@@ -171,6 +181,8 @@ interface Day {
   /** Orders valued at their own sale's rate. */
   atSale: number;
   tokens: { gross: bigint; refunds: bigint; fees: bigint; released: bigint };
+  /** Wei of the network's coin the relayer paid for these orders' payments. */
+  relayFees: bigint;
   /** Minor units of the reporting currency, each sale at its own rate. */
   saleFiat: Amounts;
   /** Token units of orders without a sale rate in this currency, converted at the current rate. */
@@ -184,6 +196,7 @@ function newDay(date: string): Day {
     orders: 0,
     atSale: 0,
     tokens: { gross: 0n, refunds: 0n, fees: 0n, released: 0n },
+    relayFees: 0n,
     saleFiat: zero(),
     current: zero(),
   };

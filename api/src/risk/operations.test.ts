@@ -333,7 +333,7 @@ describe("settlement report", () => {
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     const lines = (csv.body as string).trim().split("\r\n");
     expect(lines[0]).toBe(
-      "date,merchant,orders,gross,refunds,fees,net,released,in_escrow,currency,gross_fiat,refunds_fiat,fees_fiat,net_fiat,reporting_currency,valued_at",
+      "date,merchant,orders,gross,refunds,fees,net,released,in_escrow,relay_fees,currency,gross_fiat,refunds_fiat,fees_fiat,net_fiat,reporting_currency,valued_at",
     );
     expect(lines).toHaveLength(r.data.length + 1);
     const bad = await c.get("/v1/reports/settlement?from=2026-02-01&to=2026-01-01");

@@ -102,6 +102,13 @@ export const Order = Type.Object(
     amount_released: TokenAmount,
     fee: TokenAmount,
     fee_paid: TokenAmount,
+    relay_fee: Nullable(
+      Type.String({
+        pattern: "^[0-9]+$",
+        description:
+          "What Pier's relayer paid in network fees for this order's relayed payment, in wei of the network's coin; null when the customer paid the gas.",
+      }),
+    ),
     currency: Type.String({ description: "The settlement token's symbol." }),
     token: OrderToken,
     fiat: Nullable(Fiat),

@@ -3,6 +3,11 @@ import Type from "typebox";
 import { Address, TokenAmount } from "./common.ts";
 import { Finding } from "./reconciliation.ts";
 
+const RelayFees = Type.String({
+  pattern: "^[0-9]+$",
+  description: "Network fees Pier's relayer paid for these orders' payments, in wei of the network's coin.",
+});
+
 export const ReportDay = Type.String({
   pattern: "^\\d{4}-\\d{2}-\\d{2}$",
   format: "date",
@@ -25,6 +30,7 @@ export const SettlementDay = Type.Object({
   net: TokenAmount,
   released: TokenAmount,
   in_escrow: TokenAmount,
+  relay_fees: RelayFees,
   currency: Type.String(),
   gross_fiat: Fiat,
   refunds_fiat: Fiat,
@@ -63,6 +69,7 @@ export const SettlementReport = Type.Object({
     net: TokenAmount,
     released: TokenAmount,
     in_escrow: TokenAmount,
+    relay_fees: RelayFees,
     gross_fiat: Fiat,
     net_fiat: Fiat,
   }),

@@ -3389,6 +3389,156 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/checkout/{id}/relay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Relay the customer's signed payment (Pier pays the gas)
+         * @description For tokens that take ERC-3009 authorizations: the customer signs, Pier's relayer sends the escrow's `payWithAuthorization` with a `bytes` signature and pays the network fee, so the customer needs no native coin; smart-contract wallets (ERC-1271) and wallets not deployed yet (ERC-6492) included. Simulated first: a signature the escrow would refuse is a 400 `relay_refused` and nothing is sent. 503 `relayer_unavailable` when the relayer cannot pay the gas, 429 `relay_rate_limited` and 409 `relay_budget_exhausted` at the shop's limits: the customer then pays from the wallet. A second request for the same order and payer returns the first relay (200).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Order id (ord_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The account paying: a browser account or a smart-contract wallet. */
+                        payer: `0x${string}`;
+                        /** @description The payer's ERC-3009 ReceiveWithAuthorization signature for the order's terms (to: the escrow, value: the amount, validAfter 0, validBefore: the deadline, nonce: the terms' digest): 65 bytes from an account, any length from a smart wallet (ERC-1271), or ERC-6492-wrapped from one not deployed yet. */
+                        signature: `0x${string}`;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "relay";
+                            order: string;
+                            status: "pending" | "succeeded" | "failed";
+                            chain_id: number;
+                            /** @description EVM address. */
+                            payer: `0x${string}`;
+                            /** @description Wei of the network's native coin. */
+                            estimated_fee: string;
+                            gas_used: string | null;
+                            fee: string | null;
+                            tx_hash: string | null;
+                            failure_code: string | null;
+                            failure_message: string | null;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "relay";
+                            order: string;
+                            status: "pending" | "succeeded" | "failed";
+                            chain_id: number;
+                            /** @description EVM address. */
+                            payer: `0x${string}`;
+                            /** @description Wei of the network's native coin. */
+                            estimated_fee: string;
+                            gas_used: string | null;
+                            fee: string | null;
+                            tx_hash: string | null;
+                            failure_code: string | null;
+                            failure_message: string | null;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency (chain, indexer) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/merchant": {
         parameters: {
             query?: never;
@@ -5523,6 +5673,8 @@ export interface paths {
                                  * @example 25000000
                                  */
                                 in_escrow: string;
+                                /** @description Network fees Pier's relayer paid for these orders' payments, in wei of the network's coin. */
+                                relay_fees: string;
                                 currency: string;
                                 /** @description Decimal string in the reporting currency. */
                                 gross_fiat: string;
@@ -5571,6 +5723,8 @@ export interface paths {
                                  * @example 25000000
                                  */
                                 in_escrow: string;
+                                /** @description Network fees Pier's relayer paid for these orders' payments, in wei of the network's coin. */
+                                relay_fees: string;
                                 /** @description Decimal string in the reporting currency. */
                                 gross_fiat: string;
                                 /** @description Decimal string in the reporting currency. */
@@ -8802,6 +8956,7 @@ export interface components {
              * @example 25000000
              */
             fee_paid: string;
+            relay_fee: string | null;
             /** @description The settlement token's symbol. */
             currency: string;
             token: {

@@ -1,6 +1,7 @@
 /**
  * GET /v1/checkout/:id: the public part of an order, for the hosted checkout page (no secret key);
- * POST /v1/checkout/:id/select: the customer picks the network and token to pay with.
+ * POST /v1/checkout/:id/select: the customer picks the network and token to pay with;
+ * POST /v1/checkout/:id/relay: Pier sends the customer's signed authorization and pays the gas.
  */
 
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -9,8 +10,10 @@ import type { AppContext } from "../../../context.ts";
 import { getCheckoutOrder } from "../../../orders/getCheckout.ts";
 import { checkoutOptions, selectOption } from "../../../orders/orderOptions.ts";
 import { toCheckoutObject } from "../../../orders/toOrderObject.ts";
+import { relayPayment, toRelayObject } from "../../../relay/relays.ts";
 import { errors, IdParams } from "../../../schemas/common.ts";
 import { Checkout, OrderIdPattern, SelectOptionBody } from "../../../schemas/order.ts";
+import { Relay, RelayBody } from "../../../schemas/relay.ts";
 
 export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -51,6 +54,26 @@ export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: 
       await selectOption(ctx, req.params.id, req.body);
       const row = await getCheckoutOrder(ctx.pool, req.params.id);
       return toCheckoutObject(ctx, row, row.merchant_name, await checkoutOptions(ctx, ctx.pool, row));
+    },
+  );
+
+  app.post(
+    "/v1/checkout/:id/relay",
+    {
+      config: { auth: "public" },
+      schema: {
+        tags: ["Checkout"],
+        summary: "Relay the customer's signed payment (Pier pays the gas)",
+        description:
+          "For tokens that take ERC-3009 authorizations: the customer signs, Pier's relayer sends the escrow's `payWithAuthorization` with a `bytes` signature and pays the network fee, so the customer needs no native coin; smart-contract wallets (ERC-1271) and wallets not deployed yet (ERC-6492) included. Simulated first: a signature the escrow would refuse is a 400 `relay_refused` and nothing is sent. 503 `relayer_unavailable` when the relayer cannot pay the gas, 429 `relay_rate_limited` and 409 `relay_budget_exhausted` at the shop's limits: the customer then pays from the wallet. A second request for the same order and payer returns the first relay (200).",
+        params: IdParams(OrderIdPattern, "Order id (ord_...)"),
+        body: RelayBody,
+        response: { 200: Relay, 202: Relay, ...errors(400, 404, 409, 429, 503) },
+      },
+    },
+    async (req, reply) => {
+      const { relay, created } = await relayPayment(ctx, req.params.id, req.body);
+      return reply.code(created ? 202 : 200).send(toRelayObject(relay));
     },
   );
 }

@@ -14,6 +14,7 @@ const order = (over: Partial<Order>): Order => ({
   amount_released: "7425000",
   fee: "75000",
   fee_paid: "75000",
+  relay_fee: null,
   currency: "tUSDC",
   token: { address: ZERO_ADDRESS, symbol: "tUSDC", decimals: 6, peg: "USD", methods: ["allowance"] },
   fiat: null,
