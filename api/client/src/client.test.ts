@@ -105,6 +105,10 @@ describe("every route through the client", () => {
     expect(checkout).toMatchObject({ object: "checkout", id: created.id, signature: created.signature });
     const same = await pier.checkout.select(created.id, { network: 31337, token: checkout.token.address });
     expect(same.signature).toBe(created.signature);
+    // A signature the escrow would refuse is refused before anything is sent.
+    await expect(
+      pier.checkout.relay(created.id, { payer: created.terms.merchant, signature: `0x${"11".repeat(65)}` }),
+    ).rejects.toMatchObject({ statusCode: 400, code: "relay_refused" });
 
     const canceled = await pier.orders.cancel(created.id);
     expect(canceled.status).toBe("canceled");
@@ -476,6 +480,7 @@ const CLIENT_METHODS: Record<string, string> = {
   "POST /v1/events/{id}/redeliver": "events.redeliver",
   "GET /v1/checkout/{id}": "checkout.retrieve",
   "POST /v1/checkout/{id}/select": "checkout.select",
+  "POST /v1/checkout/{id}/relay": "checkout.relay",
   "GET /v1/networks": "networks.list",
   "GET /v1/merchant": "merchant.retrieve",
   "POST /v1/admin/merchants": "admin.merchants.create",

@@ -36,6 +36,7 @@ export type Order = components["schemas"]["Order"];
 export type OrderStatus = Order["status"];
 export type PaymentTerms = Order["terms"];
 export type Refund = ResponseOf<"/v1/refunds/{id}", "get">;
+export type Relay = ResponseOf<"/v1/checkout/{id}/relay", "post">;
 export type ApiKey = ResponseOf<"/v1/keys/{id}", "get">;
 export type WebhookEndpoint = ResponseOf<"/v1/webhook_endpoints/{id}", "get">;
 export type DeletedWebhookEndpoint = ResponseOf<"/v1/webhook_endpoints/{id}", "delete">;

@@ -43,6 +43,12 @@ export interface TestWalletOptions {
    * signature, ABI-encoded, as Coinbase Smart Wallet returns), not a plain 65-byte signature.
    */
   smartAccountSignatures?: boolean;
+  /**
+   * The account is this smart-contract wallet (a MockSmartWallet owned by the role's key): the page sees
+   * its address, typed data is signed by the owner key (the wallet vouches for it through ERC-1271), and
+   * it sends no transactions of its own (eth_sendTransaction is refused, as a wallet without gas would).
+   */
+  smartWallet?: Hex;
   /** The site is already connected (a returning customer): the page may reconnect without a click. */
   preauthorized?: boolean;
 }
@@ -96,7 +102,7 @@ export async function installTestWallet(
     });
   }
   const wallet: TestWallet = {
-    address: account.address,
+    address: opts.smartWallet ?? account.address,
     requests: [],
     prompts: () => wallet.requests.filter((r) => PROMPTS.has(r.method)),
     rejectSignatures: opts.rejectSignatures ?? 0,
@@ -137,6 +143,10 @@ export async function installTestWallet(
         record("ok");
         return { result: await account.signMessage({ message: { raw: params[0] as Hex } }) };
       case "eth_sendTransaction": {
+        if (opts.smartWallet) {
+          record("refused");
+          return { error: { code: 4200, message: "This test wallet sends no transactions." } };
+        }
         if (wallet.rejectTransactions > 0) {
           wallet.rejectTransactions--;
           return rejected();
@@ -187,7 +197,7 @@ export async function installTestWallet(
   });
   const startChainId = opts.startChainId ?? opts.chainId;
   const injected: InjectedWalletOptions = {
-    address: account.address,
+    address: wallet.address,
     chainId: startChainId,
     knownChainIds: opts.knownChainIds ?? [...new Set([startChainId, opts.chainId])],
     name: opts.name ?? "Pier Test Wallet",

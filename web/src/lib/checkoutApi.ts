@@ -117,6 +117,32 @@ export async function selectCheckoutOption(
   throw await apiError(res);
 }
 
+/**
+ * POST /v1/checkout/:id/relay: Pier's relayer sends the customer's signed authorization and pays the
+ * network fee. Answers once the relay is queued; the order's status says when it is paid.
+ */
+export async function relayCheckoutPayment(
+  orderId: string,
+  relay: { payer: string; signature: string },
+): Promise<{ id: string; status: string }> {
+  let res: Response;
+  try {
+    res = await fetch(`${env.apiUrl}/v1/checkout/${encodeURIComponent(orderId)}/relay`, {
+      method: "POST",
+      headers: { accept: "application/json", "content-type": "application/json" },
+      body: JSON.stringify(relay),
+    });
+  } catch {
+    throw new CheckoutApiError(
+      "We could not reach the payment service. Check your connection.",
+      undefined,
+      undefined,
+    );
+  }
+  if (res.ok) return (await res.json()) as { id: string; status: string };
+  throw await apiError(res);
+}
+
 const prefetched = new Map<string, Promise<Checkout>>();
 
 /** Starts loading an order as early as possible (from the entry chunk, before the checkout code loads). */

@@ -4,7 +4,7 @@
  */
 import { call, seg } from "../call.ts";
 import type { RequestOptions, Transport } from "../transport.ts";
-import type { BodyOf, Checkout as CheckoutObject, ResponseOf } from "../types.ts";
+import type { BodyOf, Checkout as CheckoutObject, Relay, ResponseOf } from "../types.ts";
 
 const PUBLIC = { apiKey: null } as const;
 
@@ -88,6 +88,19 @@ export class CheckoutResource {
     return call<CheckoutObject>(
       this.t,
       { method: "POST", path: `/v1/checkout/${seg(orderId)}/select`, body: params },
+      { ...PUBLIC, ...opts },
+    );
+  }
+
+  /**
+   * Pier's relayer sends the customer's signed ERC-3009 authorization for the order and pays the network
+   * fee (202 when queued; 200 with the relay already in flight for this payer). Refused before anything is
+   * sent: 400 relay_refused (the escrow would revert), 503 relayer_unavailable, 429/409 at the shop's limits.
+   */
+  relay(orderId: string, params: BodyOf<"/v1/checkout/{id}/relay", "post">, opts?: RequestOptions) {
+    return call<Relay>(
+      this.t,
+      { method: "POST", path: `/v1/checkout/${seg(orderId)}/relay`, body: params },
       { ...PUBLIC, ...opts },
     );
   }

@@ -1,16 +1,18 @@
 /**
  * The paying part of an open order: connect a wallet, get onto the order's chain, check the balance, pay.
- * The pay button stays disabled until the wallet can actually pay (balance and gas money checked first).
+ * The pay button stays disabled until the wallet can actually pay (balance and gas money checked first;
+ * a smart-contract account paying a token Pier relays needs no gas money of its own).
  */
 import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
 import { formatToken } from "@pier/money/display";
 import { useIsMutating } from "@tanstack/react-query";
 import type { Chain } from "viem";
-import { useBalance, useConnection, useReadContract } from "wagmi";
+import { useBalance, useBytecode, useConnection, useReadContract } from "wagmi";
 import type { Checkout } from "../../lib/checkoutApi.ts";
 import { selectMutationKey } from "./NetworkPicker.tsx";
 import { NetworkSwitch } from "./NetworkSwitch.tsx";
 import { PaySteps } from "./PaySteps.tsx";
+import { isContractAccount } from "./payOrder.ts";
 import type { usePayment } from "./usePayment.ts";
 import { WalletPicker } from "./WalletPicker.tsx";
 
@@ -60,8 +62,11 @@ function PayButton({ checkout, payment }: { checkout: Checkout; payment: Payment
     chainId: checkout.chain_id,
     query: { enabled: !!address, refetchInterval: 15_000 },
   });
+  const code = useBytecode({ address, chainId: checkout.chain_id, query: { enabled: !!address } });
+  // usePayment has Pier relay a smart-contract account's authorization: the relayer pays the fee.
+  const relayed = isContractAccount(code.data) && checkout.token.methods.includes("authorization");
   const short = balance.data !== undefined && balance.data < amount;
-  const noGas = gas.data !== undefined && gas.data.value === 0n;
+  const noGas = gas.data !== undefined && gas.data.value === 0n && !relayed;
   const busy = payment.session?.running === true;
   const started = payment.session !== undefined;
   const ready = balance.data !== undefined && !short && !noGas && !busy && !started && !switching;

@@ -2,6 +2,7 @@
 import { useEffect, useRef } from "react";
 import type { Chain } from "viem";
 import { TxLink } from "./TxLink.tsx";
+import type { CheckoutPayMethod } from "./tokenSupport.ts";
 import type { PaySession, StepView } from "./usePayment.ts";
 
 const labels: Record<StepView["id"], string> = {
@@ -24,7 +25,8 @@ const methodWords = {
   permit: "one signature and one transaction (permit)",
   dai_permit: "one signature and one transaction (DAI permit)",
   allowance: "an approval and a payment transaction",
-};
+  relayed: "one signature; Pier sends it and pays the network fee (ERC-3009)",
+} satisfies Record<CheckoutPayMethod, string>;
 
 export function PaySteps({
   session,

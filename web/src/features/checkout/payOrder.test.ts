@@ -17,4 +17,5 @@ test("behavior: every one-signature method (ERC-3009, permit, DAI permit) signs 
   expect(stepsOf("permit")).toEqual(["sign", "send", "confirm", "escrow"]);
   expect(stepsOf("dai_permit")).toEqual(["sign", "send", "confirm", "escrow"]);
   expect(stepsOf("allowance")).toEqual(["approve", "send", "confirm", "escrow"]);
+  expect(stepsOf("relayed")).toEqual(["sign", "send", "escrow"]);
 });

@@ -5,6 +5,8 @@
  *   permit:        sign Permit                                         -> send payWithPermit
  *   dai_permit:    sign DAI's Permit (holder's nonce, expiry = deadline) -> send payWithDaiPermit
  *   allowance:     send approve (skipped when the allowance already covers it) -> send pay
+ *   relayed:       sign ReceiveWithAuthorization (any signature: a smart account's too) -> Pier's relayer
+ *                  sends it and pays the fee (POST /v1/checkout/:id/relay); no transaction of the customer's
  *   then:          confirm (receipt) -> escrow (the API reports the order escrowed; see usePayment)
  *
  * Never pays twice: the escrow's paymentState is read before every submission and the flow stops with
@@ -39,7 +41,7 @@ import {
   waitForTransactionReceipt,
   writeContract,
 } from "wagmi/actions";
-import type { Checkout } from "../../lib/checkoutApi.ts";
+import { type Checkout, CheckoutApiError, relayCheckoutPayment } from "../../lib/checkoutApi.ts";
 import type { PierConfig } from "../../wagmi.ts";
 import type { CheckoutPayMethod, TokenSupport } from "./tokenSupport.ts";
 
@@ -92,9 +94,31 @@ export class TransactionRevertedError extends Error {
 }
 
 export function stepsOf(method: CheckoutPayMethod): StepId[] {
+  if (method === "relayed") return ["sign", "send", "escrow"];
   return method === "allowance"
     ? ["approve", "send", "confirm", "escrow"]
     : ["sign", "send", "confirm", "escrow"];
+}
+
+/** The API's answers that mean "pay it yourself": the checkout then falls back to approve and pay. */
+const RELAY_REFUSALS = new Set([
+  "relay_refused",
+  "relay_unavailable",
+  "relayer_unavailable",
+  "relay_method_unsupported",
+  "relay_rate_limited",
+  "relay_budget_exhausted",
+]);
+
+/** Pier would not relay this payment (the token cannot check a smart account's signature, a limit...). */
+export class RelayRefusedError extends Error {
+  override name = "RelayRefusedError";
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
 }
 
 export interface PayInput {
@@ -119,7 +143,8 @@ export async function isPaidOnChain(config: PierConfig, checkout: Checkout): Pro
   return state.recordHash !== zeroHash;
 }
 
-export async function payOrder(input: PayInput): Promise<Hex> {
+/** Returns the payment transaction's hash, or undefined when Pier's relayer sends it. */
+export async function payOrder(input: PayInput): Promise<Hex | undefined> {
   const { config, checkout, account, method, report } = input;
   const terms = paymentTermsFromJson(checkout.terms);
   const chainId = checkout.chain_id;
@@ -144,6 +169,21 @@ export async function payOrder(input: PayInput): Promise<Hex> {
     await ensureUnpaid();
   };
   let request: Parameters<typeof writeContract>[1];
+  if (method === "relayed") {
+    const signature = await signAuthorization(input, terms, { anyLength: true });
+    report({ step: "send", state: "active", detail: "Pier is sending your payment…" });
+    await ensureUnpaid();
+    try {
+      await relayCheckoutPayment(checkout.id, { payer: account, signature });
+    } catch (error) {
+      if (error instanceof CheckoutApiError && RELAY_REFUSALS.has(error.code ?? ""))
+        throw new RelayRefusedError(error.message, error.code);
+      throw error;
+    }
+    report({ step: "send", state: "done", detail: "Sent by Pier, which pays the network fee." });
+    report({ step: "escrow", state: "active", detail: "Waiting for the network to confirm the payment…" });
+    return undefined;
+  }
   if (method === "allowance") {
     await approveIfNeeded(input, terms);
     await readyToSend();
@@ -223,6 +263,7 @@ async function signStep(
   cached: Hex | undefined,
   prompt: string,
   build: (domain: TokenDomain) => TypedDataDefinition,
+  { anyLength = false }: { anyLength?: boolean } = {},
 ): Promise<Hex> {
   if (cached) {
     report({ step: "sign", state: "done", detail: "Signed." });
@@ -231,13 +272,14 @@ async function signStep(
   if (!support.domain) throw new Error("The token has no EIP-712 domain.");
   report({ step: "sign", state: "active", detail: prompt });
   const signature = await signTypedData(config, { account, ...build(support.domain) });
-  splitSignature(signature);
+  // The escrow's (v, r, s) functions need 65 bytes; a relayed one takes any (ERC-1271, ERC-6492).
+  if (!anyLength) splitSignature(signature);
   report({ step: "sign", state: "done", detail: "Signed." });
   return signature;
 }
 
 /** The ERC-3009 authorization for the terms; it stays valid until their deadline, so a retry reuses it. */
-async function signAuthorization(input: PayInput, terms: PaymentTerms) {
+async function signAuthorization(input: PayInput, terms: PaymentTerms, opts: { anyLength?: boolean } = {}) {
   const { checkout, account, cache } = input;
   const cached = cache.authorization?.account === account ? cache.authorization.signature : undefined;
   const signature = await signStep(
@@ -252,6 +294,7 @@ async function signAuthorization(input: PayInput, terms: PaymentTerms) {
         escrow: checkout.escrow,
         terms,
       }),
+    opts,
   );
   cache.authorization = { account, signature };
   return signature;

@@ -14,8 +14,12 @@ import { type Address, domainSeparator, type Hex, keccak256, parseAbi, toBytes }
 import { getClient, readContract } from "wagmi/actions";
 import type { PierConfig } from "../../wagmi.ts";
 
-/** The ways the checkout can pay: payTerms' three and DAI's permit (payWithDaiPermit). */
-export type CheckoutPayMethod = PayMethod | "dai_permit";
+/**
+ * The ways the checkout can pay: payTerms' three, DAI's permit (payWithDaiPermit), and `relayed`: an
+ * ERC-3009 authorization Pier's relayer sends (the way for smart-contract accounts, whose signature the
+ * (v, r, s) functions cannot take; chosen by usePayment, never offered by the token).
+ */
+export type CheckoutPayMethod = PayMethod | "dai_permit" | "relayed";
 
 export const PAY_METHODS: readonly CheckoutPayMethod[] = [
   "authorization",
@@ -141,6 +145,9 @@ function supports(support: TokenSupport, method: CheckoutPayMethod): boolean {
       return support.daiPermit;
     case "allowance":
       return true;
+    case "relayed":
+      // Relayed payments are ERC-3009 authorizations that Pier sends.
+      return support.authorization;
   }
 }
 

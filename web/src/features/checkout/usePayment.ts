@@ -21,6 +21,7 @@ import {
   OrderAlreadyPaidError,
   type PayCache,
   payOrder,
+  RelayRefusedError,
   type StepId,
   type StepState,
   type StepUpdate,
@@ -57,6 +58,10 @@ const TYPED_DATA_NOTICE =
   "Your wallet cannot sign this kind of message, so we are paying with an approval and a payment transaction instead.";
 const SMART_ACCOUNT_NOTICE =
   "Your wallet is a smart-contract account, whose signatures this payment cannot use yet, so we are paying with an approval and a payment transaction instead.";
+const RELAYED_NOTICE =
+  "Your wallet is a smart-contract account: you sign once, and Pier sends the payment and pays its network fee.";
+const relayFallbackNotice = (why: string) =>
+  `Pier could not send this payment for you (${why}), so we are paying with an approval and a payment transaction instead.`;
 
 function freshSteps(method: CheckoutPayMethod): StepView[] {
   return stepsOf(method).map((id) => ({ id, state: "todo" }));
@@ -129,12 +134,14 @@ export function usePayment({
             checkout.token.methods,
             new URLSearchParams(window.location.search).get("pay_method"),
           );
-        // A smart-contract account cannot give the (v, r, s) signature the one-step paths take.
+        // A smart-contract account cannot give the (v, r, s) signature the one-step paths take: Pier relays
+        // its authorization when the token takes one (the escrow's bytes path), else approve and pay.
         if (current !== "allowance" && !method) {
           const code = await getBytecode(config, { address: account, chainId: checkout.chain_id });
           if (isContractAccount(code)) {
-            current = "allowance";
-            notice = SMART_ACCOUNT_NOTICE;
+            const relayable = checkout.token.methods.includes("authorization") && detected.authorization;
+            current = relayable ? "relayed" : "allowance";
+            notice = relayable ? RELAYED_NOTICE : SMART_ACCOUNT_NOTICE;
           }
         }
         currentStep = stepsOf(current)[0]!;
@@ -171,10 +178,12 @@ export function usePayment({
             void refetch();
           }
           fallback =
-            (described.kind === "unsupported" || error instanceof NotEcdsaSignatureError) &&
-            currentStep === "sign" &&
-            current !== "allowance";
+            ((described.kind === "unsupported" || error instanceof NotEcdsaSignatureError) &&
+              currentStep === "sign" &&
+              current !== "allowance") ||
+            error instanceof RelayRefusedError;
           if (error instanceof NotEcdsaSignatureError) fallbackNotice = SMART_ACCOUNT_NOTICE;
+          if (error instanceof RelayRefusedError) fallbackNotice = relayFallbackNotice(error.message);
           if (!fallback) {
             setSession((s) =>
               s
