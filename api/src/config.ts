@@ -150,7 +150,7 @@ const ChainSchema = Type.Object({
     pattern: "^(0|[1-9][0-9]{0,77})$",
     default: "50000000000000000",
     description:
-      "Gas the relayer spends per merchant per UTC day, in wei of the network's native coin (default 0.05): past it relays are refused (409 relay_budget_exhausted) and customers pay from their wallets.",
+      "Gas the relayer spends per merchant, per network and UTC day, in wei of that network's native coin (default 0.05): past it relays are refused (409 relay_budget_exhausted) and customers pay from their wallets.",
   }),
   PIER_RELAY_PER_MINUTE: Int(
     1,

@@ -7,9 +7,14 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { erc20Abi } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { termsAuthorizationTypedData } from "../../contracts/lib/payTerms.ts";
 import { paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
+import { readTokenDomain } from "../../contracts/lib/tokenDomain.ts";
 import { waitFor } from "../../scripts/lib/ports.ts";
+import { apiClient } from "../harness/apiClient.ts";
 import { type ApiStack, startApiStack } from "../harness/apiStack.ts";
 import { evmIncreaseTime, evmMine, type Paid } from "../harness/payments.ts";
 import { SECOND_CHAIN_ID } from "../harness/stack.ts";
@@ -186,6 +191,68 @@ describe("orders on two networks", () => {
       const res = await s.client.get(`/v1/orders?${bad}`);
       expect(res.status, bad).toBe(400);
       expect(res.body.error.code, bad).toBe("parameter_invalid");
+    }
+  });
+
+  test("behavior: a shop's relay budget is per network: spent on chain A, a relay on chain B still goes", async () => {
+    const shop = await s.newMerchant("Relay budget shop");
+    const budget = 10n ** 16n;
+    const api = await s.startApi({ PIER_RELAY_BUDGET_WEI: budget.toString(), PIER_WORKERS: "false" });
+    try {
+      const orderOn = async (network: number) =>
+        (await shop.client.post("/v1/orders", { amount: AMOUNT, network })).body;
+      // Today's relays on chain A, as the sender records them, used the whole budget (in chain A's coin).
+      const earlier = await orderOn(CHAIN_A);
+      await s.stack.db.query(
+        `INSERT INTO pier_api.chain_txs (id, chain_id, signer, kind, payload, status) VALUES ($1, $2, $3, 'relay', '{"data":"0x"}', 'confirmed')`,
+        ["ctx_budgetspentonchainaaaaa", CHAIN_A, "0x0000000000000000000000000000000000000001"],
+      );
+      await s.stack.db.query(
+        `INSERT INTO pier_api.relays (id, order_id, merchant_id, livemode, chain_id, payer, chain_tx_id, status, estimated_fee_wei, fee_wei)
+         VALUES ($1, $2, $3, false, $4, $5, $6, 'succeeded', $7, $7)`,
+        [
+          "rly_budgetspentonchainaaaaa",
+          earlier.id,
+          shop.merchantId,
+          CHAIN_A,
+          "0x0000000000000000000000000000000000000001",
+          "ctx_budgetspentonchainaaaaa",
+          budget.toString(),
+        ],
+      );
+      const customer = privateKeyToAccount(generatePrivateKey());
+      const relay = async (chainId: number) => {
+        const o = await orderOn(chainId);
+        const c = chainOf(chainId);
+        await c.pay.send("customer", {
+          address: c.deployment.contracts.TestStablecoin!.address,
+          abi: erc20Abi,
+          functionName: "transfer",
+          args: [customer.address, BigInt(AMOUNT)],
+        });
+        const terms = paymentTermsFromJson(o.terms);
+        const domain = (await readTokenDomain(c.pay.publicClient, { token: terms.token, chainId }))!;
+        const signature = await customer.signTypedData(
+          termsAuthorizationTypedData({ domain, from: customer.address, chainId, escrow: o.escrow, terms }),
+        );
+        const res = await apiClient(api.url).post(`/v1/checkout/${o.id}/relay`, {
+          payer: customer.address,
+          signature,
+        });
+        return { order: o, res };
+      };
+      const onA = await relay(CHAIN_A);
+      expect(onA.res.status).toBe(409);
+      expect(onA.res.body.error.code).toBe("relay_budget_exhausted");
+      const onB = await relay(CHAIN_B);
+      expect(onB.res.status, JSON.stringify(onB.res.body)).toBe(202);
+      await waitFor(
+        "the chain B order escrowed",
+        async () => (await shop.client.get(`/v1/orders/${onB.order.id}`)).body.status === "escrowed",
+        { timeoutMs: 60_000 },
+      );
+    } finally {
+      await api.stop();
     }
   });
 

@@ -127,7 +127,7 @@ export async function relayPayment(
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('pier-relay'), hashtext($1))", [order.merchant_id]);
     const again = await pendingRelay(tx, order.id);
     if (again) return { row: again, created: false };
-    await enforceLimits(ctx, tx, order.merchant_id, estimated, chainId);
+    await enforceLimits(ctx, tx, order.merchant_id, net.chainId, estimated);
     const id = newId("relay");
     const chainTxId = await createChainTx(tx, net, {
       signer: relayer,
@@ -166,19 +166,24 @@ async function pendingRelay(db: Db, orderId: string): Promise<RelayRow | undefin
   return rows[0];
 }
 
-/** The merchant's relays per minute, and its gas per UTC day (mined relays at cost, pending ones at estimate). */
+/**
+ * The merchant's relays per minute, and its gas per network and UTC day (mined relays at cost, pending ones
+ * at estimate): each network's fees are in its own coin, so they are never added across networks.
+ */
 async function enforceLimits(
   ctx: AppContext,
   tx: Db,
   merchantId: string,
+  network: number,
   estimated: bigint,
-  chainId: string,
 ) {
+  const chainId = String(network);
   const { rows } = await tx.query<{ last_minute: number; spent: string }>(
     `SELECT count(*) FILTER (WHERE created_at > now() - interval '1 minute')::int AS last_minute,
-            coalesce(sum(coalesce(fee_wei, estimated_fee_wei)) FILTER (WHERE status <> 'failed' OR fee_wei IS NOT NULL), 0)::text AS spent
+            coalesce(sum(coalesce(fee_wei, estimated_fee_wei))
+              FILTER (WHERE chain_id = $2 AND (status <> 'failed' OR fee_wei IS NOT NULL)), 0)::text AS spent
        FROM relays WHERE merchant_id = $1 AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
-    [merchantId],
+    [merchantId, network],
   );
   const { last_minute, spent } = rows[0]!;
   if (last_minute >= ctx.config.relay.perMinute) {
