@@ -37,6 +37,21 @@ export const modeName = (livemode: boolean) => (livemode ? "live" : "test");
 export const servesMode = (networks: Pick<Networks, "homes">, livemode: boolean) =>
   networks.homes.has(livemode);
 
+/**
+ * The mode a request asks for (`livemode` in its body), default the first network's; a mode no network
+ * serves is a 400 naming the parameter.
+ */
+export function requestedMode(networks: Networks, livemode: boolean | undefined): boolean {
+  const mode = livemode ?? networks.default.livemode;
+  if (!servesMode(networks, mode))
+    throw new InvalidRequestError(
+      "parameter_invalid",
+      `This Pier serves no ${modeName(mode)} network`,
+      "livemode",
+    );
+  return mode;
+}
+
 /** The first network of `livemode`. Callers hold a principal of a served mode (auth checked it). */
 export function homeNetwork(networks: Networks, livemode: boolean): ChainContext {
   const net = networks.homes.get(livemode);

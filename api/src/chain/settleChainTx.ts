@@ -22,6 +22,9 @@ export interface GasPaid {
   effectiveGasPrice: bigint;
 }
 
+/** Wei the signer paid for the mined attempt. */
+export const feeWei = (gas: GasPaid): bigint => gas.gasUsed * gas.effectiveGasPrice;
+
 export type ChainTxOutcome =
   | { ok: true; txHash: string; blockNumber: bigint; gas?: GasPaid }
   | { ok: false; txHash: string | null; code: string; message: string; blockNumber?: bigint; gas?: GasPaid };
@@ -45,7 +48,7 @@ export async function finishChainTx(
         outcome.ok ? null : outcome.message,
         outcome.txHash,
         outcome.gas?.gasUsed.toString() ?? null,
-        outcome.gas ? (outcome.gas.gasUsed * outcome.gas.effectiveGasPrice).toString() : null,
+        outcome.gas ? feeWei(outcome.gas).toString() : null,
       ],
     );
     if (updated.rowCount === 0) return false;

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Static } from "typebox";
+import { modeName } from "../chain/networks.ts";
 import type { Db } from "../db/pool.ts";
 import { AuthenticationError, InvalidRequestError, NotFoundError, PermissionError } from "../errors.ts";
 import { newId, randomBase62 } from "../lib/ids.ts";
@@ -162,10 +163,9 @@ export async function authenticate(
   if (row.revoked_at) throw new AuthenticationError("api_key_revoked", "This API key has been revoked");
   if (row.expired) throw new AuthenticationError("api_key_expired", "This API key has expired");
   if (!serves(row.livemode)) {
-    const other = row.livemode ? "test" : "live";
     throw new AuthenticationError(
       "livemode_mismatch",
-      `This Pier serves no ${row.livemode ? "live" : "test"} network; use an sk_${other}_ key`,
+      `This Pier serves no ${modeName(row.livemode)} network; use an sk_${modeName(!row.livemode)}_ key`,
     );
   }
   // Record use at most once a minute per key: a write per request would cost more than the lookup.

@@ -19,7 +19,7 @@ import { tokenOn } from "../chain/chainContext.ts";
 import { createChainTx } from "../chain/chainTxs.ts";
 import { decodeRevert } from "../chain/decodeRevert.ts";
 import { networkOf } from "../chain/networks.ts";
-import type { ChainTxOutcome } from "../chain/settleChainTx.ts";
+import { type ChainTxOutcome, feeWei } from "../chain/settleChainTx.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
@@ -210,7 +210,7 @@ async function enforceLimits(
 
 /** Called by the sender (chain/settleChainTx.ts) in its transaction when the relay's intent ends. */
 export async function settleRelay(tx: Db, relayId: string, outcome: ChainTxOutcome): Promise<void> {
-  const fee = outcome.gas ? outcome.gas.gasUsed * outcome.gas.effectiveGasPrice : null;
+  const fee = outcome.gas ? feeWei(outcome.gas) : null;
   const { rows } = await tx.query<{ order_id: string }>(
     `UPDATE relays SET status = $2, gas_used = $3, fee_wei = $4, tx_hash = $5, failure_code = $6, failure_message = $7,
             updated_at = now()

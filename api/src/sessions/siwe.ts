@@ -10,6 +10,7 @@ import type { Static } from "typebox";
 import type { Address, Hex, PublicClient } from "viem";
 import { isAddressEqual } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
+import { modeName } from "../chain/networks.ts";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import type { SiweNonce } from "../schemas/dashboard.ts";
@@ -99,7 +100,7 @@ export async function signIn(
   }
   const network = ctx.networks.find((n) => n.chainId === fields.chainId);
   if (!network) {
-    const served = ctx.networks.map((n) => `${n.chainId} (${n.livemode ? "live" : "test"})`).join(" or ");
+    const served = ctx.networks.map((n) => `${n.chainId} (${modeName(n.livemode)})`).join(" or ");
     throw new SignInError(
       "siwe_chain_mismatch",
       `The message is for chain ${fields.chainId ?? "(none)"}, sign-in here names chain ${served}`,

@@ -12,7 +12,7 @@ import type { Checkout } from "../../lib/checkoutApi.ts";
 import { selectMutationKey } from "./NetworkPicker.tsx";
 import { NetworkSwitch } from "./NetworkSwitch.tsx";
 import { PaySteps } from "./PaySteps.tsx";
-import { isContractAccount } from "./payOrder.ts";
+import { relaysFor } from "./payOrder.ts";
 import type { usePayment } from "./usePayment.ts";
 import { WalletPicker } from "./WalletPicker.tsx";
 
@@ -64,7 +64,7 @@ function PayButton({ checkout, payment }: { checkout: Checkout; payment: Payment
   });
   const code = useBytecode({ address, chainId: checkout.chain_id, query: { enabled: !!address } });
   // usePayment has Pier relay a smart-contract account's authorization: the relayer pays the fee.
-  const relayed = isContractAccount(code.data) && checkout.token.methods.includes("authorization");
+  const relayed = relaysFor(code.data, checkout.token);
   const short = balance.data !== undefined && balance.data < amount;
   const noGas = gas.data !== undefined && gas.data.value === 0n && !relayed;
   const busy = payment.session?.running === true;

@@ -86,6 +86,15 @@ export function isContractAccount(code: Hex | undefined): boolean {
   return !code.toLowerCase().startsWith("0xef0100");
 }
 
+/**
+ * Whether Pier relays this account's payment: a smart-contract account (whose signature the (v, r, s)
+ * paths cannot take) paying a token the API lists with ERC-3009 authorizations. The relayer then pays
+ * the network fee, so the account needs none of its own.
+ */
+export function relaysFor(code: Hex | undefined, token: { methods: readonly string[] }): boolean {
+  return isContractAccount(code) && token.methods.includes("authorization");
+}
+
 export class TransactionRevertedError extends Error {
   override name = "TransactionRevertedError";
   constructor(readonly hash: Hex) {

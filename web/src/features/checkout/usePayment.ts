@@ -22,6 +22,7 @@ import {
   type PayCache,
   payOrder,
   RelayRefusedError,
+  relaysFor,
   type StepId,
   type StepState,
   type StepUpdate,
@@ -139,7 +140,7 @@ export function usePayment({
         if (current !== "allowance" && !method) {
           const code = await getBytecode(config, { address: account, chainId: checkout.chain_id });
           if (isContractAccount(code)) {
-            const relayable = checkout.token.methods.includes("authorization") && detected.authorization;
+            const relayable = relaysFor(code, checkout.token) && detected.authorization;
             current = relayable ? "relayed" : "allowance";
             notice = relayable ? RELAYED_NOTICE : SMART_ACCOUNT_NOTICE;
           }

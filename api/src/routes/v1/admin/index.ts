@@ -6,9 +6,8 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
-import { modeName, servesMode } from "../../../chain/networks.ts";
+import { requestedMode } from "../../../chain/networks.ts";
 import type { AppContext } from "../../../context.ts";
-import { InvalidRequestError } from "../../../errors.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
 import { createMerchant, toMerchantObject } from "../../../merchants/merchants.ts";
 import { getOrderForAdmin, resolveDispute, setHold } from "../../../orders/orderActions.ts";
@@ -57,13 +56,7 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
     },
     (req, reply) =>
       idempotent(ctx, req, reply, 200, async (tx) => {
-        const livemode = req.body.livemode ?? ctx.networks.default.livemode;
-        if (!servesMode(ctx.networks, livemode))
-          throw new InvalidRequestError(
-            "parameter_invalid",
-            `This Pier serves no ${modeName(livemode)} network`,
-            "livemode",
-          );
+        const livemode = requestedMode(ctx.networks, req.body.livemode);
         const created = await createMerchant(tx, {
           name: req.body.name,
           payoutAddress: req.body.payout_address,

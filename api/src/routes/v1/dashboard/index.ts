@@ -9,9 +9,8 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simp
 import type { FastifyInstance, FastifyReply } from "fastify";
 import Type from "typebox";
 import type { Hex } from "viem";
-import { homeNetwork, modeName, servesMode } from "../../../chain/networks.ts";
+import { homeNetwork, requestedMode } from "../../../chain/networks.ts";
 import type { AppContext } from "../../../context.ts";
-import { InvalidRequestError } from "../../../errors.ts";
 import { getMerchant } from "../../../merchants/merchants.ts";
 import { errors } from "../../../schemas/common.ts";
 import { DashboardSession, Passkey, SiweNonce, WebAuthnOptions } from "../../../schemas/dashboard.ts";
@@ -85,13 +84,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
       },
     },
     async (req) => {
-      const livemode = req.body?.livemode ?? ctx.networks.default.livemode;
-      if (!servesMode(ctx.networks, livemode))
-        throw new InvalidRequestError(
-          "parameter_invalid",
-          `This Pier serves no ${modeName(livemode)} network`,
-          "livemode",
-        );
+      const livemode = requestedMode(ctx.networks, req.body?.livemode);
       return issueNonce(ctx.pool, origin, homeNetwork(ctx.networks, livemode).chainId);
     },
   );
