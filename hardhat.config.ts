@@ -44,7 +44,8 @@ export default defineConfig({
       // coverage pass (PIER_COVERAGE=1, set by ./scripts/test): line coverage is the same either way,
       // and the optimizer doubles the instrumented compile (54 s against 25 s).
       optimizer: { enabled: process.env.PIER_COVERAGE !== "1", runs: 1_000_000 },
-      viaIR: false,
+      // Through the IR pipeline: 3-4k less gas per payment. Off with the optimizer (coverage), like it.
+      viaIR: process.env.PIER_COVERAGE !== "1",
     },
   },
   test: {

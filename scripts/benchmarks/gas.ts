@@ -12,6 +12,9 @@
  * variants (the USDC v2.2 model): `payWithAuthorizationBytes1271@regulated` (a deployed ERC-1271 wallet,
  * relayed) and `payWithAuthorization6492@regulated` (the first payment of a wallet not deployed yet, its
  * deployment included; `deploymentGas` is what it costs over the deployed wallet's payment).
+ *
+ * `charge` is an order with escrow period 0 paid by authorization: escrowed and settled to the merchant and the
+ * fee recipient in one transaction, what `payWithAuthorization` + `release` cost in two.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -47,6 +50,7 @@ const TARGETS: Record<string, number> = {
   release: 50_000,
   refundFull: 40_000,
   releaseBatch10PerPayment: 25_000,
+  charge: 100_000,
 };
 
 function calldataCost(input: Hex): number {
@@ -155,6 +159,8 @@ async function measureAll(pay: Payments, rpcUrl: string, suffix: string, operati
   await measure("pay", await pay.payByAllowance(await pay.newTerms({ escrowPeriod })));
   await measure("payWithPermit", await pay.payByPermit(await pay.newTerms({ escrowPeriod })));
   await measure("payWithAuthorization", await pay.payByAuthorization(await pay.newTerms({ escrowPeriod })));
+  // An order without a buyer-protection window: paid by authorization and settled in the same transaction.
+  await measure("charge", await pay.payByAuthorization(await pay.newTerms({ escrowPeriod: 0n })));
 
   const toRelease = await pay.payByAllowance(await pay.newTerms({ escrowPeriod }));
   const batch = [];

@@ -28,7 +28,9 @@ interface IPaymentEscrow {
         /// `validBefore = deadline` and the terms expire together. An EIP-2612 permit with
         /// `permitDeadline = deadline` is valid through `deadline` itself, so it never expires first.
         uint256 deadline;
-        /// Buyer-protection window in seconds, counted from the payment.
+        /// Buyer-protection window in seconds, counted from the payment. Zero makes the payment a charge: it is
+        /// settled to the merchant (and the fee recipient) in the paying transaction and closed at once, so it can
+        /// never be refunded, disputed or released through the escrow.
         uint256 escrowPeriod;
         /// Signer of these terms; may refund, hold and release early.
         address operator;
@@ -57,8 +59,8 @@ interface IPaymentEscrow {
 
     /// @notice Mutable state of a payment while it is open.
     struct PaymentState {
-        /// keccak256(abi.encode(Payment)) while open; CLOSED once released, refunded in full or resolved;
-        /// zero if never paid.
+        /// keccak256(abi.encode(Payment)) while open; CLOSED once released, refunded in full or resolved (and
+        /// from the start for a charge, escrow period 0); zero if never paid.
         bytes32 recordHash;
         /// Total refunded so far (partial refunds).
         uint128 refunded;
@@ -72,7 +74,8 @@ interface IPaymentEscrow {
     // Events
     // ------------------------------------------------------------------------------------------------
 
-    /// @notice A payment entered escrow.
+    /// @notice A payment entered escrow. For a charge (escrow period 0, `releaseAfter` = the block's time) it is
+    ///         followed in the same transaction by its `PaymentReleased`.
     event PaymentEscrowed(
         bytes32 indexed paymentId,
         bytes32 indexed orderId,

@@ -40,7 +40,7 @@ contract DaiLikeTest is DaiLikeFixture {
             address(dai),
             DAI_AMOUNT,
             DAI_FEE,
-            uint64(block.timestamp + ESCROW_PERIOD),
+            uint64(_now() + ESCROW_PERIOD),
             IPaymentEscrow.PayMethod.DaiPermit
         );
         vm.prank(payer);
@@ -51,7 +51,7 @@ contract DaiLikeTest is DaiLikeFixture {
         assertEq(dai.balanceOf(payer), DAI_BALANCE - DAI_AMOUNT, "exactly the amount");
         assertEq(dai.nonces(payer), 1, "the permit was used");
         assertEq(dai.allowance(payer, address(escrow)), MAX, "DAI's permit leaves an unlimited allowance");
-        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, block.timestamp + ESCROW_PERIOD);
+        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, _now() + ESCROW_PERIOD);
         assertEq(escrow.remaining(payment), DAI_AMOUNT);
         assertEq(escrow.paymentState(paymentId).recordHash, _recordHash(payment));
     }
@@ -126,7 +126,7 @@ contract DaiLikeTest is DaiLikeFixture {
     }
 
     function test_reverts_when_permitExpiredAndNoAllowance() public {
-        uint256 expiry = block.timestamp - 1;
+        uint256 expiry = _now() - 1;
         (uint8 v, bytes32 r, bytes32 s) = _daiPermit(PAYER_KEY, address(escrow), 0, expiry, true);
         _assertBadPermitReverts(0, expiry, v, r, s);
     }

@@ -62,7 +62,7 @@ contract EurcLikeTest is RegulatedTokenFixture {
         assertEq(eurc.nonces(payer2), 1);
         assertEq(eurc.allowance(payer2, address(escrow)), 0, "the exact permit was used up");
 
-        IPaymentEscrow.Payment memory payment = _record(terms, payer2, payer2, block.timestamp + ESCROW_PERIOD);
+        IPaymentEscrow.Payment memory payment = _record(terms, payer2, payer2, _now() + ESCROW_PERIOD);
         vm.prank(merchant);
         escrow.refund(payment, AMOUNT);
         assertEq(eurc.balanceOf(payer2), INITIAL_BALANCE);

@@ -83,7 +83,7 @@ contract GasTest is DaiLikeFixture {
     function test_succeeds_payWithAuthorizationWithinBudget() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(keccak256("gas-3009"));
         bytes memory signature = _signTerms(terms);
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(
             PAYER_KEY,
             address(escrow),
@@ -105,7 +105,7 @@ contract GasTest is DaiLikeFixture {
         // payer2 has never used a permit: its nonce slot goes from zero to one (the most expensive case).
         IPaymentEscrow.PaymentTerms memory terms = _terms(keccak256("gas-permit"));
         bytes memory signature = _signTerms(terms);
-        uint256 permitDeadline = block.timestamp + 1 hours;
+        uint256 permitDeadline = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _permitSignature(
             address(usdc),
             PAYER2_KEY,

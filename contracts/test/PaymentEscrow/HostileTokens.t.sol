@@ -60,7 +60,7 @@ contract HostileTokensTest is EscrowFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IPaymentEscrow.TokenTransferMismatch.selector, AMOUNT, AMOUNT - AMOUNT / 100)
         );
-        escrow.payWithPermit(terms, signature, block.timestamp, 27, bytes32(0), bytes32(0));
+        escrow.payWithPermit(terms, signature, _now(), 27, bytes32(0), bytes32(0));
     }
 
     function test_succeeds_whenFeeRoundsToZero() public {

@@ -29,12 +29,12 @@ contract IssuerControlsTest is RegulatedTokenFixture {
     struct Signed {
         IPaymentEscrow.PaymentTerms terms;
         bytes operatorSignature;
-        uint8 pv;
         bytes32 pr;
         bytes32 ps;
-        uint8 av;
         bytes32 ar;
         bytes32 as_;
+        uint8 pv;
+        uint8 av;
     }
 
     function _signedEveryWay(string memory ref) internal view returns (Signed memory x) {

@@ -29,9 +29,9 @@ contract PauseTest is EscrowFixture {
         vm.expectRevert(IPaymentEscrow.PaymentsPaused.selector);
         escrow.pay(terms, signature);
         vm.expectRevert(IPaymentEscrow.PaymentsPaused.selector);
-        escrow.payWithPermit(terms, signature, block.timestamp, 27, bytes32(0), bytes32(0));
+        escrow.payWithPermit(terms, signature, _now(), 27, bytes32(0), bytes32(0));
         vm.expectRevert(IPaymentEscrow.PaymentsPaused.selector);
-        escrow.payWithAuthorization(terms, signature, payer, 0, block.timestamp + 1, 27, bytes32(0), bytes32(0));
+        escrow.payWithAuthorization(terms, signature, payer, 0, _now() + 1, 27, bytes32(0), bytes32(0));
         vm.expectRevert(IPaymentEscrow.PaymentsPaused.selector);
         escrow.payOnBehalf(terms, signature, bridge);
         vm.stopPrank();

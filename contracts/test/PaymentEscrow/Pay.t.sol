@@ -41,7 +41,7 @@ contract PayTest is EscrowFixture {
         bytes memory signature = _signTerms(terms);
         _approve(payer, AMOUNT);
         bytes32 expectedId = escrow.paymentIdOf(operator, orderId);
-        uint64 releaseAfter = uint64(block.timestamp + ESCROW_PERIOD);
+        uint64 releaseAfter = uint64(_now() + ESCROW_PERIOD);
 
         vm.expectEmit(address(escrow));
         emit IPaymentEscrow.PaymentEscrowed(
@@ -103,19 +103,27 @@ contract PayTest is EscrowFixture {
         assertEq(escrow.remaining(payment), amount);
     }
 
-    function test_succeeds_withZeroEscrowPeriodReleasableAtOnce() public {
+    function test_succeeds_withZeroEscrowPeriodAsAChargeSettledAtOnce() public {
+        // Escrow period 0 is a charge: paid out to the merchant and the fee recipient in the paying transaction, and
+        // closed at once (Charge.t.sol covers every pay path).
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         terms.escrowPeriod = 0;
         IPaymentEscrow.Payment memory payment = _pay(terms);
-        assertEq(payment.releaseAfter, block.timestamp);
+        assertEq(payment.releaseAfter, _now());
+        assertEq(_balance(address(usdc), payer), INITIAL_BALANCE - AMOUNT, "payer paid");
+        assertEq(_balance(address(usdc), merchant), AMOUNT - FEE, "merchant paid its net");
+        assertEq(_balance(address(usdc), feeRecipient), FEE, "fee paid");
+        assertEq(_balance(address(usdc), address(escrow)), 0, "nothing held");
+        assertEq(escrow.paymentState(_paymentId(payment)).recordHash, escrow.CLOSED(), "closed");
+        assertEq(escrow.remaining(payment), 0, "nothing remains");
         vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.UnknownPayment.selector, _paymentId(payment)));
         escrow.release(payment);
-        assertEq(_balance(address(usdc), merchant), AMOUNT - FEE);
     }
 
     function test_succeeds_withLargestEscrowPeriod() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
-        terms.escrowPeriod = type(uint64).max - block.timestamp;
+        terms.escrowPeriod = type(uint64).max - _now();
         IPaymentEscrow.Payment memory payment = _pay(terms);
         assertEq(payment.releaseAfter, type(uint64).max);
         assertEq(escrow.remaining(payment), AMOUNT);
@@ -145,7 +153,7 @@ contract PayTest is EscrowFixture {
         assertEq(paymentId, escrow.paymentIdOf(address(wallet), orderId));
 
         // The wallet acts as operator through its own calls.
-        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, block.timestamp + ESCROW_PERIOD);
+        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, _now() + ESCROW_PERIOD);
         vm.prank(vm.addr(OTHER_KEY));
         wallet.execute(address(escrow), abi.encodeCall(IPaymentEscrow.setHold, (payment, true)));
         assertTrue(escrow.paymentState(paymentId).held);
@@ -169,14 +177,28 @@ contract PayTest is EscrowFixture {
         payWindow = bound(payWindow, 1, 365 days); // a deadline of now is already too late
         IPaymentEscrow.PaymentTerms memory terms = _terms(fuzzOrderId, address(usdc), amount, fee);
         terms.escrowPeriod = escrowPeriod;
-        terms.deadline = block.timestamp + payWindow;
+        terms.deadline = _now() + payWindow;
+        _ensureBalance(address(usdc), payer, amount);
         uint256 escrowBefore = _balance(address(usdc), address(escrow));
+        uint256 payerBefore = _balance(address(usdc), payer);
 
         IPaymentEscrow.Payment memory payment = _pay(terms);
 
-        assertEq(_balance(address(usdc), address(escrow)) - escrowBefore, amount, "escrowed amount");
-        assertEq(escrow.paymentState(_paymentId(payment)).recordHash, _recordHash(payment), "record hash");
-        assertEq(escrow.remaining(payment), amount, "remaining");
+        assertEq(payerBefore - _balance(address(usdc), payer), amount, "payer paid the amount");
+        if (escrowPeriod == 0) {
+            // A charge: settled in the same transaction, nothing held, the record closed.
+            assertEq(_balance(address(usdc), address(escrow)), escrowBefore, "a charge leaves nothing in escrow");
+            assertEq(_balance(address(usdc), merchant), amount - fee, "merchant paid its net");
+            assertEq(_balance(address(usdc), feeRecipient), fee, "fee paid");
+            assertEq(escrow.paymentState(_paymentId(payment)).recordHash, escrow.CLOSED(), "record closed");
+            assertEq(escrow.remaining(payment), 0, "remaining");
+        } else {
+            assertEq(_balance(address(usdc), address(escrow)) - escrowBefore, amount, "escrowed amount");
+            assertEq(_balance(address(usdc), merchant), 0, "merchant not paid yet");
+            assertEq(_balance(address(usdc), feeRecipient), 0, "fee not paid yet");
+            assertEq(escrow.paymentState(_paymentId(payment)).recordHash, _recordHash(payment), "record hash");
+            assertEq(escrow.remaining(payment), amount, "remaining");
+        }
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -240,7 +262,7 @@ contract PayTest is EscrowFixture {
 
     function test_reverts_when_releaseAfterOverflowsUint64() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
-        uint256 max = type(uint64).max - block.timestamp;
+        uint256 max = type(uint64).max - _now();
         terms.escrowPeriod = max + 1;
         _expectRevertPay(terms, abi.encodeWithSelector(IPaymentEscrow.EscrowPeriodTooLong.selector, max + 1, max));
     }
@@ -253,7 +275,7 @@ contract PayTest is EscrowFixture {
             abi.encodeWithSelector(
                 IPaymentEscrow.EscrowPeriodTooLong.selector,
                 type(uint256).max,
-                type(uint64).max - block.timestamp
+                type(uint64).max - _now()
             )
         );
     }

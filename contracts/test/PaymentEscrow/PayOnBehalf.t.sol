@@ -25,14 +25,14 @@ contract PayOnBehalfTest is EscrowFixture {
             address(usdc),
             AMOUNT,
             FEE,
-            uint64(block.timestamp + ESCROW_PERIOD),
+            uint64(_now() + ESCROW_PERIOD),
             IPaymentEscrow.PayMethod.OnBehalf
         );
         vm.prank(treasury);
         escrow.payOnBehalf(terms, signature, bridge);
 
         assertEq(_balance(address(usdc), treasury), INITIAL_BALANCE - AMOUNT);
-        IPaymentEscrow.Payment memory payment = _record(terms, treasury, bridge, block.timestamp + ESCROW_PERIOD);
+        IPaymentEscrow.Payment memory payment = _record(terms, treasury, bridge, _now() + ESCROW_PERIOD);
         assertEq(escrow.paymentState(_paymentId(payment)).recordHash, _recordHash(payment));
     }
 

@@ -15,7 +15,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
         bytes32 nonce = escrow.termsDigest(terms);
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(
             PAYER_KEY,
             address(escrow),
@@ -37,7 +37,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
             address(usdc),
             AMOUNT,
             FEE,
-            uint64(block.timestamp + ESCROW_PERIOD),
+            uint64(_now() + ESCROW_PERIOD),
             IPaymentEscrow.PayMethod.Authorization
         );
         vm.prank(relayer);
@@ -47,7 +47,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
         assertEq(_balance(address(usdc), payer), INITIAL_BALANCE - AMOUNT);
         assertEq(_balance(address(usdc), relayer), relayerBalance, "relayer pays nothing");
         assertTrue(usdc.authorizationState(payer, nonce), "nonce used");
-        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, block.timestamp + ESCROW_PERIOD);
+        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, _now() + ESCROW_PERIOD);
         assertEq(escrow.remaining(payment), AMOUNT);
     }
 
@@ -95,7 +95,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
         );
         vm.prank(relayer);
         escrow.payWithAuthorization(terms, signature, payer, 0, terms.deadline, v, r, s);
-        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, block.timestamp + ESCROW_PERIOD);
+        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, _now() + ESCROW_PERIOD);
         assertEq(escrow.remaining(payment), AMOUNT);
     }
 
@@ -112,7 +112,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
     function test_reverts_when_nonceIsNotTheTermsDigest() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(
             PAYER_KEY,
             address(escrow),
@@ -132,7 +132,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
         IPaymentEscrow.PaymentTerms memory termsB = _terms(keccak256("ord_other"));
         termsB.merchant = stranger;
         bytes memory signatureB = _signTerms(termsB);
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(
             PAYER_KEY,
             address(escrow),
@@ -149,7 +149,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
     function test_reverts_when_authorizationValueDiffers() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(
             PAYER_KEY,
             address(escrow),
@@ -166,7 +166,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
     function test_reverts_when_submittedForAnotherPayer() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(
             PAYER_KEY,
             address(escrow),
@@ -183,7 +183,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
     function test_reverts_when_authorizationExpired() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
-        uint256 validBefore = block.timestamp;
+        uint256 validBefore = _now();
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(
             PAYER_KEY,
             address(escrow),
@@ -201,7 +201,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
         bytes32 nonce = escrow.termsDigest(terms);
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(
             PAYER_KEY,
             address(escrow),
@@ -229,7 +229,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
     function test_reverts_when_replayed() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(
             PAYER_KEY,
             address(escrow),
@@ -250,7 +250,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
         bytes memory signature = _signTerms(terms);
         vm.prank(relayer);
         vm.expectRevert(IPaymentEscrow.ZeroAddress.selector);
-        escrow.payWithAuthorization(terms, signature, address(0), 0, block.timestamp + 1, 27, bytes32(0), bytes32(0));
+        escrow.payWithAuthorization(terms, signature, address(0), 0, _now() + 1, 27, bytes32(0), bytes32(0));
     }
 
     function test_reverts_when_paused() public {
@@ -258,7 +258,7 @@ contract PayWithAuthorizationTest is EscrowFixture {
         escrow.setPaused(true);
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(
             PAYER_KEY,
             address(escrow),

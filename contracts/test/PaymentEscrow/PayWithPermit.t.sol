@@ -13,7 +13,7 @@ contract PayWithPermitTest is EscrowFixture {
     function test_succeeds_withoutPriorAllowance() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
-        uint256 permitDeadline = block.timestamp + 1 hours;
+        uint256 permitDeadline = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _permitSignature(
             address(usdc),
             PAYER_KEY,
@@ -34,7 +34,7 @@ contract PayWithPermitTest is EscrowFixture {
             address(usdc),
             AMOUNT,
             FEE,
-            uint64(block.timestamp + ESCROW_PERIOD),
+            uint64(_now() + ESCROW_PERIOD),
             IPaymentEscrow.PayMethod.Permit
         );
         vm.prank(payer);
@@ -43,14 +43,14 @@ contract PayWithPermitTest is EscrowFixture {
         assertEq(_balance(address(usdc), address(escrow)), AMOUNT);
         assertEq(usdc.allowance(payer, address(escrow)), 0, "allowance consumed");
         assertEq(usdc.nonces(payer), 1, "permit nonce used");
-        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, block.timestamp + ESCROW_PERIOD);
+        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, _now() + ESCROW_PERIOD);
         assertEq(escrow.remaining(payment), AMOUNT);
     }
 
     function test_succeeds_whenPermitWasFrontRun() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
-        uint256 permitDeadline = block.timestamp + 1 hours;
+        uint256 permitDeadline = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _permitSignature(
             address(usdc),
             PAYER_KEY,
@@ -75,7 +75,7 @@ contract PayWithPermitTest is EscrowFixture {
         usdc.approve(address(escrow), AMOUNT);
 
         vm.prank(payer);
-        escrow.payWithPermit(terms, signature, block.timestamp + 1 hours, 27, bytes32(0), bytes32(0));
+        escrow.payWithPermit(terms, signature, _now() + 1 hours, 27, bytes32(0), bytes32(0));
         assertEq(_balance(address(usdc), address(escrow)), AMOUNT);
     }
 
@@ -105,7 +105,7 @@ contract PayWithPermitTest is EscrowFixture {
         );
         vm.prank(payer);
         escrow.payWithPermit(terms, signature, terms.deadline, v, r, s);
-        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, block.timestamp + ESCROW_PERIOD);
+        IPaymentEscrow.Payment memory payment = _record(terms, payer, payer, _now() + ESCROW_PERIOD);
         assertEq(escrow.remaining(payment), AMOUNT);
         assertEq(usdc.nonces(payer), 1, "the permit was used, not an allowance");
     }
@@ -122,7 +122,7 @@ contract PayWithPermitTest is EscrowFixture {
     function test_reverts_when_permitInvalidAndNoAllowance() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
-        uint256 permitDeadline = block.timestamp + 1 hours;
+        uint256 permitDeadline = _now() + 1 hours;
         // Signed by another key: the permit fails, is swallowed, and the transfer finds no allowance.
         (uint8 v, bytes32 r, bytes32 s) = _permitSignature(
             address(usdc),
@@ -141,7 +141,7 @@ contract PayWithPermitTest is EscrowFixture {
     function test_reverts_when_permitExpiredAndNoAllowance() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
-        uint256 permitDeadline = block.timestamp - 1;
+        uint256 permitDeadline = _now() - 1;
         (uint8 v, bytes32 r, bytes32 s) = _permitSignature(
             address(usdc),
             PAYER_KEY,
@@ -161,7 +161,7 @@ contract PayWithPermitTest is EscrowFixture {
         // so the stranger's own (missing) allowance is used and the payment fails.
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
-        uint256 permitDeadline = block.timestamp + 1 hours;
+        uint256 permitDeadline = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _permitSignature(
             address(usdc),
             PAYER_KEY,
@@ -181,7 +181,7 @@ contract PayWithPermitTest is EscrowFixture {
         escrow.setPaused(true);
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(terms);
-        uint256 permitDeadline = block.timestamp + 1 hours;
+        uint256 permitDeadline = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _permitSignature(
             address(usdc),
             PAYER_KEY,
@@ -197,7 +197,7 @@ contract PayWithPermitTest is EscrowFixture {
     function test_reverts_when_operatorSignatureInvalid() public {
         IPaymentEscrow.PaymentTerms memory terms = _terms(orderId);
         bytes memory signature = _signTerms(OTHER_KEY, terms, address(escrow), block.chainid);
-        uint256 permitDeadline = block.timestamp + 1 hours;
+        uint256 permitDeadline = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _permitSignature(
             address(usdc),
             PAYER_KEY,

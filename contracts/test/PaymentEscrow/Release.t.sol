@@ -192,13 +192,13 @@ contract ReleaseTest is EscrowFixture {
 
     function test_reverts_when_releaseAfterTampered() public {
         IPaymentEscrow.Payment memory payment = _pay(orderId);
-        payment.releaseAfter = uint64(block.timestamp);
+        payment.releaseAfter = uint64(_now());
         vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.UnknownPayment.selector, _paymentId(payment)));
         escrow.release(payment);
     }
 
     function test_reverts_when_neverPaid() public {
-        IPaymentEscrow.Payment memory payment = _record(_terms(orderId), payer, payer, block.timestamp);
+        IPaymentEscrow.Payment memory payment = _record(_terms(orderId), payer, payer, _now());
         vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.UnknownPayment.selector, _paymentId(payment)));
         escrow.release(payment);
     }

@@ -72,7 +72,7 @@ contract ReleaseBatchTest is EscrowFixture {
     function test_succeeds_skippingImmature() public {
         IPaymentEscrow.Payment[] memory ps = new IPaymentEscrow.Payment[](2);
         ps[0] = _pay(keccak256("early"));
-        vm.warp(block.timestamp + 1 days);
+        vm.warp(_now() + 1 days);
         ps[1] = _pay(keccak256("late"));
         _warpToRelease(ps[0]);
         vm.prank(stranger);
@@ -99,7 +99,7 @@ contract ReleaseBatchTest is EscrowFixture {
         IPaymentEscrow.Payment[] memory ps = new IPaymentEscrow.Payment[](4);
         ps[0] = _pay(keccak256("x"));
         ps[1] = ps[0]; // duplicate: closed by the time it is reached
-        ps[2] = _record(_terms(keccak256("never paid")), payer, payer, block.timestamp);
+        ps[2] = _record(_terms(keccak256("never paid")), payer, payer, _now());
         ps[3] = _pay(keccak256("y"));
         ps[3].terms.fee = 0; // tampered record
         _warpToRelease(ps[0]);
@@ -202,9 +202,9 @@ contract ReleaseBatchTest is EscrowFixture {
             terms.escrowPeriod = uint256(keccak256(abi.encode(seed, i))) % 10 days;
             ps[i] = _pay(terms);
         }
-        vm.warp(block.timestamp + 5 days);
+        vm.warp(_now() + 5 days);
         for (uint256 i; i < n; ++i) {
-            if (ps[i].releaseAfter <= block.timestamp) {
+            if (ps[i].releaseAfter <= _now()) {
                 ++expected;
                 expectedFees += ps[i].terms.fee;
             }

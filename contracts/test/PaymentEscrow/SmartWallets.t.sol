@@ -56,7 +56,7 @@ contract SmartWalletsTest is RegulatedTokenFixture {
         bytes memory operatorSignature = _signTerms(terms);
         vm.prank(relayer);
         escrow.payWithAuthorization(terms, operatorSignature, from, 0, terms.deadline, signature);
-        return _record(terms, from, from, block.timestamp + terms.escrowPeriod);
+        return _record(terms, from, from, _now() + terms.escrowPeriod);
     }
 
     function _expectRelayReverts(
@@ -112,7 +112,7 @@ contract SmartWalletsTest is RegulatedTokenFixture {
             address(escrow),
             abi.encodeCall(IPayWithBytes.payWithPermit, (terms, operatorSignature, terms.deadline, permit))
         );
-        _assertPaid(_record(terms, address(wallet), address(wallet), block.timestamp + terms.escrowPeriod));
+        _assertPaid(_record(terms, address(wallet), address(wallet), _now() + terms.escrowPeriod));
         assertEq(rusdc.balanceOf(address(wallet)), INITIAL_BALANCE - AMOUNT);
         assertEq(rusdc.allowance(address(wallet), address(escrow)), 0);
     }
@@ -174,7 +174,7 @@ contract SmartWalletsTest is RegulatedTokenFixture {
         (v, r, s) = _permitSignature(address(usdc), PAYER2_KEY, address(escrow), AMOUNT, permitTerms.deadline);
         vm.prank(payer2);
         escrow.payWithPermit(permitTerms, operatorSignature, permitTerms.deadline, abi.encodePacked(r, s, v));
-        _assertPaid(_record(permitTerms, payer2, payer2, block.timestamp + permitTerms.escrowPeriod));
+        _assertPaid(_record(permitTerms, payer2, payer2, _now() + permitTerms.escrowPeriod));
     }
 
     function testFuzz_succeeds_anyOwnersWalletPaysExactlyItsAmount(uint256 ownerKey, uint96 amount) public {

@@ -31,7 +31,7 @@ contract TetherLikeTest is EscrowFixture {
         usdt.approve(address(escrow), terms.amount);
         escrow.pay(terms, signature);
         vm.stopPrank();
-        return _record(terms, payer, payer, block.timestamp + terms.escrowPeriod);
+        return _record(terms, payer, payer, _now() + terms.escrowPeriod);
     }
 
     function test_succeeds_payWithoutReturnValues() public {
@@ -80,7 +80,7 @@ contract TetherLikeTest is EscrowFixture {
         bytes memory signature = _signTerms(terms);
         vm.startPrank(payer);
         usdt.approve(address(escrow), terms.amount);
-        escrow.payWithPermit(terms, signature, block.timestamp + 1 hours, 27, bytes32(0), bytes32(0));
+        escrow.payWithPermit(terms, signature, _now() + 1 hours, 27, bytes32(0), bytes32(0));
         vm.stopPrank();
         assertEq(usdt.balanceOf(address(escrow)), AMOUNT);
     }

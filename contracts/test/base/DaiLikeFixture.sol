@@ -74,7 +74,7 @@ abstract contract DaiLikeFixture is EscrowFixture {
         (uint8 v, bytes32 r, bytes32 s) = _daiPermit(payerKey, address(escrow), nonce, 0, true);
         vm.prank(from);
         escrow.payWithDaiPermit(terms, signature, nonce, 0, v, r, s);
-        payment = _record(terms, from, from, block.timestamp + terms.escrowPeriod);
+        payment = _record(terms, from, from, _now() + terms.escrowPeriod);
     }
 
     /// @dev Revert data of `require(condition, reason)`.

@@ -136,7 +136,7 @@ abstract contract EscrowFixture is TestBase {
                 token: token,
                 amount: amount,
                 fee: fee,
-                deadline: block.timestamp + PAY_WINDOW,
+                deadline: _now() + PAY_WINDOW,
                 escrowPeriod: ESCROW_PERIOD,
                 operator: operator
             });
@@ -281,7 +281,7 @@ abstract contract EscrowFixture is TestBase {
         IERC20(terms.token).approve(address(escrow), terms.amount);
         escrow.pay(terms, signature);
         vm.stopPrank();
-        payment = _record(terms, from, from, block.timestamp + terms.escrowPeriod);
+        payment = _record(terms, from, from, _now() + terms.escrowPeriod);
     }
 
     /// @dev Pays `terms` with a permit signed by `payerKey`, submitted by the payer.
@@ -291,7 +291,7 @@ abstract contract EscrowFixture is TestBase {
     ) internal returns (IPaymentEscrow.Payment memory payment) {
         address from = vm.addr(payerKey);
         bytes memory signature = _signTerms(terms);
-        uint256 permitDeadline = block.timestamp + 1 hours;
+        uint256 permitDeadline = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _permitSignature(
             terms.token,
             payerKey,
@@ -301,7 +301,7 @@ abstract contract EscrowFixture is TestBase {
         );
         vm.prank(from);
         escrow.payWithPermit(terms, signature, permitDeadline, v, r, s);
-        payment = _record(terms, from, from, block.timestamp + terms.escrowPeriod);
+        payment = _record(terms, from, from, _now() + terms.escrowPeriod);
     }
 
     /// @dev Pays `terms` with an ERC-3009 authorization signed by `payerKey` (nonce = terms digest), submitted by
@@ -313,7 +313,7 @@ abstract contract EscrowFixture is TestBase {
     ) internal returns (IPaymentEscrow.Payment memory payment) {
         address from = vm.addr(payerKey);
         bytes memory signature = _signTerms(terms);
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes32 nonce = _digest(terms, address(escrow), block.chainid);
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(
             payerKey,
@@ -325,7 +325,7 @@ abstract contract EscrowFixture is TestBase {
         );
         vm.prank(submitter);
         escrow.payWithAuthorization(terms, signature, from, 0, validBefore, v, r, s);
-        payment = _record(terms, from, from, block.timestamp + terms.escrowPeriod);
+        payment = _record(terms, from, from, _now() + terms.escrowPeriod);
     }
 
     /// @dev Pays `terms` from `from`'s allowance on behalf of a customer, refunds to `refundTo`.
@@ -340,7 +340,7 @@ abstract contract EscrowFixture is TestBase {
         IERC20(terms.token).approve(address(escrow), terms.amount);
         escrow.payOnBehalf(terms, signature, refundTo);
         vm.stopPrank();
-        payment = _record(terms, from, refundTo, block.timestamp + terms.escrowPeriod);
+        payment = _record(terms, from, refundTo, _now() + terms.escrowPeriod);
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -192,6 +192,6 @@ abstract contract RegulatedTokenFixture is EscrowFixture {
         bytes memory signature = _signTerms(terms);
         vm.prank(submitter);
         escrow.payWithAuthorization(terms, signature, from, 0, terms.deadline, v, r, s);
-        payment = _record(terms, from, from, block.timestamp + terms.escrowPeriod);
+        payment = _record(terms, from, from, _now() + terms.escrowPeriod);
     }
 }

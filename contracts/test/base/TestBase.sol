@@ -5,7 +5,7 @@ import {Vm} from "./Vm.sol";
 
 /// @title TestBase
 /// @notice Minimal replacement for forge-std's `Test`: the cheatcode handle, assertions (backed by the assertion
-///         cheatcodes, so a failure prints both values) and `bound` for fuzz inputs.
+///         cheatcodes, so a failure prints both values), `bound` for fuzz inputs and `_now()` for the time.
 abstract contract TestBase {
     /// @dev Hardhat's marker for test contracts (as in forge-std).
     bool public IS_TEST = true;
@@ -95,6 +95,17 @@ abstract contract TestBase {
 
     function assertGt(uint256 left, uint256 right) internal pure {
         vm.assertGt(left, right, "expected left > right");
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Time
+    // ------------------------------------------------------------------------------------------------
+
+    /// @dev The current block timestamp. Tests read the time through this, never `block.timestamp`: compiled via IR,
+    ///      the optimizer may reuse a `block.timestamp` read before a `vm.warp` (it assumes the timestamp cannot
+    ///      change within a call), so a test would see the time before the warp. A cheatcode call is always re-read.
+    function _now() internal view returns (uint256) {
+        return vm.getBlockTimestamp();
     }
 
     // ------------------------------------------------------------------------------------------------

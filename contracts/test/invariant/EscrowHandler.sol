@@ -26,7 +26,12 @@ import {Vm} from "../base/Vm.sol";
 ///      accept the call, makes it, and compares:
 ///      - accepted but should not be: `unauthorizedSuccesses` (only the caller lacked authority, or the record was
 ///        forged), `successesOnClosed` (the payment was already closed), else `unexpectedSuccesses`;
-///      - refused but should be accepted: `unexpectedReverts` (and `pausedTraps` while paused).
+///      - refused but should be accepted: `unexpectedReverts` (and `pausedTraps` while paused);
+///      - refused, on a closed payment, with anything but `UnknownPayment` (its record is no longer stored):
+///        `closedWrongReason`.
+///      A payment with escrow period 0 (about 1 in 5) is a charge: the paying call itself must settle it like a
+///      release (its events are checked field by field and applied as one), so it enters the model already closed and
+///      every later operation on it must be refused.
 ///      What a successful call paid out is read from the escrow's events (PaymentReleased, PaymentRefunded,
 ///      DisputeResolved) and applied to the payment's ghost totals and to the expected token balances / credits of
 ///      the recipients the MODEL says are entitled (merchant, current fee recipient, refund address), so any token
@@ -37,7 +42,8 @@ contract EscrowHandler is EscrowFixture {
     /// @notice The model of one payment.
     struct Ghost {
         bytes32 paymentId;
-        /// keccak256(abi.encode(record)): what the escrow must store while the payment is open.
+        /// keccak256(abi.encode(record)): what the escrow must store while the payment is open. A charge (escrow period
+        /// 0) is never open: the escrow stores CLOSED from the start.
         bytes32 recordHash;
         /// The fee the operator signed.
         uint256 signedFee;
@@ -67,6 +73,32 @@ contract EscrowHandler is EscrowFixture {
         bool unauthorized;
         /// The payment is already closed.
         bool onClosed;
+        /// For an operation on one payment: the exact revert data the escrow must give while that payment is closed
+        /// (`UnknownPayment(id)`, the record hash being CLOSED; `Unauthorized(caller)` for a resolve by anyone but the
+        /// arbiter, who is checked first). Empty for other operations.
+        bytes closedErr;
+    }
+
+    /// @dev `PaymentEscrowed`'s data (its non-indexed fields), decoded in one piece.
+    struct EscrowedData {
+        address operator;
+        address payer;
+        address refundTo;
+        address token;
+        uint256 amount;
+        uint256 fee;
+        uint256 releaseAfter;
+        uint256 method;
+    }
+
+    /// @dev `PaymentReleased`'s data (its non-indexed fields).
+    struct ReleasedData {
+        address token;
+        uint256 merchantAmount;
+        uint256 feeAmount;
+        address feeRecipient;
+        address caller;
+        bool early;
     }
 
     /// @dev Everything one payment attempt needs.
@@ -85,6 +117,9 @@ contract EscrowHandler is EscrowFixture {
     uint256 internal constant OPERATOR2_KEY = 0x0BE2A703;
     uint256 internal constant MAX_AMOUNT = 10_000e6;
     uint256 internal constant MAX_ESCROW_PERIOD = 30 days;
+
+    /// The chain the handler runs on; `replaySignature` switches away from it and back within one call.
+    uint256 internal immutable _homeChainId = block.chainid;
 
     PaymentEscrow public otherEscrow;
     TestStablecoin public eurc;
@@ -139,10 +174,13 @@ contract EscrowHandler is EscrowFixture {
     uint256 public pausedTraps;
     uint256 public replaySuccesses;
     uint256 public replayWrongReason;
+    uint256 public closedWrongReason;
 
     // Coverage counters (reported, not asserted).
     uint256 public calls;
     uint256 public payments;
+    /// Payments with escrow period 0: charges, settled and closed by the paying call.
+    uint256 public charges;
     uint256 public settlementsWhilePaused;
     uint256 public unauthorizedAttempts;
     uint256 public replayAttempts;
@@ -257,7 +295,7 @@ contract EscrowHandler is EscrowFixture {
         bytes memory signature = _signTerms(c.operatorKey, c.terms, address(escrow), block.chainid);
         address token = c.terms.token;
         _fund(token, c.payer, c.terms.amount);
-        uint256 permitDeadline = block.timestamp + 1 hours;
+        uint256 permitDeadline = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _permitSignature(
             token,
             c.payerKey,
@@ -274,9 +312,9 @@ contract EscrowHandler is EscrowFixture {
         vm.recordLogs();
         vm.prank(c.payer);
         try escrow.payWithPermit(c.terms, signature, permitDeadline, v, r, s) returns (bytes32 id) {
-            _paid(c, true, id, "");
+            _paid(c, c.payer, IPaymentEscrow.PayMethod.Permit, true, id, "");
         } catch (bytes memory err) {
-            _paid(c, false, 0, err);
+            _paid(c, c.payer, IPaymentEscrow.PayMethod.Permit, false, 0, err);
         }
     }
 
@@ -291,7 +329,7 @@ contract EscrowHandler is EscrowFixture {
         PayCtx memory c = _newPayment(seed, amountSeed, feeSeed, periodSeed, true, false);
         bytes memory signature = _signTerms(c.operatorKey, c.terms, address(escrow), block.chainid);
         _fund(c.terms.token, c.payer, c.terms.amount);
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _receiveAuthorization(
             c.terms.token,
             c.payerKey,
@@ -304,9 +342,9 @@ contract EscrowHandler is EscrowFixture {
         vm.recordLogs();
         vm.prank(submitter);
         try escrow.payWithAuthorization(c.terms, signature, c.payer, 0, validBefore, v, r, s) returns (bytes32 id) {
-            _paid(c, true, id, "");
+            _paid(c, submitter, IPaymentEscrow.PayMethod.Authorization, true, id, "");
         } catch (bytes memory err) {
-            _paid(c, false, 0, err);
+            _paid(c, submitter, IPaymentEscrow.PayMethod.Authorization, false, 0, err);
         }
     }
 
@@ -320,9 +358,9 @@ contract EscrowHandler is EscrowFixture {
         vm.recordLogs();
         vm.prank(treasury);
         try escrow.payOnBehalf(c.terms, signature, bridge) returns (bytes32 id) {
-            _paid(c, true, id, "");
+            _paid(c, treasury, IPaymentEscrow.PayMethod.OnBehalf, true, id, "");
         } catch (bytes memory err) {
-            _paid(c, false, 0, err);
+            _paid(c, treasury, IPaymentEscrow.PayMethod.OnBehalf, false, 0, err);
         }
     }
 
@@ -338,8 +376,8 @@ contract EscrowHandler is EscrowFixture {
         Ghost memory g = _ghosts[i];
         address caller = _pickCaller(callerSeed, p);
         bool valid = g.open && !g.disputed && !g.held;
-        bool authorized = block.timestamp >= p.releaseAfter || _isParty(caller, p);
-        Expect memory e = _expect(valid, authorized, g.open);
+        bool authorized = _now() >= p.releaseAfter || _isParty(caller, p);
+        Expect memory e = _expectOn(i, caller, valid, authorized, false);
 
         vm.recordLogs();
         vm.prank(caller);
@@ -376,10 +414,7 @@ contract EscrowHandler is EscrowFixture {
             if (tampered[j]) continue;
             Ghost memory g = _ghosts[index[j]];
             bool eligible =
-                g.open &&
-                    !g.disputed &&
-                    !g.held &&
-                    (block.timestamp >= batch[j].releaseAfter || _isParty(caller, batch[j]));
+                g.open && !g.disputed && !g.held && (_now() >= batch[j].releaseAfter || _isParty(caller, batch[j]));
             for (uint256 k; k < j && eligible; ++k) {
                 if (must[k] && index[k] == index[j]) eligible = false;
             }
@@ -430,7 +465,13 @@ contract EscrowHandler is EscrowFixture {
         else if (mode == 1) amount = 0;
         else if (mode == 2) amount = remainingAmount + 1;
         else amount = bound(amountSeed, 1, remainingAmount > 0 ? remainingAmount : g.paidIn);
-        Expect memory e = _expect(g.open && amount > 0 && amount <= remainingAmount, _isParty(caller, p), g.open);
+        Expect memory e = _expectOn(
+            i,
+            caller,
+            g.open && amount > 0 && amount <= remainingAmount,
+            _isParty(caller, p),
+            false
+        );
 
         vm.recordLogs();
         vm.prank(caller);
@@ -448,7 +489,13 @@ contract EscrowHandler is EscrowFixture {
         IPaymentEscrow.Payment memory p = _records[i];
         Ghost memory g = _ghosts[i];
         address caller = _rand(callerSeed, 1) % 2 == 0 ? p.payer : _pickCaller(callerSeed, p);
-        Expect memory e = _expect(g.open && block.timestamp < p.releaseAfter && !g.disputed, caller == p.payer, g.open);
+        Expect memory e = _expectOn(
+            i,
+            caller,
+            g.open && _now() < p.releaseAfter && !g.disputed,
+            caller == p.payer,
+            false
+        );
 
         vm.recordLogs();
         vm.prank(caller);
@@ -467,7 +514,7 @@ contract EscrowHandler is EscrowFixture {
         IPaymentEscrow.Payment memory p = _records[i];
         Ghost memory g = _ghosts[i];
         address caller = _rand(callerSeed, 1) % 2 == 0 ? p.terms.operator : _pickCaller(callerSeed, p);
-        Expect memory e = _expect(g.open && g.held != held, caller == p.terms.operator, g.open);
+        Expect memory e = _expectOn(i, caller, g.open && g.held != held, caller == p.terms.operator, false);
 
         vm.recordLogs();
         vm.prank(caller);
@@ -494,10 +541,12 @@ contract EscrowHandler is EscrowFixture {
         else if (mode == 2) refundAmount = remainingAmount / 2;
         else if (mode == 3) refundAmount = remainingAmount + 1;
         else refundAmount = bound(splitSeed, 0, remainingAmount);
-        Expect memory e = _expect(
+        Expect memory e = _expectOn(
+            i,
+            caller,
             g.open && (g.disputed || g.held) && refundAmount <= remainingAmount,
             caller == arbiter,
-            g.open
+            true
         );
 
         vm.recordLogs();
@@ -558,12 +607,12 @@ contract EscrowHandler is EscrowFixture {
     function warp(uint256 seed) external counted {
         if (_openList.length > 0 && seed % 4 == 0) {
             uint64 releaseAfter = _records[_openList[_rand(seed, 0) % _openList.length]].releaseAfter;
-            if (releaseAfter > block.timestamp) {
+            if (releaseAfter > _now()) {
                 vm.warp(releaseAfter);
                 return;
             }
         }
-        vm.warp(block.timestamp + bound(seed, 1, 10 days));
+        vm.warp(_now() + bound(seed, 1, 10 days));
     }
 
     /// @notice The owner pauses (1 in 3) or resumes new payments; anyone else must be refused.
@@ -633,10 +682,11 @@ contract EscrowHandler is EscrowFixture {
         } else if (kind == 1) {
             // Signed here, submitted to this escrow after a switch to another chain id; then the control: the same
             // signature works on its own chain.
-            uint256 chainId = block.chainid;
-            vm.chainId(chainId + 1 + (seed % 1000));
+            // The chain id to come back to is the one fixed at construction: compiled via IR, a `block.chainid` kept
+            // in a local across the `vm.chainId` call may be re-read after it (and so never restore anything).
+            vm.chainId(_homeChainId + 1 + (seed % 1000));
             _replay(escrow, c, signature, true);
-            vm.chainId(chainId);
+            vm.chainId(_homeChainId);
             _payWithAllowance(c, signature);
         } else if (kind == 2) {
             // Signed for another escrow deployment, submitted here; and signed here, submitted there.
@@ -684,7 +734,7 @@ contract EscrowHandler is EscrowFixture {
             // terms: the nonce binds it to the first order, so the token must refuse it.
             PayCtx memory other = _copy(c);
             other.terms.orderId = keccak256(abi.encode("authorized-order", ++_orderNonce));
-            uint256 validBefore = block.timestamp + 1 hours;
+            uint256 validBefore = _now() + 1 hours;
             (uint8 v, bytes32 r, bytes32 s) = _receiveAuthorization(
                 c.terms.token,
                 c.payerKey,
@@ -825,7 +875,8 @@ contract EscrowHandler is EscrowFixture {
 
     /// @dev Random valid terms: a fresh order id (or, 1 in 5, an order id already used, under a random operator:
     ///      the same operator must get AlreadyPaid, the other one must succeed), amount tiny or realistic, fee
-    ///      anywhere up to the cap, escrow period 0 (1 in 5) to 30 days, deadline 1 s to 2 h ahead.
+    ///      anywhere up to the cap, escrow period 0 (1 in 5: a charge, settled and closed by the paying call) to
+    ///      30 days, deadline 1 s to 2 h ahead.
     function _newPayment(
         uint256 seed,
         uint256 amountSeed,
@@ -847,7 +898,7 @@ contract EscrowHandler is EscrowFixture {
             amount: amount,
             fee: bound(feeSeed, 0, (amount * MAX_FEE_BPS) / 10_000),
             // The earliest valid deadline is the next second: payments land strictly before it.
-            deadline: block.timestamp + bound(_rand(seed, 6), 1, 2 hours),
+            deadline: _now() + bound(_rand(seed, 6), 1, 2 hours),
             escrowPeriod: periodSeed % 5 == 0 ? 0 : bound(periodSeed, 1, MAX_ESCROW_PERIOD),
             operator: op
         });
@@ -868,15 +919,24 @@ contract EscrowHandler is EscrowFixture {
         vm.recordLogs();
         vm.prank(c.payer);
         try escrow.pay(c.terms, signature) returns (bytes32 id) {
-            _paid(c, true, id, "");
+            _paid(c, c.payer, IPaymentEscrow.PayMethod.Allowance, true, id, "");
         } catch (bytes memory err) {
-            _paid(c, false, 0, err);
+            _paid(c, c.payer, IPaymentEscrow.PayMethod.Allowance, false, 0, err);
         }
     }
 
-    /// @dev Compares a pay attempt's outcome with the model and records a new payment.
-    function _paid(PayCtx memory c, bool ok, bytes32 returnedId, bytes memory err) internal {
-        vm.getRecordedLogs();
+    /// @dev Compares a pay attempt's outcome with the model and records a new payment. `submitter` made the call with
+    ///      `method`. A charge (escrow period 0) must be settled by that same call: its `PaymentReleased` pays the
+    ///      whole amount net of the signed fee and closes it, exactly as a release would (and is applied like one).
+    function _paid(
+        PayCtx memory c,
+        address submitter,
+        IPaymentEscrow.PayMethod method,
+        bool ok,
+        bytes32 returnedId,
+        bytes memory err
+    ) internal {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
         bool payerRefuses = c.terms.token == address(blk) && blk.blacklisted(c.payer);
         bool mustPass = !modelPaused && _indexOf[c.paymentId] == 0 && !payerRefuses;
         if (!ok) {
@@ -892,7 +952,7 @@ contract EscrowHandler is EscrowFixture {
             terms: c.terms,
             payer: c.payer,
             refundTo: c.refundTo,
-            releaseAfter: uint64(block.timestamp + c.terms.escrowPeriod)
+            releaseAfter: uint64(_now() + c.terms.escrowPeriod)
         });
         _records.push(record);
         Ghost storage g = _ghosts.push();
@@ -908,6 +968,65 @@ contract EscrowHandler is EscrowFixture {
         _openPos[index] = _openList.length;
         _expectedBalances[_slot(c.terms.token, c.payer)] -= c.terms.amount;
         ++payments;
+
+        bool charge = c.terms.escrowPeriod == 0;
+        _checkPayEvents(record, c.paymentId, submitter, method, logs);
+        // A charge's payouts go where a release's would: the merchant's net and the fee, each transferred or credited.
+        _applyLogs(logs);
+        if (_ghosts[index].open == charge) ++stateMismatches;
+        if (charge) ++charges;
+    }
+
+    /// @dev A successful pay call must emit exactly one `PaymentEscrowed` (for this payment, every field as the model
+    ///      has it), and then one `PaymentReleased` for a charge (the whole net, the signed fee, the current fee
+    ///      recipient, the submitter as caller, not early) or none for an escrowed payment. A charge's record is never
+    ///      stored (CLOSED at once), so the event is the only place its payer, refund address and time show.
+    function _checkPayEvents(
+        IPaymentEscrow.Payment memory record,
+        bytes32 paymentId,
+        address submitter,
+        IPaymentEscrow.PayMethod method,
+        Vm.Log[] memory logs
+    ) internal {
+        IPaymentEscrow.PaymentTerms memory t = record.terms;
+        uint256 escrowed;
+        uint256 released;
+        for (uint256 q; q < logs.length; ++q) {
+            Vm.Log memory log = logs[q];
+            if (log.emitter != address(escrow) || log.topics.length != 4) continue;
+            if (log.topics[0] == IPaymentEscrow.PaymentEscrowed.selector) {
+                ++escrowed;
+                EscrowedData memory d = abi.decode(log.data, (EscrowedData));
+                bool same =
+                    log.topics[1] == paymentId &&
+                        log.topics[2] == t.orderId &&
+                        log.topics[3] == bytes32(uint256(uint160(t.merchant))) &&
+                        d.operator == t.operator &&
+                        d.payer == record.payer &&
+                        d.refundTo == record.refundTo &&
+                        d.token == t.token &&
+                        d.amount == t.amount &&
+                        d.fee == t.fee &&
+                        d.releaseAfter == record.releaseAfter &&
+                        d.method == uint256(method);
+                if (!same) ++stateMismatches;
+            } else if (log.topics[0] == IPaymentEscrow.PaymentReleased.selector) {
+                ++released;
+                ReleasedData memory d = abi.decode(log.data, (ReleasedData));
+                bool same =
+                    log.topics[1] == paymentId &&
+                        log.topics[2] == t.orderId &&
+                        log.topics[3] == bytes32(uint256(uint160(t.merchant))) &&
+                        d.token == t.token &&
+                        d.merchantAmount == t.amount - t.fee &&
+                        d.feeAmount == t.fee &&
+                        d.feeRecipient == modelFeeRecipient &&
+                        d.caller == submitter &&
+                        !d.early;
+                if (!same) ++stateMismatches;
+            }
+        }
+        if (escrowed != 1 || released != (t.escrowPeriod == 0 ? 1 : 0)) ++stateMismatches;
     }
 
     /// @dev Tries a replayed or forged payment; any success is a replay. `mustBeSignature`: the only thing wrong
@@ -974,11 +1093,33 @@ contract EscrowHandler is EscrowFixture {
         if (e.unauthorized) ++unauthorizedAttempts;
     }
 
+    /// @dev {_expect} for an operation on payment `i` by `caller`: also the revert data the escrow must give if the
+    ///      payment is closed (closed by a settlement, or a charge, closed from the start).
+    function _expectOn(
+        uint256 i,
+        address caller,
+        bool valid,
+        bool authorized,
+        bool arbiterOnly
+    ) internal returns (Expect memory e) {
+        Ghost storage g = _ghosts[i];
+        e = _expect(valid, authorized, g.open);
+        e.closedErr =
+            arbiterOnly && caller != arbiter
+                ? abi.encodeWithSelector(IPaymentEscrow.Unauthorized.selector, caller)
+                : abi.encodeWithSelector(IPaymentEscrow.UnknownPayment.selector, g.paymentId);
+    }
+
     /// @dev Compares a settling call's outcome with the model; applies the payouts of an accepted call.
     function _settled(string memory op, Expect memory e, bool ok, bytes memory err) internal {
         Vm.Log[] memory logs = vm.getRecordedLogs();
         if (!ok) {
             if (e.ok) _unexpected(op, err, true);
+            else if (e.onClosed && e.closedErr.length != 0 && keccak256(err) != keccak256(e.closedErr)) {
+                ++closedWrongReason;
+                lastUnexpectedOp = string.concat(op, ": a closed payment refused for another reason");
+                lastUnexpectedError = err;
+            }
             return;
         }
         _applyLogs(logs);
@@ -1138,7 +1279,7 @@ contract EscrowHandler is EscrowFixture {
         if (start % 4 != 0) {
             for (uint256 k; k < count; ++k) {
                 uint256 i = _openList[(start + k) % count];
-                if (!_ghosts[i].disputed && block.timestamp < _records[i].releaseAfter) return (true, i);
+                if (!_ghosts[i].disputed && _now() < _records[i].releaseAfter) return (true, i);
             }
         }
         return _pickPayment(seed);

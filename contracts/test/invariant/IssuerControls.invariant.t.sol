@@ -81,9 +81,11 @@ contract IssuerControlsInvariantTest is TestBase {
         }
     }
 
-    /// @notice Nothing is paid out twice: a payment closes at most once and pays nothing after; it pays out exactly
-    ///         what was paid in once closed, never more; every account holds exactly what its own payments and
-    ///         withdrawals gave it (no one else's money); and every call the rules allow succeeded, and no other.
+    /// @notice Nothing is paid out twice: a payment closes at most once and pays nothing after (a charge, escrow period
+    ///         0, closes in its paying call, for exactly its net and signed fee); it pays out exactly what was paid in
+    ///         once closed, never more; every account holds exactly what its own payments and withdrawals gave it (no
+    ///         one else's money); every call the rules allow succeeded, and no other; and a call on a closed payment
+    ///         is refused as an unknown payment.
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_nothingPaidOutTwice() public view {
         IssuerControlsHandler.Ghost[] memory ghosts = handler.ghosts();
@@ -109,6 +111,8 @@ contract IssuerControlsInvariantTest is TestBase {
             );
         }
         _eq(handler.wrongWithdrawals(), 0, "a withdrawal paid the wrong amount or the wrong account");
+        _eq(handler.chargeMismatches(), 0, "a charge was not settled exactly by its paying call, or a payment was");
+        _eq(handler.closedWrongReason(), 0, "an operation on a closed payment was refused other than UnknownPayment");
         _eq(handler.unexpectedReverts(), 0, "an operation the rules allow reverted");
         _eq(handler.unexpectedSuccesses(), 0, "an operation the rules forbid succeeded");
     }

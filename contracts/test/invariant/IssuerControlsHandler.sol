@@ -14,14 +14,16 @@ import {Vm} from "../base/Vm.sol";
 ///         behind its proxy) while the issuer blacklists and unblacklists the parties (and now and then the escrow
 ///         itself) and pauses and unpauses the token, for IssuerControls.invariant.t.sol. Keeps a model of what every
 ///         account must hold and be credited.
-/// @dev World: 2 merchants, 2 payers with keys, 2 smart-wallet payers (ERC-1271: one deployed, one counterfactual that
-///      its first wrapped ERC-6492 authorization deploys), a treasury paying on behalf of fiat customers with refunds to the
-///      bridge, one fee recipient, a relayer and a stranger who trigger withdrawals. Every action bounds its inputs,
-///      decides from the model whether the escrow must accept the call, makes it (never reverting itself), and
-///      counts any disagreement. Payouts are read from the escrow's events and routed the way the token must route
-///      them: transferred when the token is live and neither the escrow nor the recipient is blacklisted, otherwise
-///      credited to that recipient. A withdrawal must pay the credited account exactly, and only when the token lets
-///      it. Functions must not start with `test` or `invariant`.
+/// @dev World: 2 merchants, 2 payers with keys, 2 smart-wallet payers (ERC-1271: one deployed, one counterfactual
+///      that its first wrapped ERC-6492 authorization deploys), a treasury paying on behalf of fiat customers with
+///      refunds to the bridge, one fee recipient, a relayer and a stranger who trigger withdrawals. Every action
+///      bounds its inputs, decides from the model whether the escrow must accept the call, makes it (never reverting
+///      itself), and counts any disagreement. Payouts are read from the escrow's events and routed the way the token
+///      must route them: transferred when the token is live and neither the escrow nor the recipient is blacklisted,
+///      otherwise credited to that recipient. A withdrawal must pay the credited account exactly, and only when the
+///      token lets it. About 1 in 5 payments is a charge (escrow period 0): its paying call must settle it the same
+///      way, so it enters the model closed, and any later call on it (as on any closed payment) must be refused with
+///      `UnknownPayment`. Functions must not start with `test` or `invariant`.
 contract IssuerControlsHandler is RegulatedTokenFixture {
     struct Ghost {
         uint256 paidIn;
@@ -66,11 +68,16 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
     uint256 public unexpectedReverts;
     uint256 public unexpectedSuccesses;
     uint256 public wrongWithdrawals;
+    /// A charge not settled (exactly, once) by its paying call, or an escrowed payment that was.
+    uint256 public chargeMismatches;
+    /// An operation on a closed payment refused with anything but `UnknownPayment` (its record is no longer stored).
+    uint256 public closedWrongReason;
     string public lastUnexpectedOp;
     bytes public lastUnexpectedError;
 
     // Coverage counters (reported, not asserted).
     uint256 public payments;
+    uint256 public charges;
     uint256 public creditedPayouts;
     uint256 public withdrawals;
     uint256 public refusedWhileFrozen;
@@ -129,6 +136,7 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
         else if (method != 3) (from, key) = (payer2, PAYER2_KEY);
         bool mustPass = !rusdc.paused() && !rusdc.isBlacklisted(from) && !rusdc.isBlacklisted(address(escrow));
 
+        vm.recordLogs();
         (bool ok, bytes memory err) = method >= 4
             ? _payFromWalletAttempt(terms, from)
             : method == 1
@@ -137,17 +145,29 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
                     method == 2 ? _payWithAuthorizationAttempt(terms, from, key) : _payFromAllowanceAttempt(terms, from)
                 );
 
+        Vm.Log[] memory logs = vm.getRecordedLogs();
         if (ok != mustPass) _unexpected("pay", err, !ok);
         if (!mustPass) ++refusedWhileFrozen;
         if (!ok) return;
         address refundTo = from == treasury ? bridge : from;
-        _records.push(_record(terms, from, refundTo, block.timestamp + terms.escrowPeriod));
+        _records.push(_record(terms, from, refundTo, _now() + terms.escrowPeriod));
         Ghost storage g = _ghosts.push();
         g.paidIn = terms.amount;
         g.open = true;
-        _indexOf[_paymentId(_records[_records.length - 1])] = _records.length;
+        bytes32 paymentId = _paymentId(_records[_records.length - 1]);
+        _indexOf[paymentId] = _records.length;
         expectedBalance[from] -= terms.amount;
         ++payments;
+
+        // A charge (escrow period 0) is settled by the paying call: one `PaymentReleased` for the whole net and the
+        // signed fee, by the submitter, not early, whose payouts are routed (or credited) like a release's. An escrowed
+        // payment releases nothing yet.
+        bool charge = terms.escrowPeriod == 0;
+        address submitter = method == 2 || method >= 4 ? relayer : from;
+        if (_countCharged(logs, paymentId, terms, submitter) != (charge ? 1 : 0)) ++chargeMismatches;
+        _applyLogs(logs);
+        if (g.open == charge) ++chargeMismatches;
+        if (charge) ++charges;
     }
 
     /// @notice Release by the keeper once matured, or early by the merchant.
@@ -157,13 +177,13 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
         IPaymentEscrow.Payment memory p = _records[i];
         Ghost memory g = _ghosts[i];
         address caller = early ? p.terms.merchant : relayer;
-        bool mustPass = g.open && !g.disputed && (early || block.timestamp >= p.releaseAfter);
+        bool mustPass = g.open && !g.disputed && (early || _now() >= p.releaseAfter);
         vm.recordLogs();
         vm.prank(caller);
         try escrow.release(p) {
-            _settled("release", mustPass, true, "");
+            _settledOn("release", i, g.open, mustPass, true, "");
         } catch (bytes memory err) {
-            _settled("release", mustPass, false, err);
+            _settledOn("release", i, g.open, mustPass, false, err);
         }
     }
 
@@ -178,7 +198,7 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
             (, index[j]) = _pick(uint256(keccak256(abi.encode(seed, j))));
             batch[j] = _records[index[j]];
             Ghost memory g = _ghosts[index[j]];
-            bool eligible = g.open && !g.disputed && block.timestamp >= batch[j].releaseAfter;
+            bool eligible = g.open && !g.disputed && _now() >= batch[j].releaseAfter;
             for (uint256 k; k < j && eligible; ++k) {
                 if (index[k] == index[j]) eligible = false; // a repeat is skipped once the first closed it
             }
@@ -207,9 +227,9 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
         vm.recordLogs();
         vm.prank(p.terms.merchant);
         try escrow.refund(p, amount) {
-            _settled("refund", mustPass, true, "");
+            _settledOn("refund", i, g.open, mustPass, true, "");
         } catch (bytes memory err) {
-            _settled("refund", mustPass, false, err);
+            _settledOn("refund", i, g.open, mustPass, false, err);
         }
     }
 
@@ -219,14 +239,14 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
         if (!found) return;
         IPaymentEscrow.Payment memory p = _records[i];
         Ghost memory g = _ghosts[i];
-        bool mustPass = g.open && !g.disputed && block.timestamp < p.releaseAfter;
+        bool mustPass = g.open && !g.disputed && _now() < p.releaseAfter;
         vm.recordLogs();
         vm.prank(p.payer);
         try escrow.dispute(p) {
             _ghosts[i].disputed = true;
-            _settled("dispute", mustPass, true, "");
+            _settledOn("dispute", i, g.open, mustPass, true, "");
         } catch (bytes memory err) {
-            _settled("dispute", mustPass, false, err);
+            _settledOn("dispute", i, g.open, mustPass, false, err);
         }
     }
 
@@ -241,9 +261,9 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
         vm.recordLogs();
         vm.prank(arbiter);
         try escrow.resolve(p, refundAmount) {
-            _settled("resolve", mustPass, true, "");
+            _settledOn("resolve", i, g.open, mustPass, true, "");
         } catch (bytes memory err) {
-            _settled("resolve", mustPass, false, err);
+            _settledOn("resolve", i, g.open, mustPass, false, err);
         }
     }
 
@@ -302,12 +322,12 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
     function warp(uint256 seed) external {
         if (_records.length > 0 && seed % 3 == 0) {
             uint64 releaseAfter = _records[(seed / 3) % _records.length].releaseAfter;
-            if (releaseAfter > block.timestamp) {
+            if (releaseAfter > _now()) {
                 vm.warp(releaseAfter);
                 return;
             }
         }
-        vm.warp(block.timestamp + bound(seed, 1, 10 days));
+        vm.warp(_now() + bound(seed, 1, 10 days));
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -351,7 +371,8 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
     // Internals
     // ------------------------------------------------------------------------------------------------
 
-    /// @dev `pay` by a payer, or `payOnBehalf` by the treasury, after an approval (which the token refuses while paused).
+    /// @dev `pay` by a payer, or `payOnBehalf` by the treasury, after an approval (which the token refuses while
+    ///      paused).
     function _payFromAllowanceAttempt(
         IPaymentEscrow.PaymentTerms memory terms,
         address from
@@ -443,6 +464,7 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
         terms = _terms(keccak256(abi.encode("issuer order", ++_orderNonce)), address(rusdc), amount, 0);
         terms.fee = bound(feeSeed, 0, (amount * MAX_FEE_BPS) / 10_000);
         terms.merchant = (seed >> 8) % 2 == 0 ? merchant : merchant2;
+        // 1 in 5 a charge (escrow period 0): settled, or credited, by the paying call itself.
         terms.escrowPeriod = (seed >> 16) % 5 == 0 ? 0 : bound(seed >> 24, 1, 30 days);
     }
 
@@ -460,6 +482,50 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
             if (_ghosts[i].open) return (true, i);
         }
         return (true, (seed / 5) % n);
+    }
+
+    /// @dev {_settled} for an operation on payment `i`, `wasOpen` before the call: refused while closed, it must be
+    ///      refused as an unknown payment.
+    function _settledOn(string memory op, uint256 i, bool wasOpen, bool mustPass, bool ok, bytes memory err) internal {
+        bytes memory unknown = abi.encodeWithSelector(IPaymentEscrow.UnknownPayment.selector, _paymentId(_records[i]));
+        if (!ok && !wasOpen && keccak256(err) != keccak256(unknown)) {
+            ++closedWrongReason;
+            lastUnexpectedOp = string.concat(op, ": a closed payment refused for another reason");
+            lastUnexpectedError = err;
+        }
+        _settled(op, mustPass, ok, err);
+    }
+
+    /// @dev How many `PaymentReleased` for `paymentId` are in `logs`; each must be a charge's: the whole amount net of
+    ///      the signed fee, the signed fee to the fee recipient, released by `submitter`, not early.
+    function _countCharged(
+        Vm.Log[] memory logs,
+        bytes32 paymentId,
+        IPaymentEscrow.PaymentTerms memory terms,
+        address submitter
+    ) internal returns (uint256 count) {
+        for (uint256 q; q < logs.length; ++q) {
+            Vm.Log memory log = logs[q];
+            if (log.emitter != address(escrow) || log.topics.length < 2) continue;
+            if (log.topics[0] != IPaymentEscrow.PaymentReleased.selector || log.topics[1] != paymentId) continue;
+            ++count;
+            (
+                address token,
+                uint256 merchantAmount,
+                uint256 feeAmount,
+                address feeRecipient_,
+                address caller,
+                bool early
+            ) = abi.decode(log.data, (address, uint256, uint256, address, address, bool));
+            bool same =
+                token == terms.token &&
+                    merchantAmount == terms.amount - terms.fee &&
+                    feeAmount == terms.fee &&
+                    feeRecipient_ == feeRecipient &&
+                    caller == submitter &&
+                    !early;
+            if (!same) ++chargeMismatches;
+        }
     }
 
     function _settled(string memory op, bool mustPass, bool ok, bytes memory err) internal {

@@ -15,9 +15,10 @@ contract PaymentEscrowHandler is EscrowHandler {}
 
 /// @title PaymentEscrowInvariantTest
 /// @notice Stateful fuzzing of PaymentEscrow: random sequences of the {EscrowHandler} actions (pay in all four ways,
-///         release, releaseBatch, refund, dispute, hold, resolve, withdraw, pause, fee recipient rotation, token
-///         blacklisting, time jumps, signature replays and forged records) over several merchants, operators,
-///         payers and tokens, with the escrow's invariants from DESIGN.md checked after every call.
+///         escrowed or, with escrow period 0, as a charge settled at once; release, releaseBatch, refund, dispute,
+///         hold, resolve, withdraw, pause, fee recipient rotation, token blacklisting, time jumps, signature replays
+///         and forged records) over several merchants, operators, payers and tokens, with the escrow's invariants
+///         from DESIGN.md checked after every call.
 /// @dev Runs and depth come from `solidityTest.invariant` in hardhat.config.ts (more on CI). Each `invariant_*`
 ///      function is its own campaign. The handler makes refused calls on purpose but catches every escrow call and
 ///      judges the outcome itself (its counters are asserted here), so a handler call never reverts: each
@@ -93,8 +94,9 @@ contract PaymentEscrowInvariantTest is TestBase {
     }
 
     /// @notice 2. Nothing is paid out twice: each payment closes at most once, nothing pays after closing, the
-    ///         escrow shows every closed payment as CLOSED (and every open one with its exact record), and no
-    ///         operation on a closed payment or on an already-paid order id succeeds.
+    ///         escrow shows every closed payment as CLOSED (and every open one with its exact record; a charge is
+    ///         CLOSED from its paying call on), and no operation on a closed payment or on an already-paid order id
+    ///         succeeds: each is refused as an unknown payment.
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_nothingPaidOutTwice() public view {
         EscrowHandler.Ghost[] memory ghosts = handler.ghosts();
@@ -110,6 +112,7 @@ contract PaymentEscrowInvariantTest is TestBase {
             }
         }
         _eq(handler.successesOnClosed(), 0, "an operation on a closed payment (or a second pay) succeeded");
+        _eq(handler.closedWrongReason(), 0, "an operation on a closed payment was refused other than UnknownPayment");
     }
 
     /// @notice 3. Per payment, merchant proceeds + fees + refunds never exceed what was paid in, and equal it once

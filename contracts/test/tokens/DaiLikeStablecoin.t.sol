@@ -140,9 +140,9 @@ contract DaiLikeStablecoinTest is DaiLikeFixture {
     // ------------------------------------------------------------------------------------------------
 
     function test_succeeds_permitGrantsUnlimitedAllowance() public {
-        (uint8 v, bytes32 r, bytes32 s) = _daiPermit(PAYER_KEY, stranger, 0, block.timestamp + 1 hours, true);
+        (uint8 v, bytes32 r, bytes32 s) = _daiPermit(PAYER_KEY, stranger, 0, _now() + 1 hours, true);
         vm.prank(relayer); // anyone may submit it
-        dai.permit(payer, stranger, 0, block.timestamp + 1 hours, true, v, r, s);
+        dai.permit(payer, stranger, 0, _now() + 1 hours, true, v, r, s);
         assertEq(dai.allowance(payer, stranger), MAX);
         assertEq(dai.nonces(payer), 1);
     }
@@ -164,7 +164,7 @@ contract DaiLikeStablecoinTest is DaiLikeFixture {
     }
 
     function test_succeeds_permitValidThroughItsExpirySecond() public {
-        uint256 expiry = block.timestamp + 100;
+        uint256 expiry = _now() + 100;
         (uint8 v, bytes32 r, bytes32 s) = _daiPermit(PAYER_KEY, stranger, 0, expiry, true);
         vm.warp(expiry);
         dai.permit(payer, stranger, 0, expiry, true, v, r, s);
@@ -172,7 +172,7 @@ contract DaiLikeStablecoinTest is DaiLikeFixture {
     }
 
     function test_reverts_when_permitExpired() public {
-        uint256 expiry = block.timestamp + 100;
+        uint256 expiry = _now() + 100;
         (uint8 v, bytes32 r, bytes32 s) = _daiPermit(PAYER_KEY, stranger, 0, expiry, true);
         vm.warp(expiry + 1);
         vm.expectRevert(_daiReason("Dai/permit-expired"));

@@ -91,7 +91,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     // ------------------------------------------------------------------------------------------------
 
     function test_succeeds_permitWithVRS() public {
-        uint256 deadline = block.timestamp + 1 hours;
+        uint256 deadline = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(
             PAYER_KEY,
             _tokenPermitDigest(address(rusdc), payer, relayer, 7e6, deadline)
@@ -103,7 +103,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_succeeds_permitWithBytesSignature() public {
-        uint256 deadline = block.timestamp + 1 hours;
+        uint256 deadline = _now() + 1 hours;
         bytes memory signature = _sign65(PAYER_KEY, _tokenPermitDigest(address(rusdc), payer, relayer, 7e6, deadline));
         rusdc.permit(payer, relayer, 7e6, deadline, signature);
         assertEq(rusdc.allowance(payer, relayer), 7e6);
@@ -112,7 +112,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     function test_succeeds_permitThroughItsDeadlineSecond() public {
         // EIP-2612: valid while block.timestamp <= deadline, so a permit signed with the terms' deadline never expires
         // before the terms (which must be paid strictly before it).
-        uint256 deadline = block.timestamp + 1 hours;
+        uint256 deadline = _now() + 1 hours;
         bytes memory signature = _sign65(PAYER_KEY, _tokenPermitDigest(address(rusdc), payer, relayer, 7e6, deadline));
         vm.warp(deadline);
         rusdc.permit(payer, relayer, 7e6, deadline, signature);
@@ -120,7 +120,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_succeeds_permitByAContractAccountThroughERC1271() public {
-        uint256 deadline = block.timestamp + 1 hours;
+        uint256 deadline = _now() + 1 hours;
         bytes32 digest = _tokenPermitDigest(address(rusdc), address(wallet), relayer, 9e6, deadline);
         rusdc.permit(address(wallet), relayer, 9e6, deadline, _sign65(WALLET_OWNER_KEY, digest));
         assertEq(rusdc.allowance(address(wallet), relayer), 9e6);
@@ -130,7 +130,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_reverts_when_permitExpired() public {
-        uint256 deadline = block.timestamp + 1 hours;
+        uint256 deadline = _now() + 1 hours;
         bytes memory signature = _sign65(PAYER_KEY, _tokenPermitDigest(address(rusdc), payer, relayer, 7e6, deadline));
         vm.warp(deadline + 1);
         vm.expectRevert(_reason("FiatTokenV2: permit is expired"));
@@ -138,7 +138,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_reverts_when_permitSignedByAnotherKeyOrReplayed() public {
-        uint256 deadline = block.timestamp + 1 hours;
+        uint256 deadline = _now() + 1 hours;
         bytes32 digest = _tokenPermitDigest(address(rusdc), payer, relayer, 7e6, deadline);
         vm.expectRevert(_reason("EIP2612: invalid signature"));
         rusdc.permit(payer, relayer, 7e6, deadline, _sign65(OTHER_KEY, digest));
@@ -151,7 +151,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     function test_reverts_when_aContractAccountRefusesThePermit() public {
         MockRefusingWallet refusing = new MockRefusingWallet(false);
         MockRefusingWallet reverting = new MockRefusingWallet(true);
-        uint256 deadline = block.timestamp + 1 hours;
+        uint256 deadline = _now() + 1 hours;
         // The contract is asked, never the signature's ECDSA signer: a key cannot sign for a contract account.
         bytes memory signature = _sign65(
             PAYER_KEY,
@@ -167,7 +167,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     function test_succeeds_permitForAndByBlacklistedAccountsButItCannotBeSpent() public {
         // FiatToken v2.2: permit, like approve, no longer checks the blacklist.
         _blacklist(payer);
-        uint256 deadline = block.timestamp + 1 hours;
+        uint256 deadline = _now() + 1 hours;
         bytes memory signature = _sign65(PAYER_KEY, _tokenPermitDigest(address(rusdc), payer, relayer, 7e6, deadline));
         rusdc.permit(payer, relayer, 7e6, deadline, signature);
         assertEq(rusdc.allowance(payer, relayer), 7e6);
@@ -177,7 +177,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_reverts_when_permitWhilePaused() public {
-        uint256 deadline = block.timestamp + 1 hours;
+        uint256 deadline = _now() + 1 hours;
         bytes memory signature = _sign65(PAYER_KEY, _tokenPermitDigest(address(rusdc), payer, relayer, 7e6, deadline));
         (uint8 v, bytes32 r, bytes32 s) = _split(signature);
         _pauseToken();
@@ -192,7 +192,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     // ------------------------------------------------------------------------------------------------
 
     function test_succeeds_transferWithAuthorizationByAnySubmitterWithVRS() public {
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes32 nonce = keccak256("random nonce");
         (uint8 v, bytes32 r, bytes32 s) = _split(
             _transferAuthorization(PAYER_KEY, payer, merchant, 3e6, validBefore, nonce)
@@ -206,7 +206,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_succeeds_transferWithAuthorizationWithBytesInAnyNonceOrder() public {
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes32[3] memory nonces = [keccak256("c"), keccak256("a"), keccak256("b")];
         for (uint256 i; i < 3; ++i) {
             bytes memory signature = _transferAuthorization(PAYER_KEY, payer, merchant, 1e6, validBefore, nonces[i]);
@@ -216,7 +216,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_succeeds_transferWithAuthorizationFromAContractAccount() public {
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes32 nonce = keccak256("wallet nonce");
         bytes memory signature = _transferAuthorization(
             WALLET_OWNER_KEY,
@@ -241,7 +241,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     function test_reverts_when_aContractAccountRefusesTheAuthorization() public {
         MockRefusingWallet refusing = new MockRefusingWallet(false);
         _mint(address(rusdc), address(refusing), 5e6);
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes memory signature = _transferAuthorization(PAYER_KEY, address(refusing), merchant, 5e6, validBefore, 0);
         vm.expectRevert(_reason("FiatTokenV2: invalid signature"));
         rusdc.transferWithAuthorization(address(refusing), merchant, 5e6, 0, validBefore, 0, signature);
@@ -252,8 +252,8 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_reverts_when_authorizationOutsideItsWindow() public {
-        uint256 validAfter = block.timestamp + 10;
-        uint256 validBefore = block.timestamp + 20;
+        uint256 validAfter = _now() + 10;
+        uint256 validBefore = _now() + 20;
         bytes32 nonce = keccak256("window");
         bytes memory signature = _sign65(
             PAYER_KEY,
@@ -280,7 +280,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_reverts_when_authorizationReplayedOrTampered() public {
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes memory signature = _transferAuthorization(PAYER_KEY, payer, merchant, 1e6, validBefore, 0);
         vm.expectRevert(_reason("FiatTokenV2: invalid signature"));
         rusdc.transferWithAuthorization(payer, stranger, 1e6, 0, validBefore, 0, signature);
@@ -290,7 +290,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_reverts_when_theSignatureIsMalformed() public {
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes memory good = _transferAuthorization(PAYER_KEY, payer, merchant, 1e6, validBefore, 0);
         (uint8 v, bytes32 r, bytes32 s) = _split(good);
 
@@ -307,7 +307,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_reverts_when_authorizedTransferInvolvesABlacklistedParty() public {
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes memory signature = _transferAuthorization(PAYER_KEY, payer, merchant, 1e6, validBefore, 0);
         _blacklist(payer);
         vm.expectRevert(_reason(BLACKLISTED));
@@ -317,7 +317,8 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
         vm.expectRevert(_reason(BLACKLISTED));
         rusdc.transferWithAuthorization(payer, merchant, 1e6, 0, validBefore, 0, signature);
         _unBlacklist(merchant);
-        // A blacklisted relayer is only a messenger: FiatToken does not check the submitter of a transfer authorization.
+        // A blacklisted relayer is only a messenger: FiatToken does not check the submitter of a transfer
+        // authorization.
         _blacklist(relayer);
         vm.prank(relayer);
         rusdc.transferWithAuthorization(payer, merchant, 1e6, 0, validBefore, 0, signature);
@@ -329,7 +330,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     // ------------------------------------------------------------------------------------------------
 
     function test_succeeds_receiveWithAuthorizationByThePayeeInBothForms() public {
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes memory signature = _receiveAuthorization(PAYER_KEY, payer, merchant, 2e6, validBefore, keccak256("1"));
         vm.prank(merchant);
         rusdc.receiveWithAuthorization(payer, merchant, 2e6, 0, validBefore, keccak256("1"), signature);
@@ -342,7 +343,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_succeeds_receiveWithAuthorizationFromAContractAccount() public {
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes memory signature = _receiveAuthorization(
             WALLET_OWNER_KEY,
             address(wallet),
@@ -358,7 +359,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
 
     function test_reverts_when_receiveWithAuthorizationIsNotSubmittedByThePayee() public {
         // Front-running protection: only `to` may submit, so nobody can move the tokens outside the payee's call.
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes memory signature = _receiveAuthorization(PAYER_KEY, payer, merchant, 2e6, validBefore, 0);
         (uint8 v, bytes32 r, bytes32 s) = _split(signature);
         vm.prank(relayer);
@@ -370,7 +371,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_reverts_when_receiveWithAuthorizationInvolvesABlacklistedParty() public {
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes memory signature = _receiveAuthorization(PAYER_KEY, payer, merchant, 2e6, validBefore, 0);
         _blacklist(merchant); // the payee, which is also the caller
         vm.prank(merchant);
@@ -388,7 +389,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     // ------------------------------------------------------------------------------------------------
 
     function test_succeeds_cancelAuthorizationInBothFormsThenItCannotBeUsed() public {
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes memory cancel1 = _sign65(PAYER_KEY, _tokenCancellationDigest(address(rusdc), payer, keccak256("1")));
         rusdc.cancelAuthorization(payer, keccak256("1"), cancel1);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(
@@ -426,7 +427,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     // ------------------------------------------------------------------------------------------------
 
     function test_reverts_when_transferWithAuthorizationWhilePaused() public {
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes memory signature = _transferAuthorization(PAYER_KEY, payer, merchant, 1e6, validBefore, 0);
         (uint8 v, bytes32 r, bytes32 s) = _split(signature);
         _pauseToken();
@@ -440,7 +441,7 @@ contract RegulatedStablecoinSignaturesTest is RegulatedTokenFixture {
     }
 
     function test_reverts_when_receiveWithAuthorizationWhilePaused() public {
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes memory signature = _receiveAuthorization(PAYER_KEY, payer, merchant, 1e6, validBefore, 0);
         (uint8 v, bytes32 r, bytes32 s) = _split(signature);
         _pauseToken();

@@ -39,7 +39,7 @@ contract TestStablecoinTest is EscrowFixture {
     }
 
     function test_succeeds_permit() public {
-        uint256 deadline = block.timestamp + 1 hours;
+        uint256 deadline = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _permitSignature(address(usdc), PAYER_KEY, stranger, 7e6, deadline);
         usdc.permit(payer, stranger, 7e6, deadline, v, r, s);
         assertEq(usdc.allowance(payer, stranger), 7e6);
@@ -48,7 +48,7 @@ contract TestStablecoinTest is EscrowFixture {
 
     function test_succeeds_transferWithAuthorizationByAnyone() public {
         bytes32 nonce = keccak256("n1");
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         bytes32 digest = keccak256(
             abi.encodePacked(
                 "\x19\x01",
@@ -65,7 +65,7 @@ contract TestStablecoinTest is EscrowFixture {
 
     function test_succeeds_receiveWithAuthorizationByThePayee() public {
         bytes32 nonce = keccak256("n2");
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(PAYER_KEY, merchant, 3e6, 0, validBefore, nonce);
         vm.prank(merchant);
         usdc.receiveWithAuthorization(payer, merchant, 3e6, 0, validBefore, nonce, v, r, s);
@@ -74,7 +74,7 @@ contract TestStablecoinTest is EscrowFixture {
 
     function test_reverts_when_receiveWithAuthorizationByAnotherCaller() public {
         bytes32 nonce = keccak256("n3");
-        uint256 validBefore = block.timestamp + 1 hours;
+        uint256 validBefore = _now() + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _authorizationSignature(PAYER_KEY, merchant, 3e6, 0, validBefore, nonce);
         vm.prank(relayer);
         vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InvalidReceiver.selector, merchant));
