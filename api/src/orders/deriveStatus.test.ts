@@ -47,9 +47,17 @@ describe("deriveStatus", () => {
       "escrowed",
     );
   });
+  test("behavior: a charge, released in its paying block, is processing until that block is deep enough", () => {
+    const charged = paid({ status: "released" });
+    expect(deriveStatus({ ...base, payment: charged })).toBe("processing");
+    expect(deriveStatus({ ...base, payment: charged, head: { number: 101n } })).toBe("processing");
+    expect(deriveStatus({ ...base, payment: charged, head: { number: 102n } })).toBe("settled");
+  });
   test("behavior: disputed, settled, refunded, resolved", () => {
     expect(deriveStatus({ ...base, payment: paid({ disputed: true }) })).toBe("disputed");
-    expect(deriveStatus({ ...base, payment: paid({ status: "released" }) })).toBe("settled");
+    expect(deriveStatus({ ...base, head: { number: 102n }, payment: paid({ status: "released" }) })).toBe(
+      "settled",
+    );
     expect(deriveStatus({ ...base, payment: paid({ status: "refunded" }) })).toBe("refunded");
     expect(
       deriveStatus({ ...base, payment: paid({ status: "resolved", amountReleased: 1n, disputed: true }) }),

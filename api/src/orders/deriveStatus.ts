@@ -4,7 +4,7 @@
  *
  *   no payment:  canceled | expired (the indexer has seen a block stamped at or past the deadline, or
  *                is caught up with the head and the deadline has passed) | open
- *   payment:     released -> settled · refunded -> refunded · resolved -> settled (merchant got a share)
+ *   payment:     released -> settled (processing while a charge's payment is < confirmations deep) · refunded -> refunded · resolved -> settled (merchant got a share)
  *                or refunded (all went back) · escrowed -> disputed | processing (< confirmations deep)
  *                | escrowed
  *
@@ -40,18 +40,18 @@ export function deriveStatus(input: DeriveInput): OrderStatus {
     if (input.canceled) return "canceled";
     return isExpired(input) ? "expired" : "open";
   }
+  const confirmed = confirmationsOf(p.paidBlockNumber, input.head?.number) >= input.confirmations;
   switch (p.status) {
     case "released":
-      return "settled";
+      // A charge (no escrow period) is released in its paying transaction: settled once that is deep enough.
+      return confirmed ? "settled" : "processing";
     case "refunded":
       return "refunded";
     case "resolved":
       return p.amountReleased > 0n ? "settled" : "refunded";
     default:
       if (p.disputed) return "disputed";
-      return confirmationsOf(p.paidBlockNumber, input.head?.number) >= input.confirmations
-        ? "escrowed"
-        : "processing";
+      return confirmed ? "escrowed" : "processing";
   }
 }
 

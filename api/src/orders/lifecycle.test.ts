@@ -116,6 +116,39 @@ describe("order lifecycle", () => {
     expect(events.body.data.map((e: { type: string }) => e.type).reverse()).toEqual(types);
   });
 
+  test("behavior: an order without an escrow period is a charge: settled in its paying transaction", async () => {
+    const order = await createOrder({ escrow_period: 0 });
+    expect(order.escrow_period).toBe(0);
+    const terms = paymentTermsFromJson(order.terms);
+    const merchantBefore = await s.stack.pay.balanceOf(terms.merchant);
+    const paid = await s.stack.pay.payByAuthorization(terms);
+    expect(paid.events.map((e) => e.eventName)).toEqual(["PaymentEscrowed", "PaymentReleased"]);
+    // The merchant is paid by the customer's own transaction; the order waits for confirmations like any.
+    expect(await s.stack.pay.balanceOf(terms.merchant)).toBe(merchantBefore + AMOUNT - terms.fee);
+    await waitForWebhook(receiver, order.id, "order.processing");
+    expect((await getOrder(order.id)).status).toBe("processing");
+
+    await evmMine(s.stack.chain.rpcUrl, 1);
+    const settled = await waitForWebhook(receiver, order.id, "order.settled");
+    expect(settled.body.data.object).toMatchObject({
+      status: "settled",
+      amount_released: (AMOUNT - terms.fee).toString(),
+    });
+    expect(webhooksFor(receiver, order.id).map((r) => r.body.type)).toEqual([
+      "order.processing",
+      "order.escrowed",
+      "order.settled",
+    ]);
+    const final = await getOrder(order.id);
+    expect(final).toMatchObject({ status: "settled", fee_paid: terms.fee.toString() });
+    expect(final.payment.tx_hash).toBe(paid.hash);
+
+    // Nothing is held, so nothing can be refunded through Pier.
+    const refund = await s.client.post("/v1/refunds", { order: order.id });
+    expect(refund.status).toBe(409);
+    expect(refund.body.error.code).toBe("order_not_refundable");
+  });
+
   test("behavior: partial refund keeps the status and raises amount_refunded; the rest refunds it", async () => {
     const order = await createOrder();
     const paid = await payAndConfirm(order);

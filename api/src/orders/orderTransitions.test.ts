@@ -42,6 +42,20 @@ describe("orderTransitions", () => {
     // Withdrawn later: the credited total never falls, and no new event is planned.
     expect(orderTransitions("ord_1", settled, settled)).toEqual([]);
   });
+  test("behavior: a payment settled before it was announced (a charge) is order.escrowed, then order.settled", () => {
+    const charged = { ...open, status: "settled" as const, paidBlockHash: "0xb1", releasedTxHash: "0xp" };
+    const processing = { ...open, status: "processing" as const, paidBlockHash: "0xb1" };
+    const announced = [
+      { type: "order.escrowed", dedupeKey: "ord_1:escrowed:0xb1" },
+      { type: "order.settled", dedupeKey: "ord_1:settled:0xp" },
+    ];
+    expect(orderTransitions("ord_1", processing, charged)).toEqual(announced);
+    expect(orderTransitions("ord_1", open, charged)).toEqual(announced);
+    expect(orderTransitions("ord_1", { ...open, status: "canceled" }, charged)).toEqual(announced);
+    // Announced already: settling adds order.settled only.
+    const escrowed = { ...processing, status: "escrowed" as const };
+    expect(orderTransitions("ord_1", escrowed, charged)).toEqual([announced[1]]);
+  });
   test("behavior: partial refunds keyed by the refunded total; a full refund is order.refunded", () => {
     const escrowed = { ...open, status: "escrowed" as const, paidBlockHash: "0xb1" };
     expect(orderTransitions("ord_1", escrowed, { ...escrowed, amountRefunded: 3n })).toEqual([

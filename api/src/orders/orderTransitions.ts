@@ -28,6 +28,9 @@ export interface PlannedEvent {
   dedupeKey: string;
 }
 
+/** Statuses in which order.escrowed has already been sent for the order's payment. */
+const ANNOUNCED_PAID = new Set<OrderStatus>(["escrowed", "disputed", "settled", "refunded"]);
+
 export function orderTransitions(orderId: string, prev: OrderFacts, next: OrderFacts): PlannedEvent[] {
   const events: PlannedEvent[] = [];
   const key = (suffix: string) => `${orderId}:${suffix}`;
@@ -59,6 +62,11 @@ export function orderTransitions(orderId: string, prev: OrderFacts, next: OrderF
         });
         break;
       case "settled":
+        // A payment never announced as confirmed (a charge, settled in its paying transaction, or one the
+        // syncer first sees released) is announced before it settles: merchants fulfil on order.escrowed.
+        if (!ANNOUNCED_PAID.has(prev.status)) {
+          events.push({ type: "order.escrowed", dedupeKey: key(`escrowed:${next.paidBlockHash}`) });
+        }
         events.push({
           type: "order.settled",
           dedupeKey: key(`settled:${next.releasedTxHash ?? next.resolvedTxHash ?? next.paidBlockHash}`),

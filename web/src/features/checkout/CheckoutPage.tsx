@@ -149,8 +149,10 @@ function CheckoutView({
         </>
       )}
       <footer className="footer muted">
-        Payments are held in an on-chain escrow until the buyer-protection window ends. Order{" "}
-        <code>{checkout.id}</code>
+        {checkout.terms.escrow_period === "0"
+          ? `This payment goes straight to ${checkout.merchant_name}, in the same transaction: there is no buyer-protection window.`
+          : "Payments are held in an on-chain escrow until the buyer-protection window ends."}{" "}
+        Order <code>{checkout.id}</code>
       </footer>
     </main>
   );
