@@ -158,4 +158,27 @@ describe("loadConfig", () => {
     ).toThrow(/PIER_BRIDGE_KEY and PIER_BRIDGE_REMOTE=true are both set/);
     expect(() => loadConfig({ ...minimal, PIER_SIGNER_URL: "ftp://signer" })).toThrow(/PIER_SIGNER_URL/);
   });
+
+  test("behavior: PIER_PAYMASTER_URL is kept as given; unset: none", () => {
+    expect(loadConfig(minimal).paymasterUrl).toBeUndefined();
+    const url = "https://api.developer.coinbase.com/rpc/v1/base-sepolia/public-key";
+    expect(loadConfig({ ...minimal, PIER_PAYMASTER_URL: url }).paymasterUrl).toBe(url);
+    expect(
+      loadConfig({ ...minimal, PIER_PAYMASTER_URL: "http://127.0.0.1:3000/paymaster" }).paymasterUrl,
+    ).toBe("http://127.0.0.1:3000/paymaster");
+  });
+  test.each([
+    [
+      "another scheme",
+      "wss://paymaster.example/rpc",
+      /PIER_PAYMASTER_URL must be an http\(s\) URL, not wss:\/\//,
+    ],
+    ["no scheme", "paymaster.example/rpc", /PIER_PAYMASTER_URL must be an absolute http\(s\) URL/],
+    ["a script", "javascript:alert(1)", /PIER_PAYMASTER_URL must be an absolute http\(s\) URL/],
+    ["a space", "https://paymaster.example/a b", /PIER_PAYMASTER_URL must be an absolute http\(s\) URL/],
+    ["no host", "https://", /PIER_PAYMASTER_URL must be an absolute http\(s\) URL/],
+  ])("error: a PIER_PAYMASTER_URL with %s is refused at load, naming it", (_name, value, message) => {
+    expect(() => loadConfig({ ...minimal, PIER_PAYMASTER_URL: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...minimal, PIER_PAYMASTER_URL: value })).toThrow(message);
+  });
 });

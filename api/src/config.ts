@@ -14,7 +14,7 @@ import { type FiatSelection, FiatSelectionSchema, selectFiatProvider } from "./f
 import { SandboxEnvSchema } from "./fiat/sandbox/config.ts";
 import { StripeEnvSchema } from "./fiat/stripe/config.ts";
 import { type FxConfig, FxEnvSchema, loadFxConfig } from "./fx/config.ts";
-import { ConfigError, readEnv } from "./lib/env.ts";
+import { ConfigError, httpUrlProblem, readEnv } from "./lib/env.ts";
 
 export { ConfigError };
 
@@ -157,6 +157,13 @@ const ChainSchema = Type.Object({
     100_000,
     60,
     "Relayed payments per merchant per minute (429 relay_rate_limited past it).",
+  ),
+  PIER_PAYMASTER_URL: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        "An ERC-7677 paymaster service URL (http or https) for the single network of PIER_RPC_URL; with a networks file, set `paymaster_url` on each network instead (this variable is refused beside it). The checkout shows it (`paymaster_url`) and hands it to customers' wallets that support EIP-5792's `paymasterService` capability, which then have the payment's gas sponsored. Anyone can read it: give a URL meant to be public (the provider's client-side endpoint, or your proxy), with the provider's policy limiting sponsorship to the escrow's and the tokens' calls. Unset: none.",
+    }),
   ),
   PIER_TREASURY_MIN_BALANCE: Type.String({
     pattern: "^(0|[1-9][0-9]{0,77})$",
@@ -363,6 +370,8 @@ export interface Config {
   /** Pays the gas of relayed payments (relay/): dev key on the local chains only. */
   relayerKey?: string;
   relay: { budgetWeiPerDay: bigint; perMinute: number };
+  /** PIER_PAYMASTER_URL: the single network's ERC-7677 paymaster service, shown to customers' wallets. */
+  paymasterUrl?: string;
   /** Fiat bridge: the treasury that pays escrows (dev key on the local chain only), the refund address. */
   treasuryKey?: string;
   bridgeAddress?: string;
@@ -460,6 +469,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     arbiterKey: e.PIER_ARBITER_KEY,
     relayerKey: e.PIER_RELAYER_KEY,
     relay: { budgetWeiPerDay: BigInt(e.PIER_RELAY_BUDGET_WEI), perMinute: e.PIER_RELAY_PER_MINUTE },
+    paymasterUrl: paymasterUrl(e.PIER_PAYMASTER_URL),
     treasuryKey: e.PIER_TREASURY_KEY,
     bridgeAddress: e.PIER_BRIDGE_ADDRESS,
     bridgeKey: e.PIER_BRIDGE_KEY,
@@ -548,6 +558,12 @@ function remoteSignerConfig(e: Env): RemoteSignerConfig | undefined {
   if (problems.length > 0) throw new ConfigError(`invalid API configuration:\n  ${problems.join("\n  ")}`);
   if (!e.PIER_SIGNER_URL) return undefined;
   return { url: e.PIER_SIGNER_URL, auth: e.PIER_SIGNER_AUTH, timeoutMs: e.PIER_SIGNER_TIMEOUT_MS, ...remote };
+}
+
+function paymasterUrl(value: string | undefined): string | undefined {
+  const problem = value === undefined ? null : httpUrlProblem(value);
+  if (problem) throw new ConfigError(`invalid API configuration:\n  PIER_PAYMASTER_URL ${problem}`);
+  return value;
 }
 
 function bool(value: string): boolean {

@@ -103,12 +103,27 @@ describe("every route through the client", () => {
 
     const checkout = await pier.checkout.retrieve(created.id);
     expect(checkout).toMatchObject({ object: "checkout", id: created.id, signature: created.signature });
+    // The local chain has a relayer and tUSDC takes authorizations; no paymaster service is configured.
+    expect(checkout).toMatchObject({ gasless: true, paymaster_url: null });
     const same = await pier.checkout.select(created.id, { network: 31337, token: checkout.token.address });
     expect(same.signature).toBe(created.signature);
     // A signature the escrow would refuse is refused before anything is sent.
     await expect(
       pier.checkout.relay(created.id, { payer: created.terms.merchant, signature: `0x${"11".repeat(65)}` }),
     ).rejects.toMatchObject({ statusCode: 400, code: "relay_refused" });
+    const attempt = {
+      method: "relayed" as const,
+      reason: "Pier pays the network fee: sign once",
+      account: created.terms.merchant,
+      wallet: { type: "eoa" as const, atomic: false, paymaster: false },
+    };
+    expect(await pier.checkout.recordAttempt(created.id, attempt)).toMatchObject({
+      ...attempt,
+      object: "payment_attempt",
+      order: created.id,
+    });
+    const events = await pier.events.list({ order: created.id, type: "order.payment_method_chosen" });
+    expect(events.data.map((e) => e.data.object)).toMatchObject([{ method: "relayed", order: created.id }]);
 
     const canceled = await pier.orders.cancel(created.id);
     expect(canceled.status).toBe("canceled");
@@ -481,6 +496,7 @@ const CLIENT_METHODS: Record<string, string> = {
   "GET /v1/checkout/{id}": "checkout.retrieve",
   "POST /v1/checkout/{id}/select": "checkout.select",
   "POST /v1/checkout/{id}/relay": "checkout.relay",
+  "POST /v1/checkout/{id}/attempts": "checkout.recordAttempt",
   "GET /v1/networks": "networks.list",
   "GET /v1/merchant": "merchant.retrieve",
   "POST /v1/admin/merchants": "admin.merchants.create",

@@ -37,6 +37,7 @@ export type OrderStatus = Order["status"];
 export type PaymentTerms = Order["terms"];
 export type Refund = ResponseOf<"/v1/refunds/{id}", "get">;
 export type Relay = ResponseOf<"/v1/checkout/{id}/relay", "post">;
+export type PaymentAttempt = ResponseOf<"/v1/checkout/{id}/attempts", "post">;
 export type ApiKey = ResponseOf<"/v1/keys/{id}", "get">;
 export type WebhookEndpoint = ResponseOf<"/v1/webhook_endpoints/{id}", "get">;
 export type DeletedWebhookEndpoint = ResponseOf<"/v1/webhook_endpoints/{id}", "delete">;
@@ -71,6 +72,7 @@ export type RedeliverParams = BodyOf<"/v1/events/{id}/redeliver", "post">;
 export type CreateMerchantParams = BodyOf<"/v1/admin/merchants", "post">;
 export type ResolveParams = BodyOf<"/v1/admin/orders/{id}/resolve", "post">;
 export type HoldParams = BodyOf<"/v1/admin/orders/{id}/hold", "post">;
+export type RecordPaymentAttemptParams = BodyOf<"/v1/checkout/{id}/attempts", "post">;
 
 export type RiskRules = ResponseOf<"/v1/risk/rules", "get">;
 export type UpdateRiskRulesParams = BodyOf<"/v1/risk/rules", "put">;

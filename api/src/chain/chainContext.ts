@@ -55,6 +55,8 @@ export interface ChainContext {
   confirmations: number;
   blockTimeMs?: number;
   explorerUrl?: string;
+  /** The ERC-7677 paymaster service the checkout hands to customers' wallets (public by design). */
+  paymasterUrl?: string;
   head: HeadTracker;
   /**
    * The order syncer's state for this network in this process (orders/syncOrders.ts): the block the
@@ -148,12 +150,24 @@ export async function loadChainContext(
     confirmations: spec.confirmations ?? (local ? 1 : 12),
     blockTimeMs: spec.blockTimeMs,
     explorerUrl: spec.explorerUrl,
+    paymasterUrl: spec.paymasterUrl,
     head: new HeadTracker(client),
     sync: { watermark: 0n },
   };
 }
 
 const DEFAULT_METHODS: TokenMethod[] = ["authorization", "permit", "allowance"];
+
+/**
+ * Whether Pier's relayer can send a payment in `token` on this network for the customer (relay/relays.ts
+ * refuses otherwise, with these two reasons): the network has a relayer and the token takes ERC-3009
+ * authorizations.
+ */
+export function relaysPayments(net: ChainContext, token: string): boolean {
+  return (
+    net.signers.relayer !== undefined && (tokenOn(net, token)?.methods.includes("authorization") ?? false)
+  );
+}
 
 /** The token of `address` on this network, if it accepts it. */
 export function tokenOn(net: ChainContext, address: string): TokenInfo | undefined {

@@ -59,6 +59,15 @@ describe("PIER_NETWORKS_FILE", () => {
     expect([base!.confirmations, named!.confirmations]).toEqual([3, 5]);
   });
 
+  test("paymaster_url: kept per network as given; unset: none", () => {
+    const url = "https://api.pimlico.io/v2/8453/rpc?apikey=pim_public";
+    const [base, arbitrum] = parse([
+      { chain_id: 8453, rpc_urls: ["https://a.example"], paymaster_url: url },
+      { chain_id: 42161, rpc_urls: ["https://b.example"] },
+    ]);
+    expect([base!.paymasterUrl, arbitrum!.paymasterUrl]).toEqual([url, undefined]);
+  });
+
   test("a chain id not in the presets gets a plain name and counts as a mainnet unless told", () => {
     const [n] = parse([{ chain_id: 424242, rpc_urls: ["https://rpc.example"] }]);
     expect(n).toMatchObject({ name: "chain 424242", testnet: false, confirmations: undefined });
@@ -97,6 +106,24 @@ describe("PIER_NETWORKS_FILE", () => {
       ],
       /lists a token twice on chain 1/,
     ],
+    [
+      "a paymaster_url of another scheme",
+      [{ chain_id: 8453, rpc_urls: ["https://x"], paymaster_url: "wss://paymaster.example" }],
+      /\/networks\/0\/paymaster_url \(chain 8453\): must be an http\(s\) URL, not wss:\/\//,
+    ],
+    [
+      "a paymaster_url that is no URL",
+      [
+        { chain_id: 1, rpc_urls: ["https://x"] },
+        { chain_id: 10, rpc_urls: ["https://y"], paymaster_url: "paymaster.example/rpc" },
+      ],
+      /\/networks\/1\/paymaster_url \(chain 10\): must be an absolute http\(s\) URL/,
+    ],
+    [
+      "a paymaster_url that is not a string",
+      [{ chain_id: 1, rpc_urls: ["https://x"], paymaster_url: true }],
+      /paymaster_url: must be string/,
+    ],
   ])("error: %s is refused with a ConfigError naming the problem", (_name, networks, message) => {
     expect(() => parse(networks)).toThrow(ConfigError);
     expect(() => parse(networks)).toThrow(message);
@@ -111,5 +138,17 @@ describe("modes", () => {
     expect(readNetworkSpecs({ ...base, livemode: undefined })[0]!.testnet).toBe(false);
     expect(() => readNetworkSpecs({ ...base, livemode: true })).toThrow(/PIER_LIVEMODE applies only without/);
     expect(() => readNetworkSpecs({ ...base, livemode: false })).toThrow(ConfigError);
+  });
+
+  test("PIER_PAYMASTER_URL is the single network's; beside a networks file it is refused (one service per chain)", () => {
+    const url = "https://paymaster.example/rpc";
+    const single = { tokenPeg: "USD", rpcUrl: "http://127.0.0.1:8545", paymasterUrl: url } as Config;
+    expect(readNetworkSpecs(single)[0]!.paymasterUrl).toBe(url);
+    expect(readNetworkSpecs({ ...single, paymasterUrl: undefined })[0]!.paymasterUrl).toBeUndefined();
+    const file = join(mkdtempSync(join(tmpdir(), "pier-networks-")), "networks.json");
+    writeFileSync(file, JSON.stringify({ networks: [{ chain_id: 8453, rpc_urls: ["https://a.example"] }] }));
+    expect(() => readNetworkSpecs({ ...single, networksFile: file })).toThrow(
+      /PIER_PAYMASTER_URL applies only without PIER_NETWORKS_FILE/,
+    );
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Which networks the API serves and which tokens it accepts on each: read from the JSON file named by
  * PIER_NETWORKS_FILE, or, without one, a single network from the legacy variables (PIER_RPC_URL,
- * PIER_DEPLOYMENT_FILE, PIER_TOKEN_ADDRESS, PIER_TOKEN_PEG, PIER_CONFIRMATIONS). The file's format is
- * documented in docs/going-live.md; a bad file is refused at boot with every problem named.
+ * PIER_DEPLOYMENT_FILE, PIER_TOKEN_ADDRESS, PIER_TOKEN_PEG, PIER_CONFIRMATIONS, PIER_PAYMASTER_URL). The
+ * file's format is documented in docs/going-live.md; a bad file is refused at boot with every problem named.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -11,7 +11,7 @@ import { networks as presets } from "@pier/contracts/networks";
 import { Ajv } from "ajv";
 import { type Static, Type } from "typebox";
 import type { Config } from "../config.ts";
-import { ConfigError } from "../lib/env.ts";
+import { ConfigError, httpUrlProblem } from "../lib/env.ts";
 
 export const TOKEN_METHODS = ["authorization", "permit", "dai_permit", "allowance"] as const;
 export type TokenMethod = (typeof TOKEN_METHODS)[number];
@@ -39,6 +39,8 @@ const NetworkEntry = Type.Object(
     block_time_ms: Type.Optional(Type.Integer({ minimum: 1 })),
     testnet: Type.Optional(Type.Boolean()),
     explorer_url: Type.Optional(Type.String({ pattern: "^https?://" })),
+    // Checked by httpUrlProblem below, for a message that says what is wrong rather than a regex.
+    paymaster_url: Type.Optional(Type.String()),
     tokens: Type.Optional(Type.Array(TokenEntry, { minItems: 1 })),
   },
   { additionalProperties: false },
@@ -58,6 +60,11 @@ export interface NetworkSpec {
   blockTimeMs?: number;
   testnet: boolean;
   explorerUrl?: string;
+  /**
+   * An ERC-7677 paymaster service for this network, handed to customers' wallets (EIP-5792
+   * `paymasterService`) by the checkout: public by design.
+   */
+  paymasterUrl?: string;
   /** Empty: the deployment's TestStablecoin. */
   tokens: { address: string; peg: string; methods?: TokenMethod[] }[];
 }
@@ -72,6 +79,11 @@ export function readNetworkSpecs(config: Config): NetworkSpec[] {
   if (config.livemode !== undefined)
     throw new ConfigError(
       "PIER_LIVEMODE applies only without PIER_NETWORKS_FILE: mark each network `testnet` in the file instead",
+    );
+  // A paymaster service serves one chain: one URL for every network of the file would be wrong on all but one.
+  if (config.paymasterUrl !== undefined)
+    throw new ConfigError(
+      "PIER_PAYMASTER_URL applies only without PIER_NETWORKS_FILE: set `paymaster_url` on each network in the file instead",
     );
   let parsed: unknown;
   try {
@@ -91,6 +103,12 @@ export function parseNetworkSpecs(
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.message}`);
     throw new ConfigError(`invalid PIER_NETWORKS_FILE ${file}:\n  ${problems.join("\n  ")}`);
   }
+  const badUrls = parsed.networks.flatMap((n, i) => {
+    const problem = n.paymaster_url === undefined ? null : httpUrlProblem(n.paymaster_url);
+    return problem ? [`/networks/${i}/paymaster_url (chain ${n.chain_id}): ${problem}`] : [];
+  });
+  if (badUrls.length > 0)
+    throw new ConfigError(`invalid PIER_NETWORKS_FILE ${file}:\n  ${badUrls.join("\n  ")}`);
   const seen = new Set<number>();
   return parsed.networks.map((n): NetworkSpec => {
     if (seen.has(n.chain_id)) throw new ConfigError(`PIER_NETWORKS_FILE lists chain ${n.chain_id} twice`);
@@ -114,6 +132,7 @@ export function parseNetworkSpecs(
       blockTimeMs: n.block_time_ms,
       testnet: n.testnet ?? (isLocalChain(n.chain_id) || (preset?.testnet ?? false)),
       explorerUrl: n.explorer_url ?? preset?.explorerUrl,
+      paymasterUrl: n.paymaster_url,
       tokens,
     };
   });
@@ -128,6 +147,7 @@ function legacySpec(config: Config): NetworkSpec {
     deploymentFile: config.deploymentFile,
     confirmations: config.confirmations,
     testnet: !(config.livemode ?? false),
+    paymasterUrl: config.paymasterUrl,
     tokens: config.tokenAddress ? [{ address: config.tokenAddress, peg: config.tokenPeg }] : [],
   };
 }

@@ -38,3 +38,15 @@ export function readEnv<S extends TObject>(
   }
   return env as Static<S>;
 }
+
+/**
+ * Why `value` is not an absolute http(s) URL, or null when it is. The value itself is never repeated:
+ * a URL may carry the provider's key.
+ */
+export function httpUrlProblem(value: string): string | null {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
+  if (scheme && !/^https?$/i.test(scheme)) return `must be an http(s) URL, not ${scheme.toLowerCase()}://`;
+  const shaped = /^https?:\/\/[^\s/?#]+/i.test(value) && !/\s/.test(value);
+  if (!shaped || !URL.canParse(value)) return "must be an absolute http(s) URL (https://host/...)";
+  return null;
+}

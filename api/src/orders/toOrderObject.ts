@@ -1,6 +1,7 @@
 /** Renders an order row as the API's `order` object (and the public `checkout` object). */
 import type { PaymentTermsJson } from "@pier/contracts/termsJson";
 import type { Address } from "viem";
+import { relaysPayments } from "../chain/chainContext.ts";
 import { tokenInfoOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { CheckoutOptionT, OrderT } from "../schemas/order.ts";
@@ -135,6 +136,7 @@ export function toCheckoutObject(
 ) {
   const p = row.payment;
   const token = tokenOf(ctx, row.chain_id, row.token);
+  const net = ctx.networks.byId.get(row.chain_id);
   return {
     id: row.id,
     object: "checkout" as const,
@@ -159,6 +161,8 @@ export function toCheckoutObject(
       ? { terms: termsJsonOf(row), payer: p.payer, refund_to: p.refund_to, release_after: p.release_after }
       : null,
     payment: paymentOf(ctx, row.chain_id, p),
+    gasless: net ? relaysPayments(net, row.token) : false,
+    paymaster_url: net?.paymasterUrl ?? null,
     options,
   };
 }

@@ -278,6 +278,14 @@ export const Checkout = Type.Object(
       ),
     ),
     payment: Nullable(OrderPayment),
+    gasless: Type.Boolean({
+      description:
+        "Whether Pier's relayer can send this payment for the customer and pay its network fee (POST /v1/checkout/{id}/relay), for the selected option: its network has a relayer and its token takes ERC-3009 authorizations (`token.methods` includes `authorization`). A relay can still be refused when it is asked for (the relayer short of gas, the shop's limits): the customer then pays from the wallet.",
+    }),
+    paymaster_url: Type.Union([Type.String(), Type.Null()], {
+      description:
+        "An ERC-7677 paymaster service the operator configured for the selected option's network: a wallet with the EIP-5792 `paymasterService` capability can have it sponsor the payment's gas (wallet_sendCalls `capabilities.paymasterService.url`). Null when none is configured.",
+    }),
     options: Type.Array(CheckoutOption, {
       description:
         "Where the customer may pay: every network and token the order accepts, with the amount in each; `selected` is the one `terms` are for (POST /v1/checkout/{id}/select picks another).",

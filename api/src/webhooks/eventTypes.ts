@@ -12,6 +12,8 @@ export const ALERT_EVENT_TYPES = [
 
 export const EVENT_TYPES = [
   ...ORDER_EVENT_TYPES,
+  // The checkout chose how the customer pays (and told them why): orders/paymentAttempts.ts.
+  "order.payment_method_chosen",
   "refund.succeeded",
   "refund.failed",
   // A credit (a payout the token had refused) paid out to the merchant's payout address: credits/.

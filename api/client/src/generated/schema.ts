@@ -1870,7 +1870,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url: string;
-                        enabled_events: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
+                        enabled_events: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
                         description?: string;
                     };
                 };
@@ -2079,7 +2079,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url?: string;
-                        enabled_events?: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
+                        enabled_events?: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
                         description?: string;
                         disabled?: boolean;
                     };
@@ -3040,6 +3040,10 @@ export interface paths {
                                  */
                                 refund_credited: string;
                             } | null;
+                            /** @description Whether Pier's relayer can send this payment for the customer and pay its network fee (POST /v1/checkout/{id}/relay), for the selected option: its network has a relayer and its token takes ERC-3009 authorizations (`token.methods` includes `authorization`). A relay can still be refused when it is asked for (the relayer short of gas, the shop's limits): the customer then pays from the wallet. */
+                            gasless: boolean;
+                            /** @description An ERC-7677 paymaster service the operator configured for the selected option's network: a wallet with the EIP-5792 `paymasterService` capability can have it sponsor the payment's gas (wallet_sendCalls `capabilities.paymasterService.url`). Null when none is configured. */
+                            paymaster_url: string | null;
                             /** @description Where the customer may pay: every network and token the order accepts, with the amount in each; `selected` is the one `terms` are for (POST /v1/checkout/{id}/select picks another). */
                             options: {
                                 chain_id: number;
@@ -3308,6 +3312,10 @@ export interface paths {
                                  */
                                 refund_credited: string;
                             } | null;
+                            /** @description Whether Pier's relayer can send this payment for the customer and pay its network fee (POST /v1/checkout/{id}/relay), for the selected option: its network has a relayer and its token takes ERC-3009 authorizations (`token.methods` includes `authorization`). A relay can still be refused when it is asked for (the relayer short of gas, the shop's limits): the customer then pays from the wallet. */
+                            gasless: boolean;
+                            /** @description An ERC-7677 paymaster service the operator configured for the selected option's network: a wallet with the EIP-5792 `paymasterService` capability can have it sponsor the payment's gas (wallet_sendCalls `capabilities.paymasterService.url`). Null when none is configured. */
+                            paymaster_url: string | null;
                             /** @description Where the customer may pay: every network and token the order accepts, with the amount in each; `selected` is the one `terms` are for (POST /v1/checkout/{id}/select picks another). */
                             options: {
                                 chain_id: number;
@@ -3524,6 +3532,145 @@ export interface paths {
                 };
                 /** @description A dependency (chain, indexer) is unavailable */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkout/{id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record how the customer is to pay
+         * @description The checkout says which way it has the customer pay (`relayed`, an atomic `batch`, or one of the escrow's paths), what it told the customer and what it learnt of the wallet (EIP-5792 wallet_getCapabilities). Stored as an `order.payment_method_chosen` event in the order's timeline (GET /v1/events?order=...) and sent to webhooks. Once per method and account: a repeat answers the attempt stored first and stores nothing. 409 `order_not_payable` unless the order is open with time left; 429 `too_many_attempts` once 10 are recorded for the order.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Order id (ord_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description How the customer is to pay: `relayed` (a signed authorization Pier's relayer sends, paying the gas), `batch` (approve and pay in one atomic EIP-5792 batch), or `authorization`, `permit`, `dai_permit`, `allowance` (the escrow's paths, sent from the wallet).
+                         * @enum {string}
+                         */
+                        method: "relayed" | "batch" | "authorization" | "permit" | "dai_permit" | "allowance";
+                        /** @description What the customer was told about this choice, as shown to them. */
+                        reason: string;
+                        /** @description The account that pays. */
+                        account: `0x${string}`;
+                        /** @description What the checkout learnt about the wallet (EIP-5792 wallet_getCapabilities). */
+                        wallet: {
+                            /**
+                             * @description A plain account (eoa) or a smart-contract account.
+                             * @enum {string}
+                             */
+                            type: "eoa" | "smart_account";
+                            /** @description The wallet executes a batch of calls atomically (EIP-5792 `atomic`). */
+                            atomic: boolean;
+                            /** @description The wallet takes a paymaster service (EIP-5792 `paymasterService`). */
+                            paymaster: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description How the checkout chose to have the customer pay, as recorded in the order's timeline (`order.payment_method_chosen`). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "payment_attempt";
+                            /** @description The order (ord_...). */
+                            order: string;
+                            /**
+                             * @description How the customer is to pay: `relayed` (a signed authorization Pier's relayer sends, paying the gas), `batch` (approve and pay in one atomic EIP-5792 batch), or `authorization`, `permit`, `dai_permit`, `allowance` (the escrow's paths, sent from the wallet).
+                             * @enum {string}
+                             */
+                            method: "relayed" | "batch" | "authorization" | "permit" | "dai_permit" | "allowance";
+                            /** @description What the customer was told about this choice, as shown to them. */
+                            reason: string;
+                            /** @description EVM address. */
+                            account: `0x${string}`;
+                            /** @description What the checkout learnt about the wallet (EIP-5792 wallet_getCapabilities). */
+                            wallet: {
+                                /**
+                                 * @description A plain account (eoa) or a smart-contract account.
+                                 * @enum {string}
+                                 */
+                                type: "eoa" | "smart_account";
+                                /** @description The wallet executes a batch of calls atomically (EIP-5792 `atomic`). */
+                                atomic: boolean;
+                                /** @description The wallet takes a paymaster service (EIP-5792 `paymasterService`). */
+                                paymaster: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -4,7 +4,14 @@
  */
 import { call, seg } from "../call.ts";
 import type { RequestOptions, Transport } from "../transport.ts";
-import type { BodyOf, Checkout as CheckoutObject, Relay, ResponseOf } from "../types.ts";
+import type {
+  BodyOf,
+  Checkout as CheckoutObject,
+  PaymentAttempt,
+  RecordPaymentAttemptParams,
+  Relay,
+  ResponseOf,
+} from "../types.ts";
 
 const PUBLIC = { apiKey: null } as const;
 
@@ -101,6 +108,20 @@ export class CheckoutResource {
     return call<Relay>(
       this.t,
       { method: "POST", path: `/v1/checkout/${seg(orderId)}/relay`, body: params },
+      { ...PUBLIC, ...opts },
+    );
+  }
+
+  /**
+   * Records how the checkout has the customer pay (`method`), what it told them (`reason`), the paying
+   * `account` and what it learnt of the wallet: an `order.payment_method_chosen` event in the order's
+   * timeline. Once per method and account (a repeat returns the attempt stored first). 409
+   * order_not_payable unless the order is open; 429 too_many_attempts past 10 for the order.
+   */
+  recordAttempt(orderId: string, params: RecordPaymentAttemptParams, opts?: RequestOptions) {
+    return call<PaymentAttempt>(
+      this.t,
+      { method: "POST", path: `/v1/checkout/${seg(orderId)}/attempts`, body: params },
       { ...PUBLIC, ...opts },
     );
   }

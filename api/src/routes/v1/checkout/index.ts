@@ -1,7 +1,8 @@
 /**
  * GET /v1/checkout/:id: the public part of an order, for the hosted checkout page (no secret key);
  * POST /v1/checkout/:id/select: the customer picks the network and token to pay with;
- * POST /v1/checkout/:id/relay: Pier sends the customer's signed authorization and pays the gas.
+ * POST /v1/checkout/:id/relay: Pier sends the customer's signed authorization and pays the gas;
+ * POST /v1/checkout/:id/attempts: the checkout records how it has the customer pay, for the order's timeline.
  */
 
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -9,10 +10,12 @@ import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../../context.ts";
 import { getCheckoutOrder } from "../../../orders/getCheckout.ts";
 import { checkoutOptions, selectOption } from "../../../orders/orderOptions.ts";
+import { recordPaymentAttempt } from "../../../orders/paymentAttempts.ts";
 import { toCheckoutObject } from "../../../orders/toOrderObject.ts";
 import { relayPayment, toRelayObject } from "../../../relay/relays.ts";
 import { errors, IdParams } from "../../../schemas/common.ts";
 import { Checkout, OrderIdPattern, SelectOptionBody } from "../../../schemas/order.ts";
+import { MAX_PAYMENT_ATTEMPTS, PaymentAttempt, PaymentAttemptBody } from "../../../schemas/paymentAttempt.ts";
 import { Relay, RelayBody } from "../../../schemas/relay.ts";
 
 export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
@@ -75,5 +78,21 @@ export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: 
       const { relay, created } = await relayPayment(ctx, req.params.id, req.body);
       return reply.code(created ? 202 : 200).send(toRelayObject(relay));
     },
+  );
+
+  app.post(
+    "/v1/checkout/:id/attempts",
+    {
+      config: { auth: "public" },
+      schema: {
+        tags: ["Checkout"],
+        summary: "Record how the customer is to pay",
+        description: `The checkout says which way it has the customer pay (\`relayed\`, an atomic \`batch\`, or one of the escrow's paths), what it told the customer and what it learnt of the wallet (EIP-5792 wallet_getCapabilities). Stored as an \`order.payment_method_chosen\` event in the order's timeline (GET /v1/events?order=...) and sent to webhooks. Once per method and account: a repeat answers the attempt stored first and stores nothing. 409 \`order_not_payable\` unless the order is open with time left; 429 \`too_many_attempts\` once ${MAX_PAYMENT_ATTEMPTS} are recorded for the order.`,
+        params: IdParams(OrderIdPattern, "Order id (ord_...)"),
+        body: PaymentAttemptBody,
+        response: { 200: PaymentAttempt, ...errors(400, 404, 409, 429) },
+      },
+    },
+    async (req) => (await recordPaymentAttempt(ctx, req.params.id, req.body)).attempt,
   );
 }
