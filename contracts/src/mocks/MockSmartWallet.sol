@@ -18,11 +18,20 @@ contract MockSmartWallet is IERC1271 {
         WrongMagic
     }
 
+    /// @notice One call of a batch.
+    struct Call {
+        address target;
+        bytes data;
+    }
+
     error NotOwner(address caller);
     error SignatureCheckRefused();
+    error BadBatchSignature();
 
     address public immutable owner;
     Behaviour public behaviour;
+    /// @notice Batches sent with the owner's signature so far: each signature is good once.
+    uint256 public nonce;
 
     constructor(address owner_) {
         owner = owner_;
@@ -46,6 +55,30 @@ contract MockSmartWallet is IERC1271 {
     function execute(address target, bytes calldata data) external returns (bytes memory) {
         if (msg.sender != owner) revert NotOwner(msg.sender);
         return Address.functionCall(target, data);
+    }
+
+    /// @notice Makes every call of `calls` in order, all or none (an EIP-5792 atomic batch); the owner sends it.
+    function executeBatch(Call[] calldata calls) external {
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        _executeBatch(calls);
+    }
+
+    /// @notice {executeBatch} sent by anyone with the owner's signature of the batch: how a bundler submits a user
+    ///         operation whose gas a paymaster sponsors, so neither the wallet nor its owner pays gas.
+    function executeBatchSigned(Call[] calldata calls, bytes calldata ownerSignature) external {
+        bytes32 digest = batchDigest(calls, nonce);
+        if (ECDSA.recoverCalldata(digest, ownerSignature) != owner) revert BadBatchSignature();
+        ++nonce;
+        _executeBatch(calls);
+    }
+
+    /// @notice What the owner signs (a plain hash, no prefix) for {executeBatchSigned} with `nonce_`.
+    function batchDigest(Call[] calldata calls, uint256 nonce_) public view returns (bytes32) {
+        return keccak256(abi.encode(address(this), block.chainid, nonce_, calls));
+    }
+
+    function _executeBatch(Call[] calldata calls) private {
+        for (uint256 i; i < calls.length; ++i) Address.functionCall(calls[i].target, calls[i].data);
     }
 }
 

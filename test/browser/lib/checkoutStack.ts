@@ -43,6 +43,8 @@ export interface CheckoutStack {
   cancelOrder(id: string): Promise<void>;
   /** GET /v1/checkout/:id (public). */
   checkout(id: string): Promise<{ status: string; [k: string]: unknown }>;
+  /** The order's events as the merchant sees them (GET /v1/events?order=), oldest first. */
+  events(orderId: string): Promise<{ type: string; data: { object: Record<string, unknown> } }[]>;
   checkoutUrl(id: string, query?: string): string;
   stop(): Promise<void>;
 }
@@ -128,6 +130,13 @@ export async function startCheckoutStack({
       },
       async checkout(id) {
         return json(await fetch(`${api.url}/v1/checkout/${id}`), "checkout");
+      },
+      async events(orderId) {
+        const page = await json<{ data: { type: string; data: { object: Record<string, unknown> } }[] }>(
+          await fetch(`${api.url}/v1/events?order=${orderId}&limit=100`, { headers: auth }),
+          "events",
+        );
+        return page.data.reverse();
       },
       checkoutUrl(id, query) {
         return `${web.url}/pay/${id}${query ? `?${query}` : ""}`;

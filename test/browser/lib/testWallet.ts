@@ -6,16 +6,28 @@
  * eth_signTypedData_v4 altogether (4200), sign like a smart-contract account (a wrapped, longer
  * signature), start on another chain, know or not know the order's chain, be on any of several chains
  * (moreChains: each with its own node).
+ *
+ * EIP-5792 on demand (`capabilities`, for a `smartWallet`): wallet_getCapabilities reports an atomic batch
+ * and optionally a paymaster service; wallet_sendCalls runs the calls as one MockSmartWallet batch, sent by
+ * the owner key (which pays the gas) or, when the app names an ERC-7677 paymaster service, after asking that
+ * service for sponsorship (pm_getPaymasterStubData, pm_getPaymasterData) and then submitted with the owner's
+ * signature by a bundler key (the deployer's), so neither the wallet nor its owner pays gas. Without
+ * `capabilities` the wallet answers the EIP-5792 methods as unsupported (4200), like most wallets today.
  */
 import type { BrowserContext } from "playwright-core";
 import {
+  createPublicClient,
   createWalletClient,
   defineChain,
   encodeAbiParameters,
+  encodeFunctionData,
   type Hex,
   http,
+  numberToHex,
+  serializeErc6492Signature,
   type TypedDataDefinition,
 } from "viem";
+import { mockSmartWalletAbi } from "../../../contracts/generated/abis.ts";
 import { type DevRole, devAccount } from "../../../contracts/lib/accounts.ts";
 import { type InjectedWalletOptions, installInjectedWallet } from "./injectedWallet.ts";
 
@@ -49,8 +61,24 @@ export interface TestWalletOptions {
    * it sends no transactions of its own (eth_sendTransaction is refused, as a wallet without gas would).
    */
   smartWallet?: Hex;
+  /**
+   * EIP-5792 capabilities of the `smartWallet` on the order's chain: `atomic` batches (wallet_sendCalls), and
+   * with `paymaster` the ERC-7677 `paymasterService` capability.
+   */
+  capabilities?: { atomic: boolean; paymaster?: boolean };
+  /**
+   * The `smartWallet` is not deployed yet (an ERC-4337 account before its first transaction): typed data is
+   * signed by the owner key and wrapped in ERC-6492 with this factory call, which deploys it.
+   */
+  erc6492?: { factory: Hex; factoryData: Hex };
   /** The site is already connected (a returning customer): the page may reconnect without a click. */
   preauthorized?: boolean;
+}
+
+interface SendCallsRequest {
+  calls: { to: Hex; data?: Hex; value?: Hex }[];
+  chainId: Hex;
+  capabilities?: { paymasterService?: { url: string } };
 }
 
 export interface WalletRequest {
@@ -75,7 +103,20 @@ const PROMPTS = new Set([
   "eth_sendTransaction",
   "wallet_switchEthereumChain",
   "wallet_addEthereumChain",
+  "wallet_sendCalls",
 ]);
+
+/** ERC-4337 EntryPoint v0.7, which the paymaster service is asked about. */
+const ENTRY_POINT_V07 = "0x0000000071727De22E5E9d8BAf0edAc6f37da032";
+
+async function jsonRpc(url: string, method: string, params: unknown[]) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return (await res.json()) as { result?: unknown; error?: { code: number; message: string } };
+}
 
 /** Installs the wallet in every page of `context`; call before the first navigation. */
 export async function installTestWallet(
@@ -101,6 +142,15 @@ export async function installTestWallet(
       client: createWalletClient({ account, chain: def, transport: http(c.rpcUrl) }),
     });
   }
+  if (opts.capabilities && !opts.smartWallet)
+    throw new Error("capabilities need a smartWallet to batch with");
+  const orderChain = nodes.get(opts.chainId)!;
+  const reader = createPublicClient({ chain, transport: http(opts.rpcUrl) });
+  const bundler = createWalletClient({
+    account: devAccount("deployer"),
+    chain,
+    transport: http(opts.rpcUrl),
+  });
   const wallet: TestWallet = {
     address: opts.smartWallet ?? account.address,
     requests: [],
@@ -136,6 +186,14 @@ export async function installTestWallet(
         const typedData = JSON.parse(params[1] as string) as TypedDataDefinition;
         record("ok");
         const signature = await account.signTypedData(typedData);
+        if (opts.erc6492)
+          return {
+            result: serializeErc6492Signature({
+              address: opts.erc6492.factory,
+              data: opts.erc6492.factoryData,
+              signature,
+            }),
+          };
         if (!opts.smartAccountSignatures) return { result: signature };
         return { result: encodeAbiParameters([{ type: "uint8" }, { type: "bytes" }], [0, signature]) };
       }
@@ -174,6 +232,29 @@ export async function installTestWallet(
           return { error: { code: -32603, message: e.shortMessage ?? e.message, data: e.cause?.data } };
         }
       }
+      case "wallet_getCapabilities": {
+        if (!opts.capabilities) {
+          record("refused");
+          return { error: { code: 4200, message: "The wallet does not support wallet_getCapabilities." } };
+        }
+        record("ok");
+        const onChain: Record<string, unknown> = {
+          atomic: { status: opts.capabilities.atomic ? "supported" : "unsupported" },
+        };
+        if (opts.capabilities.paymaster) onChain.paymasterService = { supported: true };
+        return { result: { [numberToHex(opts.chainId)]: onChain } };
+      }
+      case "wallet_sendCalls":
+        return sendCalls(params[0] as SendCallsRequest, record, rejected);
+      case "wallet_getCallsStatus": {
+        const id = params[0] as Hex;
+        const receipt = await reader.request({ method: "eth_getTransactionReceipt", params: [id] });
+        const status = !receipt ? 100 : receipt.status === "0x1" ? 200 : 500;
+        const chainId = numberToHex(opts.chainId);
+        return {
+          result: { version: "2.0.0", id, chainId, atomic: true, status, receipts: receipt ? [receipt] : [] },
+        };
+      }
       default: {
         // Reads go to the node of the chain the wallet is on (a chain it has no node for: the first).
         const res = await fetch((nodes.get(walletChainId) ?? nodes.get(opts.chainId)!).rpcUrl, {
@@ -184,6 +265,82 @@ export async function installTestWallet(
         const body = (await res.json()) as { result?: unknown; error?: unknown };
         return body.error ? { error: body.error } : { result: body.result };
       }
+    }
+  }
+
+  /** EIP-5792 wallet_sendCalls: the calls as one atomic MockSmartWallet batch (see the file's comment). */
+  async function sendCalls(
+    request: SendCallsRequest,
+    record: (outcome: WalletRequest["outcome"]) => void,
+    rejected: () => { error: unknown },
+  ): Promise<{ result?: unknown; error?: unknown }> {
+    if (!opts.capabilities?.atomic || !opts.smartWallet) {
+      record("refused");
+      return { error: { code: 4200, message: "The wallet does not support wallet_sendCalls." } };
+    }
+    if (wallet.rejectTransactions > 0) {
+      wallet.rejectTransactions--;
+      return rejected();
+    }
+    const calls = request.calls.map((c) => ({ target: c.to, data: c.data ?? "0x" }));
+    const smartWallet = opts.smartWallet;
+    const paymasterUrl = request.capabilities?.paymasterService?.url;
+    try {
+      let hash: Hex;
+      if (paymasterUrl) {
+        if (!opts.capabilities.paymaster) {
+          record("refused");
+          return { error: { code: 5700, message: "The wallet does not support paymasterService." } };
+        }
+        const callData = encodeFunctionData({
+          abi: mockSmartWalletAbi,
+          functionName: "executeBatch",
+          args: [calls],
+        });
+        const nonce = await reader.readContract({
+          address: smartWallet,
+          abi: mockSmartWalletAbi,
+          functionName: "nonce",
+        });
+        const userOp = { sender: smartWallet, nonce: numberToHex(nonce), callData };
+        for (const method of ["pm_getPaymasterStubData", "pm_getPaymasterData"]) {
+          const answer = await jsonRpc(paymasterUrl, method, [userOp, ENTRY_POINT_V07, request.chainId, {}]);
+          if (answer.error) {
+            record("error");
+            return { error: { code: -32603, message: `The paymaster refused: ${answer.error.message}` } };
+          }
+        }
+        const digest = await reader.readContract({
+          address: smartWallet,
+          abi: mockSmartWalletAbi,
+          functionName: "batchDigest",
+          args: [calls, nonce],
+        });
+        const signature = await account.sign!({ hash: digest });
+        hash = await bundler.writeContract({
+          address: smartWallet,
+          abi: mockSmartWalletAbi,
+          functionName: "executeBatchSigned",
+          args: [calls, signature],
+          account: bundler.account,
+          chain: bundler.chain,
+        });
+      } else {
+        hash = await orderChain.client.writeContract({
+          address: smartWallet,
+          abi: mockSmartWalletAbi,
+          functionName: "executeBatch",
+          args: [calls],
+          account,
+          chain: orderChain.client.chain,
+        });
+      }
+      record("ok");
+      return { result: { id: hash } };
+    } catch (error) {
+      record("error");
+      const e = error as { shortMessage?: string; message: string };
+      return { error: { code: -32603, message: e.shortMessage ?? e.message } };
     }
   }
 

@@ -143,6 +143,27 @@ export async function relayCheckoutPayment(
   throw await apiError(res);
 }
 
+/** What the checkout chose for this payment and why, for the order's timeline (POST /v1/checkout/:id/attempts). */
+export interface CheckoutAttempt {
+  method: string;
+  reason: string;
+  account: string;
+  wallet: { type: "eoa" | "smart_account"; atomic: boolean; paymaster: boolean };
+}
+
+/** Records the attempt; the payment goes on whatever the answer (the timeline is the merchant's record). */
+export async function recordCheckoutAttempt(orderId: string, attempt: CheckoutAttempt): Promise<void> {
+  try {
+    await fetch(`${env.apiUrl}/v1/checkout/${encodeURIComponent(orderId)}/attempts`, {
+      method: "POST",
+      headers: { accept: "application/json", "content-type": "application/json" },
+      body: JSON.stringify(attempt),
+    });
+  } catch {
+    // Unreachable service: the payment itself reports that, if it matters.
+  }
+}
+
 const prefetched = new Map<string, Promise<Checkout>>();
 
 /** Starts loading an order as early as possible (from the entry chunk, before the checkout code loads). */

@@ -1,7 +1,7 @@
 /**
  * The paying part of an open order: connect a wallet, get onto the order's chain, check the balance, pay.
  * The pay button stays disabled until the wallet can actually pay (balance and gas money checked first;
- * a smart-contract account paying a token Pier relays needs no gas money of its own).
+ * an account Pier relays for, or a smart-contract account, needs no gas money of its own).
  */
 import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
 import { formatToken } from "@pier/money/display";
@@ -12,7 +12,7 @@ import type { Checkout } from "../../lib/checkoutApi.ts";
 import { selectMutationKey } from "./NetworkPicker.tsx";
 import { NetworkSwitch } from "./NetworkSwitch.tsx";
 import { PaySteps } from "./PaySteps.tsx";
-import { relaysFor } from "./payOrder.ts";
+import { isContractAccount } from "./payOrder.ts";
 import type { usePayment } from "./usePayment.ts";
 import { WalletPicker } from "./WalletPicker.tsx";
 
@@ -63,10 +63,11 @@ function PayButton({ checkout, payment }: { checkout: Checkout; payment: Payment
     query: { enabled: !!address, refetchInterval: 15_000 },
   });
   const code = useBytecode({ address, chainId: checkout.chain_id, query: { enabled: !!address } });
-  // usePayment has Pier relay a smart-contract account's authorization: the relayer pays the fee.
-  const relayed = relaysFor(code.data, checkout.token);
+  // No coin for the fee stops only an EOA Pier cannot relay for: a relayed payment's fee is Pier's, and a
+  // smart-contract account's wallet pays through its own means (a bundler, a paymaster).
+  const feeFree = checkout.gasless || isContractAccount(code.data);
   const short = balance.data !== undefined && balance.data < amount;
-  const noGas = gas.data !== undefined && gas.data.value === 0n && !relayed;
+  const noGas = gas.data !== undefined && gas.data.value === 0n && !feeFree;
   const busy = payment.session?.running === true;
   const started = payment.session !== undefined;
   const ready = balance.data !== undefined && !short && !noGas && !busy && !started && !switching;

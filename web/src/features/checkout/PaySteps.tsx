@@ -26,6 +26,7 @@ const methodWords = {
   dai_permit: "one signature and one transaction (DAI permit)",
   allowance: "an approval and a payment transaction",
   relayed: "one signature; Pier sends it and pays the network fee (ERC-3009)",
+  batch: "one confirmation: your wallet sends the approval and the payment together (EIP-5792)",
 } satisfies Record<CheckoutPayMethod, string>;
 
 export function PaySteps({

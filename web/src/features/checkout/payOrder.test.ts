@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { isContractAccount, relaysFor, stepsOf } from "./payOrder.ts";
+import { isContractAccount, stepsOf } from "./payOrder.ts";
 
 test("default: an account without code is a plain key account", () => {
   expect(isContractAccount(undefined)).toBe(false);
@@ -18,14 +18,5 @@ test("behavior: every one-signature method (ERC-3009, permit, DAI permit) signs 
   expect(stepsOf("dai_permit")).toEqual(["sign", "send", "confirm", "escrow"]);
   expect(stepsOf("allowance")).toEqual(["approve", "send", "confirm", "escrow"]);
   expect(stepsOf("relayed")).toEqual(["sign", "send", "escrow"]);
-});
-
-test("behavior: Pier relays a smart-contract account's payment only in a token taking authorizations", () => {
-  const code = "0x6080604052348015600e575f5ffd5b50";
-  expect(relaysFor(code, { methods: ["authorization", "allowance"] })).toBe(true);
-  expect(relaysFor(code, { methods: ["permit", "allowance"] })).toBe(false);
-  expect(relaysFor(undefined, { methods: ["authorization"] })).toBe(false);
-  expect(relaysFor("0xef01005fbdb2315678afecb367f032d93f642f64180aa3", { methods: ["authorization"] })).toBe(
-    false,
-  );
+  expect(stepsOf("batch")).toEqual(["send", "confirm", "escrow"]);
 });

@@ -7,6 +7,8 @@
  *   allowance:     send approve (skipped when the allowance already covers it) -> send pay
  *   relayed:       sign ReceiveWithAuthorization (any signature: a smart account's too) -> Pier's relayer
  *                  sends it and pays the fee (POST /v1/checkout/:id/relay); no transaction of the customer's
+ *   batch:         wallet_sendCalls [approve (unless the allowance covers it), pay] as one atomic EIP-5792
+ *                  batch, with the operator's ERC-7677 paymaster when chosen -> wait for the calls' status
  *   then:          confirm (receipt) -> escrow (the API reports the order escrowed; see usePayment)
  *
  * Never pays twice: the escrow's paymentState is read before every submission and the flow stops with
@@ -33,11 +35,13 @@ import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { daiPermitAbi, paymentTokenAbi } from "@pier/contracts/tokenAbi";
 import { splitSignature, type TokenDomain } from "@pier/contracts/typedData";
 import { formatToken } from "@pier/money/display";
-import { type Address, type Hex, type TypedDataDefinition, zeroHash } from "viem";
+import { type Address, encodeFunctionData, type Hex, type TypedDataDefinition, zeroHash } from "viem";
 import {
   readContract,
+  sendCalls,
   signTypedData,
   simulateContract,
+  waitForCallsStatus,
   waitForTransactionReceipt,
   writeContract,
 } from "wagmi/actions";
@@ -86,15 +90,6 @@ export function isContractAccount(code: Hex | undefined): boolean {
   return !code.toLowerCase().startsWith("0xef0100");
 }
 
-/**
- * Whether Pier relays this account's payment: a smart-contract account (whose signature the (v, r, s)
- * paths cannot take) paying a token the API lists with ERC-3009 authorizations. The relayer then pays
- * the network fee, so the account needs none of its own.
- */
-export function relaysFor(code: Hex | undefined, token: { methods: readonly string[] }): boolean {
-  return isContractAccount(code) && token.methods.includes("authorization");
-}
-
 export class TransactionRevertedError extends Error {
   override name = "TransactionRevertedError";
   constructor(readonly hash: Hex) {
@@ -104,6 +99,7 @@ export class TransactionRevertedError extends Error {
 
 export function stepsOf(method: CheckoutPayMethod): StepId[] {
   if (method === "relayed") return ["sign", "send", "escrow"];
+  if (method === "batch") return ["send", "confirm", "escrow"];
   return method === "allowance"
     ? ["approve", "send", "confirm", "escrow"]
     : ["sign", "send", "confirm", "escrow"];
@@ -135,6 +131,8 @@ export interface PayInput {
   checkout: Checkout;
   account: Address;
   method: CheckoutPayMethod;
+  /** For `batch`: the ERC-7677 paymaster service the wallet is asked to use. */
+  paymasterUrl?: string;
   support: TokenSupport;
   cache: PayCache;
   report: (update: StepUpdate) => void;
@@ -193,6 +191,7 @@ export async function payOrder(input: PayInput): Promise<Hex | undefined> {
     report({ step: "escrow", state: "active", detail: "Waiting for the network to confirm the payment…" });
     return undefined;
   }
+  if (method === "batch") return payInBatch(input, terms, ensureUnpaid);
   if (method === "allowance") {
     await approveIfNeeded(input, terms);
     await readyToSend();
@@ -225,6 +224,83 @@ export async function payOrder(input: PayInput): Promise<Hex | undefined> {
   report({ step: "confirm", state: "done", detail: `Confirmed in block ${receipt.blockNumber}.` });
   report({ step: "escrow", state: "active", detail: "Waiting for the payment service to see the payment…" });
   return hash;
+}
+
+/** The wallet did not run the batch: nothing was paid. */
+export class BatchFailedError extends Error {
+  override name = "BatchFailedError";
+  constructor(readonly hash: Hex | undefined) {
+    super("Your wallet could not complete the payment: nothing was paid.");
+  }
+}
+
+/**
+ * approve + pay as one atomic wallet_sendCalls batch (approve left out when the allowance covers the amount).
+ * The pay call is simulated first only when no approval precedes it; otherwise the wallet's all-or-nothing
+ * batch is the guard.
+ */
+async function payInBatch(input: PayInput, terms: PaymentTerms, ensureUnpaid: () => Promise<void>) {
+  const { config, checkout, account, report, paymasterUrl } = input;
+  const chainId = checkout.chain_id;
+  const allowance = await readContract(config, {
+    address: terms.token,
+    abi: paymentTokenAbi,
+    functionName: "allowance",
+    args: [account, checkout.escrow],
+    chainId,
+  });
+  const pay = {
+    to: checkout.escrow,
+    data: encodeFunctionData({
+      abi: paymentEscrowAbi,
+      functionName: "pay",
+      args: payArgs(terms, checkout.signature),
+    }),
+  };
+  const calls =
+    allowance >= terms.amount
+      ? [pay]
+      : [
+          {
+            to: terms.token,
+            data: encodeFunctionData({
+              abi: paymentTokenAbi,
+              functionName: "approve",
+              args: [checkout.escrow, terms.amount],
+            }),
+          },
+          pay,
+        ];
+  report({
+    step: "send",
+    state: "active",
+    detail: paymasterUrl
+      ? "Confirm the approval and the payment in your wallet: one confirmation, the fee is sponsored…"
+      : "Confirm the approval and the payment in your wallet: one confirmation…",
+  });
+  await ensureUnpaid();
+  const { id } = await sendCalls(config, {
+    account,
+    chainId,
+    calls,
+    forceAtomic: true,
+    capabilities: paymasterUrl ? { paymasterService: { url: paymasterUrl } } : undefined,
+  });
+  report({ step: "send", state: "done", detail: "Sent by your wallet as one batch." });
+  report({ step: "confirm", state: "active", detail: "Waiting for the network to confirm…" });
+  const status = await waitForCallsStatus(config, { id });
+  const receipts = status.receipts ?? [];
+  const last = receipts[receipts.length - 1];
+  if (status.status !== "success" || !last || receipts.some((r) => r.status !== "success"))
+    throw new BatchFailedError(last?.transactionHash);
+  report({
+    step: "confirm",
+    state: "done",
+    txHash: last.transactionHash,
+    detail: `Confirmed in block ${last.blockNumber}.`,
+  });
+  report({ step: "escrow", state: "active", detail: "Waiting for the payment service to see the payment…" });
+  return last.transactionHash;
 }
 
 async function approveIfNeeded({ config, checkout, account, report }: PayInput, terms: PaymentTerms) {
@@ -264,23 +340,26 @@ async function approveIfNeeded({ config, checkout, account, report }: PayInput, 
 
 /**
  * The sign step: the wallet signs the typed data `build` makes from the token's domain, unless `cached`
- * already holds that signature. A smart-contract account's signature cannot be split into v, r, s: it
- * throws NotEcdsaSignatureError here, at the sign step, so usePayment falls back to approve-then-pay.
+ * already holds that signature (`onSigned` caches a new one). A smart-contract account's signature cannot be
+ * split into v, r, s: it throws NotEcdsaSignatureError here, at the sign step, so usePayment treats the
+ * account as a smart account (relayed with the same signature, a batch, or approve-then-pay).
  */
 async function signStep(
   { config, account, support, report }: PayInput,
   cached: Hex | undefined,
   prompt: string,
   build: (domain: TokenDomain) => TypedDataDefinition,
+  onSigned: (signature: Hex) => void,
   { anyLength = false }: { anyLength?: boolean } = {},
 ): Promise<Hex> {
-  if (cached) {
-    report({ step: "sign", state: "done", detail: "Signed." });
-    return cached;
+  let signature = cached;
+  if (!signature) {
+    if (!support.domain) throw new Error("The token has no EIP-712 domain.");
+    report({ step: "sign", state: "active", detail: prompt });
+    signature = await signTypedData(config, { account, ...build(support.domain) });
+    // Kept even when it is not 65 bytes: Pier's relayer can still send it, with no second prompt.
+    onSigned(signature);
   }
-  if (!support.domain) throw new Error("The token has no EIP-712 domain.");
-  report({ step: "sign", state: "active", detail: prompt });
-  const signature = await signTypedData(config, { account, ...build(support.domain) });
   // The escrow's (v, r, s) functions need 65 bytes; a relayed one takes any (ERC-1271, ERC-6492).
   if (!anyLength) splitSignature(signature);
   report({ step: "sign", state: "done", detail: "Signed." });
@@ -291,7 +370,7 @@ async function signStep(
 async function signAuthorization(input: PayInput, terms: PaymentTerms, opts: { anyLength?: boolean } = {}) {
   const { checkout, account, cache } = input;
   const cached = cache.authorization?.account === account ? cache.authorization.signature : undefined;
-  const signature = await signStep(
+  return signStep(
     input,
     cached,
     "Sign the payment authorization in your wallet…",
@@ -303,10 +382,11 @@ async function signAuthorization(input: PayInput, terms: PaymentTerms, opts: { a
         escrow: checkout.escrow,
         terms,
       }),
+    (signature) => {
+      cache.authorization = { account, signature };
+    },
     opts,
   );
-  cache.authorization = { account, signature };
-  return signature;
 }
 
 /** The EIP-2612 permit for the terms; a retry reuses it while the account's permit nonce is unchanged. */
@@ -321,11 +401,15 @@ async function signPermit(input: PayInput, terms: PaymentTerms) {
   });
   const permit = cache.permit;
   const cached = permit?.account === account && permit.nonce === nonce ? permit.signature : undefined;
-  const signature = await signStep(input, cached, "Sign the spending permit in your wallet…", (domain) =>
-    termsPermitTypedData({ domain, owner: account, escrow: checkout.escrow, terms, nonce }),
+  return signStep(
+    input,
+    cached,
+    "Sign the spending permit in your wallet…",
+    (domain) => termsPermitTypedData({ domain, owner: account, escrow: checkout.escrow, terms, nonce }),
+    (signature) => {
+      cache.permit = { account, nonce, signature };
+    },
   );
-  cache.permit = { account, nonce, signature };
-  return signature;
 }
 
 /**
@@ -352,7 +436,9 @@ async function signDaiPermit(
     cached,
     `Sign the ${checkout.token.symbol} permit in your wallet: it lets the escrow take this payment…`,
     (domain) => termsDaiPermitTypedData({ domain, holder: account, escrow: checkout.escrow, terms, nonce }),
+    (signed) => {
+      cache.daiPermit = { account, nonce, signature: signed };
+    },
   );
-  cache.daiPermit = { account, nonce, signature };
   return { signature, nonce };
 }

@@ -17,9 +17,10 @@ import type { PierConfig } from "../../wagmi.ts";
 /**
  * The ways the checkout can pay: payTerms' three, DAI's permit (payWithDaiPermit), and `relayed`: an
  * ERC-3009 authorization Pier's relayer sends (the way for smart-contract accounts, whose signature the
- * (v, r, s) functions cannot take; chosen by usePayment, never offered by the token).
+ * (v, r, s) functions cannot take; chosen by choosePath, never offered by the token), and `batch`: approve +
+ * pay sent by the wallet as one EIP-5792 batch.
  */
-export type CheckoutPayMethod = PayMethod | "dai_permit" | "relayed";
+export type CheckoutPayMethod = PayMethod | "dai_permit" | "relayed" | "batch";
 
 export const PAY_METHODS: readonly CheckoutPayMethod[] = [
   "authorization",
@@ -148,6 +149,9 @@ function supports(support: TokenSupport, method: CheckoutPayMethod): boolean {
     case "relayed":
       // Relayed payments are ERC-3009 authorizations that Pier sends.
       return support.authorization;
+    case "batch":
+      // Approve + pay, batched by the wallet: any token.
+      return true;
   }
 }
 

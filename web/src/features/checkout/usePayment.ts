@@ -1,7 +1,9 @@
 /**
  * The customer's payment attempt as React state: the chosen method, each step's progress, the error of
- * the step that failed (in words) and `retry`. A wallet that cannot sign typed data falls back to
- * approve-then-pay on its own; a rejected prompt waits for the customer to press "Try again". The last
+ * the step that failed (in words) and `retry`. The way to pay is chosen from the token, the account (code,
+ * gas) and the wallet's EIP-5792 capabilities (choosePath), told to the customer with its reason and recorded
+ * in the order's timeline; a refused way (Pier will not relay, the wallet will not batch or sign typed data)
+ * falls through to the next best on its own; a rejected prompt waits for the customer to press "Try again". The last
  * submitted payment transaction is remembered for this tab (sessionStorage), so a reload while it is
  * pending does not invite a second payment.
  */
@@ -11,30 +13,27 @@ import { paymentTermsFromJson } from "@pier/contracts/termsJson";
 import { NotEcdsaSignatureError } from "@pier/contracts/typedData";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Address, Hex } from "viem";
-import { getBytecode, waitForTransactionReceipt } from "wagmi/actions";
+import { getBalance, getBytecode, getGasPrice, waitForTransactionReceipt } from "wagmi/actions";
 import type { Checkout } from "../../lib/checkoutApi.ts";
-import { isPaid } from "../../lib/checkoutApi.ts";
+import { isPaid, recordCheckoutAttempt } from "../../lib/checkoutApi.ts";
 import { type DescribedError, describeError } from "../../lib/describeError.ts";
 import type { PierConfig } from "../../wagmi.ts";
+import { choosePath, type PaymentPath } from "./choosePath.ts";
 import {
+  BatchFailedError,
   isContractAccount,
   OrderAlreadyPaidError,
   type PayCache,
   payOrder,
   RelayRefusedError,
-  relaysFor,
   type StepId,
   type StepState,
   type StepUpdate,
   stepsOf,
   TransactionRevertedError,
 } from "./payOrder.ts";
-import {
-  type CheckoutPayMethod,
-  chooseMethod,
-  detectTokenSupport,
-  type TokenSupport,
-} from "./tokenSupport.ts";
+import { type CheckoutPayMethod, detectTokenSupport, type TokenSupport } from "./tokenSupport.ts";
+import { detectCapabilities, NO_CAPABILITIES } from "./walletCapabilities.ts";
 
 export interface StepView {
   id: StepId;
@@ -57,12 +56,32 @@ const pendingKey = (orderId: string) => `pier:payment-tx:${orderId}`;
 
 const TYPED_DATA_NOTICE =
   "Your wallet cannot sign this kind of message, so we are paying with an approval and a payment transaction instead.";
-const SMART_ACCOUNT_NOTICE =
-  "Your wallet is a smart-contract account, whose signatures this payment cannot use yet, so we are paying with an approval and a payment transaction instead.";
-const RELAYED_NOTICE =
-  "Your wallet is a smart-contract account: you sign once, and Pier sends the payment and pays its network fee.";
-const relayFallbackNotice = (why: string) =>
-  `Pier could not send this payment for you (${why}), so we are paying with an approval and a payment transaction instead.`;
+const relayFallbackNotice = (why: string) => `Pier could not send this payment for you (${why}).`;
+const BATCH_FALLBACK_NOTICE = "Your wallet could not send the calls as one batch.";
+
+/** Gas a payment transaction may need, for "does the account hold enough of the coin to pay its fee". */
+const PAYMENT_GAS = 200_000n;
+
+/** What the checkout learns about the account before choosing how it pays. */
+interface AccountFacts {
+  contractAccount: boolean;
+  hasGas: boolean;
+  capabilities: { atomic: boolean; paymaster: boolean };
+}
+
+async function accountFacts(config: PierConfig, account: Address, chainId: number): Promise<AccountFacts> {
+  const [code, balance, gasPrice, capabilities] = await Promise.all([
+    getBytecode(config, { address: account, chainId }),
+    getBalance(config, { address: account, chainId }).then((b) => b.value),
+    getGasPrice(config, { chainId }),
+    detectCapabilities(config, account, chainId),
+  ]);
+  return {
+    contractAccount: isContractAccount(code),
+    hasGas: balance >= gasPrice * PAYMENT_GAS,
+    capabilities,
+  };
+}
 
 function freshSteps(method: CheckoutPayMethod): StepView[] {
   return stepsOf(method).map((id) => ({ id, state: "todo" }));
@@ -92,11 +111,25 @@ export function usePayment({
   const support = useRef<TokenSupport | undefined>(undefined);
   const running = useRef(false);
 
+  const facts = useRef<AccountFacts | undefined>(undefined);
+
+  /**
+   * One attempt. `method` retries that method as it was; otherwise choosePath picks, leaving out what
+   * `excluded` says was refused in this attempt, and the choice and its reason go to the order's timeline.
+   * `asSmartAccount`: the account signed like a smart-contract account although it has no code yet (an
+   * ERC-4337 wallet not deployed, whose signature is ERC-6492-wrapped).
+   */
   const run = useCallback(
-    async (method: CheckoutPayMethod | undefined, initialNotice?: string) => {
+    async (
+      method: CheckoutPayMethod | undefined,
+      initialNotice?: string,
+      excluded: CheckoutPayMethod[] = [],
+      asSmartAccount = false,
+    ) => {
       if (!account || running.current) return;
       running.current = true;
       let current: CheckoutPayMethod = method ?? "allowance";
+      let path: PaymentPath | undefined;
       let currentStep: StepId = "sign";
       const report = (u: StepUpdate) => {
         if (u.state === "active") currentStep = u.step;
@@ -112,8 +145,7 @@ export function usePayment({
         );
       };
       let notice = initialNotice;
-      let fallback = false;
-      let fallbackNotice = TYPED_DATA_NOTICE;
+      let next: (() => Promise<void>) | undefined;
       try {
         const detected =
           support.current ??
@@ -128,22 +160,39 @@ export function usePayment({
             ),
           }));
         if (detected.authorization || detected.permit || detected.daiPermit) support.current = detected;
-        current =
-          method ??
-          chooseMethod(
-            detected,
-            checkout.token.methods,
-            new URLSearchParams(window.location.search).get("pay_method"),
-          );
-        // A smart-contract account cannot give the (v, r, s) signature the one-step paths take: Pier relays
-        // its authorization when the token takes one (the escrow's bytes path), else approve and pay.
-        if (current !== "allowance" && !method) {
-          const code = await getBytecode(config, { address: account, chainId: checkout.chain_id });
-          if (isContractAccount(code)) {
-            const relayable = relaysFor(code, checkout.token) && detected.authorization;
-            current = relayable ? "relayed" : "allowance";
-            notice = relayable ? RELAYED_NOTICE : SMART_ACCOUNT_NOTICE;
-          }
+        if (method) {
+          current = method;
+        } else {
+          facts.current ??= await accountFacts(config, account, checkout.chain_id).catch(() => ({
+            contractAccount: false,
+            hasGas: true,
+            capabilities: NO_CAPABILITIES,
+          }));
+          const f = facts.current;
+          path = choosePath({
+            support: detected,
+            methods: checkout.token.methods,
+            preferred: new URLSearchParams(window.location.search).get("pay_method"),
+            contractAccount: f.contractAccount || asSmartAccount,
+            hasGas: f.hasGas,
+            gasless: checkout.gasless,
+            paymasterUrl: checkout.paymaster_url,
+            capabilities: f.capabilities,
+            excluded,
+            coin: config.chains.find((c) => c.id === checkout.chain_id)?.nativeCurrency.symbol ?? "ETH",
+          });
+          current = path.method;
+          notice = initialNotice ? `${initialNotice} ${path.reason}` : path.reason;
+          void recordCheckoutAttempt(checkout.id, {
+            method: path.method,
+            reason: notice,
+            account,
+            wallet: {
+              type: f.contractAccount || asSmartAccount ? "smart_account" : "eoa",
+              atomic: f.capabilities.atomic,
+              paymaster: f.capabilities.paymaster,
+            },
+          });
         }
         currentStep = stepsOf(current)[0]!;
         setSession((s) => ({
@@ -160,6 +209,7 @@ export function usePayment({
           checkout,
           account,
           method: current,
+          paymasterUrl: path?.paymasterUrl,
           support: detected,
           cache: cache.current,
           report,
@@ -178,14 +228,22 @@ export function usePayment({
           if (described.errorName === "AlreadyPaid" || described.errorName === "ERC3009UsedAuthorization") {
             void refetch();
           }
-          fallback =
-            ((described.kind === "unsupported" || error instanceof NotEcdsaSignatureError) &&
-              currentStep === "sign" &&
-              current !== "allowance") ||
-            error instanceof RelayRefusedError;
-          if (error instanceof NotEcdsaSignatureError) fallbackNotice = SMART_ACCOUNT_NOTICE;
-          if (error instanceof RelayRefusedError) fallbackNotice = relayFallbackNotice(error.message);
-          if (!fallback) {
+          const tried = [...excluded, current];
+          if (error instanceof RelayRefusedError) {
+            next = () => run(undefined, relayFallbackNotice(error.message), tried, asSmartAccount);
+          } else if (error instanceof NotEcdsaSignatureError && currentStep === "sign") {
+            // It signed like a smart account (its signature is kept): choose again as one.
+            next = () => run(undefined, undefined, tried, true);
+          } else if (
+            current === "batch" &&
+            currentStep === "send" &&
+            (described.kind === "unsupported" || error instanceof BatchFailedError)
+          ) {
+            next = () => run(undefined, BATCH_FALLBACK_NOTICE, tried, asSmartAccount);
+          } else if (described.kind === "unsupported" && currentStep === "sign" && current !== "allowance") {
+            next = () => run("allowance", TYPED_DATA_NOTICE);
+          }
+          if (!next) {
             setSession((s) =>
               s
                 ? {
@@ -203,9 +261,7 @@ export function usePayment({
       } finally {
         running.current = false;
       }
-      if (fallback) {
-        await run("allowance", fallbackNotice);
-      }
+      if (next) await next();
     },
     [account, checkout, config, refetch],
   );
@@ -219,6 +275,7 @@ export function usePayment({
     lastOption.current = optionId;
     cache.current = {};
     support.current = undefined;
+    facts.current = undefined;
     setSession((s) => (s && !s.running && s.paymentTx === undefined ? undefined : s));
   }, [optionId]);
 

@@ -20,10 +20,20 @@ const LABELS: Partial<Record<EventType, string>> = {
   "order.payment_reverted": "Payment removed by a chain reorganisation",
   "order.paid_after_cancel": "Paid after it was canceled: refunding the customer in full",
   "order.payout_credited": "A payout the token refused, held as a credit until it can be paid",
+  "order.payment_method_chosen": "The customer's checkout chose how to pay",
   "refund.succeeded": "Refund sent",
   "refund.failed": "Refund failed",
   "credit.paid_out": "Credited payout paid to your payout address",
 };
+
+/** What the customer was told when the checkout chose how they pay (order.payment_method_chosen). */
+function choiceOf(event: PierEvent): { method: string; reason: string } | undefined {
+  if (event.type !== "order.payment_method_chosen") return undefined;
+  const object = event.data.object as { method?: unknown; reason?: unknown };
+  return typeof object.method === "string" && typeof object.reason === "string"
+    ? { method: object.method, reason: object.reason }
+    : undefined;
+}
 
 function txOf(event: PierEvent): string | undefined {
   const object = event.data.object as { tx_hash?: unknown; payment?: { tx_hash?: unknown } };
@@ -49,6 +59,7 @@ export function EventTimeline({ orderId }: { orderId: string }) {
       <ol className="timeline" data-testid="timeline" aria-live="polite">
         {[...(events.data?.data ?? [])].reverse().map((e) => {
           const tx = txOf(e);
+          const choice = choiceOf(e);
           return (
             <li key={e.id} data-testid="timeline-event" data-type={e.type}>
               <strong>{LABELS[e.type as EventType] ?? e.type}</strong>
@@ -61,6 +72,11 @@ export function EventTimeline({ orderId }: { orderId: string }) {
                   {" "}
                   · <TxHash hash={tx} />
                 </>
+              )}
+              {choice && (
+                <p className="muted" data-testid="timeline-choice">
+                  <code>{choice.method}</code>: {choice.reason}
+                </p>
               )}
             </li>
           );
