@@ -137,18 +137,32 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
         bool mustPass = !rusdc.paused() && !rusdc.isBlacklisted(from) && !rusdc.isBlacklisted(address(escrow));
 
         vm.recordLogs();
-        (bool ok, bytes memory err) = method >= 4
-            ? _payFromWalletAttempt(terms, from)
-            : method == 1
-                ? _payWithPermitAttempt(terms, from, key)
-                : (
-                    method == 2 ? _payWithAuthorizationAttempt(terms, from, key) : _payFromAllowanceAttempt(terms, from)
-                );
-
+        (bool ok, bytes memory err) = _payAttempt(terms, from, key, method);
         Vm.Log[] memory logs = vm.getRecordedLogs();
         if (ok != mustPass) _unexpected("pay", err, !ok);
         if (!mustPass) ++refusedWhileFrozen;
-        if (!ok) return;
+        if (ok) _recordPaid(terms, from, method == 2 || method >= 4 ? relayer : from, logs);
+    }
+
+    function _payAttempt(
+        IPaymentEscrow.PaymentTerms memory terms,
+        address from,
+        uint256 key,
+        uint256 method
+    ) private returns (bool ok, bytes memory err) {
+        if (method >= 4) return _payFromWalletAttempt(terms, from);
+        if (method == 1) return _payWithPermitAttempt(terms, from, key);
+        if (method == 2) return _payWithAuthorizationAttempt(terms, from, key);
+        return _payFromAllowanceAttempt(terms, from);
+    }
+
+    /// @dev Books a payment that went through, checking what its call emitted against the model.
+    function _recordPaid(
+        IPaymentEscrow.PaymentTerms memory terms,
+        address from,
+        address submitter,
+        Vm.Log[] memory logs
+    ) private {
         address refundTo = from == treasury ? bridge : from;
         _records.push(_record(terms, from, refundTo, _now() + terms.escrowPeriod));
         Ghost storage g = _ghosts.push();
@@ -163,7 +177,6 @@ contract IssuerControlsHandler is RegulatedTokenFixture {
         // signed fee, by the submitter, not early, whose payouts are routed (or credited) like a release's. An escrowed
         // payment releases nothing yet.
         bool charge = terms.escrowPeriod == 0;
-        address submitter = method == 2 || method >= 4 ? relayer : from;
         if (_countCharged(logs, paymentId, terms, submitter) != (charge ? 1 : 0)) ++chargeMismatches;
         _applyLogs(logs);
         if (g.open == charge) ++chargeMismatches;
