@@ -219,7 +219,17 @@ const OrdersSchema = Type.Object({
     3_600,
     "Default time to pay an order; an order may set expires_at.",
   ),
-  PIER_SYNC_INTERVAL_MS: Int(10, 60_000, 100, "How often order state is reconciled with the indexer."),
+  PIER_SYNC_INTERVAL_MS: Int(
+    10,
+    60_000,
+    1_000,
+    "The order sync's safety net: how often order state is reconciled with the indexer even when no notification came. Each block the indexer commits wakes the sync at once (PIER_SYNC_NOTIFY).",
+  ),
+  PIER_SYNC_NOTIFY: Type.Optional(
+    Bool(
+      "Default true: the indexer's commits wake the order sync (Postgres LISTEN/NOTIFY on a trigger the API installs on the indexer's checkpoint table). false: the sync only polls, every PIER_SYNC_INTERVAL_MS.",
+    ),
+  ),
 });
 
 const KeeperSchema = Type.Object({
@@ -397,6 +407,8 @@ export interface Config {
   escrowPeriodSeconds: number;
   orderTtlSeconds: number;
   syncIntervalMs: number;
+  /** Wake the order sync on the indexer's commits (LISTEN/NOTIFY); else poll only. */
+  syncNotify: boolean;
   keeperIntervalMs: number;
   keeperBatchSize: number;
   /** The transaction sender (chain/txSender.ts). */
@@ -485,6 +497,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     escrowPeriodSeconds: e.PIER_ESCROW_PERIOD_SECONDS,
     orderTtlSeconds: e.PIER_ORDER_TTL_SECONDS,
     syncIntervalMs: e.PIER_SYNC_INTERVAL_MS,
+    syncNotify: e.PIER_SYNC_NOTIFY === undefined || bool(e.PIER_SYNC_NOTIFY),
     keeperIntervalMs: e.PIER_KEEPER_INTERVAL_MS,
     keeperBatchSize: e.PIER_KEEPER_BATCH_SIZE,
     txSender: {

@@ -1,7 +1,7 @@
 /**
  * Background work of an API process: the webhook delivery workers (pg-boss), the transaction senders
- * (one per signer, advisory-locked: chain/senderSupervisor.ts) and three loops (order sync, keeper,
- * maintenance). Everything is safe to run in several processes at once: queues and advisory locks
+ * (one per signer, advisory-locked: chain/senderSupervisor.ts) and loops: order sync (woken by the
+ * indexer's commits: indexer/indexedNotifications.ts), keeper, maintenance. Everything is safe to run in several processes at once: queues and advisory locks
  * decide who does what.
  */
 import type { Queue } from "pg-boss";
@@ -10,8 +10,9 @@ import { startTxSenders } from "../chain/senderSupervisor.ts";
 import type { AppContext } from "../context.ts";
 import { sweepCredits } from "../credits/sweepCredits.ts";
 import { purgeIdempotencyKeys } from "../idempotency/idempotent.ts";
+import { ensureIndexedTrigger, listenIndexed } from "../indexer/indexedNotifications.ts";
 import { releaseMatured } from "../keeper/releaseMatured.ts";
-import { runEvery } from "../lib/loop.ts";
+import { type Loop, runEvery } from "../lib/loop.ts";
 import { releaseSyncLock, syncOrders } from "../orders/syncOrders.ts";
 import { startReconciliationJob } from "../reconciliation/reconciliationJob.ts";
 import { type DeliveryJob, deliverWebhook } from "../webhooks/deliverWebhook.ts";
@@ -89,11 +90,15 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
   const senders = startTxSenders(ctx);
   const bridge = await startBridgeWorkers(ctx);
   await startReconciliationJob(ctx, ensureQueue);
-  // One sync loop and one keeper per network: a network whose RPC fails only stalls its own loops.
+  // One sync loop and one keeper per network: a network whose RPC fails only stalls its own loops. The
+  // indexer's commits kick the chain's sync; its timer is the safety net for lost notifications.
+  const syncLoops = new Map<number, Loop>();
   const perNetwork = ctx.networks.list.flatMap((net) => {
     const log = ctx.log.child({ chainId: net.chainId });
+    const sync = runEvery("sync", ctx.config.syncIntervalMs, () => syncOrders(ctx, net), log);
+    syncLoops.set(net.chainId, sync);
     return [
-      runEvery("sync", ctx.config.syncIntervalMs, () => syncOrders(ctx, net), log),
+      sync,
       runEvery(
         "keeper",
         ctx.config.keeperIntervalMs,
@@ -115,8 +120,21 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
       ),
     ];
   });
+  const notified = ctx.config.syncNotify
+    ? [
+        listenIndexed(ctx.config.databaseUrl, (chainId) => syncLoops.get(chainId)?.kick(), ctx.log),
+        // The trigger comes back within this long after a new indexer build recreates its tables.
+        runEvery(
+          "indexer-trigger",
+          5_000,
+          () => ensureIndexedTrigger(ctx.pool, ctx.config.indexerSchema),
+          ctx.log,
+        ),
+      ]
+    : [];
   const loops = [
     ...perNetwork,
+    ...notified,
     runEvery(
       "maintenance",
       10_000,
