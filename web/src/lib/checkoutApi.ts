@@ -151,13 +151,18 @@ export interface CheckoutAttempt {
   wallet: { type: "eoa" | "smart_account"; atomic: boolean; paymaster: boolean };
 }
 
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** Records the attempt; the payment goes on whatever the answer (the timeline is the merchant's record). */
 export async function recordCheckoutAttempt(orderId: string, attempt: CheckoutAttempt): Promise<void> {
   try {
     await fetch(`${env.apiUrl}/v1/checkout/${encodeURIComponent(orderId)}/attempts`, {
       method: "POST",
       headers: { accept: "application/json", "content-type": "application/json" },
-      body: JSON.stringify(attempt),
+      // The API keeps 300 characters of the reason; a fallback's (which quotes a refusal) can be longer.
+      body: JSON.stringify({ ...attempt, reason: clip(attempt.reason, 300) }),
     });
   } catch {
     // Unreachable service: the payment itself reports that, if it matters.

@@ -112,6 +112,8 @@ export function usePayment({
   const running = useRef(false);
 
   const facts = useRef<AccountFacts | undefined>(undefined);
+  /** The way chosen last: "Try again" retries it as it was (a batch keeps its paymaster). */
+  const chosen = useRef<PaymentPath | undefined>(undefined);
 
   /**
    * One attempt. `method` retries that method as it was; otherwise choosePath picks, leaving out what
@@ -162,6 +164,7 @@ export function usePayment({
         if (detected.authorization || detected.permit || detected.daiPermit) support.current = detected;
         if (method) {
           current = method;
+          if (chosen.current?.method === method) path = chosen.current;
         } else {
           facts.current ??= await accountFacts(config, account, checkout.chain_id).catch(() => ({
             contractAccount: false,
@@ -182,15 +185,21 @@ export function usePayment({
             coin: config.chains.find((c) => c.id === checkout.chain_id)?.nativeCurrency.symbol ?? "ETH",
           });
           current = path.method;
+          chosen.current = path;
           notice = initialNotice ? `${initialNotice} ${path.reason}` : path.reason;
+        }
+        // Each choice goes to the order's timeline: chosen here, or forced by a fallback (its notice says why);
+        // a plain "Try again" of the same way is not a new choice.
+        if (!method || initialNotice) {
+          const f = facts.current;
           void recordCheckoutAttempt(checkout.id, {
-            method: path.method,
-            reason: notice,
+            method: current,
+            reason: notice ?? "",
             account,
             wallet: {
-              type: f.contractAccount || asSmartAccount ? "smart_account" : "eoa",
-              atomic: f.capabilities.atomic,
-              paymaster: f.capabilities.paymaster,
+              type: f?.contractAccount || asSmartAccount ? "smart_account" : "eoa",
+              atomic: f?.capabilities.atomic ?? false,
+              paymaster: f?.capabilities.paymaster ?? false,
             },
           });
         }
@@ -276,6 +285,7 @@ export function usePayment({
     cache.current = {};
     support.current = undefined;
     facts.current = undefined;
+    chosen.current = undefined;
     setSession((s) => (s && !s.running && s.paymentTx === undefined ? undefined : s));
   }, [optionId]);
 
