@@ -105,6 +105,14 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
     ),
     report("web", "time to an enabled pay button", j.time_to_pay_ready_ms, " ms"),
   ],
+  idle: (j) => [
+    atMost("idle", "idle stack CPU (API + indexer), % of a core", j.stack_cpu_pct, 3, " %"),
+    report("idle", "idle API CPU", j.default?.api?.cpu_pct, " %"),
+    report("idle", "idle indexer CPU", j.default?.indexer?.cpu_pct, " %"),
+    report("idle", "idle API RSS", j.default?.api?.rss_mib, " MiB"),
+    report("idle", "idle indexer RSS", j.default?.indexer?.rss_mib, " MiB"),
+    report("idle", "idle stack CPU with 100 ms polling (before)", j.polling_100ms?.stack_cpu_pct, " %"),
+  ],
   load: (j) => [
     equals("load", "concurrent checkouts paid", j.checkouts, j.checkouts_goal ?? 200),
     equals("load", "errors", j.errors, 0),

@@ -1,0 +1,83 @@
+/**
+ * Idle cost: a whole local stack (chain, indexer, API with its workers) doing nothing, as a fresh
+ * ./scripts/dev would, for --seconds (default 60). Reads each process's CPU time (utime + stime,
+ * /proc/<pid>/stat) and resident memory (/proc/<pid>/status VmRSS) before and after, and reports CPU as a
+ * percentage of one core. Measured twice on the same stack, one API after the other: the default (the
+ * indexer's commits wake the order sync, a 1 s safety net) and the polling the API did before (a 100 ms
+ * sync, no notifications), side by side. Writes bench-results/idle.json; goal: API + indexer < 3 % of a
+ * core with the default.
+ *
+ *   pnpm exec tsx scripts/benchmarks/idle.ts [--seconds 60]
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { startApiOn } from "../../test/harness/apiStack.ts";
+import { startStack } from "../../test/harness/stack.ts";
+
+const GOAL_PCT = 3;
+const { values } = parseArgs({ options: { seconds: { type: "string", default: "60" } } });
+const seconds = Number(values.seconds);
+/** Clock ticks per second of /proc's CPU times (USER_HZ; 100 on Linux). */
+const HZ = 100;
+
+async function cpuTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start at the closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+}
+
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+/** CPU (% of a core) and RSS of each process over `seconds` of idling. */
+async function measure(pids: Record<string, number>) {
+  const before = Object.fromEntries(
+    await Promise.all(Object.entries(pids).map(async ([k, pid]) => [k, await cpuTicks(pid)] as const)),
+  );
+  const start = process.hrtime.bigint();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  const out: Record<string, { cpu_pct: number; rss_mib: number }> = {};
+  for (const [k, pid] of Object.entries(pids)) {
+    const used = ((await cpuTicks(pid)) - before[k]!) / HZ;
+    out[k] = { cpu_pct: Math.round((used / elapsed) * 1000) / 10, rss_mib: await rssMiB(pid) };
+  }
+  return out;
+}
+
+const stack = await startStack({});
+try {
+  const indexerPid = stack.indexer!.pid;
+  const base = { PIER_ADMIN_KEY: `bench_admin_${Date.now()}_0123456789`, PIER_LOG_LEVEL: "warn" };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 3_000)); // start-up work done
+
+  let api = await startApiOn(stack, base);
+  await settle();
+  const notified = await measure({ api: api.pid, indexer: indexerPid });
+  await api.stop();
+
+  api = await startApiOn(stack, { ...base, PIER_SYNC_NOTIFY: "false", PIER_SYNC_INTERVAL_MS: "100" });
+  await settle();
+  const polled = await measure({ api: api.pid, indexer: indexerPid });
+  await api.stop();
+
+  const total = (m: typeof notified) => Math.round((m.api!.cpu_pct + m.indexer!.cpu_pct) * 10) / 10;
+  const result = {
+    seconds,
+    stack_cpu_pct: total(notified),
+    default: notified,
+    polling_100ms: { ...polled, stack_cpu_pct: total(polled) },
+    goal: { stack_cpu_pct_below: GOAL_PCT },
+    measured: "CPU time of the API (with its workers) and the indexer over the idle window, % of one core",
+  };
+  await mkdir("bench-results", { recursive: true });
+  await writeFile("bench-results/idle.json", `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+  if (result.stack_cpu_pct >= GOAL_PCT) process.exitCode = 1;
+} finally {
+  await stack.stop();
+}
