@@ -13,6 +13,7 @@ import type { FastifyBaseLogger } from "fastify";
 import pg from "pg";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
+import { checkedSchemaName } from "./indexerTables.ts";
 
 export const INDEXED_CHANNEL = "pier_indexed";
 const TRIGGER = "pier_notify_indexed";
@@ -20,12 +21,10 @@ const INSTALL_LOCK = 0x4e4f_5449; // "NOTI"
 /** Waits between reconnections of the listening connection. */
 const RECONNECT_MS = 1_000;
 
-const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
 /** True when the trigger is on the indexer's checkpoint table (installing it when missing); false before the
  * indexer has created its tables. */
 export async function ensureIndexedTrigger(db: pg.Pool, schema: string): Promise<boolean> {
-  if (!SCHEMA_NAME.test(schema)) throw new Error(`bad indexer schema name: ${schema}`);
+  checkedSchemaName(schema);
   const state = async (q: Db) => {
     const { rows } = await q.query<{ table: boolean; trigger: boolean }>(
       `SELECT to_regclass($1) IS NOT NULL AS table,

@@ -11,8 +11,14 @@ export interface IndexerTables {
   checkpoint: string;
 }
 
-export function indexerTables(schema: string): IndexerTables {
+/** The schema name, checked to be a plain identifier before anyone quotes it into SQL. */
+export function checkedSchemaName(schema: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad indexer schema name: ${schema}`);
+  return schema;
+}
+
+export function indexerTables(schema: string): IndexerTables {
+  checkedSchemaName(schema);
   return {
     payment: `"${schema}"."payment"`,
     paymentEvent: `"${schema}"."payment_event"`,
