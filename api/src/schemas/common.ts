@@ -52,6 +52,12 @@ export const TokenAmount = Type.String({
 
 export const Address = Type.String({ pattern: "^0x[0-9a-fA-F]{40}$", description: "EVM address." });
 export const Hex32 = Type.String({ pattern: "^0x[0-9a-f]{64}$" });
+/**
+ * A chain id as input. Capped at 2^53 - 1: ids are stored as bigint and compared in JavaScript, and a
+ * larger "integer" such as 4.8e155 would overflow Postgres (a 500) instead of being refused (a 400).
+ */
+export const ChainId = (description?: string) =>
+  Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, ...(description ? { description } : {}) });
 export const UnixTime = Type.Integer({ description: "Unix time in seconds." });
 export const Metadata = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 500 }), {
   maxProperties: 50,

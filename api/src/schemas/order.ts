@@ -1,6 +1,6 @@
 /** Order: the request and response schemas of /v1/orders and the public checkout read. */
 import Type, { type Static } from "typebox";
-import { Address, Hex32, ListQuery, Metadata, Nullable, TokenAmount, UnixTime } from "./common.ts";
+import { Address, ChainId, Hex32, ListQuery, Metadata, Nullable, TokenAmount, UnixTime } from "./common.ts";
 import { NetworkRef, OrderToken } from "./network.ts";
 
 export const ORDER_STATUSES = [
@@ -159,10 +159,7 @@ export const CreateOrderBody = Type.Object(
     success_url: Type.Optional(Url),
     cancel_url: Type.Optional(Url),
     network: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        description: "Chain id of the network the order is paid on. Default: the first network served.",
-      }),
+      ChainId("Chain id of the network the order is paid on. Default: the first network served."),
     ),
     token: Type.Optional(
       Type.String({
@@ -174,7 +171,7 @@ export const CreateOrderBody = Type.Object(
       Type.Array(
         Type.Object(
           {
-            network: Type.Integer({ minimum: 1 }),
+            network: ChainId(),
             token: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" })),
           },
           { additionalProperties: false },
@@ -204,10 +201,7 @@ export const ListOrdersQuery = Type.Object(
     ...ListQuery,
     status: Type.Optional(Type.String({ enum: [...ORDER_STATUSES] })),
     network: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        description: "Chain id: orders on that network (as the customer chose it).",
-      }),
+      ChainId("Chain id: orders on that network (as the customer chose it)."),
     ),
     token: Type.Optional(
       Type.String({
@@ -296,7 +290,7 @@ export const Checkout = Type.Object(
 
 export const SelectOptionBody = Type.Object(
   {
-    network: Type.Integer({ minimum: 1, description: "Chain id of one of the checkout's options." }),
+    network: ChainId("Chain id of one of the checkout's options."),
     token: Type.String({ pattern: "^0x[0-9a-fA-F]{40}$", description: "Token address of that option." }),
   },
   { additionalProperties: false },

@@ -155,6 +155,7 @@ describe("POST /v1/orders", () => {
     );
     expectError(await create({ fiat_amount: "1.00" }), 400, "parameter_missing", "fiat_currency");
     expectError(await create({ fiat_currency: "USD" }), 400, "parameter_missing", "fiat_amount");
+    expectError(await create({ amount: "1", network: 1e300 }), 400, "parameter_invalid", "network");
     expectError(
       await create({ fiat_amount: "1", fiat_currency: "GBP" }),
       400,
@@ -279,6 +280,9 @@ describe("GET /v1/orders", () => {
     expectError(await m.client.get("/v1/orders?status=paid"), 400, "parameter_invalid", "status");
     expectError(await m.client.get("/v1/orders?created[gte]=soon"), 400, "parameter_invalid", "created.gte");
     expectError(await m.client.get("/v1/orders?colour=blue"), 400, "parameter_unknown", "colour");
+    // A chain id beyond 2^53 is refused up front; it once reached Postgres' bigint and came back a 500.
+    expectError(await m.client.get("/v1/orders?network=4.8e%2B155"), 400, "parameter_invalid", "network");
+    expectError(await m.client.get("/v1/orders?network=9007199254740992"), 400, "parameter_invalid", "network");
     expectError(
       await m.client.get("/v1/orders?starting_after=ord_000000000000000000000000"),
       400,

@@ -6,7 +6,7 @@ import type { AppContext } from "../../../context.ts";
 import { toCsv } from "../../../reports/csv.ts";
 import { RECONCILIATION_COLUMNS, reconciliationReport } from "../../../reports/reconciliationReport.ts";
 import { SETTLEMENT_COLUMNS, settlementReport } from "../../../reports/settlementReport.ts";
-import { errors } from "../../../schemas/common.ts";
+import { ChainId, errors } from "../../../schemas/common.ts";
 import {
   Format,
   jsonOrCsv,
@@ -33,7 +33,7 @@ export default async function reportRoutes(fastify: FastifyInstance, { ctx }: { 
             to: Type.Optional(ReportDay),
             currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$" })),
             network: Type.Optional(
-              Type.Integer({ minimum: 1, description: "Chain id; default the first network served." }),
+              ChainId("Chain id; default the first network served."),
             ),
             token: Type.Optional(
               Type.String({
