@@ -12,6 +12,7 @@ import type { ChainContext } from "../chain/chainContext.ts";
 import { createChainTx } from "../chain/chainTxs.ts";
 import type { AppContext } from "../context.ts";
 import { withTransaction } from "../db/transaction.ts";
+import { indexerProgress } from "../indexer/indexerProgress.ts";
 import type { OrderRow } from "../orders/orderRow.ts";
 import { paymentRecordOf } from "../orders/paymentRecord.ts";
 
@@ -25,6 +26,8 @@ export interface KeeperRun {
 /** One run; undefined when another process is running the keeper right now. */
 export async function releaseMatured(ctx: AppContext, net: ChainContext): Promise<KeeperRun | undefined> {
   const head = await net.head.refresh();
+  // Read first, outside the transaction (a missing table must not abort it); earlier is only more careful.
+  const indexed = (await indexerProgress(ctx.pool, ctx.tables, net.chainId))?.blockNumber ?? -1n;
   return withTransaction(ctx.pool, async (tx) => {
     const locked = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1, $2) AS ok", [
       KEEPER_LOCK,
@@ -39,8 +42,11 @@ export async function releaseMatured(ctx: AppContext, net: ChainContext): Promis
           AND p.status = 'escrowed' AND NOT p.disputed AND NOT p.held AND p.release_after <= $2
           AND NOT EXISTS (
             SELECT 1 FROM chain_txs c
-             WHERE c.chain_id = o.chain_id AND c.status IN ('queued', 'sent') AND c.kind IN ('release', 'release_batch', 'refund', 'resolve', 'hold')
-               AND c.payload->'paymentIds' ? o.payment_id)
+             WHERE c.chain_id = o.chain_id AND c.kind IN ('release', 'release_batch', 'refund', 'resolve', 'hold')
+               AND c.payload->'paymentIds' ? o.payment_id
+               -- Mined but not indexed yet: the payment still reads escrowed, and is not ours to send again.
+               -- Once the indexer is past the block, a member still escrowed was skipped by the contract.
+               AND (c.status IN ('queued', 'sent') OR (c.status = 'confirmed' AND c.block_number > $4)))
           -- A fiat payment reversed after funding (bridge/handleFiatEvent.ts): skipped until its hold is sent.
           AND NOT EXISTS (
             SELECT 1 FROM fiat_funding f
@@ -52,7 +58,7 @@ export async function releaseMatured(ctx: AppContext, net: ChainContext): Promis
             SELECT 1 FROM risk_reviews r WHERE r.order_id = o.id AND r.status = 'open' AND r.outcome = 'hold')
         ORDER BY p.release_after, o.seq
         LIMIT $3`,
-      [net.chainId, head.timestamp.toString(), size * 10],
+      [net.chainId, head.timestamp.toString(), size * 10, indexed.toString()],
     );
     let batches = 0;
     for (let i = 0; i < rows.length; i += size) {
