@@ -102,11 +102,13 @@ describe("every route through the client", () => {
     expect(listed.data.map((o) => o.id)).toEqual([created.id]);
 
     const checkout = await pier.checkout.retrieve(created.id);
-    expect(checkout).toMatchObject({ object: "checkout", id: created.id, signature: created.signature });
+    expect(created.signature).toBeNull(); // signed when the checkout is first opened
+    expect(checkout).toMatchObject({ object: "checkout", id: created.id });
+    expect((await pier.orders.retrieve(created.id)).signature).toBe(checkout.signature);
     // The local chain has a relayer and tUSDC takes authorizations; no paymaster service is configured.
     expect(checkout).toMatchObject({ gasless: true, paymaster_url: null });
     const same = await pier.checkout.select(created.id, { network: 31337, token: checkout.token.address });
-    expect(same.signature).toBe(created.signature);
+    expect(same.signature).toBe(checkout.signature);
     // A signature the escrow would refuse is refused before anything is sent.
     await expect(
       pier.checkout.relay(created.id, { payer: created.terms.merchant, signature: `0x${"11".repeat(65)}` }),

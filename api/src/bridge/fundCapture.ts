@@ -21,6 +21,7 @@ import type { AppContext } from "../context.ts";
 import { withTransaction } from "../db/transaction.ts";
 import type { Money } from "../fiat/provider.ts";
 import type { OrderRow } from "../orders/orderRow.ts";
+import { signedOrder } from "../orders/signedOrder.ts";
 import { termsJsonOf } from "../orders/toOrderObject.ts";
 import { newBridgeId } from "./ids.ts";
 import { recordIncident } from "./incidents.ts";
@@ -115,7 +116,12 @@ export async function fundCapture(ctx: AppContext, fact: CaptureFact): Promise<F
       data: encodeFunctionData({
         abi: paymentEscrowAbi,
         functionName: "payOnBehalf",
-        args: [paymentTermsFromJson(termsJsonOf(order)), order.signature as Hex, bridge],
+        // Started from the opened checkout, the terms are signed already; signedOrder makes sure.
+        args: [
+          paymentTermsFromJson(termsJsonOf(order)),
+          (await signedOrder(ctx, tx, order)).signature as Hex,
+          bridge,
+        ],
       }),
       refs: { fundingId, orderIds: [order.id] },
     });

@@ -65,6 +65,10 @@ describe("remote signer, end to end", () => {
     const order = created.body;
     const terms = paymentTermsFromJson(order.terms);
     expect(terms.operator).toBe(operator);
+    // Signed when the checkout is first opened, not at creation; opened again, not signed again.
+    expect(forOperator("eth_signTypedData_v4").length).toBe(typedBefore);
+    const checkout = (await s.client.withKey(undefined).get(`/v1/checkout/${order.id}`)).body;
+    await s.client.withKey(undefined).get(`/v1/checkout/${order.id}`);
     expect(forOperator("eth_signTypedData_v4").length).toBe(typedBefore + 1);
     expect(
       await recoverTypedDataAddress({
@@ -72,7 +76,7 @@ describe("remote signer, end to end", () => {
         types: paymentTermsTypes,
         primaryType: "PaymentTerms",
         message: terms,
-        signature: order.signature as Hex,
+        signature: checkout.signature as Hex,
       }),
     ).toBe(operator);
 

@@ -1,13 +1,13 @@
 /**
  * Creates an order: resolves the amount (token units, or a fiat amount converted at the rate source's
- * mid rate, fx/priceOrder.ts), signs the EIP-712 payment terms with the operator key and stores both,
- * with the rate the sale is reported at (the merchant's reporting currency per unit of the token's peg).
- * Nothing touches the chain: the customer pays the signed terms from the checkout.
+ * mid rate, fx/priceOrder.ts) and stores the EIP-712 payment terms with the rate the sale is reported at
+ * (the merchant's reporting currency per unit of the token's peg). The operator signs the terms when the
+ * checkout is first opened (signedOrder.ts), so creating an order is one insert. Nothing touches the chain.
  */
 
 import { formatRatio } from "@pier/money/rational";
 import pg from "pg";
-import { type Address, getAddress, type Hex } from "viem";
+import { type Address, getAddress } from "viem";
 import type { TokenInfo } from "../chain/chainContext.ts";
 import { resolveTarget } from "../chain/networks.ts";
 import { orderIdentifiers } from "../chain/termsSigner.ts";
@@ -84,17 +84,15 @@ export async function createOrder(
     escrowPeriod: BigInt(escrowPeriod),
     operator: operator.address,
   };
-  // Synchronous with a raw operator key; a round trip to the remote signer otherwise.
-  const signature: Hex = await net.signTerms(terms);
-  // A named (prepared) statement: Postgres parses and plans this 22-column insert once per connection
+  // A named (prepared) statement: Postgres parses and plans this 24-column insert once per connection
   // instead of on every order, which measured 1.35-1.5x more inserts per second.
   const insert = (tx: Db) =>
     tx.query<OrderRow>({
       name: "orders.create",
       text: `INSERT INTO orders (id, merchant_id, livemode, chain_id, escrow, onchain_order_id, payment_id, operator, token,
        payout_address, amount, fee, fiat_amount, fiat_currency, fx_rate, description, metadata, success_url,
-       cancel_url, deadline, escrow_period, signature, report_currency, report_rate, accepts)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
+       cancel_url, deadline, escrow_period, report_currency, report_rate, accepts)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)
      RETURNING *`,
       values: [
         id,
@@ -118,7 +116,6 @@ export async function createOrder(
         body.cancel_url ?? null,
         deadline,
         escrowPeriod,
-        signature.toLowerCase(),
         report?.currency ?? null,
         report?.rate ?? null,
         accepts ? JSON.stringify(accepts) : null,

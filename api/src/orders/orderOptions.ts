@@ -22,6 +22,7 @@ import { withTransaction } from "../db/transaction.ts";
 import { InvalidRequestError, NotFoundError, StateError } from "../errors.ts";
 import { pegRateTo, priceInTokens } from "../fx/priceOrder.ts";
 import type { OrderRow } from "./orderRow.ts";
+import { type SignedOrderRow, signedOrder } from "./signedOrder.ts";
 import { networkObjectOf } from "./toOrderObject.ts";
 
 export interface OrderOption {
@@ -56,7 +57,7 @@ export interface StoredTerms {
 }
 
 /** The option the order was created with: the first stored terms, or the row itself when never switched. */
-async function originalOf(db: Db, row: OrderRow): Promise<StoredTerms> {
+async function originalOf(db: Db, row: SignedOrderRow): Promise<StoredTerms> {
   const { rows } = await db.query<StoredTerms>(
     "SELECT * FROM order_terms WHERE order_id = $1 ORDER BY seq LIMIT 1",
     [row.id],
@@ -97,7 +98,7 @@ async function amountIn(
 }
 
 /** The checkout's `options`: each accepted network and token with its amount, the current one selected. */
-export async function checkoutOptions(ctx: AppContext, db: Db, row: OrderRow) {
+export async function checkoutOptions(ctx: AppContext, db: Db, row: SignedOrderRow) {
   const current = { chain_id: row.chain_id, token: row.token };
   const options = acceptedOptions(ctx, row);
   const needsOriginal = options.some((o) => !sameOption(current, o));
@@ -129,13 +130,13 @@ export async function selectOption(
   choice: { network: number; token: string },
 ): Promise<OrderRow> {
   return withTransaction(ctx.pool, async (tx) => {
-    const row = (await tx.query<OrderRow>("SELECT * FROM orders WHERE id = $1 FOR UPDATE", [id])).rows[0];
-    if (!row) throw new NotFoundError("order", id);
-    const option = acceptedOptions(ctx, row).find((o) =>
+    const locked = (await tx.query<OrderRow>("SELECT * FROM orders WHERE id = $1 FOR UPDATE", [id])).rows[0];
+    if (!locked) throw new NotFoundError("order", id);
+    const option = acceptedOptions(ctx, locked).find((o) =>
       sameOption({ chain_id: choice.network, token: choice.token }, o),
     );
     if (!option) {
-      const param = acceptedOptions(ctx, row).some((o) => o.net.chainId === choice.network)
+      const param = acceptedOptions(ctx, locked).some((o) => o.net.chainId === choice.network)
         ? "token"
         : "network";
       throw new InvalidRequestError(
@@ -145,15 +146,18 @@ export async function selectOption(
       );
     }
     if (
-      row.status !== "open" ||
-      row.canceled_at !== null ||
-      BigInt(row.deadline) <= BigInt(option.net.head.now())
+      locked.status !== "open" ||
+      locked.canceled_at !== null ||
+      BigInt(locked.deadline) <= BigInt(option.net.head.now())
     )
       throw new StateError(
         "order_not_open",
-        `Only an open order can change how it is paid; this one is ${row.status}`,
+        `Only an open order can change how it is paid; this one is ${locked.status}`,
       );
-    if (sameOption({ chain_id: row.chain_id, token: row.token }, option)) return row;
+    if (sameOption({ chain_id: locked.chain_id, token: locked.token }, option)) return locked;
+    // The terms switched away from stay payable, so they are stored signed (the checkout signed them when
+    // it was opened; a select without opening it signs them here).
+    const row = await signedOrder(ctx, tx, locked);
 
     const original = await originalOf(tx, row);
     // The current option's terms stay payable until the deadline: keep them, so their payment is known.

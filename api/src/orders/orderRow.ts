@@ -54,7 +54,8 @@ export interface OrderRow {
   cancel_url: string | null;
   deadline: string;
   escrow_period: string;
-  signature: string;
+  /** Null until the checkout is first opened (signedOrder.ts). */
+  signature: string | null;
   created_at: Date;
   canceled_at: Date | null;
   status: OrderStatus;

@@ -6,6 +6,7 @@ import { tokenInfoOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { CheckoutOptionT, OrderT } from "../schemas/order.ts";
 import type { OrderRow, PaymentSnapshot } from "./orderRow.ts";
+import type { SignedOrderRow } from "./signedOrder.ts";
 
 const unix = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
 const num = (s: string | null) => (s === null ? null : Number(s));
@@ -130,7 +131,7 @@ export function toOrderObject(ctx: AppContext, row: OrderRow): OrderT {
 
 export function toCheckoutObject(
   ctx: AppContext,
-  row: OrderRow,
+  row: SignedOrderRow,
   merchantName: string,
   options: CheckoutOptionT[] = [],
 ) {

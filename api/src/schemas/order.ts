@@ -128,7 +128,10 @@ export const Order = Type.Object(
     created: UnixTime,
     canceled_at: Nullable(UnixTime),
     terms: PaymentTerms,
-    signature: OperatorSignature,
+    signature: Type.Union([OperatorSignature, Type.Null()], {
+      description:
+        "The operator's EIP-712 signature of `terms`; null until the checkout is first opened (GET /v1/checkout/:id signs them, once).",
+    }),
     payment: Nullable(OrderPayment),
     dispute: Nullable(OrderDispute),
   },
@@ -200,9 +203,7 @@ export const ListOrdersQuery = Type.Object(
   {
     ...ListQuery,
     status: Type.Optional(Type.String({ enum: [...ORDER_STATUSES] })),
-    network: Type.Optional(
-      ChainId("Chain id: orders on that network (as the customer chose it)."),
-    ),
+    network: Type.Optional(ChainId("Chain id: orders on that network (as the customer chose it).")),
     token: Type.Optional(
       Type.String({
         pattern: "^0x[0-9a-fA-F]{40}$",

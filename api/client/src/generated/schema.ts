@@ -9192,8 +9192,8 @@ export interface components {
                 /** @description EVM address. */
                 operator: `0x${string}`;
             };
-            /** @description The operator's EIP-712 signature. */
-            signature: `0x${string}`;
+            /** @description The operator's EIP-712 signature of `terms`; null until the checkout is first opened (GET /v1/checkout/:id signs them, once). */
+            signature: `0x${string}` | null;
             payment: {
                 /** @description EVM address. */
                 payer: `0x${string}`;

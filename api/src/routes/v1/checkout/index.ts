@@ -11,6 +11,7 @@ import type { AppContext } from "../../../context.ts";
 import { getCheckoutOrder } from "../../../orders/getCheckout.ts";
 import { checkoutOptions, selectOption } from "../../../orders/orderOptions.ts";
 import { recordPaymentAttempt } from "../../../orders/paymentAttempts.ts";
+import { signedOrder } from "../../../orders/signedOrder.ts";
 import { toCheckoutObject } from "../../../orders/toOrderObject.ts";
 import { relayPayment, toRelayObject } from "../../../relay/relays.ts";
 import { errors, IdParams } from "../../../schemas/common.ts";
@@ -34,7 +35,7 @@ export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: 
       },
     },
     async (req) => {
-      const row = await getCheckoutOrder(ctx.pool, req.params.id);
+      const row = await signedOrder(ctx, ctx.pool, await getCheckoutOrder(ctx.pool, req.params.id));
       return toCheckoutObject(ctx, row, row.merchant_name, await checkoutOptions(ctx, ctx.pool, row));
     },
   );
@@ -55,7 +56,7 @@ export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: 
     },
     async (req) => {
       await selectOption(ctx, req.params.id, req.body);
-      const row = await getCheckoutOrder(ctx.pool, req.params.id);
+      const row = await signedOrder(ctx, ctx.pool, await getCheckoutOrder(ctx.pool, req.params.id));
       return toCheckoutObject(ctx, row, row.merchant_name, await checkoutOptions(ctx, ctx.pool, row));
     },
   );

@@ -88,8 +88,14 @@ describe("POST /v1/orders", () => {
     expect(o.checkout_url).toBe(`http://127.0.0.1:5173/pay/${o.id}`);
     expect(o.onchain_order_id).toMatch(/^0x[0-9a-f]{64}$/);
     expect(o.terms.order_id).toBe(o.onchain_order_id);
-    expect(o.signature).toMatch(/^0x[0-9a-f]{130}$/);
+    // Created unsigned: the operator signs when the checkout is first opened, once.
+    expect(o.signature).toBeNull();
     expect(res.headers.get("request-id")).toMatch(/^req_/);
+    const opened = await c.withKey(undefined).get(`/v1/checkout/${o.id}`);
+    expect(opened.body.signature).toMatch(/^0x[0-9a-f]{130}$/);
+    const again = await Promise.all([1, 2, 3].map(() => c.withKey(undefined).get(`/v1/checkout/${o.id}`)));
+    expect(again.map((r) => r.body.signature)).toEqual(Array(3).fill(opened.body.signature));
+    expect((await c.get(`/v1/orders/${o.id}`)).body.signature).toBe(opened.body.signature);
   });
 
   test("behavior: a fiat amount is converted exactly at the rate source's mid rate, which the order keeps", async () => {
@@ -282,7 +288,12 @@ describe("GET /v1/orders", () => {
     expectError(await m.client.get("/v1/orders?colour=blue"), 400, "parameter_unknown", "colour");
     // A chain id beyond 2^53 is refused up front; it once reached Postgres' bigint and came back a 500.
     expectError(await m.client.get("/v1/orders?network=4.8e%2B155"), 400, "parameter_invalid", "network");
-    expectError(await m.client.get("/v1/orders?network=9007199254740992"), 400, "parameter_invalid", "network");
+    expectError(
+      await m.client.get("/v1/orders?network=9007199254740992"),
+      400,
+      "parameter_invalid",
+      "network",
+    );
     expectError(
       await m.client.get("/v1/orders?starting_after=ord_000000000000000000000000"),
       400,
@@ -375,7 +386,7 @@ describe("GET /v1/checkout/:id", () => {
       id: o.id,
       amount: "5000000",
       merchant_name: "Test shop",
-      signature: o.signature,
+      signature: expect.stringMatching(/^0x[0-9a-f]{130}$/),
       terms: o.terms,
       escrow: o.escrow,
       success_url: "https://shop.example/ok",

@@ -32,9 +32,7 @@ export default async function reportRoutes(fastify: FastifyInstance, { ctx }: { 
             from: Type.Optional(ReportDay),
             to: Type.Optional(ReportDay),
             currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$" })),
-            network: Type.Optional(
-              ChainId("Chain id; default the first network served."),
-            ),
+            network: Type.Optional(ChainId("Chain id; default the first network served.")),
             token: Type.Optional(
               Type.String({
                 pattern: "^0x[0-9a-fA-F]{40}$",
