@@ -1,7 +1,7 @@
 /**
  * API throughput: autocannon against a real API process (with its real Postgres, chain and indexer) for
  * POST /v1/orders (auth, validation, EIP-712 signing, insert) and GET /v1/orders/:id, and in the same run
- * a baseline process (baselineServer.ts: Fastify and one route that only inserts one row) on the same
+ * a baseline process (lib/baselineServer.ts: Fastify and one route that only inserts one row) on the same
  * Postgres. Writes bench-results/api.json:
  *   { create_rps, get_rps, baseline_rps, create_ratio, get_ratio, latency_ms: { create, get, baseline: { p50, p99 } } }
  * and exits non-zero if create_ratio < 0.5 (the goal).
@@ -94,7 +94,7 @@ async function startBaseline(databaseUrl: string): Promise<{ url: string; child:
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   const child = spawn(
     process.execPath,
-    ["--import", tsx, new URL("baselineServer.ts", import.meta.url).pathname],
+    ["--import", tsx, new URL("lib/baselineServer.ts", import.meta.url).pathname],
     {
       env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port) },
       stdio: ["ignore", "inherit", "inherit"],

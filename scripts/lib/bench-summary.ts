@@ -53,6 +53,19 @@ function report(suite: string, figure: string, v: unknown, unit = ""): Row {
   return { suite, figure, value: fmt(num(v), unit), goal: "reported" };
 }
 
+/** load.ts at a chain's pace (load-blocks.ts): payment -> webhook p99 within one block + 500 ms. */
+function blockLoad(suite: string, j: Json, goalMs: number): Row[] {
+  return [
+    equals(suite, "checkouts paid", j.checkouts, 500),
+    equals(suite, "errors + lost events", (j.errors ?? NaN) + (j.lost_events ?? NaN), 0),
+    atMost(suite, "p99 payment -> order.escrowed webhook", j.payment_to_webhook?.p99_ms, goalMs, " ms"),
+    report(suite, "p50 payment -> webhook", j.payment_to_webhook?.p50_ms, " ms"),
+    report(suite, "p99 payment -> indexed", j.payment_to_indexed?.p99_ms, " ms"),
+    report(suite, "p99 event stored -> webhook", j.event_to_webhook?.p99_ms, " ms"),
+    report(suite, "seconds to pay all", j.seconds_to_pay_all, " s"),
+  ];
+}
+
 /** Rows of one suite from its JSON (shapes as written by scripts/benchmarks/<suite>.ts). */
 export const SUITES: Record<string, (j: Json) => Row[]> = {
   gas: (j) => {
@@ -113,6 +126,8 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
     report("idle", "idle indexer RSS", j.default?.indexer?.rss_mib, " MiB"),
     report("idle", "idle stack CPU with 100 ms polling (before)", j.polling_100ms?.stack_cpu_pct, " %"),
   ],
+  "load-block2000ms": (j) => blockLoad("load-block2000ms", j, 2_500),
+  "load-block12000ms": (j) => blockLoad("load-block12000ms", j, 12_500),
   load: (j) => [
     equals("load", "concurrent checkouts paid", j.checkouts, j.checkouts_goal ?? 200),
     equals("load", "errors", j.errors, 0),

@@ -13,7 +13,7 @@ import { purgeIdempotencyKeys } from "../idempotency/idempotent.ts";
 import { ensureIndexedTrigger, listenIndexed } from "../indexer/indexedNotifications.ts";
 import { releaseMatured } from "../keeper/releaseMatured.ts";
 import { type Loop, runEvery } from "../lib/loop.ts";
-import { releaseSyncLock, syncOrders } from "../orders/syncOrders.ts";
+import { releaseSyncLock, SYNC_BATCH, syncOrders } from "../orders/syncOrders.ts";
 import { startReconciliationJob } from "../reconciliation/reconciliationJob.ts";
 import { type DeliveryJob, deliverWebhook } from "../webhooks/deliverWebhook.ts";
 import { sweepStuckDeliveries } from "../webhooks/sweepStuckDeliveries.ts";
@@ -95,7 +95,16 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
   const syncLoops = new Map<number, Loop>();
   const perNetwork = ctx.networks.list.flatMap((net) => {
     const log = ctx.log.child({ chainId: net.chainId });
-    const sync = runEvery("sync", ctx.config.syncIntervalMs, () => syncOrders(ctx, net), log);
+    const sync = runEvery(
+      "sync",
+      ctx.config.syncIntervalMs,
+      async () => {
+        const pass = await syncOrders(ctx, net);
+        // A full batch that changed something: more is waiting, so go again now, not on the timer.
+        if (pass && pass.examined >= SYNC_BATCH && pass.events > 0) sync.kick();
+      },
+      log,
+    );
     syncLoops.set(net.chainId, sync);
     return [
       sync,

@@ -24,7 +24,14 @@ import { orderTransitions } from "./orderTransitions.ts";
 import { toOrderObject } from "./toOrderObject.ts";
 
 const SYNC_LOCK = 0x5059_4e43; // "SYNC"
-const BATCH = 200;
+/** Orders looked at per pass; a pass that took a full batch asks for the next at once (jobs/workers.ts). */
+export const SYNC_BATCH = 200;
+/**
+ * Orders synced at once within a pass, each in its own transaction. Each is a handful of round trips
+ * (lock, read, update, events, their webhook jobs): one after another, a block of 100 payments took
+ * seconds to reach its webhooks; in parallel, the round trips overlap. Well under the pool's size.
+ */
+const SYNC_CONCURRENCY = 8;
 /** Blocks re-examined behind the last indexed block, so changes rewritten by a reorg are seen again. */
 const REORG_MARGIN = 64n;
 /** Canceled and expired orders are still watched this long past their deadline (a late-indexed payment). */
@@ -103,7 +110,7 @@ export async function syncOrders(ctx: AppContext, net: ChainContext): Promise<Sy
                 SELECT 1 FROM ${ctx.tables.payment} p WHERE p.chain_id = o.chain_id AND p.id = o.payment_id))
        UNION
        SELECT o.id, o.seq FROM orders o WHERE o.chain_id = $1 AND o.status = 'open' AND o.deadline <= $2
-       ORDER BY seq LIMIT ${BATCH}`,
+       ORDER BY seq LIMIT ${SYNC_BATCH}`,
     [net.chainId, now, since.toString()],
   );
   // Payments with the terms of an option the order is not bound to: they bind an open order (synced
@@ -111,11 +118,22 @@ export async function syncOrders(ctx: AppContext, net: ChainContext): Promise<Sy
   const bound = await handleForeignPayments(ctx, net, indexer?.blockNumber);
   for (const id of bound) if (!rows.some((r) => r.id === id)) rows.push({ id });
   let events = 0;
-  for (const { id } of rows) {
-    events += await withTransaction(ctx.pool, (tx) => syncOne(ctx, net, tx, id, { now, head, indexer }));
-  }
+  let next = 0;
+  const worker = async () => {
+    while (next < rows.length) {
+      const { id } = rows[next++]!;
+      events += await withTransaction(ctx.pool, (tx) => syncOne(ctx, net, tx, id, { now, head, indexer }));
+    }
+  };
+  // Every worker runs to the end even if one fails (the others' orders are still synced); the first
+  // failure is then reported, and the watermark stays put so the next pass looks again.
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.min(SYNC_CONCURRENCY, rows.length) }, worker),
+  );
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
   // Only move on once a pass took everything in: a full batch leaves work for the next pass.
-  if (indexer && rows.length < BATCH) net.sync.watermark = indexer.blockNumber;
+  if (indexer && rows.length < SYNC_BATCH) net.sync.watermark = indexer.blockNumber;
   return { examined: rows.length, events };
 }
 

@@ -4,7 +4,7 @@
  * scripts/benchmarks/api.ts divides order creation's throughput by this one's. Its table lives in a
  * schema of its own (bench_baseline), created here, so nothing of it is in the API's migrations.
  *
- *   DATABASE_URL=postgres://... PORT=4999 node --import tsx scripts/benchmarks/baselineServer.ts
+ *   DATABASE_URL=postgres://... PORT=4999 node --import tsx scripts/benchmarks/lib/baselineServer.ts
  */
 import { createRequire } from "node:module";
 import pg from "pg";
@@ -20,7 +20,7 @@ interface Yardstick {
   listen(opts: { host: string; port: number }): Promise<string>;
   close(): Promise<void>;
 }
-const fastify = createRequire(new URL("../../api/package.json", import.meta.url))("fastify") as (opts: {
+const fastify = createRequire(new URL("../../../api/package.json", import.meta.url))("fastify") as (opts: {
   logger: boolean;
 }) => Yardstick;
 
