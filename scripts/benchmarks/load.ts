@@ -22,7 +22,7 @@
  * The JSON's `indexer_whole_run` is the indexer's own account (Ponder's metrics): RPC calls and seconds
  * by method, indexing-function and database seconds.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { ApiHandle } from "../../api/lib/start.ts";
@@ -78,7 +78,8 @@ async function indexerProfile(url: string) {
     const re = new RegExp(`^${metric}_(sum|count)\\{([^}]*)\\} ([0-9.e+-]+)$`, "gm");
     for (const m of text.matchAll(re)) {
       const key = new RegExp(`${label}="([^"]*)"`).exec(m[2]!)?.[1] ?? "?";
-      const o = (out[key] ??= { n: 0, seconds: 0 });
+      out[key] ??= { n: 0, seconds: 0 };
+      const o = out[key];
       // Ponder's durations are in milliseconds.
       if (m[1] === "count") o.n += Number(m[3]);
       else o.seconds = Math.round((o.seconds + Number(m[3]) / 1000) * 100) / 100;
@@ -90,6 +91,14 @@ async function indexerProfile(url: string) {
     indexing_functions: sum("ponder_indexing_function_duration", "event"),
     database: sum("ponder_database_method_duration", "method"),
   };
+}
+
+/** Resident memory now and at its peak (VmHWM: the high-water mark over the process's life), MiB. */
+async function memoryOf(pid: number) {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const mib = (field: string) =>
+    Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+  return { now: mib("VmRSS"), peak: mib("VmHWM") };
 }
 
 const stack = await startStack({ indexer: false });
@@ -259,6 +268,7 @@ try {
     .map((r) => Math.max(0, escrowedEventAt.get(r.id)! - Number(r.ms)))
     .sort((a, b) => a - b);
   const indexer = await indexerProfile(stack.indexer!.url).catch((e) => ({ error: String(e) }));
+  const rss = { api: await memoryOf(api.pid), indexer: await memoryOf(stack.indexer!.pid) };
   const sortedApi = [...latencies].sort((a, b) => a - b);
   const lost =
     paid.filter((o) => !arrivals.has(o.id)).length + refunds.filter((r) => !arrivals.has(r?.id)).length;
@@ -286,6 +296,7 @@ try {
     event_to_webhook: spread(toDelivery),
     webhook_events_received: eventIds.size,
     indexer_whole_run: indexer,
+    rss_mib: rss,
     error_samples: [...apiErrors, ...paymentErrors].slice(0, 10),
     measured: `${N} wallets pay at once (permit / ERC-3009 halves) on ${BLOCK_MS ? `a chain mining every ${BLOCK_MS} ms, the indexer told of blocks by ${NEW_BLOCKS === "ws" ? "newHeads" : "polling"}` : "an automining chain"}; merchants list and read orders meanwhile, then refund; API figures cover every request of the run; payment->webhook is receipt -> order.escrowed received (PIER_CONFIRMATIONS default: 1 on the local chain), split into payment->indexed (its row first seen in the indexer table, polled every 50 ms) and event->webhook (the event row stored -> received)`,
   };

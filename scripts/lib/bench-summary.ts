@@ -63,6 +63,8 @@ function blockLoad(suite: string, j: Json, goalMs: number): Row[] {
     report(suite, "p99 payment -> indexed", j.payment_to_indexed?.p99_ms, " ms"),
     report(suite, "p99 event stored -> webhook", j.event_to_webhook?.p99_ms, " ms"),
     report(suite, "seconds to pay all", j.seconds_to_pay_all, " s"),
+    report(suite, "API peak RSS", j.rss_mib?.api?.peak, " MiB"),
+    report(suite, "indexer peak RSS", j.rss_mib?.indexer?.peak, " MiB"),
   ];
 }
 
@@ -94,6 +96,8 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
       j.goal?.create_ratio ?? 0.5,
     ),
     report("api", "POST /v1/orders per second", j.create_rps),
+    atLeast("api", "two API replicas vs one, orders created per second", j.replicas?.ratio, 1),
+    equals("api", "errors with two replicas", j.replicas?.errors, 0),
     report("api", "GET /v1/orders/:id per second", j.get_rps),
     report("api", "p99 POST /v1/orders", j.latency_ms?.create?.p99, " ms"),
     equals(
@@ -124,6 +128,8 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
     report("idle", "idle indexer CPU", j.default?.indexer?.cpu_pct, " %"),
     report("idle", "idle API RSS", j.default?.api?.rss_mib, " MiB"),
     report("idle", "idle indexer RSS", j.default?.indexer?.rss_mib, " MiB"),
+    atMost("idle", "API start-up (spawn -> ready)", j.startup_ms?.api, 2000, " ms"),
+    atMost("idle", "indexer restart (spawn -> ready, caught up)", j.startup_ms?.indexer_restart, 2000, " ms"),
     report("idle", "idle stack CPU with 100 ms polling (before)", j.polling_100ms?.stack_cpu_pct, " %"),
   ],
   "load-block2000ms": (j) => blockLoad("load-block2000ms", j, 2_500),
@@ -141,6 +147,8 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
     report("load", "p99 payment -> indexed", j.payment_to_indexed?.p99_ms, " ms"),
     report("load", "p50 event stored -> webhook", j.event_to_webhook?.p50_ms, " ms"),
     report("load", "p99 event stored -> webhook", j.event_to_webhook?.p99_ms, " ms"),
+    report("load", "API peak RSS under load", j.rss_mib?.api?.peak, " MiB"),
+    report("load", "indexer peak RSS under load", j.rss_mib?.indexer?.peak, " MiB"),
   ],
 };
 
