@@ -150,13 +150,3 @@ export async function rotateSecret(
   await tx.query("INSERT INTO webhook_secrets (endpoint_id, secret) VALUES ($1, $2)", [id, secret]);
   return { row, secret };
 }
-
-/** The secrets that sign a delivery right now: the current one and any still in their grace period. */
-export async function activeSecrets(db: Db, endpointId: string): Promise<string[]> {
-  const { rows } = await db.query<{ secret: string }>(
-    `SELECT secret FROM webhook_secrets WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > now())
-      ORDER BY id DESC`,
-    [endpointId],
-  );
-  return rows.map((r) => r.secret);
-}
