@@ -43,6 +43,9 @@ export async function startTwoMerchants(env: Record<string, string> = {}): Promi
     const canceled = (await b.client.post("/v1/orders", { amount: "100" })).body;
     await b.client.post(`/v1/orders/${canceled.id}/cancel`);
     await b.client.post("/v1/keys", { type: "restricted", scopes: ["orders:read"] });
+    // Their customers opened the checkouts, which signs the terms (a write): done before the snapshot,
+    // so the hostile run's own checkout reads change nothing.
+    for (const o of [paidOrder, canceled]) await s.client.withKey(undefined).get(`/v1/checkout/${o.id}`);
     await s.stack.pay.payByPermit(paymentTermsFromJson(paidOrder.terms));
     await waitFor(
       "B's order escrowed",
