@@ -33,6 +33,8 @@ export interface StartApiOptions {
   /** Server logs (JSON lines) are appended here; default: inherited. */
   logFile?: string;
   readyTimeoutMs?: number;
+  /** Run the production bundle (dist/server.mjs, from `pnpm --filter @pier/api build`) instead of the source. */
+  built?: boolean;
 }
 
 export interface ApiHandle {
@@ -61,7 +63,10 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
   if (env.PIER_NETWORKS_FILE === undefined) delete env.PIER_NETWORKS_FILE;
   let logFd: number | undefined;
   if (opts.logFile) logFd = openSync(opts.logFile, "a");
-  const child = spawn(process.execPath, ["--import", tsxLoader, "src/server.ts"], {
+  const args = opts.built
+    ? ["--enable-source-maps", "dist/server.mjs"]
+    : ["--import", tsxLoader, "src/server.ts"];
+  const child = spawn(process.execPath, args, {
     cwd: API_ROOT,
     env,
     stdio: logFd === undefined ? ["ignore", "inherit", "inherit"] : ["ignore", logFd, logFd],

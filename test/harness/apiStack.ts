@@ -46,6 +46,7 @@ export async function startApiOn(
   stack: Stack,
   env: Record<string, string>,
   port?: number,
+  options: { built?: boolean } = {},
 ): Promise<ApiHandle> {
   const networksFile =
     stack.chains.length > 1 && env.PIER_NETWORKS_FILE === undefined
@@ -70,6 +71,7 @@ export async function startApiOn(
     networksFile,
     env,
     logFile: join(stack.dir, "api.log"),
+    built: options.built,
   });
 }
 

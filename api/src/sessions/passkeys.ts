@@ -3,15 +3,11 @@
  * session, then assert it to step up the session for sensitive actions (sessionAuth.ts). Each session holds
  * at most one outstanding challenge, valid for five minutes and consumed by the first answer to it.
  */
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import type pg from "pg";
 import type { Db } from "../db/pool.ts";
@@ -21,6 +17,9 @@ import { SignInError } from "./errors.ts";
 import type { SessionRow } from "./sessions.ts";
 
 const CHALLENGE_TTL_SECONDS = 5 * 60;
+
+/** Loaded on the first passkey request, not at start-up: it is the API's heaviest import (~160 ms). */
+const webauthn = () => import("@simplewebauthn/server");
 
 export interface PasskeyRow {
   id: string;
@@ -102,7 +101,7 @@ export async function registrationOptions(
   merchantName: string,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const existing = await listPasskeys(db, session.merchant_id);
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: "Pier dashboard",
     rpID: origin.rpId,
     userName: `${merchantName} (${session.address})`,
@@ -126,19 +125,21 @@ export async function verifyRegistration(
 ): Promise<PasskeyRow> {
   return withTransaction(pool, async (tx) => {
     const expectedChallenge = await takeChallenge(tx, session.id, "registration");
-    const verified = await verifyRegistrationResponse({
-      response,
-      expectedChallenge,
-      expectedOrigin: origin.origin,
-      expectedRPID: origin.rpId,
-      requireUserVerification: true,
-    }).catch((error: Error) => {
-      throw new SignInError(
-        "passkey_invalid",
-        `The passkey could not be verified: ${error.message}`,
-        "response",
-      );
-    });
+    const verified = await (await webauthn())
+      .verifyRegistrationResponse({
+        response,
+        expectedChallenge,
+        expectedOrigin: origin.origin,
+        expectedRPID: origin.rpId,
+        requireUserVerification: true,
+      })
+      .catch((error: Error) => {
+        throw new SignInError(
+          "passkey_invalid",
+          `The passkey could not be verified: ${error.message}`,
+          "response",
+        );
+      });
     if (!verified.verified) {
       throw new SignInError("passkey_invalid", "The passkey could not be verified", "response");
     }
@@ -171,7 +172,7 @@ export async function authenticationOptions(
   if (passkeys.length === 0) {
     throw new SignInError("passkey_none", "Register a passkey first (Security settings)");
   }
-  const options = await generateAuthenticationOptions({
+  const options = await (await webauthn()).generateAuthenticationOptions({
     rpID: origin.rpId,
     allowCredentials: passkeys.map((p) => ({ id: p.id, transports: p.transports })),
     userVerification: "required",
@@ -196,25 +197,27 @@ export async function verifyAuthentication(
     );
     const passkey = rows[0];
     if (!passkey) throw new SignInError("passkey_unknown", "This passkey is not registered here", "response");
-    const verified = await verifyAuthenticationResponse({
-      response,
-      expectedChallenge,
-      expectedOrigin: origin.origin,
-      expectedRPID: origin.rpId,
-      requireUserVerification: true,
-      credential: {
-        id: passkey.id,
-        publicKey: new Uint8Array(passkey.public_key),
-        counter: Number(passkey.counter),
-        transports: passkey.transports as never,
-      },
-    }).catch((error: Error) => {
-      throw new SignInError(
-        "passkey_invalid",
-        `The passkey could not be verified: ${error.message}`,
-        "response",
-      );
-    });
+    const verified = await (await webauthn())
+      .verifyAuthenticationResponse({
+        response,
+        expectedChallenge,
+        expectedOrigin: origin.origin,
+        expectedRPID: origin.rpId,
+        requireUserVerification: true,
+        credential: {
+          id: passkey.id,
+          publicKey: new Uint8Array(passkey.public_key),
+          counter: Number(passkey.counter),
+          transports: passkey.transports as never,
+        },
+      })
+      .catch((error: Error) => {
+        throw new SignInError(
+          "passkey_invalid",
+          `The passkey could not be verified: ${error.message}`,
+          "response",
+        );
+      });
     if (!verified.verified)
       throw new SignInError("passkey_invalid", "The passkey could not be verified", "response");
     await tx.query("UPDATE passkeys SET counter = $2, last_used_at = now() WHERE id = $1", [
