@@ -9,10 +9,11 @@
  *   PIER_RPC_URL             JSON-RPC URL when indexing one chain; PIER_RPC_URL_<chainId> per chain wins.
  *                            Default for a local dev chain: http://127.0.0.1:8545.
  *   PIER_WS_URL              Optional WebSocket URL (PIER_WS_URL_<chainId> per chain): new blocks are
- *                            pushed (eth_subscribe newHeads) instead of polled, about half the latency of
- *                            a 100 ms poll. Not the default: Ponder then learns of blocks only when a new
- *                            one arrives, so on an automining dev chain, blocks mined while the indexer
- *                            was down stay unindexed until the next transaction. Fine on real chains.
+ *                            pushed (eth_subscribe newHeads) instead of polled, and each is fetched once.
+ *                            Ponder then learns of blocks only when a new one arrives: it indexes its
+ *                            newest ones (within its finality depth, 30 blocks here) at the next block.
+ *                            Real chains always bring one; ./scripts/dev mines an empty block a second
+ *                            and uses it. Test stacks, on automine without a ticker, poll.
  *   PIER_INDEXER_POLLING_MS  How often to poll for new blocks. Default 100 on a local dev chain, 1000
  *                            elsewhere; Ponder's minimum is 100.
  */

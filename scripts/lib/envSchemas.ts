@@ -22,7 +22,7 @@ export const IndexerEnvSchema = Type.Object({
     "JSON-RPC URL when indexing one chain; PIER_RPC_URL_<chainId> per chain wins.",
   ),
   PIER_WS_URL: Opt(
-    "WebSocket URL (PIER_WS_URL_<chainId> per chain): new blocks are pushed instead of polled. Not for automining dev chains.",
+    "WebSocket URL (PIER_WS_URL_<chainId> per chain): new blocks are pushed instead of polled (each block fetched once). Recommended on real chains; on a chain that mines only on demand, the newest blocks are indexed at the next block.",
   ),
   PIER_INDEXER_POLLING_MS: Opt(
     "How often to poll for new blocks. Default 100 on a local chain, 1000 elsewhere; minimum 100.",

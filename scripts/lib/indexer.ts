@@ -33,7 +33,7 @@ export interface StartIndexerOptions {
    * (PIER_DEPLOYMENT_FILE=a.json,b.json and PIER_RPC_URL_<chainId>, see indexer/lib/config.ts). The chain of
    * `rpcUrl`/`deploymentFile` stays the first.
    */
-  moreChains?: { rpcUrl: string; deploymentFile: string }[];
+  moreChains?: { rpcUrl: string; deploymentFile: string; wsUrl?: string }[];
   /** Port of the indexer's HTTP server (GraphQL, /sql, /ready); it listens on 127.0.0.1 only. */
   port: number;
   /** Postgres schema; default: derived from the chain's identity and the indexing code (lib/schema-name.ts). */
@@ -86,6 +86,8 @@ export async function startIndexer(opts: StartIndexerOptions): Promise<IndexerHa
   for (const t of deployments) delete env[`PIER_WS_URL_${t.deployment.chainId}`];
   // The first chain's: with several chains the indexer reads only the per-chain variable.
   if (opts.wsUrl) env.PIER_WS_URL = env[`PIER_WS_URL_${deployment.chainId}`] = opts.wsUrl;
+  for (const [i, more] of (opts.moreChains ?? []).entries())
+    if (more.wsUrl) env[`PIER_WS_URL_${deployments[i + 1]!.deployment.chainId}`] = more.wsUrl;
 
   // Validates the environment exactly as ponder.config.ts will, so a bad value fails here with our message.
   const chains = readChainTargets(env);
