@@ -1,14 +1,19 @@
 /**
  * Indexer latency: 200 payments one by one on a local chain; for each, the time from its receipt to its
  * `payment` row being served by the indexer's HTTP endpoint (GET /payments/<chainId>/<paymentId>).
- * Writes bench-results/latency-indexer.json {p50_ms, p99_ms, n, ...} for the indexer's default local
- * settings; exits non-zero if the run fails or misses the goal (p50 <= 100 ms, p99 <= 250 ms).
+ * Writes bench-results/latency-indexer.json {p50_ms, p99_ms, n, ...} for the dev stack's settings (a
+ * newHeads subscription, as ./scripts/dev runs it); exits non-zero if the run fails or misses the goal
+ * (p50 <= 50 ms, p99 <= 150 ms).
  *
  *   pnpm exec tsx scripts/benchmarks/latency-indexer.ts [--payments 200] [--compare]
  *
+ * Payments here follow each other as fast as they are indexed (~10 blocks a second). With newHeads,
+ * Ponder then sends ~3 requests a block at once and its own client-side RPC budget (20 requests a
+ * second to start with, raised slowly) stalls about one payment in ten for ~750 ms: that is the p99.
+ * Polling spreads its requests evenly and stays under the budget.
+ *
  * --compare also measures the other ways to learn of new blocks, side by side on the same chain: polling
- * every 1000 ms (Ponder's default), every 100 ms (the indexer's local default), and a WebSocket newHeads
- * subscription (PIER_WS_URL: faster, but see lib/config.ts for why it is not the local default); the
+ * every 1000 ms (Ponder's default) and every 100 ms (the test stacks' setting; see lib/config.ts); the
  * JSON then has them under `variants`.
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -20,7 +25,8 @@ import type { StartIndexerOptions } from "../lib/indexer.ts";
 import { log } from "../lib/log.ts";
 import { waitFor } from "../lib/ports.ts";
 
-const GOAL = { p50_ms: 100, p99_ms: 250 };
+/** Issue 18's goal for mined -> indexed row on the local chain. */
+const GOAL = { p50_ms: 50, p99_ms: 150 };
 const WARMUP = 5;
 
 interface Variant {
@@ -28,7 +34,8 @@ interface Variant {
   options: Partial<StartIndexerOptions>;
 }
 
-const LOCAL_DEFAULT = "polling 100 ms (local default)";
+const LOCAL_DEFAULT = "websocket newHeads (./scripts/dev)";
+const TEST_POLLING = "polling 100 ms (test stacks)";
 
 interface Result {
   variant: string;
@@ -99,13 +106,14 @@ const stack = await startStack({ indexer: false });
 let status = 0;
 try {
   await stack.pay.approveUnlimited("customer");
+  const wsUrl = stack.chain.rpcUrl.replace(/^http/, "ws");
   const variants: Variant[] = compare
     ? [
         { name: "polling 1000 ms (Ponder default)", options: { pollingIntervalMs: 1_000 } },
-        { name: LOCAL_DEFAULT, options: {} },
-        { name: "websocket newHeads", options: { wsUrl: stack.chain.rpcUrl.replace(/^http/, "ws") } },
+        { name: TEST_POLLING, options: {} },
+        { name: LOCAL_DEFAULT, options: { wsUrl } },
       ]
-    : [{ name: LOCAL_DEFAULT, options: {} }];
+    : [{ name: LOCAL_DEFAULT, options: { wsUrl } }];
   const results: Result[] = [];
   for (const variant of variants) results.push(await measure(stack, variant));
   const headline = results.find((r) => r.variant === LOCAL_DEFAULT)!;
