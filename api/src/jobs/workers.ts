@@ -4,6 +4,7 @@
  * indexer's commits: indexer/indexedNotifications.ts), keeper, maintenance. Everything is safe to run in several processes at once: queues and advisory locks
  * decide who does what.
  */
+import pLimit from "p-limit";
 import type { Queue } from "pg-boss";
 import { createBridgeQueues, startBridgeWorkers } from "../bridge/workers.ts";
 import { startTxSenders } from "../chain/senderSupervisor.ts";
@@ -73,18 +74,28 @@ export async function createQueues(ctx: AppContext): Promise<void> {
 
 export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>> {
   await createQueues(ctx);
+  // At most PIER_WEBHOOK_CONCURRENCY deliveries in flight: one slot per HTTP request. Workers take two
+  // jobs per fetch and, while fetches come back full, fetch again at once (pg-boss's burst mode). With
+  // one job per fetch each worker waited out its poll between jobs: a backlog of 250 events drained at
+  // 12 a second with 25 workers (load bench, 12 s blocks: event stored -> webhook p99 10.8 s).
+  const slots = pLimit(ctx.config.webhook.concurrency);
   await ctx.boss.work<DeliveryJob>(
     WEBHOOK_QUEUE,
     // NOTIFY wakes workers only for jobs that are ready when inserted; retries are deferred jobs, so keep
-    // a 1 s poll as well (pg-boss's default backstop under NOTIFY is 30 s).
+    // a 2 s poll as well (pg-boss's default backstop under NOTIFY is 30 s).
     {
-      batchSize: 1,
+      batchSize: 2,
+      burstWhenBatchFull: true,
       localConcurrency: ctx.config.webhook.concurrency,
       pollingIntervalSeconds: 2,
       notifyPollingIntervalSeconds: 2,
     },
-    async ([job]) => {
-      if (job) await deliverWebhook(ctx, job.data);
+    async (jobs) => {
+      // Both run to the end; a failure then fails the batch, and the job that had succeeded finds its
+      // attempt done when retried (deliverWebhook.ts), so nothing is sent twice.
+      const done = await Promise.allSettled(jobs.map((job) => slots(() => deliverWebhook(ctx, job.data))));
+      const failed = done.find((d) => d.status === "rejected");
+      if (failed) throw failed.reason;
     },
   );
   const senders = startTxSenders(ctx);
