@@ -25,8 +25,7 @@ import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { ApiError, InvalidRequestError, StateError, UnavailableError } from "../errors.ts";
 import { newId } from "../lib/ids.ts";
-import { getCheckoutOrder } from "../orders/getCheckout.ts";
-import { signedOrder } from "../orders/signedOrder.ts";
+import { getSignedCheckoutOrder } from "../orders/getCheckout.ts";
 import { termsJsonOf } from "../orders/toOrderObject.ts";
 
 export interface RelayRow {
@@ -55,7 +54,7 @@ export async function relayPayment(
   orderId: string,
   input: { payer: string; signature: string },
 ): Promise<{ relay: RelayRow; created: boolean }> {
-  const order = await signedOrder(ctx, ctx.pool, await getCheckoutOrder(ctx.pool, orderId));
+  const order = await getSignedCheckoutOrder(ctx, orderId);
   const net = networkOf(ctx.networks, order.chain_id);
   const chainId = String(net.chainId);
   if (order.status !== "open")

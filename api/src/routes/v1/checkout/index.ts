@@ -8,10 +8,9 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../../context.ts";
-import { getCheckoutOrder } from "../../../orders/getCheckout.ts";
+import { getSignedCheckoutOrder } from "../../../orders/getCheckout.ts";
 import { checkoutOptions, selectOption } from "../../../orders/orderOptions.ts";
 import { recordPaymentAttempt } from "../../../orders/paymentAttempts.ts";
-import { signedOrder } from "../../../orders/signedOrder.ts";
 import { toCheckoutObject } from "../../../orders/toOrderObject.ts";
 import { relayPayment, toRelayObject } from "../../../relay/relays.ts";
 import { errors, IdParams } from "../../../schemas/common.ts";
@@ -35,7 +34,7 @@ export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: 
       },
     },
     async (req) => {
-      const row = await signedOrder(ctx, ctx.pool, await getCheckoutOrder(ctx.pool, req.params.id));
+      const row = await getSignedCheckoutOrder(ctx, req.params.id);
       return toCheckoutObject(ctx, row, row.merchant_name, await checkoutOptions(ctx, ctx.pool, row));
     },
   );
@@ -56,7 +55,7 @@ export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: 
     },
     async (req) => {
       await selectOption(ctx, req.params.id, req.body);
-      const row = await signedOrder(ctx, ctx.pool, await getCheckoutOrder(ctx.pool, req.params.id));
+      const row = await getSignedCheckoutOrder(ctx, req.params.id);
       return toCheckoutObject(ctx, row, row.merchant_name, await checkoutOptions(ctx, ctx.pool, row));
     },
   );
