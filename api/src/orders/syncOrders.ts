@@ -8,6 +8,7 @@
  * recovered by the next tick.
  */
 
+import pLimit from "p-limit";
 import { getAddress } from "viem";
 import type { ChainContext } from "../chain/chainContext.ts";
 import type { AppContext } from "../context.ts";
@@ -117,21 +118,17 @@ export async function syncOrders(ctx: AppContext, net: ChainContext): Promise<Sy
   // below) or are refunded as duplicates (foreignPayments.ts).
   const bound = await handleForeignPayments(ctx, net, indexer?.blockNumber);
   for (const id of bound) if (!rows.some((r) => r.id === id)) rows.push({ id });
-  let events = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < rows.length) {
-      const { id } = rows[next++]!;
-      events += await withTransaction(ctx.pool, (tx) => syncOne(ctx, net, tx, id, { now, head, indexer }));
-    }
-  };
-  // Every worker runs to the end even if one fails (the others' orders are still synced); the first
-  // failure is then reported, and the watermark stays put so the next pass looks again.
+  // Every order is tried even if one fails (the others are still synced); the first failure is then
+  // reported, and the watermark stays put so the next pass looks again.
+  const slots = pLimit(SYNC_CONCURRENCY);
   const settled = await Promise.allSettled(
-    Array.from({ length: Math.min(SYNC_CONCURRENCY, rows.length) }, worker),
+    rows.map(({ id }) =>
+      slots(() => withTransaction(ctx.pool, (tx) => syncOne(ctx, net, tx, id, { now, head, indexer }))),
+    ),
   );
   const failed = settled.find((r) => r.status === "rejected");
   if (failed) throw failed.reason;
+  const events = settled.reduce((n, r) => n + (r.status === "fulfilled" ? r.value : 0), 0);
   // Only move on once a pass took everything in: a full batch leaves work for the next pass.
   if (indexer && rows.length < SYNC_BATCH) net.sync.watermark = indexer.blockNumber;
   return { examined: rows.length, events };
