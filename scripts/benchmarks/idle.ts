@@ -11,32 +11,18 @@
  *   pnpm exec tsx scripts/benchmarks/idle.ts [--seconds 60]
  */
 import { execFileSync } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { startApiOn } from "../../test/harness/apiStack.ts";
 import { startStack } from "../../test/harness/stack.ts";
 import { rpc } from "../lib/chain.ts";
+import { cpuTicks, HZ, memoryOf } from "./lib/procStats.ts";
 
 const API_ROOT = new URL("../../api/", import.meta.url).pathname;
 
 const GOAL_PCT = 3;
 const { values } = parseArgs({ options: { seconds: { type: "string", default: "60" } } });
 const seconds = Number(values.seconds);
-/** Clock ticks per second of /proc's CPU times (USER_HZ; 100 on Linux). */
-const HZ = 100;
-
-async function cpuTicks(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  // Fields after the command name (which may hold spaces) start at the closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
-}
-
-async function rssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
 
 /** CPU (% of a core) and RSS of each process over `seconds` of idling. */
 async function measure(pids: Record<string, number>) {
@@ -49,7 +35,7 @@ async function measure(pids: Record<string, number>) {
   const out: Record<string, { cpu_pct: number; rss_mib: number }> = {};
   for (const [k, pid] of Object.entries(pids)) {
     const used = ((await cpuTicks(pid)) - before[k]!) / HZ;
-    out[k] = { cpu_pct: Math.round((used / elapsed) * 1000) / 10, rss_mib: await rssMiB(pid) };
+    out[k] = { cpu_pct: Math.round((used / elapsed) * 1000) / 10, rss_mib: (await memoryOf(pid)).now };
   }
   return out;
 }

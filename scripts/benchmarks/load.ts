@@ -22,7 +22,7 @@
  * The JSON's `indexer_whole_run` is the indexer's own account (Ponder's metrics): RPC calls and seconds
  * by method, indexing-function and database seconds.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { ApiHandle } from "../../api/lib/start.ts";
@@ -35,6 +35,7 @@ import { startWebhookReceiver } from "../../test/harness/webhookReceiver.ts";
 import { rpc } from "../lib/chain.ts";
 import { log } from "../lib/log.ts";
 import { waitFor } from "../lib/ports.ts";
+import { memoryOf } from "./lib/procStats.ts";
 
 const { values } = parseArgs({
   options: {
@@ -91,14 +92,6 @@ async function indexerProfile(url: string) {
     indexing_functions: sum("ponder_indexing_function_duration", "event"),
     database: sum("ponder_database_method_duration", "method"),
   };
-}
-
-/** Resident memory now and at its peak (VmHWM: the high-water mark over the process's life), MiB. */
-async function memoryOf(pid: number) {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const mib = (field: string) =>
-    Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
-  return { now: mib("VmRSS"), peak: mib("VmHWM") };
 }
 
 const stack = await startStack({ indexer: false });

@@ -1,0 +1,21 @@
+/** What Linux's /proc says of a process: its CPU time and its resident memory, for the benchmarks. */
+import { readFile } from "node:fs/promises";
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ; 100 on Linux). */
+export const HZ = 100;
+
+/** CPU time used so far (user + system), in clock ticks. */
+export async function cpuTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start at the closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+}
+
+/** Resident memory now and at its peak (VmHWM: the high-water mark over the process's life), MiB. */
+export async function memoryOf(pid: number): Promise<{ now: number; peak: number }> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const mib = (field: string) =>
+    Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+  return { now: mib("VmRSS"), peak: mib("VmHWM") };
+}
