@@ -1,9 +1,13 @@
 /**
  * API throughput: autocannon against a real API process (with its real Postgres, chain and indexer) for
- * POST /v1/orders (auth, validation, EIP-712 signing, insert) and GET /v1/orders/:id, and in the same run
+ * POST /v1/orders (auth, validation, risk rules, one insert: terms are signed later, when the checkout
+ * opens) and GET /v1/orders/:id, and in the same run
  * a baseline process (lib/baselineServer.ts: Fastify and one route that only inserts one row) on the same
  * Postgres. Writes bench-results/api.json:
  *   { create_rps, get_rps, baseline_rps, create_ratio, get_ratio, latency_ms: { create, get, baseline: { p50, p99 } } }
+ * plus `cpu_ms_per_request` per route: the server process's, all of Postgres's and the load generator's
+ * CPU time divided by the requests served. On this 2-core machine the three share the cores, so a ratio
+ * is roughly the inverse ratio of those sums, and they say which side a slower route spends its time on;
  * and `replicas` (create throughput on one API process and split across two on the same database, in
  * turns); exits non-zero if create_ratio < 0.7 (the goal) or any request failed.
  *
@@ -20,6 +24,7 @@ import { startApiOn } from "../../test/harness/apiStack.ts";
 import { startStack } from "../../test/harness/stack.ts";
 import { log } from "../lib/log.ts";
 import { freePort, waitFor } from "../lib/ports.ts";
+import { cpuTicks, cpuTicksOfAll, HZ } from "./lib/procStats.ts";
 
 /** autocannon is a dependency of @pier/api (root package.json stays lean): load it from there. */
 interface CannonOptions {
@@ -32,7 +37,7 @@ interface CannonOptions {
   title?: string;
 }
 interface CannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   errors: number;
   non2xx: number;
@@ -57,6 +62,8 @@ const adminKey = `bench_admin_${Date.now()}_0123456789`;
 
 interface Measured {
   rps: number;
+  /** CPU milliseconds per request: the server's process, all of Postgres, and this process (autocannon). */
+  cpu: { server: number; postgres: number; loadGenerator: number };
   p50: number;
   p99: number;
   errors: number;
@@ -68,8 +75,15 @@ function meanOf(list: Measured[]): Measured {
   const mean = (f: (m: Measured) => number) => Math.round(list.reduce((a, m) => a + f(m), 0) / list.length);
   const median = (f: (m: Measured) => number) =>
     list.map(f).sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  const cpu = (f: (c: Measured["cpu"]) => number) =>
+    Number((list.reduce((a, m) => a + f(m.cpu), 0) / list.length).toFixed(3));
   return {
     rps: mean((m) => m.rps),
+    cpu: {
+      server: cpu((c) => c.server),
+      postgres: cpu((c) => c.postgres),
+      loadGenerator: cpu((c) => c.loadGenerator),
+    },
     p50: median((m) => m.p50),
     p99: median((m) => m.p99),
     errors: list.reduce((a, m) => a + m.errors, 0),
@@ -77,10 +91,30 @@ function meanOf(list: Measured[]): Measured {
   };
 }
 
-async function run(title: string, opts: CannonOptions, duration = seconds): Promise<Measured> {
+/** Where a route's cost goes: CPU per request of each process, so a ratio below the goal says why. */
+async function cpuNow(serverPids: number[]) {
+  const server = (await Promise.all(serverPids.map(cpuTicks))).reduce((a, b) => a + b, 0);
+  const own = process.cpuUsage();
+  return { server, postgres: await cpuTicksOfAll("postgres"), loadGenerator: (own.user + own.system) / 1000 };
+}
+
+async function run(
+  title: string,
+  opts: CannonOptions,
+  serverPids: number[],
+  duration = seconds,
+): Promise<Measured> {
+  const before = await cpuNow(serverPids);
   const result = await autocannon({ connections, duration, ...opts, title });
+  const after = await cpuNow(serverPids);
+  const perRequest = (ms: number) => Number((ms / Math.max(1, result.requests.total)).toFixed(3));
   const m = {
     rps: Math.round(result.requests.average),
+    cpu: {
+      server: perRequest(((after.server - before.server) * 1000) / HZ),
+      postgres: perRequest(((after.postgres - before.postgres) * 1000) / HZ),
+      loadGenerator: perRequest(after.loadGenerator - before.loadGenerator),
+    },
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors,
@@ -155,33 +189,39 @@ try {
   const getOpts = { url: `${api.url}/v1/orders/${order.id}`, headers: { authorization: auth.authorization } };
 
   // Warm up every path (JIT, pool, plans), then measure each in turn.
-  await run("warmup", baselineOpts, 2);
-  await run("warmup", createOpts, 2);
-  await run("warmup", getOpts, 2);
+  await run("warmup", baselineOpts, [yardstick.child.pid!], 2);
+  await run("warmup", createOpts, [api.pid], 2);
+  await run("warmup", getOpts, [api.pid], 2);
   // This machine's speed drifts by tens of percent within a minute, so the three routes take turns in
   // short rounds and each figure is the mean over rounds: the ratios compare like with like.
   const rounds: Record<"baseline" | "create" | "get", Measured[]> = { baseline: [], create: [], get: [] };
   for (let round = 1; round <= roundCount; round++) {
-    rounds.baseline.push(await run(`POST /baseline (round ${round})`, baselineOpts));
-    rounds.create.push(await run(`POST /v1/orders (round ${round})`, createOpts));
-    rounds.get.push(await run(`GET /v1/orders/:id (round ${round})`, getOpts));
+    rounds.baseline.push(await run(`POST /baseline (round ${round})`, baselineOpts, [yardstick.child.pid!]));
+    rounds.create.push(await run(`POST /v1/orders (round ${round})`, createOpts, [api.pid]));
+    rounds.get.push(await run(`GET /v1/orders/:id (round ${round})`, getOpts, [api.pid]));
   }
   // Replicas: the same create load on one API process, then split across two on the same database, in
   // turns. On this 2-core machine both share the cores with Postgres; the figure is that a second
   // replica costs nothing, not that it doubles anything.
   replica = await startApiOn(stack, apiEnv);
   const onReplica = { ...createOpts, url: `${replica.url}/v1/orders` };
-  await run("warmup", onReplica, 2);
+  await run("warmup", onReplica, [replica.pid], 2);
   const replicaRounds: Record<"one" | "two", Measured[]> = { one: [], two: [] };
   for (let round = 1; round <= roundCount; round++) {
-    replicaRounds.one.push(await run(`POST /v1/orders, one API (round ${round})`, createOpts));
+    replicaRounds.one.push(await run(`POST /v1/orders, one API (round ${round})`, createOpts, [api.pid]));
     const half = Math.max(1, Math.floor(connections / 2));
     const [a, b] = await Promise.all([
-      run(`POST /v1/orders, replica 1 of 2 (round ${round})`, { ...createOpts, connections: half }),
-      run(`POST /v1/orders, replica 2 of 2 (round ${round})`, { ...onReplica, connections: half }),
+      run(`POST /v1/orders, replica 1 of 2 (round ${round})`, { ...createOpts, connections: half }, [
+        api.pid,
+      ]),
+      run(`POST /v1/orders, replica 2 of 2 (round ${round})`, { ...onReplica, connections: half }, [
+        replica.pid,
+      ]),
     ]);
     replicaRounds.two.push({
       rps: a.rps + b.rps,
+      // Not reported: the two runs overlap, so neither CPU figure is its own.
+      cpu: a.cpu,
       p50: Math.max(a.p50, b.p50),
       p99: Math.max(a.p99, b.p99),
       errors: a.errors + b.errors,
@@ -206,6 +246,7 @@ try {
       get: { p50: get.p50, p99: get.p99 },
       baseline: { p50: baseline.p50, p99: baseline.p99 },
     },
+    cpu_ms_per_request: { create: create.cpu, get: get.cpu, baseline: baseline.cpu },
     errors: {
       create: create.errors + create.non2xx,
       get: get.errors + get.non2xx,

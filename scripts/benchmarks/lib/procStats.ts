@@ -1,5 +1,5 @@
 /** What Linux's /proc says of a process: its CPU time and its resident memory, for the benchmarks. */
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 
 /** Clock ticks per second of /proc's CPU times (USER_HZ; 100 on Linux). */
 export const HZ = 100;
@@ -18,4 +18,25 @@ export async function memoryOf(pid: number): Promise<{ now: number; peak: number
   const mib = (field: string) =>
     Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
   return { now: mib("VmRSS"), peak: mib("VmHWM") };
+}
+
+/**
+ * CPU ticks of every process whose command name is `comm` (e.g. all of Postgres's backends and workers),
+ * with the children they reaped (cutime, cstime), so a backend that exited between two readings still
+ * counts: its time moved to the postmaster's.
+ */
+export async function cpuTicksOfAll(comm: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
 }
