@@ -8,7 +8,8 @@
  *   connection, Postgres releases its locks, and another process takes over within a second. Its
  *   half-done tick is harmless: every sent attempt was stored before broadcast (see txSender.ts).
  * - The same connection LISTENs on the channel createChainTx notifies on commit, to wake the signer's
- *   loop at once; without notifications it still polls (busy: PIER_TX_POLL_INTERVAL_MS; idle: 1 s).
+ *   loop at once; it still polls (busy: PIER_TX_POLL_INTERVAL_MS; idle: every 5 s, a safety net for a lost
+ *   notification, since every new intent notifies).
  * - If the connection fails (Postgres restarted), every loop stops before the locks are taken again,
  *   so two processes never drive one signer; the database's unique nonce index backs that up.
  */
@@ -25,7 +26,12 @@ import { TxSender } from "./txSender.ts";
 /** First key of the two-key advisory lock ("TXSD"); the second is hashtext(schema:chain:signer). */
 export const SENDER_LOCK_CLASS = 0x5458_5344;
 const SUPERVISE_MS = 1_000;
-const IDLE_POLL_MS = 1_000;
+/**
+ * An idle signer's safety-net poll. Every intent notifies on commit (createChainTx), so this only bounds
+ * how long a lost notification delays a send; at 1 s the idle senders alone queried chain_txs ~7 times
+ * a second on a local stack doing nothing.
+ */
+const IDLE_POLL_MS = 5_000;
 /** A failing tick (the RPC is down) is logged again only after this long, unless its error changes. */
 const ERROR_LOG_EVERY_MS = 30_000;
 
@@ -130,7 +136,7 @@ function startNetworkSenders(ctx: AppContext, net: ChainContext): TxSenders {
   };
 }
 
-/** Ticks one sender: again soon while it has work, on a kick (NOTIFY), else every second. */
+/** Ticks one sender: again soon while it has work, on a kick (NOTIFY), else every IDLE_POLL_MS. */
 function signerLoop(sender: TxSender, pollMs: number, log: FastifyBaseLogger): SignerLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
