@@ -1,5 +1,5 @@
 /**
- * Deploys PaymentEscrow (and, on test chains, the TestStablecoin; on the local chain also the
+ * Deploys PaymentEscrow and SpendPermissions beside it (and, on test chains, the TestStablecoin; on the local chain also the
  * RegulatedStablecoin model behind its proxy) and writes contracts/deployments/<chainId>.json, the one
  * place every other package reads addresses from.
  *
@@ -61,6 +61,9 @@ import {
   type EscrowConstructorArgs,
   escrowAddress,
   escrowInitCode,
+  SPEND_PERMISSIONS_SALT,
+  spendPermissionsAddress,
+  spendPermissionsInitCode,
 } from "../contracts/lib/deterministicDeployment.ts";
 import { type NetworkKey, type NetworkPreset, networks } from "../contracts/lib/networks.ts";
 import { type DeployPlan, formatPlan } from "./lib/deployPlan.ts";
@@ -181,6 +184,17 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
         })
       : undefined;
   if (opts.tokenModels && !models) throw new Error("tokenModels needs regulatedToken (its implementation)");
+  // Last, so every contract above keeps its address; its constructor reads the escrow, mined by now.
+  const spendPermissionsAt = spendPermissionsAddress(escrowAt);
+  const spendPermissionsReused = await hasCode(publicClient, spendPermissionsAt);
+  const spendPermissions = spendPermissionsReused
+    ? undefined
+    : await tx.create2(
+        "SpendPermissions",
+        SPEND_PERMISSIONS_SALT,
+        spendPermissionsInitCode(escrowAt),
+        spendPermissionsAt,
+      );
   const receipts = await tx.mined();
 
   const deployed = (sent: Sent): ContractDeployment => {
@@ -200,6 +214,17 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
       feeRecipient: opts.feeRecipient,
     },
   };
+  if (spendPermissions) deployment.contracts.SpendPermissions = deployed(spendPermissions);
+  else if (spendPermissionsReused) {
+    // Deployed by an earlier run: its recorded creation if the file has it, else the escrow's block, a
+    // safe lower bound for the indexer (SpendPermissions cannot exist before its escrow).
+    const previous = await readPrevious({ outFile, chainId, genesisHash: genesis.hash });
+    const known = previous?.contracts.SpendPermissions;
+    deployment.contracts.SpendPermissions =
+      known && isAddressEqual(known.address, spendPermissionsAt)
+        ? known
+        : { address: spendPermissionsAt, blockNumber: deployment.contracts.PaymentEscrow.blockNumber };
+  }
   if (token) deployment.contracts.TestStablecoin = deployed(token);
   if (proxy && implementation && opts.regulatedToken) {
     const issuer = opts.deployer.address;
@@ -232,6 +257,10 @@ export async function deploy(opts: DeployOptions): Promise<Deployment> {
     });
   if (escrow && !(await hasCode(publicClient, escrowAt)))
     throw new Error(`PaymentEscrow: the factory's transaction succeeded but ${escrowAt} has no code`);
+  if (spendPermissions && !(await hasCode(publicClient, spendPermissionsAt)))
+    throw new Error(
+      `SpendPermissions: the factory's transaction succeeded but ${spendPermissionsAt} has no code`,
+    );
   await writeFile(outFile, `${JSON.stringify(deployment, null, 2)}\n`);
   if (opts.verifyInput) {
     const input = await writeVerifyInput(outFile, chainId);
@@ -311,6 +340,15 @@ async function ensureFactory(client: PublicClient, chainId: number, install: boo
   log("deploy", "installed the deterministic deployment proxy", { address: DETERMINISTIC_DEPLOYER, chainId });
 }
 
+/** The deployment file previously written for this very chain (same id and genesis), if any. */
+async function readPrevious(at: { outFile: string; chainId: number; genesisHash: Hex }) {
+  const previous = await readFile(at.outFile, "utf8").then(
+    (text) => JSON.parse(text) as Deployment,
+    () => undefined,
+  );
+  return previous?.chainId === at.chainId && previous.genesisHash === at.genesisHash ? previous : undefined;
+}
+
 /**
  * Where and when an escrow already at its address was deployed: from the previous deployment file of
  * this chain when it says so, else the first block with code there (a binary search over historical
@@ -322,18 +360,8 @@ async function findEscrowDeployment(
   address: Address,
   at: { outFile: string; chainId: number; genesisHash: Hex },
 ): Promise<ContractDeployment> {
-  const previous = await readFile(at.outFile, "utf8").then(
-    (text) => JSON.parse(text) as Deployment,
-    () => undefined,
-  );
-  const known = previous?.contracts.PaymentEscrow;
-  if (
-    previous?.chainId === at.chainId &&
-    previous.genesisHash === at.genesisHash &&
-    known &&
-    isAddressEqual(known.address, address)
-  )
-    return known;
+  const known = (await readPrevious(at))?.contracts.PaymentEscrow;
+  if (known && isAddressEqual(known.address, address)) return known;
   const head = await client.getBlockNumber();
   let low = 0n;
   let high = head;
@@ -685,6 +713,7 @@ export async function main(argv: string[]): Promise<void> {
       ...(local
         ? ["deployer: RegulatedStablecoin model behind its proxy, and dev balances (local chain)"]
         : []),
+      `deployer -> ${DETERMINISTIC_DEPLOYER}: CREATE2 SpendPermissions at ${spendPermissionsAddress(escrowAddress(escrowArgs))} (salt ${SPEND_PERMISSIONS_SALT}, constructor arg: the escrow), unless already deployed`,
       `write ${chainId === undefined ? "contracts/deployments/<chainId>.json" : `contracts/deployments/${chainId}.json`}${local && !values["verify-input"] ? "" : " and its .PaymentEscrow.standard-input.json"}`,
     ],
   };

@@ -11,6 +11,7 @@ const artifactsDir = join(root, "contracts/artifacts/contracts/src");
 /** Exported name -> artifact path under contracts/src. */
 const contracts: Record<string, string> = {
   paymentEscrowAbi: "PaymentEscrow.sol/PaymentEscrow.json",
+  spendPermissionsAbi: "SpendPermissions.sol/SpendPermissions.json",
   testStablecoinAbi: "tokens/TestStablecoin.sol/TestStablecoin.json",
   // Local chains only: the issuer-controlled stablecoin model and its proxy (deployed by deployLocal).
   regulatedStablecoinAbi: "mocks/RegulatedStablecoin.sol/RegulatedStablecoin.json",

@@ -32,6 +32,11 @@ export interface Deployment {
   deployedAt: string;
   contracts: {
     PaymentEscrow: ContractDeployment;
+    /**
+     * Subscriptions beside the escrow (SpendPermissions.sol, CREATE2 from the escrow's address). Optional:
+     * deployment files written before it existed have none.
+     */
+    SpendPermissions?: ContractDeployment;
     TestStablecoin?: ContractDeployment;
     /**
      * Local chains: Pier's model of an issuer-controlled stablecoin (FiatToken v2.2 behaviour: blacklist,

@@ -5,10 +5,12 @@
  * code — the escrow's bytecode plus its constructor arguments (owner, arbiter, fee recipient, max fee).
  * The same arguments give the same escrow address on every chain; other arguments, another address.
  * A change to the contract's code (or to the compiler settings) also gives another address.
+ * SpendPermissions is deployed the same way beside it; its only constructor argument is the escrow, so
+ * one escrow address gives one SpendPermissions address on every chain.
  */
 import { type Address, encodeDeployData, getContractAddress, type Hex, keccak256, stringToHex } from "viem";
-import { paymentEscrowAbi } from "../generated/abis.ts";
-import { paymentEscrowBytecode } from "../generated/bytecode.ts";
+import { paymentEscrowAbi, spendPermissionsAbi } from "../generated/abis.ts";
+import { paymentEscrowBytecode, spendPermissionsBytecode } from "../generated/bytecode.ts";
 
 /** The factory: calldata is a 32-byte salt followed by the init code; it returns the new address. */
 export const DETERMINISTIC_DEPLOYER: Address = "0x4e59b44847b379578588920cA78FbF26c0B4956C";
@@ -47,5 +49,23 @@ export function escrowAddress(args: EscrowConstructorArgs): Address {
     from: DETERMINISTIC_DEPLOYER,
     salt: ESCROW_SALT,
     bytecode: escrowInitCode(args),
+  });
+}
+
+/** Pier's salt for SpendPermissions. */
+export const SPEND_PERMISSIONS_SALT: Hex = keccak256(stringToHex("pier.SpendPermissions.v1"));
+
+/** SpendPermissions' init code for the escrow at `escrow`. */
+export function spendPermissionsInitCode(escrow: Address): Hex {
+  return encodeDeployData({ abi: spendPermissionsAbi, bytecode: spendPermissionsBytecode, args: [escrow] });
+}
+
+/** Where the SpendPermissions of the escrow at `escrow` lives (or will live) on any chain. */
+export function spendPermissionsAddress(escrow: Address): Address {
+  return getContractAddress({
+    opcode: "CREATE2",
+    from: DETERMINISTIC_DEPLOYER,
+    salt: SPEND_PERMISSIONS_SALT,
+    bytecode: spendPermissionsInitCode(escrow),
   });
 }

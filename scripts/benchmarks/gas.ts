@@ -15,6 +15,9 @@
  *
  * `charge` is an order with escrow period 0 paid by authorization: escrowed and settled to the merchant and the
  * fee recipient in one transaction, what `payWithAuthorization` + `release` cost in two.
+ *
+ * `subscriptionCharge` is a recurring charge through SpendPermissions, sent by the operator: the permission
+ * approved and already charged in an earlier period, this one a new period's first charge, escrowed.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -25,17 +28,24 @@ import {
   erc20Abi,
   type Hex,
   hexToBytes,
+  maxUint256,
   serializeErc6492Signature,
 } from "viem";
-import { mockSmartWalletFactoryAbi, paymentEscrowAbi } from "../../contracts/generated/abis.ts";
+import {
+  mockSmartWalletFactoryAbi,
+  paymentEscrowAbi,
+  spendPermissionsAbi,
+} from "../../contracts/generated/abis.ts";
 import { mockSmartWalletFactoryBytecode } from "../../contracts/generated/bytecode.ts";
 import { payWithAuthorizationBytesArgs, termsAuthorizationTypedData } from "../../contracts/lib/payTerms.ts";
+import type { SpendPermission } from "../../contracts/lib/spendPermission.ts";
 import { readTokenDomain } from "../../contracts/lib/tokenDomain.ts";
 import {
   account,
   createPayments,
   DEFAULT_AMOUNT,
   evmIncreaseTime,
+  evmMine,
   type Payments,
   type Sent,
 } from "../../test/harness/payments.ts";
@@ -145,8 +155,60 @@ async function measureSmartWallets(pay: Payments, suffix: string, operations: Op
   };
 }
 
+/**
+ * A recurring charge through SpendPermissions: the customer approves the token and a 30-day permission, the
+ * operator charges it once, and again in the next period (the measured one).
+ */
+async function recurringCharge(pay: Payments, rpcUrl: string, spendPermissions: Address): Promise<Sent> {
+  const period = 30 * 24 * 3600;
+  const now = Number(await pay.chainTime());
+  const permission: SpendPermission = {
+    account: account("customer").address,
+    operator: account("operator").address,
+    merchant: account("merchant").address,
+    token: pay.token,
+    allowance: 10n * DEFAULT_AMOUNT,
+    period,
+    start: now,
+    end: now + 365 * 24 * 3600,
+    salt: 0n,
+  };
+  await pay.send("customer", {
+    address: pay.token,
+    abi: erc20Abi,
+    functionName: "approve",
+    args: [spendPermissions, maxUint256],
+  });
+  await pay.send("customer", {
+    address: spendPermissions,
+    abi: spendPermissionsAbi,
+    functionName: "approve",
+    args: [permission],
+  });
+  const chargeOnce = async () => {
+    const terms = await pay.newTerms({ escrowPeriod: 3600n });
+    return pay.send("operator", {
+      address: spendPermissions,
+      abi: spendPermissionsAbi,
+      functionName: "charge",
+      args: [permission, "0x", terms, await pay.signTerms(terms)],
+    });
+  };
+  await chargeOnce();
+  await evmIncreaseTime(rpcUrl, period);
+  // A block at the new time, so the next terms' deadline counts from it.
+  await evmMine(rpcUrl);
+  return chargeOnce();
+}
+
 /** Runs every measured operation once with `pay`'s default token, naming each `<operation><suffix>`. */
-async function measureAll(pay: Payments, rpcUrl: string, suffix: string, operations: Operations) {
+async function measureAll(
+  pay: Payments,
+  rpcUrl: string,
+  suffix: string,
+  operations: Operations,
+  spendPermissions: Address,
+) {
   async function measure(name: string, sent: Sent, perPayment = 1) {
     operations[`${name}${suffix}`] = await measured(pay, sent, perPayment);
   }
@@ -179,6 +241,8 @@ async function measureAll(pay: Payments, rpcUrl: string, suffix: string, operati
   // Released by the keeper (anyone may, after the escrow period), with a fee.
   await measure("release", await pay.release(toRelease.record, "keeper"));
   await measure("releaseBatch10PerPayment", await pay.releaseBatch(batch.map((p) => p.record)), batch.length);
+  // Last: it moves the chain a period forward.
+  await measure("subscriptionCharge", await recurringCharge(pay, rpcUrl, spendPermissions));
 }
 
 const REGULATED = "@regulated";
@@ -188,10 +252,12 @@ try {
   const deployment = await deployLocal(chain.rpcUrl, join(dir, "deployment.json"));
   const regulated = deployment.contracts.RegulatedStablecoin;
   if (!regulated) throw new Error("deployLocal deployed no RegulatedStablecoin");
+  const spendPermissions = deployment.contracts.SpendPermissions?.address;
+  if (!spendPermissions) throw new Error("deployLocal deployed no SpendPermissions");
   const operations: Operations = {};
-  await measureAll(createPayments(chain.rpcUrl, deployment), chain.rpcUrl, "", operations);
+  await measureAll(createPayments(chain.rpcUrl, deployment), chain.rpcUrl, "", operations, spendPermissions);
   const inRegulated = createPayments(chain.rpcUrl, deployment, { token: regulated.address });
-  await measureAll(inRegulated, chain.rpcUrl, REGULATED, operations);
+  await measureAll(inRegulated, chain.rpcUrl, REGULATED, operations, spendPermissions);
   await measureSmartWallets(inRegulated, REGULATED, operations);
 
   const root = new URL("../..", import.meta.url).pathname;

@@ -16,12 +16,14 @@ import {
   type PublicClient,
 } from "viem";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
+import { spendPermissionsAbi } from "../../contracts/generated/abis.ts";
 import { devAccount, devPrivateKey } from "../../contracts/lib/accounts.ts";
 import type { Deployment } from "../../contracts/lib/deployments.ts";
 import {
   DETERMINISTIC_DEPLOYER,
   ESCROW_SALT,
   escrowInitCode,
+  spendPermissionsAddress,
 } from "../../contracts/lib/deterministicDeployment.ts";
 import { networks } from "../../contracts/lib/networks.ts";
 import { deployLocal, main } from "../../scripts/deploy.ts";
@@ -117,6 +119,18 @@ test("default: the escrow gets the same address on chains with different ids, th
   );
   for (const chain of [chainA, chainB])
     expect(await client(chain).getCode({ address: escrow })).toMatch(/^0x.+/);
+  // SpendPermissions beside it: one address from the escrow's, on both chains, pointing at that escrow.
+  const spendPermissions = a.contracts.SpendPermissions?.address;
+  expect(spendPermissions).toBe(spendPermissionsAddress(escrow));
+  expect(b.contracts.SpendPermissions?.address).toBe(spendPermissions);
+  for (const chain of [chainA, chainB])
+    expect(
+      await client(chain).readContract({
+        address: spendPermissions!,
+        abi: spendPermissionsAbi,
+        functionName: "escrow",
+      }),
+    ).toBe(escrow);
   // The escrow is still the deployer's first transaction: the test tokens keep their old addresses.
   expect(a.contracts.TestStablecoin?.address).toBe("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
   // The stablecoin models only with `tokenModels` (contracts/test-ts/tokenModels.test.ts).
@@ -139,6 +153,12 @@ test("behavior: a second deploy to the same chain reuses the escrow and sends no
   // Without the previous deployment file, the creation block and transaction are found on chain.
   const found = await deployLocal(chainA.rpcUrl, join(dir, "fresh.json"), { verifyInput: true });
   expect(found.contracts.PaymentEscrow).toEqual(first.contracts.PaymentEscrow);
+  expect(again.contracts.SpendPermissions).toEqual(first.contracts.SpendPermissions);
+  // Without the file, SpendPermissions' start block falls back to the escrow's (a safe lower bound).
+  expect(found.contracts.SpendPermissions).toEqual({
+    address: first.contracts.SpendPermissions?.address,
+    blockNumber: first.contracts.PaymentEscrow.blockNumber,
+  });
   expect(await factoryCallsAfter(chainA, before)).toBe(0);
   const written = JSON.parse(await readFile(join(dir, "fresh.json"), "utf8")) as Deployment;
   expect(written.contracts.PaymentEscrow.address).toBe(first.contracts.PaymentEscrow.address);
