@@ -4,7 +4,7 @@
  * read and validated in lib/config.ts, where each variable is documented.
  */
 import { createConfig } from "ponder";
-import { paymentEscrowAbi } from "../contracts/generated/abis.ts";
+import { paymentEscrowAbi, spendPermissionsAbi } from "../contracts/generated/abis.ts";
 import { readIndexerConfig } from "./lib/config.ts";
 
 const { databaseUrl, chains } = readIndexerConfig();
@@ -30,6 +30,17 @@ export default createConfig({
       abi: paymentEscrowAbi,
       chain: Object.fromEntries(
         chains.map((c) => [c.name, { address: c.escrow.address, startBlock: c.escrow.startBlock }]),
+      ),
+    },
+    // Subscriptions (src/SpendPermissions.ts), on the chains whose deployment has it.
+    SpendPermissions: {
+      abi: spendPermissionsAbi,
+      chain: Object.fromEntries(
+        chains.flatMap((c) =>
+          c.spendPermissions
+            ? [[c.name, { address: c.spendPermissions.address, startBlock: c.spendPermissions.startBlock }]]
+            : [],
+        ),
       ),
     },
   },

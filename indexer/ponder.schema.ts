@@ -170,3 +170,68 @@ export const merchantDaily = onchainTable(
     pk: primaryKey({ columns: [table.chainId, table.merchant, table.token, table.day] }),
   }),
 );
+
+/**
+ * One row per SpendPermissions permission (subscriptions: contracts/docs/SpendPermissions.md), keyed by its
+ * hash. A permission revoked before anyone approved it on chain is known only by its hash and account, so
+ * its terms are null until (never, once revoked) an approval names them.
+ */
+export const spendPermission = onchainTable(
+  "spend_permission",
+  (t) => ({
+    /** The permission's EIP-712 digest: what the account signed. */
+    id: t.hex().notNull(),
+    chainId: t.integer().notNull(),
+    account: t.hex().notNull(),
+    operator: t.hex(),
+    merchant: t.hex(),
+    token: t.hex(),
+    /** Most charged per period, token units. */
+    allowance: t.bigint(),
+    /** Period length, seconds. */
+    period: t.bigint(),
+    start: t.bigint(),
+    end: t.bigint(),
+    salt: t.bigint(),
+    approved: t.boolean().notNull(),
+    revoked: t.boolean().notNull(),
+    approvedAt: t.bigint(),
+    approvedTxHash: t.hex(),
+    revokedAt: t.bigint(),
+    revokedTxHash: t.hex(),
+    /** Charges made under it and their total, token units. */
+    charges: t.integer().notNull(),
+    chargedTotal: t.bigint().notNull(),
+    /** The period of the latest charge and what had been charged in it after that charge. */
+    lastPeriodIndex: t.bigint(),
+    spentInLastPeriod: t.bigint().notNull(),
+    updatedBlockNumber: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    accountIdx: index("spend_permission_account_idx").on(table.chainId, table.account),
+  }),
+);
+
+/** One row per charge under a permission; `paymentId` is the escrow payment it paid (see `payment`). */
+export const spendPermissionCharge = onchainTable(
+  "spend_permission_charge",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    paymentId: t.hex().notNull(),
+    permission: t.hex().notNull(),
+    account: t.hex().notNull(),
+    periodIndex: t.bigint().notNull(),
+    amount: t.bigint().notNull(),
+    /** Charged in this period, this charge included. */
+    spentInPeriod: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+    chargedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.paymentId] }),
+    permissionIdx: index("spend_permission_charge_permission_idx").on(table.chainId, table.permission),
+  }),
+);

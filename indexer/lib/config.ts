@@ -47,6 +47,8 @@ export interface ChainTarget {
    */
   disableCache: boolean;
   escrow: { address: Address; startBlock: number };
+  /** Subscriptions' SpendPermissions beside the escrow; absent in deployment files written before it. */
+  spendPermissions?: { address: Address; startBlock: number };
 }
 
 export interface IndexerConfig {
@@ -120,6 +122,13 @@ export function loadDeploymentFile(path: string): Deployment {
   ) {
     throw new IndexerConfigError(`${path}: contracts.PaymentEscrow needs an address and a blockNumber`);
   }
+  const spend = parsed.contracts.SpendPermissions;
+  if (
+    spend &&
+    (!isAddress(spend.address) || !Number.isSafeInteger(spend.blockNumber) || spend.blockNumber < 0)
+  ) {
+    throw new IndexerConfigError(`${path}: contracts.SpendPermissions needs an address and a blockNumber`);
+  }
   return parsed;
 }
 
@@ -147,6 +156,10 @@ function chainTarget(d: Deployment, env: Env, only: boolean): ChainTarget {
     escrow: {
       address: getAddress(d.contracts.PaymentEscrow.address),
       startBlock: d.contracts.PaymentEscrow.blockNumber,
+    },
+    spendPermissions: d.contracts.SpendPermissions && {
+      address: getAddress(d.contracts.SpendPermissions.address),
+      startBlock: d.contracts.SpendPermissions.blockNumber,
     },
   };
 }

@@ -20,9 +20,19 @@ const INDEXER_ROOT = new URL("..", import.meta.url).pathname;
 /** Ponder's limit on schema names. */
 const MAX_SCHEMA_LENGTH = 45;
 
-export function indexerSchemaName(chains: Pick<ChainTarget, "chainId" | "genesisHash" | "escrow">[]): string {
+export function indexerSchemaName(
+  chains: Pick<ChainTarget, "chainId" | "genesisHash" | "escrow" | "spendPermissions">[],
+): string {
   if (chains.length === 0) throw new Error("indexerSchemaName needs at least one chain");
-  const code = indexingCodeHash().slice(0, 6);
+  // SpendPermissions' address is in Ponder's build id too (it moves when its code changes, the escrow's
+  // need not): fold it into the code part so a new one gets a new schema instead of a refused start.
+  const spend = chains
+    .flatMap((c) => (c.spendPermissions ? [`${c.chainId}:${c.spendPermissions.address}`.toLowerCase()] : []))
+    .sort()
+    .join(",");
+  const code = (
+    spend ? createHash("sha256").update(`${indexingCodeHash()}:${spend}`).digest("hex") : indexingCodeHash()
+  ).slice(0, 6);
   let name: string;
   if (chains.length === 1) {
     const [c] = chains as [ChainTarget];

@@ -139,6 +139,25 @@ describe("indexerSchemaName", () => {
     ).not.toBe(name);
   });
 
+  it("behavior: a new SpendPermissions beside the same escrow gets a new schema (Ponder's build id has it)", () => {
+    const spendPermissions = {
+      address: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0" as const,
+      startBlock: 2,
+    };
+    const withIt = indexerSchemaName([{ ...chain, spendPermissions }]);
+    expect(withIt).not.toBe(indexerSchemaName([chain]));
+    expect(withIt).toMatch(/^pier_31337_1a1a1a1a_5fbdb231_[0-9a-f]{6}$/);
+    expect(indexerSchemaName([{ ...chain, spendPermissions }])).toBe(withIt);
+    expect(
+      indexerSchemaName([
+        {
+          ...chain,
+          spendPermissions: { ...spendPermissions, address: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9" },
+        },
+      ]),
+    ).not.toBe(withIt);
+  });
+
   it("behavior: several chains get one name regardless of order, still within 45 characters", () => {
     const other = { ...chain, chainId: 8453 };
     const name = indexerSchemaName([chain, other]);
