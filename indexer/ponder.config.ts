@@ -8,6 +8,10 @@ import { paymentEscrowAbi, spendPermissionsAbi } from "../contracts/generated/ab
 import { readIndexerConfig } from "./lib/config.ts";
 
 const { databaseUrl, chains } = readIndexerConfig();
+// Read by Ponder when it creates each chain's RPC client, after this file (patches/ponder@0.17.7.patch).
+for (const c of chains) {
+  if (c.rpcRps !== undefined) process.env[`PONDER_RPC_INITIAL_RPS_${c.chainId}`] = String(c.rpcRps);
+}
 
 export default createConfig({
   // Chains are independent (every table is keyed by chain id): each indexes as fast as it can.

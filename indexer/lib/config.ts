@@ -16,6 +16,12 @@
  *                            and uses it. Test stacks, on automine without a ticker, poll.
  *   PIER_INDEXER_POLLING_MS  How often to poll for new blocks. Default 100 on a local dev chain, 1000
  *                            elsewhere; Ponder's minimum is 100.
+ *   PIER_INDEXER_RPC_RPS     Requests a second Ponder may send each RPC from the start (PIER_INDEXER_RPC_RPS_<chainId>
+ *                            per chain wins), 3..500. Default 500 on a local dev chain (the node has no rate
+ *                            limit); elsewhere Ponder's own: 20, raised while requests succeed and lowered on
+ *                            429s. Set it to a paid RPC plan's limit. At 20, a local chain mining a block per
+ *                            payment stalled about one payment in ten for ~750 ms (patches/ponder@0.17.7.patch
+ *                            makes the starting budget configurable).
  */
 
 import { readFileSync } from "node:fs";
@@ -30,6 +36,10 @@ const DEFAULT_LOCAL_RPC_URL = "http://127.0.0.1:8545";
 const LOCAL_POLLING_MS = 100;
 const REMOTE_POLLING_MS = 1_000;
 const MIN_POLLING_MS = 100; // Ponder rejects anything lower.
+const LOCAL_RPC_RPS = 500;
+/** Ponder's own bounds for a request budget (its rpc/index.ts MIN_RPS, MAX_RPS). */
+const MIN_RPC_RPS = 3;
+const MAX_RPC_RPS = 500;
 
 /** One chain to index: where the escrow lives on it and how to reach it. */
 export interface ChainTarget {
@@ -47,6 +57,8 @@ export interface ChainTarget {
    */
   disableCache: boolean;
   escrow: { address: Address; startBlock: number };
+  /** Ponder's starting request budget for this chain's RPC (PIER_INDEXER_RPC_RPS); undefined: Ponder's default. */
+  rpcRps?: number;
   /** Subscriptions' SpendPermissions beside the escrow; absent in deployment files written before it. */
   spendPermissions?: { address: Address; startBlock: number };
 }
@@ -152,6 +164,7 @@ function chainTarget(d: Deployment, env: Env, only: boolean): ChainTarget {
     rpcUrl,
     wsUrl: wsUrl || undefined,
     pollingIntervalMs: pollingInterval(env, local),
+    rpcRps: rpcRps(env, d.chainId, local),
     disableCache: local,
     escrow: {
       address: getAddress(d.contracts.PaymentEscrow.address),
@@ -162,6 +175,21 @@ function chainTarget(d: Deployment, env: Env, only: boolean): ChainTarget {
       startBlock: d.contracts.SpendPermissions.blockNumber,
     },
   };
+}
+
+function rpcRps(env: Env, chainId: number, local: boolean): number | undefined {
+  const name = env[`PIER_INDEXER_RPC_RPS_${chainId}`]
+    ? `PIER_INDEXER_RPC_RPS_${chainId}`
+    : "PIER_INDEXER_RPC_RPS";
+  const raw = env[name];
+  if (raw === undefined || raw === "") return local ? LOCAL_RPC_RPS : undefined;
+  const rps = Number(raw);
+  if (!Number.isInteger(rps) || rps < MIN_RPC_RPS || rps > MAX_RPC_RPS) {
+    throw new IndexerConfigError(
+      `${name} must be an integer from ${MIN_RPC_RPS} to ${MAX_RPC_RPS}, got "${raw}"`,
+    );
+  }
+  return rps;
 }
 
 function pollingInterval(env: Env, local: boolean): number {

@@ -51,6 +51,7 @@ describe("readIndexerConfig", () => {
           rpcUrl: "http://127.0.0.1:8545",
           wsUrl: undefined,
           pollingIntervalMs: 100,
+          rpcRps: 500,
           disableCache: true,
           escrow: { address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", startBlock: 1 },
         },
@@ -91,6 +92,29 @@ describe("readIndexerConfig", () => {
       ["chain10", "https://op", undefined, 250],
       ["chain8453", "https://base", undefined, 250],
     ]);
+  });
+
+  it("behavior: Ponder's starting RPC budget is 500 on a local chain, Ponder's own elsewhere, per chain when set", () => {
+    const files = [deploymentFile("local.json"), deploymentFile("base.json", { chainId: 8453 })];
+    const env = {
+      DATABASE_URL: DB,
+      PIER_DEPLOYMENT_FILE: files.join(","),
+      PIER_RPC_URL_8453: "https://base",
+    };
+    expect(readIndexerConfig(env).chains.map((c) => [c.chainId, c.rpcRps])).toEqual([
+      [31337, 500],
+      [8453, undefined],
+    ]);
+    const set = readIndexerConfig({ ...env, PIER_INDEXER_RPC_RPS: "40", PIER_INDEXER_RPC_RPS_8453: "100" });
+    expect(set.chains.map((c) => [c.chainId, c.rpcRps])).toEqual([
+      [31337, 40],
+      [8453, 100],
+    ]);
+    for (const bad of ["2", "501", "1.5", "many"]) {
+      expect(() => readIndexerConfig({ ...env, PIER_INDEXER_RPC_RPS_8453: bad })).toThrow(
+        /PIER_INDEXER_RPC_RPS_8453 must be an integer from 3 to 500/,
+      );
+    }
   });
 
   it("error: missing DATABASE_URL, unreadable deployment, bad polling interval, bad ws URL, duplicate chain", () => {

@@ -27,6 +27,9 @@ export const IndexerEnvSchema = Type.Object({
   PIER_INDEXER_POLLING_MS: Opt(
     "How often to poll for new blocks. Default 100 on a local chain, 1000 elsewhere; minimum 100.",
   ),
+  PIER_INDEXER_RPC_RPS: Opt(
+    "Requests a second the indexer may send each RPC from the start (PIER_INDEXER_RPC_RPS_<chainId> per chain wins), 3-500. Default 500 on a local chain; elsewhere Ponder's own (20, raised while requests succeed, lowered on 429s): set your RPC plan's limit.",
+  ),
 });
 
 /** web/src/lib/env.ts (baked into the bundle at build time), web/vite.config.ts and web/securityHeaders.ts. */
