@@ -34,6 +34,7 @@ import merchantRoutes from "./routes/v1/merchant/index.ts";
 import networkRoutes from "./routes/v1/networks/index.ts";
 import orderRoutes from "./routes/v1/orders/index.ts";
 import payoutRoutes from "./routes/v1/payouts/index.ts";
+import planRoutes from "./routes/v1/plans/index.ts";
 import reconciliationRoutes from "./routes/v1/reconciliation/index.ts";
 import refundRoutes from "./routes/v1/refunds/index.ts";
 import dailyReportRoutes from "./routes/v1/reports/daily.ts";
@@ -115,4 +116,5 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(merchantFiatRoutes, { ctx });
   await app.register(fiatWebhookRoutes, { ctx });
   await app.register(payoutRoutes, { ctx });
+  await app.register(planRoutes, { ctx });
 }
