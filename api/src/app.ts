@@ -23,6 +23,7 @@ import healthRoutes from "./routes/health.ts";
 import adminRoutes from "./routes/v1/admin/index.ts";
 import checkoutRoutes from "./routes/v1/checkout/index.ts";
 import checkoutLinkRoutes from "./routes/v1/checkout/links.ts";
+import checkoutSubscriptionRoutes from "./routes/v1/checkout/subscriptions.ts";
 import dashboardRoutes from "./routes/v1/dashboard/index.ts";
 import eventRoutes from "./routes/v1/events/index.ts";
 import checkoutFiatRoutes from "./routes/v1/fiat/index.ts";
@@ -40,6 +41,7 @@ import refundRoutes from "./routes/v1/refunds/index.ts";
 import dailyReportRoutes from "./routes/v1/reports/daily.ts";
 import reportRoutes from "./routes/v1/reports/index.ts";
 import riskRoutes from "./routes/v1/risk/index.ts";
+import subscriptionRoutes from "./routes/v1/subscriptions/index.ts";
 import webhookEndpointRoutes from "./routes/v1/webhook-endpoints/index.ts";
 import { ErrorResponse } from "./schemas/common.ts";
 import { Order } from "./schemas/order.ts";
@@ -117,4 +119,6 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(fiatWebhookRoutes, { ctx });
   await app.register(payoutRoutes, { ctx });
   await app.register(planRoutes, { ctx });
+  await app.register(subscriptionRoutes, { ctx });
+  await app.register(checkoutSubscriptionRoutes, { ctx });
 }

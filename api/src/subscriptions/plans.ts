@@ -3,7 +3,9 @@
  * optional anchor day, trial and number of cycles. The amount is stored exactly, in the currency's minor
  * units; a subscription's customer pays it in a token pegged 1:1 to the currency (chosen at checkout).
  */
+import { minorUnits } from "@pier/money/currencies";
 import { formatMinorUnits, parseMinorUnits } from "@pier/money/units";
+import type { TokenInfo } from "../chain/chainContext.ts";
 import { networksOfMode } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
@@ -40,6 +42,13 @@ export const MAX_INTERVAL_COUNT: Record<Interval, number> = { day: 365, week: 52
 export const planAmount = (plan: Pick<PlanRow, "amount_minor" | "currency">) =>
   formatMinorUnits(BigInt(plan.amount_minor), plan.currency);
 
+/**
+ * Whether a plan in `currency` can be paid in `token`: pegged 1:1 to it, with at least the currency's
+ * minor digits (so every amount of the currency is a whole number of token units).
+ */
+export const payableIn = (token: Pick<TokenInfo, "peg" | "decimals">, currency: string) =>
+  token.peg === currency && token.decimals >= minorUnits(currency);
+
 export const planSchedule = (plan: PlanRow): Schedule => ({
   interval: plan.interval,
   intervalCount: plan.interval_count,
@@ -72,7 +81,7 @@ export async function createPlan(
   body: CreatePlanBodyT,
 ): Promise<PlanRow> {
   const pegged = networksOfMode(ctx.networks, principal.livemode).some((n) =>
-    n.tokens.some((t) => t.peg === body.currency),
+    n.tokens.some((t) => payableIn(t, body.currency)),
   );
   if (!pegged) {
     throw new InvalidRequestError(
