@@ -15,7 +15,7 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { mockSmartWalletFactoryAbi } from "../../../contracts/generated/abis.ts";
+import { mockSmartWalletFactoryAbi, spendPermissionsAbi } from "../../../contracts/generated/abis.ts";
 import { mockSmartWalletFactoryBytecode } from "../../../contracts/generated/bytecode.ts";
 import type { ApiClient } from "../../../test/harness/apiClient.ts";
 import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
@@ -265,6 +265,24 @@ describe("checkout: /v1/checkout/subscriptions/:id", () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(res.body);
     expect(await eventsOf("subscription.activated", sub.id)).toHaveLength(1);
+    // What was signed and stored is what the contract takes: anyone may approve it with the signature,
+    // and its hash on chain is the stored permission hash.
+    const onChain = typedData(p).message;
+    await s.stack.pay.send("deployer", {
+      address: spendPermissions,
+      abi: spendPermissionsAbi,
+      functionName: "approveWithSignature",
+      args: [onChain, signature],
+    });
+    const read = (functionName: "permissionHash" | "isValid") =>
+      s.stack.pay.publicClient.readContract({
+        address: spendPermissions,
+        abi: spendPermissionsAbi,
+        functionName,
+        args: [onChain],
+      });
+    expect(await read("permissionHash")).toBe(res.body.permission.hash);
+    expect(await read("isValid")).toBe(true);
     expect((await anon.get(`/v1/checkout/subscriptions/${sub.id}`)).body).toMatchObject({
       status: "active",
       payer: customer.address,
@@ -292,6 +310,12 @@ describe("checkout: /v1/checkout/subscriptions/:id", () => {
       expect(c.body).toMatchObject({ status: "active", cancel_at_period_end: true, canceled_at: null });
     }
     expect(await eventsOf("subscription.updated", sub.id)).toHaveLength(1);
+
+    // Canceled now: even the signature that authorized it is refused, naming the state.
+    expect((await s.client.post(`/v1/subscriptions/${sub.id}/cancel`, {})).body.status).toBe("canceled");
+    const replay = await authorize(sub.id, customer.address, signature);
+    expect(replay.status).toBe(409);
+    expect(replay.body.error.code).toBe("subscription_canceled");
   });
 
   test("behavior: a trial plan starts trialing; the permission starts at the trial's end", async () => {
