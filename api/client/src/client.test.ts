@@ -282,6 +282,39 @@ describe("every route through the client: risk, reconciliation, reports, links, 
     expect((await pier.reports.daily()).lastResponse.statusCode).toBe(200);
   });
 
+  test("plans, subscriptions and their public checkout", async () => {
+    const plan = await pier.plans.create({ amount: "9.99", currency: "USD", interval: "month" });
+    expect(plan).toMatchObject({ object: "plan", amount: "9.99", active: true });
+    expect((await pier.plans.retrieve(plan.id)).id).toBe(plan.id);
+    expect((await pier.plans.list()).data.map((p) => p.id)).toContain(plan.id);
+    const sub = await pier.subscriptions.create({ plan: plan.id, customer: "cus_1" });
+    expect(sub).toMatchObject({ object: "subscription", status: "incomplete", plan: plan.id });
+    expect((await pier.subscriptions.retrieve(sub.id)).id).toBe(sub.id);
+    expect(
+      (await pier.subscriptions.list({ plan: plan.id, status: "incomplete" })).data.map((x) => x.id),
+    ).toEqual([sub.id]);
+    const page = await pier.checkout.subscriptions.retrieve(sub.id);
+    expect(page.plan).toMatchObject({ amount: "9.99", currency: "USD" });
+    const option = page.options[0]!;
+    const account = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    const permission = await pier.checkout.subscriptions.requestPermission(sub.id, {
+      network: option.network,
+      token: option.token,
+      account,
+    });
+    expect(permission.typed_data.message).toMatchObject({ account, allowance: option.amount });
+    await expect(
+      pier.checkout.subscriptions.authorize(sub.id, {
+        network: option.network,
+        token: option.token,
+        account,
+        signature: `0x${"11".repeat(65)}`,
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, code: "signature_invalid" });
+    expect(await pier.subscriptions.cancel(sub.id)).toMatchObject({ status: "canceled" });
+    expect(await pier.plans.archive(plan.id)).toMatchObject({ active: false });
+  });
+
   test("payment links and their public checkout; FX quotes; fiat checkout; payouts", async () => {
     const link = await pier.paymentLinks.create({
       amount_type: "fixed",
@@ -534,4 +567,15 @@ const CLIENT_METHODS: Record<string, string> = {
   "GET /v1/payouts": "payouts.list",
   "GET /v1/payouts/{id}": "payouts.retrieve",
   "GET /v1/fiat_sessions": "fiatSessions.list",
+  "POST /v1/plans": "plans.create",
+  "GET /v1/plans": "plans.list",
+  "GET /v1/plans/{id}": "plans.retrieve",
+  "POST /v1/plans/{id}/archive": "plans.archive",
+  "POST /v1/subscriptions": "subscriptions.create",
+  "GET /v1/subscriptions": "subscriptions.list",
+  "GET /v1/subscriptions/{id}": "subscriptions.retrieve",
+  "POST /v1/subscriptions/{id}/cancel": "subscriptions.cancel",
+  "GET /v1/checkout/subscriptions/{id}": "checkout.subscriptions.retrieve",
+  "POST /v1/checkout/subscriptions/{id}/permission": "checkout.subscriptions.requestPermission",
+  "POST /v1/checkout/subscriptions/{id}/authorize": "checkout.subscriptions.authorize",
 };

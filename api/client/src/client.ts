@@ -23,10 +23,12 @@ import { MerchantResource } from "./resources/merchant.ts";
 import { Networks } from "./resources/networks.ts";
 import { Orders } from "./resources/orders.ts";
 import { Payouts } from "./resources/payouts.ts";
+import { Plans } from "./resources/plans.ts";
 import { Reconciliation } from "./resources/reconciliation.ts";
 import { Refunds } from "./resources/refunds.ts";
 import { Reports } from "./resources/reports.ts";
 import { Risk } from "./resources/risk.ts";
+import { Subscriptions } from "./resources/subscriptions.ts";
 import { WebhookEndpoints } from "./resources/webhookEndpoints.ts";
 import {
   type ClientOptions,
@@ -60,6 +62,8 @@ export class Pier {
   readonly fxQuotes: FxQuotes;
   readonly fiatSessions: FiatSessions;
   readonly payouts: Payouts;
+  readonly plans: Plans;
+  readonly subscriptions: Subscriptions;
   readonly reports: Reports;
   readonly risk: Risk;
   readonly reconciliation: Reconciliation;
@@ -88,6 +92,8 @@ export class Pier {
     this.fxQuotes = new FxQuotes(t);
     this.fiatSessions = new FiatSessions(t);
     this.payouts = new Payouts(t);
+    this.plans = new Plans(t);
+    this.subscriptions = new Subscriptions(t);
     this.reports = new Reports(t);
     this.risk = new Risk(t);
     this.reconciliation = new Reconciliation(t);

@@ -85,6 +85,12 @@ export type ReconciliationReportParams = QueryOf<"/v1/reports/reconciliation", "
 export type DailyReportParams = QueryOf<"/v1/reports/daily", "get">;
 export type PaymentLink = ResponseOf<"/v1/links/{id}", "get">;
 export type CreatePaymentLinkParams = BodyOf<"/v1/links", "post">;
+export type Plan = ResponseOf<"/v1/plans/{id}", "get">;
+export type CreatePlanParams = BodyOf<"/v1/plans", "post">;
+export type Subscription = ResponseOf<"/v1/subscriptions/{id}", "get">;
+export type CreateSubscriptionParams = BodyOf<"/v1/subscriptions", "post">;
+export type CancelSubscriptionParams = BodyOf<"/v1/subscriptions/{id}/cancel", "post">;
+export type ListSubscriptionsParams = QueryOf<"/v1/subscriptions", "get">;
 export type FxQuote = ResponseOf<"/v1/fx/quotes/{id}", "get">;
 export type CreateFxQuoteParams = BodyOf<"/v1/fx/quotes", "post">;
 export type Payout = ResponseOf<"/v1/payouts/{id}", "get">;
@@ -98,6 +104,13 @@ export type RiskFinding = RiskReview["findings"][number];
 export type CheckoutPayment = NonNullable<Checkout["payment"]>;
 export type PublicPaymentLink = ResponseOf<"/v1/checkout/links/{id}", "get">;
 export type PaymentLinkOrder = ResponseOf<"/v1/checkout/links/{id}/orders", "post">;
+export type CheckoutSubscription = ResponseOf<"/v1/checkout/subscriptions/{id}", "get">;
+export type SubscriptionPermission = ResponseOf<"/v1/checkout/subscriptions/{id}/permission", "post">;
+export type RequestSubscriptionPermissionParams = BodyOf<
+  "/v1/checkout/subscriptions/{id}/permission",
+  "post"
+>;
+export type AuthorizeSubscriptionParams = BodyOf<"/v1/checkout/subscriptions/{id}/authorize", "post">;
 export type CheckoutFiatOptions = ResponseOf<"/v1/checkout/{id}/fiat", "get">;
 export type CheckoutFiatQuote = ResponseOf<"/v1/checkout/{id}/fiat/quotes", "post">;
 export type CheckoutFiatSession = ResponseOf<"/v1/checkout/{id}/fiat/sessions/{session}", "get">;

@@ -46,6 +46,8 @@ export const ID_PREFIXES = {
   duplicatePayment: "dup",
   chainTx: "ctx",
   relay: "rly",
+  plan: "plan",
+  subscription: "sub",
 } as const;
 
 /** 24 base62 characters: ~143 bits, unguessable (order ids are public in checkout links). */

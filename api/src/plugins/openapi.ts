@@ -51,6 +51,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: "FX", description: "Locked currency quotes for fiat payments and payouts." },
         { name: "Fiat", description: "Fiat wallet sessions and their provider webhooks." },
         { name: "Payouts", description: "Merchant withdrawals to a fiat wallet at a quote." },
+        { name: "Subscriptions", description: "Plans and subscriptions charged under a spend permission." },
       ],
     },
     refResolver: {

@@ -1,5 +1,6 @@
 /** Every event type a webhook endpoint can subscribe to (`*` subscribes to all). */
 import { ORDER_EVENT_TYPES } from "../orders/orderTransitions.ts";
+import { SUBSCRIPTION_EVENT_TYPES } from "../subscriptions/subscriptions.ts";
 
 /** Operations alerts (risk/, reconciliation/): delivered like any other event. */
 export const ALERT_EVENT_TYPES = [
@@ -18,5 +19,7 @@ export const EVENT_TYPES = [
   "refund.failed",
   // A credit (a payout the token had refused) paid out to the merchant's payout address: credits/.
   "credit.paid_out",
+  // Subscriptions (subscriptions/): created, authorized by the customer, changed, canceled.
+  ...SUBSCRIPTION_EVENT_TYPES,
   ...ALERT_EVENT_TYPES,
 ] as const;

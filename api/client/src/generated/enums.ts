@@ -3,7 +3,7 @@
 import type { ApiKeyScope, EventType } from "../types.ts";
 
 /** Every event type, in the API's order (what `enabled_events` accepts, less the `*` wildcard). */
-export const EVENT_TYPES = ["order.processing","order.escrowed","order.settled","order.refunded","order.partially_refunded","order.disputed","order.expired","order.canceled","order.payment_reverted","order.payout_credited","order.paid_after_cancel","order.duplicate_payment","order.duplicate_payment_refunded","order.duplicate_payment_refund_failed","order.payment_method_chosen","refund.succeeded","refund.failed","credit.paid_out","risk.flagged","risk.held","reconciliation.mismatch","treasury.low","webhook.endpoint_failing"] as const satisfies readonly EventType[];
+export const EVENT_TYPES = ["order.processing","order.escrowed","order.settled","order.refunded","order.partially_refunded","order.disputed","order.expired","order.canceled","order.payment_reverted","order.payout_credited","order.paid_after_cancel","order.duplicate_payment","order.duplicate_payment_refunded","order.duplicate_payment_refund_failed","order.payment_method_chosen","refund.succeeded","refund.failed","credit.paid_out","subscription.created","subscription.activated","subscription.updated","subscription.canceled","risk.flagged","risk.held","reconciliation.mismatch","treasury.low","webhook.endpoint_failing"] as const satisfies readonly EventType[];
 
 /** Every scope a restricted API key can hold (`write` implies `read` of the same resource). */
 export const API_KEY_SCOPES = ["orders:read","orders:write","refunds:read","refunds:write","webhooks:read","webhooks:write","events:read","keys:read","keys:write"] as const satisfies readonly ApiKeyScope[];

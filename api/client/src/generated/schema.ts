@@ -1870,7 +1870,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url: string;
-                        enabled_events: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
+                        enabled_events: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "subscription.created" | "subscription.activated" | "subscription.updated" | "subscription.canceled" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
                         description?: string;
                     };
                 };
@@ -2079,7 +2079,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url?: string;
-                        enabled_events?: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
+                        enabled_events?: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "subscription.created" | "subscription.activated" | "subscription.updated" | "subscription.canceled" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
                         description?: string;
                         disabled?: boolean;
                     };
@@ -9057,6 +9057,1432 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List plans */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description Cursor: an object id. */
+                    starting_after?: string;
+                    /** @description Cursor: an object id. */
+                    ending_before?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of plans, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "list";
+                            data: components["schemas"]["Plan"][];
+                            has_more: boolean;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a plan
+         * @description A recurring price: `amount` of `currency` every `interval_count` `interval`s, with an optional anchor day, trial and number of cycles. 400 currency_not_supported when no token of the key's mode is pegged to `currency`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Price per interval in `currency`, a decimal string ("9.99"); charged in a token pegged to it. */
+                        amount: string;
+                        /** @description ISO 4217 code a token of this mode's networks is pegged to (USD, EUR...). */
+                        currency: string;
+                        /** @description How often the customer is charged (times interval_count). */
+                        interval: "day" | "week" | "month" | "year";
+                        /**
+                         * @description Intervals between charges: at most 365 days, 52 weeks, 12 months or 3 years.
+                         * @default 1
+                         */
+                        interval_count?: number;
+                        /** @description month/year plans: the day of the month charges fall on (months shorter than it charge on their last day). The first period runs to the next such day. Default: the first charge's day. */
+                        anchor_day?: number;
+                        /**
+                         * @description Free days before the first charge.
+                         * @default 0
+                         */
+                        trial_days?: number;
+                        /** @description Number of charges, then the subscription ends. Absent: until canceled. */
+                        cycles?: number;
+                        description?: string;
+                        /** @description Up to 50 string key/value pairs of your own (keys up to 40 characters, values up to 500). */
+                        metadata?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "plan";
+                            livemode: boolean;
+                            /** @description False once archived: no new subscriptions. */
+                            active: boolean;
+                            /** @description Decimal string in `currency`, with the currency's minor digits. */
+                            amount: string;
+                            currency: string;
+                            /** @description How often the customer is charged (times interval_count). */
+                            interval: "day" | "week" | "month" | "year";
+                            interval_count: number;
+                            anchor_day: number | null;
+                            trial_days: number;
+                            cycles: number | null;
+                            description: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            created: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a plan */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Plan id (plan_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "plan";
+                            livemode: boolean;
+                            /** @description False once archived: no new subscriptions. */
+                            active: boolean;
+                            /** @description Decimal string in `currency`, with the currency's minor digits. */
+                            amount: string;
+                            currency: string;
+                            /** @description How often the customer is charged (times interval_count). */
+                            interval: "day" | "week" | "month" | "year";
+                            interval_count: number;
+                            anchor_day: number | null;
+                            trial_days: number;
+                            cycles: number | null;
+                            description: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            created: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a plan
+         * @description New subscriptions to it are refused (409 plan_inactive); existing subscriptions continue. Archiving an archived plan changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Plan id (plan_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "plan";
+                            livemode: boolean;
+                            /** @description False once archived: no new subscriptions. */
+                            active: boolean;
+                            /** @description Decimal string in `currency`, with the currency's minor digits. */
+                            amount: string;
+                            currency: string;
+                            /** @description How often the customer is charged (times interval_count). */
+                            interval: "day" | "week" | "month" | "year";
+                            interval_count: number;
+                            anchor_day: number | null;
+                            trial_days: number;
+                            cycles: number | null;
+                            description: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            created: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List subscriptions
+         * @description Newest first; filter by `status` and `plan`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description Cursor: an object id. */
+                    starting_after?: string;
+                    /** @description Cursor: an object id. */
+                    ending_before?: string;
+                    /** @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged. */
+                    status?: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                    plan?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of subscriptions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "list";
+                            data: components["schemas"]["Subscription"][];
+                            has_more: boolean;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a subscription
+         * @description Status `incomplete` until the customer signs the spend permission on the hosted page `url`. 404 when the plan is not yours, 409 plan_inactive when it is archived. Event: subscription.created.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The plan (plan_...). */
+                        plan: string;
+                        /** @description Your own reference to the customer. */
+                        customer?: string;
+                        /** @description Up to 50 string key/value pairs of your own (keys up to 40 characters, values up to 500). */
+                        metadata?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "subscription";
+                            livemode: boolean;
+                            plan: string;
+                            /**
+                             * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
+                             * @enum {string}
+                             */
+                            status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                            customer: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            current_period_start: number | null;
+                            current_period_end: number | null;
+                            trial_end: number | null;
+                            cancel_at_period_end: boolean;
+                            canceled_at: number | null;
+                            ended_at: number | null;
+                            cycles_charged: number;
+                            network: number | null;
+                            token: `0x${string}` | null;
+                            payer: `0x${string}` | null;
+                            permission: {
+                                /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
+                                hash: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                allowance: string;
+                                /** @description Seconds per on-chain period (at most `allowance` each). */
+                                period: number;
+                                /** @description Unix time in seconds. */
+                                start: number;
+                                /** @description Unix time in seconds. */
+                                end: number;
+                            } | null;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                            /** @description The hosted page where the customer authorizes the subscription. */
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a subscription */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Subscription id (sub_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "subscription";
+                            livemode: boolean;
+                            plan: string;
+                            /**
+                             * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
+                             * @enum {string}
+                             */
+                            status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                            customer: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            current_period_start: number | null;
+                            current_period_end: number | null;
+                            trial_end: number | null;
+                            cancel_at_period_end: boolean;
+                            canceled_at: number | null;
+                            ended_at: number | null;
+                            cycles_charged: number;
+                            network: number | null;
+                            token: `0x${string}` | null;
+                            payer: `0x${string}` | null;
+                            permission: {
+                                /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
+                                hash: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                allowance: string;
+                                /** @description Seconds per on-chain period (at most `allowance` each). */
+                                period: number;
+                                /** @description Unix time in seconds. */
+                                start: number;
+                                /** @description Unix time in seconds. */
+                                end: number;
+                            } | null;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                            /** @description The hosted page where the customer authorizes the subscription. */
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a subscription
+         * @description Now (status `canceled`; event subscription.canceled) or with `at_period_end: true` when the current period ends (`cancel_at_period_end`, status unchanged; event subscription.updated). 409 subscription_canceled / subscription_ended when already over; 409 subscription_incomplete for at_period_end before the customer authorized. Pier stops charging; the customer may also revoke the permission on chain.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Subscription id (sub_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description true: keep the subscription until its current period ends (no further charge).
+                         * @default false
+                         */
+                        at_period_end?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "subscription";
+                            livemode: boolean;
+                            plan: string;
+                            /**
+                             * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
+                             * @enum {string}
+                             */
+                            status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                            customer: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            current_period_start: number | null;
+                            current_period_end: number | null;
+                            trial_end: number | null;
+                            cancel_at_period_end: boolean;
+                            canceled_at: number | null;
+                            ended_at: number | null;
+                            cycles_charged: number;
+                            network: number | null;
+                            token: `0x${string}` | null;
+                            payer: `0x${string}` | null;
+                            permission: {
+                                /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
+                                hash: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                allowance: string;
+                                /** @description Seconds per on-chain period (at most `allowance` each). */
+                                period: number;
+                                /** @description Unix time in seconds. */
+                                start: number;
+                                /** @description Unix time in seconds. */
+                                end: number;
+                            } | null;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                            /** @description The hosted page where the customer authorizes the subscription. */
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkout/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public view of a subscription
+         * @description The plan (amount, currency, interval, trial), the merchant's display name and the options the customer may pay with: each network with SpendPermissions and each of its tokens pegged to the plan's currency.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Subscription id (sub_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "subscription_checkout";
+                            /**
+                             * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
+                             * @enum {string}
+                             */
+                            status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                            merchant_name: string;
+                            plan: {
+                                amount: string;
+                                currency: string;
+                                /** @description How often the customer is charged (times interval_count). */
+                                interval: "day" | "week" | "month" | "year";
+                                interval_count: number;
+                                anchor_day: number | null;
+                                trial_days: number;
+                                cycles: number | null;
+                                description: string | null;
+                            };
+                            /** @description Each network and token pegged to the plan's currency. */
+                            options: {
+                                /** @description Chain id. */
+                                network: number;
+                                network_name: string;
+                                /** @description EVM address. */
+                                token: `0x${string}`;
+                                symbol: string;
+                                decimals: number;
+                                /**
+                                 * @description The plan's amount in this token's units (the allowance).
+                                 * @example 25000000
+                                 */
+                                amount: string;
+                                /** @description EVM address. */
+                                spend_permissions: `0x${string}`;
+                            }[];
+                            payer: `0x${string}` | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkout/subscriptions/{id}/permission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The spend permission the customer signs
+         * @description EIP-712 typed data for eth_signTypedData_v4: at most the plan's amount of `token` per period, until `end`, chargeable only by Pier's operator for the merchant. The same request within the hour answers the same typed data. 409 unless the subscription is incomplete.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Subscription id (sub_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Chain id of one of the options. */
+                        network: number;
+                        /** @description EVM address. */
+                        token: `0x${string}`;
+                        /** @description The customer's wallet (EOA or smart-contract wallet). */
+                        account: `0x${string}`;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "spend_permission";
+                            hash: string;
+                            /** @description Pass to eth_signTypedData_v4 as is (uint160/uint256 fields are decimal strings). */
+                            typed_data: {
+                                domain: {
+                                    name: string;
+                                    version: string;
+                                    chainId: number;
+                                    /** @description EVM address. */
+                                    verifyingContract: `0x${string}`;
+                                };
+                                types: {
+                                    SpendPermission: {
+                                        name: string;
+                                        type: string;
+                                    }[];
+                                };
+                                /** @enum {string} */
+                                primaryType: "SpendPermission";
+                                message: {
+                                    /** @description EVM address. */
+                                    account: `0x${string}`;
+                                    /** @description EVM address. */
+                                    operator: `0x${string}`;
+                                    /** @description EVM address. */
+                                    merchant: `0x${string}`;
+                                    /** @description EVM address. */
+                                    token: `0x${string}`;
+                                    /**
+                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                     * @example 25000000
+                                     */
+                                    allowance: string;
+                                    period: number;
+                                    start: number;
+                                    end: number;
+                                    /**
+                                     * @description uint256 as a decimal string.
+                                     * @example 25000000
+                                     */
+                                    salt: string;
+                                };
+                            };
+                            /** @description Sign and authorize before this time, or request it again. */
+                            expires_at: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkout/subscriptions/{id}/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Authorize the subscription with the customer's signature
+         * @description Verifies the signature of the permission (EOA, ERC-1271 smart wallet, or ERC-6492 for a wallet not deployed yet), stores it and starts the subscription (trialing or active; event subscription.activated). The same signature again answers the subscription unchanged. 400 signature_invalid; 409 subscription_authorized (another account or permission), subscription_canceled, permission_not_requested, permission_expired.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Subscription id (sub_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Chain id of one of the options. */
+                        network: number;
+                        /** @description EVM address. */
+                        token: `0x${string}`;
+                        /** @description The customer's wallet (EOA or smart-contract wallet). */
+                        account: `0x${string}`;
+                        /** @description The account's signature of the typed data (65 bytes, ERC-1271 or ERC-6492 bytes). */
+                        signature: `0x${string}`;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "subscription";
+                            livemode: boolean;
+                            plan: string;
+                            /**
+                             * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
+                             * @enum {string}
+                             */
+                            status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                            customer: string | null;
+                            metadata: {
+                                [key: string]: string;
+                            };
+                            current_period_start: number | null;
+                            current_period_end: number | null;
+                            trial_end: number | null;
+                            cancel_at_period_end: boolean;
+                            canceled_at: number | null;
+                            ended_at: number | null;
+                            cycles_charged: number;
+                            network: number | null;
+                            token: `0x${string}` | null;
+                            payer: `0x${string}` | null;
+                            permission: {
+                                /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
+                                hash: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                allowance: string;
+                                /** @description Seconds per on-chain period (at most `allowance` each). */
+                                period: number;
+                                /** @description Unix time in seconds. */
+                                start: number;
+                                /** @description Unix time in seconds. */
+                                end: number;
+                            } | null;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                            /** @description The hosted page where the customer authorizes the subscription. */
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency (chain, indexer) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9262,6 +10688,73 @@ export interface components {
                  */
                 volume: string;
             };
+        };
+        Plan: {
+            id: string;
+            /** @enum {string} */
+            object: "plan";
+            livemode: boolean;
+            /** @description False once archived: no new subscriptions. */
+            active: boolean;
+            /** @description Decimal string in `currency`, with the currency's minor digits. */
+            amount: string;
+            currency: string;
+            /** @description How often the customer is charged (times interval_count). */
+            interval: "day" | "week" | "month" | "year";
+            interval_count: number;
+            anchor_day: number | null;
+            trial_days: number;
+            cycles: number | null;
+            description: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            created: number;
+        };
+        Subscription: {
+            id: string;
+            /** @enum {string} */
+            object: "subscription";
+            livemode: boolean;
+            plan: string;
+            /**
+             * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
+             * @enum {string}
+             */
+            status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+            customer: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            current_period_start: number | null;
+            current_period_end: number | null;
+            trial_end: number | null;
+            cancel_at_period_end: boolean;
+            canceled_at: number | null;
+            ended_at: number | null;
+            cycles_charged: number;
+            network: number | null;
+            token: `0x${string}` | null;
+            payer: `0x${string}` | null;
+            permission: {
+                /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
+                hash: string;
+                /**
+                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                 * @example 25000000
+                 */
+                allowance: string;
+                /** @description Seconds per on-chain period (at most `allowance` each). */
+                period: number;
+                /** @description Unix time in seconds. */
+                start: number;
+                /** @description Unix time in seconds. */
+                end: number;
+            } | null;
+            /** @description Unix time in seconds. */
+            created: number;
+            /** @description The hosted page where the customer authorizes the subscription. */
+            url: string;
         };
     };
     responses: never;

@@ -51,8 +51,42 @@ export class CheckoutResource {
       opts?: RequestOptions,
     ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/links/{id}/orders", "post">>>;
   };
+  /** A subscription's hosted page: the plan and options, the permission to sign, the authorization. */
+  readonly subscriptions: {
+    retrieve: (
+      subscriptionId: string,
+      opts?: RequestOptions,
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/subscriptions/{id}", "get">>>;
+    /** The EIP-712 typed data the customer signs (the same for a retry within the hour). */
+    requestPermission: (
+      subscriptionId: string,
+      params: BodyOf<"/v1/checkout/subscriptions/{id}/permission", "post">,
+      opts?: RequestOptions,
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/subscriptions/{id}/permission", "post">>>;
+    authorize: (
+      subscriptionId: string,
+      params: BodyOf<"/v1/checkout/subscriptions/{id}/authorize", "post">,
+      opts?: RequestOptions,
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/subscriptions/{id}/authorize", "post">>>;
+  };
 
   constructor(private readonly t: Transport) {
+    this.subscriptions = {
+      retrieve: (id, opts) =>
+        call(t, { method: "GET", path: `/v1/checkout/subscriptions/${seg(id)}` }, { ...PUBLIC, ...opts }),
+      requestPermission: (id, params, opts) =>
+        call(
+          t,
+          { method: "POST", path: `/v1/checkout/subscriptions/${seg(id)}/permission`, body: params },
+          { ...PUBLIC, ...opts },
+        ),
+      authorize: (id, params, opts) =>
+        call(
+          t,
+          { method: "POST", path: `/v1/checkout/subscriptions/${seg(id)}/authorize`, body: params },
+          { ...PUBLIC, ...opts },
+        ),
+    };
     this.fiat = {
       retrieve: (id, opts) =>
         call(t, { method: "GET", path: `/v1/checkout/${seg(id)}/fiat` }, { ...PUBLIC, ...opts }),

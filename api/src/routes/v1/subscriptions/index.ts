@@ -1,0 +1,107 @@
+/** /v1/subscriptions: a customer's subscription to a plan (create, list, retrieve, cancel). */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import type { AppContext } from "../../../context.ts";
+import { idempotent } from "../../../idempotency/idempotent.ts";
+import { errors, IdempotencyHeaders, IdParams, ListOf } from "../../../schemas/common.ts";
+import {
+  CancelSubscriptionBody,
+  CreateSubscriptionBody,
+  ListSubscriptionsQuery,
+  Subscription,
+  SubscriptionIdPattern,
+} from "../../../schemas/subscription.ts";
+import {
+  cancelSubscription,
+  createSubscription,
+  getSubscription,
+  listSubscriptions,
+  toSubscriptionObject,
+} from "../../../subscriptions/subscriptions.ts";
+
+const Params = IdParams(SubscriptionIdPattern, "Subscription id (sub_...)");
+
+export default async function subscriptionRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post(
+    "/v1/subscriptions",
+    {
+      config: { auth: "orders:write" },
+      schema: {
+        tags: ["Subscriptions"],
+        summary: "Create a subscription",
+        description:
+          "Status `incomplete` until the customer signs the spend permission on the hosted page `url`. 404 when the plan is not yours, 409 plan_inactive when it is archived. Event: subscription.created.",
+        headers: IdempotencyHeaders,
+        body: CreateSubscriptionBody,
+        response: { 200: Subscription, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    (req, reply) =>
+      idempotent(ctx, req, reply, 200, async (tx) =>
+        toSubscriptionObject(ctx, await createSubscription(ctx, tx, req.principal, req.body)),
+      ),
+  );
+
+  app.get(
+    "/v1/subscriptions",
+    {
+      config: { auth: "orders:read" },
+      schema: {
+        tags: ["Subscriptions"],
+        summary: "List subscriptions",
+        description: "Newest first; filter by `status` and `plan`.",
+        querystring: ListSubscriptionsQuery,
+        response: { 200: ListOf(Subscription, "A page of subscriptions"), ...errors(400, 401, 403) },
+      },
+    },
+    async (req) => {
+      const page = await listSubscriptions(ctx.pool, req.principal, req.query);
+      return {
+        object: "list" as const,
+        data: page.data.map((s) => toSubscriptionObject(ctx, s)),
+        has_more: page.hasMore,
+        url: "/v1/subscriptions",
+      };
+    },
+  );
+
+  app.get(
+    "/v1/subscriptions/:id",
+    {
+      config: { auth: "orders:read" },
+      schema: {
+        tags: ["Subscriptions"],
+        summary: "Retrieve a subscription",
+        params: Params,
+        response: { 200: Subscription, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req) => toSubscriptionObject(ctx, await getSubscription(ctx.pool, req.principal, req.params.id)),
+  );
+
+  app.post(
+    "/v1/subscriptions/:id/cancel",
+    {
+      config: { auth: "orders:write" },
+      schema: {
+        tags: ["Subscriptions"],
+        summary: "Cancel a subscription",
+        description:
+          "Now (status `canceled`; event subscription.canceled) or with `at_period_end: true` when the current period ends (`cancel_at_period_end`, status unchanged; event subscription.updated). 409 subscription_canceled / subscription_ended when already over; 409 subscription_incomplete for at_period_end before the customer authorized. Pier stops charging; the customer may also revoke the permission on chain.",
+        headers: IdempotencyHeaders,
+        params: Params,
+        body: CancelSubscriptionBody,
+        response: { 200: Subscription, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    (req, reply) =>
+      idempotent(ctx, req, reply, 200, async (tx) =>
+        toSubscriptionObject(
+          ctx,
+          await cancelSubscription(ctx, tx, req.principal, req.params.id, req.body?.at_period_end ?? false),
+        ),
+      ),
+  );
+}
