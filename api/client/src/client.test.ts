@@ -312,6 +312,8 @@ describe("every route through the client: risk, reconciliation, reports, links, 
       }),
     ).rejects.toMatchObject({ statusCode: 400, code: "signature_invalid" });
     expect(await pier.subscriptions.cancel(sub.id)).toMatchObject({ status: "canceled" });
+    // Never authorized, never charged: no invoices.
+    expect((await pier.subscriptions.invoices(sub.id)).data).toEqual([]);
     expect(await pier.plans.archive(plan.id)).toMatchObject({ active: false });
   });
 
@@ -575,6 +577,7 @@ const CLIENT_METHODS: Record<string, string> = {
   "GET /v1/subscriptions": "subscriptions.list",
   "GET /v1/subscriptions/{id}": "subscriptions.retrieve",
   "POST /v1/subscriptions/{id}/cancel": "subscriptions.cancel",
+  "GET /v1/subscriptions/{id}/invoices": "subscriptions.invoices",
   "GET /v1/checkout/subscriptions/{id}": "checkout.subscriptions.retrieve",
   "POST /v1/checkout/subscriptions/{id}/permission": "checkout.subscriptions.requestPermission",
   "POST /v1/checkout/subscriptions/{id}/authorize": "checkout.subscriptions.authorize",

@@ -91,6 +91,7 @@ export type Subscription = ResponseOf<"/v1/subscriptions/{id}", "get">;
 export type CreateSubscriptionParams = BodyOf<"/v1/subscriptions", "post">;
 export type CancelSubscriptionParams = BodyOf<"/v1/subscriptions/{id}/cancel", "post">;
 export type ListSubscriptionsParams = QueryOf<"/v1/subscriptions", "get">;
+export type Invoice = ResponseOf<"/v1/subscriptions/{id}/invoices", "get">["data"][number];
 export type FxQuote = ResponseOf<"/v1/fx/quotes/{id}", "get">;
 export type CreateFxQuoteParams = BodyOf<"/v1/fx/quotes", "post">;
 export type Payout = ResponseOf<"/v1/payouts/{id}", "get">;

@@ -27,7 +27,9 @@ export type ChainTxKind =
   /** A zero-value self-transfer filling a nonce nothing else will use (txSender.ts). */
   | "noop"
   /** The relayer sends a customer's signed payment and pays its gas (relay/). */
-  | "relay";
+  | "relay"
+  /** The operator charges a subscription's spend permission for one invoice (subscriptions/chargeDue.ts). */
+  | "subscription_charge";
 
 export type ChainTxStatus = "queued" | "sent" | "confirmed" | "failed" | "abandoned";
 
@@ -47,6 +49,8 @@ export interface ChainTxRow {
     fundingId?: string;
     fiatRefundId?: string;
     relayId?: string;
+    /** A subscription charge's invoice (subscription_invoices). */
+    invoiceId?: string;
     orderIds?: string[];
     paymentIds?: string[];
     /** A `withdraw`'s credit: token and account, lower case. */

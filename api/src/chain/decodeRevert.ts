@@ -5,12 +5,20 @@
  * revert (RPC down, timeout): those are retried, reverts are not.
  */
 
-import { daiLikeStablecoinAbi, paymentEscrowAbi, testStablecoinAbi } from "@pier/contracts/abis";
+import {
+  daiLikeStablecoinAbi,
+  paymentEscrowAbi,
+  spendPermissionsAbi,
+  testStablecoinAbi,
+} from "@pier/contracts/abis";
 import { type Abi, BaseError, decodeErrorResult, type Hex } from "viem";
 
-const ERRORS: Abi = [...paymentEscrowAbi, ...testStablecoinAbi, ...daiLikeStablecoinAbi].filter(
-  (item) => item.type === "error",
-);
+const ERRORS: Abi = [
+  ...paymentEscrowAbi,
+  ...spendPermissionsAbi,
+  ...testStablecoinAbi,
+  ...daiLikeStablecoinAbi,
+].filter((item) => item.type === "error");
 
 export interface Revert {
   code: string;

@@ -14,6 +14,7 @@ import { withTransaction } from "../db/transaction.ts";
 import { settleDuplicateRefund } from "../orders/foreignPayments.ts";
 import { settleRefund } from "../refunds/refunds.ts";
 import { settleRelay } from "../relay/relays.ts";
+import { settleCharge } from "../subscriptions/settleCharge.ts";
 import type { ChainTxRow } from "./chainTxs.ts";
 
 /** The mined attempt's gas, from its receipt: what the signer paid. */
@@ -109,4 +110,6 @@ async function settleDomain(
   if (row.kind === "fund" && row.payload.fundingId)
     await settleFunding(ctx, tx, row.payload.fundingId, outcome);
   if (row.kind === "relay" && row.payload.relayId) await settleRelay(tx, row.payload.relayId, outcome);
+  if (row.kind === "subscription_charge" && row.payload.invoiceId)
+    await settleCharge(ctx, tx, row.payload.invoiceId, outcome);
 }

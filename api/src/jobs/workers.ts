@@ -16,6 +16,7 @@ import { releaseMatured } from "../keeper/releaseMatured.ts";
 import { type Loop, runEvery } from "../lib/loop.ts";
 import { releaseSyncLock, SYNC_BATCH, syncOrders } from "../orders/syncOrders.ts";
 import { startReconciliationJob } from "../reconciliation/reconciliationJob.ts";
+import { chargeDue } from "../subscriptions/chargeDue.ts";
 import { type DeliveryJob, deliverWebhook } from "../webhooks/deliverWebhook.ts";
 import { sweepStuckDeliveries } from "../webhooks/sweepStuckDeliveries.ts";
 import { legacySenderQueue, WEBHOOK_QUEUE } from "./queues.ts";
@@ -138,6 +139,8 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
         },
         log,
       ),
+      // Subscriptions due on this network: invoices and their charges (subscriptions/chargeDue.ts).
+      runEvery("subscriptions", ctx.config.keeperIntervalMs, () => chargeDue(ctx, net), log),
     ];
   });
   const notified = ctx.config.syncNotify

@@ -48,6 +48,7 @@ export const ID_PREFIXES = {
   relay: "rly",
   plan: "plan",
   subscription: "sub",
+  invoice: "in",
 } as const;
 
 /** 24 base62 characters: ~143 bits, unguessable (order ids are public in checkout links). */

@@ -83,7 +83,18 @@ export const Subscription = Type.Object(
     cancel_at_period_end: Type.Boolean(),
     canceled_at: Nullable(UnixTime),
     ended_at: Nullable(UnixTime),
-    cycles_charged: Type.Integer(),
+    end_reason: Nullable(
+      Type.String({
+        enum: ["cycles_completed", "permission_revoked", "permission_expired", "payment_failed"],
+        description:
+          "Why it ended (status ended) or was canceled by Pier (payment_failed: every retry of a charge failed).",
+      }),
+    ),
+    next_charge_at: Nullable({
+      ...UnixTime,
+      description: "When the next cycle is charged, while one is due.",
+    }),
+    cycles_charged: Type.Integer({ description: "Cycles paid." }),
     network: Nullable(Type.Integer({ description: "Chain id, once authorized." })),
     token: Nullable(Address),
     payer: Nullable(Address),
@@ -181,3 +192,30 @@ export const PermissionToSign = Type.Object({
   ),
   expires_at: Type.Integer({ description: "Sign and authorize before this time, or request it again." }),
 });
+
+export const InvoiceIdPattern = "^in_[0-9A-Za-z]{24}$";
+
+export const Invoice = Type.Object(
+  {
+    id: Type.String({ pattern: InvoiceIdPattern }),
+    object: Type.Literal("invoice"),
+    livemode: Type.Boolean(),
+    subscription: Type.String(),
+    cycle: Type.Integer({ description: "0 for the first charge, then one per interval." }),
+    order: Type.String({ description: "The order this charge pays (an ordinary escrowed order)." }),
+    amount: TokenAmount,
+    status: Type.String({ enum: ["open", "failed", "paid", "uncollectible"] }),
+    attempts: Type.Integer(),
+    next_attempt_at: Nullable(UnixTime),
+    last_error: Nullable(
+      Type.Object(
+        { code: Type.String(), message: Type.String() },
+        { description: "Why the last charge failed." },
+      ),
+    ),
+    due_at: UnixTime,
+    paid_at: Nullable(UnixTime),
+    created: UnixTime,
+  },
+  { $id: "Invoice" },
+);

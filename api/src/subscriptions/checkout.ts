@@ -312,7 +312,7 @@ export async function authorizeSubscription(
     const { rows } = await tx.query<SubscriptionRow>(
       `UPDATE subscriptions SET status = $2, chain_id = $3, token = $4, payer = $5, spend_permissions = $6,
          permission = $7, permission_hash = $8, permission_signature = $9, authorized_at = to_timestamp($10),
-         billing_anchor = to_timestamp($11), trial_end = to_timestamp($12),
+         billing_anchor = to_timestamp($11), next_charge_at = to_timestamp($11), trial_end = to_timestamp($12),
          current_period_start = to_timestamp($13), current_period_end = to_timestamp($14)
        WHERE id = $1 RETURNING *`,
       [

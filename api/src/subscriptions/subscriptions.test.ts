@@ -34,7 +34,9 @@ let monthly: Json;
 let trial: Json;
 
 beforeAll(async () => {
-  s = await startApiStack();
+  // No workers: nothing charges these subscriptions behind the tests' backs (charging.test.ts does that),
+  // so each status read here is the one the request under test left.
+  s = await startApiStack({ PIER_WORKERS: "false" });
   anon = s.client.withKey(undefined);
   const c = s.stack.deployment.contracts;
   token = c.TestStablecoin!.address;

@@ -2,8 +2,8 @@
  * Subscriptions: a customer's subscription to a merchant's plan. Created `incomplete` with a hosted page
  * (`url`) where the customer signs a bounded spend permission once (subscriptions/checkout.ts), then
  * `trialing` or `active`; canceled now or at the period's end. Every change is an event
- * (`subscription.*`), stored once and delivered to webhooks. Charging (past_due, ended, cycles_charged)
- * comes with the scheduler.
+ * (`subscription.*`), stored once and delivered to webhooks. Charging (chargeDue.ts, settleCharge.ts) moves
+ * it through past_due, canceled (payment failed) and ended, and raises cycles_charged.
  */
 import { homeNetwork, networkOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
@@ -59,6 +59,8 @@ export interface SubscriptionRow {
   permission_signature: string | null;
   authorized_at: Date | null;
   permission_quoted_at: Date | null;
+  next_charge_at: Date | null;
+  end_reason: "cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed" | null;
 }
 
 /** Subscription event types (webhooks/eventTypes.ts). */
@@ -69,6 +71,11 @@ export const SUBSCRIPTION_EVENT_TYPES = [
   // Something else changed, e.g. cancel_at_period_end was set.
   "subscription.updated",
   "subscription.canceled",
+  // No more charges: the plan's cycles are done, or the payer revoked (or outlived) the permission.
+  "subscription.ended",
+  // Each charge (subscriptions/invoices.ts): paid, or failed (retried on a schedule, then canceled).
+  "invoice.paid",
+  "invoice.payment_failed",
 ] as const;
 
 const unix = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
@@ -89,6 +96,8 @@ export function toSubscriptionObject(ctx: AppContext, row: SubscriptionRow) {
     cancel_at_period_end: row.cancel_at_period_end,
     canceled_at: unix(row.canceled_at),
     ended_at: unix(row.ended_at),
+    end_reason: row.end_reason,
+    next_charge_at: unix(row.next_charge_at),
     cycles_charged: row.cycles_charged,
     network: row.chain_id === null ? null : Number(row.chain_id),
     token: row.token,

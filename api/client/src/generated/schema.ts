@@ -1870,7 +1870,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url: string;
-                        enabled_events: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "subscription.created" | "subscription.activated" | "subscription.updated" | "subscription.canceled" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
+                        enabled_events: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "subscription.created" | "subscription.activated" | "subscription.updated" | "subscription.canceled" | "subscription.ended" | "invoice.paid" | "invoice.payment_failed" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
                         description?: string;
                     };
                 };
@@ -2079,7 +2079,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url?: string;
-                        enabled_events?: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "subscription.created" | "subscription.activated" | "subscription.updated" | "subscription.canceled" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
+                        enabled_events?: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "subscription.created" | "subscription.activated" | "subscription.updated" | "subscription.canceled" | "subscription.ended" | "invoice.paid" | "invoice.payment_failed" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
                         description?: string;
                         disabled?: boolean;
                     };
@@ -9672,6 +9672,9 @@ export interface paths {
                             cancel_at_period_end: boolean;
                             canceled_at: number | null;
                             ended_at: number | null;
+                            end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+                            next_charge_at: number | null;
+                            /** @description Cycles paid. */
                             cycles_charged: number;
                             network: number | null;
                             token: `0x${string}` | null;
@@ -9816,6 +9819,9 @@ export interface paths {
                             cancel_at_period_end: boolean;
                             canceled_at: number | null;
                             ended_at: number | null;
+                            end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+                            next_charge_at: number | null;
+                            /** @description Cycles paid. */
                             cycles_charged: number;
                             network: number | null;
                             token: `0x${string}` | null;
@@ -9971,6 +9977,9 @@ export interface paths {
                             cancel_at_period_end: boolean;
                             canceled_at: number | null;
                             ended_at: number | null;
+                            end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+                            next_charge_at: number | null;
+                            /** @description Cycles paid. */
                             cycles_charged: number;
                             network: number | null;
                             token: `0x${string}` | null;
@@ -10062,6 +10071,108 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a subscription's invoices
+         * @description One invoice per charged cycle, newest first: its order, status (open, failed with next_attempt_at, paid, uncollectible), attempts and the last error.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Subscription id (sub_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A subscription's invoices */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "list";
+                            data: components["schemas"]["Invoice"][];
+                            has_more: boolean;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10395,6 +10506,9 @@ export interface paths {
                             cancel_at_period_end: boolean;
                             canceled_at: number | null;
                             ended_at: number | null;
+                            end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+                            next_charge_at: number | null;
+                            /** @description Cycles paid. */
                             cycles_charged: number;
                             network: number | null;
                             token: `0x${string}` | null;
@@ -10732,6 +10846,9 @@ export interface components {
             cancel_at_period_end: boolean;
             canceled_at: number | null;
             ended_at: number | null;
+            end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+            next_charge_at: number | null;
+            /** @description Cycles paid. */
             cycles_charged: number;
             network: number | null;
             token: `0x${string}` | null;
@@ -10755,6 +10872,35 @@ export interface components {
             created: number;
             /** @description The hosted page where the customer authorizes the subscription. */
             url: string;
+        };
+        Invoice: {
+            id: string;
+            /** @enum {string} */
+            object: "invoice";
+            livemode: boolean;
+            subscription: string;
+            /** @description 0 for the first charge, then one per interval. */
+            cycle: number;
+            /** @description The order this charge pays (an ordinary escrowed order). */
+            order: string;
+            /**
+             * @description Token amount in the token's smallest unit, as a decimal integer string.
+             * @example 25000000
+             */
+            amount: string;
+            /** @enum {string} */
+            status: "open" | "failed" | "paid" | "uncollectible";
+            attempts: number;
+            next_attempt_at: number | null;
+            last_error: {
+                code: string;
+                message: string;
+            } | null;
+            /** @description Unix time in seconds. */
+            due_at: number;
+            paid_at: number | null;
+            /** @description Unix time in seconds. */
+            created: number;
         };
     };
     responses: never;

@@ -5,6 +5,7 @@ import type { RequestOptions, Transport } from "../transport.ts";
 import type {
   CancelSubscriptionParams,
   CreateSubscriptionParams,
+  Invoice,
   ListSubscriptionsParams,
   Subscription,
 } from "../types.ts";
@@ -36,6 +37,15 @@ export class Subscriptions {
     return call<Subscription>(
       this.t,
       { method: "POST", path: `/v1/subscriptions/${seg(id)}/cancel`, body: params },
+      opts,
+    );
+  }
+
+  /** Its invoices, newest cycle first: one per charged cycle, each paying an ordinary order. */
+  invoices(id: string, opts?: RequestOptions) {
+    return call<Page<Invoice>>(
+      this.t,
+      { method: "GET", path: `/v1/subscriptions/${seg(id)}/invoices` },
       opts,
     );
   }

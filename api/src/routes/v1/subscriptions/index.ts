@@ -7,10 +7,12 @@ import { errors, IdempotencyHeaders, IdParams, ListOf } from "../../../schemas/c
 import {
   CancelSubscriptionBody,
   CreateSubscriptionBody,
+  Invoice,
   ListSubscriptionsQuery,
   Subscription,
   SubscriptionIdPattern,
 } from "../../../schemas/subscription.ts";
+import { listInvoices, toInvoiceObject } from "../../../subscriptions/invoices.ts";
 import {
   cancelSubscription,
   createSubscription,
@@ -103,5 +105,26 @@ export default async function subscriptionRoutes(fastify: FastifyInstance, { ctx
           await cancelSubscription(ctx, tx, req.principal, req.params.id, req.body?.at_period_end ?? false),
         ),
       ),
+  );
+
+  app.get(
+    "/v1/subscriptions/:id/invoices",
+    {
+      config: { auth: "orders:read" },
+      schema: {
+        tags: ["Subscriptions"],
+        summary: "List a subscription's invoices",
+        description:
+          "One invoice per charged cycle, newest first: its order, status (open, failed with next_attempt_at, paid, uncollectible), attempts and the last error.",
+        params: Params,
+        response: { 200: ListOf(Invoice, "A subscription's invoices"), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req) => ({
+      object: "list" as const,
+      data: (await listInvoices(ctx.pool, req.principal, req.params.id)).map(toInvoiceObject),
+      has_more: false,
+      url: `/v1/subscriptions/${req.params.id}/invoices`,
+    }),
   );
 }
