@@ -5,9 +5,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { constructEvent } from "@pier/client/webhooks";
+import { erc20Abi, maxUint256 } from "viem";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { freePort, waitFor } from "../../scripts/lib/ports.ts";
 import { type ApiStack, startApiStack } from "../../test/harness/apiStack.ts";
+import { account } from "../../test/harness/payments.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../test/harness/webhookReceiver.ts";
 
 const BIN = new URL("../bin/pier.js", import.meta.url).pathname;
@@ -62,7 +64,17 @@ describe("help and usage", () => {
   test("default: --help lists every command; each command has its own help", async () => {
     const root = await pier(["--help"]);
     expect(root.code).toBe(0);
-    for (const c of ["orders", "refunds", "pay", "listen", "trigger", "time-travel", "status"])
+    for (const c of [
+      "orders",
+      "plans",
+      "subscriptions",
+      "refunds",
+      "pay",
+      "listen",
+      "trigger",
+      "time-travel",
+      "status",
+    ])
       expect(root.stdout).toContain(c);
     const pay = await pier(["pay", "--help"]);
     expect(pay.code).toBe(0);
@@ -185,6 +197,64 @@ describe("commands against the local stack", () => {
     const named = await pier(["time-travel", "60", "--network", "Local A"]);
     expect(named.code).toBe(0);
     expect(named.stdout).toMatch(/^advanced 60 s on chain 31337: block \d+/);
+  });
+
+  test("plans create, subscriptions create|list|get|cancel; time-travel charges the next cycle", async () => {
+    const plan = await pier(["plans", "create", "--amount", "4.50", "--description", "Tea club", "--json"]);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.json).toMatchObject({ object: "plan", amount: "4.50", currency: "USD", interval: "month" });
+    expect((await pier(["plans", "list"])).stdout).toContain(`${plan.json.id}  4.50 USD every month`);
+
+    const created = await pier(["subscriptions", "create", "--plan", plan.json.id]);
+    expect(created.code, created.stderr).toBe(0);
+    const id = /^(sub_\w+)\s+incomplete/.exec(created.stdout)?.[1];
+    expect(id).toBeDefined();
+    expect(created.stdout).toMatch(new RegExp(`authorize\\s+\\S+/s/${id}`));
+
+    // The customer's side (the hosted page's): allow the token, sign the permission, authorize.
+    const payer = account("customer2");
+    const token = s.stack.deployment.contracts.TestStablecoin!.address;
+    await s.stack.pay.send("customer2", {
+      address: token,
+      abi: erc20Abi,
+      functionName: "approve",
+      args: [s.stack.deployment.contracts.SpendPermissions!.address, maxUint256],
+    });
+    const anon = s.client.withKey(undefined);
+    const quoted = await anon.post(`/v1/checkout/subscriptions/${id}/permission`, {
+      network: 31337,
+      token,
+      account: payer.address,
+    });
+    const m = quoted.body.typed_data.message;
+    const signature = await payer.signTypedData({
+      ...quoted.body.typed_data,
+      message: { ...m, allowance: BigInt(m.allowance), salt: BigInt(m.salt) },
+    });
+    const authorized = await anon.post(`/v1/checkout/subscriptions/${id}/authorize`, {
+      network: 31337,
+      token,
+      account: payer.address,
+      signature,
+    });
+    expect(authorized.status).toBe(200);
+
+    const paidCycles = async () =>
+      (await pier(["subscriptions", "get", id!, "--json"])).json.invoices.filter(
+        (i: { status: string }) => i.status === "paid",
+      ).length;
+    await waitFor("the first cycle paid", async () => (await paidCycles()) === 1);
+    expect((await pier(["time-travel", "31d"])).code).toBe(0);
+    await waitFor("the second cycle paid after time travel", async () => (await paidCycles()) === 2);
+    const got = await pier(["subscriptions", "get", id!]);
+    expect(got.stdout).toMatch(new RegExp(`${id}  active\\s+plan ${plan.json.id}  charged 2  next charge `));
+    expect(got.stdout).toMatch(/in_\w+ {2}cycle 1 {2}paid\s+4500000 {2}order ord_\w+ {2}attempts 1/);
+    expect((await pier(["subscriptions", "list", "--status", "active"])).stdout).toContain(id);
+
+    const canceled = await pier(["subscriptions", "cancel", id!, "--at-period-end", "--json"]);
+    expect(canceled.json).toMatchObject({ status: "active", cancel_at_period_end: true });
+    const again = await pier(["subscriptions", "cancel", id!]);
+    expect(again.stdout).toMatch(new RegExp(`${id}  canceled`));
   });
 
   test("error: --network that is not the order's chain sends nothing; a chain without a URL is named", async () => {

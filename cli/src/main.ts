@@ -9,11 +9,14 @@ import { ordersCommand } from "./commands/orders.ts";
 import { payCommand } from "./commands/pay.ts";
 import { refundsCommand } from "./commands/refunds.ts";
 import { statusCommand } from "./commands/status.ts";
+import { plansCommand, subscriptionsCommand } from "./commands/subscriptions.ts";
 import { timeTravelCommand } from "./commands/timeTravel.ts";
 import { triggerCommand } from "./commands/trigger.ts";
 
 const program = new Command("pier")
-  .description("Develop against a local Pier stack (./scripts/dev): orders, payments, webhooks, time.")
+  .description(
+    "Develop against a local Pier stack (./scripts/dev): orders, subscriptions, payments, webhooks, time.",
+  )
   .version(VERSION)
   .option("--json", "print JSON (one object, or one per line for listen) for scripts")
   .option("--api-key <key>", "secret key (default: $PIER_API_KEY)")
@@ -34,6 +37,8 @@ Quick start (with ./scripts/dev running and PIER_API_KEY set to the key it print
 
 ordersCommand(program);
 refundsCommand(program);
+plansCommand(program);
+subscriptionsCommand(program);
 payCommand(program);
 listenCommand(program);
 triggerCommand(program);

@@ -14,7 +14,8 @@ export function timeTravelCommand(program: Command): void {
       `
 Every local chain of the stack moves by the same duration: the one at --rpc-url/PIER_RPC_URL (default
 chain A on 8545), each PIER_RPC_URL_<chainId>, and, with no URL given, dev chain B on 8546 when it runs.
-The API's keeper then releases matured escrows (order.settled).
+The API's keeper then releases matured escrows (order.settled), and subscriptions whose next charge is
+now due are charged (invoice.paid or invoice.payment_failed).
 
 Example:
   pier time-travel 7d1s
