@@ -314,6 +314,9 @@ describe("every route through the client: risk, reconciliation, reports, links, 
     expect(await pier.subscriptions.cancel(sub.id)).toMatchObject({ status: "canceled" });
     // Never authorized, never charged: no invoices.
     expect((await pier.subscriptions.invoices(sub.id)).data).toEqual([]);
+    expect((await pier.invoices.list({ subscription: sub.id })).data).toEqual([]);
+    const metrics = await pier.subscriptions.metrics({ months: 2 });
+    expect(metrics.months).toHaveLength(2);
     expect(await pier.plans.archive(plan.id)).toMatchObject({ active: false });
   });
 
@@ -578,6 +581,8 @@ const CLIENT_METHODS: Record<string, string> = {
   "GET /v1/subscriptions/{id}": "subscriptions.retrieve",
   "POST /v1/subscriptions/{id}/cancel": "subscriptions.cancel",
   "GET /v1/subscriptions/{id}/invoices": "subscriptions.invoices",
+  "GET /v1/subscriptions/metrics": "subscriptions.metrics",
+  "GET /v1/invoices": "invoices.list",
   "GET /v1/checkout/subscriptions/{id}": "checkout.subscriptions.retrieve",
   "POST /v1/checkout/subscriptions/{id}/permission": "checkout.subscriptions.requestPermission",
   "POST /v1/checkout/subscriptions/{id}/authorize": "checkout.subscriptions.authorize",

@@ -17,6 +17,7 @@ import { Events } from "./resources/events.ts";
 import { FiatSessions } from "./resources/fiatSessions.ts";
 import { FxQuotes } from "./resources/fx.ts";
 import { Health } from "./resources/health.ts";
+import { Invoices } from "./resources/invoices.ts";
 import { Keys } from "./resources/keys.ts";
 import { PaymentLinks } from "./resources/links.ts";
 import { MerchantResource } from "./resources/merchant.ts";
@@ -63,6 +64,7 @@ export class Pier {
   readonly fiatSessions: FiatSessions;
   readonly payouts: Payouts;
   readonly plans: Plans;
+  readonly invoices: Invoices;
   readonly subscriptions: Subscriptions;
   readonly reports: Reports;
   readonly risk: Risk;
@@ -93,6 +95,7 @@ export class Pier {
     this.fiatSessions = new FiatSessions(t);
     this.payouts = new Payouts(t);
     this.plans = new Plans(t);
+    this.invoices = new Invoices(t);
     this.subscriptions = new Subscriptions(t);
     this.reports = new Reports(t);
     this.risk = new Risk(t);

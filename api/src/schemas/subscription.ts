@@ -219,3 +219,49 @@ export const Invoice = Type.Object(
   },
   { $id: "Invoice" },
 );
+
+export const ListInvoicesQuery = Type.Object(
+  {
+    ...ListQuery,
+    status: Type.Optional(Type.String({ enum: ["open", "failed", "paid", "uncollectible"] })),
+    subscription: Type.Optional(Type.String({ pattern: SubscriptionIdPattern, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type ListInvoicesQueryT = Static<typeof ListInvoicesQuery>;
+
+export const MetricsQuery = Type.Object(
+  { months: Type.Optional(Type.Integer({ minimum: 1, maximum: 36, default: 12 })) },
+  { additionalProperties: false },
+);
+
+export const SubscriptionMetrics = Type.Object(
+  {
+    object: Type.Literal("subscription_metrics"),
+    livemode: Type.Boolean(),
+    months: Type.Array(
+      Type.Object({
+        month: Type.String({ description: "YYYY-MM (UTC)." }),
+        active: Type.Integer({ description: "Paying subscriptions at the month's end." }),
+        new: Type.Integer({ description: "Subscriptions whose first charge was paid this month." }),
+        churned: Type.Integer({
+          description: "Paying subscriptions that ended or were canceled this month.",
+        }),
+        churn_rate: Nullable(
+          Type.String({ description: "churned / paying at the month's start, 4 decimals; null when none." }),
+        ),
+        mrr: Type.Array(
+          Type.Object({
+            currency: Type.String(),
+            amount: Type.String({ description: "Monthly recurring revenue at the month's end, decimal." }),
+          }),
+        ),
+      }),
+    ),
+  },
+  {
+    $id: "SubscriptionMetrics",
+    description:
+      "Monthly recurring revenue and churn. A subscription counts as paying from its first paid charge until it ends; yearly, weekly and daily plans are normalized to a month (x 1/12, 52/12, 365/12).",
+  },
+);

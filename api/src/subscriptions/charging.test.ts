@@ -203,4 +203,29 @@ describe("charging a monthly subscription", () => {
     expect(received("subscription.updated").map((e) => e.data.object.status)).toEqual(["past_due", "active"]);
     expect(received("subscription.ended")).toHaveLength(1);
   });
+
+  test("behavior: the invoices list finds the failed charges; metrics show one paying month after another, then the churn", async () => {
+    const byStatus = async (status: string) =>
+      (await get(`/v1/invoices?status=${status}&subscription=${sub.id}`)).data;
+    expect((await byStatus("paid")).map((i: Json) => i.cycle)).toEqual([2, 1, 0]);
+    expect((await byStatus("uncollectible")).map((i: Json) => i.cycle)).toEqual([3]);
+    expect(await byStatus("failed")).toEqual([]);
+    expect((await s.client.get("/v1/invoices?status=late")).status).toBe(400);
+
+    const { months } = await get("/v1/subscriptions/metrics?months=6");
+    expect(months).toHaveLength(6);
+    expect(months.map((m: Json) => m.month)).toEqual([...months.map((m: Json) => m.month)].sort());
+    const started = months.findIndex((m: Json) => m.new === 1);
+    const churned = months.findIndex((m: Json) => m.churned === 1);
+    expect(started).toBeGreaterThanOrEqual(0);
+    expect(churned).toBeGreaterThan(started);
+    expect(months.reduce((a: number, m: Json) => a + m.new, 0)).toBe(1);
+    expect(months.reduce((a: number, m: Json) => a + m.churned, 0)).toBe(1);
+    for (const m of months.slice(started, churned)) {
+      expect(m).toMatchObject({ active: 1, mrr: [{ currency: "USD", amount: "10.00" }] });
+    }
+    expect(months[churned]).toMatchObject({ active: 0, churn_rate: "1.0000" });
+    expect(months[started].churn_rate).toBeNull();
+    expect((await s.client.get("/v1/subscriptions/metrics?months=37")).status).toBe(400);
+  });
 });

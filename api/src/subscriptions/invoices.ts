@@ -7,6 +7,8 @@ import type { Db } from "../db/pool.ts";
 import { NotFoundError } from "../errors.ts";
 import { recordEvent } from "../events/recordEvent.ts";
 import type { Principal } from "../keys/apiKeys.ts";
+import { type Page, paginate } from "../lib/paginate.ts";
+import type { ListInvoicesQueryT } from "../schemas/subscription.ts";
 
 export interface InvoiceRow {
   id: string;
@@ -83,4 +85,23 @@ export async function listInvoices(db: Db, principal: Principal, subscriptionId:
     [subscriptionId],
   );
   return rows;
+}
+
+/** Every subscription's invoices, newest first, by status (e.g. the failed charges) or subscription. */
+export async function listAllInvoices(
+  db: Db,
+  principal: Principal,
+  query: ListInvoicesQueryT,
+): Promise<Page<InvoiceRow>> {
+  const where = ["merchant_id = $1", "livemode = $2"];
+  const params: unknown[] = [principal.merchantId, principal.livemode];
+  if (query.status) {
+    params.push(query.status);
+    where.push(`status = $${params.length}`);
+  }
+  if (query.subscription) {
+    params.push(query.subscription);
+    where.push(`subscription_id = $${params.length}`);
+  }
+  return paginate<InvoiceRow>(db, { table: "subscription_invoices", columns: "*", where, params, query });
 }

@@ -8,6 +8,8 @@ import type {
   Invoice,
   ListSubscriptionsParams,
   Subscription,
+  SubscriptionMetrics,
+  SubscriptionMetricsParams,
 } from "../types.ts";
 
 export class Subscriptions {
@@ -46,6 +48,15 @@ export class Subscriptions {
     return call<Page<Invoice>>(
       this.t,
       { method: "GET", path: `/v1/subscriptions/${seg(id)}/invoices` },
+      opts,
+    );
+  }
+
+  /** MRR and churn per calendar month, oldest first. */
+  metrics(params: SubscriptionMetricsParams = {}, opts?: RequestOptions) {
+    return call<SubscriptionMetrics>(
+      this.t,
+      { method: "GET", path: "/v1/subscriptions/metrics", query: params },
       opts,
     );
   }

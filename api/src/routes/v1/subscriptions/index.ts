@@ -1,4 +1,7 @@
-/** /v1/subscriptions: a customer's subscription to a plan (create, list, retrieve, cancel). */
+/**
+ * /v1/subscriptions: a customer's subscription to a plan (create, list, retrieve, cancel, its invoices),
+ * /v1/invoices (every charge) and /v1/subscriptions/metrics (MRR and churn).
+ */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../../context.ts";
@@ -8,11 +11,15 @@ import {
   CancelSubscriptionBody,
   CreateSubscriptionBody,
   Invoice,
+  ListInvoicesQuery,
   ListSubscriptionsQuery,
+  MetricsQuery,
   Subscription,
   SubscriptionIdPattern,
+  SubscriptionMetrics,
 } from "../../../schemas/subscription.ts";
-import { listInvoices, toInvoiceObject } from "../../../subscriptions/invoices.ts";
+import { listAllInvoices, listInvoices, toInvoiceObject } from "../../../subscriptions/invoices.ts";
+import { subscriptionMetrics } from "../../../subscriptions/metrics.ts";
 import {
   cancelSubscription,
   createSubscription,
@@ -126,5 +133,45 @@ export default async function subscriptionRoutes(fastify: FastifyInstance, { ctx
       has_more: false,
       url: `/v1/subscriptions/${req.params.id}/invoices`,
     }),
+  );
+
+  app.get(
+    "/v1/invoices",
+    {
+      config: { auth: "orders:read" },
+      schema: {
+        tags: ["Subscriptions"],
+        summary: "List invoices",
+        description:
+          "Every subscription's invoices, newest first; `status=failed` lists the charges waiting for a retry, `uncollectible` those given up.",
+        querystring: ListInvoicesQuery,
+        response: { 200: ListOf(Invoice, "A page of invoices"), ...errors(400, 401, 403) },
+      },
+    },
+    async (req) => {
+      const page = await listAllInvoices(ctx.pool, req.principal, req.query);
+      return {
+        object: "list" as const,
+        data: page.data.map(toInvoiceObject),
+        has_more: page.hasMore,
+        url: "/v1/invoices",
+      };
+    },
+  );
+
+  app.get(
+    "/v1/subscriptions/metrics",
+    {
+      config: { auth: "orders:read" },
+      schema: {
+        tags: ["Subscriptions"],
+        summary: "Monthly recurring revenue and churn",
+        description:
+          "Per calendar month (UTC), oldest first, the last `months` (default 12): paying subscriptions at the month's end, new, churned, churn rate and MRR per currency.",
+        querystring: MetricsQuery,
+        response: { 200: SubscriptionMetrics, ...errors(400, 401, 403) },
+      },
+    },
+    (req) => subscriptionMetrics(ctx, ctx.pool, req.principal, req.query.months ?? 12),
   );
 }
