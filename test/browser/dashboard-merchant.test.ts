@@ -3,11 +3,15 @@
  * wallet (dev `merchant` key, injected through EIP-6963), a passkey registered with Chromium's virtual
  * authenticator, a partial refund of an escrowed order that the API only accepts after a passkey
  * step-up, the timeline and analytics catching up, and the Developers page: API keys created, rolled and
- * revoked, a webhook endpoint created and its secret rotated. One stack and one page for the file.
+ * revoked, a webhook endpoint created and its secret rotated, and Subscriptions: a plan made in the page,
+ * a charged subscription in the MRR table, a failed charge listed. One stack and one page for the file.
  */
 import { readFile } from "node:fs/promises";
 import type { Browser } from "playwright-core";
+import { erc20Abi, type LocalAccount, maxUint256 } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { account } from "../harness/payments.ts";
 import { screenshot } from "./lib/checkoutPage.ts";
 import { type OpenedDashboard, openDashboard, signInWithWallet } from "./lib/dashboardPage.ts";
 import { type DashboardStack, startDashboardStack } from "./lib/dashboardStack.ts";
@@ -240,6 +244,73 @@ describe("dashboard", () => {
       expect.objectContaining({ url: "http://127.0.0.1:9/pier-hooks", enabled_events: ["*"] }),
     ]);
     await screenshot(page, "dashboard-developers");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(d.pageErrors).toEqual([]);
+  });
+
+  test("behavior: Subscriptions: a plan created in the page, its subscription link shared; a paying subscription in MRR, a failed charge listed", {
+    timeout: 120_000,
+  }, async () => {
+    const { page } = d;
+    await page.getByRole("link", { name: "Subscriptions" }).click();
+    await page.getByLabel("Amount").fill("10");
+    await page.getByLabel("Description").fill("Coffee club");
+    await page.getByRole("button", { name: "Create plan" }).click();
+    const plan = page.getByTestId("plans").locator("li", { hasText: "Coffee club" });
+    await plan.getByText("10.00 USD every month").waitFor();
+    await plan.getByRole("button", { name: "New subscription" }).click();
+    const link = page.getByTestId("subscription-link").getByRole("link");
+    await link.waitFor();
+    const url = (await link.getAttribute("href"))!;
+    expect(url).toMatch(new RegExp(`^${ds.dashboardOrigin}/s/sub_[0-9A-Za-z]{24}$`));
+    const paying = url.slice(url.lastIndexOf("/") + 1);
+
+    // Two customers authorize (what the hosted page does): one has allowed the token and pays, the other
+    // has not, so its first charge fails and waits for a retry.
+    const token = ds.stack.deployment.contracts.TestStablecoin!.address;
+    await ds.stack.pay.send("customer2", {
+      address: token,
+      abi: erc20Abi,
+      functionName: "approve",
+      args: [ds.stack.deployment.contracts.SpendPermissions!.address, maxUint256],
+    });
+    const planId = (await ds.call("GET", "/v1/plans")).body.data[0].id;
+    const failing = (await ds.call("POST", "/v1/subscriptions", { plan: planId })).body.id as string;
+    const authorize = async (id: string, payer: LocalAccount) => {
+      const quoted = await ds.call("POST", `/v1/checkout/subscriptions/${id}/permission`, {
+        network: ds.stack.chain.chainId,
+        token,
+        account: payer.address,
+      });
+      const m = quoted.body.typed_data.message;
+      const signature = await payer.signTypedData({
+        ...quoted.body.typed_data,
+        message: { ...m, allowance: BigInt(m.allowance), salt: BigInt(m.salt) },
+      });
+      const res = await ds.call("POST", `/v1/checkout/subscriptions/${id}/authorize`, {
+        network: ds.stack.chain.chainId,
+        token,
+        account: payer.address,
+        signature,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    };
+    await authorize(paying, account("customer2"));
+    await authorize(failing, privateKeyToAccount(generatePrivateKey()));
+
+    const failed = page.getByTestId("failed-charges").locator("li", { hasText: failing });
+    await failed.waitFor({ timeout: 30_000 });
+    expect(await failed.textContent()).toMatch(
+      /failed.*cycle 1 · 10.*ERC20InsufficientAllowance.*retry \d{4}-\d{2}-\d{2}/,
+    );
+    const customers = page.getByTestId("subscriptions");
+    await customers.locator("li", { hasText: paying }).getByText("active").waitFor({ timeout: 30_000 });
+    await customers.locator("li", { hasText: failing }).getByText("past_due").waitFor();
+    const month = page.getByTestId("metrics-table").locator("tbody tr").last();
+    // The figures refresh every 10 s.
+    await month.getByRole("cell", { name: "10.00" }).waitFor({ timeout: 25_000 });
+    expect(await month.locator("td").first().textContent()).toBe("1"); // paying at the month's end
+    await screenshot(page, "dashboard-subscriptions");
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(d.pageErrors).toEqual([]);
   });

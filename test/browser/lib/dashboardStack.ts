@@ -77,6 +77,8 @@ export async function startDashboardStack({ webDir }: { webDir: string }): Promi
         PIER_DASHBOARD_URL: dashboardOrigin,
         PIER_RATE_LIMIT_MAX: "10000",
         PIER_SYNC_INTERVAL_MS: "100",
+        // Subscriptions are charged on the keeper's beat: within a second, not the default 15 s.
+        PIER_KEEPER_INTERVAL_MS: "1000",
         PIER_NETWORKS_FILE: networksFile,
       },
       apiPort,

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { formatCountdown, shortHex } from "./format.ts";
+import { formatCountdown, ratioToPercent, shortHex } from "./format.ts";
 
 test("formatCountdown", () => {
   expect(formatCountdown(59)).toBe("0:59");
@@ -10,4 +10,12 @@ test("formatCountdown", () => {
 
 test("shortHex", () => {
   expect(shortHex("0x1234567890abcdef1234567890abcdef12345678")).toBe("0x1234…5678");
+});
+
+test("ratioToPercent: moves the point two places, keeps two decimals", () => {
+  expect(ratioToPercent("1.0000")).toBe("100.00%");
+  expect(ratioToPercent("0.0525")).toBe("5.25%");
+  expect(ratioToPercent("0.0050")).toBe("0.50%");
+  expect(ratioToPercent("0.0000")).toBe("0.00%");
+  expect(ratioToPercent("0.3333")).toBe("33.33%");
 });

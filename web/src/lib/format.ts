@@ -24,3 +24,10 @@ export function formatDateTime(unixSeconds: number | bigint, locale?: string): s
 export function shortHex(hex: string, chars = 4): string {
   return hex.length <= 2 + chars * 2 ? hex : `${hex.slice(0, 2 + chars)}…${hex.slice(-chars)}`;
 }
+
+/** A ratio as a decimal string ("0.0525") -> "5.25%", by moving the decimal point (no float arithmetic). */
+export function ratioToPercent(ratio: string): string {
+  const [whole = "0", frac = ""] = ratio.split(".");
+  const digits = `${whole}${frac.padEnd(4, "0").slice(0, 4)}`.replace(/^0+(?=\d{3})/, "");
+  return `${digits.slice(0, -2)}.${digits.slice(-2)}%`;
+}

@@ -28,4 +28,9 @@ export const sections: DashboardSection[] = [
     load: () => import("./reconciliation/ReconciliationSection.tsx"),
   },
   { id: "links", label: "Payment links", load: () => import("./links/LinksSection.tsx") },
+  {
+    id: "subscriptions",
+    label: "Subscriptions",
+    load: () => import("./subscriptions/SubscriptionsSection.tsx"),
+  },
 ];

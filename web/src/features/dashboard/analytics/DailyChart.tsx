@@ -1,9 +1,22 @@
-/** One daily series as a uPlot bar-like line chart; the numbers are also in the table next to it. */
+/**
+ * One daily (or monthly: `per="month"`, each date the month's first day) series as a uPlot line chart;
+ * the numbers are also in the table next to it.
+ */
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
-export function DailyChart({ title, days, values }: { title: string; days: string[]; values: number[] }) {
+export function DailyChart({
+  title,
+  days,
+  values,
+  per = "day",
+}: {
+  title: string;
+  days: string[];
+  values: number[];
+  per?: "day" | "month";
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -25,7 +38,7 @@ export function DailyChart({ title, days, values }: { title: string; days: strin
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <div ref={ref} role="img" aria-label={`${title}, per day; the table below has the figures`} />
+      <div ref={ref} role="img" aria-label={`${title}, per ${per}; the table below has the figures`} />
     </figure>
   );
 }
