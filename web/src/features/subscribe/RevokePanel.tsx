@@ -88,7 +88,6 @@ export function RevokePanel({
                 {permission.message.token}, {permission.message.allowance}, {permission.message.period},{" "}
                 {permission.message.start}, {permission.message.end}, {permission.message.salt}]
               </code>
-              .
             </p>
           </>
         ) : (
