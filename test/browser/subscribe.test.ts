@@ -44,6 +44,16 @@ interface SubscriptionJson {
   permission: { hash: Hex } | null;
 }
 
+/** Sets `role`'s token allowance for SpendPermissions, whatever earlier tests left. */
+async function setAllowance(role: "customer" | "customer2", amount: bigint) {
+  await cs.stack.pay.send(role, {
+    address: cs.stack.deployment.contracts.TestStablecoin!.address,
+    abi: testStablecoinAbi,
+    functionName: "approve",
+    args: [cs.stack.deployment.contracts.SpendPermissions!.address, amount],
+  });
+}
+
 const newSubscription = () => cs.merchant<SubscriptionJson>("/v1/subscriptions", { plan: planId });
 
 /** Polls the subscription's invoices until one is `paid` (the scheduler's first charge). */
@@ -138,13 +148,7 @@ describe("subscribe page", () => {
     });
     const sub = await cs.merchant<SubscriptionJson>("/v1/subscriptions", { plan: plan.id });
     const spendPermissions = cs.stack.deployment.contracts.SpendPermissions!.address;
-    // Whatever earlier tests left: this wallet starts with no allowance for SpendPermissions.
-    await cs.stack.pay.send("customer", {
-      address: cs.stack.deployment.contracts.TestStablecoin!.address,
-      abi: testStablecoinAbi,
-      functionName: "approve",
-      args: [spendPermissions, 0n],
-    });
+    await setAllowance("customer", 0n);
     const { page, wallet, close } = await openPage(browser, cs, cs.subscribeUrl(sub.id), { startChainId: 1 });
     expect(await page.getByTestId("trial").textContent()).toBe("first charge after 7 days");
     expect(await page.getByTestId("cycles").textContent()).toBe("3 in all, then it ends");
@@ -178,8 +182,22 @@ describe("subscribe page", () => {
     await close();
   });
 
+  test("behavior: an allowance that already covers one charge skips the approval: one signature", async () => {
+    const sub = await newSubscription();
+    await setAllowance("customer2", 10_000_000n);
+    const { page, wallet, close } = await openPage(browser, cs, cs.subscribeUrl(sub.id), {
+      role: "customer2",
+    });
+    await page.getByRole("button", { name: "Pier Test Wallet" }).click();
+    await page.getByTestId("subscribe-button").click();
+    await page.getByTestId("subscribed").waitFor();
+    expect(wallet.prompts().map((p) => p.method)).toEqual(["eth_signTypedData_v4"]);
+    await close();
+  });
+
   test("error: a rejected signature is explained, nothing is authorized, and Try again signs without a new approval", async () => {
     const sub = await newSubscription();
+    await setAllowance("customer2", 0n);
     const { page, wallet, close } = await openPage(browser, cs, cs.subscribeUrl(sub.id), {
       role: "customer2",
       rejectSignatures: 1,
