@@ -1,6 +1,7 @@
 /**
- * Entry point: picks the page from the URL and loads only its code. The checkout (/pay/:orderId) and the
- * dashboard (/dashboard) are separate chunks, so a customer never downloads dashboard code.
+ * Entry point: picks the page from the URL and loads only its code. The checkout (/pay/:orderId), a
+ * subscription's page (/s/:subscriptionId) and the dashboard (/dashboard) are separate chunks, so a
+ * customer never downloads dashboard code.
  */
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
@@ -11,6 +12,7 @@ import "./styles.css";
 const CheckoutPage = lazy(() => import("./features/checkout/CheckoutPage.tsx"));
 const DashboardPage = lazy(() => import("./features/dashboard/DashboardPage.tsx"));
 const LinkPage = lazy(() => import("./features/links/LinkPage.tsx"));
+const SubscribePage = lazy(() => import("./features/subscribe/SubscribePage.tsx"));
 
 const route = matchRoute(window.location.pathname);
 if (route.name === "checkout") prefetchCheckout(route.orderId);
@@ -23,6 +25,8 @@ function App() {
       return <DashboardPage />;
     case "link":
       return <LinkPage linkId={route.linkId} />;
+    case "subscribe":
+      return <SubscribePage subscriptionId={route.subscriptionId} />;
     case "home":
       return (
         <main className="page">

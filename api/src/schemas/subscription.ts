@@ -115,6 +115,32 @@ export const CheckoutOption = Type.Object({
   spend_permissions: Address,
 });
 
+const TypedDataMessage = Type.Object({
+  account: Address,
+  operator: Address,
+  merchant: Address,
+  token: Address,
+  allowance: TokenAmount,
+  period: Type.Integer(),
+  start: Type.Integer(),
+  end: Type.Integer(),
+  salt: { ...TokenAmount, description: "uint256 as a decimal string." },
+});
+
+/** The permission the payer signed, as stored, once the subscription is authorized. */
+const SignedPermission = Type.Object(
+  {
+    network: Type.Integer({ description: "Chain id." }),
+    spend_permissions: { ...Address, description: "The SpendPermissions contract that holds it." },
+    hash: Type.String({ description: "Its id (EIP-712 digest), what permissionState takes." }),
+    message: TypedDataMessage,
+  },
+  {
+    description:
+      "The signed spend permission (the struct SpendPermissions.revoke takes, uint160/uint256 fields as decimal strings); null until authorized.",
+  },
+);
+
 export const CheckoutSubscription = Type.Object({
   id: Type.String(),
   object: Type.Literal("subscription_checkout"),
@@ -134,6 +160,7 @@ export const CheckoutSubscription = Type.Object({
     description: "Each network and token pegged to the plan's currency.",
   }),
   payer: Nullable(Address),
+  permission: Nullable(SignedPermission),
 });
 
 export const PermissionRequestBody = Type.Object(
@@ -158,18 +185,6 @@ export const AuthorizeBody = Type.Object(
   { additionalProperties: false },
 );
 export type AuthorizeBodyT = Static<typeof AuthorizeBody>;
-
-const TypedDataMessage = Type.Object({
-  account: Address,
-  operator: Address,
-  merchant: Address,
-  token: Address,
-  allowance: TokenAmount,
-  period: Type.Integer(),
-  start: Type.Integer(),
-  end: Type.Integer(),
-  salt: { ...TokenAmount, description: "uint256 as a decimal string." },
-});
 
 export const PermissionToSign = Type.Object({
   object: Type.Literal("spend_permission"),

@@ -99,6 +99,16 @@ export async function getCheckoutSubscription(ctx: AppContext, id: string) {
     },
     options: subscriptionOptions(ctx, row),
     payer: row.payer,
+    // What the payer signed, so the page can revoke it from the payer's wallet (SpendPermissions.revoke).
+    permission:
+      row.permission && row.permission_hash && row.spend_permissions && row.chain_id !== null
+        ? {
+            network: Number(row.chain_id),
+            spend_permissions: getAddress(row.spend_permissions),
+            hash: row.permission_hash,
+            message: row.permission,
+          }
+        : null,
   };
 }
 

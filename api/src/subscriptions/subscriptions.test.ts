@@ -205,6 +205,7 @@ describe("checkout: /v1/checkout/subscriptions/:id", () => {
         cycles: null,
       },
       payer: null,
+      permission: null,
     });
     const options = res.body.options as Json[];
     expect(options.length).toBeGreaterThan(0);
@@ -285,9 +286,11 @@ describe("checkout: /v1/checkout/subscriptions/:id", () => {
       });
     expect(await read("permissionHash")).toBe(res.body.permission.hash);
     expect(await read("isValid")).toBe(true);
+    // The public view hands back exactly the struct that was signed: what revoke takes.
     expect((await anon.get(`/v1/checkout/subscriptions/${sub.id}`)).body).toMatchObject({
       status: "active",
       payer: customer.address,
+      permission: { network: 31337, spend_permissions: spendPermissions, hash: p.hash, message: m },
     });
     // Authorized: no new permission, and another account is a 409.
     const late = await anon.post(`/v1/checkout/subscriptions/${sub.id}/permission`, {

@@ -23,6 +23,16 @@ export async function openCheckout(
   orderId: string,
   opts: Partial<Omit<TestWalletOptions, "rpcUrl" | "chainId">> & { query?: string } = {},
 ): Promise<OpenedCheckout> {
+  return openPage(browser, cs, cs.checkoutUrl(orderId, opts.query), opts);
+}
+
+/** Any page of the web app (`url`), opened as openCheckout opens a checkout: with a test wallet. */
+export async function openPage(
+  browser: Browser,
+  cs: CheckoutStack,
+  url: string,
+  opts: Partial<Omit<TestWalletOptions, "rpcUrl" | "chainId">> = {},
+): Promise<OpenedCheckout> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US" });
   context.setDefaultTimeout(30_000);
   const wallet = await installTestWallet(context, {
@@ -39,7 +49,7 @@ export async function openCheckout(
   page.on("request", (request) => {
     if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
   });
-  await page.goto(cs.checkoutUrl(orderId, opts.query));
+  await page.goto(url);
   return { context, page, wallet, pageErrors, scripts, close: () => context.close() };
 }
 

@@ -46,6 +46,10 @@ export interface CheckoutStack {
   /** The order's events as the merchant sees them (GET /v1/events?order=), oldest first. */
   events(orderId: string): Promise<{ type: string; data: { object: Record<string, unknown> } }[]>;
   checkoutUrl(id: string, query?: string): string;
+  /** A merchant API call with the seeded merchant's key (POST when `body` is given); throws on a non-2xx. */
+  merchant<T = Record<string, unknown>>(path: string, body?: unknown): Promise<T>;
+  /** The hosted page of a subscription (/s/:id). */
+  subscribeUrl(id: string): string;
   stop(): Promise<void>;
 }
 
@@ -65,8 +69,11 @@ export async function startCheckoutStack({
   secondChain = false,
   tokenModels = false,
   networks,
+  env = {},
 }: {
   webDir: string;
+  /** More API settings, e.g. PIER_KEEPER_INTERVAL_MS to charge subscriptions sooner. */
+  env?: Record<string, string>;
   secondChain?: boolean;
   tokenModels?: boolean;
   networks?: (stack: Stack) => { networks: Record<string, unknown>[] };
@@ -87,6 +94,7 @@ export async function startCheckoutStack({
       PIER_LOG_LEVEL: "warn",
       PIER_CHECKOUT_BASE_URL: `http://127.0.0.1:${webPort}`,
       PIER_RATE_LIMIT_MAX: "10000",
+      ...env,
     });
     stops.push(() => api.stop());
     const web = await serveWeb({ dir: webDir, apiUrl: api.url });
@@ -140,6 +148,17 @@ export async function startCheckoutStack({
       },
       checkoutUrl(id, query) {
         return `${web.url}/pay/${id}${query ? `?${query}` : ""}`;
+      },
+      async merchant<T>(path: string, body?: unknown) {
+        const res = await fetch(`${api.url}${path}`, {
+          method: body === undefined ? "GET" : "POST",
+          headers: body === undefined ? auth : { ...auth, "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return json<T>(res, path);
+      },
+      subscribeUrl(id) {
+        return `${web.url}/s/${id}`;
       },
       stop: stopAll,
     };

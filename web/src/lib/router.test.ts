@@ -19,3 +19,11 @@ test("behavior: /l/:linkId is a payment link's page", () => {
   expect(matchRoute("/l/pl_abc/")).toEqual({ name: "link", linkId: "pl_abc" });
   expect(matchRoute("/l")).toEqual({ name: "notFound" });
 });
+
+test("behavior: /s/:subscriptionId is a subscription's page", () => {
+  expect(matchRoute("/s/sub_abc")).toEqual({ name: "subscribe", subscriptionId: "sub_abc" });
+  expect(matchRoute("/s/sub_abc/")).toEqual({ name: "subscribe", subscriptionId: "sub_abc" });
+  expect(matchRoute("/s")).toEqual({ name: "notFound" });
+  expect(matchRoute("/s/a/b")).toEqual({ name: "notFound" });
+  expect(matchRoute("/s/%E0%A4%A")).toEqual({ name: "notFound" });
+});

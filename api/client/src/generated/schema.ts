@@ -10451,6 +10451,37 @@ export interface paths {
                                 spend_permissions: `0x${string}`;
                             }[];
                             payer: `0x${string}` | null;
+                            permission: {
+                                /** @description Chain id. */
+                                network: number;
+                                /** @description The SpendPermissions contract that holds it. */
+                                spend_permissions: `0x${string}`;
+                                /** @description Its id (EIP-712 digest), what permissionState takes. */
+                                hash: string;
+                                message: {
+                                    /** @description EVM address. */
+                                    account: `0x${string}`;
+                                    /** @description EVM address. */
+                                    operator: `0x${string}`;
+                                    /** @description EVM address. */
+                                    merchant: `0x${string}`;
+                                    /** @description EVM address. */
+                                    token: `0x${string}`;
+                                    /**
+                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                     * @example 25000000
+                                     */
+                                    allowance: string;
+                                    period: number;
+                                    start: number;
+                                    end: number;
+                                    /**
+                                     * @description uint256 as a decimal string.
+                                     * @example 25000000
+                                     */
+                                    salt: string;
+                                };
+                            } | null;
                         };
                     };
                 };

@@ -21,7 +21,8 @@ export function isUnknownChainError(error: unknown): boolean {
   return e.cause !== undefined && e.cause !== e && isUnknownChainError(e.cause);
 }
 
-export function NetworkSwitch({ chain }: { chain: Chain }) {
+/** `subject`: what is paid on `chain`, as the page names it ("This order", "This subscription"). */
+export function NetworkSwitch({ chain, subject = "This order" }: { chain: Chain; subject?: string }) {
   const connection = useConnection();
   const chains = useChains();
   const switchChain = useSwitchChain();
@@ -52,7 +53,7 @@ export function NetworkSwitch({ chain }: { chain: Chain }) {
     <section className="card notice" aria-labelledby="network-title" data-testid="network-switch">
       <h2 id="network-title">Wrong network</h2>
       <p>
-        Your wallet is on {walletChain}. This order is paid on {chain.name} (chain id {chain.id}).
+        Your wallet is on {walletChain}. {subject} is paid on {chain.name} (chain id {chain.id}).
       </p>
       <button
         type="button"

@@ -4,7 +4,14 @@ import { describeError } from "../../lib/describeError.ts";
 import { shortHex } from "../../lib/format.ts";
 import { useWalletChoices } from "./useWalletChoices.ts";
 
-export function WalletPicker({ title = "Pay with a wallet" }: { title?: string }) {
+/** `title`: the heading while no wallet is connected; `connectedAs`: the words before the connected account. */
+export function WalletPicker({
+  title = "Pay with a wallet",
+  connectedAs = "Paying from",
+}: {
+  title?: string;
+  connectedAs?: string;
+}) {
   const connection = useConnection();
   const choices = useWalletChoices();
   const connect = useConnect();
@@ -14,7 +21,7 @@ export function WalletPicker({ title = "Pay with a wallet" }: { title?: string }
     return (
       <div className="wallet-connected">
         <p>
-          Paying from <strong title={connection.address}>{shortHex(connection.address)}</strong>
+          {connectedAs} <strong title={connection.address}>{shortHex(connection.address)}</strong>
           <span className="muted"> · {connection.connector.name}</span>
         </p>
         <button type="button" className="link" onClick={() => disconnect.mutate()}>

@@ -1,0 +1,212 @@
+/**
+ * Subscribing: the network and token (a choice only when there are several), what the customer allows in
+ * plain words, the wallet, the right network, then the two steps (allow the token, sign the permission)
+ * with their progress, and any error in words with a retry.
+ */
+import type { CheckoutSubscription } from "@pier/client/types";
+import { formatToken } from "@pier/money/display";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import type { Chain } from "viem";
+import { useConfig, useConnection } from "wagmi";
+import { formatDateTime } from "../../lib/format.ts";
+import { NetworkSwitch } from "../checkout/NetworkSwitch.tsx";
+import { TxLink } from "../checkout/TxLink.tsx";
+import { WalletPicker } from "../checkout/WalletPicker.tsx";
+import { requestPermission } from "./subscribeApi.ts";
+import { estimatedEnd, periodSeconds, periodWords } from "./subscriptionTerms.ts";
+import { type Option, type SubscribeSession, type SubscribeStep, useSubscribe } from "./useSubscribe.ts";
+
+const optionKey = (o: Option) => `${o.network}:${o.token}`;
+
+export function SubscribePanel({
+  subscription,
+  chains,
+  refetch,
+}: {
+  subscription: CheckoutSubscription;
+  chains: Map<number, Chain>;
+  refetch: () => Promise<unknown>;
+}) {
+  const config = useConfig();
+  const connection = useConnection();
+  const account = connection.status === "connected" ? connection.address : undefined;
+  const [picked, setPicked] = useState(() => optionKey(subscription.options[0]!));
+  const option = subscription.options.find((o) => optionKey(o) === picked) ?? subscription.options[0]!;
+  const chain = chains.get(option.network)!;
+  const flow = useSubscribe({ config, subscription, option, account, onAuthorized: refetch });
+  const locked = flow.session !== undefined;
+  const onChain = connection.status === "connected" && connection.chainId === option.network;
+
+  return (
+    <>
+      {subscription.options.length > 1 && (
+        <section className="card picker" data-testid="subscribe-options">
+          <fieldset disabled={locked}>
+            <legend className="picker-title">Choose how to pay</legend>
+            <div className="option-list">
+              {subscription.options.map((o) => (
+                <label
+                  key={optionKey(o)}
+                  className={`option${optionKey(o) === picked ? " option-checked" : ""}`}
+                >
+                  <input
+                    type="radio"
+                    name="subscribe-option"
+                    checked={optionKey(o) === picked}
+                    onChange={() => setPicked(optionKey(o))}
+                  />
+                  <span className="option-body">
+                    <span className="option-amount">{formatToken(o.amount, o)}</span>
+                    <span className="option-network">{o.network_name}</span>
+                    <span className="option-token muted" title={o.token}>
+                      {o.symbol} · chain id {o.network}
+                    </span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        </section>
+      )}
+      <PermissionWords subscription={subscription} option={option} account={account} />
+      <section className="card pay" aria-labelledby="subscribe-title">
+        <h2 id="subscribe-title" className="sr-only">
+          Subscribe
+        </h2>
+        <WalletPicker title="Connect your wallet" connectedAs="Subscribing from" />
+        {connection.status === "connected" && !onChain && (
+          <NetworkSwitch key={option.network} chain={chain} subject="This subscription" />
+        )}
+        {onChain && !locked && (
+          <div className="pay-action">
+            <button
+              type="button"
+              className="button primary"
+              data-testid="subscribe-button"
+              onClick={flow.start}
+            >
+              Subscribe
+            </button>
+          </div>
+        )}
+        <SubscribeSteps option={option} session={flow.session} chain={chain} onRetry={flow.retry} />
+      </section>
+    </>
+  );
+}
+
+/**
+ * "You allow <merchant> to charge at most 10.00 tUSDC per 28 days until <date>": from the plan before
+ * the wallet is connected, then from the exact permission the API builds for that account.
+ */
+function PermissionWords({
+  subscription,
+  option,
+  account,
+}: {
+  subscription: CheckoutSubscription;
+  option: Option;
+  account: `0x${string}` | undefined;
+}) {
+  const exact = useQuery({
+    queryKey: ["permission", subscription.id, option.network, option.token, account],
+    queryFn: () =>
+      requestPermission(subscription.id, { network: option.network, token: option.token, account: account! }),
+    enabled: account !== undefined,
+    staleTime: 10 * 60_000,
+    retry: false,
+  });
+  const message = exact.data?.typed_data.message;
+  const [now] = useState(() => Math.floor(Date.now() / 1000));
+  const amount = formatToken(message?.allowance ?? option.amount, option);
+  const period = periodWords(message?.period ?? periodSeconds(subscription.plan));
+  const end = formatDateTime(message?.end ?? estimatedEnd(subscription.plan, now));
+  return (
+    <section className="card" aria-labelledby="permission-title">
+      <h2 id="permission-title">What you sign</h2>
+      <p data-testid="permission-words">
+        You allow {subscription.merchant_name} to charge at most {amount} per {period} until{" "}
+        {message ? "" : "about "}
+        {end}. You can cancel at any time from your wallet, even without us.
+      </p>
+      <p className="muted">
+        First your wallet allows the SpendPermissions contract to move {option.symbol} for you, then you sign
+        the permission. Only Pier's operator can charge it, only for {subscription.merchant_name}, never more
+        than that amount per period.
+      </p>
+    </section>
+  );
+}
+
+const stepLabels = (symbol: string): Record<SubscribeStep["id"], string> => ({
+  approve: `Allow ${symbol}`,
+  sign: "Sign the permission",
+});
+
+const stateWords: Record<SubscribeStep["state"], string> = {
+  todo: "to do",
+  active: "in progress",
+  done: "done",
+  failed: "failed",
+};
+
+function SubscribeSteps({
+  option,
+  session,
+  chain,
+  onRetry,
+}: {
+  option: Option;
+  session: SubscribeSession | undefined;
+  chain: Chain;
+  onRetry: () => void;
+}) {
+  const retryRef = useRef<HTMLButtonElement>(null);
+  const error = session?.error;
+  useEffect(() => {
+    if (error) retryRef.current?.focus();
+  }, [error]);
+  const labels = stepLabels(option.symbol);
+  const steps: SubscribeStep[] = session?.steps ?? [
+    { id: "approve", state: "todo" },
+    { id: "sign", state: "todo" },
+  ];
+  const active = steps.find((s) => s.state === "active");
+  return (
+    <div className="steps" data-testid="subscribe-steps">
+      <ol className="step-list">
+        {steps.map((step) => (
+          <li key={step.id} className={`step step-${step.state}`} data-step={step.id} data-state={step.state}>
+            <span className="step-icon" aria-hidden="true" />
+            <span className="step-body">
+              <span className="step-label">
+                {labels[step.id]}
+                <span className="sr-only">: {stateWords[step.state]}</span>
+              </span>
+              {step.detail && <span className="step-detail">{step.detail}</span>}
+              {step.txHash && (
+                <span className="step-detail">
+                  Transaction <TxLink chain={chain} hash={step.txHash} />
+                </span>
+              )}
+            </span>
+          </li>
+        ))}
+      </ol>
+      <p className="sr-only" role="status">
+        {active ? `${labels[active.id]}: ${active.detail ?? "in progress"}` : ""}
+      </p>
+      {error && !session?.running && (
+        <div className="error-box" role="alert">
+          <p className="error" data-testid="subscribe-error">
+            {error.message}
+          </p>
+          <button ref={retryRef} type="button" className="button" onClick={onRetry}>
+            Try again
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import { expect, test } from "vitest";
+import {
+  approvalAmount,
+  estimatedEnd,
+  isSubscribed,
+  type Plan,
+  periodSeconds,
+  periodWords,
+  priceWords,
+} from "./subscriptionTerms.ts";
+
+const plan = (over: Partial<Plan> = {}): Plan => ({
+  amount: "10.00",
+  currency: "USD",
+  interval: "month",
+  interval_count: 1,
+  anchor_day: null,
+  trial_days: 0,
+  cycles: null,
+  description: null,
+  ...over,
+});
+
+test("default: a monthly plan in words, capped per 28 days", () => {
+  expect(priceWords(plan())).toBe("10.00 USD every month");
+  expect(periodSeconds(plan())).toBe(28 * 86_400);
+  expect(periodWords(periodSeconds(plan()))).toBe("28 days");
+});
+
+test("behavior: other intervals and counts", () => {
+  expect(priceWords(plan({ interval: "week", interval_count: 3, currency: "EUR" }))).toBe(
+    "10.00 EUR every 3 weeks",
+  );
+  expect(periodWords(periodSeconds(plan({ interval: "day" })))).toBe("day");
+  expect(periodSeconds(plan({ interval: "year", interval_count: 2 }))).toBe(730 * 86_400);
+  expect(periodWords(90)).toBe("90 seconds");
+});
+
+test("behavior: the approval covers 12 charges, or every cycle of a plan with cycles", () => {
+  expect(approvalAmount(10_000_000n, null)).toBe(120_000_000n);
+  expect(approvalAmount(10_000_000n, 3)).toBe(30_000_000n);
+});
+
+test("behavior: the end is cycles after the first charge (after the trial), else five years", () => {
+  const now = Date.UTC(2026, 0, 31) / 1000;
+  expect(estimatedEnd(plan(), now)).toBe(Date.UTC(2031, 0, 31) / 1000);
+  expect(estimatedEnd(plan({ cycles: 2, interval: "week", trial_days: 7 }), now)).toBe(
+    Date.UTC(2026, 1, 21) / 1000,
+  );
+  expect(estimatedEnd(plan({ cycles: 3, interval: "day" }), now)).toBe(Date.UTC(2026, 1, 3) / 1000);
+});
+
+test("behavior: trialing, active and past_due are subscribed", () => {
+  expect(["trialing", "active", "past_due"].every((s) => isSubscribed(s as never))).toBe(true);
+  expect(["incomplete", "canceled", "ended"].some((s) => isSubscribed(s as never))).toBe(false);
+});
