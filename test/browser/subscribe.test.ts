@@ -1,13 +1,19 @@
 /**
  * Subscribing from the hosted page (/s/:id) in headless Chromium with the injected test wallet, against
- * the real stack: the customer allows the token and signs the spend permission, the API's scheduler
- * charges the first cycle at once, then the customer revokes the permission from the page; and a rejected
- * signature is explained and retried without approving again.
+ * the real stack. The default test is issue 19's whole story: the customer allows the token and signs the
+ * spend permission, the API's scheduler charges the first cycle at once and the next ones as time travels
+ * a month at a time; one fails for lack of funds and is paid by its retry a day later; the customer
+ * revokes the permission from the page, the next charge is refused on chain and the subscription ends;
+ * every webhook arrives once. Also: a rejected signature is explained and retried without approving
+ * again, trials, existing allowances, canceled and unknown subscriptions.
  */
 import type { Browser } from "playwright-core";
 import { type Address, decodeFunctionData, getAddress, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { spendPermissionsAbi, testStablecoinAbi } from "../../contracts/generated/abis.ts";
+import { waitFor } from "../../scripts/lib/ports.ts";
+import { account, evmIncreaseTime, evmMine } from "../harness/payments.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../harness/webhookReceiver.ts";
 import { openPage, screenshot } from "./lib/checkoutPage.ts";
 import { type CheckoutStack, startCheckoutStack } from "./lib/checkoutStack.ts";
 import { launchChromium } from "./lib/playwright.ts";
@@ -15,6 +21,7 @@ import { launchChromium } from "./lib/playwright.ts";
 let cs: CheckoutStack;
 let browser: Browser;
 let planId: string;
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   [cs, browser] = await Promise.all([
@@ -22,6 +29,8 @@ beforeAll(async () => {
     startCheckoutStack({ webDir: inject("webDir"), env: { PIER_KEEPER_INTERVAL_MS: "200" } }),
     launchChromium(),
   ]);
+  receiver = await startWebhookReceiver();
+  await cs.merchant("/v1/webhook_endpoints", { url: receiver.url, enabled_events: ["*"] });
   planId = (
     await cs.merchant<{ id: string }>("/v1/plans", {
       amount: "10",
@@ -33,6 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await receiver?.close();
   await browser?.close();
   await cs?.stop();
 });
@@ -56,6 +66,40 @@ async function setAllowance(role: "customer" | "customer2", amount: bigint) {
 
 const newSubscription = () => cs.merchant<SubscriptionJson>("/v1/subscriptions", { plan: planId });
 
+interface InvoiceJson {
+  cycle: number;
+  status: string;
+  attempts: number;
+  amount: string;
+  next_attempt_at: number | null;
+  last_error: { code: string } | null;
+}
+
+/** Polls the subscription's invoices until cycle `cycle`'s has `status`. */
+async function waitForInvoice(id: string, cycle: number, status: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { data } = await cs.merchant<{ data: InvoiceJson[] }>(`/v1/subscriptions/${id}/invoices`);
+    const found = data.find((i) => i.cycle === cycle && i.status === status);
+    if (found) return found;
+    if (Date.now() > deadline)
+      throw new Error(
+        `no ${status} invoice for cycle ${cycle} after ${timeoutMs} ms: ${JSON.stringify(data)}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Moves chain time just past `unix` and mines a block there: the next cycle (or retry) is due. */
+async function travelTo(unix: number) {
+  const now = Number(await cs.stack.pay.chainTime());
+  if (unix >= now) await evmIncreaseTime(cs.stack.chain.rpcUrl, unix - now + 1);
+  await evmMine(cs.stack.chain.rpcUrl);
+}
+
+const nextChargeAt = async (id: string) =>
+  (await cs.merchant<{ next_charge_at: number }>(`/v1/subscriptions/${id}`)).next_charge_at;
+
 /** Polls the subscription's invoices until one is `paid` (the scheduler's first charge). */
 async function waitForPaidInvoice(id: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -72,7 +116,9 @@ async function waitForPaidInvoice(id: string, timeoutMs = 30_000) {
 }
 
 describe("subscribe page", () => {
-  test("default: allow the token, sign the permission, first cycle paid, then revoke on chain", async () => {
+  test("default: subscribe in the page; monthly cycles by time travel, one failing for lack of funds and paid by its retry; revoke in the page, the next charge refused on chain, the subscription ended; every webhook once", {
+    timeout: 120_000,
+  }, async () => {
     const sub = await newSubscription();
     const { page, wallet, pageErrors, scripts, close } = await openPage(browser, cs, cs.subscribeUrl(sub.id));
     await page.getByText(cs.merchantName).first().waitFor();
@@ -117,6 +163,29 @@ describe("subscribe page", () => {
     const invoice = await waitForPaidInvoice(sub.id);
     expect(invoice.amount).toBe("10000000");
 
+    // A month later the second cycle; then the customer's wallet is empty for the third, which fails
+    // (past_due) until its retry a day later, after a top-up.
+    await travelTo(await nextChargeAt(sub.id));
+    await waitForInvoice(sub.id, 1, "paid");
+    const token = cs.stack.deployment.contracts.TestStablecoin!.address;
+    const held = await cs.stack.pay.balanceOf(wallet.address);
+    const move = (from: "customer" | "customer2", to: Address) =>
+      cs.stack.pay.send(from, {
+        address: token,
+        abi: testStablecoinAbi,
+        functionName: "transfer",
+        args: [to, held],
+      });
+    await move("customer", account("customer2").address);
+    await travelTo(await nextChargeAt(sub.id));
+    const failed = await waitForInvoice(sub.id, 2, "failed");
+    expect(failed.last_error?.code).toMatch(/InsufficientBalance/);
+    expect((await cs.merchant<SubscriptionJson>(`/v1/subscriptions/${sub.id}`)).status).toBe("past_due");
+    await move("customer2", wallet.address);
+    await travelTo(failed.next_attempt_at!);
+    expect((await waitForInvoice(sub.id, 2, "paid")).attempts).toBe(2);
+    expect(held - (await cs.stack.pay.balanceOf(wallet.address))).toBe(10_000_000n);
+
     await page.getByRole("button", { name: "Revoke permission" }).click();
     await page.getByTestId("revoked").waitFor();
     await screenshot(page, "subscribe-revoked");
@@ -132,6 +201,36 @@ describe("subscribe page", () => {
       args: [authorized.permission!.hash],
     });
     expect(state.revoked).toBe(true);
+
+    // The next cycle is refused on chain (PermissionRevoked): the subscription ends, nothing is taken.
+    const before = await cs.stack.pay.balanceOf(wallet.address);
+    await travelTo(await nextChargeAt(sub.id));
+    expect((await waitForInvoice(sub.id, 3, "uncollectible")).last_error?.code).toBe("PermissionRevoked");
+    expect(await cs.merchant(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: "ended",
+      end_reason: "permission_revoked",
+      cycles_charged: 3,
+    });
+    expect(await cs.stack.pay.balanceOf(wallet.address)).toBe(before);
+
+    // Every webhook once: 3 invoices paid, 2 failures (lack of funds, revoked), each status change.
+    const ofThis = (type: string) =>
+      receiver.received
+        .map((r) => r.body)
+        .filter(
+          (b) => b?.type === type && (b.data.object.id === sub.id || b.data.object.subscription === sub.id),
+        );
+    await waitFor("subscription.ended delivered", async () => ofThis("subscription.ended").length > 0);
+    const ids = receiver.received.map((r) => r.body?.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ofThis("invoice.paid")).toHaveLength(3);
+    expect(ofThis("invoice.payment_failed").map((e) => e.data.object.last_error.code)).toEqual([
+      expect.stringMatching(/InsufficientBalance/),
+      "PermissionRevoked",
+    ]);
+    expect(ofThis("subscription.activated")).toHaveLength(1);
+    expect(ofThis("subscription.updated").map((e) => e.data.object.status)).toEqual(["past_due", "active"]);
+    expect(ofThis("subscription.ended")).toHaveLength(1);
     expect(pageErrors).toEqual([]);
     expect(scripts.some((path) => path.includes("SubscribePage"))).toBe(true);
     expect(scripts.filter((path) => path.includes("Dashboard") || path.includes("CheckoutPage"))).toEqual([]);
