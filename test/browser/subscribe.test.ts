@@ -160,6 +160,8 @@ describe("subscribe page", () => {
     expect(authorized.status).toBe("active");
     expect(authorized.payer).toBe(wallet.address);
     expect(await page.getByTestId("payer").textContent()).toBe(wallet.address);
+    expect(await page.getByTestId("cap").textContent()).toMatch(/^10\.00 tUSDC per 28 days, until .+$/);
+    await page.getByTestId("next-charge").waitFor();
     const invoice = await waitForPaidInvoice(sub.id);
     expect(invoice.amount).toBe("10000000");
 

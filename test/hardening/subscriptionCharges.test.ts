@@ -1,8 +1,9 @@
 /**
- * Charging under a crash: 200 subscriptions come due at once (their trials end together), the API is
- * killed -9 while its scheduler is part-way through them, and a new API process finishes the cycle. Each
- * subscription must be invoiced once and charged once on chain (one SpendPermissionCharged per
- * permission, one escrow payment per invoice), and the payer must have paid exactly 200 charges.
+ * Charging under a crash, with replicas: 200 subscriptions come due at once (their trials end together)
+ * while two API processes run the scheduler on one database; one is killed -9 while part-way through,
+ * the other finishes the cycle alone, then the killed one comes back. Each subscription must be invoiced
+ * once and charged once on chain (one SpendPermissionCharged per permission, one escrow payment per
+ * invoice), and the payer must have paid exactly 200 charges.
  *
  * One payer holds all 200 subscriptions: each is its own permission (its salt comes from the
  * subscription id) with its own cap, so "once per subscription" is checked per permission hash.
@@ -83,7 +84,8 @@ afterAll(async () => {
 });
 
 describe("subscription charges", () => {
-  test("behavior: kill -9 of the API mid-cycle: 200 due subscriptions, each invoiced and charged exactly once", async () => {
+  test("behavior: two replicas, one killed -9 mid-cycle: 200 due subscriptions, each invoiced and charged exactly once", async () => {
+    const replica = await s.startApi(ENV);
     const before = await s.stack.pay.balanceOf(payer.address);
     const fromBlock = await s.stack.pay.publicClient.getBlockNumber();
     // Every trial ends: all 200 first charges are due at the next scheduler pass.
@@ -99,7 +101,7 @@ describe("subscription charges", () => {
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(SUBSCRIPTIONS);
 
-    await s.restartApi(ENV);
+    // The replica finishes alone; the killed process, back, finds nothing left to charge.
     await waitFor(
       `${SUBSCRIPTIONS} invoices paid`,
       async () => (await invoiceCount("paid")) === SUBSCRIPTIONS,
@@ -107,6 +109,8 @@ describe("subscription charges", () => {
         timeoutMs: 120_000,
       },
     );
+    await s.restartApi(ENV);
+    await replica.stop();
 
     expect(await invoiceCount()).toBe(SUBSCRIPTIONS);
     const perSubscription = await s.stack.db.query(

@@ -144,7 +144,13 @@ const SignedPermission = Type.Object(
 export const CheckoutSubscription = Type.Object({
   id: Type.String(),
   object: Type.Literal("subscription_checkout"),
+  livemode: Type.Boolean(),
   status: Status,
+  next_charge_at: Nullable({ ...UnixTime, description: "When the next cycle is charged, while one is due." }),
+  trial_end: Nullable(UnixTime),
+  end_reason: Nullable(
+    Type.String({ description: "Why it ended or was canceled by Pier; see Subscription." }),
+  ),
   merchant_name: Type.String(),
   plan: Type.Object({
     amount: Type.String(),

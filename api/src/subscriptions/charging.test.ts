@@ -56,6 +56,30 @@ async function travelTo(unix: number) {
   await evmMine(s.stack.chain.rpcUrl);
 }
 
+/** A new subscription to `planId`, authorized by the payer (its token allowance is already given). */
+async function authorizedSubscription(planId: string): Promise<Json> {
+  const created = (await s.client.post("/v1/subscriptions", { plan: planId })).body;
+  const anon = s.client.withKey(undefined);
+  const quoted = await anon.post(`/v1/checkout/subscriptions/${created.id}/permission`, {
+    network: 31337,
+    token,
+    account: payer.address,
+  });
+  const m = quoted.body.typed_data.message;
+  const signature = await payer.signTypedData({
+    ...quoted.body.typed_data,
+    message: { ...m, allowance: BigInt(m.allowance), salt: BigInt(m.salt) },
+  });
+  const res = await anon.post(`/v1/checkout/subscriptions/${created.id}/authorize`, {
+    network: 31337,
+    token,
+    account: payer.address,
+    signature,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+
 /** Webhooks received for `type` about this subscription's objects, by event id. */
 function received(type: string): Json[] {
   return receiver.received
@@ -227,5 +251,30 @@ describe("charging a monthly subscription", () => {
     expect(months[churned]).toMatchObject({ active: 0, churn_rate: "1.0000" });
     expect(months[started].churn_rate).toBeNull();
     expect((await s.client.get("/v1/subscriptions/metrics?months=37")).status).toBe(400);
+  });
+
+  test("behavior: canceled at period end: the next charge time cancels it instead of charging", async () => {
+    const other = await authorizedSubscription(sub.plan);
+    await waitFor("its first cycle paid", async () =>
+      (await get(`/v1/subscriptions/${other.id}/invoices`)).data.some((i: Json) => i.status === "paid"),
+    );
+    const marked = await s.client.post(`/v1/subscriptions/${other.id}/cancel`, { at_period_end: true });
+    expect(marked.body).toMatchObject({ status: "active", cancel_at_period_end: true });
+    const before = await balance();
+    await travelTo(marked.body.next_charge_at);
+    await waitFor(
+      "canceled at the period's end",
+      async () => (await get(`/v1/subscriptions/${other.id}`)).status === "canceled",
+    );
+    const ended = await get(`/v1/subscriptions/${other.id}`);
+    expect(ended).toMatchObject({ cycles_charged: 1, next_charge_at: null, end_reason: null });
+    expect(ended.canceled_at).toBeGreaterThanOrEqual(marked.body.next_charge_at);
+    expect((await get(`/v1/subscriptions/${other.id}/invoices`)).data.map((i: Json) => i.cycle)).toEqual([0]);
+    expect(await balance()).toBe(before);
+    await waitFor("subscription.canceled delivered", async () =>
+      receiver.received.some(
+        (r) => r.body?.type === "subscription.canceled" && r.body.data.object.id === other.id,
+      ),
+    );
   });
 });

@@ -85,7 +85,11 @@ export async function getCheckoutSubscription(ctx: AppContext, id: string) {
   return {
     id: row.id,
     object: "subscription_checkout" as const,
+    livemode: row.livemode,
     status: row.status,
+    next_charge_at: row.next_charge_at ? Math.floor(row.next_charge_at.getTime() / 1000) : null,
+    trial_end: row.trial_end ? Math.floor(row.trial_end.getTime() / 1000) : null,
+    end_reason: row.end_reason,
     merchant_name: row.merchant_name,
     plan: {
       amount: planAmount(p),

@@ -289,6 +289,10 @@ describe("checkout: /v1/checkout/subscriptions/:id", () => {
     // The public view hands back exactly the struct that was signed: what revoke takes.
     expect((await anon.get(`/v1/checkout/subscriptions/${sub.id}`)).body).toMatchObject({
       status: "active",
+      livemode: false,
+      next_charge_at: res.body.next_charge_at,
+      trial_end: null,
+      end_reason: null,
       payer: customer.address,
       permission: { network: 31337, spend_permissions: spendPermissions, hash: p.hash, message: m },
     });

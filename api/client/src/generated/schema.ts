@@ -10416,11 +10416,15 @@ export interface paths {
                             id: string;
                             /** @enum {string} */
                             object: "subscription_checkout";
+                            livemode: boolean;
                             /**
                              * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
                              * @enum {string}
                              */
                             status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                            next_charge_at: number | null;
+                            trial_end: number | null;
+                            end_reason: string | null;
                             merchant_name: string;
                             plan: {
                                 amount: string;

@@ -6,15 +6,17 @@
 
 import type { CheckoutSubscription } from "@pier/client/types";
 import { spendPermissionsAbi } from "@pier/contracts/abis";
+import { formatToken } from "@pier/money/display";
 import { useRef, useState } from "react";
 import { type Chain, getAddress, type Hex, isAddressEqual } from "viem";
 import { useConfig, useConnection, useReadContract } from "wagmi";
 import { waitForTransactionReceipt, writeContract } from "wagmi/actions";
 import { describeError } from "../../lib/describeError.ts";
+import { formatDateTime } from "../../lib/format.ts";
 import { NetworkSwitch } from "../checkout/NetworkSwitch.tsx";
 import { TxLink } from "../checkout/TxLink.tsx";
 import { WalletPicker } from "../checkout/WalletPicker.tsx";
-import { statusWords } from "./subscriptionTerms.ts";
+import { periodWords, statusWords } from "./subscriptionTerms.ts";
 
 type SignedPermission = NonNullable<CheckoutSubscription["permission"]>;
 
@@ -41,9 +43,10 @@ export function RevokePanel({
   chains: Map<number, Chain>;
 }) {
   const { permission, payer } = subscription;
-  const symbol = subscription.options.find(
+  const option = subscription.options.find(
     (o) => permission && o.network === permission.network && o.token === permission.message.token,
-  )?.symbol;
+  );
+  const symbol = option?.symbol;
   return (
     <>
       <section className="card receipt" data-testid="subscribed" data-status={subscription.status}>
@@ -55,6 +58,21 @@ export function RevokePanel({
           </dd>
           <dt>Status</dt>
           <dd data-testid="status">{statusWords[subscription.status]}</dd>
+          {subscription.next_charge_at !== null && (
+            <>
+              <dt>Next charge</dt>
+              <dd data-testid="next-charge">{formatDateTime(subscription.next_charge_at)}</dd>
+            </>
+          )}
+          {permission && option && (
+            <>
+              <dt>At most</dt>
+              <dd data-testid="cap">
+                {formatToken(permission.message.allowance, option)} per{" "}
+                {periodWords(permission.message.period)}, until {formatDateTime(permission.message.end)}
+              </dd>
+            </>
+          )}
           {permission && (
             <>
               <dt>Network</dt>
