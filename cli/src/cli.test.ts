@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { freePort, waitFor } from "../../scripts/lib/ports.ts";
 import { type ApiStack, startApiStack } from "../../test/harness/apiStack.ts";
 import { account } from "../../test/harness/payments.ts";
+import { authorizeSubscription } from "../../test/harness/subscriptions.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../test/harness/webhookReceiver.ts";
 
 const BIN = new URL("../bin/pier.js", import.meta.url).pathname;
@@ -220,24 +221,7 @@ describe("commands against the local stack", () => {
       functionName: "approve",
       args: [s.stack.deployment.contracts.SpendPermissions!.address, maxUint256],
     });
-    const anon = s.client.withKey(undefined);
-    const quoted = await anon.post(`/v1/checkout/subscriptions/${id}/permission`, {
-      network: 31337,
-      token,
-      account: payer.address,
-    });
-    const m = quoted.body.typed_data.message;
-    const signature = await payer.signTypedData({
-      ...quoted.body.typed_data,
-      message: { ...m, allowance: BigInt(m.allowance), salt: BigInt(m.salt) },
-    });
-    const authorized = await anon.post(`/v1/checkout/subscriptions/${id}/authorize`, {
-      network: 31337,
-      token,
-      account: payer.address,
-      signature,
-    });
-    expect(authorized.status).toBe(200);
+    await authorizeSubscription(s.client.withKey(undefined).post, id!, payer, token);
 
     const paidCycles = async () =>
       (await pier(["subscriptions", "get", id!, "--json"])).json.invoices.filter(

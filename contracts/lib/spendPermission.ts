@@ -4,7 +4,7 @@
  * `permissionHash` returns). Shared by the API (building permissions, charging), the web checkout
  * (signing) and the indexer (keying permissions).
  */
-import { type Address, type Hex, hashTypedData } from "viem";
+import { type Address, getAddress, type Hex, hashTypedData } from "viem";
 
 export const SPEND_PERMISSIONS_DOMAIN_NAME = "Pier SpendPermissions";
 export const SPEND_PERMISSIONS_DOMAIN_VERSION = "1";
@@ -71,4 +71,35 @@ export function spendPermissionHash(
   permission: SpendPermission,
 ): Hex {
   return hashTypedData(spendPermissionTypedData(chainId, spendPermissions, permission));
+}
+
+/**
+ * A permission as JSON carries it (the API's `typed_data.message`, a stored permission): uint160 and
+ * uint256 as decimal strings, since JSON numbers cannot hold them.
+ */
+export interface SpendPermissionJson {
+  account: string;
+  operator: string;
+  merchant: string;
+  token: string;
+  allowance: string;
+  period: number;
+  start: number;
+  end: number;
+  salt: string;
+}
+
+/** The permission to sign, hash or pass to the contract, from its JSON form. */
+export function spendPermissionFromJson(json: SpendPermissionJson): SpendPermission {
+  return {
+    account: getAddress(json.account),
+    operator: getAddress(json.operator),
+    merchant: getAddress(json.merchant),
+    token: getAddress(json.token),
+    allowance: BigInt(json.allowance),
+    period: json.period,
+    start: json.start,
+    end: json.end,
+    salt: BigInt(json.salt),
+  };
 }

@@ -12,6 +12,7 @@ import { erc20Abi, type LocalAccount, maxUint256 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { account } from "../harness/payments.ts";
+import { authorizeSubscription } from "../harness/subscriptions.ts";
 import { screenshot } from "./lib/checkoutPage.ts";
 import { type OpenedDashboard, openDashboard, signInWithWallet } from "./lib/dashboardPage.ts";
 import { type DashboardStack, startDashboardStack } from "./lib/dashboardStack.ts";
@@ -276,25 +277,9 @@ describe("dashboard", () => {
     });
     const planId = (await ds.call("GET", "/v1/plans")).body.data[0].id;
     const failing = (await ds.call("POST", "/v1/subscriptions", { plan: planId })).body.id as string;
-    const authorize = async (id: string, payer: LocalAccount) => {
-      const quoted = await ds.call("POST", `/v1/checkout/subscriptions/${id}/permission`, {
-        network: ds.stack.chain.chainId,
-        token,
-        account: payer.address,
-      });
-      const m = quoted.body.typed_data.message;
-      const signature = await payer.signTypedData({
-        ...quoted.body.typed_data,
-        message: { ...m, allowance: BigInt(m.allowance), salt: BigInt(m.salt) },
-      });
-      const res = await ds.call("POST", `/v1/checkout/subscriptions/${id}/authorize`, {
-        network: ds.stack.chain.chainId,
-        token,
-        account: payer.address,
-        signature,
-      });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-    };
+    const post = (path: string, body: unknown) => ds.call("POST", path, body);
+    const authorize = (id: string, payer: LocalAccount) =>
+      authorizeSubscription(post, id, payer, token, ds.stack.chain.chainId);
     await authorize(paying, account("customer2"));
     await authorize(failing, privateKeyToAccount(generatePrivateKey()));
 

@@ -14,6 +14,7 @@ import { spendPermissionsAbi } from "../../contracts/generated/abis.ts";
 import { waitFor } from "../../scripts/lib/ports.ts";
 import { type ApiStack, startApiStack } from "../harness/apiStack.ts";
 import { account, evmIncreaseTime, evmMine } from "../harness/payments.ts";
+import { authorizeSubscription } from "../harness/subscriptions.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers are read field by field.
 type Json = any;
@@ -57,25 +58,9 @@ beforeAll(async () => {
   const anon = s.client.withKey(undefined);
   for (let i = 0; i < SUBSCRIPTIONS; i++) {
     const sub = (await s.client.post("/v1/subscriptions", { plan: plan.body.id })).body;
-    const quoted = await anon.post(`/v1/checkout/subscriptions/${sub.id}/permission`, {
-      network: 31337,
-      token,
-      account: payer.address,
-    });
-    const m = quoted.body.typed_data.message;
-    const signature = await payer.signTypedData({
-      ...quoted.body.typed_data,
-      message: { ...m, allowance: BigInt(m.allowance), salt: BigInt(m.salt) },
-    });
-    const res = await anon.post(`/v1/checkout/subscriptions/${sub.id}/authorize`, {
-      network: 31337,
-      token,
-      account: payer.address,
-      signature,
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.status).toBe("trialing");
-    subscriptions.push({ id: sub.id, hash: quoted.body.hash });
+    const { subscription, hash } = await authorizeSubscription(anon.post, sub.id, payer, token);
+    expect(subscription.status).toBe("trialing");
+    subscriptions.push({ id: sub.id, hash });
   }
 }, 300_000);
 

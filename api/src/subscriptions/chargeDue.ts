@@ -19,8 +19,9 @@
  * charged late.
  */
 import { spendPermissionsAbi } from "@pier/contracts/abis";
+import { spendPermissionFromJson } from "@pier/contracts/spendPermission";
 import { paymentTermsFromJson } from "@pier/contracts/termsJson";
-import { type Address, encodeFunctionData, type Hex } from "viem";
+import { encodeFunctionData, type Hex } from "viem";
 import type { ChainContext } from "../chain/chainContext.ts";
 import { createChainTx } from "../chain/chainTxs.ts";
 import type { AppContext } from "../context.ts";
@@ -233,17 +234,7 @@ async function queueCharge(
     abi: spendPermissionsAbi,
     functionName: "charge",
     args: [
-      {
-        account: p.account as Address,
-        operator: p.operator as Address,
-        merchant: p.merchant as Address,
-        token: p.token as Address,
-        allowance: BigInt(p.allowance),
-        period: p.period,
-        start: p.start,
-        end: p.end,
-        salt: BigInt(p.salt),
-      },
+      spendPermissionFromJson(p),
       // Ignored once the permission is approved on chain; the first charge approves it with it.
       sub.permission_signature as Hex,
       paymentTermsFromJson(termsJsonOf(signed)),

@@ -11,6 +11,7 @@ import { spendPermissionsAbi } from "../../../contracts/generated/abis.ts";
 import { waitFor } from "../../../scripts/lib/ports.ts";
 import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
 import { account, evmIncreaseTime, evmMine } from "../../../test/harness/payments.ts";
+import { authorizeSubscription } from "../../../test/harness/subscriptions.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../../test/harness/webhookReceiver.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers are read field by field.
@@ -59,25 +60,8 @@ async function travelTo(unix: number) {
 /** A new subscription to `planId`, authorized by the payer (its token allowance is already given). */
 async function authorizedSubscription(planId: string): Promise<Json> {
   const created = (await s.client.post("/v1/subscriptions", { plan: planId })).body;
-  const anon = s.client.withKey(undefined);
-  const quoted = await anon.post(`/v1/checkout/subscriptions/${created.id}/permission`, {
-    network: 31337,
-    token,
-    account: payer.address,
-  });
-  const m = quoted.body.typed_data.message;
-  const signature = await payer.signTypedData({
-    ...quoted.body.typed_data,
-    message: { ...m, allowance: BigInt(m.allowance), salt: BigInt(m.salt) },
-  });
-  const res = await anon.post(`/v1/checkout/subscriptions/${created.id}/authorize`, {
-    network: 31337,
-    token,
-    account: payer.address,
-    signature,
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body;
+  return (await authorizeSubscription(s.client.withKey(undefined).post, created.id, payer, token))
+    .subscription;
 }
 
 /** Webhooks received for `type` about this subscription's objects, by event id. */
@@ -112,24 +96,9 @@ beforeAll(async () => {
     functionName: "approve",
     args: [spendPermissions, maxUint256],
   });
-  const anon = s.client.withKey(undefined);
-  const quoted = await anon.post(`/v1/checkout/subscriptions/${sub.id}/permission`, {
-    network: 31337,
-    token,
-    account: payer.address,
-  });
-  expect(quoted.status).toBe(200);
-  const m = quoted.body.typed_data.message;
-  signed = { ...m, allowance: BigInt(m.allowance), salt: BigInt(m.salt) };
-  const signature = await payer.signTypedData({ ...quoted.body.typed_data, message: signed });
-  const authorized = await anon.post(`/v1/checkout/subscriptions/${sub.id}/authorize`, {
-    network: 31337,
-    token,
-    account: payer.address,
-    signature,
-  });
-  expect(authorized.status, JSON.stringify(authorized.body)).toBe(200);
-  sub = authorized.body;
+  const authorized = await authorizeSubscription(s.client.withKey(undefined).post, sub.id, payer, token);
+  sub = authorized.subscription;
+  signed = authorized.permission;
 }, 240_000);
 
 afterAll(async () => {

@@ -12,7 +12,11 @@
  * subscription (`permission_quoted_at`), so a retry within QUOTE_TTL_SECONDS gets the same typed data
  * and authorize can rebuild exactly what was signed from the request alone.
  */
-import { spendPermissionHash, spendPermissionTypedData } from "@pier/contracts/spendPermission";
+import {
+  spendPermissionFromJson,
+  spendPermissionHash,
+  spendPermissionTypedData,
+} from "@pier/contracts/spendPermission";
 import { decimalToUnits } from "@pier/money/units";
 import { type Address, getAddress, type Hex, keccak256, stringToHex } from "viem";
 import type { ChainContext, TokenInfo } from "../chain/chainContext.ts";
@@ -171,17 +175,7 @@ function buildPermission(
 }
 
 function typedDataOf(net: ChainContext, spendPermissions: Address, p: StoredPermission) {
-  const permission = {
-    account: p.account as Address,
-    operator: p.operator as Address,
-    merchant: p.merchant as Address,
-    token: p.token as Address,
-    allowance: BigInt(p.allowance),
-    period: p.period,
-    start: p.start,
-    end: p.end,
-    salt: BigInt(p.salt),
-  };
+  const permission = spendPermissionFromJson(p);
   return {
     typedData: spendPermissionTypedData(net.chainId, spendPermissions, permission),
     hash: spendPermissionHash(net.chainId, spendPermissions, permission),

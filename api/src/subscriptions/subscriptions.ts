@@ -5,6 +5,7 @@
  * (`subscription.*`), stored once and delivered to webhooks. Charging (chargeDue.ts, settleCharge.ts) moves
  * it through past_due, canceled (payment failed) and ended, and raises cycles_charged.
  */
+import type { SpendPermissionJson } from "@pier/contracts/spendPermission";
 import { homeNetwork, networkOf } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
@@ -20,18 +21,8 @@ import type {
 } from "../schemas/subscription.ts";
 import { getPlan } from "./plans.ts";
 
-/** The permission as stored (and as signed): every field, numbers as decimal strings. */
-export interface StoredPermission {
-  account: string;
-  operator: string;
-  merchant: string;
-  token: string;
-  allowance: string;
-  period: number;
-  start: number;
-  end: number;
-  salt: string;
-}
+/** The permission as stored (and as signed): every field, uint160/uint256 as decimal strings. */
+export type StoredPermission = SpendPermissionJson;
 
 export interface SubscriptionRow {
   id: string;

@@ -6,6 +6,7 @@
 
 import type { CheckoutSubscription } from "@pier/client/types";
 import { spendPermissionsAbi } from "@pier/contracts/abis";
+import { spendPermissionFromJson } from "@pier/contracts/spendPermission";
 import { formatToken } from "@pier/money/display";
 import { useRef, useState } from "react";
 import { type Chain, getAddress, type Hex, isAddressEqual } from "viem";
@@ -21,19 +22,7 @@ import { periodWords, statusWords } from "./subscriptionTerms.ts";
 type SignedPermission = NonNullable<CheckoutSubscription["permission"]>;
 
 /** The struct SpendPermissions.revoke takes, from the API's JSON (uint160/uint256 as decimal strings). */
-export function permissionStruct(m: SignedPermission["message"]) {
-  return {
-    account: getAddress(m.account),
-    operator: getAddress(m.operator),
-    merchant: getAddress(m.merchant),
-    token: getAddress(m.token),
-    allowance: BigInt(m.allowance),
-    period: m.period,
-    start: m.start,
-    end: m.end,
-    salt: BigInt(m.salt),
-  };
-}
+export const permissionStruct = (m: SignedPermission["message"]) => spendPermissionFromJson(m);
 
 export function RevokePanel({
   subscription,

@@ -7,7 +7,11 @@
  */
 
 import type { CheckoutSubscription } from "@pier/client/types";
-import { spendPermissionHash, spendPermissionTypedData } from "@pier/contracts/spendPermission";
+import {
+  spendPermissionFromJson,
+  spendPermissionHash,
+  spendPermissionTypedData,
+} from "@pier/contracts/spendPermission";
 import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
 import { useCallback, useRef, useState } from "react";
 import { type Address, getAddress, type Hex } from "viem";
@@ -145,17 +149,7 @@ async function sign(
   const body = { network: option.network, token: option.token, account };
   const permission = await requestPermission(subscriptionId, body);
   const m = permission.typed_data.message;
-  const message = {
-    account: getAddress(m.account),
-    operator: getAddress(m.operator),
-    merchant: getAddress(m.merchant),
-    token: getAddress(m.token),
-    allowance: BigInt(m.allowance),
-    period: m.period,
-    start: m.start,
-    end: m.end,
-    salt: BigInt(m.salt),
-  };
+  const message = spendPermissionFromJson(m);
   const { chainId, verifyingContract } = permission.typed_data.domain;
   // Sign only what the page showed: this account, this token, one charge of the plan, on this network's
   // SpendPermissions; and the digest the API will verify.
