@@ -244,11 +244,18 @@ describe("relayed payments", () => {
     expect(responses.map((r) => r.status)).toEqual(responses.map(() => 202));
     for (const [i, o] of orders.entries())
       expect((await escrowed(o.id)).payment.payer).toBe(customers[i]!.address);
-    const { rows } = await s.stack.db.query(
-      `SELECT r.status, r.fee_wei, c.nonce, c.status AS tx_status FROM pier_api.relays r
-         JOIN pier_api.chain_txs c ON c.id = r.chain_tx_id WHERE r.order_id = ANY($1)`,
-      [orders.map((o) => o.id)],
-    );
+    const ids = orders.map((o) => o.id);
+    const settled = async () =>
+      (
+        await s.stack.db.query(
+          `SELECT r.status, r.fee_wei, c.nonce, c.status AS tx_status FROM pier_api.relays r
+             JOIN pier_api.chain_txs c ON c.id = r.chain_tx_id WHERE r.order_id = ANY($1)`,
+          [ids],
+        )
+      ).rows;
+    // The indexer may show an order escrowed before the sender has read its relay's receipt.
+    await waitFor("every relay settled", async () => (await settled()).every((r) => r.status !== "pending"));
+    const rows = await settled();
     expect(rows).toHaveLength(50);
     expect(
       rows.every((r) => r.status === "succeeded" && r.tx_status === "confirmed" && BigInt(r.fee_wei) > 0n),
