@@ -1,7 +1,7 @@
 /** The payment's steps with their state, and the error of the step that failed with a way to retry. */
 import { useEffect, useRef } from "react";
 import type { Chain } from "viem";
-import { TxLink } from "./TxLink.tsx";
+import { StepList } from "./StepList.tsx";
 import type { CheckoutPayMethod } from "./tokenSupport.ts";
 import type { PaySession, StepView } from "./usePayment.ts";
 
@@ -11,13 +11,6 @@ const labels: Record<StepView["id"], string> = {
   send: "Send the payment",
   confirm: "Confirmed on chain",
   escrow: "Held in escrow for the merchant",
-};
-
-const stateWords: Record<StepView["state"], string> = {
-  todo: "to do",
-  active: "in progress",
-  done: "done",
-  failed: "failed",
 };
 
 const methodWords = {
@@ -51,25 +44,7 @@ export function PaySteps({
       </h2>
       <p className="muted">Paying with {methodWords[session.method]}.</p>
       {session.notice && <p className="notice-text">{session.notice}</p>}
-      <ol className="step-list">
-        {session.steps.map((step) => (
-          <li key={step.id} className={`step step-${step.state}`} data-step={step.id} data-state={step.state}>
-            <span className="step-icon" aria-hidden="true" />
-            <span className="step-body">
-              <span className="step-label">
-                {labels[step.id]}
-                <span className="sr-only">: {stateWords[step.state]}</span>
-              </span>
-              {step.detail && <span className="step-detail">{step.detail}</span>}
-              {step.txHash && (
-                <span className="step-detail">
-                  Transaction <TxLink chain={chain} hash={step.txHash} />
-                </span>
-              )}
-            </span>
-          </li>
-        ))}
-      </ol>
+      <StepList steps={session.steps} labels={labels} chain={chain} />
       {error && !session.running && (
         <div className="error-box" role="alert">
           <p className="error" data-testid="pay-error">

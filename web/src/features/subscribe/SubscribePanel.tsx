@@ -11,7 +11,7 @@ import type { Chain } from "viem";
 import { useConfig, useConnection } from "wagmi";
 import { formatDateTime } from "../../lib/format.ts";
 import { NetworkSwitch } from "../checkout/NetworkSwitch.tsx";
-import { TxLink } from "../checkout/TxLink.tsx";
+import { StepList } from "../checkout/StepList.tsx";
 import { WalletPicker } from "../checkout/WalletPicker.tsx";
 import { requestPermission } from "./subscribeApi.ts";
 import { estimatedEnd, periodSeconds, periodWords } from "./subscriptionTerms.ts";
@@ -144,13 +144,6 @@ const stepLabels = (symbol: string): Record<SubscribeStep["id"], string> => ({
   sign: "Sign the permission",
 });
 
-const stateWords: Record<SubscribeStep["state"], string> = {
-  todo: "to do",
-  active: "in progress",
-  done: "done",
-  failed: "failed",
-};
-
 function SubscribeSteps({
   option,
   session,
@@ -175,25 +168,7 @@ function SubscribeSteps({
   const active = steps.find((s) => s.state === "active");
   return (
     <div className="steps" data-testid="subscribe-steps">
-      <ol className="step-list">
-        {steps.map((step) => (
-          <li key={step.id} className={`step step-${step.state}`} data-step={step.id} data-state={step.state}>
-            <span className="step-icon" aria-hidden="true" />
-            <span className="step-body">
-              <span className="step-label">
-                {labels[step.id]}
-                <span className="sr-only">: {stateWords[step.state]}</span>
-              </span>
-              {step.detail && <span className="step-detail">{step.detail}</span>}
-              {step.txHash && (
-                <span className="step-detail">
-                  Transaction <TxLink chain={chain} hash={step.txHash} />
-                </span>
-              )}
-            </span>
-          </li>
-        ))}
-      </ol>
+      <StepList steps={steps} labels={labels} chain={chain} />
       <p className="sr-only" role="status">
         {active ? `${labels[active.id]}: ${active.detail ?? "in progress"}` : ""}
       </p>
