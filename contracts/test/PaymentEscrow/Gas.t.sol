@@ -2,7 +2,7 @@
 pragma solidity 0.8.34;
 
 import {IPaymentEscrow} from "../../src/interfaces/IPaymentEscrow.sol";
-import {Vm} from "../base/Vm.sol";
+import {executionGas, instrumentedForCoverage} from "../base/GasMeasure.sol";
 import {DaiLikeFixture} from "../base/DaiLikeFixture.sol";
 
 /// @dev The `(v, r, s)` pay functions alone: {IPaymentEscrow} overloads them with `bytes` signatures, which makes
@@ -35,9 +35,6 @@ interface IPayWithVrs {
 ///         storage is cold at the start of the measured call as it would be on chain. Under `--coverage` the
 ///         contracts are instrumented (extra calls to Hardhat's coverage marker), so these tests skip themselves.
 contract GasTest is DaiLikeFixture {
-    /// @dev Address that Hardhat's coverage instrumentation calls; it appears in instrumented bytecode only.
-    bytes4 internal constant COVERAGE_MARKER_PREFIX = 0xc0bec0be;
-
     uint256 internal constant PAY_WITH_AUTHORIZATION_BUDGET = 105_000;
     uint256 internal constant PAY_WITH_PERMIT_BUDGET = 120_000;
     uint256 internal constant PAY_WITH_DAI_PERMIT_BUDGET = 125_000;
@@ -47,7 +44,7 @@ contract GasTest is DaiLikeFixture {
 
     function setUp() public override {
         super.setUp();
-        vm.skip(_instrumentedForCoverage());
+        vm.skip(instrumentedForCoverage(address(escrow)));
         // Warm state: merchant and fee recipient hold balances, the escrow holds an open payment.
         IPaymentEscrow.Payment memory warm = _pay(keccak256("warm-1"));
         vm.prank(merchant);
@@ -55,28 +52,9 @@ contract GasTest is DaiLikeFixture {
         _pay(keccak256("warm-2"));
     }
 
-    /// @dev True when the escrow's code contains the coverage marker address (a `PUSH20 0xc0bec0be...`).
-    function _instrumentedForCoverage() internal view returns (bool) {
-        bytes memory code = address(escrow).code;
-        for (uint256 i; i + 8 <= code.length; ++i) {
-            if (
-                code[i] == 0x73 &&
-                bytes4(bytes.concat(code[i + 1], code[i + 2], code[i + 3], code[i + 4])) == COVERAGE_MARKER_PREFIX
-            ) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /// @dev Execution gas of the last top-level call: total minus the 21,000 base and the calldata cost.
+    /// @dev Execution gas of the last top-level call (GasMeasure.sol's definition).
     function _executionGas(bytes memory callData) internal view returns (uint256) {
-        Vm.Gas memory gas = vm.lastCallGas();
-        uint256 calldataCost;
-        for (uint256 i; i < callData.length; ++i) {
-            calldataCost += callData[i] == 0 ? 4 : 16;
-        }
-        return uint256(gas.gasTotalUsed) - 21_000 - calldataCost;
+        return executionGas(vm.lastCallGas(), callData);
     }
 
     /// hardhat-config: isolate = true

@@ -3,7 +3,7 @@ pragma solidity 0.8.34;
 
 import {IPaymentEscrow} from "../../src/interfaces/IPaymentEscrow.sol";
 import {ISpendPermissions} from "../../src/interfaces/ISpendPermissions.sol";
-import {Vm} from "../base/Vm.sol";
+import {executionGas, instrumentedForCoverage} from "../base/GasMeasure.sol";
 import {SpendPermissionsFixture} from "../base/SpendPermissionsFixture.sol";
 
 /// @notice Gas of a recurring charge, measured as in PaymentEscrow/Gas.t.sol (execution gas: a transaction's gas used
@@ -12,8 +12,6 @@ import {SpendPermissionsFixture} from "../base/SpendPermissionsFixture.sol";
 ///         escrow hold balances. These tests compile the contracts through the legacy pipeline; the deployed (IR)
 ///         contracts are measured by `./scripts/bench gas` (`subscriptionCharge`).
 contract SpendPermissionsGasTest is SpendPermissionsFixture {
-    bytes4 internal constant COVERAGE_MARKER_PREFIX = 0xc0bec0be;
-
     /// @dev About 99k measured (legacy pipeline): the escrowed payment, one permission slot and one more token hop.
     uint256 internal constant RECURRING_CHARGE_BUDGET = 110_000;
 
@@ -21,33 +19,16 @@ contract SpendPermissionsGasTest is SpendPermissionsFixture {
 
     function setUp() public override {
         super.setUp();
-        vm.skip(_instrumentedForCoverage());
+        vm.skip(instrumentedForCoverage(address(permissions)));
         p = _permission();
         _approveAsAccount(p);
         _charge(p, AMOUNT);
         usdc.mint(merchant, 1);
     }
 
-    function _instrumentedForCoverage() internal view returns (bool) {
-        bytes memory code = address(permissions).code;
-        for (uint256 i; i + 8 <= code.length; ++i) {
-            if (
-                code[i] == 0x73 &&
-                bytes4(bytes.concat(code[i + 1], code[i + 2], code[i + 3], code[i + 4])) == COVERAGE_MARKER_PREFIX
-            ) {
-                return true;
-            }
-        }
-        return false;
-    }
-
+    /// @dev Execution gas of the last top-level call (GasMeasure.sol's definition).
     function _executionGas(bytes memory callData) internal view returns (uint256) {
-        Vm.Gas memory gas = vm.lastCallGas();
-        uint256 calldataCost;
-        for (uint256 i; i < callData.length; ++i) {
-            calldataCost += callData[i] == 0 ? 4 : 16;
-        }
-        return uint256(gas.gasTotalUsed) - 21_000 - calldataCost;
+        return executionGas(vm.lastCallGas(), callData);
     }
 
     /// hardhat-config: isolate = true
