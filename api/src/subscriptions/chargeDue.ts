@@ -35,7 +35,12 @@ import { termsJsonOf } from "../orders/toOrderObject.ts";
 import { chargeTime } from "./billingCycle.ts";
 import type { InvoiceRow } from "./invoices.ts";
 import { type PlanRow, planSchedule } from "./plans.ts";
-import { recordSubscriptionEvent, type StoredPermission, type SubscriptionRow } from "./subscriptions.ts";
+import {
+  endSubscription,
+  recordSubscriptionEvent,
+  type StoredPermission,
+  type SubscriptionRow,
+} from "./subscriptions.ts";
 
 /** Subscriptions (or invoices) looked at per pass and network; the rest wait for the next pass. */
 const BATCH = 100;
@@ -106,16 +111,23 @@ async function chargeCycle(
   const sub = rows[0];
   if (!sub) return undefined; // another replica has it, or it changed since the list
   const permission = sub.permission!;
+  const end = async (
+    row: SubscriptionRow,
+    status: "canceled" | "ended",
+    reason: SubscriptionRow["end_reason"],
+  ) => {
+    await endSubscription(ctx, tx, row, status, reason, now);
+    return "ended" as const;
+  };
   const schedule = planSchedule(sub.plan);
   const anchor = Math.floor(sub.billing_anchor!.getTime() / 1000);
   const cycle = await nextCycle(tx, sub.id);
   const dueAt = chargeTime(schedule, anchor, cycle);
 
   // The period (or the trial) is over: a cancel at its end takes effect instead of the next charge.
-  if (sub.cancel_at_period_end) return end(ctx, tx, sub, now, "canceled", null);
-  if (sub.plan.cycles !== null && cycle >= sub.plan.cycles)
-    return end(ctx, tx, sub, now, "ended", "cycles_completed");
-  if (now >= permission.end) return end(ctx, tx, sub, now, "ended", "permission_expired");
+  if (sub.cancel_at_period_end) return end(sub, "canceled", null);
+  if (sub.plan.cycles !== null && cycle >= sub.plan.cycles) return end(sub, "ended", "cycles_completed");
+  if (now >= permission.end) return end(sub, "ended", "permission_expired");
 
   const next = chargeTime(schedule, anchor, cycle + 1);
   const retryUntil = Math.min(nextPeriodStart(permission, next), permission.end);
@@ -261,23 +273,4 @@ async function nextCycle(tx: Db, subscriptionId: string): Promise<number> {
 /** Start of the on-chain period a charge at `time` falls in: no earlier charge may land from then on. */
 function nextPeriodStart(p: StoredPermission, time: number): number {
   return p.start + Math.floor((time - p.start) / p.period) * p.period;
-}
-
-async function end(
-  ctx: AppContext,
-  tx: Db,
-  sub: SubscriptionRow,
-  now: number,
-  status: "canceled" | "ended",
-  reason: SubscriptionRow["end_reason"],
-): Promise<"ended"> {
-  const { rows } = await tx.query<SubscriptionRow>(
-    `UPDATE subscriptions SET status = $2, end_reason = $3, ended_at = to_timestamp($4), next_charge_at = NULL,
-       canceled_at = CASE WHEN $2 = 'canceled' THEN coalesce(canceled_at, to_timestamp($4)) ELSE canceled_at END
-     WHERE id = $1 RETURNING *`,
-    [sub.id, status, reason, now],
-  );
-  const type = status === "canceled" ? "subscription.canceled" : "subscription.ended";
-  await recordSubscriptionEvent(ctx, tx, rows[0]!, type, `${type}:${sub.id}`);
-  return "ended";
 }

@@ -16,7 +16,7 @@ import type { ChainTxOutcome } from "../chain/settleChainTx.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { type InvoiceRow, recordInvoiceEvent } from "./invoices.ts";
-import { recordSubscriptionEvent, type SubscriptionRow } from "./subscriptions.ts";
+import { endSubscription, recordSubscriptionEvent, type SubscriptionRow } from "./subscriptions.ts";
 
 const DAY = 86_400;
 /** Seconds from a failed attempt to the next: 1 day, then 3, then 5 (Stripe's smart retries span ~1-2 weeks). */
@@ -65,7 +65,7 @@ export async function settleCharge(
     const failed = await updateInvoice(tx, invoice.id, "uncollectible", { error });
     await recordInvoiceEvent(ctx, tx, failed, "invoice.payment_failed", net.chainId);
     const reason = outcome.code === "PermissionRevoked" ? "permission_revoked" : "permission_expired";
-    await finish(ctx, tx, sub, "ended", reason, now);
+    await endSubscription(ctx, tx, sub, "ended", reason, now);
     return;
   }
   const delay = RETRY_DELAYS[invoice.attempts - 1];
@@ -74,7 +74,7 @@ export async function settleCharge(
   if (retryAt === undefined || retryAt >= retryUntil) {
     const failed = await updateInvoice(tx, invoice.id, "uncollectible", { error });
     await recordInvoiceEvent(ctx, tx, failed, "invoice.payment_failed", net.chainId);
-    await finish(ctx, tx, sub, "canceled", "payment_failed", now);
+    await endSubscription(ctx, tx, sub, "canceled", "payment_failed", now);
     return;
   }
   const failed = await updateInvoice(tx, invoice.id, "failed", { error, retryAt });
@@ -114,24 +114,4 @@ async function updateInvoice(
     ],
   );
   return rows[0]!;
-}
-
-/** Ends the subscription for good, unless the merchant already canceled it. */
-async function finish(
-  ctx: AppContext,
-  tx: Db,
-  sub: SubscriptionRow,
-  status: "canceled" | "ended",
-  reason: NonNullable<SubscriptionRow["end_reason"]>,
-  now: number,
-): Promise<void> {
-  if (sub.status === "canceled" || sub.status === "ended") return;
-  const { rows } = await tx.query<SubscriptionRow>(
-    `UPDATE subscriptions SET status = $2, end_reason = $3, ended_at = to_timestamp($4), next_charge_at = NULL,
-       canceled_at = CASE WHEN $2 = 'canceled' THEN to_timestamp($4) ELSE canceled_at END
-     WHERE id = $1 RETURNING *`,
-    [sub.id, status, reason, now],
-  );
-  const type = status === "canceled" ? "subscription.canceled" : "subscription.ended";
-  await recordSubscriptionEvent(ctx, tx, rows[0]!, type, `${type}:${sub.id}`);
 }

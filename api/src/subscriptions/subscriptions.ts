@@ -249,3 +249,27 @@ export async function cancelSubscription(
   );
   return canceled;
 }
+
+/**
+ * Ends a subscription for good (Pier's doing: cycles done, permission gone, every retry failed, or a cancel
+ * at period end taking effect), with its event once. A subscription already canceled or ended is left as
+ * it is.
+ */
+export async function endSubscription(
+  ctx: AppContext,
+  tx: Db,
+  sub: SubscriptionRow,
+  status: "canceled" | "ended",
+  reason: SubscriptionRow["end_reason"],
+  now: number,
+): Promise<void> {
+  if (sub.status === "canceled" || sub.status === "ended") return;
+  const { rows } = await tx.query<SubscriptionRow>(
+    `UPDATE subscriptions SET status = $2, end_reason = $3, ended_at = to_timestamp($4), next_charge_at = NULL,
+       canceled_at = CASE WHEN $2 = 'canceled' THEN coalesce(canceled_at, to_timestamp($4)) ELSE canceled_at END
+     WHERE id = $1 RETURNING *`,
+    [sub.id, status, reason, now],
+  );
+  const type = status === "canceled" ? "subscription.canceled" : "subscription.ended";
+  await recordSubscriptionEvent(ctx, tx, rows[0]!, type, `${type}:${sub.id}`);
+}
