@@ -13,7 +13,8 @@ export function listOrders(db: Db, principal: Principal, query: ListOrdersQueryT
     where.push(sql.replace("?", `$${params.length}`));
   };
   if (query.status) add("status = ?", query.status);
-  if (query.network !== undefined) add("chain_id = ?", query.network);
+  // bigint: a chain id may exceed the 32-bit column type, and must then match nothing rather than fail.
+  if (query.network !== undefined) add("chain_id = ?::bigint", query.network);
   if (query.token) add("lower(token) = ?", query.token.toLowerCase());
   const c = query.created;
   if (c?.gte !== undefined) add("created_at >= to_timestamp(?)", c.gte);
