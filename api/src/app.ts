@@ -13,6 +13,7 @@ import { parseQuerystring } from "./lib/querystring.ts";
 import { auth } from "./plugins/auth.ts";
 import { corsPlugin } from "./plugins/cors.ts";
 import { errorHandler } from "./plugins/errorHandler.ts";
+import { lazySerializers, lazyValidator } from "./plugins/lazyCompilers.ts";
 import { nulBytes } from "./plugins/nulBytes.ts";
 import { observability } from "./plugins/observability.ts";
 import { registerOpenApi } from "./plugins/openapi.ts";
@@ -62,6 +63,7 @@ export function fastifyOptions(config: Pick<Config, "logLevel">): FastifyServerO
     // Errors raised before Fastify's hooks run get the API's error shape and a Request-Id too.
     frameworkErrors,
     clientErrorHandler,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   };
 }
 
@@ -80,7 +82,9 @@ function validators() {
 
 export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
   const { body, text } = validators();
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? body : text).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    lazyValidator(httpPart === "body" ? body : text, schema),
+  );
   // The API speaks JSON only: any other body is a 415, not a string that fails validation later.
   app.removeContentTypeParser("text/plain");
   app.addSchema(ErrorResponse);
