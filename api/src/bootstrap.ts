@@ -13,6 +13,7 @@ import type { AppContext } from "./context.ts";
 import { migrate } from "./db/migrate.ts";
 import { createPool } from "./db/pool.ts";
 import { indexerTables } from "./indexer/indexerTables.ts";
+import { RetryWakeups } from "./jobs/retryWakeups.ts";
 import { TtlCache } from "./lib/ttlCache.ts";
 import { createMetrics } from "./metrics/metrics.ts";
 import { createBlocklist } from "./risk/blocklist.ts";
@@ -63,6 +64,7 @@ export async function createContext(
     fx: createFx(config, { livemode: networks.homes.has(true), token: chain.token }, pool),
     fiat: createFiat(config, chain),
     blocklist: createBlocklist(config.risk.blocklist, config.risk.blocklistRefreshMs, log),
+    webhookRetries: new RetryWakeups(),
     caches: {
       // Order creation reads the merchant on every request; a payout address changed in the database
       // applies within a minute.

@@ -12,6 +12,7 @@ import type { Config } from "./config.ts";
 import type { FiatProvider } from "./fiat/provider.ts";
 import type { FxDeps } from "./fx/quoteService.ts";
 import type { IndexerTables } from "./indexer/indexerTables.ts";
+import type { RetryWakeups } from "./jobs/retryWakeups.ts";
 import type { TtlCache } from "./lib/ttlCache.ts";
 import type { MerchantRow } from "./merchants/merchants.ts";
 import type { Metrics } from "./metrics/metrics.ts";
@@ -32,6 +33,8 @@ export interface AppContext {
   /** The fiat wallet provider, or why fiat wallets are off (bridge/fiatContext.ts). */
   fiat: { provider?: FiatProvider; reason?: string };
   blocklist: Blocklist;
+  /** Timers that wake the webhook workers when a retry this process scheduled falls due. */
+  webhookRetries: RetryWakeups;
   caches: {
     merchants: TtlCache<MerchantRow>;
     riskSettings: TtlCache<RiskSettings>;

@@ -5,7 +5,7 @@
  * decide who does what.
  */
 import pLimit from "p-limit";
-import type { Queue } from "pg-boss";
+import type { Job, Queue } from "pg-boss";
 import { createBridgeQueues, startBridgeWorkers } from "../bridge/workers.ts";
 import { startTxSenders } from "../chain/senderSupervisor.ts";
 import type { AppContext } from "../context.ts";
@@ -20,6 +20,7 @@ import { chargeDue } from "../subscriptions/chargeDue.ts";
 import { type DeliveryJob, deliverWebhook } from "../webhooks/deliverWebhook.ts";
 import { sweepStuckDeliveries } from "../webhooks/sweepStuckDeliveries.ts";
 import { legacySenderQueue, WEBHOOK_QUEUE } from "./queues.ts";
+import { WEBHOOK_BACKSTOP_SECONDS } from "./retryWakeups.ts";
 
 /**
  * Workers refresh a heartbeat on every job they hold; a job whose process died (kill -9, a lost host) is
@@ -80,25 +81,34 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
   // one job per fetch each worker waited out its poll between jobs: a backlog of 250 events drained at
   // 12 a second with 25 workers (load bench, 12 s blocks: event stored -> webhook p99 10.8 s).
   const slots = pLimit(ctx.config.webhook.concurrency);
-  await ctx.boss.work<DeliveryJob>(
-    WEBHOOK_QUEUE,
-    // NOTIFY wakes workers only for jobs that are ready when inserted; retries are deferred jobs, so keep
-    // a 2 s poll as well (pg-boss's default backstop under NOTIFY is 30 s).
-    {
-      batchSize: 2,
-      burstWhenBatchFull: true,
-      localConcurrency: ctx.config.webhook.concurrency,
-      pollingIntervalSeconds: 2,
-      notifyPollingIntervalSeconds: 2,
-    },
-    async (jobs) => {
-      // Both run to the end; a failure then fails the batch, and the job that had succeeded finds its
-      // attempt done when retried (deliverWebhook.ts), so nothing is sent twice.
-      const done = await Promise.allSettled(jobs.map((job) => slots(() => deliverWebhook(ctx, job.data))));
-      const failed = done.find((d) => d.status === "rejected");
-      if (failed) throw failed.reason;
-    },
-  );
+  const deliver = async (jobs: Job<DeliveryJob>[]) => {
+    // Both run to the end; a failure then fails the batch, and the job that had succeeded finds its
+    // attempt done when retried (deliverWebhook.ts), so nothing is sent twice.
+    const done = await Promise.allSettled(jobs.map((job) => slots(() => deliverWebhook(ctx, job.data))));
+    const failed = done.find((d) => d.status === "rejected");
+    if (failed) throw failed.reason;
+  };
+  // One worker per slot, each registered on its own so each can be woken by id: NOTIFY wakes them all for
+  // a job inserted ready, this process's retry timers (retryWakeups.ts) for a retry it scheduled, and the
+  // slow poll catches the rest.
+  const webhookWorkers: string[] = [];
+  for (let i = 0; i < ctx.config.webhook.concurrency; i++) {
+    webhookWorkers.push(
+      await ctx.boss.work<DeliveryJob>(
+        WEBHOOK_QUEUE,
+        {
+          batchSize: 2,
+          burstWhenBatchFull: true,
+          pollingIntervalSeconds: WEBHOOK_BACKSTOP_SECONDS,
+          notifyPollingIntervalSeconds: WEBHOOK_BACKSTOP_SECONDS,
+        },
+        deliver,
+      ),
+    );
+  }
+  ctx.webhookRetries.attach(() => {
+    for (const id of webhookWorkers) ctx.boss.notifyWorker(id);
+  });
   const senders = startTxSenders(ctx);
   const bridge = await startBridgeWorkers(ctx);
   await startReconciliationJob(ctx, ensureQueue);
@@ -169,6 +179,7 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
     ),
   ];
   return async () => {
+    ctx.webhookRetries.stop();
     await Promise.all([...loops.map((l) => l.stop()), bridge.stop(), senders.stop()]);
     await Promise.all(ctx.networks.list.map((net) => releaseSyncLock(net)));
   };

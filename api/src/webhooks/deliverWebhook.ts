@@ -168,6 +168,7 @@ async function record(
         { db: bossDb(tx), startAfter: delay!, retryLimit: 10, retryDelay: 1, retryBackoff: true },
       );
     });
+  if (status === "pending") ctx.webhookRetries.after(delay!);
   ctx.log.info(
     {
       eventId: d.event_id,
