@@ -20,6 +20,7 @@ import { clientErrorHandler, frameworkErrors } from "./plugins/protocolErrors.ts
 import { rateLimit } from "./plugins/rateLimit.ts";
 import fiatWebhookRoutes from "./routes/fiat-webhooks/index.ts";
 import healthRoutes from "./routes/health.ts";
+import metricsRoutes from "./routes/metrics.ts";
 import adminRoutes from "./routes/v1/admin/index.ts";
 import checkoutRoutes from "./routes/v1/checkout/index.ts";
 import checkoutLinkRoutes from "./routes/v1/checkout/links.ts";
@@ -97,6 +98,7 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await registerOpenApi(app);
 
   await app.register(healthRoutes, { ctx });
+  await app.register(metricsRoutes, { ctx });
   await app.register(orderRoutes, { ctx });
   await app.register(refundRoutes, { ctx });
   await app.register(keyRoutes, { ctx });

@@ -298,6 +298,13 @@ const OperationsSchema = Type.Object({
         "Bearer key of the admin routes (/v1/admin/*), at least 24 characters. Unset: admin routes are off.",
     }),
   ),
+  PIER_METRICS_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 24,
+      description:
+        "Bearer token that GET /metrics requires (`Authorization: Bearer <token>`), at least 24 characters: the metrics show treasury balances and traffic. Unset: /metrics is off (403 metrics_disabled).",
+    }),
+  ),
   PIER_MAX_INDEXER_LAG_BLOCKS: Int(0, 1_000_000, 20, "/readyz fails beyond this indexer lag."),
   PIER_WORKERS: Type.Optional(
     Bool(
@@ -394,6 +401,8 @@ export interface Config {
   remoteSigner?: RemoteSignerConfig;
   treasuryMinBalance: bigint;
   adminKey?: string;
+  /** PIER_METRICS_TOKEN: the bearer token of GET /metrics; unset: /metrics is off. */
+  metricsToken?: string;
   /** Unset: decided from the chain (local and test chains are test mode). */
   livemode?: boolean;
   /** Unset: 1 on the local chain, 12 elsewhere. */
@@ -488,6 +497,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     remoteSigner: remoteSignerConfig(e),
     treasuryMinBalance: BigInt(e.PIER_TREASURY_MIN_BALANCE),
     adminKey: e.PIER_ADMIN_KEY,
+    metricsToken: e.PIER_METRICS_TOKEN,
     livemode: e.PIER_LIVEMODE === undefined ? undefined : bool(e.PIER_LIVEMODE),
     confirmations: e.PIER_CONFIRMATIONS,
     checkoutBaseUrl: e.PIER_CHECKOUT_BASE_URL.replace(/\/+$/, ""),
