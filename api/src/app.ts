@@ -13,6 +13,7 @@ import { parseQuerystring } from "./lib/querystring.ts";
 import { auth } from "./plugins/auth.ts";
 import { corsPlugin } from "./plugins/cors.ts";
 import { errorHandler } from "./plugins/errorHandler.ts";
+import { legacyPaths } from "./plugins/legacyPaths.ts";
 import { nulBytes } from "./plugins/nulBytes.ts";
 import { observability } from "./plugins/observability.ts";
 import { registerOpenApi } from "./plugins/openapi.ts";
@@ -95,7 +96,8 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(fastifyCookie);
   await app.register(auth, { ctx });
   await app.register(nulBytes);
-  await registerOpenApi(app);
+  await registerOpenApi(app, ctx.config);
+  await app.register(legacyPaths);
 
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });

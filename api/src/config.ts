@@ -56,6 +56,13 @@ const DatabaseSchema = Type.Object({
 const HttpSchema = Type.Object({
   PIER_API_HOST: Type.String({ default: "127.0.0.1", description: "Interface to listen on." }),
   PIER_API_PORT: Int(0, 65535, 4000, "Port to listen on."),
+  PIER_API_PUBLIC_URL: Type.Optional(
+    Type.String({
+      pattern: "^https?://[^\\s]+[^/\\s]$",
+      description:
+        "The API's public base URL (e.g. https://pay.example.com), named as the server in /openapi.json and /docs. Unset: http://127.0.0.1:4000, the local API.",
+    }),
+  ),
   PIER_RATE_LIMIT_MAX: Int(
     1,
     1_000_000,
@@ -403,6 +410,8 @@ export interface Config {
   adminKey?: string;
   /** PIER_METRICS_TOKEN: the bearer token of GET /metrics; unset: /metrics is off. */
   metricsToken?: string;
+  /** PIER_API_PUBLIC_URL: the server named in the OpenAPI document; unset: the local API. */
+  apiPublicUrl?: string;
   /** Unset: decided from the chain (local and test chains are test mode). */
   livemode?: boolean;
   /** Unset: 1 on the local chain, 12 elsewhere. */
@@ -498,6 +507,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     treasuryMinBalance: BigInt(e.PIER_TREASURY_MIN_BALANCE),
     adminKey: e.PIER_ADMIN_KEY,
     metricsToken: e.PIER_METRICS_TOKEN,
+    apiPublicUrl: e.PIER_API_PUBLIC_URL,
     livemode: e.PIER_LIVEMODE === undefined ? undefined : bool(e.PIER_LIVEMODE),
     confirmations: e.PIER_CONFIRMATIONS,
     checkoutBaseUrl: e.PIER_CHECKOUT_BASE_URL.replace(/\/+$/, ""),

@@ -38,6 +38,9 @@ const Ready = Type.Object({
   senders: Type.Array(SenderReport, { description: "One transaction sender per signer key and chain." }),
 });
 
+/** The one refusal a health route has: a query string with a NUL character (plugins/nulBytes.ts). */
+const BadQuery = Type.Ref("Error", { description: "Invalid query string (a NUL character)" });
+
 interface CheckT {
   ok: boolean;
   detail?: string;
@@ -83,9 +86,10 @@ export default async function healthRoutes(fastify: FastifyInstance, { ctx }: { 
     {
       config: { auth: "public" },
       schema: {
+        operationId: "getHealth",
         tags: ["Operations"],
         summary: "Liveness",
-        response: { 200: Type.Object({ status: Type.Literal("ok") }) },
+        response: { 200: Type.Object({ status: Type.Literal("ok") }), 400: BadQuery },
       },
     },
     async () => ({ status: "ok" as const }),
@@ -96,9 +100,10 @@ export default async function healthRoutes(fastify: FastifyInstance, { ctx }: { 
     {
       config: { auth: "public" },
       schema: {
+        operationId: "getReadiness",
         tags: ["Operations"],
         summary: "Readiness: database, chain, indexer lag, transaction senders",
-        response: { 200: Ready, 503: Ready },
+        response: { 200: Ready, 400: BadQuery, 503: Ready },
       },
     },
     async (_req, reply) => {
