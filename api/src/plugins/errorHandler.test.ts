@@ -115,7 +115,11 @@ describe("errorHandler", () => {
 
   test("error: a path id not in Pier's format is 404 resource_missing, before the body is looked at", async () => {
     for (const id of ["nope", "re_000000000000000000000000", "ord_short"]) {
-      const res = await app.inject({ method: "POST", url: `/orders/${id}/cancel`, payload: { reason: { a: 1 } } });
+      const res = await app.inject({
+        method: "POST",
+        url: `/orders/${id}/cancel`,
+        payload: { reason: { a: 1 } },
+      });
       expect(res.statusCode, id).toBe(404);
       expect(res.json(), id).toEqual({
         error: {
