@@ -1,6 +1,7 @@
 /**
  * OpenAPI 3.1 generated from the route schemas (@fastify/swagger), served at /openapi.json, with an
- * interactive docs page at /docs (Scalar, its script served locally: no CDN).
+ * interactive docs page at /docs (Scalar, everything served by the API itself: no CDN, fonts, telemetry
+ * or hosted proxy; test/browser/apiDocs.test.ts checks it).
  *
  * The document passes `redocly lint` with the recommended rules (redocly.yaml, run by ./scripts/test):
  * every route declares an `operationId` (camelCase verb + resource, e.g. createOrder) and at least one
@@ -118,5 +119,19 @@ export async function registerOpenApi(
     },
   });
   app.get("/openapi.json", { schema: { hide: true }, config: { auth: "public" } }, async () => app.swagger());
-  await app.register(scalar, { routePrefix: "/docs", configuration: { title: "Pier API" } });
+  await app.register(scalar, {
+    routePrefix: "/docs",
+    configuration: {
+      title: "Pier API",
+      // Nothing from another host: the system fonts instead of Scalar's font CDN, no telemetry, no AI
+      // agent, no request proxy (requests go straight to the server of the document) and no links to
+      // Scalar's hosted client.
+      withDefaultFonts: false,
+      telemetry: false,
+      agent: { disabled: true },
+      mcp: { disabled: true },
+      hideClientButton: true,
+      showDeveloperTools: "never",
+    },
+  });
 }
