@@ -58,7 +58,6 @@ const HttpSchema = Type.Object({
   PIER_API_PORT: Int(0, 65535, 4000, "Port to listen on."),
   PIER_API_PUBLIC_URL: Type.Optional(
     Type.String({
-      pattern: "^https?://[^\\s]+[^/\\s]$",
       description:
         "The API's public base URL (e.g. https://pay.example.com), named as the server in /openapi.json and /docs. Unset: http://127.0.0.1:4000, the local API.",
     }),
@@ -507,7 +506,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     treasuryMinBalance: BigInt(e.PIER_TREASURY_MIN_BALANCE),
     adminKey: e.PIER_ADMIN_KEY,
     metricsToken: e.PIER_METRICS_TOKEN,
-    apiPublicUrl: e.PIER_API_PUBLIC_URL,
+    apiPublicUrl: apiPublicUrl(e.PIER_API_PUBLIC_URL),
     livemode: e.PIER_LIVEMODE === undefined ? undefined : bool(e.PIER_LIVEMODE),
     confirmations: e.PIER_CONFIRMATIONS,
     checkoutBaseUrl: e.PIER_CHECKOUT_BASE_URL.replace(/\/+$/, ""),
@@ -591,6 +590,13 @@ function remoteSignerConfig(e: Env): RemoteSignerConfig | undefined {
   if (problems.length > 0) throw new ConfigError(`invalid API configuration:\n  ${problems.join("\n  ")}`);
   if (!e.PIER_SIGNER_URL) return undefined;
   return { url: e.PIER_SIGNER_URL, auth: e.PIER_SIGNER_AUTH, timeoutMs: e.PIER_SIGNER_TIMEOUT_MS, ...remote };
+}
+
+/** PIER_API_PUBLIC_URL, checked like PIER_PAYMASTER_URL, without a trailing slash (paths are appended). */
+function apiPublicUrl(value: string | undefined): string | undefined {
+  const problem = value === undefined ? null : httpUrlProblem(value);
+  if (problem) throw new ConfigError(`invalid API configuration:\n  PIER_API_PUBLIC_URL ${problem}`);
+  return value?.replace(/\/+$/, "");
 }
 
 function paymasterUrl(value: string | undefined): string | undefined {
