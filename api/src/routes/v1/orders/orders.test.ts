@@ -445,6 +445,9 @@ describe("operations", () => {
 
   test("default: health, readiness and metrics", async () => {
     expect((await c.get("/healthz")).body).toEqual({ status: "ok" });
+    // The one refusal the document lists for the health routes (a NUL in the query string).
+    for (const path of ["/healthz", "/readyz"])
+      expectError(await c.get(`${path}?x=%00`), 400, "parameter_invalid", "x");
     const ready = await c.get("/readyz");
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toMatchObject({
