@@ -252,6 +252,7 @@ Pier local stack is up.
   RegulatedStablecoin ${deployment.contracts.RegulatedStablecoin?.address ?? "-"}  (rUSDC: issuer-controlled model, blacklist/pause by the deployer)
   Indexer            ${indexer.url}  (GraphQL ${indexer.url}/graphql, SQL ${indexer.url}/sql, schema ${indexer.schema})
   API                ${api.url}  (docs ${api.url}/docs, OpenAPI ${api.url}/openapi.json)
+  Metrics            ${api.url}/metrics  (Authorization: Bearer ${api.metricsToken}; PIER_METRICS_TOKEN sets it)
   Web                ${webUrl}
   Postgres           ${pg.url.replace(/:[^:@/]+@/, ":***@")}
   Dev accounts       ${formatUnits(DEV_BALANCE, 6)} tUSDC each${twoChains ? " (and as much of each model on chain B)" : ""}; customer ${devAccount("customer").address}

@@ -8,6 +8,7 @@
  *   await api.stop(); // SIGTERM: finishes in-flight requests and jobs, then exits
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -28,7 +29,10 @@ export interface StartApiOptions {
    */
   networksFile?: string;
   port: number;
-  /** Extra environment (PIER_CONFIRMATIONS, PIER_ADMIN_KEY, ...); wins over the above. */
+  /**
+   * Extra environment (PIER_CONFIRMATIONS, PIER_ADMIN_KEY, ...); wins over the above. PIER_METRICS_TOKEN
+   * defaults to a random token (`metricsToken`); "" leaves it unset, which turns /metrics off.
+   */
   env?: Record<string, string>;
   /** Server logs (JSON lines) are appended here; default: inherited. */
   logFile?: string;
@@ -39,6 +43,10 @@ export interface StartApiOptions {
 
 export interface ApiHandle {
   url: string;
+  /** The bearer token of GET /metrics (PIER_METRICS_TOKEN): ours or a fresh random one. */
+  metricsToken: string;
+  /** GET /metrics with the token: the Prometheus text (throws on any other answer than 200). */
+  metrics(): Promise<string>;
   pid: number;
   process: ChildProcess;
   exited: Promise<number | NodeJS.Signals | null>;
@@ -58,8 +66,13 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     PIER_API_HOST: "127.0.0.1",
     PIER_API_PORT: String(opts.port),
     PIER_NETWORKS_FILE: opts.networksFile,
+    // /metrics is off without a token: every API started here serves it, to whoever knows the token.
+    PIER_METRICS_TOKEN: process.env.PIER_METRICS_TOKEN ?? `metrics_${randomBytes(16).toString("hex")}`,
     ...opts.env,
   };
+  // An empty token asks for an API without metrics (the variable unset).
+  if (env.PIER_METRICS_TOKEN === "") delete env.PIER_METRICS_TOKEN;
+  const metricsToken = env.PIER_METRICS_TOKEN ?? "";
   if (env.PIER_NETWORKS_FILE === undefined) delete env.PIER_NETWORKS_FILE;
   let logFd: number | undefined;
   if (opts.logFile) logFd = openSync(opts.logFile, "a");
@@ -105,7 +118,12 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, pid, process: child, exited, stop: () => stopProcess(child) };
+  const metrics = async () => {
+    const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+    if (res.status !== 200) throw new Error(`GET /metrics: ${res.status} ${await res.text()}`);
+    return res.text();
+  };
+  return { url, metricsToken, metrics, pid, process: child, exited, stop: () => stopProcess(child) };
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {

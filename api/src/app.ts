@@ -14,6 +14,7 @@ import { auth } from "./plugins/auth.ts";
 import { corsPlugin } from "./plugins/cors.ts";
 import { errorHandler } from "./plugins/errorHandler.ts";
 import { lazySerializers, lazyValidator } from "./plugins/lazyCompilers.ts";
+import { legacyPaths } from "./plugins/legacyPaths.ts";
 import { nulBytes } from "./plugins/nulBytes.ts";
 import { observability } from "./plugins/observability.ts";
 import { registerOpenApi } from "./plugins/openapi.ts";
@@ -21,6 +22,7 @@ import { clientErrorHandler, frameworkErrors } from "./plugins/protocolErrors.ts
 import { rateLimit } from "./plugins/rateLimit.ts";
 import fiatWebhookRoutes from "./routes/fiat-webhooks/index.ts";
 import healthRoutes from "./routes/health.ts";
+import metricsRoutes from "./routes/metrics.ts";
 import adminRoutes from "./routes/v1/admin/index.ts";
 import checkoutRoutes from "./routes/v1/checkout/index.ts";
 import checkoutLinkRoutes from "./routes/v1/checkout/links.ts";
@@ -98,9 +100,11 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(fastifyCookie);
   await app.register(auth, { ctx });
   await app.register(nulBytes);
-  await registerOpenApi(app);
+  await registerOpenApi(app, ctx.config);
+  await app.register(legacyPaths);
 
   await app.register(healthRoutes, { ctx });
+  await app.register(metricsRoutes, { ctx });
   await app.register(orderRoutes, { ctx });
   await app.register(refundRoutes, { ctx });
   await app.register(keyRoutes, { ctx });

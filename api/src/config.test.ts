@@ -181,4 +181,20 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...minimal, PIER_PAYMASTER_URL: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...minimal, PIER_PAYMASTER_URL: value })).toThrow(message);
   });
+
+  test("behavior: PIER_API_PUBLIC_URL loses a trailing slash; unset: none", () => {
+    expect(loadConfig(minimal).apiPublicUrl).toBeUndefined();
+    const c = loadConfig({ ...minimal, PIER_API_PUBLIC_URL: "https://pay.example.com/" });
+    expect(c.apiPublicUrl).toBe("https://pay.example.com");
+    expect(() => loadConfig({ ...minimal, PIER_API_PUBLIC_URL: "pay.example.com" })).toThrow(
+      /PIER_API_PUBLIC_URL must be an absolute http\(s\) URL/,
+    );
+  });
+
+  test("behavior: PIER_METRICS_TOKEN is kept; unset: none; a short one is refused, naming it", () => {
+    expect(loadConfig(minimal).metricsToken).toBeUndefined();
+    const token = "m".repeat(24);
+    expect(loadConfig({ ...minimal, PIER_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(() => loadConfig({ ...minimal, PIER_METRICS_TOKEN: "short" })).toThrow(/PIER_METRICS_TOKEN/);
+  });
 });

@@ -56,6 +56,12 @@ const DatabaseSchema = Type.Object({
 const HttpSchema = Type.Object({
   PIER_API_HOST: Type.String({ default: "127.0.0.1", description: "Interface to listen on." }),
   PIER_API_PORT: Int(0, 65535, 4000, "Port to listen on."),
+  PIER_API_PUBLIC_URL: Type.Optional(
+    Type.String({
+      description:
+        "The API's public base URL (e.g. https://pay.example.com), named as the server in /openapi.json and /docs. Unset: http://127.0.0.1:4000, the local API.",
+    }),
+  ),
   PIER_RATE_LIMIT_MAX: Int(
     1,
     1_000_000,
@@ -298,6 +304,13 @@ const OperationsSchema = Type.Object({
         "Bearer key of the admin routes (/v1/admin/*), at least 24 characters. Unset: admin routes are off.",
     }),
   ),
+  PIER_METRICS_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 24,
+      description:
+        "Bearer token that GET /metrics requires (`Authorization: Bearer <token>`), at least 24 characters: the metrics show treasury balances and traffic. Unset: /metrics is off (403 metrics_disabled).",
+    }),
+  ),
   PIER_MAX_INDEXER_LAG_BLOCKS: Int(0, 1_000_000, 20, "/readyz fails beyond this indexer lag."),
   PIER_WORKERS: Type.Optional(
     Bool(
@@ -394,6 +407,10 @@ export interface Config {
   remoteSigner?: RemoteSignerConfig;
   treasuryMinBalance: bigint;
   adminKey?: string;
+  /** PIER_METRICS_TOKEN: the bearer token of GET /metrics; unset: /metrics is off. */
+  metricsToken?: string;
+  /** PIER_API_PUBLIC_URL: the server named in the OpenAPI document; unset: the local API. */
+  apiPublicUrl?: string;
   /** Unset: decided from the chain (local and test chains are test mode). */
   livemode?: boolean;
   /** Unset: 1 on the local chain, 12 elsewhere. */
@@ -488,6 +505,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     remoteSigner: remoteSignerConfig(e),
     treasuryMinBalance: BigInt(e.PIER_TREASURY_MIN_BALANCE),
     adminKey: e.PIER_ADMIN_KEY,
+    metricsToken: e.PIER_METRICS_TOKEN,
+    apiPublicUrl: apiPublicUrl(e.PIER_API_PUBLIC_URL),
     livemode: e.PIER_LIVEMODE === undefined ? undefined : bool(e.PIER_LIVEMODE),
     confirmations: e.PIER_CONFIRMATIONS,
     checkoutBaseUrl: e.PIER_CHECKOUT_BASE_URL.replace(/\/+$/, ""),
@@ -571,6 +590,13 @@ function remoteSignerConfig(e: Env): RemoteSignerConfig | undefined {
   if (problems.length > 0) throw new ConfigError(`invalid API configuration:\n  ${problems.join("\n  ")}`);
   if (!e.PIER_SIGNER_URL) return undefined;
   return { url: e.PIER_SIGNER_URL, auth: e.PIER_SIGNER_AUTH, timeoutMs: e.PIER_SIGNER_TIMEOUT_MS, ...remote };
+}
+
+/** PIER_API_PUBLIC_URL, checked like PIER_PAYMASTER_URL, without a trailing slash (paths are appended). */
+function apiPublicUrl(value: string | undefined): string | undefined {
+  const problem = value === undefined ? null : httpUrlProblem(value);
+  if (problem) throw new ConfigError(`invalid API configuration:\n  PIER_API_PUBLIC_URL ${problem}`);
+  return value?.replace(/\/+$/, "");
 }
 
 function paymasterUrl(value: string | undefined): string | undefined {

@@ -1,7 +1,8 @@
 /**
  * Bad input on every route of the OpenAPI document: thousands of hostile requests generated with
  * fast-check (see lib/hostileRequests.ts). Zero 5xx; every 4xx in the DESIGN.md error shape with a
- * Request-Id; writes refused; another merchant's ids are 404; nothing of B's leaks into A's answers; and
+ * Request-Id; writes refused; a path id not in Pier's format and another merchant's id are both 404
+ * resource_missing (no 400 for a bad path id); nothing of B's leaks into A's answers; and
  * the API's tables are exactly as before.
  */
 import fc from "fast-check";
@@ -58,6 +59,8 @@ function problem(o: Outcome, foreign: string[]): string | undefined {
     return `accepted (${o.status}) a request that must be refused`;
   }
   if (o.req.expectStatus && o.status !== o.req.expectStatus) return `expected ${o.req.expectStatus}`;
+  if (o.req.expectCode && !o.body.includes(`"code":"${o.req.expectCode}"`))
+    return `expected ${o.req.expectCode}`;
   if (o.status < 300 && o.req.headers.authorization && foreign.some((id) => o.body.includes(id)))
     return "another merchant's id in the answer";
   return undefined;

@@ -1,6 +1,6 @@
 /**
  * Security checks over every route of the OpenAPI document: tenant isolation (A's key on B's ids is a
- * 404), restricted-key scopes (a key without the route's scope is a 403, one with it gets past auth),
+ * 404 resource_missing, as is any path id not in Pier's format), restricted-key scopes (a key without the route's scope is a 403, one with it gets past auth),
  * keys and webhook secrets never in responses after creation nor in the API's log, provider webhooks
  * that are forged, tampered, late, truncated or oversized refused and logged with nothing changed, CORS
  * only on the checkout routes for configured origins, and rate limits (429 + Retry-After).
@@ -48,7 +48,11 @@ describe("tenant isolation", () => {
       for (const id of ids.slice(0, 2)) {
         const res = await call(op, fill(op, id), t.a.secretKey);
         checked.push(`${op.id} ${id}`);
-        if (res.status !== 404 || res.body?.error?.type !== "invalid_request_error")
+        if (
+          res.status !== 404 ||
+          res.body?.error?.type !== "invalid_request_error" ||
+          res.body?.error?.code !== "resource_missing"
+        )
           leaks.push(`${op.id} ${id} -> ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
       }
     }
@@ -56,6 +60,38 @@ describe("tenant isolation", () => {
     // Orders, refunds, events, webhook endpoints and keys at least, each on read and write routes.
     expect(new Set(checked.map((c) => c.split(" ")[1]!.split("/")[2])).size).toBeGreaterThanOrEqual(5);
     expect(checked.length).toBeGreaterThanOrEqual(15);
+  });
+
+  test("behavior: on every route with an id in its path, an id not in Pier's format is 404 resource_missing", async () => {
+    const withIds = t.operations.filter((op) => op.pathParams.length && op.auth.kind !== "session");
+    // Every kind of resource route: orders, refunds, events, endpoints, keys, links, plans,
+    // subscriptions, payouts, quotes, reviews, findings, the checkouts, admin and provider webhooks.
+    expect(withIds.length).toBeGreaterThanOrEqual(40);
+    const credentials = (op: Operation) =>
+      op.auth.kind === "key" ? t.a.secretKey : op.auth.kind === "admin" ? t.s.adminKey : undefined;
+    const wrong: string[] = [];
+    for (const op of withIds) {
+      // A foreign prefix, a truncated id, a SQL probe, a NUL and an id longer than the router allows.
+      for (const id of ["evt_x", "ord_123", "x' OR '1'='1", "ord_\u0000", `ord_${"a".repeat(200)}`]) {
+        const client = apiClient(t.s.api.url, credentials(op));
+        const path = fill(op, id);
+        const body = bodyFor(op);
+        const res =
+          op.method === "GET"
+            ? await client.get(path)
+            : op.method === "DELETE"
+              ? await client.delete(path)
+              : await client.post(path, body);
+        const e = res.body?.error;
+        if (res.status !== 404 || e?.type !== "invalid_request_error" || e?.code !== "resource_missing")
+          wrong.push(
+            `${op.id} ${JSON.stringify(id).slice(0, 20)} -> ${res.status} ${JSON.stringify(res.body)}`,
+          );
+        else if (id.length < 100 && e.param !== op.pathParams[0])
+          wrong.push(`${op.id}: param ${e.param}, expected ${op.pathParams[0]}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   test("behavior: B's objects never appear in A's lists", async () => {

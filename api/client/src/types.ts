@@ -106,15 +106,15 @@ export type RiskFinding = RiskReview["findings"][number];
 
 // The public checkout's objects (no key): what the hosted checkout page reads.
 export type CheckoutPayment = NonNullable<Checkout["payment"]>;
-export type PublicPaymentLink = ResponseOf<"/v1/checkout/links/{id}", "get">;
-export type PaymentLinkOrder = ResponseOf<"/v1/checkout/links/{id}/orders", "post">;
-export type CheckoutSubscription = ResponseOf<"/v1/checkout/subscriptions/{id}", "get">;
-export type SubscriptionPermission = ResponseOf<"/v1/checkout/subscriptions/{id}/permission", "post">;
+export type PublicPaymentLink = ResponseOf<"/v1/checkout_links/{id}", "get">;
+export type PaymentLinkOrder = ResponseOf<"/v1/checkout_links/{id}/orders", "post">;
+export type CheckoutSubscription = ResponseOf<"/v1/checkout_subscriptions/{id}", "get">;
+export type SubscriptionPermission = ResponseOf<"/v1/checkout_subscriptions/{id}/permission", "post">;
 export type RequestSubscriptionPermissionParams = BodyOf<
-  "/v1/checkout/subscriptions/{id}/permission",
+  "/v1/checkout_subscriptions/{id}/permission",
   "post"
 >;
-export type AuthorizeSubscriptionParams = BodyOf<"/v1/checkout/subscriptions/{id}/authorize", "post">;
+export type AuthorizeSubscriptionParams = BodyOf<"/v1/checkout_subscriptions/{id}/authorize", "post">;
 export type CheckoutFiatOptions = ResponseOf<"/v1/checkout/{id}/fiat", "get">;
 export type CheckoutFiatQuote = ResponseOf<"/v1/checkout/{id}/fiat/quotes", "post">;
 export type CheckoutFiatSession = ResponseOf<"/v1/checkout/{id}/fiat/sessions/{session}", "get">;

@@ -534,9 +534,7 @@ describe("treasury, stale rates and crash recovery", () => {
     });
     expect(refused.status).toBe(503);
     expect(((await refused.json()) as Json).error.code).toBe("treasury_low");
-    expect(await (await fetch(`${other.url}/metrics`)).text()).toMatch(
-      /^pier_api_treasury_low\{chain_id="31337",token="tUSDC"\} 1$/m,
-    );
+    expect(await other.metrics()).toMatch(/^pier_api_treasury_low\{chain_id="31337",token="tUSDC"\} 1$/m);
     const stale = await fetch(`${other.url}/v1/fx/quotes`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${s.secretKey}` },

@@ -182,7 +182,7 @@ describe("fiat bridge per network and token", () => {
     await payByFiat((await order(CHAIN_A, contracts(CHAIN_A).UsdcLike!.address, "5000000")).id);
     await payByFiat((await order(CHAIN_B, contracts(CHAIN_B).TestStablecoin!.address, "5000000")).id);
 
-    const metrics = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
+    const metrics = await s.api.metrics();
     expect(metrics).toMatch(/^pier_api_treasury_low\{chain_id="1337",token="USDC"\} 1$/m);
     expect(metrics).toMatch(/^pier_api_treasury_low\{chain_id="31337",token="USDC"\} 0$/m);
     expect(metrics).toMatch(/^pier_api_treasury_low\{chain_id="1337",token="tUSDC"\} 0$/m);

@@ -181,7 +181,7 @@ describe("chain identity", () => {
     expect(operator.genesis_hash).toBe(newGenesis);
     expect(operator.stuck).toEqual([]);
     expect(ready.checks.senders.detail).toContain("2 open transaction(s) abandoned");
-    const metrics = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
+    const metrics = await s.api.metrics();
     expect(metrics).toMatch(
       new RegExp(`pier_api_chain_tx_abandoned_total\\{chain_id="31337",signer="${OPERATOR}"\\} 2`),
     );

@@ -87,7 +87,7 @@ const eventsFor = (logs: Awaited<ReturnType<typeof escrowLogs>>, name: string, p
 
 /** A sample of /metrics: the value of one series (0 when absent). */
 async function metric(name: string, labels: Record<string, string>): Promise<number> {
-  const text = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
+  const text = await s.api.metrics();
   for (const line of text.split("\n")) {
     if (!line.startsWith(`${name}{`)) continue;
     if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))

@@ -47,7 +47,7 @@ async function escrowedOrder() {
 }
 
 async function keeperPasses(): Promise<number> {
-  const text = await (await fetch(`${s.api.url}/metrics`)).text();
+  const text = await s.api.metrics();
   return [...text.matchAll(/pier_api_keeper_runs_total\{chain_id="\d+",result="[a-z]+"\} (\d+)/g)].reduce(
     (a, m) => a + Number(m[1]),
     0,
@@ -77,7 +77,7 @@ describe("credits", () => {
       { chain_id: 31337, token: token.toLowerCase(), symbol: "rUSDC", decimals: 6, amount: net },
     ]);
     await waitFor("the credit gauge", async () => {
-      const text = await (await fetch(`${s.api.url}/metrics`)).text();
+      const text = await s.api.metrics();
       return text.includes(
         `pier_api_escrow_credits_outstanding{chain_id="31337",token="${token.toLowerCase()}",role="merchant"} ${net}`,
       );

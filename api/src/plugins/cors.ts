@@ -8,8 +8,11 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { AppContext } from "../context.ts";
 
-/** Paths the checkout page calls from the browser (all public: no Authorization header is needed). */
-export const CHECKOUT_PATHS = /^\/v1\/checkout(\/|\?|$)/;
+/**
+ * Paths the checkout, link and subscription pages call from the browser (all public: no Authorization
+ * header is needed); /v1/checkout/links/ and /v1/checkout/subscriptions/ are their old names.
+ */
+export const CHECKOUT_PATHS = /^\/v1\/checkout(_links\/|_subscriptions\/|\/|\?|$)/;
 
 export const corsPlugin = fp(
   async (app: FastifyInstance, { ctx }: { ctx: AppContext }) => {

@@ -5,7 +5,8 @@ import Fastify from "fastify";
 import Type from "typebox";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { NotFoundError } from "../errors.ts";
-import { TokenAmount } from "../schemas/common.ts";
+import { IdParams, TokenAmount } from "../schemas/common.ts";
+import { OrderIdPattern } from "../schemas/order.ts";
 import { errorHandler } from "./errorHandler.ts";
 
 const app = Fastify({ logger: false, genReqId: () => "req_test" });
@@ -30,6 +31,16 @@ beforeAll(async () => {
       },
     },
     async (req) => req.body,
+  );
+  app.post(
+    "/orders/:id/cancel",
+    {
+      schema: {
+        params: IdParams(OrderIdPattern, "Order id (ord_...)"),
+        body: Type.Object({ reason: Type.String() }),
+      },
+    },
+    async (req) => req.params,
   );
   await app.ready();
 });
@@ -100,5 +111,32 @@ describe("errorHandler", () => {
         `For a decimal amount in a currency, send fiat_amount (e.g. "25.00") with fiat_currency (e.g. "USD") instead`,
     );
     expect(order.body).not.toContain("pattern");
+  });
+
+  test("error: a path id not in Pier's format is 404 resource_missing, before the body is looked at", async () => {
+    for (const id of ["nope", "re_000000000000000000000000", "ord_short"]) {
+      const res = await app.inject({
+        method: "POST",
+        url: `/orders/${id}/cancel`,
+        payload: { reason: { a: 1 } },
+      });
+      expect(res.statusCode, id).toBe(404);
+      expect(res.json(), id).toEqual({
+        error: {
+          type: "invalid_request_error",
+          code: "resource_missing",
+          message: `No such order: '${id}'`,
+          param: "id",
+        },
+      });
+    }
+    // A well-formed id reaches body validation: a bad body field stays a 400 naming the field.
+    const body = await app.inject({
+      method: "POST",
+      url: `/orders/ord_${"a".repeat(24)}/cancel`,
+      payload: { reason: { a: 1 } },
+    });
+    expect(body.statusCode).toBe(400);
+    expect(body.json().error).toMatchObject({ code: "parameter_invalid", param: "reason" });
   });
 });

@@ -2,12 +2,15 @@
  * Turns every error into `{ "error": { type, code, message, param } }`: ApiErrors with their status,
  * @pier/money's refusals of an amount or currency as 400s (fx/errors.ts fromMoneyError), Fastify's validation and parsing errors as 400s naming the parameter, unknown routes as 404, and
  * anything else as a generic 500 (logged with the request id, never shown).
+ *
+ * A path parameter that fails its schema (an id not in Pier's format) is a 404 resource_missing, as an
+ * unknown well-formed id is: like Stripe, an id either names an object the key can see or it does not.
  */
 
 import { MoneyError } from "@pier/money/errors";
 import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { ApiError, type ErrorBody } from "../errors.ts";
+import { ApiError, type ErrorBody, NotFoundError } from "../errors.ts";
 import { fromMoneyError } from "../fx/errors.ts";
 import { TOKEN_AMOUNT_PATTERN } from "../schemas/common.ts";
 
@@ -32,6 +35,20 @@ function tokenAmountHint(
   return body?.properties?.fiat_amount
     ? `${hint}. For a decimal amount in a currency, send fiat_amount (e.g. "25.00") with fiat_currency (e.g. "USD") instead`
     : hint;
+}
+
+/**
+ * The 404 for a path parameter that names nothing, in words from the route's schema: "Order id
+ * (ord_...)" makes "No such order: '<value>'".
+ */
+export function missingPathObject(request: FastifyRequest, param: string): NotFoundError {
+  const props = (request.routeOptions.schema?.params as { properties?: Record<string, unknown> } | undefined)
+    ?.properties;
+  const description = (props?.[param] as { description?: unknown } | undefined)?.description;
+  const named = typeof description === "string" ? /^(.+?) id\b/i.exec(description)?.[1] : undefined;
+  const resource = named ? named.replace(/^[A-Z][a-z]/, (w) => w.toLowerCase()) : param;
+  const value = (request.params as Record<string, unknown> | undefined)?.[param];
+  return new NotFoundError(resource, typeof value === "string" ? value : "", param);
 }
 
 function validationBody(error: FastifyError, request: FastifyRequest, opts: ErrorHandlerOptions): ErrorBody {
@@ -74,6 +91,13 @@ export const errorHandler = fp(
       if (error instanceof ApiError) {
         for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
         return reply.code(error.statusCode).send({ error: error.toBody() });
+      }
+      if (error.validation && error.validationContext === "params") {
+        const v = error.validation[0];
+        const param =
+          (v?.instancePath ?? "").replace(/^\//, "") ||
+          String((v?.params as { missingProperty?: unknown } | undefined)?.missingProperty ?? "id");
+        return reply.code(404).send({ error: missingPathObject(request, param).toBody() });
       }
       if (error.validation) return reply.code(400).send({ error: validationBody(error, request, opts) });
       const status = error.statusCode ?? 500;

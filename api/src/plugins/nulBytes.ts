@@ -1,10 +1,12 @@
 /**
  * Refuses any request whose path parameters, query or JSON body carry a NUL character (U+0000): Postgres
  * text cannot hold one, so without this check such a value reaches a query and fails there as a 500.
+ * In a path parameter it is a 404 resource_missing (no id has one), elsewhere a 400.
  */
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { ApiError } from "../errors.ts";
+import { missingPathObject } from "./errorHandler.ts";
 
 /** The dotted path of the first string (or key) containing U+0000, or undefined. */
 export function findNul(value: unknown, path = ""): string | undefined {
@@ -22,7 +24,10 @@ export function findNul(value: unknown, path = ""): string | undefined {
 export const nulBytes = fp(
   async (app: FastifyInstance) => {
     app.addHook("preValidation", async (request) => {
-      for (const part of [request.params, request.query, request.body]) {
+      const inPath = findNul(request.params);
+      // An id with a NUL in it names no object: 404, like any id not in Pier's format.
+      if (inPath) throw missingPathObject(request, inPath);
+      for (const part of [request.query, request.body]) {
         const param = findNul(part);
         if (param) {
           throw new ApiError(

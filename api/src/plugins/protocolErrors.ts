@@ -9,17 +9,19 @@ import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { takeRandomBytes } from "../lib/ids.ts";
 
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // A path segment too long for the router is an id longer than any Pier id: a 404, as any id that is
+  // not in Pier's format is (errorHandler.ts).
+  const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
   void reply
-    .code(400)
+    .code(tooLong ? 404 : 400)
     .header("Request-Id", request.id)
     .send({
       error: {
         type: "invalid_request_error",
-        code: "url_invalid",
-        message:
-          error.code === "FST_ERR_MAX_PARAM_LENGTH"
-            ? "A path parameter is too long"
-            : "The URL is not valid (check its percent-encoding)",
+        code: tooLong ? "resource_missing" : "url_invalid",
+        message: tooLong
+          ? "No such object: a path parameter is longer than any id"
+          : "The URL is not valid (check its percent-encoding)",
       },
     });
 }

@@ -263,7 +263,7 @@ describe("reconciliation", () => {
     );
     expect(lines).toHaveLength(6);
 
-    const metrics = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
+    const metrics = await s.api.metrics();
     expect(metrics).toMatch(/pier_api_reconciliation_open_findings\{kind="token_mismatch"\} 1/);
     expect(metrics).toMatch(/pier_api_reconciliation_findings_total\{kind="paid_not_credited"\} 1/);
 
@@ -324,7 +324,7 @@ describe("reconciliation", () => {
       url: receiver.url,
       last_status_code: 500,
     });
-    const metrics = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
+    const metrics = await s.api.metrics();
     expect(metrics).toMatch(/pier_api_webhook_endpoints_failing 1/);
   });
 
@@ -459,7 +459,7 @@ describe("reconciliation", () => {
       symbol: "tUSDC",
     });
     expect(BigInt(events[0].data.object.balance)).toBeLessThan(10n ** 16n);
-    const metrics = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
+    const metrics = await s.api.metrics();
     expect(metrics).toMatch(/^pier_api_treasury_low\{chain_id="31337",token="tUSDC"\} 1$/m);
     // A merchant without fiat sessions is not told.
     const other = await s.newMerchant("No fiat");

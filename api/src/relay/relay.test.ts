@@ -277,14 +277,14 @@ describe("relayed payments", () => {
       expect(refused.body.error.code).toBe("relayer_unavailable");
       expect(refused.body.error.message).toContain("pay from your wallet");
       expect(await count("relays")).toBe(relays);
-      const metrics = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
+      const metrics = await s.api.metrics();
       expect(metrics).toMatch(/^pier_api_relayer_low\{chain_id="31337"\} 1$/m);
     } finally {
       await rpc(s.stack.chain.rpcUrl, "hardhat_setBalance", [relayer, `0x${funds.toString(16)}`]);
     }
     expect((await relay(o.id, customer.address, signature)).status).toBe(202);
     await escrowed(o.id);
-    const metrics = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
+    const metrics = await s.api.metrics();
     expect(metrics).toMatch(/^pier_api_relayer_low\{chain_id="31337"\} 0$/m);
   });
 

@@ -78,7 +78,7 @@ async function eventTypes(c: ApiClient, orderId: string): Promise<string[]> {
 }
 
 async function keeperRuns(): Promise<number> {
-  const text = await fetch(`${s.api.url}/metrics`).then((r) => r.text());
+  const text = await s.api.metrics();
   return [...text.matchAll(/pier_api_keeper_runs_total\{chain_id="\d+",result="[a-z]+"\} (\d+)/g)].reduce(
     (a, m) => a + Number(m[1]),
     0,

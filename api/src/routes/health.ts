@@ -1,6 +1,6 @@
 /**
  * /healthz (the process answers), /readyz (database, chain and indexer are usable; the transaction
- * senders are moving), /metrics.
+ * senders are moving). /metrics is in metrics.ts.
  *
  * /readyz answers 503 `not_ready` when the database is unusable, or when no network is usable (its RPC
  * or its indexing): the process cannot serve. Each network is checked on its own (`networks`, by chain
@@ -17,7 +17,6 @@ import type { ChainContext } from "../chain/chainContext.ts";
 import { senderStatus, setSenderGauges } from "../chain/senderStatus.ts";
 import type { AppContext } from "../context.ts";
 import { indexerProgress } from "../indexer/indexerProgress.ts";
-import { WEBHOOK_QUEUE } from "../jobs/queues.ts";
 import { SenderReport } from "../schemas/senderReport.ts";
 
 /** How long /readyz waits for the chain's latest block before calling the RPC unreachable. */
@@ -38,6 +37,9 @@ const Ready = Type.Object({
   ),
   senders: Type.Array(SenderReport, { description: "One transaction sender per signer key and chain." }),
 });
+
+/** The one refusal a health route has: a query string with a NUL character (plugins/nulBytes.ts). */
+const BadQuery = Type.Ref("Error", { description: "Invalid query string (a NUL character)" });
 
 interface CheckT {
   ok: boolean;
@@ -84,9 +86,10 @@ export default async function healthRoutes(fastify: FastifyInstance, { ctx }: { 
     {
       config: { auth: "public" },
       schema: {
+        operationId: "getHealth",
         tags: ["Operations"],
         summary: "Liveness",
-        response: { 200: Type.Object({ status: Type.Literal("ok") }) },
+        response: { 200: Type.Object({ status: Type.Literal("ok") }), 400: BadQuery },
       },
     },
     async () => ({ status: "ok" as const }),
@@ -97,9 +100,10 @@ export default async function healthRoutes(fastify: FastifyInstance, { ctx }: { 
     {
       config: { auth: "public" },
       schema: {
+        operationId: "getReadiness",
         tags: ["Operations"],
         summary: "Readiness: database, chain, indexer lag, transaction senders",
-        response: { 200: Ready, 503: Ready },
+        response: { 200: Ready, 400: BadQuery, 503: Ready },
       },
     },
     async (_req, reply) => {
@@ -139,27 +143,6 @@ export default async function healthRoutes(fastify: FastifyInstance, { ctx }: { 
         ),
         senders: senders.senders,
       });
-    },
-  );
-
-  app.get(
-    "/metrics",
-    {
-      config: { auth: "public" },
-      schema: { tags: ["Operations"], summary: "Prometheus metrics", hide: false },
-    },
-    async (_req, reply) => {
-      const queue = await ctx.boss.getQueue(WEBHOOK_QUEUE).catch(() => null);
-      if (queue) ctx.metrics.queueDepth.set({ queue: WEBHOOK_QUEUE }, queue.queuedCount);
-      const { rows } = await ctx.pool
-        .query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'")
-        .catch(() => ({ rows: [{ n: 0 }] }));
-      ctx.metrics.queueDepth.set({ queue: "webhook_deliveries_pending" }, rows[0]?.n ?? 0);
-      await senderStatus(ctx)
-        .then((health) => setSenderGauges(ctx, health))
-        .catch(() => {});
-      reply.header("content-type", ctx.metrics.registry.contentType);
-      return ctx.metrics.registry.metrics();
     },
   );
 }

@@ -21,7 +21,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid request (bad parameter, malformed JSON, idempotency key reused with another body)",
   401: "Missing, invalid, expired or revoked API key",
   403: "The key lacks the required scope",
-  404: "No such object (or it belongs to another merchant)",
+  404: "No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing)",
   409: "The object's state forbids this, or a request with the same Idempotency-Key is in flight",
   429: "Rate limited; see Retry-After",
   500: "Internal error",

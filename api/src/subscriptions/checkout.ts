@@ -282,7 +282,7 @@ export async function authorizeSubscription(
     if (quotedAt === undefined) {
       throw new StateError(
         "permission_not_requested",
-        "Request the permission to sign first (POST /v1/checkout/subscriptions/:id/permission)",
+        "Request the permission to sign first (POST /v1/checkout_subscriptions/:id/permission)",
       );
     }
     if (now >= quotedAt + QUOTE_TTL_SECONDS) {

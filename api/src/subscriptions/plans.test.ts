@@ -172,7 +172,7 @@ describe("GET /v1/plans, GET /v1/plans/:id, POST /v1/plans/:id/archive", () => {
     const missing = await s.client.get(`/v1/plans/plan_${"a".repeat(24)}`);
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe("resource_missing");
-    expect((await s.client.get("/v1/plans/plan_x")).status).toBe(400);
+    expect((await s.client.get("/v1/plans/plan_x")).body.error).toMatchObject({ code: "resource_missing" });
     expect((await s.client.withKey(undefined).get("/v1/plans")).status).toBe(401);
   });
 });

@@ -28,6 +28,8 @@ export interface HostileRequest {
   mustRefuse: boolean;
   /** When set, the status it must get (e.g. 404 for another merchant's id). */
   expectStatus?: number;
+  /** When set, the error code it must get (resource_missing for an id that names nothing). */
+  expectCode?: string;
 }
 
 export interface FuzzContext {
@@ -165,18 +167,25 @@ export function requestsFor(op: Operation, ctx: FuzzContext): fc.Arbitrary<Hosti
   });
   const arbs: fc.Arbitrary<HostileRequest>[] = [];
 
-  // A hostile or unknown path id: refused for writes; reads answer 4xx (or 200 on a public route).
+  // A path id not in Pier's format (none of pathId's is) names nothing: 404 resource_missing on every
+  // route, public or not, before its body is looked at. Another merchant's id is just as missing.
   if (op.pathParams.length) {
     arbs.push(
-      pathId.map((id) => {
-        const r = base("path_id", id);
-        r.mustRefuse = write || op.auth.kind !== "public";
-        return r;
-      }),
+      pathId.map((id) =>
+        base("path_id", id, { mustRefuse: true, expectStatus: 404, expectCode: "resource_missing" }),
+      ),
     );
     const foreign = foreignIdFor(ctx, op);
     if (foreign && op.auth.kind === "key") {
-      arbs.push(fc.constant(base("foreign_id", foreign, { mustRefuse: true, expectStatus: 404 })));
+      arbs.push(
+        fc.constant(
+          base("foreign_id", foreign, {
+            mustRefuse: true,
+            expectStatus: 404,
+            expectCode: "resource_missing",
+          }),
+        ),
+      );
     }
   }
 

@@ -9,29 +9,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ok";
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -48,191 +26,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: database, chain, indexer lag, transaction senders */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description degraded (200): serving, but a network is down or a signer's transactions are stuck; not_ready: 503.
-                             * @enum {string}
-                             */
-                            status: "ready" | "degraded" | "not_ready";
-                            checks: {
-                                database: {
-                                    ok: boolean;
-                                    detail?: string;
-                                };
-                                chain: {
-                                    ok: boolean;
-                                    detail?: string;
-                                };
-                                indexer: {
-                                    ok: boolean;
-                                    detail?: string;
-                                };
-                                senders: {
-                                    ok: boolean;
-                                    detail?: string;
-                                };
-                            };
-                            /** @description Each network's RPC and indexing: a network that is not ok degrades only itself. */
-                            networks: {
-                                [key: string]: {
-                                    name: string;
-                                    ok: boolean;
-                                    chain: {
-                                        ok: boolean;
-                                        detail?: string;
-                                    };
-                                    indexer: {
-                                        ok: boolean;
-                                        detail?: string;
-                                    };
-                                };
-                            };
-                            /** @description One transaction sender per signer key and chain. */
-                            senders: {
-                                chain_id: number;
-                                signer: string;
-                                roles: string[];
-                                /** @description The chain the signer's nonce state belongs to. */
-                                genesis_hash: string | null;
-                                next_nonce: string | null;
-                                /** @description The API process sending for it (host:pid). */
-                                driver: string | null;
-                                driver_seen_seconds_ago: number | null;
-                                queued: number;
-                                in_flight: number;
-                                oldest_unmined_seconds: number;
-                                /** @description Open transactions older than PIER_TX_STUCK_AFTER_SECONDS. */
-                                stuck: {
-                                    /** @description The chain transaction intent (ctx_...). */
-                                    id: string;
-                                    /** @description refund, release, release_batch, resolve, hold, fund, approve, sweep, noop */
-                                    kind: string;
-                                    /** @enum {string} */
-                                    status: "queued" | "sent";
-                                    nonce: string | null;
-                                    /** @description Its latest signed attempt. */
-                                    tx_hash: string | null;
-                                    attempts: number;
-                                    /** @description Since first broadcast (sent) or since it was queued. */
-                                    age_seconds: number;
-                                    /** @description Why it is not moving, in words. */
-                                    reason: string;
-                                }[];
-                                last_reset: {
-                                    detected_at: number;
-                                    previous_genesis: string | null;
-                                    genesis_hash: string;
-                                    /** @description Open transactions of the old chain abandoned. */
-                                    abandoned: number;
-                                } | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description degraded (200): serving, but a network is down or a signer's transactions are stuck; not_ready: 503.
-                             * @enum {string}
-                             */
-                            status: "ready" | "degraded" | "not_ready";
-                            checks: {
-                                database: {
-                                    ok: boolean;
-                                    detail?: string;
-                                };
-                                chain: {
-                                    ok: boolean;
-                                    detail?: string;
-                                };
-                                indexer: {
-                                    ok: boolean;
-                                    detail?: string;
-                                };
-                                senders: {
-                                    ok: boolean;
-                                    detail?: string;
-                                };
-                            };
-                            /** @description Each network's RPC and indexing: a network that is not ok degrades only itself. */
-                            networks: {
-                                [key: string]: {
-                                    name: string;
-                                    ok: boolean;
-                                    chain: {
-                                        ok: boolean;
-                                        detail?: string;
-                                    };
-                                    indexer: {
-                                        ok: boolean;
-                                        detail?: string;
-                                    };
-                                };
-                            };
-                            /** @description One transaction sender per signer key and chain. */
-                            senders: {
-                                chain_id: number;
-                                signer: string;
-                                roles: string[];
-                                /** @description The chain the signer's nonce state belongs to. */
-                                genesis_hash: string | null;
-                                next_nonce: string | null;
-                                /** @description The API process sending for it (host:pid). */
-                                driver: string | null;
-                                driver_seen_seconds_ago: number | null;
-                                queued: number;
-                                in_flight: number;
-                                oldest_unmined_seconds: number;
-                                /** @description Open transactions older than PIER_TX_STUCK_AFTER_SECONDS. */
-                                stuck: {
-                                    /** @description The chain transaction intent (ctx_...). */
-                                    id: string;
-                                    /** @description refund, release, release_batch, resolve, hold, fund, approve, sweep, noop */
-                                    kind: string;
-                                    /** @enum {string} */
-                                    status: "queued" | "sent";
-                                    nonce: string | null;
-                                    /** @description Its latest signed attempt. */
-                                    tx_hash: string | null;
-                                    attempts: number;
-                                    /** @description Since first broadcast (sent) or since it was queued. */
-                                    age_seconds: number;
-                                    /** @description Why it is not moving, in words. */
-                                    reason: string;
-                                }[];
-                                last_reset: {
-                                    detected_at: number;
-                                    previous_genesis: string | null;
-                                    genesis_hash: string;
-                                    /** @description Open transactions of the old chain abandoned. */
-                                    abandoned: number;
-                                } | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -248,25 +42,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Prometheus metrics
+         * @description Prometheus text format. Needs `Authorization: Bearer <PIER_METRICS_TOKEN>`; off (403 metrics_disabled) while that variable is unset.
+         */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -286,217 +66,13 @@ export interface paths {
          * List orders
          * @description Newest first. Filters: status, created[gte|gt|lte|lt] (unix seconds), metadata[key]=value.
          */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                    status?: "open" | "processing" | "escrowed" | "settled" | "expired" | "disputed" | "refunded" | "canceled";
-                    /** @description Chain id: orders on that network (as the customer chose it). */
-                    network?: number;
-                    /** @description Token address: orders paid in that token. */
-                    token?: `0x${string}`;
-                    /** @description created[gte]=<unix>&created[lte]=<unix> */
-                    created?: {
-                        gte?: number;
-                        gt?: number;
-                        lte?: number;
-                        lt?: number;
-                    };
-                    /** @description metadata[key]=value: orders whose metadata has every given pair. */
-                    metadata?: {
-                        [key: string]: string;
-                    };
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of orders */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: components["schemas"]["Order"][];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listOrders"];
         put?: never;
         /**
          * Create an order
          * @description Signs the EIP-712 payment terms and returns the order with its checkout URL. Give `amount` in token units, or `fiat_amount` + `fiat_currency` converted at the configured rate.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            /** @description Give either `amount` (units of the order's token) or `fiat_amount` + `fiat_currency`; `network` and `token` choose where it is paid (GET /v1/networks lists them). */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description Token amount in the token's smallest unit, as a decimal integer string.
-                         * @example 25000000
-                         */
-                        amount?: string;
-                        /** @description Decimal string, e.g. "12.50"; at most the currency's ISO 4217 minor units. */
-                        fiat_amount?: string;
-                        /** @description ISO 4217 code. */
-                        fiat_currency?: string;
-                        description?: string;
-                        /** @description Up to 50 string key/value pairs of your own (keys up to 40 characters, values up to 500). */
-                        metadata?: {
-                            [key: string]: string;
-                        };
-                        /** @description Unix seconds; default now + PIER_ORDER_TTL_SECONDS. */
-                        expires_at?: number;
-                        escrow_period?: number;
-                        /** Format: uri */
-                        success_url?: string;
-                        /** Format: uri */
-                        cancel_url?: string;
-                        /** @description Chain id of the network the order is paid on. Default: the first network served. */
-                        network?: number;
-                        /** @description Address of the token the order is paid in, on `network`. Default: its first token. */
-                        token?: `0x${string}`;
-                        /** @description Where the customer may pay (the checkout offers each): networks, optionally one token each (else all of that network's). Default: every network and token served. `network`/`token` must be among them; they default to the first. */
-                        accept?: {
-                            network: number;
-                            token?: `0x${string}`;
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Order"];
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -511,83 +87,7 @@ export interface paths {
             cookie?: never;
         };
         /** Retrieve an order */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Order id (ord_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Order"];
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getOrder"];
         put?: never;
         post?: never;
         delete?: never;
@@ -609,95 +109,7 @@ export interface paths {
          * Cancel an open order
          * @description Stores `order.canceled`. Signed terms stay valid on chain until their deadline (see README).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Order id (ord_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Order"];
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["cancelOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -717,95 +129,7 @@ export interface paths {
          * Release an escrowed order early
          * @description Queues the operator's release transaction; the order becomes `settled` (with `order.settled`) once it is mined and indexed.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Order id (ord_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Order"];
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["releaseOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -820,226 +144,13 @@ export interface paths {
             cookie?: never;
         };
         /** List refunds */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                    order?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of refunds */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "refund";
-                                livemode: boolean;
-                                order: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                amount: string;
-                                reason: string | null;
-                                /** @enum {string} */
-                                status: "pending" | "succeeded" | "failed";
-                                tx_hash: string | null;
-                                failure_code: string | null;
-                                failure_message: string | null;
-                                /** @description Unix time in seconds. */
-                                created: number;
-                            }[];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listRefunds"];
         put?: never;
         /**
          * Refund an escrowed order
          * @description Accepted as `pending` and submitted on chain by the operator; `refund.succeeded` or `refund.failed` follows, and the order's `amount_refunded` rises (`order.partially_refunded`, or `order.refunded` when nothing remains).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            /** @description Without `amount`, refunds everything that remains. */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        order: string;
-                        /**
-                         * @description Token amount in the token's smallest unit, as a decimal integer string.
-                         * @example 25000000
-                         */
-                        amount?: string;
-                        reason?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "refund";
-                            livemode: boolean;
-                            order: string;
-                            /**
-                             * @description Token amount in the token's smallest unit, as a decimal integer string.
-                             * @example 25000000
-                             */
-                            amount: string;
-                            reason: string | null;
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "failed";
-                            tx_hash: string | null;
-                            failure_code: string | null;
-                            failure_message: string | null;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createRefund"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1054,102 +165,7 @@ export interface paths {
             cookie?: never;
         };
         /** Retrieve a refund */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Refund id (re_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "refund";
-                            livemode: boolean;
-                            order: string;
-                            /**
-                             * @description Token amount in the token's smallest unit, as a decimal integer string.
-                             * @example 25000000
-                             */
-                            amount: string;
-                            reason: string | null;
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "failed";
-                            tx_hash: string | null;
-                            failure_code: string | null;
-                            failure_message: string | null;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getRefund"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1166,213 +182,13 @@ export interface paths {
             cookie?: never;
         };
         /** List API keys */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of keys (secrets never included) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "api_key";
-                                livemode: boolean;
-                                name: string;
-                                /** @enum {string} */
-                                type: "secret" | "restricted";
-                                scopes: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
-                                /** @description The secret's first 8 and last 4 characters. */
-                                redacted: string;
-                                /** @description Unix time in seconds. */
-                                created: number;
-                                expires_at: number | null;
-                                revoked_at: number | null;
-                                last_used_at: number | null;
-                                /** @description Only in the response that created the key: store it now. */
-                                secret?: string;
-                            }[];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listApiKeys"];
         put?: never;
         /**
          * Create an API key
          * @description The secret is in this response only. A restricted key cannot create keys with more access than itself.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name?: string;
-                        /**
-                         * @default restricted
-                         * @enum {string}
-                         */
-                        type?: "secret" | "restricted";
-                        scopes?: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "api_key";
-                            livemode: boolean;
-                            name: string;
-                            /** @enum {string} */
-                            type: "secret" | "restricted";
-                            scopes: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
-                            /** @description The secret's first 8 and last 4 characters. */
-                            redacted: string;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            expires_at: number | null;
-                            revoked_at: number | null;
-                            last_used_at: number | null;
-                            /** @description Only in the response that created the key: store it now. */
-                            secret?: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1387,101 +203,7 @@ export interface paths {
             cookie?: never;
         };
         /** Retrieve an API key */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description API key id (key_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "api_key";
-                            livemode: boolean;
-                            name: string;
-                            /** @enum {string} */
-                            type: "secret" | "restricted";
-                            scopes: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
-                            /** @description The secret's first 8 and last 4 characters. */
-                            redacted: string;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            expires_at: number | null;
-                            revoked_at: number | null;
-                            last_used_at: number | null;
-                            /** @description Only in the response that created the key: store it now. */
-                            secret?: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiKey"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1503,113 +225,7 @@ export interface paths {
          * Revoke an API key
          * @description Takes effect on the next request.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description API key id (key_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "api_key";
-                            livemode: boolean;
-                            name: string;
-                            /** @enum {string} */
-                            type: "secret" | "restricted";
-                            scopes: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
-                            /** @description The secret's first 8 and last 4 characters. */
-                            redacted: string;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            expires_at: number | null;
-                            revoked_at: number | null;
-                            last_used_at: number | null;
-                            /** @description Only in the response that created the key: store it now. */
-                            secret?: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["revokeApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1629,123 +245,7 @@ export interface paths {
          * Roll an API key
          * @description Creates a new secret with the same access; the old key expires now or after `expires_in` seconds.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description API key id (key_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description Seconds the old key keeps working.
-                         * @default 0
-                         */
-                        expires_in?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "api_key";
-                            livemode: boolean;
-                            name: string;
-                            /** @enum {string} */
-                            type: "secret" | "restricted";
-                            scopes: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
-                            /** @description The secret's first 8 and last 4 characters. */
-                            redacted: string;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            expires_at: number | null;
-                            revoked_at: number | null;
-                            last_used_at: number | null;
-                            /** @description Only in the response that created the key: store it now. */
-                            secret?: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["rollApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1760,201 +260,13 @@ export interface paths {
             cookie?: never;
         };
         /** List webhook endpoints */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of endpoints */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "webhook_endpoint";
-                                livemode: boolean;
-                                url: string;
-                                description: string | null;
-                                enabled_events: string[];
-                                /** @enum {string} */
-                                status: "enabled" | "disabled";
-                                /** @description Unix time in seconds. */
-                                created: number;
-                                /** @description Signing secret; only when created or rotated. */
-                                secret?: string;
-                            }[];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listWebhookEndpoints"];
         put?: never;
         /**
          * Create a webhook endpoint
          * @description Returns the signing secret once. Live mode: https only, no private/loopback addresses. Test mode also allows http and loopback.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        url: string;
-                        enabled_events: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "subscription.created" | "subscription.activated" | "subscription.updated" | "subscription.canceled" | "subscription.ended" | "invoice.paid" | "invoice.payment_failed" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
-                        description?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "webhook_endpoint";
-                            livemode: boolean;
-                            url: string;
-                            description: string | null;
-                            enabled_events: string[];
-                            /** @enum {string} */
-                            status: "enabled" | "disabled";
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            /** @description Signing secret; only when created or rotated. */
-                            secret?: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createWebhookEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1969,298 +281,15 @@ export interface paths {
             cookie?: never;
         };
         /** Retrieve a webhook endpoint */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Webhook endpoint id (we_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "webhook_endpoint";
-                            livemode: boolean;
-                            url: string;
-                            description: string | null;
-                            enabled_events: string[];
-                            /** @enum {string} */
-                            status: "enabled" | "disabled";
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            /** @description Signing secret; only when created or rotated. */
-                            secret?: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getWebhookEndpoint"];
         put?: never;
         /** Update a webhook endpoint */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Webhook endpoint id (we_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        url?: string;
-                        enabled_events?: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "subscription.created" | "subscription.activated" | "subscription.updated" | "subscription.canceled" | "subscription.ended" | "invoice.paid" | "invoice.payment_failed" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
-                        description?: string;
-                        disabled?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "webhook_endpoint";
-                            livemode: boolean;
-                            url: string;
-                            description: string | null;
-                            enabled_events: string[];
-                            /** @enum {string} */
-                            status: "enabled" | "disabled";
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            /** @description Signing secret; only when created or rotated. */
-                            secret?: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["updateWebhookEndpoint"];
         /**
          * Delete a webhook endpoint
          * @description Pending deliveries to it stop.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Webhook endpoint id (we_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "webhook_endpoint";
-                            /** @enum {boolean} */
-                            deleted: true;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteWebhookEndpoint"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2279,119 +308,7 @@ export interface paths {
          * Rotate the signing secret
          * @description Returns the new secret. The old one keeps signing (a second `v1` in Pier-Signature) for `expires_in` seconds (default 24 h).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Webhook endpoint id (we_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description Seconds the current secret keeps signing next to the new one.
-                         * @default 86400
-                         */
-                        expires_in?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "webhook_endpoint";
-                            livemode: boolean;
-                            url: string;
-                            description: string | null;
-                            enabled_events: string[];
-                            /** @enum {string} */
-                            status: "enabled" | "disabled";
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            /** @description Signing secret; only when created or rotated. */
-                            secret?: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["rotateWebhookEndpointSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2409,99 +326,7 @@ export interface paths {
          * List events
          * @description `delivered=false`: events with at least one webhook delivery still pending or failed.
          */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                    type?: string;
-                    order?: string;
-                    delivered?: boolean;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of events */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "event";
-                                type: string;
-                                /** @description Unix time in seconds. */
-                                created: number;
-                                livemode: boolean;
-                                data: {
-                                    object: unknown;
-                                };
-                                order: string | null;
-                                pending_webhooks: number;
-                            }[];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2518,96 +343,7 @@ export interface paths {
             cookie?: never;
         };
         /** Retrieve an event */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Event id (evt_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "event";
-                            type: string;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            livemode: boolean;
-                            data: {
-                                object: unknown;
-                            };
-                            order: string | null;
-                            pending_webhooks: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getEvent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2624,112 +360,7 @@ export interface paths {
             cookie?: never;
         };
         /** An event's webhook deliveries and every attempt */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Event id (evt_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "webhook_delivery";
-                                event: string;
-                                endpoint: string;
-                                /** @enum {string} */
-                                status: "pending" | "succeeded" | "failed";
-                                attempts: number;
-                                next_attempt_at: number | null;
-                                last_status_code: number | null;
-                                last_error: string | null;
-                                /** @description Unix time in seconds. */
-                                created: number;
-                                completed_at: number | null;
-                                attempts_log: {
-                                    attempt: number;
-                                    /** @description Unix time in seconds. */
-                                    started_at: number;
-                                    duration_ms: number;
-                                    status_code: number | null;
-                                    error: string | null;
-                                }[];
-                            }[];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listEventDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2751,106 +382,7 @@ export interface paths {
          * Send an event again
          * @description To one endpoint, or to every endpoint it was delivered (or meant) to. Same event id as before.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Event id (evt_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        endpoint?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "redelivery";
-                            event: string;
-                            endpoints: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["redeliverEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2868,248 +400,7 @@ export interface paths {
          * Public checkout data of an order
          * @description What a browser needs to pay: amount, token, escrow, signed terms and signature; once paid, the escrow's Payment record (for dispute()). Order ids are unguessable; no merchant data beyond the display name.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Order id (ord_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Public fields of an order for the hosted checkout; no secret key needed. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "checkout";
-                            livemode: boolean;
-                            /** @enum {string} */
-                            status: "open" | "processing" | "escrowed" | "settled" | "expired" | "disputed" | "refunded" | "canceled";
-                            /**
-                             * @description Token amount in the token's smallest unit, as a decimal integer string.
-                             * @example 25000000
-                             */
-                            amount: string;
-                            /**
-                             * @description Token amount in the token's smallest unit, as a decimal integer string.
-                             * @example 25000000
-                             */
-                            amount_refunded: string;
-                            currency: string;
-                            token: {
-                                /** @description EVM address. */
-                                address: `0x${string}`;
-                                symbol: string;
-                                decimals: number;
-                                peg: string | null;
-                                /** @description Pay paths the checkout offers for it, best first. */
-                                methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
-                            };
-                            fiat: {
-                                /** @description Decimal string in the currency's units. */
-                                amount: string;
-                                currency: string;
-                                /** @description Whole tokens per unit of currency used for the conversion. */
-                                rate: string;
-                            } | null;
-                            description: string | null;
-                            merchant_name: string;
-                            chain_id: number;
-                            network: {
-                                chain_id: number;
-                                name: string;
-                                testnet: boolean;
-                                explorer_url: string | null;
-                            };
-                            /** @description EVM address. */
-                            escrow: `0x${string}`;
-                            /** @description Unix time in seconds. */
-                            expires_at: number;
-                            success_url: string | null;
-                            cancel_url: string | null;
-                            /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
-                            terms: {
-                                order_id: `0x${string}`;
-                                /** @description EVM address. */
-                                merchant: `0x${string}`;
-                                /** @description EVM address. */
-                                token: `0x${string}`;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                amount: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                fee: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                deadline: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                escrow_period: string;
-                                /** @description EVM address. */
-                                operator: `0x${string}`;
-                            };
-                            /** @description The operator's EIP-712 signature. */
-                            signature: `0x${string}`;
-                            payment_record: {
-                                /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
-                                terms: {
-                                    order_id: `0x${string}`;
-                                    /** @description EVM address. */
-                                    merchant: `0x${string}`;
-                                    /** @description EVM address. */
-                                    token: `0x${string}`;
-                                    /**
-                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                     * @example 25000000
-                                     */
-                                    amount: string;
-                                    /**
-                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                     * @example 25000000
-                                     */
-                                    fee: string;
-                                    /**
-                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                     * @example 25000000
-                                     */
-                                    deadline: string;
-                                    /**
-                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                     * @example 25000000
-                                     */
-                                    escrow_period: string;
-                                    /** @description EVM address. */
-                                    operator: `0x${string}`;
-                                };
-                                /** @description EVM address. */
-                                payer: `0x${string}`;
-                                /** @description EVM address. */
-                                refund_to: `0x${string}`;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                release_after: string;
-                            } | null;
-                            payment: {
-                                /** @description EVM address. */
-                                payer: `0x${string}`;
-                                /** @description EVM address. */
-                                refund_to: `0x${string}`;
-                                /** @enum {string} */
-                                method: "allowance" | "permit" | "authorization" | "on_behalf" | "dai_permit";
-                                tx_hash: `0x${string}`;
-                                block_number: number;
-                                block_hash: `0x${string}`;
-                                /** @description Unix time in seconds. */
-                                paid_at: number;
-                                /** @description Unix time in seconds. */
-                                release_after: number;
-                                /** @description Blocks from the payment's block to the head, inclusive. */
-                                confirmations: number;
-                                /** @description An operator risk hold freezes release. */
-                                held: boolean;
-                                released_at: number | null;
-                                released_tx_hash: `0x${string}` | null;
-                                released_early: boolean | null;
-                                /**
-                                 * @description Of what was released to you, the part the token refused to transfer (your payout address blacklisted, or the token paused), held in the escrow as a credit. Pier's keeper pays it to your payout address, and only there, once the token allows it.
-                                 * @example 25000000
-                                 */
-                                merchant_credited: string;
-                                /**
-                                 * @description Of what was refunded, the part the token refused to transfer to the refund address; held as that address's credit and paid to it once the token allows.
-                                 * @example 25000000
-                                 */
-                                refund_credited: string;
-                            } | null;
-                            /** @description Whether Pier's relayer can send this payment for the customer and pay its network fee (POST /v1/checkout/{id}/relay), for the selected option: its network has a relayer and its token takes ERC-3009 authorizations (`token.methods` includes `authorization`). A relay can still be refused when it is asked for (the relayer short of gas, the shop's limits): the customer then pays from the wallet. */
-                            gasless: boolean;
-                            /** @description An ERC-7677 paymaster service the operator configured for the selected option's network: a wallet with the EIP-5792 `paymasterService` capability can have it sponsor the payment's gas (wallet_sendCalls `capabilities.paymasterService.url`). Null when none is configured. */
-                            paymaster_url: string | null;
-                            /** @description Where the customer may pay: every network and token the order accepts, with the amount in each; `selected` is the one `terms` are for (POST /v1/checkout/{id}/select picks another). */
-                            options: {
-                                chain_id: number;
-                                network: {
-                                    chain_id: number;
-                                    name: string;
-                                    testnet: boolean;
-                                    explorer_url: string | null;
-                                };
-                                token: {
-                                    /** @description EVM address. */
-                                    address: `0x${string}`;
-                                    symbol: string;
-                                    decimals: number;
-                                    peg: string | null;
-                                    /** @description Pay paths the checkout offers for it, best first. */
-                                    methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
-                                };
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                amount: string;
-                                selected: boolean;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getCheckout"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3131,266 +422,7 @@ export interface paths {
          * Pick the network and token to pay with
          * @description One of the checkout's `options`: the order's terms and signature become that option's (signed now, or the ones signed when it was picked before). Terms of an option switched away from stay payable; should the customer pay twice, the second payment is refunded automatically (`order.duplicate_payment`). 409 order_not_open once paid, canceled or expired.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Order id (ord_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description Chain id of one of the checkout's options. */
-                        network: number;
-                        /** @description Token address of that option. */
-                        token: `0x${string}`;
-                    };
-                };
-            };
-            responses: {
-                /** @description Public fields of an order for the hosted checkout; no secret key needed. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "checkout";
-                            livemode: boolean;
-                            /** @enum {string} */
-                            status: "open" | "processing" | "escrowed" | "settled" | "expired" | "disputed" | "refunded" | "canceled";
-                            /**
-                             * @description Token amount in the token's smallest unit, as a decimal integer string.
-                             * @example 25000000
-                             */
-                            amount: string;
-                            /**
-                             * @description Token amount in the token's smallest unit, as a decimal integer string.
-                             * @example 25000000
-                             */
-                            amount_refunded: string;
-                            currency: string;
-                            token: {
-                                /** @description EVM address. */
-                                address: `0x${string}`;
-                                symbol: string;
-                                decimals: number;
-                                peg: string | null;
-                                /** @description Pay paths the checkout offers for it, best first. */
-                                methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
-                            };
-                            fiat: {
-                                /** @description Decimal string in the currency's units. */
-                                amount: string;
-                                currency: string;
-                                /** @description Whole tokens per unit of currency used for the conversion. */
-                                rate: string;
-                            } | null;
-                            description: string | null;
-                            merchant_name: string;
-                            chain_id: number;
-                            network: {
-                                chain_id: number;
-                                name: string;
-                                testnet: boolean;
-                                explorer_url: string | null;
-                            };
-                            /** @description EVM address. */
-                            escrow: `0x${string}`;
-                            /** @description Unix time in seconds. */
-                            expires_at: number;
-                            success_url: string | null;
-                            cancel_url: string | null;
-                            /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
-                            terms: {
-                                order_id: `0x${string}`;
-                                /** @description EVM address. */
-                                merchant: `0x${string}`;
-                                /** @description EVM address. */
-                                token: `0x${string}`;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                amount: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                fee: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                deadline: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                escrow_period: string;
-                                /** @description EVM address. */
-                                operator: `0x${string}`;
-                            };
-                            /** @description The operator's EIP-712 signature. */
-                            signature: `0x${string}`;
-                            payment_record: {
-                                /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
-                                terms: {
-                                    order_id: `0x${string}`;
-                                    /** @description EVM address. */
-                                    merchant: `0x${string}`;
-                                    /** @description EVM address. */
-                                    token: `0x${string}`;
-                                    /**
-                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                     * @example 25000000
-                                     */
-                                    amount: string;
-                                    /**
-                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                     * @example 25000000
-                                     */
-                                    fee: string;
-                                    /**
-                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                     * @example 25000000
-                                     */
-                                    deadline: string;
-                                    /**
-                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                     * @example 25000000
-                                     */
-                                    escrow_period: string;
-                                    /** @description EVM address. */
-                                    operator: `0x${string}`;
-                                };
-                                /** @description EVM address. */
-                                payer: `0x${string}`;
-                                /** @description EVM address. */
-                                refund_to: `0x${string}`;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                release_after: string;
-                            } | null;
-                            payment: {
-                                /** @description EVM address. */
-                                payer: `0x${string}`;
-                                /** @description EVM address. */
-                                refund_to: `0x${string}`;
-                                /** @enum {string} */
-                                method: "allowance" | "permit" | "authorization" | "on_behalf" | "dai_permit";
-                                tx_hash: `0x${string}`;
-                                block_number: number;
-                                block_hash: `0x${string}`;
-                                /** @description Unix time in seconds. */
-                                paid_at: number;
-                                /** @description Unix time in seconds. */
-                                release_after: number;
-                                /** @description Blocks from the payment's block to the head, inclusive. */
-                                confirmations: number;
-                                /** @description An operator risk hold freezes release. */
-                                held: boolean;
-                                released_at: number | null;
-                                released_tx_hash: `0x${string}` | null;
-                                released_early: boolean | null;
-                                /**
-                                 * @description Of what was released to you, the part the token refused to transfer (your payout address blacklisted, or the token paused), held in the escrow as a credit. Pier's keeper pays it to your payout address, and only there, once the token allows it.
-                                 * @example 25000000
-                                 */
-                                merchant_credited: string;
-                                /**
-                                 * @description Of what was refunded, the part the token refused to transfer to the refund address; held as that address's credit and paid to it once the token allows.
-                                 * @example 25000000
-                                 */
-                                refund_credited: string;
-                            } | null;
-                            /** @description Whether Pier's relayer can send this payment for the customer and pay its network fee (POST /v1/checkout/{id}/relay), for the selected option: its network has a relayer and its token takes ERC-3009 authorizations (`token.methods` includes `authorization`). A relay can still be refused when it is asked for (the relayer short of gas, the shop's limits): the customer then pays from the wallet. */
-                            gasless: boolean;
-                            /** @description An ERC-7677 paymaster service the operator configured for the selected option's network: a wallet with the EIP-5792 `paymasterService` capability can have it sponsor the payment's gas (wallet_sendCalls `capabilities.paymasterService.url`). Null when none is configured. */
-                            paymaster_url: string | null;
-                            /** @description Where the customer may pay: every network and token the order accepts, with the amount in each; `selected` is the one `terms` are for (POST /v1/checkout/{id}/select picks another). */
-                            options: {
-                                chain_id: number;
-                                network: {
-                                    chain_id: number;
-                                    name: string;
-                                    testnet: boolean;
-                                    explorer_url: string | null;
-                                };
-                                token: {
-                                    /** @description EVM address. */
-                                    address: `0x${string}`;
-                                    symbol: string;
-                                    decimals: number;
-                                    peg: string | null;
-                                    /** @description Pay paths the checkout offers for it, best first. */
-                                    methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
-                                };
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                amount: string;
-                                selected: boolean;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["selectCheckoutOption"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3410,137 +442,7 @@ export interface paths {
          * Relay the customer's signed payment (Pier pays the gas)
          * @description For tokens that take ERC-3009 authorizations: the customer signs, Pier's relayer sends the escrow's `payWithAuthorization` with a `bytes` signature and pays the network fee, so the customer needs no native coin; smart-contract wallets (ERC-1271) and wallets not deployed yet (ERC-6492) included. Simulated first: a signature the escrow would refuse is a 400 `relay_refused` and nothing is sent. 503 `relayer_unavailable` when the relayer cannot pay the gas, 429 `relay_rate_limited` and 409 `relay_budget_exhausted` at the shop's limits: the customer then pays from the wallet. A second request for the same order and payer returns the first relay (200).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Order id (ord_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description The account paying: a browser account or a smart-contract wallet. */
-                        payer: `0x${string}`;
-                        /** @description The payer's ERC-3009 ReceiveWithAuthorization signature for the order's terms (to: the escrow, value: the amount, validAfter 0, validBefore: the deadline, nonce: the terms' digest): 65 bytes from an account, any length from a smart wallet (ERC-1271), or ERC-6492-wrapped from one not deployed yet. */
-                        signature: `0x${string}`;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "relay";
-                            order: string;
-                            status: "pending" | "succeeded" | "failed";
-                            chain_id: number;
-                            /** @description EVM address. */
-                            payer: `0x${string}`;
-                            /** @description Wei of the network's native coin. */
-                            estimated_fee: string;
-                            gas_used: string | null;
-                            fee: string | null;
-                            tx_hash: string | null;
-                            failure_code: string | null;
-                            failure_message: string | null;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "relay";
-                            order: string;
-                            status: "pending" | "succeeded" | "failed";
-                            chain_id: number;
-                            /** @description EVM address. */
-                            payer: `0x${string}`;
-                            /** @description Wei of the network's native coin. */
-                            estimated_fee: string;
-                            gas_used: string | null;
-                            fee: string | null;
-                            tx_hash: string | null;
-                            failure_code: string | null;
-                            failure_message: string | null;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A dependency (chain, indexer) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["relayCheckoutPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3560,126 +462,7 @@ export interface paths {
          * Record how the customer is to pay
          * @description The checkout says which way it has the customer pay (`relayed`, an atomic `batch`, or one of the escrow's paths), what it told the customer and what it learnt of the wallet (EIP-5792 wallet_getCapabilities). Stored as an `order.payment_method_chosen` event in the order's timeline (GET /v1/events?order=...) and sent to webhooks. Once per method and account: a repeat answers the attempt stored first and stores nothing. 409 `order_not_payable` unless the order is open with time left; 429 `too_many_attempts` once 10 are recorded for the order.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Order id (ord_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description How the customer is to pay: `relayed` (a signed authorization Pier's relayer sends, paying the gas), `batch` (approve and pay in one atomic EIP-5792 batch), or `authorization`, `permit`, `dai_permit`, `allowance` (the escrow's paths, sent from the wallet).
-                         * @enum {string}
-                         */
-                        method: "relayed" | "batch" | "authorization" | "permit" | "dai_permit" | "allowance";
-                        /** @description What the customer was told about this choice, as shown to them. */
-                        reason: string;
-                        /** @description The account that pays. */
-                        account: `0x${string}`;
-                        /** @description What the checkout learnt about the wallet (EIP-5792 wallet_getCapabilities). */
-                        wallet: {
-                            /**
-                             * @description A plain account (eoa) or a smart-contract account.
-                             * @enum {string}
-                             */
-                            type: "eoa" | "smart_account";
-                            /** @description The wallet executes a batch of calls atomically (EIP-5792 `atomic`). */
-                            atomic: boolean;
-                            /** @description The wallet takes a paymaster service (EIP-5792 `paymasterService`). */
-                            paymaster: boolean;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description How the checkout chose to have the customer pay, as recorded in the order's timeline (`order.payment_method_chosen`). */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "payment_attempt";
-                            /** @description The order (ord_...). */
-                            order: string;
-                            /**
-                             * @description How the customer is to pay: `relayed` (a signed authorization Pier's relayer sends, paying the gas), `batch` (approve and pay in one atomic EIP-5792 batch), or `authorization`, `permit`, `dai_permit`, `allowance` (the escrow's paths, sent from the wallet).
-                             * @enum {string}
-                             */
-                            method: "relayed" | "batch" | "authorization" | "permit" | "dai_permit" | "allowance";
-                            /** @description What the customer was told about this choice, as shown to them. */
-                            reason: string;
-                            /** @description EVM address. */
-                            account: `0x${string}`;
-                            /** @description What the checkout learnt about the wallet (EIP-5792 wallet_getCapabilities). */
-                            wallet: {
-                                /**
-                                 * @description A plain account (eoa) or a smart-contract account.
-                                 * @enum {string}
-                                 */
-                                type: "eoa" | "smart_account";
-                                /** @description The wallet executes a batch of calls atomically (EIP-5792 `atomic`). */
-                                atomic: boolean;
-                                /** @description The wallet takes a paymaster service (EIP-5792 `paymasterService`). */
-                                paymaster: boolean;
-                            };
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["recordCheckoutAttempt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3694,77 +477,7 @@ export interface paths {
             cookie?: never;
         };
         /** Retrieve your merchant account */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "merchant";
-                            livemode: boolean;
-                            name: string;
-                            /** @description EVM address. */
-                            payout_address: `0x${string}`;
-                            /** @description Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed. */
-                            credited_balances: {
-                                chain_id: number;
-                                /** @description EVM address. */
-                                token: `0x${string}`;
-                                /** @description Null for a token the network's configuration does not list. */
-                                symbol: string | null;
-                                decimals: number | null;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                amount: string;
-                            }[];
-                            /** @description Unix time in seconds. */
-                            created: number;
-                        };
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getMerchant"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3783,123 +496,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a merchant and its first secret key */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                        /** @description EVM address. */
-                        payout_address: `0x${string}`;
-                        /** @description Dashboard sign-in wallet; default: payout_address. */
-                        owner_address?: `0x${string}`;
-                        /** @description Mode of the first key (default: the first network's). Keys of the other mode are made from a dashboard session signed in to it. */
-                        livemode?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            merchant: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "merchant";
-                                livemode: boolean;
-                                name: string;
-                                /** @description EVM address. */
-                                payout_address: `0x${string}`;
-                                /** @description Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed. */
-                                credited_balances: {
-                                    chain_id: number;
-                                    /** @description EVM address. */
-                                    token: `0x${string}`;
-                                    /** @description Null for a token the network's configuration does not list. */
-                                    symbol: string | null;
-                                    decimals: number | null;
-                                    /**
-                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                     * @example 25000000
-                                     */
-                                    amount: string;
-                                }[];
-                                /** @description Unix time in seconds. */
-                                created: number;
-                            };
-                            /** @description Shown once. */
-                            secret_key: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createMerchant"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3919,114 +516,7 @@ export interface paths {
          * Resolve a disputed (or held) order as the arbiter
          * @description `refund_amount` goes back to the payer, the rest to the merchant net of fee. Queued for the arbiter key.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Order id (ord_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description Token amount in the token's smallest unit, as a decimal integer string.
-                         * @example 25000000
-                         */
-                        refund_amount: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Order"];
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A dependency (chain, indexer) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["resolveOrderDispute"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4046,101 +536,7 @@ export interface paths {
          * Place or lift a risk hold
          * @description A held payment cannot be released (the keeper skips it) until the hold is lifted or resolved.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Order id (ord_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        held: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Order"];
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["holdOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4158,555 +554,17 @@ export interface paths {
          * The merchant's risk rules
          * @description Every rule with its thresholds and action; rules never set show their defaults.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "risk_settings";
-                            livemode: boolean;
-                            rules: {
-                                /** @description Order amount outside [min_amount, max_amount]. */
-                                amount_limit: {
-                                    enabled: boolean;
-                                    /** @description Token units. */
-                                    max_amount?: string;
-                                    /** @description Token units. */
-                                    min_amount?: string;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Payments by one payer address (any merchant) in the window, this one included. */
-                                payer_velocity: {
-                                    enabled: boolean;
-                                    /** @description Sliding window in seconds. */
-                                    window_seconds: number;
-                                    max_count?: number;
-                                    /** @description Token units. */
-                                    max_volume?: string;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
-                                merchant_velocity: {
-                                    enabled: boolean;
-                                    /** @description Sliding window in seconds. */
-                                    window_seconds: number;
-                                    max_count?: number;
-                                    /** @description Token units. */
-                                    max_volume?: string;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Payer first seen by Pier less than min_age_seconds ago. */
-                                fresh_wallet: {
-                                    enabled: boolean;
-                                    min_age_seconds: number;
-                                    /** @description Also fire when the payer has never sent a transaction. */
-                                    check_nonce: boolean;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
-                                blocklist: {
-                                    enabled: boolean;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Fiat customer's country not in allowed_countries. */
-                                fiat_country: {
-                                    enabled: boolean;
-                                    allowed_countries: string[];
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description The customer already failed max_failures fiat attempts in the window. */
-                                fiat_failures: {
-                                    enabled: boolean;
-                                    /** @description Sliding window in seconds. */
-                                    window_seconds: number;
-                                    max_failures: number;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                            };
-                            reporting_currency: string;
-                        };
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getRiskRules"];
         /**
          * Change risk rules
          * @description Each rule given replaces that rule whole; rules left out keep their current settings. Applies to orders and payments from now on (other API processes within 2 s). PUT and POST do the same (POST for clients that only send POST).
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        rules?: {
-                            /** @description Order amount outside [min_amount, max_amount]. */
-                            amount_limit?: {
-                                enabled: boolean;
-                                /** @description Token units. */
-                                max_amount?: string;
-                                /** @description Token units. */
-                                min_amount?: string;
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                            /** @description Payments by one payer address (any merchant) in the window, this one included. */
-                            payer_velocity?: {
-                                enabled: boolean;
-                                /** @description Sliding window in seconds. */
-                                window_seconds: number;
-                                max_count?: number;
-                                /** @description Token units. */
-                                max_volume?: string;
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                            /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
-                            merchant_velocity?: {
-                                enabled: boolean;
-                                /** @description Sliding window in seconds. */
-                                window_seconds: number;
-                                max_count?: number;
-                                /** @description Token units. */
-                                max_volume?: string;
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                            /** @description Payer first seen by Pier less than min_age_seconds ago. */
-                            fresh_wallet?: {
-                                enabled: boolean;
-                                min_age_seconds: number;
-                                /** @description Also fire when the payer has never sent a transaction. */
-                                check_nonce: boolean;
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                            /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
-                            blocklist?: {
-                                enabled: boolean;
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                            /** @description Fiat customer's country not in allowed_countries. */
-                            fiat_country?: {
-                                enabled: boolean;
-                                allowed_countries: string[];
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                            /** @description The customer already failed max_failures fiat attempts in the window. */
-                            fiat_failures?: {
-                                enabled: boolean;
-                                /** @description Sliding window in seconds. */
-                                window_seconds: number;
-                                max_failures: number;
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                        };
-                        reporting_currency?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "risk_settings";
-                            livemode: boolean;
-                            rules: {
-                                /** @description Order amount outside [min_amount, max_amount]. */
-                                amount_limit: {
-                                    enabled: boolean;
-                                    /** @description Token units. */
-                                    max_amount?: string;
-                                    /** @description Token units. */
-                                    min_amount?: string;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Payments by one payer address (any merchant) in the window, this one included. */
-                                payer_velocity: {
-                                    enabled: boolean;
-                                    /** @description Sliding window in seconds. */
-                                    window_seconds: number;
-                                    max_count?: number;
-                                    /** @description Token units. */
-                                    max_volume?: string;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
-                                merchant_velocity: {
-                                    enabled: boolean;
-                                    /** @description Sliding window in seconds. */
-                                    window_seconds: number;
-                                    max_count?: number;
-                                    /** @description Token units. */
-                                    max_volume?: string;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Payer first seen by Pier less than min_age_seconds ago. */
-                                fresh_wallet: {
-                                    enabled: boolean;
-                                    min_age_seconds: number;
-                                    /** @description Also fire when the payer has never sent a transaction. */
-                                    check_nonce: boolean;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
-                                blocklist: {
-                                    enabled: boolean;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Fiat customer's country not in allowed_countries. */
-                                fiat_country: {
-                                    enabled: boolean;
-                                    allowed_countries: string[];
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description The customer already failed max_failures fiat attempts in the window. */
-                                fiat_failures: {
-                                    enabled: boolean;
-                                    /** @description Sliding window in seconds. */
-                                    window_seconds: number;
-                                    max_failures: number;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                            };
-                            reporting_currency: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["updateRiskRules"];
         /**
          * Change risk rules (POST form)
          * @description Each rule given replaces that rule whole; rules left out keep their current settings. Applies to orders and payments from now on (other API processes within 2 s). PUT and POST do the same (POST for clients that only send POST).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        rules?: {
-                            /** @description Order amount outside [min_amount, max_amount]. */
-                            amount_limit?: {
-                                enabled: boolean;
-                                /** @description Token units. */
-                                max_amount?: string;
-                                /** @description Token units. */
-                                min_amount?: string;
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                            /** @description Payments by one payer address (any merchant) in the window, this one included. */
-                            payer_velocity?: {
-                                enabled: boolean;
-                                /** @description Sliding window in seconds. */
-                                window_seconds: number;
-                                max_count?: number;
-                                /** @description Token units. */
-                                max_volume?: string;
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                            /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
-                            merchant_velocity?: {
-                                enabled: boolean;
-                                /** @description Sliding window in seconds. */
-                                window_seconds: number;
-                                max_count?: number;
-                                /** @description Token units. */
-                                max_volume?: string;
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                            /** @description Payer first seen by Pier less than min_age_seconds ago. */
-                            fresh_wallet?: {
-                                enabled: boolean;
-                                min_age_seconds: number;
-                                /** @description Also fire when the payer has never sent a transaction. */
-                                check_nonce: boolean;
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                            /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
-                            blocklist?: {
-                                enabled: boolean;
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                            /** @description Fiat customer's country not in allowed_countries. */
-                            fiat_country?: {
-                                enabled: boolean;
-                                allowed_countries: string[];
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                            /** @description The customer already failed max_failures fiat attempts in the window. */
-                            fiat_failures?: {
-                                enabled: boolean;
-                                /** @description Sliding window in seconds. */
-                                window_seconds: number;
-                                max_failures: number;
-                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                action: "flag" | "hold" | "block";
-                            };
-                        };
-                        reporting_currency?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "risk_settings";
-                            livemode: boolean;
-                            rules: {
-                                /** @description Order amount outside [min_amount, max_amount]. */
-                                amount_limit: {
-                                    enabled: boolean;
-                                    /** @description Token units. */
-                                    max_amount?: string;
-                                    /** @description Token units. */
-                                    min_amount?: string;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Payments by one payer address (any merchant) in the window, this one included. */
-                                payer_velocity: {
-                                    enabled: boolean;
-                                    /** @description Sliding window in seconds. */
-                                    window_seconds: number;
-                                    max_count?: number;
-                                    /** @description Token units. */
-                                    max_volume?: string;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
-                                merchant_velocity: {
-                                    enabled: boolean;
-                                    /** @description Sliding window in seconds. */
-                                    window_seconds: number;
-                                    max_count?: number;
-                                    /** @description Token units. */
-                                    max_volume?: string;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Payer first seen by Pier less than min_age_seconds ago. */
-                                fresh_wallet: {
-                                    enabled: boolean;
-                                    min_age_seconds: number;
-                                    /** @description Also fire when the payer has never sent a transaction. */
-                                    check_nonce: boolean;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
-                                blocklist: {
-                                    enabled: boolean;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description Fiat customer's country not in allowed_countries. */
-                                fiat_country: {
-                                    enabled: boolean;
-                                    allowed_countries: string[];
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                                /** @description The customer already failed max_failures fiat attempts in the window. */
-                                fiat_failures: {
-                                    enabled: boolean;
-                                    /** @description Sliding window in seconds. */
-                                    window_seconds: number;
-                                    max_failures: number;
-                                    /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
-                                    action: "flag" | "hold" | "block";
-                                };
-                            };
-                            reporting_currency: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["updateRiskRulesByPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4724,110 +582,7 @@ export interface paths {
          * The review queue
          * @description Newest first; `status=open&outcome=hold` is what waits for a decision.
          */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                    status?: "open" | "released" | "refunded" | "dismissed";
-                    outcome?: "flag" | "hold";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of reviews */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "risk_review";
-                                livemode: boolean;
-                                order: string | null;
-                                /** @enum {string} */
-                                stage: "order" | "payment" | "fiat_session";
-                                /** @enum {string} */
-                                outcome: "flag" | "hold" | "block";
-                                payer: string | null;
-                                findings: {
-                                    rule: string;
-                                    action: string;
-                                    message: string;
-                                    evidence: {
-                                        [key: string]: string | number | boolean | null;
-                                    };
-                                }[];
-                                /** @enum {string} */
-                                status: "open" | "released" | "refunded" | "dismissed";
-                                created: number;
-                                reviewed_at: number | null;
-                                reviewed_by: string | null;
-                                review_note: string | null;
-                            }[];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listRiskReviews"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4844,108 +599,7 @@ export interface paths {
             cookie?: never;
         };
         /** Retrieve a review */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Review id (rrv_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A flag or hold with the rules that fired and their evidence. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "risk_review";
-                            livemode: boolean;
-                            order: string | null;
-                            /** @enum {string} */
-                            stage: "order" | "payment" | "fiat_session";
-                            /** @enum {string} */
-                            outcome: "flag" | "hold" | "block";
-                            payer: string | null;
-                            findings: {
-                                rule: string;
-                                action: string;
-                                message: string;
-                                evidence: {
-                                    [key: string]: string | number | boolean | null;
-                                };
-                            }[];
-                            /** @enum {string} */
-                            status: "open" | "released" | "refunded" | "dismissed";
-                            created: number;
-                            reviewed_at: number | null;
-                            reviewed_by: string | null;
-                            review_note: string | null;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getRiskReview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4967,126 +621,7 @@ export interface paths {
          * Release a held payment
          * @description Queues the operator's setHold(false); the keeper then settles the payment when its escrow period has ended. 409 hold_pending while the hold itself is not on chain yet.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Review id (rrv_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        note?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description A flag or hold with the rules that fired and their evidence. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "risk_review";
-                            livemode: boolean;
-                            order: string | null;
-                            /** @enum {string} */
-                            stage: "order" | "payment" | "fiat_session";
-                            /** @enum {string} */
-                            outcome: "flag" | "hold" | "block";
-                            payer: string | null;
-                            findings: {
-                                rule: string;
-                                action: string;
-                                message: string;
-                                evidence: {
-                                    [key: string]: string | number | boolean | null;
-                                };
-                            }[];
-                            /** @enum {string} */
-                            status: "open" | "released" | "refunded" | "dismissed";
-                            created: number;
-                            reviewed_at: number | null;
-                            reviewed_by: string | null;
-                            review_note: string | null;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["releaseRiskReviewHold"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5106,126 +641,7 @@ export interface paths {
          * Refund a held or flagged payment
          * @description Refunds what remains to the payer (a refund object, `refund.succeeded` follows) and closes the review.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Review id (rrv_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        note?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description A flag or hold with the rules that fired and their evidence. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "risk_review";
-                            livemode: boolean;
-                            order: string | null;
-                            /** @enum {string} */
-                            stage: "order" | "payment" | "fiat_session";
-                            /** @enum {string} */
-                            outcome: "flag" | "hold" | "block";
-                            payer: string | null;
-                            findings: {
-                                rule: string;
-                                action: string;
-                                message: string;
-                                evidence: {
-                                    [key: string]: string | number | boolean | null;
-                                };
-                            }[];
-                            /** @enum {string} */
-                            status: "open" | "released" | "refunded" | "dismissed";
-                            created: number;
-                            reviewed_at: number | null;
-                            reviewed_by: string | null;
-                            review_note: string | null;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["refundRiskReview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5245,126 +661,7 @@ export interface paths {
          * Dismiss a flag
          * @description Records that a flag was reviewed; nothing changes on chain.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Review id (rrv_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        note?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description A flag or hold with the rules that fired and their evidence. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "risk_review";
-                            livemode: boolean;
-                            order: string | null;
-                            /** @enum {string} */
-                            stage: "order" | "payment" | "fiat_session";
-                            /** @enum {string} */
-                            outcome: "flag" | "hold" | "block";
-                            payer: string | null;
-                            findings: {
-                                rule: string;
-                                action: string;
-                                message: string;
-                                evidence: {
-                                    [key: string]: string | number | boolean | null;
-                                };
-                            }[];
-                            /** @enum {string} */
-                            status: "open" | "released" | "refunded" | "dismissed";
-                            created: number;
-                            reviewed_at: number | null;
-                            reviewed_by: string | null;
-                            review_note: string | null;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["dismissRiskReview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5379,105 +676,7 @@ export interface paths {
             cookie?: never;
         };
         /** List reconciliation findings */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                    status?: "open" | "resolved";
-                    kind?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of findings */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "reconciliation_finding";
-                                livemode: boolean;
-                                /** @description paid_not_credited · credited_without_payment · amount_mismatch · token_mismatch · refund_not_on_chain · fiat_captured_not_funded · fiat_funded_twice · fiat_refund_one_side */
-                                kind: string;
-                                /** @description What the finding is about; (kind, subject) is unique. */
-                                subject: string;
-                                order: string | null;
-                                details: {
-                                    [key: string]: unknown;
-                                };
-                                /** @enum {string} */
-                                status: "open" | "resolved";
-                                detected_at: number;
-                                last_seen_at: number;
-                                resolved_at: number | null;
-                                resolved_by: string | null;
-                                resolution_note: string | null;
-                            }[];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listReconciliationFindings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5499,121 +698,7 @@ export interface paths {
          * Resolve a finding
          * @description Records who resolved it, when, and the note. A resolved finding seen again stays resolved.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Finding id (rcf_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        note: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description A mismatch found by reconciliation, stored once per (kind, subject). */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "reconciliation_finding";
-                            livemode: boolean;
-                            /** @description paid_not_credited · credited_without_payment · amount_mismatch · token_mismatch · refund_not_on_chain · fiat_captured_not_funded · fiat_funded_twice · fiat_refund_one_side */
-                            kind: string;
-                            /** @description What the finding is about; (kind, subject) is unique. */
-                            subject: string;
-                            order: string | null;
-                            details: {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            status: "open" | "resolved";
-                            detected_at: number;
-                            last_seen_at: number;
-                            resolved_at: number | null;
-                            resolved_by: string | null;
-                            resolution_note: string | null;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["resolveReconciliationFinding"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5633,87 +718,7 @@ export interface paths {
          * Run reconciliation now (operator)
          * @description The same pass the scheduled job runs (PIER_RECONCILIATION_CRON). 503 reconciliation_busy while another pass is running.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "reconciliation_run";
-                            started: number;
-                            finished: number;
-                            found: number;
-                            new_findings: number;
-                            auto_resolved: number;
-                            fiat_checked: boolean;
-                            kinds: {
-                                [key: string]: number;
-                            };
-                        };
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A dependency (chain, indexer) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createReconciliationRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5731,203 +736,7 @@ export interface paths {
          * Settlement report per day
          * @description Per UTC day of payment: orders paid, gross, refunds, fees charged, net, released and still in escrow, in token units and in the reporting currency (`currency`, default the merchant's reporting_currency from /v1/risk/rules), each sale at its own rate: a fiat-priced order at its fiat price, any other at the rate stored when it was made in that currency; orders without one at the current rate (`valued_at`). Default: the last 30 days; at most 366. One network and token per report (`network`, `token`; default the first of each), so token units are never summed across tokens.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description UTC day, YYYY-MM-DD. */
-                    from?: string;
-                    /** @description UTC day, YYYY-MM-DD. */
-                    to?: string;
-                    currency?: string;
-                    /** @description Chain id; default the first network served. */
-                    network?: number;
-                    /** @description Token address on `network`; default its first token. One report per token. */
-                    token?: `0x${string}`;
-                    format?: "json" | "csv";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description JSON, or CSV with format=csv */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "settlement_report";
-                            livemode: boolean;
-                            merchant: string;
-                            /**
-                             * Format: date
-                             * @description UTC day, YYYY-MM-DD.
-                             */
-                            from: string;
-                            /**
-                             * Format: date
-                             * @description UTC day, YYYY-MM-DD.
-                             */
-                            to: string;
-                            /** @description The network this report covers. */
-                            chain_id: number;
-                            /** @description EVM address. */
-                            token: `0x${string}`;
-                            currency: string;
-                            token_decimals: number;
-                            reporting_currency: string;
-                            /** @description The current rate, reporting-currency units per token (through its peg): used only for orders without a rate of their own in this currency. */
-                            fx_rate: string;
-                            fx_rate_as_of: number;
-                            data: {
-                                /**
-                                 * Format: date
-                                 * @description UTC day, YYYY-MM-DD.
-                                 */
-                                date: string;
-                                merchant: string;
-                                orders: number;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                gross: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                refunds: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                fees: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                net: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                released: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                in_escrow: string;
-                                /** @description Network fees Pier's relayer paid for these orders' payments, in wei of the network's coin. */
-                                relay_fees: string;
-                                currency: string;
-                                /** @description Decimal string in the reporting currency. */
-                                gross_fiat: string;
-                                /** @description Decimal string in the reporting currency. */
-                                refunds_fiat: string;
-                                /** @description Decimal string in the reporting currency. */
-                                fees_fiat: string;
-                                /** @description Decimal string in the reporting currency. */
-                                net_fiat: string;
-                                reporting_currency: string;
-                                /**
-                                 * @description sale: every order that day valued at its own rate (its fiat price, or the rate stored when it was made); current: at fx_rate; mixed: some of each.
-                                 * @enum {string}
-                                 */
-                                valued_at: "sale" | "current" | "mixed";
-                            }[];
-                            totals: {
-                                orders: number;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                gross: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                refunds: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                fees: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                net: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                released: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                in_escrow: string;
-                                /** @description Network fees Pier's relayer paid for these orders' payments, in wei of the network's coin. */
-                                relay_fees: string;
-                                /** @description Decimal string in the reporting currency. */
-                                gross_fiat: string;
-                                /** @description Decimal string in the reporting currency. */
-                                net_fiat: string;
-                            };
-                        };
-                        "text/csv": string;
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getSettlementReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5947,112 +756,7 @@ export interface paths {
          * Reconciliation report
          * @description The last reconciliation run, counts per kind and every finding (open and resolved unless `status` is given). CSV: one finding per row.
          */
-        get: {
-            parameters: {
-                query?: {
-                    status?: "open" | "resolved";
-                    format?: "json" | "csv";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description JSON, or CSV with format=csv */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "reconciliation_report";
-                            livemode: boolean;
-                            generated: number;
-                            last_run: {
-                                id: string;
-                                finished: number | null;
-                            } | null;
-                            open: number;
-                            by_kind: {
-                                [key: string]: {
-                                    open: number;
-                                    resolved: number;
-                                };
-                            };
-                            findings: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "reconciliation_finding";
-                                livemode: boolean;
-                                /** @description paid_not_credited · credited_without_payment · amount_mismatch · token_mismatch · refund_not_on_chain · fiat_captured_not_funded · fiat_funded_twice · fiat_refund_one_side */
-                                kind: string;
-                                /** @description What the finding is about; (kind, subject) is unique. */
-                                subject: string;
-                                order: string | null;
-                                details: {
-                                    [key: string]: unknown;
-                                };
-                                /** @enum {string} */
-                                status: "open" | "resolved";
-                                detected_at: number;
-                                last_seen_at: number;
-                                resolved_at: number | null;
-                                resolved_by: string | null;
-                                resolution_note: string | null;
-                            }[];
-                        };
-                        "text/csv": string;
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getReconciliationReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6069,222 +773,13 @@ export interface paths {
             cookie?: never;
         };
         /** List payment links */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of payment links */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: components["schemas"]["PaymentLink"][];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listPaymentLinks"];
         put?: never;
         /**
          * Create a payment link
          * @description A reusable link (`url`, print it as a QR code) that creates one order per payer: for a fixed amount, or one the payer chooses within min_amount..max_amount.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            /** @description fixed: every payer pays `amount`. customer_chosen: the payer enters an amount within [min_amount, max_amount] (token units). */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        amount_type: "fixed" | "customer_chosen";
-                        /**
-                         * @description Token amount in the token's smallest unit, as a decimal integer string.
-                         * @example 25000000
-                         */
-                        amount?: string;
-                        /**
-                         * @description Token amount in the token's smallest unit, as a decimal integer string.
-                         * @example 25000000
-                         */
-                        min_amount?: string;
-                        /**
-                         * @description Token amount in the token's smallest unit, as a decimal integer string.
-                         * @example 25000000
-                         */
-                        max_amount?: string;
-                        description?: string;
-                        /** @description Up to 50 string key/value pairs of your own (keys up to 40 characters, values up to 500). */
-                        metadata?: {
-                            [key: string]: string;
-                        };
-                        escrow_period?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "payment_link";
-                            livemode: boolean;
-                            /** @description The public page payers open (print it as a QR code). */
-                            url: string;
-                            /** @enum {string} */
-                            amount_type: "fixed" | "customer_chosen";
-                            amount: string | null;
-                            min_amount: string | null;
-                            max_amount: string | null;
-                            description: string | null;
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            active: boolean;
-                            created: number;
-                            analytics: {
-                                /** @description Orders created from the link. */
-                                orders: number;
-                                /** @description Of those, paid on chain. */
-                                paid: number;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                volume: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createPaymentLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6299,112 +794,7 @@ export interface paths {
             cookie?: never;
         };
         /** Retrieve a payment link with its analytics */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Payment link id (pl_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "payment_link";
-                            livemode: boolean;
-                            /** @description The public page payers open (print it as a QR code). */
-                            url: string;
-                            /** @enum {string} */
-                            amount_type: "fixed" | "customer_chosen";
-                            amount: string | null;
-                            min_amount: string | null;
-                            max_amount: string | null;
-                            description: string | null;
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            active: boolean;
-                            created: number;
-                            analytics: {
-                                /** @description Orders created from the link. */
-                                orders: number;
-                                /** @description Of those, paid on chain. */
-                                paid: number;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                volume: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getPaymentLink"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6426,131 +816,14 @@ export interface paths {
          * Deactivate a payment link
          * @description New orders are refused (409 link_inactive); orders already created are unaffected.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Payment link id (pl_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "payment_link";
-                            livemode: boolean;
-                            /** @description The public page payers open (print it as a QR code). */
-                            url: string;
-                            /** @enum {string} */
-                            amount_type: "fixed" | "customer_chosen";
-                            amount: string | null;
-                            min_amount: string | null;
-                            max_amount: string | null;
-                            description: string | null;
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            active: boolean;
-                            created: number;
-                            analytics: {
-                                /** @description Orders created from the link. */
-                                orders: number;
-                                /** @description Of those, paid on chain. */
-                                paid: number;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                volume: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["deactivatePaymentLink"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/checkout/links/{id}": {
+    "/v1/checkout_links/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -6558,79 +831,7 @@ export interface paths {
             cookie?: never;
         };
         /** Public view of a payment link */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Payment link id (pl_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "payment_link";
-                            merchant_name: string;
-                            /** @enum {string} */
-                            amount_type: "fixed" | "customer_chosen";
-                            amount: string | null;
-                            min_amount: string | null;
-                            max_amount: string | null;
-                            description: string | null;
-                            active: boolean;
-                            currency: string;
-                            decimals: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getCheckoutLink"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6639,7 +840,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/checkout/links/{id}/orders": {
+    "/v1/checkout_links/{id}/orders": {
         parameters: {
             query?: never;
             header?: never;
@@ -6652,92 +853,7 @@ export interface paths {
          * Create the payer's order from a payment link
          * @description One order per call (per payer), for the link's amount or `amount` within its limits; then open `checkout_url`. 409 link_inactive once deactivated; risk rules apply (400 risk_blocked).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Payment link id (pl_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            /** @description amount (token units) only for customer_chosen links. */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description Token amount in the token's smallest unit, as a decimal integer string.
-                         * @example 25000000
-                         */
-                        amount?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description The new order's id (ord_...). */
-                            order: string;
-                            checkout_url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createCheckoutLinkOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6757,71 +873,7 @@ export interface paths {
          * Start a Sign-In with Ethereum
          * @description A single-use nonce (10 minutes) and the domain, URI and chain the message must name. The chain picks the session's mode: `livemode` asks for the live network's (default: the first network's mode).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        livemode?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "siwe_nonce";
-                            nonce: string;
-                            /** @description The EIP-4361 `domain` the message must name. */
-                            domain: string;
-                            /** @description The `uri` to put in the message (any URI on the dashboard's origin). */
-                            uri: string;
-                            chain_id: number;
-                            statement: string;
-                            /** @description Unix time in seconds. */
-                            expires_at: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createSiweNonce"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6841,90 +893,7 @@ export interface paths {
          * Sign in with a signed EIP-4361 message
          * @description Checks domain, URI, chain, nonce (single use), validity window and the owner wallet's signature, then sets the `pier_session` cookie (HttpOnly, SameSite=Strict). A refused message changes nothing.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        message: string;
-                        signature: `0x${string}`;
-                        merchant?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "dashboard_session";
-                            merchant: {
-                                id: string;
-                                name: string;
-                                /** @description EVM address. */
-                                payout_address: `0x${string}`;
-                            };
-                            /** @description EVM address. */
-                            address: `0x${string}`;
-                            livemode: boolean;
-                            chain_id: number;
-                            /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
-                            csrf_token: string;
-                            /** @description Unix time in seconds. */
-                            expires_at: number;
-                            /** @description Registered passkeys: with one or more, sensitive actions need a step-up. */
-                            passkeys: number;
-                            step_up_until: number | null;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["verifySiwe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6939,73 +908,7 @@ export interface paths {
             cookie?: never;
         };
         /** The current dashboard session */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "dashboard_session";
-                            merchant: {
-                                id: string;
-                                name: string;
-                                /** @description EVM address. */
-                                payout_address: `0x${string}`;
-                            };
-                            /** @description EVM address. */
-                            address: `0x${string}`;
-                            livemode: boolean;
-                            chain_id: number;
-                            /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
-                            csrf_token: string;
-                            /** @description Unix time in seconds. */
-                            expires_at: number;
-                            /** @description Registered passkeys: with one or more, sensitive actions need a step-up. */
-                            passkeys: number;
-                            step_up_until: number | null;
-                        };
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getDashboardSession"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7024,67 +927,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign out (ends the session everywhere it is used) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "dashboard_session";
-                            /** @enum {boolean} */
-                            ended: true;
-                        };
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["logoutDashboard"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7099,66 +942,7 @@ export interface paths {
             cookie?: never;
         };
         /** The merchant's passkeys */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "passkey";
-                                name: string;
-                                /** @description Unix time in seconds. */
-                                created: number;
-                                last_used_at: number | null;
-                            }[];
-                            has_more: boolean;
-                        };
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listPasskeys"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7180,66 +964,7 @@ export interface paths {
          * Options to create a passkey (WebAuthn)
          * @description Adding a second passkey needs a fresh assertion of an existing one (step-up).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            challenge: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createPasskeyRegistrationOptions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7256,88 +981,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Register the passkey the browser created */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        response: {
-                            [key: string]: unknown;
-                        };
-                        name?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "passkey";
-                            name: string;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            last_used_at: number | null;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["verifyPasskeyRegistration"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7354,75 +998,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Options to confirm with a passkey (step-up) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            challenge: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createPasskeyAuthenticationOptions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7439,99 +1015,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Confirm with a passkey: sensitive actions are allowed for five minutes */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        response: {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "dashboard_session";
-                            merchant: {
-                                id: string;
-                                name: string;
-                                /** @description EVM address. */
-                                payout_address: `0x${string}`;
-                            };
-                            /** @description EVM address. */
-                            address: `0x${string}`;
-                            livemode: boolean;
-                            chain_id: number;
-                            /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
-                            csrf_token: string;
-                            /** @description Unix time in seconds. */
-                            expires_at: number;
-                            /** @description Registered passkeys: with one or more, sensitive actions need a step-up. */
-                            passkeys: number;
-                            step_up_until: number | null;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["verifyPasskeyAuthentication"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7549,113 +1033,7 @@ export interface paths {
          * Daily figures from the chain
          * @description Per UTC day and token, from the indexer: volume paid into escrow, payments escrowed, fees, refunds and net released. Default: the last 30 days; at most 366 days.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description UTC day, YYYY-MM-DD. */
-                    from?: string;
-                    /** @description UTC day, YYYY-MM-DD. */
-                    to?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            url: string;
-                            has_more: boolean;
-                            data: {
-                                /** @enum {string} */
-                                object: "daily_report";
-                                chain_id: number;
-                                /** @description UTC day, YYYY-MM-DD. */
-                                day: string;
-                                /** @description EVM address. */
-                                token: `0x${string}`;
-                                symbol: string | null;
-                                decimals: number | null;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                volume: string;
-                                payments: number;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                fees: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                refunds: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                released: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getDailyReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7677,132 +1055,7 @@ export interface paths {
          * Create an FX quote
          * @description Locks the rate (mid rate, spread fee, both amounts) until `expires_at`. Rates older than the configured maximum age are refused (503 `fx_rate_stale`).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            /** @description Give exactly one of `amount` and `target_amount`. */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description ISO 4217 code, upper case. */
-                        currency: string;
-                        /** @description Fix what the customer pays in `currency`. */
-                        amount?: string;
-                        /**
-                         * @description Fix the token units delivered.
-                         * @example 25000000
-                         */
-                        target_amount?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description A locked exchange rate from a fiat currency to the settlement token. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "fx_quote";
-                            /** @description Which amount the request fixed: the customer's (`source`) or the token's (`target`). */
-                            fixed: "source" | "target";
-                            /** @description ISO 4217 code. */
-                            source_currency: string;
-                            /** @description Decimal string in the currency's minor units (JPY 0, KWD 3). */
-                            source_amount: string;
-                            target_token: string;
-                            target_decimals: number;
-                            /**
-                             * @description Token amount in the token's smallest unit, as a decimal integer string.
-                             * @example 25000000
-                             */
-                            target_amount: string;
-                            /**
-                             * @description Spread fee in token units.
-                             * @example 25000000
-                             */
-                            fee_amount: string;
-                            spread_bps: number;
-                            /** @description Tokens per 1 unit of the currency at mid (display, 12 decimals). */
-                            mid_rate: string;
-                            /** @description Tokens per 1 unit of the currency after the spread (display). */
-                            rate: string;
-                            rate_source: string;
-                            /** @description Unix time of the rate. */
-                            rate_as_of: number;
-                            created: number;
-                            /** @description Unix time the lock ends; an expired quote is refused. */
-                            expires_at: number;
-                            used: boolean;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A dependency (chain, indexer) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createFxQuote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7817,117 +1070,7 @@ export interface paths {
             cookie?: never;
         };
         /** Retrieve an FX quote */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Quote id (fxq_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A locked exchange rate from a fiat currency to the settlement token. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "fx_quote";
-                            /** @description Which amount the request fixed: the customer's (`source`) or the token's (`target`). */
-                            fixed: "source" | "target";
-                            /** @description ISO 4217 code. */
-                            source_currency: string;
-                            /** @description Decimal string in the currency's minor units (JPY 0, KWD 3). */
-                            source_amount: string;
-                            target_token: string;
-                            target_decimals: number;
-                            /**
-                             * @description Token amount in the token's smallest unit, as a decimal integer string.
-                             * @example 25000000
-                             */
-                            target_amount: string;
-                            /**
-                             * @description Spread fee in token units.
-                             * @example 25000000
-                             */
-                            fee_amount: string;
-                            spread_bps: number;
-                            /** @description Tokens per 1 unit of the currency at mid (display, 12 decimals). */
-                            mid_rate: string;
-                            /** @description Tokens per 1 unit of the currency after the spread (display). */
-                            rate: string;
-                            rate_source: string;
-                            /** @description Unix time of the rate. */
-                            rate_as_of: number;
-                            created: number;
-                            /** @description Unix time the lock ends; an expired quote is refused. */
-                            expires_at: number;
-                            used: boolean;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getFxQuote"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7947,73 +1090,7 @@ export interface paths {
          * List networks and tokens
          * @description Where orders can be paid: each network's chain id, mode, escrow, confirmation depth and accepted tokens. Mainnets serve live mode (`sk_live_` keys) and testnets test mode. Pass `network` (chain id) and `token` (address) when creating an order to choose among your key's mode; the first network of the mode (`default`) and its first token are the defaults.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                /** @enum {string} */
-                                object: "network";
-                                chain_id: number;
-                                name: string;
-                                testnet: boolean;
-                                /** @description Live mode (a mainnet, sk_live_ keys) or test mode. */
-                                livemode: boolean;
-                                explorer_url: string | null;
-                                /** @description EVM address. */
-                                escrow: `0x${string}`;
-                                /** @description Blocks before a payment counts as final (escrowed). */
-                                confirmations: number;
-                                /** @description Orders of its mode naming no network are paid here. */
-                                default: boolean;
-                                /** @description Accepted tokens; the first is the network's default. */
-                                tokens: {
-                                    /** @description EVM address. */
-                                    address: `0x${string}`;
-                                    symbol: string;
-                                    decimals: number;
-                                    peg: string | null;
-                                    /** @description Pay paths the checkout offers for it, best first. */
-                                    methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
-                                }[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listNetworks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8030,72 +1107,7 @@ export interface paths {
             cookie?: never;
         };
         /** Fiat wallets offered for an order */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "fiat_options";
-                            enabled: boolean;
-                            provider: string | null;
-                            wallets: ("paypal" | "apple_pay" | "google_pay")[];
-                            /** @description Why fiat wallets are off, when they are. */
-                            reason: string | null;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getCheckoutFiat"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8117,123 +1129,7 @@ export interface paths {
          * Quote an order in the customer's currency
          * @description A quote fixing the order's token amount; the customer pays `source_amount` in `currency`.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description ISO 4217 code, upper case. */
-                        currency: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description A locked exchange rate from a fiat currency to the settlement token. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "fx_quote";
-                            /** @description Which amount the request fixed: the customer's (`source`) or the token's (`target`). */
-                            fixed: "source" | "target";
-                            /** @description ISO 4217 code. */
-                            source_currency: string;
-                            /** @description Decimal string in the currency's minor units (JPY 0, KWD 3). */
-                            source_amount: string;
-                            target_token: string;
-                            target_decimals: number;
-                            /**
-                             * @description Token amount in the token's smallest unit, as a decimal integer string.
-                             * @example 25000000
-                             */
-                            target_amount: string;
-                            /**
-                             * @description Spread fee in token units.
-                             * @example 25000000
-                             */
-                            fee_amount: string;
-                            spread_bps: number;
-                            /** @description Tokens per 1 unit of the currency at mid (display, 12 decimals). */
-                            mid_rate: string;
-                            /** @description Tokens per 1 unit of the currency after the spread (display). */
-                            rate: string;
-                            rate_source: string;
-                            /** @description Unix time of the rate. */
-                            rate_as_of: number;
-                            created: number;
-                            /** @description Unix time the lock ends; an expired quote is refused. */
-                            expires_at: number;
-                            used: boolean;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A dependency (chain, indexer) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createCheckoutFiatQuote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8253,130 +1149,7 @@ export interface paths {
          * Start paying an order with a fiat wallet
          * @description Consumes the quote and opens a session at the provider; send the customer to `approval_url` (or confirm `client_secret` in the browser for Stripe wallets). Refused with 503 `treasury_low` when the bridge could not fund the escrow.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description A quote from POST .../fiat/quotes. */
-                        fx_quote: string;
-                        wallet?: "paypal" | "apple_pay" | "google_pay";
-                        return_url: string;
-                        cancel_url?: string;
-                        /**
-                         * @description Sandbox only: a failure mode to simulate.
-                         * @enum {string}
-                         */
-                        simulate?: "decline" | "timeout" | "duplicate_webhook" | "late_webhook" | "capture_reversed";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "fiat_session";
-                            livemode: boolean;
-                            order: string;
-                            provider: string;
-                            wallet: string | null;
-                            /** @enum {string} */
-                            status: "creating" | "created" | "requires_action" | "approved" | "captured" | "declined" | "reversed" | "refunded" | "failed";
-                            /** @description What the customer pays, in `currency`. */
-                            amount: string;
-                            currency: string;
-                            /**
-                             * @description Token amount in the token's smallest unit, as a decimal integer string.
-                             * @example 25000000
-                             */
-                            token_amount: string;
-                            fx_quote: string;
-                            approval_url: string | null;
-                            client_secret: string | null;
-                            failure_code: string | null;
-                            failure_message: string | null;
-                            created: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Every error has this shape; 5xx messages never include internals. */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A dependency (chain, indexer) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createCheckoutFiatSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8391,89 +1164,7 @@ export interface paths {
             cookie?: never;
         };
         /** A fiat session's status */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    session: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "fiat_session";
-                            livemode: boolean;
-                            order: string;
-                            provider: string;
-                            wallet: string | null;
-                            /** @enum {string} */
-                            status: "creating" | "created" | "requires_action" | "approved" | "captured" | "declined" | "reversed" | "refunded" | "failed";
-                            /** @description What the customer pays, in `currency`. */
-                            amount: string;
-                            currency: string;
-                            /**
-                             * @description Token amount in the token's smallest unit, as a decimal integer string.
-                             * @example 25000000
-                             */
-                            token_amount: string;
-                            fx_quote: string;
-                            approval_url: string | null;
-                            client_secret: string | null;
-                            failure_code: string | null;
-                            failure_message: string | null;
-                            created: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getCheckoutFiatSession"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8493,117 +1184,7 @@ export interface paths {
          * List fiat wallet payments
          * @description Every customer attempt to pay an order with a fiat wallet, with its status (`declined` and `reversed` leave the order payable) and incidents.
          */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                    order?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of fiat sessions */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "fiat_session";
-                                livemode: boolean;
-                                order: string;
-                                provider: string;
-                                wallet: string | null;
-                                /** @enum {string} */
-                                status: "creating" | "created" | "requires_action" | "approved" | "captured" | "declined" | "reversed" | "refunded" | "failed";
-                                /** @description What the customer pays, in `currency`. */
-                                amount: string;
-                                currency: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                token_amount: string;
-                                fx_quote: string;
-                                approval_url: string | null;
-                                failure_code: string | null;
-                                failure_message: string | null;
-                                created: number;
-                                provider_ref: string | null;
-                                /** @description What went wrong with this payment, if anything (recorded once per kind). */
-                                incidents: {
-                                    /** @enum {string} */
-                                    kind: "declined" | "reversed" | "funding_failed" | "refund_failed";
-                                    detail: {
-                                        [key: string]: unknown;
-                                    };
-                                    created: number;
-                                }[];
-                            }[];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listFiatSessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8625,76 +1206,7 @@ export interface paths {
          * Receive a wallet provider's webhook
          * @description Signed notifications from the configured fiat wallet provider (sandbox, paypal or stripe). Verified over the raw body, de-duplicated by the provider's event id, then applied by the fiat bridge's job queue.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    provider: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            received: boolean;
-                            duplicate: boolean;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A dependency (chain, indexer) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["receiveFiatWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8709,234 +1221,13 @@ export interface paths {
             cookie?: never;
         };
         /** List payouts */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of payouts */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "payout";
-                                livemode: boolean;
-                                provider: string;
-                                recipient: string;
-                                /** @description What the recipient receives, in `currency`. */
-                                amount: string;
-                                currency: string;
-                                /**
-                                 * @description Settled token units debited.
-                                 * @example 25000000
-                                 */
-                                token_amount: string;
-                                fx_quote: string;
-                                /** @enum {string} */
-                                status: "pending" | "paid" | "failed";
-                                failure_code: string | null;
-                                failure_message: string | null;
-                                created: number;
-                            }[];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listPayouts"];
         put?: never;
         /**
          * Withdraw settled funds to a fiat wallet
          * @description Unrestricted secret keys only. Accepted as `pending`, then paid by the fiat provider.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description A quote with a fixed `amount` (POST /v1/fx/quotes): the currency and what you receive. */
-                        fx_quote: string;
-                        /** @description The provider's recipient: a PayPal email, a Stripe connected account (acct_...), a sandbox id. */
-                        recipient: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "payout";
-                            livemode: boolean;
-                            provider: string;
-                            recipient: string;
-                            /** @description What the recipient receives, in `currency`. */
-                            amount: string;
-                            currency: string;
-                            /**
-                             * @description Settled token units debited.
-                             * @example 25000000
-                             */
-                            token_amount: string;
-                            fx_quote: string;
-                            /** @enum {string} */
-                            status: "pending" | "paid" | "failed";
-                            failure_code: string | null;
-                            failure_message: string | null;
-                            created: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A dependency (chain, indexer) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createPayout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8951,104 +1242,7 @@ export interface paths {
             cookie?: never;
         };
         /** Retrieve a payout */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Payout id (po_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "payout";
-                            livemode: boolean;
-                            provider: string;
-                            recipient: string;
-                            /** @description What the recipient receives, in `currency`. */
-                            amount: string;
-                            currency: string;
-                            /**
-                             * @description Settled token units debited.
-                             * @example 25000000
-                             */
-                            token_amount: string;
-                            fx_quote: string;
-                            /** @enum {string} */
-                            status: "pending" | "paid" | "failed";
-                            failure_code: string | null;
-                            failure_message: string | null;
-                            created: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getPayout"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9065,216 +1259,13 @@ export interface paths {
             cookie?: never;
         };
         /** List plans */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of plans, newest first */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: components["schemas"]["Plan"][];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listPlans"];
         put?: never;
         /**
          * Create a plan
          * @description A recurring price: `amount` of `currency` every `interval_count` `interval`s, with an optional anchor day, trial and number of cycles. 400 currency_not_supported when no token of the key's mode is pegged to `currency`.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description Price per interval in `currency`, a decimal string ("9.99"); charged in a token pegged to it. */
-                        amount: string;
-                        /** @description ISO 4217 code a token of this mode's networks is pegged to (USD, EUR...). */
-                        currency: string;
-                        /** @description How often the customer is charged (times interval_count). */
-                        interval: "day" | "week" | "month" | "year";
-                        /**
-                         * @description Intervals between charges: at most 365 days, 52 weeks, 12 months or 3 years.
-                         * @default 1
-                         */
-                        interval_count?: number;
-                        /** @description month/year plans: the day of the month charges fall on (months shorter than it charge on their last day). The first period runs to the next such day. Default: the first charge's day. */
-                        anchor_day?: number;
-                        /**
-                         * @description Free days before the first charge.
-                         * @default 0
-                         */
-                        trial_days?: number;
-                        /** @description Number of charges, then the subscription ends. Absent: until canceled. */
-                        cycles?: number;
-                        description?: string;
-                        /** @description Up to 50 string key/value pairs of your own (keys up to 40 characters, values up to 500). */
-                        metadata?: {
-                            [key: string]: string;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "plan";
-                            livemode: boolean;
-                            /** @description False once archived: no new subscriptions. */
-                            active: boolean;
-                            /** @description Decimal string in `currency`, with the currency's minor digits. */
-                            amount: string;
-                            currency: string;
-                            /** @description How often the customer is charged (times interval_count). */
-                            interval: "day" | "week" | "month" | "year";
-                            interval_count: number;
-                            anchor_day: number | null;
-                            trial_days: number;
-                            cycles: number | null;
-                            description: string | null;
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            created: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createPlan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9289,104 +1280,7 @@ export interface paths {
             cookie?: never;
         };
         /** Retrieve a plan */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Plan id (plan_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "plan";
-                            livemode: boolean;
-                            /** @description False once archived: no new subscriptions. */
-                            active: boolean;
-                            /** @description Decimal string in `currency`, with the currency's minor digits. */
-                            amount: string;
-                            currency: string;
-                            /** @description How often the customer is charged (times interval_count). */
-                            interval: "day" | "week" | "month" | "year";
-                            interval_count: number;
-                            anchor_day: number | null;
-                            trial_days: number;
-                            cycles: number | null;
-                            description: string | null;
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            created: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getPlan"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9408,116 +1302,7 @@ export interface paths {
          * Archive a plan
          * @description New subscriptions to it are refused (409 plan_inactive); existing subscriptions continue. Archiving an archived plan changes nothing.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Plan id (plan_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "plan";
-                            livemode: boolean;
-                            /** @description False once archived: no new subscriptions. */
-                            active: boolean;
-                            /** @description Decimal string in `currency`, with the currency's minor digits. */
-                            amount: string;
-                            currency: string;
-                            /** @description How often the customer is charged (times interval_count). */
-                            interval: "day" | "week" | "month" | "year";
-                            interval_count: number;
-                            anchor_day: number | null;
-                            trial_days: number;
-                            cycles: number | null;
-                            description: string | null;
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            created: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["archivePlan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9535,237 +1320,13 @@ export interface paths {
          * List subscriptions
          * @description Newest first; filter by `status` and `plan`.
          */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                    /** @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged. */
-                    status?: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
-                    plan?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of subscriptions */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: components["schemas"]["Subscription"][];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listSubscriptions"];
         put?: never;
         /**
          * Create a subscription
          * @description Status `incomplete` until the customer signs the spend permission on the hosted page `url`. 404 when the plan is not yours, 409 plan_inactive when it is archived. Event: subscription.created.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description The plan (plan_...). */
-                        plan: string;
-                        /** @description Your own reference to the customer. */
-                        customer?: string;
-                        /** @description Up to 50 string key/value pairs of your own (keys up to 40 characters, values up to 500). */
-                        metadata?: {
-                            [key: string]: string;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "subscription";
-                            livemode: boolean;
-                            plan: string;
-                            /**
-                             * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
-                             * @enum {string}
-                             */
-                            status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
-                            customer: string | null;
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            current_period_start: number | null;
-                            current_period_end: number | null;
-                            trial_end: number | null;
-                            cancel_at_period_end: boolean;
-                            canceled_at: number | null;
-                            ended_at: number | null;
-                            end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
-                            next_charge_at: number | null;
-                            /** @description Cycles paid. */
-                            cycles_charged: number;
-                            network: number | null;
-                            token: `0x${string}` | null;
-                            payer: `0x${string}` | null;
-                            permission: {
-                                /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
-                                hash: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                allowance: string;
-                                /** @description Seconds per on-chain period (at most `allowance` each). */
-                                period: number;
-                                /** @description Unix time in seconds. */
-                                start: number;
-                                /** @description Unix time in seconds. */
-                                end: number;
-                            } | null;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            /** @description The hosted page where the customer authorizes the subscription. */
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createSubscription"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9780,130 +1341,7 @@ export interface paths {
             cookie?: never;
         };
         /** Retrieve a subscription */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Subscription id (sub_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "subscription";
-                            livemode: boolean;
-                            plan: string;
-                            /**
-                             * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
-                             * @enum {string}
-                             */
-                            status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
-                            customer: string | null;
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            current_period_start: number | null;
-                            current_period_end: number | null;
-                            trial_end: number | null;
-                            cancel_at_period_end: boolean;
-                            canceled_at: number | null;
-                            ended_at: number | null;
-                            end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
-                            next_charge_at: number | null;
-                            /** @description Cycles paid. */
-                            cycles_charged: number;
-                            network: number | null;
-                            token: `0x${string}` | null;
-                            payer: `0x${string}` | null;
-                            permission: {
-                                /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
-                                hash: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                allowance: string;
-                                /** @description Seconds per on-chain period (at most `allowance` each). */
-                                period: number;
-                                /** @description Unix time in seconds. */
-                                start: number;
-                                /** @description Unix time in seconds. */
-                                end: number;
-                            } | null;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            /** @description The hosted page where the customer authorizes the subscription. */
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getSubscription"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9925,152 +1363,7 @@ export interface paths {
          * Cancel a subscription
          * @description Now (status `canceled`; event subscription.canceled) or with `at_period_end: true` when the current period ends (`cancel_at_period_end`, status unchanged; event subscription.updated). 409 subscription_canceled / subscription_ended when already over; 409 subscription_incomplete for at_period_end before the customer authorized. Pier stops charging; the customer may also revoke the permission on chain.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Subscription id (sub_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description true: keep the subscription until its current period ends (no further charge).
-                         * @default false
-                         */
-                        at_period_end?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "subscription";
-                            livemode: boolean;
-                            plan: string;
-                            /**
-                             * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
-                             * @enum {string}
-                             */
-                            status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
-                            customer: string | null;
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            current_period_start: number | null;
-                            current_period_end: number | null;
-                            trial_end: number | null;
-                            cancel_at_period_end: boolean;
-                            canceled_at: number | null;
-                            ended_at: number | null;
-                            end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
-                            next_charge_at: number | null;
-                            /** @description Cycles paid. */
-                            cycles_charged: number;
-                            network: number | null;
-                            token: `0x${string}` | null;
-                            payer: `0x${string}` | null;
-                            permission: {
-                                /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
-                                hash: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                allowance: string;
-                                /** @description Seconds per on-chain period (at most `allowance` each). */
-                                period: number;
-                                /** @description Unix time in seconds. */
-                                start: number;
-                                /** @description Unix time in seconds. */
-                                end: number;
-                            } | null;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            /** @description The hosted page where the customer authorizes the subscription. */
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["cancelSubscription"];
         delete?: never;
         options?: never;
         head?: never;
@@ -10088,89 +1381,7 @@ export interface paths {
          * List a subscription's invoices
          * @description One invoice per charged cycle, newest first: its order, status (open, failed with next_attempt_at, paid, uncollectible), attempts and the last error.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Subscription id (sub_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A subscription's invoices */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: components["schemas"]["Invoice"][];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listSubscriptionInvoices"];
         put?: never;
         post?: never;
         delete?: never;
@@ -10190,85 +1401,7 @@ export interface paths {
          * List invoices
          * @description Every subscription's invoices, newest first; `status=failed` lists the charges waiting for a retry, `uncollectible` those given up.
          */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                    status?: "open" | "failed" | "paid" | "uncollectible";
-                    subscription?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of invoices */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: components["schemas"]["Invoice"][];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listInvoices"];
         put?: never;
         post?: never;
         delete?: never;
@@ -10288,93 +1421,7 @@ export interface paths {
          * Monthly recurring revenue and churn
          * @description Per calendar month (UTC), oldest first, the last `months` (default 12): paying subscriptions at the month's end, new, churned, churn rate and MRR per currency.
          */
-        get: {
-            parameters: {
-                query?: {
-                    months?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Monthly recurring revenue and churn. A subscription counts as paying from its first paid charge until it ends; yearly, weekly and daily plans are normalized to a month (x 1/12, 52/12, 365/12). */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "subscription_metrics";
-                            livemode: boolean;
-                            months: {
-                                /** @description YYYY-MM (UTC). */
-                                month: string;
-                                /** @description Paying subscriptions at the month's end. */
-                                active: number;
-                                /** @description Subscriptions whose first charge was paid this month. */
-                                new: number;
-                                /** @description Paying subscriptions that ended or were canceled this month. */
-                                churned: number;
-                                churn_rate: string | null;
-                                mrr: {
-                                    currency: string;
-                                    /** @description Monthly recurring revenue at the month's end, decimal. */
-                                    amount: string;
-                                }[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getSubscriptionMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -10383,7 +1430,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/checkout/subscriptions/{id}": {
+    "/v1/checkout_subscriptions/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -10394,139 +1441,7 @@ export interface paths {
          * Public view of a subscription
          * @description The plan (amount, currency, interval, trial), the merchant's display name and the options the customer may pay with: each network with SpendPermissions and each of its tokens pegged to the plan's currency.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Subscription id (sub_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "subscription_checkout";
-                            livemode: boolean;
-                            /**
-                             * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
-                             * @enum {string}
-                             */
-                            status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
-                            next_charge_at: number | null;
-                            trial_end: number | null;
-                            end_reason: string | null;
-                            merchant_name: string;
-                            plan: {
-                                amount: string;
-                                currency: string;
-                                /** @description How often the customer is charged (times interval_count). */
-                                interval: "day" | "week" | "month" | "year";
-                                interval_count: number;
-                                anchor_day: number | null;
-                                trial_days: number;
-                                cycles: number | null;
-                                description: string | null;
-                            };
-                            /** @description Each network and token pegged to the plan's currency. */
-                            options: {
-                                /** @description Chain id. */
-                                network: number;
-                                network_name: string;
-                                /** @description EVM address. */
-                                token: `0x${string}`;
-                                symbol: string;
-                                decimals: number;
-                                /**
-                                 * @description The plan's amount in this token's units (the allowance).
-                                 * @example 25000000
-                                 */
-                                amount: string;
-                                /** @description EVM address. */
-                                spend_permissions: `0x${string}`;
-                            }[];
-                            payer: `0x${string}` | null;
-                            permission: {
-                                /** @description Chain id. */
-                                network: number;
-                                /** @description The SpendPermissions contract that holds it. */
-                                spend_permissions: `0x${string}`;
-                                /** @description Its id (EIP-712 digest), what permissionState takes. */
-                                hash: string;
-                                message: {
-                                    /** @description EVM address. */
-                                    account: `0x${string}`;
-                                    /** @description EVM address. */
-                                    operator: `0x${string}`;
-                                    /** @description EVM address. */
-                                    merchant: `0x${string}`;
-                                    /** @description EVM address. */
-                                    token: `0x${string}`;
-                                    /**
-                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                     * @example 25000000
-                                     */
-                                    allowance: string;
-                                    period: number;
-                                    start: number;
-                                    end: number;
-                                    /**
-                                     * @description uint256 as a decimal string.
-                                     * @example 25000000
-                                     */
-                                    salt: string;
-                                };
-                            } | null;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getCheckoutSubscription"];
         put?: never;
         post?: never;
         delete?: never;
@@ -10535,7 +1450,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/checkout/subscriptions/{id}/permission": {
+    "/v1/checkout_subscriptions/{id}/permission": {
         parameters: {
             query?: never;
             header?: never;
@@ -10548,139 +1463,14 @@ export interface paths {
          * The spend permission the customer signs
          * @description EIP-712 typed data for eth_signTypedData_v4: at most the plan's amount of `token` per period, until `end`, chargeable only by Pier's operator for the merchant. The same request within the hour answers the same typed data. 409 unless the subscription is incomplete.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Subscription id (sub_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description Chain id of one of the options. */
-                        network: number;
-                        /** @description EVM address. */
-                        token: `0x${string}`;
-                        /** @description The customer's wallet (EOA or smart-contract wallet). */
-                        account: `0x${string}`;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "spend_permission";
-                            hash: string;
-                            /** @description Pass to eth_signTypedData_v4 as is (uint160/uint256 fields are decimal strings). */
-                            typed_data: {
-                                domain: {
-                                    name: string;
-                                    version: string;
-                                    chainId: number;
-                                    /** @description EVM address. */
-                                    verifyingContract: `0x${string}`;
-                                };
-                                types: {
-                                    SpendPermission: {
-                                        name: string;
-                                        type: string;
-                                    }[];
-                                };
-                                /** @enum {string} */
-                                primaryType: "SpendPermission";
-                                message: {
-                                    /** @description EVM address. */
-                                    account: `0x${string}`;
-                                    /** @description EVM address. */
-                                    operator: `0x${string}`;
-                                    /** @description EVM address. */
-                                    merchant: `0x${string}`;
-                                    /** @description EVM address. */
-                                    token: `0x${string}`;
-                                    /**
-                                     * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                     * @example 25000000
-                                     */
-                                    allowance: string;
-                                    period: number;
-                                    start: number;
-                                    end: number;
-                                    /**
-                                     * @description uint256 as a decimal string.
-                                     * @example 25000000
-                                     */
-                                    salt: string;
-                                };
-                            };
-                            /** @description Sign and authorize before this time, or request it again. */
-                            expires_at: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["requestSubscriptionPermission"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/checkout/subscriptions/{id}/authorize": {
+    "/v1/checkout_subscriptions/{id}/authorize": {
         parameters: {
             query?: never;
             header?: never;
@@ -10693,143 +1483,7 @@ export interface paths {
          * Authorize the subscription with the customer's signature
          * @description Verifies the signature of the permission (EOA, ERC-1271 smart wallet, or ERC-6492 for a wallet not deployed yet), stores it and starts the subscription (trialing or active; event subscription.activated). The same signature again answers the subscription unchanged. 400 signature_invalid; 409 subscription_authorized (another account or permission), subscription_canceled, permission_not_requested, permission_expired.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Subscription id (sub_...) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description Chain id of one of the options. */
-                        network: number;
-                        /** @description EVM address. */
-                        token: `0x${string}`;
-                        /** @description The customer's wallet (EOA or smart-contract wallet). */
-                        account: `0x${string}`;
-                        /** @description The account's signature of the typed data (65 bytes, ERC-1271 or ERC-6492 bytes). */
-                        signature: `0x${string}`;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "subscription";
-                            livemode: boolean;
-                            plan: string;
-                            /**
-                             * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
-                             * @enum {string}
-                             */
-                            status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
-                            customer: string | null;
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            current_period_start: number | null;
-                            current_period_end: number | null;
-                            trial_end: number | null;
-                            cancel_at_period_end: boolean;
-                            canceled_at: number | null;
-                            ended_at: number | null;
-                            end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
-                            next_charge_at: number | null;
-                            /** @description Cycles paid. */
-                            cycles_charged: number;
-                            network: number | null;
-                            token: `0x${string}` | null;
-                            payer: `0x${string}` | null;
-                            permission: {
-                                /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
-                                hash: string;
-                                /**
-                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
-                                 * @example 25000000
-                                 */
-                                allowance: string;
-                                /** @description Seconds per on-chain period (at most `allowance` each). */
-                                period: number;
-                                /** @description Unix time in seconds. */
-                                start: number;
-                                /** @description Unix time in seconds. */
-                                end: number;
-                            } | null;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            /** @description The hosted page where the customer authorizes the subscription. */
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object (or it belongs to another merchant) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description A dependency (chain, indexer) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["authorizeSubscription"];
         delete?: never;
         options?: never;
         head?: never;
@@ -11149,4 +1803,9481 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description Invalid query string (a NUL character) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description degraded (200): serving, but a network is down or a signer's transactions are stuck; not_ready: 503.
+                         * @enum {string}
+                         */
+                        status: "ready" | "degraded" | "not_ready";
+                        checks: {
+                            database: {
+                                ok: boolean;
+                                detail?: string;
+                            };
+                            chain: {
+                                ok: boolean;
+                                detail?: string;
+                            };
+                            indexer: {
+                                ok: boolean;
+                                detail?: string;
+                            };
+                            senders: {
+                                ok: boolean;
+                                detail?: string;
+                            };
+                        };
+                        /** @description Each network's RPC and indexing: a network that is not ok degrades only itself. */
+                        networks: {
+                            [key: string]: {
+                                name: string;
+                                ok: boolean;
+                                chain: {
+                                    ok: boolean;
+                                    detail?: string;
+                                };
+                                indexer: {
+                                    ok: boolean;
+                                    detail?: string;
+                                };
+                            };
+                        };
+                        /** @description One transaction sender per signer key and chain. */
+                        senders: {
+                            chain_id: number;
+                            signer: string;
+                            roles: string[];
+                            /** @description The chain the signer's nonce state belongs to. */
+                            genesis_hash: string | null;
+                            next_nonce: string | null;
+                            /** @description The API process sending for it (host:pid). */
+                            driver: string | null;
+                            driver_seen_seconds_ago: number | null;
+                            queued: number;
+                            in_flight: number;
+                            oldest_unmined_seconds: number;
+                            /** @description Open transactions older than PIER_TX_STUCK_AFTER_SECONDS. */
+                            stuck: {
+                                /** @description The chain transaction intent (ctx_...). */
+                                id: string;
+                                /** @description refund, release, release_batch, resolve, hold, fund, approve, sweep, noop */
+                                kind: string;
+                                /** @enum {string} */
+                                status: "queued" | "sent";
+                                nonce: string | null;
+                                /** @description Its latest signed attempt. */
+                                tx_hash: string | null;
+                                attempts: number;
+                                /** @description Since first broadcast (sent) or since it was queued. */
+                                age_seconds: number;
+                                /** @description Why it is not moving, in words. */
+                                reason: string;
+                            }[];
+                            last_reset: {
+                                detected_at: number;
+                                previous_genesis: string | null;
+                                genesis_hash: string;
+                                /** @description Open transactions of the old chain abandoned. */
+                                abandoned: number;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid query string (a NUL character) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description degraded (200): serving, but a network is down or a signer's transactions are stuck; not_ready: 503.
+                         * @enum {string}
+                         */
+                        status: "ready" | "degraded" | "not_ready";
+                        checks: {
+                            database: {
+                                ok: boolean;
+                                detail?: string;
+                            };
+                            chain: {
+                                ok: boolean;
+                                detail?: string;
+                            };
+                            indexer: {
+                                ok: boolean;
+                                detail?: string;
+                            };
+                            senders: {
+                                ok: boolean;
+                                detail?: string;
+                            };
+                        };
+                        /** @description Each network's RPC and indexing: a network that is not ok degrades only itself. */
+                        networks: {
+                            [key: string]: {
+                                name: string;
+                                ok: boolean;
+                                chain: {
+                                    ok: boolean;
+                                    detail?: string;
+                                };
+                                indexer: {
+                                    ok: boolean;
+                                    detail?: string;
+                                };
+                            };
+                        };
+                        /** @description One transaction sender per signer key and chain. */
+                        senders: {
+                            chain_id: number;
+                            signer: string;
+                            roles: string[];
+                            /** @description The chain the signer's nonce state belongs to. */
+                            genesis_hash: string | null;
+                            next_nonce: string | null;
+                            /** @description The API process sending for it (host:pid). */
+                            driver: string | null;
+                            driver_seen_seconds_ago: number | null;
+                            queued: number;
+                            in_flight: number;
+                            oldest_unmined_seconds: number;
+                            /** @description Open transactions older than PIER_TX_STUCK_AFTER_SECONDS. */
+                            stuck: {
+                                /** @description The chain transaction intent (ctx_...). */
+                                id: string;
+                                /** @description refund, release, release_batch, resolve, hold, fund, approve, sweep, noop */
+                                kind: string;
+                                /** @enum {string} */
+                                status: "queued" | "sent";
+                                nonce: string | null;
+                                /** @description Its latest signed attempt. */
+                                tx_hash: string | null;
+                                attempts: number;
+                                /** @description Since first broadcast (sent) or since it was queued. */
+                                age_seconds: number;
+                                /** @description Why it is not moving, in words. */
+                                reason: string;
+                            }[];
+                            last_reset: {
+                                detected_at: number;
+                                previous_genesis: string | null;
+                                genesis_hash: string;
+                                /** @description Open transactions of the old chain abandoned. */
+                                abandoned: number;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics in the Prometheus text exposition format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description No or a wrong metrics token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PIER_METRICS_TOKEN is not set: metrics are off */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOrders: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+                status?: "open" | "processing" | "escrowed" | "settled" | "expired" | "disputed" | "refunded" | "canceled";
+                /** @description Chain id: orders on that network (as the customer chose it). */
+                network?: number;
+                /** @description Token address: orders paid in that token. */
+                token?: `0x${string}`;
+                /** @description created[gte]=<unix>&created[lte]=<unix> */
+                created?: {
+                    gte?: number;
+                    gt?: number;
+                    lte?: number;
+                    lt?: number;
+                };
+                /** @description metadata[key]=value: orders whose metadata has every given pair. */
+                metadata?: {
+                    [key: string]: string;
+                };
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["Order"][];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Give either `amount` (units of the order's token) or `fiat_amount` + `fiat_currency`; `network` and `token` choose where it is paid (GET /v1/networks lists them). */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                     * @example 25000000
+                     */
+                    amount?: string;
+                    /** @description Decimal string, e.g. "12.50"; at most the currency's ISO 4217 minor units. */
+                    fiat_amount?: string;
+                    /** @description ISO 4217 code. */
+                    fiat_currency?: string;
+                    description?: string;
+                    /** @description Up to 50 string key/value pairs of your own (keys up to 40 characters, values up to 500). */
+                    metadata?: {
+                        [key: string]: string;
+                    };
+                    /** @description Unix seconds; default now + PIER_ORDER_TTL_SECONDS. */
+                    expires_at?: number;
+                    escrow_period?: number;
+                    /** Format: uri */
+                    success_url?: string;
+                    /** Format: uri */
+                    cancel_url?: string;
+                    /** @description Chain id of the network the order is paid on. Default: the first network served. */
+                    network?: number;
+                    /** @description Address of the token the order is paid in, on `network`. Default: its first token. */
+                    token?: `0x${string}`;
+                    /** @description Where the customer may pay (the checkout offers each): networks, optionally one token each (else all of that network's). Default: every network and token served. `network`/`token` must be among them; they default to the first. */
+                    accept?: {
+                        network: number;
+                        token?: `0x${string}`;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id (ord_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Order id (ord_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    releaseOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Order id (ord_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRefunds: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+                order?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of refunds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "refund";
+                            livemode: boolean;
+                            order: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            amount: string;
+                            reason: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "failed";
+                            tx_hash: string | null;
+                            failure_code: string | null;
+                            failure_message: string | null;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createRefund: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Without `amount`, refunds everything that remains. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    order: string;
+                    /**
+                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                     * @example 25000000
+                     */
+                    amount?: string;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "refund";
+                        livemode: boolean;
+                        order: string;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        amount: string;
+                        reason: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "succeeded" | "failed";
+                        tx_hash: string | null;
+                        failure_code: string | null;
+                        failure_message: string | null;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Refund id (re_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "refund";
+                        livemode: boolean;
+                        order: string;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        amount: string;
+                        reason: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "succeeded" | "failed";
+                        tx_hash: string | null;
+                        failure_code: string | null;
+                        failure_message: string | null;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of keys (secrets never included) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "api_key";
+                            livemode: boolean;
+                            name: string;
+                            /** @enum {string} */
+                            type: "secret" | "restricted";
+                            scopes: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
+                            /** @description The secret's first 8 and last 4 characters. */
+                            redacted: string;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                            expires_at: number | null;
+                            revoked_at: number | null;
+                            last_used_at: number | null;
+                            /** @description Only in the response that created the key: store it now. */
+                            secret?: string;
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /**
+                     * @default restricted
+                     * @enum {string}
+                     */
+                    type?: "secret" | "restricted";
+                    scopes?: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "api_key";
+                        livemode: boolean;
+                        name: string;
+                        /** @enum {string} */
+                        type: "secret" | "restricted";
+                        scopes: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
+                        /** @description The secret's first 8 and last 4 characters. */
+                        redacted: string;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        expires_at: number | null;
+                        revoked_at: number | null;
+                        last_used_at: number | null;
+                        /** @description Only in the response that created the key: store it now. */
+                        secret?: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description API key id (key_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "api_key";
+                        livemode: boolean;
+                        name: string;
+                        /** @enum {string} */
+                        type: "secret" | "restricted";
+                        scopes: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
+                        /** @description The secret's first 8 and last 4 characters. */
+                        redacted: string;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        expires_at: number | null;
+                        revoked_at: number | null;
+                        last_used_at: number | null;
+                        /** @description Only in the response that created the key: store it now. */
+                        secret?: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description API key id (key_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "api_key";
+                        livemode: boolean;
+                        name: string;
+                        /** @enum {string} */
+                        type: "secret" | "restricted";
+                        scopes: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
+                        /** @description The secret's first 8 and last 4 characters. */
+                        redacted: string;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        expires_at: number | null;
+                        revoked_at: number | null;
+                        last_used_at: number | null;
+                        /** @description Only in the response that created the key: store it now. */
+                        secret?: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rollApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description API key id (key_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Seconds the old key keeps working.
+                     * @default 0
+                     */
+                    expires_in?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "api_key";
+                        livemode: boolean;
+                        name: string;
+                        /** @enum {string} */
+                        type: "secret" | "restricted";
+                        scopes: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
+                        /** @description The secret's first 8 and last 4 characters. */
+                        redacted: string;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        expires_at: number | null;
+                        revoked_at: number | null;
+                        last_used_at: number | null;
+                        /** @description Only in the response that created the key: store it now. */
+                        secret?: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "webhook_endpoint";
+                            livemode: boolean;
+                            url: string;
+                            description: string | null;
+                            enabled_events: string[];
+                            /** @enum {string} */
+                            status: "enabled" | "disabled";
+                            /** @description Unix time in seconds. */
+                            created: number;
+                            /** @description Signing secret; only when created or rotated. */
+                            secret?: string;
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url: string;
+                    enabled_events: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "subscription.created" | "subscription.activated" | "subscription.updated" | "subscription.canceled" | "subscription.ended" | "invoice.paid" | "invoice.payment_failed" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "webhook_endpoint";
+                        livemode: boolean;
+                        url: string;
+                        description: string | null;
+                        enabled_events: string[];
+                        /** @enum {string} */
+                        status: "enabled" | "disabled";
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        /** @description Signing secret; only when created or rotated. */
+                        secret?: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id (we_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "webhook_endpoint";
+                        livemode: boolean;
+                        url: string;
+                        description: string | null;
+                        enabled_events: string[];
+                        /** @enum {string} */
+                        status: "enabled" | "disabled";
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        /** @description Signing secret; only when created or rotated. */
+                        secret?: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Webhook endpoint id (we_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url?: string;
+                    enabled_events?: ("*" | "order.processing" | "order.escrowed" | "order.settled" | "order.refunded" | "order.partially_refunded" | "order.disputed" | "order.expired" | "order.canceled" | "order.payment_reverted" | "order.payout_credited" | "order.paid_after_cancel" | "order.duplicate_payment" | "order.duplicate_payment_refunded" | "order.duplicate_payment_refund_failed" | "order.payment_method_chosen" | "refund.succeeded" | "refund.failed" | "credit.paid_out" | "subscription.created" | "subscription.activated" | "subscription.updated" | "subscription.canceled" | "subscription.ended" | "invoice.paid" | "invoice.payment_failed" | "risk.flagged" | "risk.held" | "reconciliation.mismatch" | "treasury.low" | "webhook.endpoint_failing")[];
+                    description?: string;
+                    disabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "webhook_endpoint";
+                        livemode: boolean;
+                        url: string;
+                        description: string | null;
+                        enabled_events: string[];
+                        /** @enum {string} */
+                        status: "enabled" | "disabled";
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        /** @description Signing secret; only when created or rotated. */
+                        secret?: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id (we_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "webhook_endpoint";
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateWebhookEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Webhook endpoint id (we_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Seconds the current secret keeps signing next to the new one.
+                     * @default 86400
+                     */
+                    expires_in?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "webhook_endpoint";
+                        livemode: boolean;
+                        url: string;
+                        description: string | null;
+                        enabled_events: string[];
+                        /** @enum {string} */
+                        status: "enabled" | "disabled";
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        /** @description Signing secret; only when created or rotated. */
+                        secret?: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+                type?: string;
+                order?: string;
+                delivered?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "event";
+                            type: string;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                            livemode: boolean;
+                            data: {
+                                object: unknown;
+                            };
+                            order: string | null;
+                            pending_webhooks: number;
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Event id (evt_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "event";
+                        type: string;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        livemode: boolean;
+                        data: {
+                            object: unknown;
+                        };
+                        order: string | null;
+                        pending_webhooks: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEventDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Event id (evt_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "webhook_delivery";
+                            event: string;
+                            endpoint: string;
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "failed";
+                            attempts: number;
+                            next_attempt_at: number | null;
+                            last_status_code: number | null;
+                            last_error: string | null;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                            completed_at: number | null;
+                            attempts_log: {
+                                attempt: number;
+                                /** @description Unix time in seconds. */
+                                started_at: number;
+                                duration_ms: number;
+                                status_code: number | null;
+                                error: string | null;
+                            }[];
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redeliverEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Event id (evt_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    endpoint?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "redelivery";
+                        event: string;
+                        endpoints: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id (ord_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Public fields of an order for the hosted checkout; no secret key needed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "checkout";
+                        livemode: boolean;
+                        /** @enum {string} */
+                        status: "open" | "processing" | "escrowed" | "settled" | "expired" | "disputed" | "refunded" | "canceled";
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        amount: string;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        amount_refunded: string;
+                        currency: string;
+                        token: {
+                            /** @description EVM address. */
+                            address: `0x${string}`;
+                            symbol: string;
+                            decimals: number;
+                            peg: string | null;
+                            /** @description Pay paths the checkout offers for it, best first. */
+                            methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
+                        };
+                        fiat: {
+                            /** @description Decimal string in the currency's units. */
+                            amount: string;
+                            currency: string;
+                            /** @description Whole tokens per unit of currency used for the conversion. */
+                            rate: string;
+                        } | null;
+                        description: string | null;
+                        merchant_name: string;
+                        chain_id: number;
+                        network: {
+                            chain_id: number;
+                            name: string;
+                            testnet: boolean;
+                            explorer_url: string | null;
+                        };
+                        /** @description EVM address. */
+                        escrow: `0x${string}`;
+                        /** @description Unix time in seconds. */
+                        expires_at: number;
+                        success_url: string | null;
+                        cancel_url: string | null;
+                        /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
+                        terms: {
+                            order_id: `0x${string}`;
+                            /** @description EVM address. */
+                            merchant: `0x${string}`;
+                            /** @description EVM address. */
+                            token: `0x${string}`;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            amount: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            fee: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            deadline: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            escrow_period: string;
+                            /** @description EVM address. */
+                            operator: `0x${string}`;
+                        };
+                        /** @description The operator's EIP-712 signature. */
+                        signature: `0x${string}`;
+                        payment_record: {
+                            /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
+                            terms: {
+                                order_id: `0x${string}`;
+                                /** @description EVM address. */
+                                merchant: `0x${string}`;
+                                /** @description EVM address. */
+                                token: `0x${string}`;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                amount: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                fee: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                deadline: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                escrow_period: string;
+                                /** @description EVM address. */
+                                operator: `0x${string}`;
+                            };
+                            /** @description EVM address. */
+                            payer: `0x${string}`;
+                            /** @description EVM address. */
+                            refund_to: `0x${string}`;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            release_after: string;
+                        } | null;
+                        payment: {
+                            /** @description EVM address. */
+                            payer: `0x${string}`;
+                            /** @description EVM address. */
+                            refund_to: `0x${string}`;
+                            /** @enum {string} */
+                            method: "allowance" | "permit" | "authorization" | "on_behalf" | "dai_permit";
+                            tx_hash: `0x${string}`;
+                            block_number: number;
+                            block_hash: `0x${string}`;
+                            /** @description Unix time in seconds. */
+                            paid_at: number;
+                            /** @description Unix time in seconds. */
+                            release_after: number;
+                            /** @description Blocks from the payment's block to the head, inclusive. */
+                            confirmations: number;
+                            /** @description An operator risk hold freezes release. */
+                            held: boolean;
+                            released_at: number | null;
+                            released_tx_hash: `0x${string}` | null;
+                            released_early: boolean | null;
+                            /**
+                             * @description Of what was released to you, the part the token refused to transfer (your payout address blacklisted, or the token paused), held in the escrow as a credit. Pier's keeper pays it to your payout address, and only there, once the token allows it.
+                             * @example 25000000
+                             */
+                            merchant_credited: string;
+                            /**
+                             * @description Of what was refunded, the part the token refused to transfer to the refund address; held as that address's credit and paid to it once the token allows.
+                             * @example 25000000
+                             */
+                            refund_credited: string;
+                        } | null;
+                        /** @description Whether Pier's relayer can send this payment for the customer and pay its network fee (POST /v1/checkout/{id}/relay), for the selected option: its network has a relayer and its token takes ERC-3009 authorizations (`token.methods` includes `authorization`). A relay can still be refused when it is asked for (the relayer short of gas, the shop's limits): the customer then pays from the wallet. */
+                        gasless: boolean;
+                        /** @description An ERC-7677 paymaster service the operator configured for the selected option's network: a wallet with the EIP-5792 `paymasterService` capability can have it sponsor the payment's gas (wallet_sendCalls `capabilities.paymasterService.url`). Null when none is configured. */
+                        paymaster_url: string | null;
+                        /** @description Where the customer may pay: every network and token the order accepts, with the amount in each; `selected` is the one `terms` are for (POST /v1/checkout/{id}/select picks another). */
+                        options: {
+                            chain_id: number;
+                            network: {
+                                chain_id: number;
+                                name: string;
+                                testnet: boolean;
+                                explorer_url: string | null;
+                            };
+                            token: {
+                                /** @description EVM address. */
+                                address: `0x${string}`;
+                                symbol: string;
+                                decimals: number;
+                                peg: string | null;
+                                /** @description Pay paths the checkout offers for it, best first. */
+                                methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
+                            };
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            amount: string;
+                            selected: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    selectCheckoutOption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id (ord_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Chain id of one of the checkout's options. */
+                    network: number;
+                    /** @description Token address of that option. */
+                    token: `0x${string}`;
+                };
+            };
+        };
+        responses: {
+            /** @description Public fields of an order for the hosted checkout; no secret key needed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "checkout";
+                        livemode: boolean;
+                        /** @enum {string} */
+                        status: "open" | "processing" | "escrowed" | "settled" | "expired" | "disputed" | "refunded" | "canceled";
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        amount: string;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        amount_refunded: string;
+                        currency: string;
+                        token: {
+                            /** @description EVM address. */
+                            address: `0x${string}`;
+                            symbol: string;
+                            decimals: number;
+                            peg: string | null;
+                            /** @description Pay paths the checkout offers for it, best first. */
+                            methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
+                        };
+                        fiat: {
+                            /** @description Decimal string in the currency's units. */
+                            amount: string;
+                            currency: string;
+                            /** @description Whole tokens per unit of currency used for the conversion. */
+                            rate: string;
+                        } | null;
+                        description: string | null;
+                        merchant_name: string;
+                        chain_id: number;
+                        network: {
+                            chain_id: number;
+                            name: string;
+                            testnet: boolean;
+                            explorer_url: string | null;
+                        };
+                        /** @description EVM address. */
+                        escrow: `0x${string}`;
+                        /** @description Unix time in seconds. */
+                        expires_at: number;
+                        success_url: string | null;
+                        cancel_url: string | null;
+                        /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
+                        terms: {
+                            order_id: `0x${string}`;
+                            /** @description EVM address. */
+                            merchant: `0x${string}`;
+                            /** @description EVM address. */
+                            token: `0x${string}`;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            amount: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            fee: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            deadline: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            escrow_period: string;
+                            /** @description EVM address. */
+                            operator: `0x${string}`;
+                        };
+                        /** @description The operator's EIP-712 signature. */
+                        signature: `0x${string}`;
+                        payment_record: {
+                            /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
+                            terms: {
+                                order_id: `0x${string}`;
+                                /** @description EVM address. */
+                                merchant: `0x${string}`;
+                                /** @description EVM address. */
+                                token: `0x${string}`;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                amount: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                fee: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                deadline: string;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                escrow_period: string;
+                                /** @description EVM address. */
+                                operator: `0x${string}`;
+                            };
+                            /** @description EVM address. */
+                            payer: `0x${string}`;
+                            /** @description EVM address. */
+                            refund_to: `0x${string}`;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            release_after: string;
+                        } | null;
+                        payment: {
+                            /** @description EVM address. */
+                            payer: `0x${string}`;
+                            /** @description EVM address. */
+                            refund_to: `0x${string}`;
+                            /** @enum {string} */
+                            method: "allowance" | "permit" | "authorization" | "on_behalf" | "dai_permit";
+                            tx_hash: `0x${string}`;
+                            block_number: number;
+                            block_hash: `0x${string}`;
+                            /** @description Unix time in seconds. */
+                            paid_at: number;
+                            /** @description Unix time in seconds. */
+                            release_after: number;
+                            /** @description Blocks from the payment's block to the head, inclusive. */
+                            confirmations: number;
+                            /** @description An operator risk hold freezes release. */
+                            held: boolean;
+                            released_at: number | null;
+                            released_tx_hash: `0x${string}` | null;
+                            released_early: boolean | null;
+                            /**
+                             * @description Of what was released to you, the part the token refused to transfer (your payout address blacklisted, or the token paused), held in the escrow as a credit. Pier's keeper pays it to your payout address, and only there, once the token allows it.
+                             * @example 25000000
+                             */
+                            merchant_credited: string;
+                            /**
+                             * @description Of what was refunded, the part the token refused to transfer to the refund address; held as that address's credit and paid to it once the token allows.
+                             * @example 25000000
+                             */
+                            refund_credited: string;
+                        } | null;
+                        /** @description Whether Pier's relayer can send this payment for the customer and pay its network fee (POST /v1/checkout/{id}/relay), for the selected option: its network has a relayer and its token takes ERC-3009 authorizations (`token.methods` includes `authorization`). A relay can still be refused when it is asked for (the relayer short of gas, the shop's limits): the customer then pays from the wallet. */
+                        gasless: boolean;
+                        /** @description An ERC-7677 paymaster service the operator configured for the selected option's network: a wallet with the EIP-5792 `paymasterService` capability can have it sponsor the payment's gas (wallet_sendCalls `capabilities.paymasterService.url`). Null when none is configured. */
+                        paymaster_url: string | null;
+                        /** @description Where the customer may pay: every network and token the order accepts, with the amount in each; `selected` is the one `terms` are for (POST /v1/checkout/{id}/select picks another). */
+                        options: {
+                            chain_id: number;
+                            network: {
+                                chain_id: number;
+                                name: string;
+                                testnet: boolean;
+                                explorer_url: string | null;
+                            };
+                            token: {
+                                /** @description EVM address. */
+                                address: `0x${string}`;
+                                symbol: string;
+                                decimals: number;
+                                peg: string | null;
+                                /** @description Pay paths the checkout offers for it, best first. */
+                                methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
+                            };
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            amount: string;
+                            selected: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    relayCheckoutPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id (ord_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The account paying: a browser account or a smart-contract wallet. */
+                    payer: `0x${string}`;
+                    /** @description The payer's ERC-3009 ReceiveWithAuthorization signature for the order's terms (to: the escrow, value: the amount, validAfter 0, validBefore: the deadline, nonce: the terms' digest): 65 bytes from an account, any length from a smart wallet (ERC-1271), or ERC-6492-wrapped from one not deployed yet. */
+                    signature: `0x${string}`;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "relay";
+                        order: string;
+                        status: "pending" | "succeeded" | "failed";
+                        chain_id: number;
+                        /** @description EVM address. */
+                        payer: `0x${string}`;
+                        /** @description Wei of the network's native coin. */
+                        estimated_fee: string;
+                        gas_used: string | null;
+                        fee: string | null;
+                        tx_hash: string | null;
+                        failure_code: string | null;
+                        failure_message: string | null;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "relay";
+                        order: string;
+                        status: "pending" | "succeeded" | "failed";
+                        chain_id: number;
+                        /** @description EVM address. */
+                        payer: `0x${string}`;
+                        /** @description Wei of the network's native coin. */
+                        estimated_fee: string;
+                        gas_used: string | null;
+                        fee: string | null;
+                        tx_hash: string | null;
+                        failure_code: string | null;
+                        failure_message: string | null;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (chain, indexer) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recordCheckoutAttempt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id (ord_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description How the customer is to pay: `relayed` (a signed authorization Pier's relayer sends, paying the gas), `batch` (approve and pay in one atomic EIP-5792 batch), or `authorization`, `permit`, `dai_permit`, `allowance` (the escrow's paths, sent from the wallet).
+                     * @enum {string}
+                     */
+                    method: "relayed" | "batch" | "authorization" | "permit" | "dai_permit" | "allowance";
+                    /** @description What the customer was told about this choice, as shown to them. */
+                    reason: string;
+                    /** @description The account that pays. */
+                    account: `0x${string}`;
+                    /** @description What the checkout learnt about the wallet (EIP-5792 wallet_getCapabilities). */
+                    wallet: {
+                        /**
+                         * @description A plain account (eoa) or a smart-contract account.
+                         * @enum {string}
+                         */
+                        type: "eoa" | "smart_account";
+                        /** @description The wallet executes a batch of calls atomically (EIP-5792 `atomic`). */
+                        atomic: boolean;
+                        /** @description The wallet takes a paymaster service (EIP-5792 `paymasterService`). */
+                        paymaster: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description How the checkout chose to have the customer pay, as recorded in the order's timeline (`order.payment_method_chosen`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "payment_attempt";
+                        /** @description The order (ord_...). */
+                        order: string;
+                        /**
+                         * @description How the customer is to pay: `relayed` (a signed authorization Pier's relayer sends, paying the gas), `batch` (approve and pay in one atomic EIP-5792 batch), or `authorization`, `permit`, `dai_permit`, `allowance` (the escrow's paths, sent from the wallet).
+                         * @enum {string}
+                         */
+                        method: "relayed" | "batch" | "authorization" | "permit" | "dai_permit" | "allowance";
+                        /** @description What the customer was told about this choice, as shown to them. */
+                        reason: string;
+                        /** @description EVM address. */
+                        account: `0x${string}`;
+                        /** @description What the checkout learnt about the wallet (EIP-5792 wallet_getCapabilities). */
+                        wallet: {
+                            /**
+                             * @description A plain account (eoa) or a smart-contract account.
+                             * @enum {string}
+                             */
+                            type: "eoa" | "smart_account";
+                            /** @description The wallet executes a batch of calls atomically (EIP-5792 `atomic`). */
+                            atomic: boolean;
+                            /** @description The wallet takes a paymaster service (EIP-5792 `paymasterService`). */
+                            paymaster: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMerchant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "merchant";
+                        livemode: boolean;
+                        name: string;
+                        /** @description EVM address. */
+                        payout_address: `0x${string}`;
+                        /** @description Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed. */
+                        credited_balances: {
+                            chain_id: number;
+                            /** @description EVM address. */
+                            token: `0x${string}`;
+                            /** @description Null for a token the network's configuration does not list. */
+                            symbol: string | null;
+                            decimals: number | null;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            amount: string;
+                        }[];
+                        /** @description Unix time in seconds. */
+                        created: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createMerchant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description EVM address. */
+                    payout_address: `0x${string}`;
+                    /** @description Dashboard sign-in wallet; default: payout_address. */
+                    owner_address?: `0x${string}`;
+                    /** @description Mode of the first key (default: the first network's). Keys of the other mode are made from a dashboard session signed in to it. */
+                    livemode?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        merchant: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "merchant";
+                            livemode: boolean;
+                            name: string;
+                            /** @description EVM address. */
+                            payout_address: `0x${string}`;
+                            /** @description Payouts to your payout address that the token refused (the issuer blacklisted it, or paused the token), held by the escrow as credits. They can only ever be paid to that address; Pier's keeper pays them as soon as the token allows (`credit.paid_out`). Empty when nothing is owed. */
+                            credited_balances: {
+                                chain_id: number;
+                                /** @description EVM address. */
+                                token: `0x${string}`;
+                                /** @description Null for a token the network's configuration does not list. */
+                                symbol: string | null;
+                                decimals: number | null;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                amount: string;
+                            }[];
+                            /** @description Unix time in seconds. */
+                            created: number;
+                        };
+                        /** @description Shown once. */
+                        secret_key: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resolveOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Order id (ord_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                     * @example 25000000
+                     */
+                    refund_amount: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (chain, indexer) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    holdOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Order id (ord_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    held: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRiskRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "risk_settings";
+                        livemode: boolean;
+                        rules: {
+                            /** @description Order amount outside [min_amount, max_amount]. */
+                            amount_limit: {
+                                enabled: boolean;
+                                /** @description Token units. */
+                                max_amount?: string;
+                                /** @description Token units. */
+                                min_amount?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payments by one payer address (any merchant) in the window, this one included. */
+                            payer_velocity: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_count?: number;
+                                /** @description Token units. */
+                                max_volume?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
+                            merchant_velocity: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_count?: number;
+                                /** @description Token units. */
+                                max_volume?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payer first seen by Pier less than min_age_seconds ago. */
+                            fresh_wallet: {
+                                enabled: boolean;
+                                min_age_seconds: number;
+                                /** @description Also fire when the payer has never sent a transaction. */
+                                check_nonce: boolean;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
+                            blocklist: {
+                                enabled: boolean;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Fiat customer's country not in allowed_countries. */
+                            fiat_country: {
+                                enabled: boolean;
+                                allowed_countries: string[];
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description The customer already failed max_failures fiat attempts in the window. */
+                            fiat_failures: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_failures: number;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                        };
+                        reporting_currency: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateRiskRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rules?: {
+                        /** @description Order amount outside [min_amount, max_amount]. */
+                        amount_limit?: {
+                            enabled: boolean;
+                            /** @description Token units. */
+                            max_amount?: string;
+                            /** @description Token units. */
+                            min_amount?: string;
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                        /** @description Payments by one payer address (any merchant) in the window, this one included. */
+                        payer_velocity?: {
+                            enabled: boolean;
+                            /** @description Sliding window in seconds. */
+                            window_seconds: number;
+                            max_count?: number;
+                            /** @description Token units. */
+                            max_volume?: string;
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                        /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
+                        merchant_velocity?: {
+                            enabled: boolean;
+                            /** @description Sliding window in seconds. */
+                            window_seconds: number;
+                            max_count?: number;
+                            /** @description Token units. */
+                            max_volume?: string;
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                        /** @description Payer first seen by Pier less than min_age_seconds ago. */
+                        fresh_wallet?: {
+                            enabled: boolean;
+                            min_age_seconds: number;
+                            /** @description Also fire when the payer has never sent a transaction. */
+                            check_nonce: boolean;
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                        /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
+                        blocklist?: {
+                            enabled: boolean;
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                        /** @description Fiat customer's country not in allowed_countries. */
+                        fiat_country?: {
+                            enabled: boolean;
+                            allowed_countries: string[];
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                        /** @description The customer already failed max_failures fiat attempts in the window. */
+                        fiat_failures?: {
+                            enabled: boolean;
+                            /** @description Sliding window in seconds. */
+                            window_seconds: number;
+                            max_failures: number;
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                    };
+                    reporting_currency?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "risk_settings";
+                        livemode: boolean;
+                        rules: {
+                            /** @description Order amount outside [min_amount, max_amount]. */
+                            amount_limit: {
+                                enabled: boolean;
+                                /** @description Token units. */
+                                max_amount?: string;
+                                /** @description Token units. */
+                                min_amount?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payments by one payer address (any merchant) in the window, this one included. */
+                            payer_velocity: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_count?: number;
+                                /** @description Token units. */
+                                max_volume?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
+                            merchant_velocity: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_count?: number;
+                                /** @description Token units. */
+                                max_volume?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payer first seen by Pier less than min_age_seconds ago. */
+                            fresh_wallet: {
+                                enabled: boolean;
+                                min_age_seconds: number;
+                                /** @description Also fire when the payer has never sent a transaction. */
+                                check_nonce: boolean;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
+                            blocklist: {
+                                enabled: boolean;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Fiat customer's country not in allowed_countries. */
+                            fiat_country: {
+                                enabled: boolean;
+                                allowed_countries: string[];
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description The customer already failed max_failures fiat attempts in the window. */
+                            fiat_failures: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_failures: number;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                        };
+                        reporting_currency: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateRiskRulesByPost: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rules?: {
+                        /** @description Order amount outside [min_amount, max_amount]. */
+                        amount_limit?: {
+                            enabled: boolean;
+                            /** @description Token units. */
+                            max_amount?: string;
+                            /** @description Token units. */
+                            min_amount?: string;
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                        /** @description Payments by one payer address (any merchant) in the window, this one included. */
+                        payer_velocity?: {
+                            enabled: boolean;
+                            /** @description Sliding window in seconds. */
+                            window_seconds: number;
+                            max_count?: number;
+                            /** @description Token units. */
+                            max_volume?: string;
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                        /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
+                        merchant_velocity?: {
+                            enabled: boolean;
+                            /** @description Sliding window in seconds. */
+                            window_seconds: number;
+                            max_count?: number;
+                            /** @description Token units. */
+                            max_volume?: string;
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                        /** @description Payer first seen by Pier less than min_age_seconds ago. */
+                        fresh_wallet?: {
+                            enabled: boolean;
+                            min_age_seconds: number;
+                            /** @description Also fire when the payer has never sent a transaction. */
+                            check_nonce: boolean;
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                        /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
+                        blocklist?: {
+                            enabled: boolean;
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                        /** @description Fiat customer's country not in allowed_countries. */
+                        fiat_country?: {
+                            enabled: boolean;
+                            allowed_countries: string[];
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                        /** @description The customer already failed max_failures fiat attempts in the window. */
+                        fiat_failures?: {
+                            enabled: boolean;
+                            /** @description Sliding window in seconds. */
+                            window_seconds: number;
+                            max_failures: number;
+                            /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                            action: "flag" | "hold" | "block";
+                        };
+                    };
+                    reporting_currency?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "risk_settings";
+                        livemode: boolean;
+                        rules: {
+                            /** @description Order amount outside [min_amount, max_amount]. */
+                            amount_limit: {
+                                enabled: boolean;
+                                /** @description Token units. */
+                                max_amount?: string;
+                                /** @description Token units. */
+                                min_amount?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payments by one payer address (any merchant) in the window, this one included. */
+                            payer_velocity: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_count?: number;
+                                /** @description Token units. */
+                                max_volume?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Orders created (at creation) or payments observed (at payment) for this merchant in the window, this one included. */
+                            merchant_velocity: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_count?: number;
+                                /** @description Token units. */
+                                max_volume?: string;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payer first seen by Pier less than min_age_seconds ago. */
+                            fresh_wallet: {
+                                enabled: boolean;
+                                min_age_seconds: number;
+                                /** @description Also fire when the payer has never sent a transaction. */
+                                check_nonce: boolean;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Payer on the operator's blocklist (PIER_RISK_BLOCKLIST). */
+                            blocklist: {
+                                enabled: boolean;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description Fiat customer's country not in allowed_countries. */
+                            fiat_country: {
+                                enabled: boolean;
+                                allowed_countries: string[];
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                            /** @description The customer already failed max_failures fiat attempts in the window. */
+                            fiat_failures: {
+                                enabled: boolean;
+                                /** @description Sliding window in seconds. */
+                                window_seconds: number;
+                                max_failures: number;
+                                /** @description flag: proceed and alert · hold: operator hold on chain until reviewed · block: refuse the order or fiat session (on an observed payment, which cannot be refused, block acts as hold) */
+                                action: "flag" | "hold" | "block";
+                            };
+                        };
+                        reporting_currency: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRiskReviews: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+                status?: "open" | "released" | "refunded" | "dismissed";
+                outcome?: "flag" | "hold";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reviews */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "risk_review";
+                            livemode: boolean;
+                            order: string | null;
+                            /** @enum {string} */
+                            stage: "order" | "payment" | "fiat_session";
+                            /** @enum {string} */
+                            outcome: "flag" | "hold" | "block";
+                            payer: string | null;
+                            findings: {
+                                rule: string;
+                                action: string;
+                                message: string;
+                                evidence: {
+                                    [key: string]: string | number | boolean | null;
+                                };
+                            }[];
+                            /** @enum {string} */
+                            status: "open" | "released" | "refunded" | "dismissed";
+                            created: number;
+                            reviewed_at: number | null;
+                            reviewed_by: string | null;
+                            review_note: string | null;
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRiskReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Review id (rrv_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A flag or hold with the rules that fired and their evidence. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "risk_review";
+                        livemode: boolean;
+                        order: string | null;
+                        /** @enum {string} */
+                        stage: "order" | "payment" | "fiat_session";
+                        /** @enum {string} */
+                        outcome: "flag" | "hold" | "block";
+                        payer: string | null;
+                        findings: {
+                            rule: string;
+                            action: string;
+                            message: string;
+                            evidence: {
+                                [key: string]: string | number | boolean | null;
+                            };
+                        }[];
+                        /** @enum {string} */
+                        status: "open" | "released" | "refunded" | "dismissed";
+                        created: number;
+                        reviewed_at: number | null;
+                        reviewed_by: string | null;
+                        review_note: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    releaseRiskReviewHold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Review id (rrv_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A flag or hold with the rules that fired and their evidence. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "risk_review";
+                        livemode: boolean;
+                        order: string | null;
+                        /** @enum {string} */
+                        stage: "order" | "payment" | "fiat_session";
+                        /** @enum {string} */
+                        outcome: "flag" | "hold" | "block";
+                        payer: string | null;
+                        findings: {
+                            rule: string;
+                            action: string;
+                            message: string;
+                            evidence: {
+                                [key: string]: string | number | boolean | null;
+                            };
+                        }[];
+                        /** @enum {string} */
+                        status: "open" | "released" | "refunded" | "dismissed";
+                        created: number;
+                        reviewed_at: number | null;
+                        reviewed_by: string | null;
+                        review_note: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    refundRiskReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Review id (rrv_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A flag or hold with the rules that fired and their evidence. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "risk_review";
+                        livemode: boolean;
+                        order: string | null;
+                        /** @enum {string} */
+                        stage: "order" | "payment" | "fiat_session";
+                        /** @enum {string} */
+                        outcome: "flag" | "hold" | "block";
+                        payer: string | null;
+                        findings: {
+                            rule: string;
+                            action: string;
+                            message: string;
+                            evidence: {
+                                [key: string]: string | number | boolean | null;
+                            };
+                        }[];
+                        /** @enum {string} */
+                        status: "open" | "released" | "refunded" | "dismissed";
+                        created: number;
+                        reviewed_at: number | null;
+                        reviewed_by: string | null;
+                        review_note: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    dismissRiskReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Review id (rrv_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A flag or hold with the rules that fired and their evidence. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "risk_review";
+                        livemode: boolean;
+                        order: string | null;
+                        /** @enum {string} */
+                        stage: "order" | "payment" | "fiat_session";
+                        /** @enum {string} */
+                        outcome: "flag" | "hold" | "block";
+                        payer: string | null;
+                        findings: {
+                            rule: string;
+                            action: string;
+                            message: string;
+                            evidence: {
+                                [key: string]: string | number | boolean | null;
+                            };
+                        }[];
+                        /** @enum {string} */
+                        status: "open" | "released" | "refunded" | "dismissed";
+                        created: number;
+                        reviewed_at: number | null;
+                        reviewed_by: string | null;
+                        review_note: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listReconciliationFindings: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+                status?: "open" | "resolved";
+                kind?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of findings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "reconciliation_finding";
+                            livemode: boolean;
+                            /** @description paid_not_credited · credited_without_payment · amount_mismatch · token_mismatch · refund_not_on_chain · fiat_captured_not_funded · fiat_funded_twice · fiat_refund_one_side */
+                            kind: string;
+                            /** @description What the finding is about; (kind, subject) is unique. */
+                            subject: string;
+                            order: string | null;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "open" | "resolved";
+                            detected_at: number;
+                            last_seen_at: number;
+                            resolved_at: number | null;
+                            resolved_by: string | null;
+                            resolution_note: string | null;
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resolveReconciliationFinding: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Finding id (rcf_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A mismatch found by reconciliation, stored once per (kind, subject). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "reconciliation_finding";
+                        livemode: boolean;
+                        /** @description paid_not_credited · credited_without_payment · amount_mismatch · token_mismatch · refund_not_on_chain · fiat_captured_not_funded · fiat_funded_twice · fiat_refund_one_side */
+                        kind: string;
+                        /** @description What the finding is about; (kind, subject) is unique. */
+                        subject: string;
+                        order: string | null;
+                        details: {
+                            [key: string]: unknown;
+                        };
+                        /** @enum {string} */
+                        status: "open" | "resolved";
+                        detected_at: number;
+                        last_seen_at: number;
+                        resolved_at: number | null;
+                        resolved_by: string | null;
+                        resolution_note: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createReconciliationRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "reconciliation_run";
+                        started: number;
+                        finished: number;
+                        found: number;
+                        new_findings: number;
+                        auto_resolved: number;
+                        fiat_checked: boolean;
+                        kinds: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (chain, indexer) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSettlementReport: {
+        parameters: {
+            query?: {
+                /** @description UTC day, YYYY-MM-DD. */
+                from?: string;
+                /** @description UTC day, YYYY-MM-DD. */
+                to?: string;
+                currency?: string;
+                /** @description Chain id; default the first network served. */
+                network?: number;
+                /** @description Token address on `network`; default its first token. One report per token. */
+                token?: `0x${string}`;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "settlement_report";
+                        livemode: boolean;
+                        merchant: string;
+                        /**
+                         * Format: date
+                         * @description UTC day, YYYY-MM-DD.
+                         */
+                        from: string;
+                        /**
+                         * Format: date
+                         * @description UTC day, YYYY-MM-DD.
+                         */
+                        to: string;
+                        /** @description The network this report covers. */
+                        chain_id: number;
+                        /** @description EVM address. */
+                        token: `0x${string}`;
+                        currency: string;
+                        token_decimals: number;
+                        reporting_currency: string;
+                        /** @description The current rate, reporting-currency units per token (through its peg): used only for orders without a rate of their own in this currency. */
+                        fx_rate: string;
+                        fx_rate_as_of: number;
+                        data: {
+                            /**
+                             * Format: date
+                             * @description UTC day, YYYY-MM-DD.
+                             */
+                            date: string;
+                            merchant: string;
+                            orders: number;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            gross: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            refunds: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            fees: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            net: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            released: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            in_escrow: string;
+                            /** @description Network fees Pier's relayer paid for these orders' payments, in wei of the network's coin. */
+                            relay_fees: string;
+                            currency: string;
+                            /** @description Decimal string in the reporting currency. */
+                            gross_fiat: string;
+                            /** @description Decimal string in the reporting currency. */
+                            refunds_fiat: string;
+                            /** @description Decimal string in the reporting currency. */
+                            fees_fiat: string;
+                            /** @description Decimal string in the reporting currency. */
+                            net_fiat: string;
+                            reporting_currency: string;
+                            /**
+                             * @description sale: every order that day valued at its own rate (its fiat price, or the rate stored when it was made); current: at fx_rate; mixed: some of each.
+                             * @enum {string}
+                             */
+                            valued_at: "sale" | "current" | "mixed";
+                        }[];
+                        totals: {
+                            orders: number;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            gross: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            refunds: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            fees: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            net: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            released: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            in_escrow: string;
+                            /** @description Network fees Pier's relayer paid for these orders' payments, in wei of the network's coin. */
+                            relay_fees: string;
+                            /** @description Decimal string in the reporting currency. */
+                            gross_fiat: string;
+                            /** @description Decimal string in the reporting currency. */
+                            net_fiat: string;
+                        };
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReconciliationReport: {
+        parameters: {
+            query?: {
+                status?: "open" | "resolved";
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "reconciliation_report";
+                        livemode: boolean;
+                        generated: number;
+                        last_run: {
+                            id: string;
+                            finished: number | null;
+                        } | null;
+                        open: number;
+                        by_kind: {
+                            [key: string]: {
+                                open: number;
+                                resolved: number;
+                            };
+                        };
+                        findings: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "reconciliation_finding";
+                            livemode: boolean;
+                            /** @description paid_not_credited · credited_without_payment · amount_mismatch · token_mismatch · refund_not_on_chain · fiat_captured_not_funded · fiat_funded_twice · fiat_refund_one_side */
+                            kind: string;
+                            /** @description What the finding is about; (kind, subject) is unique. */
+                            subject: string;
+                            order: string | null;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "open" | "resolved";
+                            detected_at: number;
+                            last_seen_at: number;
+                            resolved_at: number | null;
+                            resolved_by: string | null;
+                            resolution_note: string | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPaymentLinks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of payment links */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["PaymentLink"][];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPaymentLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description fixed: every payer pays `amount`. customer_chosen: the payer enters an amount within [min_amount, max_amount] (token units). */
+        requestBody: {
+            content: {
+                "application/json": {
+                    amount_type: "fixed" | "customer_chosen";
+                    /**
+                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                     * @example 25000000
+                     */
+                    amount?: string;
+                    /**
+                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                     * @example 25000000
+                     */
+                    min_amount?: string;
+                    /**
+                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                     * @example 25000000
+                     */
+                    max_amount?: string;
+                    description?: string;
+                    /** @description Up to 50 string key/value pairs of your own (keys up to 40 characters, values up to 500). */
+                    metadata?: {
+                        [key: string]: string;
+                    };
+                    escrow_period?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "payment_link";
+                        livemode: boolean;
+                        /** @description The public page payers open (print it as a QR code). */
+                        url: string;
+                        /** @enum {string} */
+                        amount_type: "fixed" | "customer_chosen";
+                        amount: string | null;
+                        min_amount: string | null;
+                        max_amount: string | null;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        active: boolean;
+                        created: number;
+                        analytics: {
+                            /** @description Orders created from the link. */
+                            orders: number;
+                            /** @description Of those, paid on chain. */
+                            paid: number;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            volume: string;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPaymentLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Payment link id (pl_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "payment_link";
+                        livemode: boolean;
+                        /** @description The public page payers open (print it as a QR code). */
+                        url: string;
+                        /** @enum {string} */
+                        amount_type: "fixed" | "customer_chosen";
+                        amount: string | null;
+                        min_amount: string | null;
+                        max_amount: string | null;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        active: boolean;
+                        created: number;
+                        analytics: {
+                            /** @description Orders created from the link. */
+                            orders: number;
+                            /** @description Of those, paid on chain. */
+                            paid: number;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            volume: string;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deactivatePaymentLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Payment link id (pl_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "payment_link";
+                        livemode: boolean;
+                        /** @description The public page payers open (print it as a QR code). */
+                        url: string;
+                        /** @enum {string} */
+                        amount_type: "fixed" | "customer_chosen";
+                        amount: string | null;
+                        min_amount: string | null;
+                        max_amount: string | null;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        active: boolean;
+                        created: number;
+                        analytics: {
+                            /** @description Orders created from the link. */
+                            orders: number;
+                            /** @description Of those, paid on chain. */
+                            paid: number;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            volume: string;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCheckoutLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Payment link id (pl_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "payment_link";
+                        merchant_name: string;
+                        /** @enum {string} */
+                        amount_type: "fixed" | "customer_chosen";
+                        amount: string | null;
+                        min_amount: string | null;
+                        max_amount: string | null;
+                        description: string | null;
+                        active: boolean;
+                        currency: string;
+                        decimals: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createCheckoutLinkOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Payment link id (pl_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description amount (token units) only for customer_chosen links. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Token amount in the token's smallest unit, as a decimal integer string.
+                     * @example 25000000
+                     */
+                    amount?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The new order's id (ord_...). */
+                        order: string;
+                        checkout_url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSiweNonce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    livemode?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "siwe_nonce";
+                        nonce: string;
+                        /** @description The EIP-4361 `domain` the message must name. */
+                        domain: string;
+                        /** @description The `uri` to put in the message (any URI on the dashboard's origin). */
+                        uri: string;
+                        chain_id: number;
+                        statement: string;
+                        /** @description Unix time in seconds. */
+                        expires_at: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verifySiwe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    message: string;
+                    signature: `0x${string}`;
+                    merchant?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "dashboard_session";
+                        merchant: {
+                            id: string;
+                            name: string;
+                            /** @description EVM address. */
+                            payout_address: `0x${string}`;
+                        };
+                        /** @description EVM address. */
+                        address: `0x${string}`;
+                        livemode: boolean;
+                        chain_id: number;
+                        /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
+                        csrf_token: string;
+                        /** @description Unix time in seconds. */
+                        expires_at: number;
+                        /** @description Registered passkeys: with one or more, sensitive actions need a step-up. */
+                        passkeys: number;
+                        step_up_until: number | null;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDashboardSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "dashboard_session";
+                        merchant: {
+                            id: string;
+                            name: string;
+                            /** @description EVM address. */
+                            payout_address: `0x${string}`;
+                        };
+                        /** @description EVM address. */
+                        address: `0x${string}`;
+                        livemode: boolean;
+                        chain_id: number;
+                        /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
+                        csrf_token: string;
+                        /** @description Unix time in seconds. */
+                        expires_at: number;
+                        /** @description Registered passkeys: with one or more, sensitive actions need a step-up. */
+                        passkeys: number;
+                        step_up_until: number | null;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    logoutDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "dashboard_session";
+                        /** @enum {boolean} */
+                        ended: true;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPasskeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "passkey";
+                            name: string;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                            last_used_at: number | null;
+                        }[];
+                        has_more: boolean;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPasskeyRegistrationOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        challenge: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verifyPasskeyRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    response: {
+                        [key: string]: unknown;
+                    };
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "passkey";
+                        name: string;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        last_used_at: number | null;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPasskeyAuthenticationOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        challenge: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verifyPasskeyAuthentication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    response: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "dashboard_session";
+                        merchant: {
+                            id: string;
+                            name: string;
+                            /** @description EVM address. */
+                            payout_address: `0x${string}`;
+                        };
+                        /** @description EVM address. */
+                        address: `0x${string}`;
+                        livemode: boolean;
+                        chain_id: number;
+                        /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
+                        csrf_token: string;
+                        /** @description Unix time in seconds. */
+                        expires_at: number;
+                        /** @description Registered passkeys: with one or more, sensitive actions need a step-up. */
+                        passkeys: number;
+                        step_up_until: number | null;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDailyReport: {
+        parameters: {
+            query?: {
+                /** @description UTC day, YYYY-MM-DD. */
+                from?: string;
+                /** @description UTC day, YYYY-MM-DD. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        url: string;
+                        has_more: boolean;
+                        data: {
+                            /** @enum {string} */
+                            object: "daily_report";
+                            chain_id: number;
+                            /** @description UTC day, YYYY-MM-DD. */
+                            day: string;
+                            /** @description EVM address. */
+                            token: `0x${string}`;
+                            symbol: string | null;
+                            decimals: number | null;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            volume: string;
+                            payments: number;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            fees: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            refunds: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            released: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createFxQuote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Give exactly one of `amount` and `target_amount`. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description ISO 4217 code, upper case. */
+                    currency: string;
+                    /** @description Fix what the customer pays in `currency`. */
+                    amount?: string;
+                    /**
+                     * @description Fix the token units delivered.
+                     * @example 25000000
+                     */
+                    target_amount?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A locked exchange rate from a fiat currency to the settlement token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "fx_quote";
+                        /** @description Which amount the request fixed: the customer's (`source`) or the token's (`target`). */
+                        fixed: "source" | "target";
+                        /** @description ISO 4217 code. */
+                        source_currency: string;
+                        /** @description Decimal string in the currency's minor units (JPY 0, KWD 3). */
+                        source_amount: string;
+                        target_token: string;
+                        target_decimals: number;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        target_amount: string;
+                        /**
+                         * @description Spread fee in token units.
+                         * @example 25000000
+                         */
+                        fee_amount: string;
+                        spread_bps: number;
+                        /** @description Tokens per 1 unit of the currency at mid (display, 12 decimals). */
+                        mid_rate: string;
+                        /** @description Tokens per 1 unit of the currency after the spread (display). */
+                        rate: string;
+                        rate_source: string;
+                        /** @description Unix time of the rate. */
+                        rate_as_of: number;
+                        created: number;
+                        /** @description Unix time the lock ends; an expired quote is refused. */
+                        expires_at: number;
+                        used: boolean;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (chain, indexer) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFxQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Quote id (fxq_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A locked exchange rate from a fiat currency to the settlement token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "fx_quote";
+                        /** @description Which amount the request fixed: the customer's (`source`) or the token's (`target`). */
+                        fixed: "source" | "target";
+                        /** @description ISO 4217 code. */
+                        source_currency: string;
+                        /** @description Decimal string in the currency's minor units (JPY 0, KWD 3). */
+                        source_amount: string;
+                        target_token: string;
+                        target_decimals: number;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        target_amount: string;
+                        /**
+                         * @description Spread fee in token units.
+                         * @example 25000000
+                         */
+                        fee_amount: string;
+                        spread_bps: number;
+                        /** @description Tokens per 1 unit of the currency at mid (display, 12 decimals). */
+                        mid_rate: string;
+                        /** @description Tokens per 1 unit of the currency after the spread (display). */
+                        rate: string;
+                        rate_source: string;
+                        /** @description Unix time of the rate. */
+                        rate_as_of: number;
+                        created: number;
+                        /** @description Unix time the lock ends; an expired quote is refused. */
+                        expires_at: number;
+                        used: boolean;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listNetworks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            /** @enum {string} */
+                            object: "network";
+                            chain_id: number;
+                            name: string;
+                            testnet: boolean;
+                            /** @description Live mode (a mainnet, sk_live_ keys) or test mode. */
+                            livemode: boolean;
+                            explorer_url: string | null;
+                            /** @description EVM address. */
+                            escrow: `0x${string}`;
+                            /** @description Blocks before a payment counts as final (escrowed). */
+                            confirmations: number;
+                            /** @description Orders of its mode naming no network are paid here. */
+                            default: boolean;
+                            /** @description Accepted tokens; the first is the network's default. */
+                            tokens: {
+                                /** @description EVM address. */
+                                address: `0x${string}`;
+                                symbol: string;
+                                decimals: number;
+                                peg: string | null;
+                                /** @description Pay paths the checkout offers for it, best first. */
+                                methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCheckoutFiat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "fiat_options";
+                        enabled: boolean;
+                        provider: string | null;
+                        wallets: ("paypal" | "apple_pay" | "google_pay")[];
+                        /** @description Why fiat wallets are off, when they are. */
+                        reason: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createCheckoutFiatQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description ISO 4217 code, upper case. */
+                    currency: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A locked exchange rate from a fiat currency to the settlement token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "fx_quote";
+                        /** @description Which amount the request fixed: the customer's (`source`) or the token's (`target`). */
+                        fixed: "source" | "target";
+                        /** @description ISO 4217 code. */
+                        source_currency: string;
+                        /** @description Decimal string in the currency's minor units (JPY 0, KWD 3). */
+                        source_amount: string;
+                        target_token: string;
+                        target_decimals: number;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        target_amount: string;
+                        /**
+                         * @description Spread fee in token units.
+                         * @example 25000000
+                         */
+                        fee_amount: string;
+                        spread_bps: number;
+                        /** @description Tokens per 1 unit of the currency at mid (display, 12 decimals). */
+                        mid_rate: string;
+                        /** @description Tokens per 1 unit of the currency after the spread (display). */
+                        rate: string;
+                        rate_source: string;
+                        /** @description Unix time of the rate. */
+                        rate_as_of: number;
+                        created: number;
+                        /** @description Unix time the lock ends; an expired quote is refused. */
+                        expires_at: number;
+                        used: boolean;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (chain, indexer) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createCheckoutFiatSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A quote from POST .../fiat/quotes. */
+                    fx_quote: string;
+                    wallet?: "paypal" | "apple_pay" | "google_pay";
+                    return_url: string;
+                    cancel_url?: string;
+                    /**
+                     * @description Sandbox only: a failure mode to simulate.
+                     * @enum {string}
+                     */
+                    simulate?: "decline" | "timeout" | "duplicate_webhook" | "late_webhook" | "capture_reversed";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "fiat_session";
+                        livemode: boolean;
+                        order: string;
+                        provider: string;
+                        wallet: string | null;
+                        /** @enum {string} */
+                        status: "creating" | "created" | "requires_action" | "approved" | "captured" | "declined" | "reversed" | "refunded" | "failed";
+                        /** @description What the customer pays, in `currency`. */
+                        amount: string;
+                        currency: string;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        token_amount: string;
+                        fx_quote: string;
+                        approval_url: string | null;
+                        client_secret: string | null;
+                        failure_code: string | null;
+                        failure_message: string | null;
+                        created: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape; 5xx messages never include internals. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (chain, indexer) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCheckoutFiatSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                session: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "fiat_session";
+                        livemode: boolean;
+                        order: string;
+                        provider: string;
+                        wallet: string | null;
+                        /** @enum {string} */
+                        status: "creating" | "created" | "requires_action" | "approved" | "captured" | "declined" | "reversed" | "refunded" | "failed";
+                        /** @description What the customer pays, in `currency`. */
+                        amount: string;
+                        currency: string;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
+                        token_amount: string;
+                        fx_quote: string;
+                        approval_url: string | null;
+                        client_secret: string | null;
+                        failure_code: string | null;
+                        failure_message: string | null;
+                        created: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listFiatSessions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+                order?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of fiat sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "fiat_session";
+                            livemode: boolean;
+                            order: string;
+                            provider: string;
+                            wallet: string | null;
+                            /** @enum {string} */
+                            status: "creating" | "created" | "requires_action" | "approved" | "captured" | "declined" | "reversed" | "refunded" | "failed";
+                            /** @description What the customer pays, in `currency`. */
+                            amount: string;
+                            currency: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            token_amount: string;
+                            fx_quote: string;
+                            approval_url: string | null;
+                            failure_code: string | null;
+                            failure_message: string | null;
+                            created: number;
+                            provider_ref: string | null;
+                            /** @description What went wrong with this payment, if anything (recorded once per kind). */
+                            incidents: {
+                                /** @enum {string} */
+                                kind: "declined" | "reversed" | "funding_failed" | "refund_failed";
+                                detail: {
+                                    [key: string]: unknown;
+                                };
+                                created: number;
+                            }[];
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receiveFiatWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        received: boolean;
+                        duplicate: boolean;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (chain, indexer) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPayouts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of payouts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "payout";
+                            livemode: boolean;
+                            provider: string;
+                            recipient: string;
+                            /** @description What the recipient receives, in `currency`. */
+                            amount: string;
+                            currency: string;
+                            /**
+                             * @description Settled token units debited.
+                             * @example 25000000
+                             */
+                            token_amount: string;
+                            fx_quote: string;
+                            /** @enum {string} */
+                            status: "pending" | "paid" | "failed";
+                            failure_code: string | null;
+                            failure_message: string | null;
+                            created: number;
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPayout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A quote with a fixed `amount` (POST /v1/fx/quotes): the currency and what you receive. */
+                    fx_quote: string;
+                    /** @description The provider's recipient: a PayPal email, a Stripe connected account (acct_...), a sandbox id. */
+                    recipient: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "payout";
+                        livemode: boolean;
+                        provider: string;
+                        recipient: string;
+                        /** @description What the recipient receives, in `currency`. */
+                        amount: string;
+                        currency: string;
+                        /**
+                         * @description Settled token units debited.
+                         * @example 25000000
+                         */
+                        token_amount: string;
+                        fx_quote: string;
+                        /** @enum {string} */
+                        status: "pending" | "paid" | "failed";
+                        failure_code: string | null;
+                        failure_message: string | null;
+                        created: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (chain, indexer) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPayout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Payout id (po_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "payout";
+                        livemode: boolean;
+                        provider: string;
+                        recipient: string;
+                        /** @description What the recipient receives, in `currency`. */
+                        amount: string;
+                        currency: string;
+                        /**
+                         * @description Settled token units debited.
+                         * @example 25000000
+                         */
+                        token_amount: string;
+                        fx_quote: string;
+                        /** @enum {string} */
+                        status: "pending" | "paid" | "failed";
+                        failure_code: string | null;
+                        failure_message: string | null;
+                        created: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPlans: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of plans, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["Plan"][];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Price per interval in `currency`, a decimal string ("9.99"); charged in a token pegged to it. */
+                    amount: string;
+                    /** @description ISO 4217 code a token of this mode's networks is pegged to (USD, EUR...). */
+                    currency: string;
+                    /** @description How often the customer is charged (times interval_count). */
+                    interval: "day" | "week" | "month" | "year";
+                    /**
+                     * @description Intervals between charges: at most 365 days, 52 weeks, 12 months or 3 years.
+                     * @default 1
+                     */
+                    interval_count?: number;
+                    /** @description month/year plans: the day of the month charges fall on (months shorter than it charge on their last day). The first period runs to the next such day. Default: the first charge's day. */
+                    anchor_day?: number;
+                    /**
+                     * @description Free days before the first charge.
+                     * @default 0
+                     */
+                    trial_days?: number;
+                    /** @description Number of charges, then the subscription ends. Absent: until canceled. */
+                    cycles?: number;
+                    description?: string;
+                    /** @description Up to 50 string key/value pairs of your own (keys up to 40 characters, values up to 500). */
+                    metadata?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "plan";
+                        livemode: boolean;
+                        /** @description False once archived: no new subscriptions. */
+                        active: boolean;
+                        /** @description Decimal string in `currency`, with the currency's minor digits. */
+                        amount: string;
+                        currency: string;
+                        /** @description How often the customer is charged (times interval_count). */
+                        interval: "day" | "week" | "month" | "year";
+                        interval_count: number;
+                        anchor_day: number | null;
+                        trial_days: number;
+                        cycles: number | null;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        created: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id (plan_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "plan";
+                        livemode: boolean;
+                        /** @description False once archived: no new subscriptions. */
+                        active: boolean;
+                        /** @description Decimal string in `currency`, with the currency's minor digits. */
+                        amount: string;
+                        currency: string;
+                        /** @description How often the customer is charged (times interval_count). */
+                        interval: "day" | "week" | "month" | "year";
+                        interval_count: number;
+                        anchor_day: number | null;
+                        trial_days: number;
+                        cycles: number | null;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        created: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    archivePlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Plan id (plan_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "plan";
+                        livemode: boolean;
+                        /** @description False once archived: no new subscriptions. */
+                        active: boolean;
+                        /** @description Decimal string in `currency`, with the currency's minor digits. */
+                        amount: string;
+                        currency: string;
+                        /** @description How often the customer is charged (times interval_count). */
+                        interval: "day" | "week" | "month" | "year";
+                        interval_count: number;
+                        anchor_day: number | null;
+                        trial_days: number;
+                        cycles: number | null;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        created: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSubscriptions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+                /** @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged. */
+                status?: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                plan?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subscriptions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["Subscription"][];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The plan (plan_...). */
+                    plan: string;
+                    /** @description Your own reference to the customer. */
+                    customer?: string;
+                    /** @description Up to 50 string key/value pairs of your own (keys up to 40 characters, values up to 500). */
+                    metadata?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "subscription";
+                        livemode: boolean;
+                        plan: string;
+                        /**
+                         * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
+                         * @enum {string}
+                         */
+                        status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                        customer: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        current_period_start: number | null;
+                        current_period_end: number | null;
+                        trial_end: number | null;
+                        cancel_at_period_end: boolean;
+                        canceled_at: number | null;
+                        ended_at: number | null;
+                        end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+                        next_charge_at: number | null;
+                        /** @description Cycles paid. */
+                        cycles_charged: number;
+                        network: number | null;
+                        token: `0x${string}` | null;
+                        payer: `0x${string}` | null;
+                        permission: {
+                            /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
+                            hash: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            allowance: string;
+                            /** @description Seconds per on-chain period (at most `allowance` each). */
+                            period: number;
+                            /** @description Unix time in seconds. */
+                            start: number;
+                            /** @description Unix time in seconds. */
+                            end: number;
+                        } | null;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        /** @description The hosted page where the customer authorizes the subscription. */
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id (sub_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "subscription";
+                        livemode: boolean;
+                        plan: string;
+                        /**
+                         * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
+                         * @enum {string}
+                         */
+                        status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                        customer: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        current_period_start: number | null;
+                        current_period_end: number | null;
+                        trial_end: number | null;
+                        cancel_at_period_end: boolean;
+                        canceled_at: number | null;
+                        ended_at: number | null;
+                        end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+                        next_charge_at: number | null;
+                        /** @description Cycles paid. */
+                        cycles_charged: number;
+                        network: number | null;
+                        token: `0x${string}` | null;
+                        payer: `0x${string}` | null;
+                        permission: {
+                            /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
+                            hash: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            allowance: string;
+                            /** @description Seconds per on-chain period (at most `allowance` each). */
+                            period: number;
+                            /** @description Unix time in seconds. */
+                            start: number;
+                            /** @description Unix time in seconds. */
+                            end: number;
+                        } | null;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        /** @description The hosted page where the customer authorizes the subscription. */
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Subscription id (sub_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description true: keep the subscription until its current period ends (no further charge).
+                     * @default false
+                     */
+                    at_period_end?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "subscription";
+                        livemode: boolean;
+                        plan: string;
+                        /**
+                         * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
+                         * @enum {string}
+                         */
+                        status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                        customer: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        current_period_start: number | null;
+                        current_period_end: number | null;
+                        trial_end: number | null;
+                        cancel_at_period_end: boolean;
+                        canceled_at: number | null;
+                        ended_at: number | null;
+                        end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+                        next_charge_at: number | null;
+                        /** @description Cycles paid. */
+                        cycles_charged: number;
+                        network: number | null;
+                        token: `0x${string}` | null;
+                        payer: `0x${string}` | null;
+                        permission: {
+                            /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
+                            hash: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            allowance: string;
+                            /** @description Seconds per on-chain period (at most `allowance` each). */
+                            period: number;
+                            /** @description Unix time in seconds. */
+                            start: number;
+                            /** @description Unix time in seconds. */
+                            end: number;
+                        } | null;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        /** @description The hosted page where the customer authorizes the subscription. */
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSubscriptionInvoices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id (sub_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A subscription's invoices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["Invoice"][];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listInvoices: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+                status?: "open" | "failed" | "paid" | "uncollectible";
+                subscription?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of invoices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["Invoice"][];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSubscriptionMetrics: {
+        parameters: {
+            query?: {
+                months?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Monthly recurring revenue and churn. A subscription counts as paying from its first paid charge until it ends; yearly, weekly and daily plans are normalized to a month (x 1/12, 52/12, 365/12). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "subscription_metrics";
+                        livemode: boolean;
+                        months: {
+                            /** @description YYYY-MM (UTC). */
+                            month: string;
+                            /** @description Paying subscriptions at the month's end. */
+                            active: number;
+                            /** @description Subscriptions whose first charge was paid this month. */
+                            new: number;
+                            /** @description Paying subscriptions that ended or were canceled this month. */
+                            churned: number;
+                            churn_rate: string | null;
+                            mrr: {
+                                currency: string;
+                                /** @description Monthly recurring revenue at the month's end, decimal. */
+                                amount: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCheckoutSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id (sub_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "subscription_checkout";
+                        livemode: boolean;
+                        /**
+                         * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
+                         * @enum {string}
+                         */
+                        status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                        next_charge_at: number | null;
+                        trial_end: number | null;
+                        end_reason: string | null;
+                        merchant_name: string;
+                        plan: {
+                            amount: string;
+                            currency: string;
+                            /** @description How often the customer is charged (times interval_count). */
+                            interval: "day" | "week" | "month" | "year";
+                            interval_count: number;
+                            anchor_day: number | null;
+                            trial_days: number;
+                            cycles: number | null;
+                            description: string | null;
+                        };
+                        /** @description Each network and token pegged to the plan's currency. */
+                        options: {
+                            /** @description Chain id. */
+                            network: number;
+                            network_name: string;
+                            /** @description EVM address. */
+                            token: `0x${string}`;
+                            symbol: string;
+                            decimals: number;
+                            /**
+                             * @description The plan's amount in this token's units (the allowance).
+                             * @example 25000000
+                             */
+                            amount: string;
+                            /** @description EVM address. */
+                            spend_permissions: `0x${string}`;
+                        }[];
+                        payer: `0x${string}` | null;
+                        permission: {
+                            /** @description Chain id. */
+                            network: number;
+                            /** @description The SpendPermissions contract that holds it. */
+                            spend_permissions: `0x${string}`;
+                            /** @description Its id (EIP-712 digest), what permissionState takes. */
+                            hash: string;
+                            message: {
+                                /** @description EVM address. */
+                                account: `0x${string}`;
+                                /** @description EVM address. */
+                                operator: `0x${string}`;
+                                /** @description EVM address. */
+                                merchant: `0x${string}`;
+                                /** @description EVM address. */
+                                token: `0x${string}`;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                allowance: string;
+                                period: number;
+                                start: number;
+                                end: number;
+                                /**
+                                 * @description uint256 as a decimal string.
+                                 * @example 25000000
+                                 */
+                                salt: string;
+                            };
+                        } | null;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    requestSubscriptionPermission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id (sub_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Chain id of one of the options. */
+                    network: number;
+                    /** @description EVM address. */
+                    token: `0x${string}`;
+                    /** @description The customer's wallet (EOA or smart-contract wallet). */
+                    account: `0x${string}`;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "spend_permission";
+                        hash: string;
+                        /** @description Pass to eth_signTypedData_v4 as is (uint160/uint256 fields are decimal strings). */
+                        typed_data: {
+                            domain: {
+                                name: string;
+                                version: string;
+                                chainId: number;
+                                /** @description EVM address. */
+                                verifyingContract: `0x${string}`;
+                            };
+                            types: {
+                                SpendPermission: {
+                                    name: string;
+                                    type: string;
+                                }[];
+                            };
+                            /** @enum {string} */
+                            primaryType: "SpendPermission";
+                            message: {
+                                /** @description EVM address. */
+                                account: `0x${string}`;
+                                /** @description EVM address. */
+                                operator: `0x${string}`;
+                                /** @description EVM address. */
+                                merchant: `0x${string}`;
+                                /** @description EVM address. */
+                                token: `0x${string}`;
+                                /**
+                                 * @description Token amount in the token's smallest unit, as a decimal integer string.
+                                 * @example 25000000
+                                 */
+                                allowance: string;
+                                period: number;
+                                start: number;
+                                end: number;
+                                /**
+                                 * @description uint256 as a decimal string.
+                                 * @example 25000000
+                                 */
+                                salt: string;
+                            };
+                        };
+                        /** @description Sign and authorize before this time, or request it again. */
+                        expires_at: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    authorizeSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id (sub_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Chain id of one of the options. */
+                    network: number;
+                    /** @description EVM address. */
+                    token: `0x${string}`;
+                    /** @description The customer's wallet (EOA or smart-contract wallet). */
+                    account: `0x${string}`;
+                    /** @description The account's signature of the typed data (65 bytes, ERC-1271 or ERC-6492 bytes). */
+                    signature: `0x${string}`;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "subscription";
+                        livemode: boolean;
+                        plan: string;
+                        /**
+                         * @description incomplete: waiting for the customer to sign the permission; trialing / active: authorized; past_due: a charge failed; canceled; ended: every cycle charged.
+                         * @enum {string}
+                         */
+                        status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                        customer: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        current_period_start: number | null;
+                        current_period_end: number | null;
+                        trial_end: number | null;
+                        cancel_at_period_end: boolean;
+                        canceled_at: number | null;
+                        ended_at: number | null;
+                        end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+                        next_charge_at: number | null;
+                        /** @description Cycles paid. */
+                        cycles_charged: number;
+                        network: number | null;
+                        token: `0x${string}` | null;
+                        payer: `0x${string}` | null;
+                        permission: {
+                            /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
+                            hash: string;
+                            /**
+                             * @description Token amount in the token's smallest unit, as a decimal integer string.
+                             * @example 25000000
+                             */
+                            allowance: string;
+                            /** @description Seconds per on-chain period (at most `allowance` each). */
+                            period: number;
+                            /** @description Unix time in seconds. */
+                            start: number;
+                            /** @description Unix time in seconds. */
+                            end: number;
+                        } | null;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        /** @description The hosted page where the customer authorizes the subscription. */
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (chain, indexer) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}

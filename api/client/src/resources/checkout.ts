@@ -43,47 +43,47 @@ export class CheckoutResource {
     retrieve: (
       linkId: string,
       opts?: RequestOptions,
-    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/links/{id}", "get">>>;
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout_links/{id}", "get">>>;
     /** The payer's own order from a payment link. */
     createOrder: (
       linkId: string,
-      params: BodyOf<"/v1/checkout/links/{id}/orders", "post">,
+      params: BodyOf<"/v1/checkout_links/{id}/orders", "post">,
       opts?: RequestOptions,
-    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/links/{id}/orders", "post">>>;
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout_links/{id}/orders", "post">>>;
   };
   /** A subscription's hosted page: the plan and options, the permission to sign, the authorization. */
   readonly subscriptions: {
     retrieve: (
       subscriptionId: string,
       opts?: RequestOptions,
-    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/subscriptions/{id}", "get">>>;
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout_subscriptions/{id}", "get">>>;
     /** The EIP-712 typed data the customer signs (the same for a retry within the hour). */
     requestPermission: (
       subscriptionId: string,
-      params: BodyOf<"/v1/checkout/subscriptions/{id}/permission", "post">,
+      params: BodyOf<"/v1/checkout_subscriptions/{id}/permission", "post">,
       opts?: RequestOptions,
-    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/subscriptions/{id}/permission", "post">>>;
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout_subscriptions/{id}/permission", "post">>>;
     authorize: (
       subscriptionId: string,
-      params: BodyOf<"/v1/checkout/subscriptions/{id}/authorize", "post">,
+      params: BodyOf<"/v1/checkout_subscriptions/{id}/authorize", "post">,
       opts?: RequestOptions,
-    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout/subscriptions/{id}/authorize", "post">>>;
+    ) => ReturnType<typeof call<ResponseOf<"/v1/checkout_subscriptions/{id}/authorize", "post">>>;
   };
 
   constructor(private readonly t: Transport) {
     this.subscriptions = {
       retrieve: (id, opts) =>
-        call(t, { method: "GET", path: `/v1/checkout/subscriptions/${seg(id)}` }, { ...PUBLIC, ...opts }),
+        call(t, { method: "GET", path: `/v1/checkout_subscriptions/${seg(id)}` }, { ...PUBLIC, ...opts }),
       requestPermission: (id, params, opts) =>
         call(
           t,
-          { method: "POST", path: `/v1/checkout/subscriptions/${seg(id)}/permission`, body: params },
+          { method: "POST", path: `/v1/checkout_subscriptions/${seg(id)}/permission`, body: params },
           { ...PUBLIC, ...opts },
         ),
       authorize: (id, params, opts) =>
         call(
           t,
-          { method: "POST", path: `/v1/checkout/subscriptions/${seg(id)}/authorize`, body: params },
+          { method: "POST", path: `/v1/checkout_subscriptions/${seg(id)}/authorize`, body: params },
           { ...PUBLIC, ...opts },
         ),
     };
@@ -111,11 +111,11 @@ export class CheckoutResource {
     };
     this.links = {
       retrieve: (id, opts) =>
-        call(t, { method: "GET", path: `/v1/checkout/links/${seg(id)}` }, { ...PUBLIC, ...opts }),
+        call(t, { method: "GET", path: `/v1/checkout_links/${seg(id)}` }, { ...PUBLIC, ...opts }),
       createOrder: (id, params, opts) =>
         call(
           t,
-          { method: "POST", path: `/v1/checkout/links/${seg(id)}/orders`, body: params },
+          { method: "POST", path: `/v1/checkout_links/${seg(id)}/orders`, body: params },
           { ...PUBLIC, ...opts },
         ),
     };

@@ -27,6 +27,7 @@ export default async function fiatWebhookRoutes(fastify: FastifyInstance, { ctx 
     {
       config: { auth: "public" },
       schema: {
+        operationId: "receiveFiatWebhook",
         tags: ["Fiat"],
         summary: "Receive a wallet provider's webhook",
         description:

@@ -28,6 +28,7 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
     {
       config: { auth: "admin" },
       schema: {
+        operationId: "createMerchant",
         tags,
         summary: "Create a merchant and its first secret key",
         headers: IdempotencyHeaders,
@@ -75,6 +76,7 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
     {
       config: { auth: "admin" },
       schema: {
+        operationId: "resolveOrderDispute",
         tags,
         summary: "Resolve a disputed (or held) order as the arbiter",
         description:
@@ -98,6 +100,7 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
     {
       config: { auth: "admin" },
       schema: {
+        operationId: "holdOrder",
         tags,
         summary: "Place or lift a risk hold",
         description:

@@ -294,7 +294,7 @@ describe("payment attempts", () => {
     const missing = await attempt("ord_000000000000000000000000", attemptBody());
     expect(missing.status).toBe(404);
     expect(missing.body.error).toMatchObject({ code: "resource_missing" });
-    expect((await attempt("ord_nope", attemptBody())).status).toBe(400);
+    expect((await attempt("ord_nope", attemptBody())).status).toBe(404);
 
     const bad: [Json, string, string][] = [
       [attemptBody({ method: "magic" }), "parameter_invalid", "method"],

@@ -25,6 +25,7 @@ export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: 
     {
       config: { auth: "public" },
       schema: {
+        operationId: "getCheckout",
         tags: ["Checkout"],
         summary: "Public checkout data of an order",
         description:
@@ -44,6 +45,7 @@ export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: 
     {
       config: { auth: "public" },
       schema: {
+        operationId: "selectCheckoutOption",
         tags: ["Checkout"],
         summary: "Pick the network and token to pay with",
         description:
@@ -65,6 +67,7 @@ export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: 
     {
       config: { auth: "public" },
       schema: {
+        operationId: "relayCheckoutPayment",
         tags: ["Checkout"],
         summary: "Relay the customer's signed payment (Pier pays the gas)",
         description:
@@ -85,6 +88,7 @@ export default async function checkoutRoutes(fastify: FastifyInstance, { ctx }: 
     {
       config: { auth: "public" },
       schema: {
+        operationId: "recordCheckoutAttempt",
         tags: ["Checkout"],
         summary: "Record how the customer is to pay",
         description: `The checkout says which way it has the customer pay (\`relayed\`, an atomic \`batch\`, or one of the escrow's paths), what it told the customer and what it learnt of the wallet (EIP-5792 wallet_getCapabilities). Stored as an \`order.payment_method_chosen\` event in the order's timeline (GET /v1/events?order=...) and sent to webhooks. Once per method and account: a repeat answers the attempt stored first and stores nothing. 409 \`order_not_payable\` unless the order is open with time left; 429 \`too_many_attempts\` once ${MAX_PAYMENT_ATTEMPTS} are recorded for the order.`,

@@ -18,10 +18,11 @@ export default async function checkoutLinkRoutes(fastify: FastifyInstance, { ctx
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get(
-    "/v1/checkout/links/:id",
+    "/v1/checkout_links/:id",
     {
       config: { auth: "public" },
       schema: {
+        operationId: "getCheckoutLink",
         tags: ["Checkout"],
         summary: "Public view of a payment link",
         params: Params,
@@ -48,10 +49,11 @@ export default async function checkoutLinkRoutes(fastify: FastifyInstance, { ctx
   );
 
   app.post(
-    "/v1/checkout/links/:id/orders",
+    "/v1/checkout_links/:id/orders",
     {
       config: { auth: "public" },
       schema: {
+        operationId: "createCheckoutLinkOrder",
         tags: ["Checkout"],
         summary: "Create the payer's order from a payment link",
         description:

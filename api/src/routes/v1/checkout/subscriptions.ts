@@ -31,10 +31,11 @@ export default async function checkoutSubscriptionRoutes(
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get(
-    "/v1/checkout/subscriptions/:id",
+    "/v1/checkout_subscriptions/:id",
     {
       config: { auth: "public" },
       schema: {
+        operationId: "getCheckoutSubscription",
         tags: ["Checkout"],
         summary: "Public view of a subscription",
         description:
@@ -47,10 +48,11 @@ export default async function checkoutSubscriptionRoutes(
   );
 
   app.post(
-    "/v1/checkout/subscriptions/:id/permission",
+    "/v1/checkout_subscriptions/:id/permission",
     {
       config: { auth: "public" },
       schema: {
+        operationId: "requestSubscriptionPermission",
         tags: ["Checkout"],
         summary: "The spend permission the customer signs",
         description:
@@ -64,10 +66,11 @@ export default async function checkoutSubscriptionRoutes(
   );
 
   app.post(
-    "/v1/checkout/subscriptions/:id/authorize",
+    "/v1/checkout_subscriptions/:id/authorize",
     {
       config: { auth: "public" },
       schema: {
+        operationId: "authorizeSubscription",
         tags: ["Checkout"],
         summary: "Authorize the subscription with the customer's signature",
         description:

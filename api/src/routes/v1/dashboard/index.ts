@@ -73,6 +73,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
     {
       config: { auth: "public" },
       schema: {
+        operationId: "createSiweNonce",
         tags,
         summary: "Start a Sign-In with Ethereum",
         description:
@@ -94,6 +95,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
     {
       config: { auth: "public" },
       schema: {
+        operationId: "verifySiwe",
         tags,
         summary: "Sign in with a signed EIP-4361 message",
         description:
@@ -135,6 +137,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
     {
       config: { auth: "session" },
       schema: {
+        operationId: "getDashboardSession",
         tags,
         summary: "The current dashboard session",
         response: { 200: DashboardSession, ...errors(401) },
@@ -148,6 +151,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
     {
       config: { auth: "session" },
       schema: {
+        operationId: "logoutDashboard",
         tags,
         summary: "Sign out (ends the session everywhere it is used)",
         response: {
@@ -168,6 +172,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
     {
       config: { auth: "session" },
       schema: {
+        operationId: "listPasskeys",
         tags,
         summary: "The merchant's passkeys",
         response: {
@@ -192,6 +197,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
     {
       config: { auth: "session" },
       schema: {
+        operationId: "createPasskeyRegistrationOptions",
         tags,
         summary: "Options to create a passkey (WebAuthn)",
         description: "Adding a second passkey needs a fresh assertion of an existing one (step-up).",
@@ -212,6 +218,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
     {
       config: { auth: "session" },
       schema: {
+        operationId: "verifyPasskeyRegistration",
         tags,
         summary: "Register the passkey the browser created",
         body: Type.Object(
@@ -238,6 +245,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
     {
       config: { auth: "session" },
       schema: {
+        operationId: "createPasskeyAuthenticationOptions",
         tags,
         summary: "Options to confirm with a passkey (step-up)",
         response: { 200: WebAuthnOptions, ...errors(400, 401, 403) },
@@ -251,6 +259,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
     {
       config: { auth: "session" },
       schema: {
+        operationId: "verifyPasskeyAuthentication",
         tags,
         summary: "Confirm with a passkey: sensitive actions are allowed for five minutes",
         body: Type.Object({ response: AnyObject }, { additionalProperties: false }),

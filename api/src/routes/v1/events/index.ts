@@ -26,6 +26,7 @@ export default async function eventRoutes(fastify: FastifyInstance, { ctx }: { c
     {
       config: { auth: "events:read" },
       schema: {
+        operationId: "listEvents",
         tags,
         summary: "List events",
         description: "`delivered=false`: events with at least one webhook delivery still pending or failed.",
@@ -57,6 +58,7 @@ export default async function eventRoutes(fastify: FastifyInstance, { ctx }: { c
     {
       config: { auth: "events:read" },
       schema: {
+        operationId: "getEvent",
         tags,
         summary: "Retrieve an event",
         params: Params,
@@ -71,6 +73,7 @@ export default async function eventRoutes(fastify: FastifyInstance, { ctx }: { c
     {
       config: { auth: "events:read" },
       schema: {
+        operationId: "listEventDeliveries",
         tags,
         summary: "An event's webhook deliveries and every attempt",
         params: Params,
@@ -98,6 +101,7 @@ export default async function eventRoutes(fastify: FastifyInstance, { ctx }: { c
     {
       config: { auth: "webhooks:write" },
       schema: {
+        operationId: "redeliverEvent",
         tags,
         summary: "Send an event again",
         description:

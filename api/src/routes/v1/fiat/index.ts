@@ -45,6 +45,7 @@ export default async function checkoutFiatRoutes(fastify: FastifyInstance, { ctx
     {
       config: { auth: "public" },
       schema: {
+        operationId: "getCheckoutFiat",
         tags: ["Checkout"],
         summary: "Fiat wallets offered for an order",
         params: OrderParams,
@@ -69,6 +70,7 @@ export default async function checkoutFiatRoutes(fastify: FastifyInstance, { ctx
     {
       config: { auth: "public" },
       schema: {
+        operationId: "createCheckoutFiatQuote",
         tags: ["Checkout"],
         summary: "Quote an order in the customer's currency",
         description:
@@ -96,6 +98,7 @@ export default async function checkoutFiatRoutes(fastify: FastifyInstance, { ctx
     {
       config: { auth: "public" },
       schema: {
+        operationId: "createCheckoutFiatSession",
         tags: ["Checkout"],
         summary: "Start paying an order with a fiat wallet",
         description:
@@ -117,6 +120,7 @@ export default async function checkoutFiatRoutes(fastify: FastifyInstance, { ctx
     {
       config: { auth: "public" },
       schema: {
+        operationId: "getCheckoutFiatSession",
         tags: ["Checkout"],
         summary: "A fiat session's status",
         params: Type.Object({

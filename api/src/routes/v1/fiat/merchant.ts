@@ -15,6 +15,7 @@ export default async function merchantFiatRoutes(fastify: FastifyInstance, { ctx
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "listFiatSessions",
         tags: ["Fiat"],
         summary: "List fiat wallet payments",
         description:

@@ -19,6 +19,7 @@ export default async function fxRoutes(fastify: FastifyInstance, { ctx }: { ctx:
     {
       config: { auth: "any" },
       schema: {
+        operationId: "createFxQuote",
         tags: ["FX"],
         summary: "Create an FX quote",
         description:
@@ -56,6 +57,7 @@ export default async function fxRoutes(fastify: FastifyInstance, { ctx }: { ctx:
     {
       config: { auth: "any" },
       schema: {
+        operationId: "getFxQuote",
         tags: ["FX"],
         summary: "Retrieve an FX quote",
         params: IdParams("^fxq_[0-9A-Za-z]{24}$", "Quote id (fxq_...)"),

@@ -27,6 +27,7 @@ export default async function keyRoutes(fastify: FastifyInstance, { ctx }: { ctx
     {
       config: { auth: "keys:write" },
       schema: {
+        operationId: "createApiKey",
         tags: ["API keys"],
         summary: "Create an API key",
         description:
@@ -56,6 +57,7 @@ export default async function keyRoutes(fastify: FastifyInstance, { ctx }: { ctx
     {
       config: { auth: "keys:read" },
       schema: {
+        operationId: "listApiKeys",
         tags: ["API keys"],
         summary: "List API keys",
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
@@ -81,6 +83,7 @@ export default async function keyRoutes(fastify: FastifyInstance, { ctx }: { ctx
     {
       config: { auth: "keys:read" },
       schema: {
+        operationId: "getApiKey",
         tags: ["API keys"],
         summary: "Retrieve an API key",
         params: Params,
@@ -95,6 +98,7 @@ export default async function keyRoutes(fastify: FastifyInstance, { ctx }: { ctx
     {
       config: { auth: "keys:write" },
       schema: {
+        operationId: "revokeApiKey",
         tags: ["API keys"],
         summary: "Revoke an API key",
         description: "Takes effect on the next request.",
@@ -114,6 +118,7 @@ export default async function keyRoutes(fastify: FastifyInstance, { ctx }: { ctx
     {
       config: { auth: "keys:write" },
       schema: {
+        operationId: "rollApiKey",
         tags: ["API keys"],
         summary: "Roll an API key",
         description:

@@ -107,7 +107,10 @@ describe("API keys", () => {
     expect((await s.client.get("/v1/keys/key_000000000000000000000000")).body.error.code).toBe(
       "resource_missing",
     );
-    expect((await s.client.get("/v1/keys/sk_test_x")).status).toBe(400);
+    expect((await s.client.get("/v1/keys/sk_test_x")).body.error).toMatchObject({
+      code: "resource_missing",
+      param: "id",
+    });
     expect((await other.client.get("/v1/orders")).status).toBe(200);
   });
 });

@@ -18,6 +18,7 @@ export default async function linkRoutes(fastify: FastifyInstance, { ctx }: { ct
     {
       config: { auth: "orders:write" },
       schema: {
+        operationId: "createPaymentLink",
         tags: ["Payment links"],
         summary: "Create a payment link",
         description:
@@ -38,6 +39,7 @@ export default async function linkRoutes(fastify: FastifyInstance, { ctx }: { ct
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "listPaymentLinks",
         tags: ["Payment links"],
         summary: "List payment links",
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
@@ -60,6 +62,7 @@ export default async function linkRoutes(fastify: FastifyInstance, { ctx }: { ct
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "getPaymentLink",
         tags: ["Payment links"],
         summary: "Retrieve a payment link with its analytics",
         params: Params,
@@ -74,6 +77,7 @@ export default async function linkRoutes(fastify: FastifyInstance, { ctx }: { ct
     {
       config: { auth: "orders:write" },
       schema: {
+        operationId: "deactivatePaymentLink",
         tags: ["Payment links"],
         summary: "Deactivate a payment link",
         description: "New orders are refused (409 link_inactive); orders already created are unaffected.",

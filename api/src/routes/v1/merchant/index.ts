@@ -15,6 +15,7 @@ export default async function merchantRoutes(fastify: FastifyInstance, { ctx }: 
     {
       config: { auth: "any" },
       schema: {
+        operationId: "getMerchant",
         tags: ["Merchant"],
         summary: "Retrieve your merchant account",
         response: { 200: Merchant, ...errors(401) },

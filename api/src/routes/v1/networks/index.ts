@@ -12,6 +12,7 @@ export default async function networkRoutes(fastify: FastifyInstance, { ctx }: {
     {
       config: { auth: "public" },
       schema: {
+        operationId: "listNetworks",
         tags: ["Networks"],
         summary: "List networks and tokens",
         description:

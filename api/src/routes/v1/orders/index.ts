@@ -25,6 +25,7 @@ export default async function orderRoutes(fastify: FastifyInstance, { ctx }: { c
     {
       config: { auth: "orders:write" },
       schema: {
+        operationId: "createOrder",
         tags: ["Orders"],
         summary: "Create an order",
         description:
@@ -51,6 +52,7 @@ export default async function orderRoutes(fastify: FastifyInstance, { ctx }: { c
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "listOrders",
         tags: ["Orders"],
         summary: "List orders",
         description:
@@ -75,6 +77,7 @@ export default async function orderRoutes(fastify: FastifyInstance, { ctx }: { c
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "getOrder",
         tags: ["Orders"],
         summary: "Retrieve an order",
         params: Params,
@@ -89,6 +92,7 @@ export default async function orderRoutes(fastify: FastifyInstance, { ctx }: { c
     {
       config: { auth: "orders:write" },
       schema: {
+        operationId: "cancelOrder",
         tags: ["Orders"],
         summary: "Cancel an open order",
         description:
@@ -109,6 +113,7 @@ export default async function orderRoutes(fastify: FastifyInstance, { ctx }: { c
     {
       config: { auth: "orders:write" },
       schema: {
+        operationId: "releaseOrder",
         tags: ["Orders"],
         summary: "Release an escrowed order early",
         description:

@@ -17,6 +17,7 @@ export default async function payoutRoutes(fastify: FastifyInstance, { ctx }: { 
     {
       config: { auth: "any" },
       schema: {
+        operationId: "createPayout",
         tags: ["Payouts"],
         summary: "Withdraw settled funds to a fiat wallet",
         description: "Unrestricted secret keys only. Accepted as `pending`, then paid by the fiat provider.",
@@ -39,6 +40,7 @@ export default async function payoutRoutes(fastify: FastifyInstance, { ctx }: { 
     {
       config: { auth: "any" },
       schema: {
+        operationId: "listPayouts",
         tags: ["Payouts"],
         summary: "List payouts",
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
@@ -61,6 +63,7 @@ export default async function payoutRoutes(fastify: FastifyInstance, { ctx }: { 
     {
       config: { auth: "any" },
       schema: {
+        operationId: "getPayout",
         tags: ["Payouts"],
         summary: "Retrieve a payout",
         params: IdParams("^po_[0-9A-Za-z]{24}$", "Payout id (po_...)"),

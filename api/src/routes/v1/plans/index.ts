@@ -18,6 +18,7 @@ export default async function planRoutes(fastify: FastifyInstance, { ctx }: { ct
     {
       config: { auth: "orders:write" },
       schema: {
+        operationId: "createPlan",
         tags: ["Subscriptions"],
         summary: "Create a plan",
         description:
@@ -38,6 +39,7 @@ export default async function planRoutes(fastify: FastifyInstance, { ctx }: { ct
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "listPlans",
         tags: ["Subscriptions"],
         summary: "List plans",
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
@@ -60,6 +62,7 @@ export default async function planRoutes(fastify: FastifyInstance, { ctx }: { ct
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "getPlan",
         tags: ["Subscriptions"],
         summary: "Retrieve a plan",
         params: Params,
@@ -74,6 +77,7 @@ export default async function planRoutes(fastify: FastifyInstance, { ctx }: { ct
     {
       config: { auth: "orders:write" },
       schema: {
+        operationId: "archivePlan",
         tags: ["Subscriptions"],
         summary: "Archive a plan",
         description:

@@ -19,6 +19,7 @@ export default async function reconciliationRoutes(fastify: FastifyInstance, { c
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "listReconciliationFindings",
         tags: ["Reconciliation"],
         summary: "List reconciliation findings",
         querystring: Type.Object(
@@ -48,6 +49,7 @@ export default async function reconciliationRoutes(fastify: FastifyInstance, { c
     {
       config: { auth: "orders:write" },
       schema: {
+        operationId: "resolveReconciliationFinding",
         tags: ["Reconciliation"],
         summary: "Resolve a finding",
         description:
@@ -72,6 +74,7 @@ export default async function reconciliationRoutes(fastify: FastifyInstance, { c
     {
       config: { auth: "admin" },
       schema: {
+        operationId: "createReconciliationRun",
         tags: ["Reconciliation"],
         summary: "Run reconciliation now (operator)",
         description:

@@ -17,6 +17,7 @@ export default async function refundRoutes(fastify: FastifyInstance, { ctx }: { 
     {
       config: { auth: "refunds:write" },
       schema: {
+        operationId: "createRefund",
         tags: ["Refunds"],
         summary: "Refund an escrowed order",
         description:
@@ -37,6 +38,7 @@ export default async function refundRoutes(fastify: FastifyInstance, { ctx }: { 
     {
       config: { auth: "refunds:read" },
       schema: {
+        operationId: "listRefunds",
         tags: ["Refunds"],
         summary: "List refunds",
         querystring: Type.Object(
@@ -62,6 +64,7 @@ export default async function refundRoutes(fastify: FastifyInstance, { ctx }: { 
     {
       config: { auth: "refunds:read" },
       schema: {
+        operationId: "getRefund",
         tags: ["Refunds"],
         summary: "Retrieve a refund",
         params: IdParams("^re_[0-9A-Za-z]{24}$", "Refund id (re_...)"),

@@ -20,6 +20,7 @@ export default async function dailyReportRoutes(fastify: FastifyInstance, { ctx 
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "getDailyReport",
         tags: ["Reports"],
         summary: "Daily figures from the chain",
         description:

@@ -23,6 +23,7 @@ export default async function reportRoutes(fastify: FastifyInstance, { ctx }: { 
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "getSettlementReport",
         tags: ["Reports"],
         summary: "Settlement report per day",
         description:
@@ -61,6 +62,7 @@ export default async function reportRoutes(fastify: FastifyInstance, { ctx }: { 
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "getReconciliationReport",
         tags: ["Reports"],
         summary: "Reconciliation report",
         description:

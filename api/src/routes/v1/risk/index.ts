@@ -34,6 +34,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "getRiskRules",
         tags: ["Risk"],
         summary: "The merchant's risk rules",
         description: "Every rule with its thresholds and action; rules never set show their defaults.",
@@ -58,6 +59,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
       config: { auth: "orders:write" },
       schema: {
         tags: ["Risk"],
+        operationId: method === "PUT" ? "updateRiskRules" : "updateRiskRulesByPost",
         summary: method === "PUT" ? "Change risk rules" : "Change risk rules (POST form)",
         description: rulesDescription,
         ...(method === "POST" ? { headers: IdempotencyHeaders } : {}),
@@ -82,6 +84,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "listRiskReviews",
         tags: ["Risk"],
         summary: "The review queue",
         description: "Newest first; `status=open&outcome=hold` is what waits for a decision.",
@@ -112,6 +115,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "getRiskReview",
         tags: ["Risk"],
         summary: "Retrieve a review",
         params: Params,
@@ -123,6 +127,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
 
   const action = (
     path: string,
+    operationId: string,
     summary: string,
     description: string,
     scope: "orders:write" | "refunds:write",
@@ -134,6 +139,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
         config: { auth: scope },
         schema: {
           tags: ["Risk"],
+          operationId,
           summary,
           description,
           headers: IdempotencyHeaders,
@@ -150,6 +156,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
 
   action(
     "release-hold",
+    "releaseRiskReviewHold",
     "Release a held payment",
     "Queues the operator's setHold(false); the keeper then settles the payment when its escrow period has ended. 409 hold_pending while the hold itself is not on chain yet.",
     "orders:write",
@@ -157,6 +164,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
   );
   action(
     "refund",
+    "refundRiskReview",
     "Refund a held or flagged payment",
     "Refunds what remains to the payer (a refund object, `refund.succeeded` follows) and closes the review.",
     "refunds:write",
@@ -164,6 +172,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
   );
   action(
     "dismiss",
+    "dismissRiskReview",
     "Dismiss a flag",
     "Records that a flag was reviewed; nothing changes on chain.",
     "orders:write",

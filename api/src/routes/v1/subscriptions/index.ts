@@ -38,6 +38,7 @@ export default async function subscriptionRoutes(fastify: FastifyInstance, { ctx
     {
       config: { auth: "orders:write" },
       schema: {
+        operationId: "createSubscription",
         tags: ["Subscriptions"],
         summary: "Create a subscription",
         description:
@@ -58,6 +59,7 @@ export default async function subscriptionRoutes(fastify: FastifyInstance, { ctx
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "listSubscriptions",
         tags: ["Subscriptions"],
         summary: "List subscriptions",
         description: "Newest first; filter by `status` and `plan`.",
@@ -81,6 +83,7 @@ export default async function subscriptionRoutes(fastify: FastifyInstance, { ctx
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "getSubscription",
         tags: ["Subscriptions"],
         summary: "Retrieve a subscription",
         params: Params,
@@ -95,6 +98,7 @@ export default async function subscriptionRoutes(fastify: FastifyInstance, { ctx
     {
       config: { auth: "orders:write" },
       schema: {
+        operationId: "cancelSubscription",
         tags: ["Subscriptions"],
         summary: "Cancel a subscription",
         description:
@@ -119,6 +123,7 @@ export default async function subscriptionRoutes(fastify: FastifyInstance, { ctx
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "listSubscriptionInvoices",
         tags: ["Subscriptions"],
         summary: "List a subscription's invoices",
         description:
@@ -140,6 +145,7 @@ export default async function subscriptionRoutes(fastify: FastifyInstance, { ctx
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "listInvoices",
         tags: ["Subscriptions"],
         summary: "List invoices",
         description:
@@ -164,6 +170,7 @@ export default async function subscriptionRoutes(fastify: FastifyInstance, { ctx
     {
       config: { auth: "orders:read" },
       schema: {
+        operationId: "getSubscriptionMetrics",
         tags: ["Subscriptions"],
         summary: "Monthly recurring revenue and churn",
         description:

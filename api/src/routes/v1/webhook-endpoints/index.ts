@@ -40,6 +40,7 @@ export default async function webhookEndpointRoutes(fastify: FastifyInstance, { 
     {
       config: { auth: "webhooks:write" },
       schema: {
+        operationId: "createWebhookEndpoint",
         tags,
         summary: "Create a webhook endpoint",
         description:
@@ -61,6 +62,7 @@ export default async function webhookEndpointRoutes(fastify: FastifyInstance, { 
     {
       config: { auth: "webhooks:read" },
       schema: {
+        operationId: "listWebhookEndpoints",
         tags,
         summary: "List webhook endpoints",
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
@@ -83,6 +85,7 @@ export default async function webhookEndpointRoutes(fastify: FastifyInstance, { 
     {
       config: { auth: "webhooks:read" },
       schema: {
+        operationId: "getWebhookEndpoint",
         tags,
         summary: "Retrieve a webhook endpoint",
         params: Params,
@@ -97,6 +100,7 @@ export default async function webhookEndpointRoutes(fastify: FastifyInstance, { 
     {
       config: { auth: "webhooks:write" },
       schema: {
+        operationId: "updateWebhookEndpoint",
         tags,
         summary: "Update a webhook endpoint",
         headers: IdempotencyHeaders,
@@ -116,6 +120,7 @@ export default async function webhookEndpointRoutes(fastify: FastifyInstance, { 
     {
       config: { auth: "webhooks:write" },
       schema: {
+        operationId: "deleteWebhookEndpoint",
         tags,
         summary: "Delete a webhook endpoint",
         description: "Pending deliveries to it stop.",
@@ -134,6 +139,7 @@ export default async function webhookEndpointRoutes(fastify: FastifyInstance, { 
     {
       config: { auth: "webhooks:write" },
       schema: {
+        operationId: "rotateWebhookEndpointSecret",
         tags,
         summary: "Rotate the signing secret",
         description:
