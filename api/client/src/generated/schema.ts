@@ -2920,6 +2920,15 @@ export interface paths {
                                 /** @description Whole tokens per unit of currency used for the conversion. */
                                 rate: string;
                             } | null;
+                            fiat_payment: {
+                                /** @description What the customer paid, a decimal string in `currency`. */
+                                amount: string;
+                                currency: string;
+                                /** @description Who took the money: sandbox, paypal or stripe. */
+                                provider: string;
+                                wallet: ("paypal" | "apple_pay" | "google_pay") | null;
+                                paid_at: number | null;
+                            } | null;
                             description: string | null;
                             merchant_name: string;
                             chain_id: number;
@@ -2933,6 +2942,7 @@ export interface paths {
                             escrow: `0x${string}`;
                             /** @description Unix time in seconds. */
                             expires_at: number;
+                            chain_time: number | null;
                             success_url: string | null;
                             cancel_url: string | null;
                             /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
@@ -3192,6 +3202,15 @@ export interface paths {
                                 /** @description Whole tokens per unit of currency used for the conversion. */
                                 rate: string;
                             } | null;
+                            fiat_payment: {
+                                /** @description What the customer paid, a decimal string in `currency`. */
+                                amount: string;
+                                currency: string;
+                                /** @description Who took the money: sandbox, paypal or stripe. */
+                                provider: string;
+                                wallet: ("paypal" | "apple_pay" | "google_pay") | null;
+                                paid_at: number | null;
+                            } | null;
                             description: string | null;
                             merchant_name: string;
                             chain_id: number;
@@ -3205,6 +3224,7 @@ export interface paths {
                             escrow: `0x${string}`;
                             /** @description Unix time in seconds. */
                             expires_at: number;
+                            chain_time: number | null;
                             success_url: string | null;
                             cancel_url: string | null;
                             /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
