@@ -1,17 +1,24 @@
 /** Choose a wallet (or see the connected one, with a way to disconnect). */
+import { useTranslation } from "react-i18next";
 import { useConnect, useConnection, useDisconnect } from "wagmi";
 import { describeError } from "../../lib/describeError.ts";
 import { shortHex } from "../../lib/format.ts";
 import { useWalletChoices } from "./useWalletChoices.ts";
 
-/** `title`: the heading while no wallet is connected; `connectedAs`: the words before the connected account. */
+/**
+ * `title`: the heading while no wallet is connected; `connectedAs`: the words before the connected account;
+ * `recommended`: marks the first wallet as the way to pay first (the checkout's main path).
+ */
 export function WalletPicker({
-  title = "Pay with a wallet",
-  connectedAs = "Paying from",
+  title,
+  connectedAs,
+  recommended = false,
 }: {
   title?: string;
   connectedAs?: string;
+  recommended?: boolean;
 }) {
+  const { t } = useTranslation();
   const connection = useConnection();
   const choices = useWalletChoices();
   const connect = useConnect();
@@ -21,11 +28,12 @@ export function WalletPicker({
     return (
       <div className="wallet-connected">
         <p>
-          {connectedAs} <strong title={connection.address}>{shortHex(connection.address)}</strong>
+          {connectedAs ?? t("wallet.payingFrom")}{" "}
+          <strong title={connection.address}>{shortHex(connection.address)}</strong>
           <span className="muted"> · {connection.connector.name}</span>
         </p>
         <button type="button" className="link" onClick={() => disconnect.mutate()}>
-          Use another wallet
+          {t("wallet.another")}
         </button>
       </div>
     );
@@ -33,15 +41,12 @@ export function WalletPicker({
 
   return (
     <section className="wallets" aria-labelledby="wallets-title">
-      <h2 id="wallets-title">{title}</h2>
+      <h2 id="wallets-title">{title ?? t("wallet.title")}</h2>
       {choices.length === 0 ? (
-        <p className="muted">
-          No browser wallet found on this device. Install a wallet extension, or pay from your phone with the
-          code below.
-        </p>
+        <p className="muted">{t("wallet.none")}</p>
       ) : (
         <ul className="wallet-list">
-          {choices.map((connector) => (
+          {choices.map((connector, i) => (
             <li key={connector.uid}>
               <button
                 type="button"
@@ -51,9 +56,10 @@ export function WalletPicker({
                 onClick={() => connect.mutate({ connector })}
               >
                 {connector.icon && <img src={connector.icon} alt="" width={24} height={24} />}
-                <span>
-                  {connector.type === "walletConnect" ? "WalletConnect (phone wallet)" : connector.name}
+                <span className="wallet-name">
+                  {connector.type === "walletConnect" ? t("wallet.walletConnect") : connector.name}
                 </span>
+                {recommended && i === 0 && <span className="tag">{t("wallet.recommended")}</span>}
               </button>
             </li>
           ))}
@@ -61,7 +67,7 @@ export function WalletPicker({
       )}
       {connect.isPending && (
         <p className="muted" role="status">
-          Approve the connection in your wallet…
+          {t("wallet.approveConnection")}
         </p>
       )}
       {connect.error && (

@@ -8,6 +8,7 @@ import { unitsToDecimal } from "@pier/money/units";
 import { useEffect, useId, useState } from "react";
 import { parseAmountInput } from "../../lib/amountInput.ts";
 import { env } from "../../lib/env.ts";
+import { withLanguage } from "../../lib/i18n.ts";
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${env.apiUrl}${path}`, {
@@ -48,7 +49,7 @@ export default function LinkPage({ linkId }: { linkId: string }) {
     setError(undefined);
     try {
       const created = await api<PaymentLinkOrder>(`/v1/checkout/links/${link.id}/orders`, body);
-      window.location.assign(`/pay/${created.order}`);
+      window.location.assign(withLanguage(`/pay/${created.order}`));
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
