@@ -98,7 +98,10 @@ export const CheckoutFiatPayment = Type.Object(
     currency: Type.String({ pattern: "^[A-Z]{3}$" }),
     provider: Type.String({ description: "Who took the money: sandbox, paypal or stripe." }),
     wallet: Nullable(
-      Type.String({ enum: ["paypal", "apple_pay", "google_pay"], description: "The wallet the customer used." }),
+      Type.String({
+        enum: ["paypal", "apple_pay", "google_pay"],
+        description: "The wallet the customer used.",
+      }),
     ),
     paid_at: Nullable({ ...UnixTime, description: "When the provider captured the money (server clock)." }),
   },
