@@ -18,7 +18,7 @@ import { launchChromium } from "./lib/playwright.ts";
 const LANGUAGES = ["en", "zh-CN", "es", "fr", "de", "ja", "ar"] as const;
 const catalogue = (lng: string) =>
   JSON.parse(readFileSync(new URL(`../../web/src/locales/${lng}.json`, import.meta.url), "utf8")) as {
-    handoff: { title: string };
+    methods: { title: string };
   };
 
 let cs: CheckoutStack;
@@ -69,10 +69,10 @@ describe("checkout: states", () => {
   test("behavior: pay from a phone (QR code of this page); this page shows the payment without reloading", async () => {
     const order = await cs.createOrder();
     const { page, close } = await openCheckout(browser, cs, order.id);
+    // One of the ways to pay, in view from the start; choosing it shows the code at once.
+    await page.getByRole("radio", { name: /^Wallet on your phone/ }).check();
     await page.getByRole("heading", { name: "Pay on your phone" }).waitFor();
-    await page.getByRole("button", { name: "Show QR code" }).click();
     await page.getByTestId("qr-code").waitFor();
-    expect(await page.getByTestId("handoff-toggle").getAttribute("aria-expanded")).toBe("true");
     expect(await page.getByTestId("handoff-link").getAttribute("href")).toBe(cs.checkoutUrl(order.id));
     await screenshot(page, "checkout-phone-qr");
 
@@ -104,7 +104,7 @@ describe("checkout: states", () => {
     const { page, close } = await openCheckout(browser, cs, order.id);
     for (const lng of LANGUAGES) {
       await page.goto(cs.checkoutUrl(order.id, `lang=${lng}`));
-      await page.getByRole("heading", { name: catalogue(lng).handoff.title }).waitFor();
+      await page.getByText(catalogue(lng).methods.title).waitFor();
       expect(await page.evaluate(() => document.documentElement.lang)).toBe(lng);
       expect(await page.evaluate(() => document.documentElement.dir)).toBe(lng === "ar" ? "rtl" : "ltr");
       expect(await page.getByTestId("language-picker").inputValue()).toBe(lng);
@@ -112,8 +112,11 @@ describe("checkout: states", () => {
       await screenshot(page, `checkout-lang-${lng}`);
     }
     // The picker switches at once and writes ?lang= into the address, which the phone link carries on.
+    await page.getByRole("radio", { name: /^محفظة على هاتفك/ }).check();
+    const phoneLink = await page.getByTestId("handoff-link").getAttribute("href");
+    expect(new URL(phoneLink ?? "").searchParams.get("lang")).toBe("ar");
     await page.getByLabel("اللغة").selectOption("fr");
-    await page.getByRole("heading", { name: catalogue("fr").handoff.title }).waitFor();
+    await page.getByText(catalogue("fr").methods.title).waitFor();
     expect(new URL(page.url()).searchParams.get("lang")).toBe("fr");
     expect(await page.evaluate(() => document.documentElement.dir)).toBe("ltr");
     await close();

@@ -81,6 +81,7 @@ async function payInEuros(orderId: string): Promise<{ page: Page; close: () => P
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "de-DE" });
   const page = await context.newPage();
   await page.goto(`${web.url}/pay/${orderId}`);
+  await page.getByRole("radio", { name: /^PayPal/ }).check();
   await page.getByLabel("Währung", { exact: true }).selectOption("EUR");
   const amount = page.getByTestId("fiat-amount");
   await amount.waitFor();

@@ -22,6 +22,7 @@ import { NetworkPicker } from "./NetworkPicker.tsx";
 import { OrderClosed } from "./OrderClosed.tsx";
 import { OrderSummary } from "./OrderSummary.tsx";
 import { showsPicker } from "./options.ts";
+import { PaymentMethods, usePayMethod } from "./PaymentMethods.tsx";
 import { PaymentTerms } from "./PaymentTerms.tsx";
 import { PayPanel } from "./PayPanel.tsx";
 import { PaySteps } from "./PaySteps.tsx";
@@ -134,6 +135,7 @@ function CheckoutView({
   const config = useConfig();
   const { address } = useConnection();
   const clock: ChainClock = chainClock(offset, useNow());
+  const [method, setMethod] = usePayMethod(checkout.id);
   const payment = usePayment({ config, checkout, account: address, refetch });
   const paid = isPaid(checkout.status);
   const inFlight = payment.session !== undefined && !paid;
@@ -178,19 +180,22 @@ function CheckoutView({
             <OrderClosed checkout={checkout} clock={clock} reason="expired" />
           ) : (
             <>
-              {showsPicker(checkout) && (
+              <PaymentMethods checkout={checkout} method={method} onChange={setMethod} locked={inFlight} />
+              {method !== "fiat" && showsPicker(checkout) && (
                 <NetworkPicker
                   checkout={checkout}
                   locked={payment.session?.running === true || payment.session?.paymentTx !== undefined}
                 />
               )}
-              <PayPanel checkout={checkout} chain={chain} payment={payment} />
-              <FiatPanel checkout={checkout} disabled={inFlight} />
-              <MobileHandoff
-                url={withLanguage(window.location.href.split("?")[0]!)}
-                checkout={checkout}
-                chain={chain}
-              />
+              {method === "wallet" && <PayPanel checkout={checkout} chain={chain} payment={payment} />}
+              {method === "fiat" && <FiatPanel checkout={checkout} disabled={inFlight} />}
+              {method === "phone" && (
+                <MobileHandoff
+                  url={withLanguage(window.location.href.split("?")[0]!)}
+                  checkout={checkout}
+                  chain={chain}
+                />
+              )}
               {checkout.cancel_url && !inFlight && (
                 <p className="cancel">
                   <a href={checkout.cancel_url}>

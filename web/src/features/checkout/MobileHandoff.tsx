@@ -8,10 +8,10 @@
  * express); a plain token transfer to the escrow would not be credited to the order and could not be
  * refunded. So the code carries no chain id or token of its own: the phone opens this same checkout, on the
  * network and token selected here (the selection is the order's, kept by the API), which the panel names.
- * The section and its toggle are always in view; the QR code is only drawn (and its library only downloaded)
- * once the customer asks for it.
+ * Shown when the customer picks "Wallet on your phone" among the ways to pay (PaymentMethods): the QR code
+ * is drawn at once, and its library only downloaded then.
  */
-import { useEffect, useId, useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Chain } from "viem";
 import type { Checkout } from "../../lib/checkoutApi.ts";
@@ -21,13 +21,11 @@ import { useFormat } from "../../lib/localeFormat.ts";
 export function MobileHandoff({ url, checkout, chain }: { url: string; checkout: Checkout; chain: Chain }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const panelId = useId();
-  const [open, setOpen] = useState(false);
   const [svg, setSvg] = useState<string>();
   const [copied, setCopied] = useState(false);
 
   useEffect(() => {
-    if (!open || svg) return;
+    if (svg) return;
     let stale = false;
     import("qrcode")
       .then((qr) => qr.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" }))
@@ -38,7 +36,7 @@ export function MobileHandoff({ url, checkout, chain }: { url: string; checkout:
     return () => {
       stale = true;
     };
-  }, [open, svg, url]);
+  }, [svg, url]);
 
   return (
     <section className="card handoff" aria-labelledby="handoff-title" data-testid="handoff">
@@ -49,17 +47,7 @@ export function MobileHandoff({ url, checkout, chain }: { url: string; checkout:
           <p className="muted">{t("handoff.intro")}</p>
         </div>
       </div>
-      <button
-        type="button"
-        className="button secondary disclosure"
-        aria-expanded={open}
-        aria-controls={panelId}
-        data-testid="handoff-toggle"
-        onClick={() => setOpen(!open)}
-      >
-        {open ? t("handoff.hide") : t("handoff.show")}
-      </button>
-      <div id={panelId} hidden={!open} className="handoff-panel">
+      <div className="handoff-panel">
         <p data-testid="handoff-option">
           {t("handoff.option", {
             amount: f.token(checkout.amount, checkout.token),
@@ -78,7 +66,7 @@ export function MobileHandoff({ url, checkout, chain }: { url: string; checkout:
             data-testid="qr-code"
           />
         ) : (
-          open && <p className="muted">{t("handoff.drawing")}</p>
+          <p className="muted">{t("handoff.drawing")}</p>
         )}
         <p className="handoff-link">
           <a href={url} data-testid="handoff-link" dir="ltr">

@@ -36,7 +36,7 @@ export function PayPanel({
       <h2 id="pay-title" className="sr-only">
         {t("pay.title")}
       </h2>
-      <WalletPicker recommended />
+      <WalletPicker />
       {connection.status === "connected" && !onChain && (
         <NetworkSwitch key={checkout.chain_id} chain={chain} />
       )}

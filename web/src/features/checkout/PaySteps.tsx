@@ -3,6 +3,7 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { Chain } from "viem";
 import { StepList } from "./StepList.tsx";
+import { stepDetailText } from "./stepDetailText.ts";
 import type { CheckoutPayMethod } from "./tokenSupport.ts";
 import type { PaySession, StepView } from "./usePayment.ts";
 
@@ -47,7 +48,10 @@ export function PaySteps({
       <p className="muted">{t("steps.payingWith", { method: t(methodKeys[session.method]) })}</p>
       {session.notice && <p className="notice-text">{session.notice}</p>}
       <StepList
-        steps={session.steps}
+        steps={session.steps.map((s) => ({
+          ...s,
+          detail: s.detail && stepDetailText(t, s.detail),
+        }))}
         labels={{
           approve: t(labelKeys.approve),
           sign: t(labelKeys.sign),

@@ -4,6 +4,7 @@
  */
 import { useTranslation } from "react-i18next";
 import type { Checkout } from "../../lib/checkoutApi.ts";
+import { stepDetailText } from "./stepDetailText.ts";
 import type { PaySession } from "./usePayment.ts";
 
 const statusKeys = {
@@ -32,7 +33,7 @@ export function StatusLine({
   if (session && checkout.status === "open") {
     const active = session.steps.find((s) => s.state === "active");
     if (session.error) text = t("status.failed");
-    else if (active?.detail) text = active.detail;
+    else if (active?.detail) text = stepDetailText(t, active.detail);
   }
   return (
     <p

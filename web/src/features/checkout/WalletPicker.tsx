@@ -5,19 +5,8 @@ import { describeError } from "../../lib/describeError.ts";
 import { shortHex } from "../../lib/format.ts";
 import { useWalletChoices } from "./useWalletChoices.ts";
 
-/**
- * `title`: the heading while no wallet is connected; `connectedAs`: the words before the connected account;
- * `recommended`: marks the first wallet as the way to pay first (the checkout's main path).
- */
-export function WalletPicker({
-  title,
-  connectedAs,
-  recommended = false,
-}: {
-  title?: string;
-  connectedAs?: string;
-  recommended?: boolean;
-}) {
+/** `title`: the heading while no wallet is connected; `connectedAs`: the words before the connected account. */
+export function WalletPicker({ title, connectedAs }: { title?: string; connectedAs?: string }) {
   const { t } = useTranslation();
   const connection = useConnection();
   const choices = useWalletChoices();
@@ -46,7 +35,7 @@ export function WalletPicker({
         <p className="muted">{t("wallet.none")}</p>
       ) : (
         <ul className="wallet-list">
-          {choices.map((connector, i) => (
+          {choices.map((connector) => (
             <li key={connector.uid}>
               <button
                 type="button"
@@ -59,7 +48,6 @@ export function WalletPicker({
                 <span className="wallet-name">
                   {connector.type === "walletConnect" ? t("wallet.walletConnect") : connector.name}
                 </span>
-                {recommended && i === 0 && <span className="tag">{t("wallet.recommended")}</span>}
               </button>
             </li>
           ))}

@@ -17,7 +17,7 @@ import { type FiatWallet, fiatApi, pendingSession } from "./fiatApi.ts";
 
 const StripeWalletButton = lazy(() => import("./StripeWalletButton.tsx"));
 
-const WALLET_LABELS: Record<FiatWallet, string> = {
+export const WALLET_LABELS: Record<FiatWallet, string> = {
   paypal: "PayPal",
   apple_pay: "Apple Pay",
   google_pay: "Google Pay",
@@ -33,12 +33,17 @@ export function approvalUrlIn(approvalUrl: string, lng: string): string {
   return url.toString();
 }
 
+/** The fiat wallets on offer for an order (none when the operator runs no fiat provider). */
+export function useFiatOptions(orderId: string) {
+  return useQuery({ queryKey: ["fiat-options", orderId], queryFn: () => fiatApi.options(orderId) });
+}
+
+/** A pay-in-your-currency session started from this browser (back from the wallet's approval page). */
+export const hasPendingFiatSession = (orderId: string) => pendingSession.get(orderId) !== null;
+
 export function FiatPanel({ checkout, disabled }: { checkout: Checkout; disabled: boolean }) {
   const { t } = useTranslation();
-  const options = useQuery({
-    queryKey: ["fiat-options", checkout.id],
-    queryFn: () => fiatApi.options(checkout.id),
-  });
+  const options = useFiatOptions(checkout.id);
   const [sessionId, setSessionId] = useState(() => pendingSession.get(checkout.id));
   if (!options.data?.enabled) return null;
   return (
