@@ -82,6 +82,10 @@ async function payInEuros(orderId: string): Promise<{ page: Page; close: () => P
   const page = await context.newPage();
   await page.goto(`${web.url}/pay/${orderId}`);
   await page.getByRole("radio", { name: /^PayPal/ }).check();
+  // Before the wallet is opened: how a wallet payer disputes (not from a crypto wallet).
+  expect(await page.getByTestId("fiat-protection").textContent()).toContain(
+    "Konflikt beim Anbieter Ihrer Wallet",
+  );
   await page.getByLabel("Währung", { exact: true }).selectOption("EUR");
   const amount = page.getByTestId("fiat-amount");
   await amount.waitFor();

@@ -43,6 +43,7 @@ export const hasPendingFiatSession = (orderId: string) => pendingSession.get(ord
 
 export function FiatPanel({ checkout, disabled }: { checkout: Checkout; disabled: boolean }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const options = useFiatOptions(checkout.id);
   const [sessionId, setSessionId] = useState(() => pendingSession.get(checkout.id));
   if (!options.data?.enabled) return null;
@@ -50,6 +51,14 @@ export function FiatPanel({ checkout, disabled }: { checkout: Checkout; disabled
     <section className="card fiat" aria-labelledby="fiat-title">
       <h2 id="fiat-title">{t("fiat.title")}</h2>
       <p className="muted">{t("fiat.intro", { merchant: checkout.merchant_name })}</p>
+      {checkout.terms.escrow_period !== "0" && (
+        <p className="muted" data-testid="fiat-protection">
+          {t("fiat.protection", {
+            merchant: checkout.merchant_name,
+            duration: f.duration(Number(checkout.terms.escrow_period)),
+          })}
+        </p>
+      )}
       {sessionId ? (
         <FiatSessionStatus
           orderId={checkout.id}
