@@ -1,9 +1,9 @@
 /**
  * Entry point: picks the page from the URL and loads only its code. The checkout (/pay/:orderId), a
  * subscription's page (/s/:subscriptionId) and the dashboard (/dashboard) are separate chunks, so a
- * customer never downloads dashboard code. The checkout and payment-link pages speak the language
- * negotiated by lib/i18n.ts (its catalogue is loaded before the first render); the dashboard and the
- * subscription page are English.
+ * customer never downloads dashboard code. The customer pages (checkout, payment link, subscription) speak
+ * the language negotiated by lib/i18n.ts (its catalogue is loaded before the first render); the dashboard
+ * is English.
  */
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
@@ -56,9 +56,8 @@ function App() {
   }
 }
 
-// The dashboard and the subscription page are not translated yet: English, so that the shared checkout
-// parts they use (wallet picker, network switch, steps) do not speak another language than the page.
-const i18n = await initI18n(route.name === "dashboard" || route.name === "subscribe" ? "en" : undefined);
+// The dashboard is not translated: English (and never right to left).
+const i18n = await initI18n(route.name === "dashboard" ? "en" : undefined);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

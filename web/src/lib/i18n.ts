@@ -27,7 +27,11 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
 
 export const LANG_PARAM = "lang";
 
-const catalogues = import.meta.glob<{ default: Record<string, unknown> }>("../locales/*.json");
+// English is bundled (the fallback); every other catalogue is a chunk of its own.
+const catalogues = import.meta.glob<{ default: Record<string, unknown> }>([
+  "../locales/*.json",
+  "!../locales/en.json",
+]);
 
 export function isLanguage(value: string): value is Language {
   return (LANGUAGES as readonly string[]).includes(value);
