@@ -8,7 +8,15 @@ import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { termsDigest } from "../../contracts/lib/terms.ts";
 import { type PaymentTermsJson, paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
-import { connectAndWaitForPay, openCheckout, screenshot, waitForReceipt } from "./lib/checkoutPage.ts";
+import { evmMine, evmSetAutomine } from "../harness/payments.ts";
+import { expectAccessible } from "./lib/axe.ts";
+import {
+  connectAndWaitForPay,
+  openCheckout,
+  screenshot,
+  screenshots,
+  waitForReceipt,
+} from "./lib/checkoutPage.ts";
 import { type CheckoutStack, startCheckoutStack } from "./lib/checkoutStack.ts";
 import { launchChromium } from "./lib/playwright.ts";
 
@@ -33,18 +41,49 @@ describe("checkout: paying", () => {
   test("default: ERC-3009 authorization, one signature and one transaction, then a receipt", async () => {
     const order = await cs.createOrder({ success_url: "https://shop.example/thanks" });
     const { page, wallet, pageErrors, scripts, close } = await openCheckout(browser, cs, order.id);
-    await page.getByText(cs.merchantName).waitFor();
+    await page.locator("#summary-title").getByText(cs.merchantName).waitFor();
     await page.getByText("1 kg espresso beans").waitFor();
-    await screenshot(page, "checkout-open");
+    // Before anything is signed: the network (name, chain id), the token contract, the protection, the fee.
+    const token = (order.token as { address: string }).address;
+    expect(await page.getByTestId("summary-network").textContent()).toContain(
+      `(chain id ${cs.stack.deployment.chainId})`,
+    );
+    const tokenText = await page.getByTestId("summary-token").textContent();
+    expect(tokenText).toContain(`tUSDC ${token.slice(0, 6)}…${token.slice(-4)}`);
+    expect(await page.getByTestId("summary-token").getByTestId("token-address").getAttribute("title")).toBe(
+      token,
+    );
+    const protection = page.getByTestId("terms-protection");
+    expect(await protection.getAttribute("data-escrow-period")).toBe(String(order.escrow_period));
+    expect(await protection.textContent()).toContain(
+      "open a dispute on this page, from the wallet that paid",
+    );
+    expect(await page.getByTestId("terms-fee").textContent()).toContain("You pay exactly 10.00 tUSDC");
+    await expectAccessible(page, "unpaid");
+    await screenshots(page, "checkout-unpaid");
     const before = await cs.stack.pay.balanceOf(wallet.address);
 
     await connectAndWaitForPay(page);
     expect(await page.getByTestId("pay-button").textContent()).toBe("Pay 10.00 tUSDC");
     await screenshot(page, "checkout-ready");
-    await page.getByTestId("pay-button").click();
+    // Blocks wait until mined by hand: the payment sits in the mempool, the page shows it confirming.
+    const rpcUrl = cs.stack.chain.rpcUrl;
+    await evmSetAutomine(rpcUrl, false);
+    try {
+      await page.getByTestId("pay-button").click();
+      await page.getByRole("heading", { name: "Payment progress" }).waitFor({ state: "attached" });
+      await screenshots(page, "checkout-paying");
+      await page.locator('[data-step="confirm"][data-state="active"]').waitFor();
+      await screenshots(page, "checkout-confirming");
+      await expectAccessible(page, "paying (waiting for the network to confirm)");
+    } finally {
+      await evmSetAutomine(rpcUrl, true);
+    }
+    await evmMine(rpcUrl);
     await waitForReceipt(page);
     await page.getByRole("button", { name: "Stay on this page" }).click();
-    await screenshot(page, "checkout-paid");
+    await expectAccessible(page, "paid (receipt)");
+    await screenshots(page, "checkout-paid");
 
     const prompts = wallet.prompts();
     expect(prompts.map((p) => p.method)).toEqual(["eth_signTypedData_v4", "eth_sendTransaction"]);

@@ -1,15 +1,25 @@
 /**
- * The checkout in every other state a customer can meet: not enough money, a legacy injected wallet,
- * paying from a phone (QR code) while this page updates live, disputing a paid order during buyer
- * protection, a canceled order, and an expired one (last: it moves chain time forward).
+ * The checkout in every other state a customer can meet: not enough money, a legacy injected wallet
+ * (keyboard only), paying from a phone (QR code) while this page updates live, disputing a paid order
+ * during buyer protection, every shipped language, a canceled order, and an expired one (last: it moves
+ * chain time forward, which the page then notices). axe-core checks each state.
  */
+
+import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { type PaymentTermsJson, paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { evmIncreaseTime, evmMine } from "../harness/payments.ts";
-import { openCheckout, screenshot, waitForReceipt } from "./lib/checkoutPage.ts";
+import { expectAccessible } from "./lib/axe.ts";
+import { openCheckout, screenshot, screenshots, tabTo, waitForReceipt } from "./lib/checkoutPage.ts";
 import { type CheckoutStack, startCheckoutStack } from "./lib/checkoutStack.ts";
 import { launchChromium } from "./lib/playwright.ts";
+
+const LANGUAGES = ["en", "zh-CN", "es", "fr", "de", "ja", "ar"] as const;
+const catalogue = (lng: string) =>
+  JSON.parse(readFileSync(new URL(`../../web/src/locales/${lng}.json`, import.meta.url), "utf8")) as {
+    methods: { title: string };
+  };
 
 let cs: CheckoutStack;
 let browser: Browser;
@@ -42,13 +52,15 @@ describe("checkout: states", () => {
   test("behavior: a legacy window.ethereum wallet is offered when none announces itself (keyboard only)", async () => {
     const order = await cs.createOrder();
     const { page, close } = await openCheckout(browser, cs, order.id, { announce: false, legacy: true });
+    // Tab, Enter and Space only: from the top of the page to the wallet, then to the pay button.
     const wallet = page.getByRole("button", { name: "Injected" });
-    await wallet.focus();
+    await wallet.waitFor();
+    await tabTo(page, wallet);
     await page.keyboard.press("Enter");
     const pay = page.locator('[data-testid="pay-button"]:not([disabled])');
     await pay.waitFor();
-    await pay.focus();
-    await page.keyboard.press("Enter");
+    await tabTo(page, pay);
+    await page.keyboard.press("Space");
     await waitForReceipt(page);
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Payment complete");
     await close();
@@ -57,7 +69,9 @@ describe("checkout: states", () => {
   test("behavior: pay from a phone (QR code of this page); this page shows the payment without reloading", async () => {
     const order = await cs.createOrder();
     const { page, close } = await openCheckout(browser, cs, order.id);
-    await page.getByText("Pay with a wallet on your phone").click();
+    // One of the ways to pay, in view from the start; choosing it shows the code at once.
+    await page.getByRole("radio", { name: /^Wallet on your phone/ }).check();
+    await page.getByRole("heading", { name: "Pay on your phone" }).waitFor();
     await page.getByTestId("qr-code").waitFor();
     expect(await page.getByTestId("handoff-link").getAttribute("href")).toBe(cs.checkoutUrl(order.id));
     await screenshot(page, "checkout-phone-qr");
@@ -78,9 +92,33 @@ describe("checkout: states", () => {
     await page.getByRole("button", { name: "Open a dispute" }).click();
     await page.getByRole("button", { name: "Yes, open a dispute" }).click();
     await waitForReceipt(page, "disputed");
+    await expectAccessible(page, "disputed");
     await screenshot(page, "checkout-disputed");
     expect(wallet.prompts().map((p) => p.method)).toEqual(["eth_sendTransaction"]);
     expect((await cs.checkout(order.id)).status).toBe("disputed");
+    await close();
+  });
+
+  test("behavior: every shipped language from one order (?lang=), Arabic right to left, axe-clean", async () => {
+    const order = await cs.createOrder();
+    const { page, close } = await openCheckout(browser, cs, order.id);
+    for (const lng of LANGUAGES) {
+      await page.goto(cs.checkoutUrl(order.id, `lang=${lng}`));
+      await page.getByText(catalogue(lng).methods.title).waitFor();
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe(lng);
+      expect(await page.evaluate(() => document.documentElement.dir)).toBe(lng === "ar" ? "rtl" : "ltr");
+      expect(await page.getByTestId("language-picker").inputValue()).toBe(lng);
+      await expectAccessible(page, `unpaid, ${lng}`);
+      await screenshot(page, `checkout-lang-${lng}`);
+    }
+    // The picker switches at once and writes ?lang= into the address, which the phone link carries on.
+    await page.getByRole("radio", { name: /^محفظة على هاتفك/ }).check();
+    const phoneLink = await page.getByTestId("handoff-link").getAttribute("href");
+    expect(new URL(phoneLink ?? "").searchParams.get("lang")).toBe("ar");
+    await page.getByLabel("اللغة").selectOption("fr");
+    await page.getByText(catalogue("fr").methods.title).waitFor();
+    expect(new URL(page.url()).searchParams.get("lang")).toBe("fr");
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe("ltr");
     await close();
   });
 
@@ -93,6 +131,7 @@ describe("checkout: states", () => {
     expect(await page.getByRole("link", { name: `Back to ${cs.merchantName}` }).getAttribute("href")).toBe(
       "https://shop.example/cart",
     );
+    await expectAccessible(page, "canceled");
     await close();
   });
 
@@ -107,7 +146,13 @@ describe("checkout: states", () => {
     expect(await page.getByTestId("status-line").getAttribute("data-status")).toBe("expired");
     expect(await page.getByTestId("pay-button").count()).toBe(0);
     expect((await cs.checkout(order.id)).status).toBe("expired");
-    await screenshot(page, "checkout-expired");
+    // Chain time is now ~10 minutes ahead of the browser's clock: the page says so.
+    const notice = page.getByTestId("clock-notice");
+    await notice.waitFor();
+    expect(Number(await notice.getAttribute("data-offset"))).toBeGreaterThan(300);
+    expect(await notice.textContent()).toContain("ahead of yours");
+    await expectAccessible(page, "expired");
+    await screenshots(page, "checkout-expired");
     await close();
   });
 });

@@ -14,7 +14,8 @@ import { freePort, waitFor } from "../../scripts/lib/ports.ts";
 import { startApiOn } from "../harness/apiStack.ts";
 import { evmIncreaseTime, evmMine } from "../harness/payments.ts";
 import { type Stack, startStack } from "../harness/stack.ts";
-import { screenshot, waitForReceipt } from "./lib/checkoutPage.ts";
+import { expectAccessible } from "./lib/axe.ts";
+import { screenshot, screenshots, waitForReceipt } from "./lib/checkoutPage.ts";
 import { launchChromium } from "./lib/playwright.ts";
 import { serveWeb, type WebServer } from "./lib/webServer.ts";
 
@@ -72,17 +73,26 @@ async function merchant(method: "GET" | "POST", path: string, body?: unknown) {
   return (await res.json()) as Record<string, unknown> & { status: string; id: string };
 }
 
-/** Opens the checkout, picks EUR and pays with the sandbox wallet; returns the page and the euro amount. */
+/**
+ * Opens the checkout in a German browser (the page negotiates German from navigator.languages), picks EUR
+ * and pays with the sandbox wallet, whose approval link carries the page's language (`lang=de`).
+ */
 async function payInEuros(orderId: string): Promise<{ page: Page; close: () => Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "de-DE" });
   const page = await context.newPage();
   await page.goto(`${web.url}/pay/${orderId}`);
-  await page.getByLabel("Currency", { exact: true }).selectOption("EUR");
+  await page.getByRole("radio", { name: /^PayPal/ }).check();
+  // Before the wallet is opened: how a wallet payer disputes (not from a crypto wallet).
+  expect(await page.getByTestId("fiat-protection").textContent()).toContain(
+    "Konflikt beim Anbieter Ihrer Wallet",
+  );
+  await page.getByLabel("Währung", { exact: true }).selectOption("EUR");
   const amount = page.getByTestId("fiat-amount");
   await amount.waitFor();
   expect(await amount.textContent()).toContain("€");
-  await page.getByRole("button", { name: "Pay with PayPal" }).click();
+  await page.getByRole("button", { name: "Mit PayPal bezahlen" }).click();
   await page.waitForURL((url) => url.href.startsWith(`${wallet.url}/pay/`), { waitUntil: "commit" });
+  expect(new URL(page.url()).searchParams.get("lang")).toBe("de");
   await screenshot(page, "fiat-sandbox-approval");
   await page.getByTestId("sandbox-approve").click();
   await page.waitForURL((url) => url.href.startsWith(`${web.url}/pay/${orderId}`), { waitUntil: "commit" });
@@ -98,7 +108,25 @@ describe("checkout: fiat wallet", () => {
     const fiat = paid.fiat_payment as { currency: string; amount: string; session: string };
     expect(fiat.currency).toBe("EUR");
     expect((paid.payment as { refund_to: string }).refund_to).toBe(devAccount("bridge").address);
-    await screenshot(page, "fiat-checkout-escrowed");
+    // The receipt says first what the customer paid, in euros, by PayPal; then the escrow's side, with
+    // Pier (not a treasury address) as the one who paid in; then how a PayPal payer disputes.
+    const receipt = page.getByTestId("fiat-receipt");
+    await receipt.waitFor();
+    const [euros, cents] = fiat.amount.split(".");
+    expect(await page.getByTestId("fiat-receipt-amount").textContent()).toMatch(
+      new RegExp(`^${euros},${cents}\\s€$`),
+    );
+    expect(await page.getByTestId("fiat-receipt-method").textContent()).toMatch(/^Bezahlt mit PayPal am /);
+    expect(await page.getByTestId("receipt-payer").textContent()).not.toContain("0x");
+    expect(await page.getByTestId("receipt-amount").textContent()).toBe("25,00 tUSDC");
+    expect(await page.getByTestId("fiat-dispute").textContent()).toContain("PayPal-Konfliktlösungszentrum");
+    const order2 = (await (await fetch(`${api.url}/v1/checkout/${order.id}`)).json()) as {
+      fiat_payment: Record<string, unknown>;
+    };
+    expect(order2.fiat_payment).toMatchObject({ amount: fiat.amount, currency: "EUR", wallet: "paypal" });
+    expect(JSON.stringify(order2.fiat_payment)).not.toContain(fiat.session);
+    await expectAccessible(page, "fiat receipt");
+    await screenshots(page, "checkout-fiat-receipt");
 
     const refund = await merchant("POST", "/v1/refunds", { order: order.id });
     expect(refund.status).toBe("pending");

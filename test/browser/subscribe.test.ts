@@ -14,6 +14,7 @@ import { spendPermissionsAbi, testStablecoinAbi } from "../../contracts/generate
 import { waitFor } from "../../scripts/lib/ports.ts";
 import { account, evmIncreaseTime, evmMine } from "../harness/payments.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../harness/webhookReceiver.ts";
+import { expectAccessible } from "./lib/axe.ts";
 import { openPage, screenshot } from "./lib/checkoutPage.ts";
 import { type CheckoutStack, startCheckoutStack } from "./lib/checkoutStack.ts";
 import { launchChromium } from "./lib/playwright.ts";
@@ -334,6 +335,11 @@ describe("subscribe page", () => {
       `${cs.merchantName} canceled it. Nothing more will be charged.`,
     );
     expect(await page.getByTestId("subscribe-button").count()).toBe(0);
+    // The same page in Arabic (?lang=ar): translated, right to left, axe-clean.
+    await page.goto(`${cs.subscribeUrl(sub.id)}?lang=ar`);
+    await page.getByRole("heading", { name: "تم إلغاء هذا الاشتراك" }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe("rtl");
+    await expectAccessible(page, "subscription canceled, ar");
     await close();
   });
 

@@ -1,11 +1,16 @@
 /**
  * Entry point: picks the page from the URL and loads only its code. The checkout (/pay/:orderId), a
  * subscription's page (/s/:subscriptionId) and the dashboard (/dashboard) are separate chunks, so a
- * customer never downloads dashboard code.
+ * customer never downloads dashboard code. The customer pages (checkout, payment link, subscription) speak
+ * the language negotiated by lib/i18n.ts (its catalogue is loaded before the first render); the dashboard
+ * is English.
  */
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
+import { useTranslation } from "react-i18next";
 import { prefetchCheckout } from "./lib/checkoutApi.ts";
+import { initI18n } from "./lib/i18n.ts";
+import { LanguagePicker } from "./lib/LanguagePicker.tsx";
 import { matchRoute } from "./lib/router.ts";
 import "./styles.css";
 
@@ -18,6 +23,7 @@ const route = matchRoute(window.location.pathname);
 if (route.name === "checkout") prefetchCheckout(route.orderId);
 
 function App() {
+  const { t } = useTranslation();
   switch (route.name) {
     case "checkout":
       return <CheckoutPage orderId={route.orderId} />;
@@ -30,26 +36,35 @@ function App() {
     case "home":
       return (
         <main className="page">
+          <header className="page-header">
+            <LanguagePicker />
+          </header>
           <h1>Pier</h1>
-          <p>Open the payment link the merchant gave you to pay an order.</p>
+          <p>{t("app.homeText")}</p>
         </main>
       );
     default:
       return (
         <main className="page">
-          <h1>Page not found</h1>
-          <p>Check the address, or open the payment link the merchant gave you.</p>
+          <header className="page-header">
+            <LanguagePicker />
+          </header>
+          <h1>{t("app.notFoundTitle")}</h1>
+          <p>{t("app.notFoundText")}</p>
         </main>
       );
   }
 }
+
+// The dashboard is not translated: English (and never right to left).
+const i18n = await initI18n(route.name === "dashboard" ? "en" : undefined);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <Suspense
       fallback={
         <main className="page" aria-busy="true">
-          <p className="muted">Loading…</p>
+          <p className="muted">{i18n.t("app.loading")}</p>
         </main>
       }
     >

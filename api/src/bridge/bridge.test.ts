@@ -155,6 +155,11 @@ describe("bridge", () => {
       currency: "EUR",
       amount: quote.source_amount,
     });
+    // The public checkout shows the customer what they paid and how, and none of the bridge's ids.
+    const receipt = (await pub("GET", `/v1/checkout/${orderId}`)).body.fiat_payment;
+    expect(Object.keys(receipt).sort()).toEqual(["amount", "currency", "paid_at", "provider", "wallet"]);
+    expect(receipt).toMatchObject({ provider: "sandbox", currency: "EUR", amount: quote.source_amount });
+    expect(receipt.paid_at).toBeGreaterThan(order.created - 60);
     await wallet.idle();
     // Every webhook was delivered twice; the capture was also seen through our own capture call.
     const events = await q(

@@ -129,15 +129,29 @@ export function toOrderObject(ctx: AppContext, row: OrderRow): OrderT {
   };
 }
 
+/** The public part of `fiat_payment`: what the customer paid and how, not the bridge's internal ids. */
+function checkoutFiatPaymentOf(row: SignedOrderRow & { fiat_captured_at?: string | null }) {
+  const f = row.fiat_payment;
+  if (!f) return null;
+  return {
+    amount: f.amount,
+    currency: f.currency,
+    provider: f.provider,
+    wallet: f.wallet,
+    paid_at: row.fiat_captured_at == null ? null : Number(row.fiat_captured_at),
+  };
+}
+
 export function toCheckoutObject(
   ctx: AppContext,
-  row: SignedOrderRow,
+  row: SignedOrderRow & { fiat_captured_at?: string | null },
   merchantName: string,
   options: CheckoutOptionT[] = [],
 ) {
   const p = row.payment;
   const token = tokenOf(ctx, row.chain_id, row.token);
   const net = ctx.networks.byId.get(row.chain_id);
+  const head = net?.head.current;
   return {
     id: row.id,
     object: "checkout" as const,
@@ -148,12 +162,14 @@ export function toCheckoutObject(
     currency: token.symbol,
     token,
     fiat: fiatOf(row),
+    fiat_payment: checkoutFiatPaymentOf(row),
     description: row.description,
     merchant_name: merchantName,
     chain_id: row.chain_id,
     network: networkObjectOf(ctx, row.chain_id),
     escrow: row.escrow,
     expires_at: Number(row.deadline),
+    chain_time: head ? Number(head.timestamp) : null,
     success_url: row.success_url,
     cancel_url: row.cancel_url,
     terms: termsJsonOf(row),

@@ -91,6 +91,26 @@ export const FiatPayment = Type.Object({
 
 export type FiatPaymentT = Static<typeof FiatPayment>;
 
+/** What the customer of a fiat-funded order paid, for the public checkout's receipt: no internal ids. */
+export const CheckoutFiatPayment = Type.Object(
+  {
+    amount: Type.String({ description: "What the customer paid, a decimal string in `currency`." }),
+    currency: Type.String({ pattern: "^[A-Z]{3}$" }),
+    provider: Type.String({ description: "Who took the money: sandbox, paypal or stripe." }),
+    wallet: Nullable(
+      Type.String({
+        enum: ["paypal", "apple_pay", "google_pay"],
+        description: "The wallet the customer used.",
+      }),
+    ),
+    paid_at: Nullable({ ...UnixTime, description: "When the provider captured the money (server clock)." }),
+  },
+  {
+    description:
+      "How the customer paid a fiat-funded order (PayPal, Apple Pay, Google Pay); the escrow's payer is then Pier's treasury.",
+  },
+);
+
 export const Order = Type.Object(
   {
     id: Type.String({ pattern: OrderIdPattern }),
@@ -251,12 +271,18 @@ export const Checkout = Type.Object(
     currency: Type.String(),
     token: OrderToken,
     fiat: Nullable(Fiat),
+    fiat_payment: Nullable(CheckoutFiatPayment),
     description: Nullable(Type.String()),
     merchant_name: Type.String(),
     chain_id: Type.Integer(),
     network: NetworkRef,
     escrow: Address,
     expires_at: UnixTime,
+    chain_time: Nullable({
+      ...UnixTime,
+      description:
+        "The timestamp of the latest block of the order's network the API knows of. The escrow enforces `expires_at` and the buyer-protection end in chain time, which a local chain moved forward (`pier time-travel`) puts ahead of the wall clock. Null when the network's head is unknown.",
+    }),
     success_url: Nullable(Type.String()),
     cancel_url: Nullable(Type.String()),
     terms: PaymentTerms,

@@ -1,6 +1,6 @@
 /** Opening a checkout page in a fresh phone-sized browser context with a test wallet, and screenshots. */
 import { mkdir } from "node:fs/promises";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import type { CheckoutStack } from "./checkoutStack.ts";
 import { installTestWallet, type TestWallet, type TestWalletOptions } from "./testWallet.ts";
 
@@ -59,6 +59,22 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
 }
 
+/** The widths every checkout state is shown at: a desktop and a phone. */
+export const WIDTHS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } } as const;
+
+/**
+ * Screenshots of the page as it is now at desktop and phone widths: <name>-desktop.png, <name>-phone.png.
+ * The viewport goes back to what it was.
+ */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize();
+  for (const [suffix, size] of Object.entries(WIDTHS)) {
+    await page.setViewportSize(size);
+    await screenshot(page, `${name}-${suffix}`);
+  }
+  if (before) await page.setViewportSize(before);
+}
+
 /** Connects the named wallet and waits until the pay button can be pressed. */
 export async function connectAndWaitForPay(page: Page, walletName = "Pier Test Wallet"): Promise<void> {
   await page.getByRole("button", { name: walletName }).click();
@@ -68,4 +84,13 @@ export async function connectAndWaitForPay(page: Page, walletName = "Pier Test W
 /** Waits for the receipt in the given order status. */
 export async function waitForReceipt(page: Page, status = "escrowed"): Promise<void> {
   await page.waitForSelector(`[data-testid="receipt"][data-status="${status}"]`);
+}
+
+/** Presses Tab until `target` has the focus (keyboard only: nothing is focused from script). */
+export async function tabTo(page: Page, target: Locator, maxPresses = 60): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press("Tab");
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error(`not reached with ${maxPresses} Tab presses`);
 }

@@ -4391,6 +4391,15 @@ export interface operations {
                             /** @description Whole tokens per unit of currency used for the conversion. */
                             rate: string;
                         } | null;
+                        fiat_payment: {
+                            /** @description What the customer paid, a decimal string in `currency`. */
+                            amount: string;
+                            currency: string;
+                            /** @description Who took the money: sandbox, paypal or stripe. */
+                            provider: string;
+                            wallet: ("paypal" | "apple_pay" | "google_pay") | null;
+                            paid_at: number | null;
+                        } | null;
                         description: string | null;
                         merchant_name: string;
                         chain_id: number;
@@ -4404,6 +4413,7 @@ export interface operations {
                         escrow: `0x${string}`;
                         /** @description Unix time in seconds. */
                         expires_at: number;
+                        chain_time: number | null;
                         success_url: string | null;
                         cancel_url: string | null;
                         /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
@@ -4642,6 +4652,15 @@ export interface operations {
                             /** @description Whole tokens per unit of currency used for the conversion. */
                             rate: string;
                         } | null;
+                        fiat_payment: {
+                            /** @description What the customer paid, a decimal string in `currency`. */
+                            amount: string;
+                            currency: string;
+                            /** @description Who took the money: sandbox, paypal or stripe. */
+                            provider: string;
+                            wallet: ("paypal" | "apple_pay" | "google_pay") | null;
+                            paid_at: number | null;
+                        } | null;
                         description: string | null;
                         merchant_name: string;
                         chain_id: number;
@@ -4655,6 +4674,7 @@ export interface operations {
                         escrow: `0x${string}`;
                         /** @description Unix time in seconds. */
                         expires_at: number;
+                        chain_time: number | null;
                         success_url: string | null;
                         cancel_url: string | null;
                         /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */

@@ -5,21 +5,26 @@
 import { paymentEscrowAbi } from "@pier/contracts/abis";
 import { paymentRecordFromJson } from "@pier/contracts/termsJson";
 import { useEffect, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useConnection, useWaitForTransactionReceipt, useWriteContract } from "wagmi";
+import type { ChainClock } from "../../lib/chainClock.ts";
 import type { Checkout } from "../../lib/checkoutApi.ts";
 import { describeError } from "../../lib/describeError.ts";
-import { formatDateTime, shortHex } from "../../lib/format.ts";
+import { shortHex } from "../../lib/format.ts";
+import { useFormat } from "../../lib/localeFormat.ts";
 import { WalletPicker } from "./WalletPicker.tsx";
 
 export function DisputePanel({
   checkout,
-  now,
+  clock,
   onChange,
 }: {
   checkout: Checkout;
-  now: number;
+  clock: ChainClock;
   onChange: () => void;
 }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const connection = useConnection();
   const [confirming, setConfirming] = useState(false);
   const write = useWriteContract();
@@ -30,7 +35,7 @@ export function DisputePanel({
   const record = checkout.payment_record ? paymentRecordFromJson(checkout.payment_record) : null;
   const payment = checkout.payment;
   if (!record || !payment || payment.method === "on_behalf") return null;
-  if (checkout.status !== "escrowed" || now >= payment.release_after) return null;
+  if (checkout.status !== "escrowed" || clock.chainNow >= payment.release_after) return null;
 
   const isPayer = connection.address?.toLowerCase() === record.payer.toLowerCase();
   const onChain = connection.chainId === checkout.chain_id;
@@ -38,28 +43,32 @@ export function DisputePanel({
 
   return (
     <section className="card dispute" aria-labelledby="dispute-title">
-      <h2 id="dispute-title">Problem with this order?</h2>
+      <h2 id="dispute-title">{t("dispute.title")}</h2>
       <p>
-        Talk to {checkout.merchant_name} first. Until {formatDateTime(payment.release_after)} you can also
-        open a dispute: the payment stays frozen until an arbiter decides.
+        <Trans
+          i18nKey="dispute.text"
+          values={{
+            merchant: checkout.merchant_name,
+            date: f.dateTime(clock.toLocal(payment.release_after)),
+          }}
+          components={{ strong: <strong /> }}
+        />
       </p>
       {!isPayer && (
         <>
-          <p className="muted">Connect the wallet that paid ({shortHex(record.payer)}) to open a dispute.</p>
-          {connection.status !== "connected" && <WalletPicker title="Connect the wallet that paid" />}
+          <p className="muted">{t("dispute.connectPayer", { address: shortHex(record.payer) })}</p>
+          {connection.status !== "connected" && <WalletPicker title={t("dispute.connectTitle")} />}
         </>
       )}
-      {isPayer && !onChain && (
-        <p className="muted">Switch your wallet back to this order's network to open a dispute.</p>
-      )}
+      {isPayer && !onChain && <p className="muted">{t("dispute.switchBack")}</p>}
       {isPayer && onChain && !confirming && (
         <button type="button" className="button secondary" onClick={() => setConfirming(true)}>
-          Open a dispute
+          {t("dispute.open")}
         </button>
       )}
       {isPayer && onChain && confirming && (
         <div className="confirm">
-          <p>Open a dispute for this payment? You will confirm one transaction in your wallet.</p>
+          <p>{t("dispute.confirmText")}</p>
           <button
             type="button"
             className="button danger"
@@ -75,18 +84,18 @@ export function DisputePanel({
             }
           >
             {write.isPending
-              ? "Confirm in your wallet…"
+              ? t("common.confirmInWallet")
               : receipt.isLoading
-                ? "Opening the dispute…"
-                : "Yes, open a dispute"}
+                ? t("dispute.opening")
+                : t("dispute.confirm")}
           </button>{" "}
           <button type="button" className="link" onClick={() => setConfirming(false)}>
-            Cancel
+            {t("common.cancel")}
           </button>
         </div>
       )}
       <p role="status" className="muted">
-        {receipt.isSuccess ? "Dispute opened. This page will update in a moment." : ""}
+        {receipt.isSuccess ? t("dispute.opened") : ""}
       </p>
       {error && (
         <p className="error" role="alert">

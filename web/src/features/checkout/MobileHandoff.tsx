@@ -8,21 +8,24 @@
  * express); a plain token transfer to the escrow would not be credited to the order and could not be
  * refunded. So the code carries no chain id or token of its own: the phone opens this same checkout, on the
  * network and token selected here (the selection is the order's, kept by the API), which the panel names.
- * The QR code is only drawn (and its library only downloaded) when the panel is opened.
+ * Shown when the customer picks "Wallet on your phone" among the ways to pay (PaymentMethods): the QR code
+ * is drawn at once, and its library only downloaded then.
  */
-import { formatToken } from "@pier/money/display";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { Chain } from "viem";
 import type { Checkout } from "../../lib/checkoutApi.ts";
 import { shortHex } from "../../lib/format.ts";
+import { useFormat } from "../../lib/localeFormat.ts";
 
 export function MobileHandoff({ url, checkout, chain }: { url: string; checkout: Checkout; chain: Chain }) {
-  const [open, setOpen] = useState(false);
+  const { t } = useTranslation();
+  const f = useFormat();
   const [svg, setSvg] = useState<string>();
   const [copied, setCopied] = useState(false);
 
   useEffect(() => {
-    if (!open || svg) return;
+    if (svg) return;
     let stale = false;
     import("qrcode")
       .then((qr) => qr.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" }))
@@ -33,51 +36,59 @@ export function MobileHandoff({ url, checkout, chain }: { url: string; checkout:
     return () => {
       stale = true;
     };
-  }, [open, svg, url]);
+  }, [svg, url]);
 
   return (
-    <details className="card handoff" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>Pay with a wallet on your phone</summary>
-      <p>
-        Scan this code with your phone's wallet app to open this checkout there. This page updates by itself
-        once you have paid.
-      </p>
-      <p data-testid="handoff-option">
-        You will pay {formatToken(checkout.amount, checkout.token)} on {chain.name} (chain id {chain.id}),
-        token contract <span title={checkout.token.address}>{shortHex(checkout.token.address)}</span>.
-      </p>
-      {svg ? (
-        <img
-          className="qr"
-          src={`data:image/svg+xml;utf8,${encodeURIComponent(svg)}`}
-          alt="QR code of this checkout page"
-          width={200}
-          height={200}
-          data-testid="qr-code"
-        />
-      ) : (
-        <p className="muted">Drawing the code…</p>
-      )}
-      <p className="handoff-link">
-        <a href={url} data-testid="handoff-link">
-          {url}
-        </a>
-      </p>
-      <button
-        type="button"
-        className="button secondary"
-        onClick={() =>
-          navigator.clipboard
-            .writeText(url)
-            .then(() => setCopied(true))
-            .catch(() => setCopied(false))
-        }
-      >
-        Copy link
-      </button>
-      <span role="status" className="muted">
-        {copied ? " Link copied." : ""}
-      </span>
-    </details>
+    <section className="card handoff" aria-labelledby="handoff-title" data-testid="handoff">
+      <div className="handoff-head">
+        <span className="handoff-icon" aria-hidden="true" />
+        <div>
+          <h2 id="handoff-title">{t("handoff.title")}</h2>
+          <p className="muted">{t("handoff.intro")}</p>
+        </div>
+      </div>
+      <div className="handoff-panel">
+        <p data-testid="handoff-option">
+          {t("handoff.option", {
+            amount: f.token(checkout.amount, checkout.token),
+            network: chain.name,
+            id: chain.id,
+          })}{" "}
+          <span title={checkout.token.address}>{shortHex(checkout.token.address)}</span>
+        </p>
+        {svg ? (
+          <img
+            className="qr"
+            src={`data:image/svg+xml;utf8,${encodeURIComponent(svg)}`}
+            alt={t("handoff.qrAlt")}
+            width={200}
+            height={200}
+            data-testid="qr-code"
+          />
+        ) : (
+          <p className="muted">{t("handoff.drawing")}</p>
+        )}
+        <p className="handoff-link">
+          <a href={url} data-testid="handoff-link" dir="ltr">
+            {url}
+          </a>
+        </p>
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() =>
+            navigator.clipboard
+              .writeText(url)
+              .then(() => setCopied(true))
+              .catch(() => setCopied(false))
+          }
+        >
+          {t("handoff.copy")}
+        </button>
+        <span role="status" className="muted">
+          {copied ? ` ${t("handoff.copied")}` : ""}
+        </span>
+      </div>
+    </section>
   );
 }

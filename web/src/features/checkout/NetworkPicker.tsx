@@ -7,18 +7,22 @@
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import {
   type Checkout,
   CheckoutApiError,
   type CheckoutOption,
   selectCheckoutOption,
 } from "../../lib/checkoutApi.ts";
-import { checkoutOptions, describeOption, optionKey, selectedOption } from "./options.ts";
+import { useFormat } from "../../lib/localeFormat.ts";
+import { checkoutOptions, optionKey, selectedOption } from "./options.ts";
 
 /** The picker's mutation, so the pay button can wait while a new option is being signed. */
 export const selectMutationKey = (orderId: string) => ["checkout-select", orderId];
 
 export function NetworkPicker({ checkout, locked }: { checkout: Checkout; locked: boolean }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const queryClient = useQueryClient();
   const queryKey = ["checkout", checkout.id];
   const options = checkoutOptions(checkout);
@@ -62,11 +66,16 @@ export function NetworkPicker({ checkout, locked }: { checkout: Checkout; locked
   return (
     <section className="card picker" data-testid="network-picker">
       <fieldset disabled={locked} aria-describedby={locked ? "picker-locked" : undefined}>
-        <legend className="picker-title">Choose how to pay</legend>
+        <legend className="picker-title">{t("picker.title")}</legend>
         <div className="option-list">
           {options.map((option) => {
             const key = optionKey(option);
-            const words = describeOption(option);
+            const amount = f.token(option.amount, option.token);
+            const label = t("picker.optionLabel", {
+              amount,
+              network: option.network.name,
+              id: option.chain_id,
+            });
             return (
               <label
                 key={key}
@@ -81,13 +90,13 @@ export function NetworkPicker({ checkout, locked }: { checkout: Checkout; locked
                   value={key}
                   checked={key === checked}
                   onChange={() => choose(option)}
-                  aria-label={words.label}
+                  aria-label={label}
                 />
                 <span className="option-body" aria-hidden="true">
-                  <span className="option-amount">{words.amount}</span>
+                  <span className="option-amount">{amount}</span>
                   <span className="option-network">{option.network.name}</span>
                   <span className="option-token muted" title={option.token.address}>
-                    {option.token.symbol} · chain id {option.chain_id}
+                    {option.token.symbol} · {t("common.chainId", { id: option.chain_id })}
                   </span>
                 </span>
               </label>
@@ -97,11 +106,11 @@ export function NetworkPicker({ checkout, locked }: { checkout: Checkout; locked
       </fieldset>
       {locked && (
         <p className="muted" id="picker-locked">
-          A payment is under way on this network.
+          {t("picker.locked")}
         </p>
       )}
       <p className="muted" role="status" data-testid="picker-status">
-        {pendingOption ? `Preparing the payment on ${pendingOption.network.name}…` : ""}
+        {pendingOption ? t("picker.preparing", { network: pendingOption.network.name }) : ""}
       </p>
       {showError && (
         <p className="error" role="alert" data-testid="picker-error">

@@ -5,6 +5,7 @@
  * it with: the page asks for the switch itself and, on 4902, tells the customer to add the network.
  */
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { type Chain, type EIP1193Provider, numberToHex } from "viem";
 import { useChains, useConnection, useSwitchChain } from "wagmi";
 import { chainName } from "../../lib/chainOf.ts";
@@ -22,7 +23,8 @@ export function isUnknownChainError(error: unknown): boolean {
 }
 
 /** `subject`: what is paid on `chain`, as the page names it ("This order", "This subscription"). */
-export function NetworkSwitch({ chain, subject = "This order" }: { chain: Chain; subject?: string }) {
+export function NetworkSwitch({ chain, subject }: { chain: Chain; subject?: string }) {
+  const { t } = useTranslation();
   const connection = useConnection();
   const chains = useChains();
   const switchChain = useSwitchChain();
@@ -35,7 +37,7 @@ export function NetworkSwitch({ chain, subject = "This order" }: { chain: Chain;
     setDirect({ pending: true });
     try {
       const provider = (await connection.connector?.getProvider()) as EIP1193Provider | undefined;
-      if (!provider) throw new Error("Connect a wallet first.");
+      if (!provider) throw new Error(t("networkSwitch.connectFirst"));
       await provider.request({
         method: "wallet_switchEthereumChain",
         params: [{ chainId: numberToHex(chain.id) }],
@@ -48,12 +50,17 @@ export function NetworkSwitch({ chain, subject = "This order" }: { chain: Chain;
 
   const walletChain = connection.chainId
     ? (chains.find((c) => c.id === connection.chainId)?.name ?? chainName(connection.chainId))
-    : "another network";
+    : t("networkSwitch.anotherNetwork");
   return (
     <section className="card notice" aria-labelledby="network-title" data-testid="network-switch">
-      <h2 id="network-title">Wrong network</h2>
+      <h2 id="network-title">{t("networkSwitch.title")}</h2>
       <p>
-        Your wallet is on {walletChain}. {subject} is paid on {chain.name} (chain id {chain.id}).
+        {t("networkSwitch.text", {
+          wallet: walletChain,
+          subject: subject ?? t("networkSwitch.thisOrder"),
+          network: chain.name,
+          id: chain.id,
+        })}
       </p>
       <button
         type="button"
@@ -61,12 +68,12 @@ export function NetworkSwitch({ chain, subject = "This order" }: { chain: Chain;
         disabled={pending}
         onClick={() => (canAddChain ? switchChain.mutate({ chainId: chain.id }) : void switchWithoutAdding())}
       >
-        {pending ? "Confirm in your wallet…" : `Switch to ${chain.name}`}
+        {pending ? t("common.confirmInWallet") : t("networkSwitch.switch", { network: chain.name })}
       </button>
       {failure !== undefined && failure !== null && (
         <p className="error" role="alert" data-testid="network-switch-error">
           {!canAddChain && isUnknownChainError(failure)
-            ? `Your wallet does not know ${chain.name} (chain id ${chain.id}). Add it in your wallet, then press Switch again.`
+            ? t("networkSwitch.unknown", { network: chain.name, id: chain.id })
             : describeError(failure).message}
         </p>
       )}

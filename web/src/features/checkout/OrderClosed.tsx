@@ -1,22 +1,35 @@
 /** An order that can no longer be paid and was not: expired or canceled. Says so plainly. */
+import { useTranslation } from "react-i18next";
+import type { ChainClock } from "../../lib/chainClock.ts";
 import type { Checkout } from "../../lib/checkoutApi.ts";
-import { formatDateTime } from "../../lib/format.ts";
+import { useFormat } from "../../lib/localeFormat.ts";
 
-export function OrderClosed({ checkout, reason }: { checkout: Checkout; reason: "expired" | "canceled" }) {
+export function OrderClosed({
+  checkout,
+  clock,
+  reason,
+}: {
+  checkout: Checkout;
+  clock: ChainClock;
+  reason: "expired" | "canceled";
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const merchant = checkout.merchant_name;
   return (
-    <section className="card closed" aria-labelledby="closed-title">
+    <section className="card closed" aria-labelledby="closed-title" data-testid="order-closed">
       <h2 id="closed-title" tabIndex={-1}>
-        {reason === "expired" ? "This order has expired" : "This order was canceled"}
+        {reason === "expired" ? t("closed.expiredTitle") : t("closed.canceledTitle")}
       </h2>
       <p>
         {reason === "expired"
-          ? `It had to be paid before ${formatDateTime(checkout.expires_at)}. Nothing was charged.`
-          : `${checkout.merchant_name} canceled it. Nothing was charged.`}{" "}
-        Ask {checkout.merchant_name} for a new payment link if you still want to pay.
+          ? t("closed.expiredText", { date: f.dateTime(clock.toLocal(checkout.expires_at)) })
+          : t("closed.canceledText", { merchant })}{" "}
+        {t("closed.askAgain", { merchant })}
       </p>
       {checkout.cancel_url && (
         <a className="button secondary" href={checkout.cancel_url}>
-          Back to {checkout.merchant_name}
+          {t("closed.back", { merchant })}
         </a>
       )}
     </section>

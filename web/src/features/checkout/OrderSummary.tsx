@@ -1,53 +1,76 @@
 /**
  * What is being paid: merchant, description, amount (fiat and token), the network and token contract it
- * is paid with (before the customer signs anything), and the time left to pay.
+ * is paid with (before the customer signs anything), and the time left to pay, counted in chain time
+ * (the escrow's clock; chainClock.ts).
  */
 
-import { formatFiat, formatToken } from "@pier/money/display";
+import { useTranslation } from "react-i18next";
 import type { Chain } from "viem";
+import type { ChainClock } from "../../lib/chainClock.ts";
 import type { Checkout } from "../../lib/checkoutApi.ts";
-import { formatCountdown, formatDateTime } from "../../lib/format.ts";
+import { useFormat } from "../../lib/localeFormat.ts";
 import { TokenAddress } from "./TokenAddress.tsx";
 
-export function OrderSummary({ checkout, chain, now }: { checkout: Checkout; chain: Chain; now: number }) {
-  const left = checkout.expires_at - now;
+export function OrderSummary({
+  checkout,
+  chain,
+  clock,
+}: {
+  checkout: Checkout;
+  chain: Chain;
+  clock: ChainClock;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const left = checkout.expires_at - clock.chainNow;
+  const paidFiat = checkout.fiat_payment;
   const showCountdown = checkout.status === "open" && left > 0;
   return (
     <section className="card summary" aria-labelledby="summary-title">
       <p className="merchant" id="summary-title">
-        <span className="sr-only">Pay </span>
-        {checkout.merchant_name}
+        <span className="sr-only">{t("summary.pay")} </span>
+        {/* The merchant's own words keep their own direction inside a right-to-left page. */}
+        <bdi>{checkout.merchant_name}</bdi>
       </p>
-      {checkout.description && <p className="description">{checkout.description}</p>}
+      {checkout.description && (
+        <p className="description" dir="auto">
+          {checkout.description}
+        </p>
+      )}
+      {/* What the customer pays (or paid, by a fiat wallet) in their currency first; the token amount below. */}
       <p className="amount" data-testid="amount">
-        {checkout.fiat
-          ? formatFiat(checkout.fiat.amount, checkout.fiat.currency)
-          : formatToken(checkout.amount, checkout.token)}
+        {paidFiat
+          ? f.fiat(paidFiat.amount, paidFiat.currency)
+          : checkout.fiat
+            ? f.fiat(checkout.fiat.amount, checkout.fiat.currency)
+            : f.token(checkout.amount, checkout.token)}
       </p>
-      {checkout.fiat && (
+      {(paidFiat || checkout.fiat) && (
         <p className="muted" data-testid="token-amount">
-          {formatToken(checkout.amount, checkout.token)}
+          {f.token(checkout.amount, checkout.token)}
+        </p>
+      )}
+      {!checkout.livemode && <p className="badge">{t("common.testMode")}</p>}
+      {showCountdown && (
+        <p className="expiry">
+          <span aria-hidden="true">
+            {t("summary.expiresIn")} <strong data-testid="countdown">{f.countdown(left)}</strong>
+          </span>
+          <span className="sr-only">
+            {t("summary.payBefore", { date: f.dateTime(clock.toLocal(checkout.expires_at)) })}
+          </span>
         </p>
       )}
       <dl className="summary-lines">
-        <dt>Network</dt>
+        <dt>{t("summary.network")}</dt>
         <dd data-testid="summary-network" data-chain-id={checkout.chain_id}>
-          {chain.name} <span className="muted">(chain id {checkout.chain_id})</span>
+          {chain.name} <span className="muted">({t("common.chainId", { id: checkout.chain_id })})</span>
         </dd>
-        <dt>Token</dt>
+        <dt>{t("summary.token")}</dt>
         <dd data-testid="summary-token">
           {checkout.token.symbol} <TokenAddress chain={chain} address={checkout.token.address} />
         </dd>
       </dl>
-      {!checkout.livemode && <p className="badge">Test mode: no real money moves</p>}
-      {showCountdown && (
-        <p className="expiry">
-          <span aria-hidden="true">
-            Expires in <strong data-testid="countdown">{formatCountdown(left)}</strong>
-          </span>
-          <span className="sr-only">Pay before {formatDateTime(checkout.expires_at)}</span>
-        </p>
-      )}
     </section>
   );
 }

@@ -4,11 +4,12 @@
  * an account Pier relays for, or a smart-contract account, needs no gas money of its own).
  */
 import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
-import { formatToken } from "@pier/money/display";
 import { useIsMutating } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import type { Chain } from "viem";
 import { useBalance, useBytecode, useConnection, useReadContract } from "wagmi";
 import type { Checkout } from "../../lib/checkoutApi.ts";
+import { useFormat } from "../../lib/localeFormat.ts";
 import { selectMutationKey } from "./NetworkPicker.tsx";
 import { NetworkSwitch } from "./NetworkSwitch.tsx";
 import { PaySteps } from "./PaySteps.tsx";
@@ -27,12 +28,13 @@ export function PayPanel({
   chain: Chain;
   payment: Payment;
 }) {
+  const { t } = useTranslation();
   const connection = useConnection();
   const onChain = connection.status === "connected" && connection.chainId === checkout.chain_id;
   return (
     <section className="card pay" aria-labelledby="pay-title">
       <h2 id="pay-title" className="sr-only">
-        Payment
+        {t("pay.title")}
       </h2>
       <WalletPicker />
       {connection.status === "connected" && !onChain && (
@@ -45,6 +47,8 @@ export function PayPanel({
 }
 
 function PayButton({ checkout, payment }: { checkout: Checkout; payment: Payment }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const { address } = useConnection();
   // The customer is switching to another network/token (NetworkPicker): these terms are on their way out.
   const switching = useIsMutating({ mutationKey: selectMutationKey(checkout.id) }) > 0;
@@ -76,25 +80,26 @@ function PayButton({ checkout, payment }: { checkout: Checkout; payment: Payment
     <div className="pay-action">
       {balance.data !== undefined && (
         <p className="muted" data-testid="balance">
-          Your balance: {formatToken(balance.data, checkout.token)}
+          {t("pay.balance", { amount: f.token(balance.data, checkout.token) })}
         </p>
       )}
       {balance.isError && (
         <p className="error" role="alert">
-          We could not read your balance. Check your wallet's network and try again.
+          {t("pay.balanceError")}
         </p>
       )}
       {short && (
         <p className="error" role="alert" data-testid="short-balance">
-          This order needs {formatToken(amount, checkout.token)} but your wallet holds{" "}
-          {formatToken(balance.data!, checkout.token)}. Add{" "}
-          {formatToken(amount - balance.data!, checkout.token)} to this wallet, or use another one: this page
-          updates by itself.
+          {t("pay.short", {
+            amount: f.token(amount, checkout.token),
+            balance: f.token(balance.data!, checkout.token),
+            missing: f.token(amount - balance.data!, checkout.token),
+          })}
         </p>
       )}
       {noGas && (
         <p className="error" role="alert">
-          Your wallet has no {gas.data?.symbol ?? "coins"} to pay the network fee. Add some, then pay.
+          {t("pay.noGas", { coin: gas.data?.symbol ?? "ETH" })}
         </p>
       )}
       {!started && (
@@ -106,7 +111,7 @@ function PayButton({ checkout, payment }: { checkout: Checkout; payment: Payment
           aria-busy={busy}
           onClick={payment.start}
         >
-          {busy ? "Paying…" : `Pay ${formatToken(amount, checkout.token)}`}
+          {busy ? t("pay.paying") : t("pay.button", { amount: f.token(amount, checkout.token) })}
         </button>
       )}
     </div>

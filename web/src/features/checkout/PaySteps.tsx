@@ -1,26 +1,28 @@
 /** The payment's steps with their state, and the error of the step that failed with a way to retry. */
 import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import type { Chain } from "viem";
 import { StepList } from "./StepList.tsx";
+import { stepDetailText } from "./stepDetailText.ts";
 import type { CheckoutPayMethod } from "./tokenSupport.ts";
 import type { PaySession, StepView } from "./usePayment.ts";
 
-const labels: Record<StepView["id"], string> = {
-  approve: "Approve the escrow to take the payment",
-  sign: "Sign in your wallet",
-  send: "Send the payment",
-  confirm: "Confirmed on chain",
-  escrow: "Held in escrow for the merchant",
-};
+const labelKeys = {
+  approve: "steps.approve",
+  sign: "steps.sign",
+  send: "steps.send",
+  confirm: "steps.confirm",
+  escrow: "steps.escrow",
+} as const satisfies Record<StepView["id"], string>;
 
-const methodWords = {
-  authorization: "one signature and one transaction (ERC-3009)",
-  permit: "one signature and one transaction (permit)",
-  dai_permit: "one signature and one transaction (DAI permit)",
-  allowance: "an approval and a payment transaction",
-  relayed: "one signature; Pier sends it and pays the network fee (ERC-3009)",
-  batch: "one confirmation: your wallet sends the approval and the payment together (EIP-5792)",
-} satisfies Record<CheckoutPayMethod, string>;
+const methodKeys = {
+  authorization: "steps.method.authorization",
+  permit: "steps.method.permit",
+  dai_permit: "steps.method.dai_permit",
+  allowance: "steps.method.allowance",
+  relayed: "steps.method.relayed",
+  batch: "steps.method.batch",
+} as const satisfies Record<CheckoutPayMethod, string>;
 
 export function PaySteps({
   session,
@@ -31,6 +33,7 @@ export function PaySteps({
   chain: Chain;
   onRetry: () => void;
 }) {
+  const { t } = useTranslation();
   const retryRef = useRef<HTMLButtonElement>(null);
   const error = session.error;
   useEffect(() => {
@@ -40,18 +43,31 @@ export function PaySteps({
   return (
     <section className="card steps" aria-labelledby="steps-title">
       <h2 id="steps-title" className="sr-only">
-        Payment progress
+        {t("steps.title")}
       </h2>
-      <p className="muted">Paying with {methodWords[session.method]}.</p>
+      <p className="muted">{t("steps.payingWith", { method: t(methodKeys[session.method]) })}</p>
       {session.notice && <p className="notice-text">{session.notice}</p>}
-      <StepList steps={session.steps} labels={labels} chain={chain} />
+      <StepList
+        steps={session.steps.map((s) => ({
+          ...s,
+          detail: s.detail && stepDetailText(t, s.detail),
+        }))}
+        labels={{
+          approve: t(labelKeys.approve),
+          sign: t(labelKeys.sign),
+          send: t(labelKeys.send),
+          confirm: t(labelKeys.confirm),
+          escrow: t(labelKeys.escrow),
+        }}
+        chain={chain}
+      />
       {error && !session.running && (
         <div className="error-box" role="alert">
           <p className="error" data-testid="pay-error">
             {error.message}
           </p>
           <button ref={retryRef} type="button" className="button" onClick={onRetry}>
-            Try again
+            {t("common.tryAgain")}
           </button>
         </div>
       )}

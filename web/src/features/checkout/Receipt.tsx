@@ -1,117 +1,151 @@
 /**
- * The receipt of a paid order: amounts, network and token, payer, transactions (linked on the network's
- * explorer when it has one), buyer protection; then back to the merchant
- * (a button, and an automatic redirect a few seconds after a payment made on this page).
+ * The receipt of a paid order. Paid by a fiat wallet (PayPal, Apple Pay, Google Pay): what the customer
+ * paid, in their currency, by which wallet and when, first; then the escrow's side (the token amount the
+ * bridge paid in for them). Then network and token, payer, transactions (linked on the network's explorer
+ * when it has one), buyer protection; then back to the merchant (a button, and an automatic redirect a
+ * few seconds after a payment made on this page).
  */
 
-import { formatFiat, formatToken } from "@pier/money/display";
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { Chain } from "viem";
+import type { ChainClock } from "../../lib/chainClock.ts";
 import type { Checkout } from "../../lib/checkoutApi.ts";
-import { formatDateTime, shortHex } from "../../lib/format.ts";
+import { shortHex } from "../../lib/format.ts";
+import { useFormat } from "../../lib/localeFormat.ts";
+import { FiatDisputeHelp, fiatWalletName } from "./fiat/fiatWords.tsx";
 import { TokenAddress } from "./TokenAddress.tsx";
 import { TxLink } from "./TxLink.tsx";
 
 const REDIRECT_SECONDS = 10;
 
-const headline: Record<string, string> = {
-  processing: "Payment received, confirming",
-  escrowed: "Payment complete",
-  settled: "Payment complete",
-  disputed: "Payment disputed",
-  refunded: "Payment refunded",
-};
+const headlineKeys = {
+  processing: "receipt.headline.processing",
+  escrowed: "receipt.headline.complete",
+  settled: "receipt.headline.complete",
+  disputed: "receipt.headline.disputed",
+  refunded: "receipt.headline.refunded",
+} as const;
 
-const methodWords = {
-  authorization: "Signed authorization (ERC-3009)",
-  permit: "Permit (EIP-2612)",
-  allowance: "Approval and payment",
-  on_behalf: "Paid by card or digital wallet",
-  dai_permit: "Permit (DAI)",
-};
+const methodKeys = {
+  authorization: "receipt.method.authorization",
+  permit: "receipt.method.permit",
+  allowance: "receipt.method.allowance",
+  on_behalf: "receipt.method.on_behalf",
+  dai_permit: "receipt.method.dai_permit",
+} as const;
 
 export function Receipt({
   checkout,
   chain,
+  clock,
   paidHere,
 }: {
   checkout: Checkout;
   chain: Chain;
+  clock: ChainClock;
   paidHere: boolean;
 }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const p = checkout.payment;
+  const fiat = checkout.fiat_payment;
+  const merchant = checkout.merchant_name;
   const titleRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     titleRef.current?.focus();
   }, []);
   const refunded = BigInt(checkout.amount_refunded);
+  const tokenAmount = f.token(checkout.amount, checkout.token);
   return (
     <section
       className="card receipt"
       aria-labelledby="receipt-title"
       data-testid="receipt"
       data-status={checkout.status}
+      data-fiat={fiat ? "true" : undefined}
     >
+      <span className="receipt-mark" aria-hidden="true" />
       <h2 id="receipt-title" ref={titleRef} tabIndex={-1}>
-        {headline[checkout.status] ?? "Payment"}
+        {t(headlineKeys[checkout.status as keyof typeof headlineKeys] ?? "receipt.headline.payment")}
       </h2>
+      {fiat && (
+        <div className="fiat-paid" data-testid="fiat-receipt">
+          <p className="fiat-paid-amount" data-testid="fiat-receipt-amount">
+            {f.fiat(fiat.amount, fiat.currency)}
+          </p>
+          <p data-testid="fiat-receipt-method">
+            {fiat.paid_at === null
+              ? t("receipt.fiatPaidWith", { wallet: fiatWalletName(fiat, t) })
+              : t("receipt.fiatPaidWithOn", {
+                  wallet: fiatWalletName(fiat, t),
+                  date: f.dateTime(fiat.paid_at),
+                })}
+          </p>
+        </div>
+      )}
       {checkout.status === "escrowed" && p && (
-        <p>
-          {checkout.merchant_name} has been told. Your money is held in escrow: buyer protection until{" "}
-          {formatDateTime(p.release_after)}.
-        </p>
+        <p>{t("receipt.escrowed", { merchant, date: f.dateTime(clock.toLocal(p.release_after)) })}</p>
       )}
-      {checkout.status === "settled" && <p>The payment was released to {checkout.merchant_name}.</p>}
-      {checkout.status === "disputed" && (
-        <p>Your dispute is open. The payment stays frozen until it is resolved.</p>
-      )}
-      {checkout.status === "processing" && (
-        <p>The network is confirming your payment. This page updates by itself.</p>
-      )}
+      {checkout.status === "settled" && <p>{t("receipt.settled", { merchant })}</p>}
+      {checkout.status === "disputed" && <p>{t("receipt.disputed")}</p>}
+      {checkout.status === "processing" && <p>{t("receipt.processing")}</p>}
+      {fiat && <h3 className="receipt-subtitle">{t("receipt.escrowDetails")}</h3>}
       <dl className="receipt-lines">
-        <dt>Amount</dt>
+        <dt>{fiat ? t("receipt.escrowAmount") : t("receipt.amount")}</dt>
         <dd data-testid="receipt-amount">
-          {formatToken(checkout.amount, checkout.token)}
-          {checkout.fiat && (
-            <span className="muted"> ({formatFiat(checkout.fiat.amount, checkout.fiat.currency)})</span>
+          {tokenAmount}
+          {checkout.fiat && !fiat && (
+            <span className="muted"> ({f.fiat(checkout.fiat.amount, checkout.fiat.currency)})</span>
           )}
         </dd>
         {refunded > 0n && (
           <>
-            <dt>Refunded</dt>
-            <dd data-testid="receipt-refunded">{formatToken(refunded, checkout.token)}</dd>
+            <dt>{t("receipt.refunded")}</dt>
+            <dd data-testid="receipt-refunded">{f.token(refunded, checkout.token)}</dd>
           </>
         )}
-        <dt>Network</dt>
+        <dt>{t("summary.network")}</dt>
         <dd data-testid="receipt-network" data-chain-id={checkout.chain_id}>
-          {chain.name} <span className="muted">(chain id {checkout.chain_id})</span>
+          {chain.name} <span className="muted">({t("common.chainId", { id: checkout.chain_id })})</span>
         </dd>
-        <dt>Token</dt>
+        <dt>{t("summary.token")}</dt>
         <dd>
           {checkout.token.symbol} <TokenAddress chain={chain} address={checkout.token.address} />
         </dd>
-        <dt>Merchant</dt>
-        <dd>{checkout.merchant_name}</dd>
-        <dt>Order</dt>
+        <dt>{t("receipt.merchant")}</dt>
+        <dd>{merchant}</dd>
+        <dt>{t("page.order")}</dt>
         <dd>
           <code>{checkout.id}</code>
         </dd>
         {p && (
           <>
-            <dt>Paid from</dt>
-            <dd title={p.payer}>{shortHex(p.payer)}</dd>
-            <dt>Paid on</dt>
-            <dd>{formatDateTime(p.paid_at)}</dd>
-            <dt>Method</dt>
-            <dd>{methodWords[p.method]}</dd>
-            <dt>Transaction</dt>
+            {fiat ? (
+              <>
+                <dt>{t("receipt.fundedBy")}</dt>
+                <dd data-testid="receipt-payer">{t("receipt.fundedByBridge")}</dd>
+              </>
+            ) : (
+              <>
+                <dt>{t("receipt.paidFrom")}</dt>
+                <dd title={p.payer} data-testid="receipt-payer">
+                  {shortHex(p.payer)}
+                </dd>
+              </>
+            )}
+            <dt>{fiat ? t("receipt.fundedOn") : t("receipt.paidOn")}</dt>
+            <dd>{f.dateTime(clock.toLocal(p.paid_at))}</dd>
+            <dt>{t("receipt.methodLabel")}</dt>
+            <dd>{t(methodKeys[p.method as keyof typeof methodKeys])}</dd>
+            <dt>{t("common.transaction")}</dt>
             <dd>
               <TxLink chain={chain} hash={p.tx_hash} />{" "}
-              <span className="muted">(block {p.block_number})</span>
+              <span className="muted">({t("receipt.block", { number: p.block_number })})</span>
             </dd>
             {p.released_tx_hash && (
               <>
-                <dt>Released</dt>
+                <dt>{t("receipt.released")}</dt>
                 <dd>
                   <TxLink chain={chain} hash={p.released_tx_hash} />
                 </dd>
@@ -120,14 +154,22 @@ export function Receipt({
           </>
         )}
       </dl>
+      {fiat && (
+        <FiatDisputeHelp
+          fiat={fiat}
+          merchant={merchant}
+          until={p && checkout.status === "escrowed" ? f.dateTime(clock.toLocal(p.release_after)) : undefined}
+        />
+      )}
       {checkout.success_url && (
-        <ReturnToMerchant url={checkout.success_url} name={checkout.merchant_name} auto={paidHere} />
+        <ReturnToMerchant url={checkout.success_url} name={merchant} auto={paidHere} />
       )}
     </section>
   );
 }
 
 function ReturnToMerchant({ url, name, auto }: { url: string; name: string; auto: boolean }) {
+  const { t } = useTranslation();
   const [left, setLeft] = useState<number | undefined>(auto ? REDIRECT_SECONDS : undefined);
   useEffect(() => {
     if (left === undefined) return;
@@ -141,13 +183,13 @@ function ReturnToMerchant({ url, name, auto }: { url: string; name: string; auto
   return (
     <div className="return">
       <a className="button primary" href={url} data-testid="return-to-merchant">
-        Return to {name}
+        {t("receipt.return", { merchant: name })}
       </a>
       {left !== undefined && (
         <p className="muted">
-          Returning you to {name} in {left} s.{" "}
+          {t("receipt.returning", { merchant: name, seconds: left })}{" "}
           <button type="button" className="link" onClick={() => setLeft(undefined)}>
-            Stay on this page
+            {t("receipt.stay")}
           </button>
         </p>
       )}

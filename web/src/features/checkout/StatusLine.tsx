@@ -2,19 +2,21 @@
  * One line that says where things stand, announced to screen readers as it changes (role="status" is a
  * polite live region): the current payment step, or the order's state.
  */
+import { useTranslation } from "react-i18next";
 import type { Checkout } from "../../lib/checkoutApi.ts";
+import { stepDetailText } from "./stepDetailText.ts";
 import type { PaySession } from "./usePayment.ts";
 
-const orderWords: Record<string, string> = {
-  open: "Waiting for payment.",
-  processing: "Payment seen on chain, waiting for confirmations.",
-  escrowed: "Paid. The money is held in escrow for the merchant.",
-  settled: "Paid and released to the merchant.",
-  disputed: "Paid. A dispute is open.",
-  refunded: "This payment was refunded.",
-  canceled: "This order was canceled.",
-  expired: "This order has expired.",
-};
+const statusKeys = {
+  open: "status.open",
+  processing: "status.processing",
+  escrowed: "status.escrowed",
+  settled: "status.settled",
+  disputed: "status.disputed",
+  refunded: "status.refunded",
+  canceled: "status.canceled",
+  expired: "status.expired",
+} as const;
 
 export function StatusLine({
   checkout,
@@ -25,11 +27,13 @@ export function StatusLine({
   session?: PaySession;
   expired: boolean;
 }) {
-  let text = expired && checkout.status === "open" ? orderWords.expired : orderWords[checkout.status];
+  const { t } = useTranslation();
+  const status = expired && checkout.status === "open" ? "expired" : checkout.status;
+  let text: string = t(statusKeys[status as keyof typeof statusKeys] ?? "status.open");
   if (session && checkout.status === "open") {
     const active = session.steps.find((s) => s.state === "active");
-    if (session.error) text = "The payment did not go through. See below.";
-    else if (active?.detail) text = active.detail;
+    if (session.error) text = t("status.failed");
+    else if (active?.detail) text = stepDetailText(t, active.detail);
   }
   return (
     <p

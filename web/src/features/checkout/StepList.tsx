@@ -1,4 +1,5 @@
 /** A flow's steps with their state and transaction, as the checkout and the subscription page show them. */
+import { useTranslation } from "react-i18next";
 import type { Chain, Hex } from "viem";
 import { TxLink } from "./TxLink.tsx";
 
@@ -9,12 +10,12 @@ export interface StepItem<Id extends string> {
   txHash?: Hex;
 }
 
-const stateWords: Record<StepItem<string>["state"], string> = {
-  todo: "to do",
-  active: "in progress",
-  done: "done",
-  failed: "failed",
-};
+const stateKeys = {
+  todo: "steps.state.todo",
+  active: "steps.state.active",
+  done: "steps.state.done",
+  failed: "steps.state.failed",
+} as const satisfies Record<StepItem<string>["state"], string>;
 
 export function StepList<Id extends string>({
   steps,
@@ -25,6 +26,7 @@ export function StepList<Id extends string>({
   labels: Record<Id, string>;
   chain: Chain;
 }) {
+  const { t } = useTranslation();
   return (
     <ol className="step-list">
       {steps.map((step) => (
@@ -33,12 +35,12 @@ export function StepList<Id extends string>({
           <span className="step-body">
             <span className="step-label">
               {labels[step.id]}
-              <span className="sr-only">: {stateWords[step.state]}</span>
+              <span className="sr-only">: {t(stateKeys[step.state])}</span>
             </span>
             {step.detail && <span className="step-detail">{step.detail}</span>}
             {step.txHash && (
               <span className="step-detail">
-                Transaction <TxLink chain={chain} hash={step.txHash} />
+                {t("common.transaction")} <TxLink chain={chain} hash={step.txHash} />
               </span>
             )}
           </span>

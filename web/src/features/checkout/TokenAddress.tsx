@@ -1,10 +1,12 @@
 /** A token's contract address, shortened (the full one in its title and a copy button), linked to the explorer when known. */
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { Chain } from "viem";
 import { tokenUrl } from "../../lib/chainOf.ts";
 import { shortHex } from "../../lib/format.ts";
 
 export function TokenAddress({ chain, address }: { chain: Chain; address: string }) {
+  const { t } = useTranslation();
   const [copied, setCopied] = useState(false);
   const url = tokenUrl(chain, address);
   const label = shortHex(address);
@@ -21,7 +23,7 @@ export function TokenAddress({ chain, address }: { chain: Chain; address: string
           data-address={address}
         >
           {label}
-          <span className="sr-only"> (token contract, opens the block explorer in a new tab)</span>
+          <span className="sr-only"> {t("common.tokenExplorer")}</span>
         </a>
       ) : (
         <code className="hash" title={address} data-testid="token-address" data-address={address}>
@@ -31,7 +33,7 @@ export function TokenAddress({ chain, address }: { chain: Chain; address: string
       <button
         type="button"
         className="link"
-        aria-label={`Copy the token contract address ${address}`}
+        aria-label={t("common.copyTokenAddress", { address })}
         onClick={() =>
           navigator.clipboard
             .writeText(address)
@@ -39,10 +41,10 @@ export function TokenAddress({ chain, address }: { chain: Chain; address: string
             .catch(() => setCopied(false))
         }
       >
-        Copy
+        {t("common.copy")}
       </button>
       <span role="status" className="muted">
-        {copied ? " Copied." : ""}
+        {copied ? ` ${t("common.copied")}` : ""}
       </span>
     </>
   );

@@ -1,17 +1,13 @@
 /** Choose a wallet (or see the connected one, with a way to disconnect). */
+import { useTranslation } from "react-i18next";
 import { useConnect, useConnection, useDisconnect } from "wagmi";
 import { describeError } from "../../lib/describeError.ts";
 import { shortHex } from "../../lib/format.ts";
 import { useWalletChoices } from "./useWalletChoices.ts";
 
 /** `title`: the heading while no wallet is connected; `connectedAs`: the words before the connected account. */
-export function WalletPicker({
-  title = "Pay with a wallet",
-  connectedAs = "Paying from",
-}: {
-  title?: string;
-  connectedAs?: string;
-}) {
+export function WalletPicker({ title, connectedAs }: { title?: string; connectedAs?: string }) {
+  const { t } = useTranslation();
   const connection = useConnection();
   const choices = useWalletChoices();
   const connect = useConnect();
@@ -21,11 +17,12 @@ export function WalletPicker({
     return (
       <div className="wallet-connected">
         <p>
-          {connectedAs} <strong title={connection.address}>{shortHex(connection.address)}</strong>
+          {connectedAs ?? t("wallet.payingFrom")}{" "}
+          <strong title={connection.address}>{shortHex(connection.address)}</strong>
           <span className="muted"> · {connection.connector.name}</span>
         </p>
         <button type="button" className="link" onClick={() => disconnect.mutate()}>
-          Use another wallet
+          {t("wallet.another")}
         </button>
       </div>
     );
@@ -33,12 +30,9 @@ export function WalletPicker({
 
   return (
     <section className="wallets" aria-labelledby="wallets-title">
-      <h2 id="wallets-title">{title}</h2>
+      <h2 id="wallets-title">{title ?? t("wallet.title")}</h2>
       {choices.length === 0 ? (
-        <p className="muted">
-          No browser wallet found on this device. Install a wallet extension, or pay from your phone with the
-          code below.
-        </p>
+        <p className="muted">{t("wallet.none")}</p>
       ) : (
         <ul className="wallet-list">
           {choices.map((connector) => (
@@ -51,8 +45,8 @@ export function WalletPicker({
                 onClick={() => connect.mutate({ connector })}
               >
                 {connector.icon && <img src={connector.icon} alt="" width={24} height={24} />}
-                <span>
-                  {connector.type === "walletConnect" ? "WalletConnect (phone wallet)" : connector.name}
+                <span className="wallet-name">
+                  {connector.type === "walletConnect" ? t("wallet.walletConnect") : connector.name}
                 </span>
               </button>
             </li>
@@ -61,7 +55,7 @@ export function WalletPicker({
       )}
       {connect.isPending && (
         <p className="muted" role="status">
-          Approve the connection in your wallet…
+          {t("wallet.approveConnection")}
         </p>
       )}
       {connect.error && (

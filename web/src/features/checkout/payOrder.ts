@@ -46,16 +46,23 @@ import {
   writeContract,
 } from "wagmi/actions";
 import { type Checkout, CheckoutApiError, relayCheckoutPayment } from "../../lib/checkoutApi.ts";
+import type en from "../../locales/en.json";
 import type { PierConfig } from "../../wagmi.ts";
 import type { CheckoutPayMethod, TokenSupport } from "./tokenSupport.ts";
 
 export type StepId = "approve" | "sign" | "send" | "confirm" | "escrow";
 export type StepState = "todo" | "active" | "done" | "failed";
 
+/** A step's detail line: a message of the checkout's catalogues (`progress.*` in src/locales) and its values. */
+export interface StepDetail {
+  key: keyof (typeof en)["progress"];
+  values?: Record<string, string>;
+}
+
 export interface StepUpdate {
   step: StepId;
   state: StepState;
-  detail?: string;
+  detail?: StepDetail;
   txHash?: Hex;
 }
 
@@ -172,13 +179,13 @@ export async function payOrder(input: PayInput): Promise<Hex | undefined> {
   // Approve or sign first (steps of their own), then the escrow call that pays, simulated before sending.
   const escrowCall = { address: escrow, abi: paymentEscrowAbi, account, chainId } as const;
   const readyToSend = async () => {
-    report({ step: "send", state: "active", detail: "Confirm the payment in your wallet…" });
+    report({ step: "send", state: "active", detail: { key: "confirmPayment" } });
     await ensureUnpaid();
   };
   let request: Parameters<typeof writeContract>[1];
   if (method === "relayed") {
     const signature = await signAuthorization(input, terms, { anyLength: true });
-    report({ step: "send", state: "active", detail: "Pier is sending your payment…" });
+    report({ step: "send", state: "active", detail: { key: "pierSending" } });
     await ensureUnpaid();
     try {
       await relayCheckoutPayment(checkout.id, { payer: account, signature });
@@ -187,8 +194,8 @@ export async function payOrder(input: PayInput): Promise<Hex | undefined> {
         throw new RelayRefusedError(error.message, error.code);
       throw error;
     }
-    report({ step: "send", state: "done", detail: "Sent by Pier, which pays the network fee." });
-    report({ step: "escrow", state: "active", detail: "Waiting for the network to confirm the payment…" });
+    report({ step: "send", state: "done", detail: { key: "sentByPier" } });
+    report({ step: "escrow", state: "active", detail: { key: "waitingNetworkPayment" } });
     return undefined;
   }
   if (method === "batch") return payInBatch(input, terms, ensureUnpaid);
@@ -217,12 +224,16 @@ export async function payOrder(input: PayInput): Promise<Hex | undefined> {
       .request;
   }
   const hash = await writeContract(config, request);
-  report({ step: "send", state: "done", txHash: hash, detail: "Payment submitted." });
-  report({ step: "confirm", state: "active", detail: "Waiting for the network to confirm…" });
+  report({ step: "send", state: "done", txHash: hash, detail: { key: "submitted" } });
+  report({ step: "confirm", state: "active", detail: { key: "waitingNetwork" } });
   const receipt = await waitForTransactionReceipt(config, { hash, chainId });
   if (receipt.status !== "success") throw new TransactionRevertedError(hash);
-  report({ step: "confirm", state: "done", detail: `Confirmed in block ${receipt.blockNumber}.` });
-  report({ step: "escrow", state: "active", detail: "Waiting for the payment service to see the payment…" });
+  report({
+    step: "confirm",
+    state: "done",
+    detail: { key: "confirmedInBlock", values: { block: String(receipt.blockNumber) } },
+  });
+  report({ step: "escrow", state: "active", detail: { key: "waitingService" } });
   return hash;
 }
 
@@ -274,9 +285,7 @@ async function payInBatch(input: PayInput, terms: PaymentTerms, ensureUnpaid: ()
   report({
     step: "send",
     state: "active",
-    detail: paymasterUrl
-      ? "Confirm the approval and the payment in your wallet: one confirmation, the fee is sponsored…"
-      : "Confirm the approval and the payment in your wallet: one confirmation…",
+    detail: paymasterUrl ? { key: "confirmBatchSponsored" } : { key: "confirmBatch" },
   });
   await ensureUnpaid();
   const { id } = await sendCalls(config, {
@@ -286,8 +295,8 @@ async function payInBatch(input: PayInput, terms: PaymentTerms, ensureUnpaid: ()
     forceAtomic: true,
     capabilities: paymasterUrl ? { paymasterService: { url: paymasterUrl } } : undefined,
   });
-  report({ step: "send", state: "done", detail: "Sent by your wallet as one batch." });
-  report({ step: "confirm", state: "active", detail: "Waiting for the network to confirm…" });
+  report({ step: "send", state: "done", detail: { key: "sentBatch" } });
+  report({ step: "confirm", state: "active", detail: { key: "waitingNetwork" } });
   const status = await waitForCallsStatus(config, { id });
   const receipts = status.receipts ?? [];
   const last = receipts[receipts.length - 1];
@@ -297,28 +306,28 @@ async function payInBatch(input: PayInput, terms: PaymentTerms, ensureUnpaid: ()
     step: "confirm",
     state: "done",
     txHash: last.transactionHash,
-    detail: `Confirmed in block ${last.blockNumber}.`,
+    detail: { key: "confirmedInBlock", values: { block: String(last.blockNumber) } },
   });
-  report({ step: "escrow", state: "active", detail: "Waiting for the payment service to see the payment…" });
+  report({ step: "escrow", state: "active", detail: { key: "waitingService" } });
   return last.transactionHash;
 }
 
 async function approveIfNeeded({ config, checkout, account, report }: PayInput, terms: PaymentTerms) {
   const token = { address: terms.token, abi: paymentTokenAbi, chainId: checkout.chain_id } as const;
-  report({ step: "approve", state: "active", detail: "Checking what the escrow may spend…" });
+  report({ step: "approve", state: "active", detail: { key: "checkingAllowance" } });
   const allowance = await readContract(config, {
     ...token,
     functionName: "allowance",
     args: [account, checkout.escrow],
   });
   if (allowance >= terms.amount) {
-    report({ step: "approve", state: "done", detail: "Already approved." });
+    report({ step: "approve", state: "done", detail: { key: "alreadyApproved" } });
     return;
   }
   report({
     step: "approve",
     state: "active",
-    detail: `Approve ${checkout.token.symbol} for the escrow in your wallet…`,
+    detail: { key: "approveInWallet", values: { symbol: checkout.token.symbol } },
   });
   const { request } = await simulateContract(config, {
     ...token,
@@ -331,11 +340,11 @@ async function approveIfNeeded({ config, checkout, account, report }: PayInput, 
     step: "approve",
     state: "active",
     txHash: hash,
-    detail: "Approval submitted, waiting for confirmation…",
+    detail: { key: "approvalSubmitted" },
   });
   const receipt = await waitForTransactionReceipt(config, { hash, chainId: checkout.chain_id });
   if (receipt.status !== "success") throw new TransactionRevertedError(hash);
-  report({ step: "approve", state: "done", txHash: hash, detail: "Approved." });
+  report({ step: "approve", state: "done", txHash: hash, detail: { key: "approved" } });
 }
 
 /**
@@ -347,7 +356,7 @@ async function approveIfNeeded({ config, checkout, account, report }: PayInput, 
 async function signStep(
   { config, account, support, report }: PayInput,
   cached: Hex | undefined,
-  prompt: string,
+  prompt: StepDetail,
   build: (domain: TokenDomain) => TypedDataDefinition,
   onSigned: (signature: Hex) => void,
   { anyLength = false }: { anyLength?: boolean } = {},
@@ -362,7 +371,7 @@ async function signStep(
   }
   // The escrow's (v, r, s) functions need 65 bytes; a relayed one takes any (ERC-1271, ERC-6492).
   if (!anyLength) splitSignature(signature);
-  report({ step: "sign", state: "done", detail: "Signed." });
+  report({ step: "sign", state: "done", detail: { key: "signed" } });
   return signature;
 }
 
@@ -373,7 +382,7 @@ async function signAuthorization(input: PayInput, terms: PaymentTerms, opts: { a
   return signStep(
     input,
     cached,
-    "Sign the payment authorization in your wallet…",
+    { key: "signAuthorization" },
     (domain) =>
       termsAuthorizationTypedData({
         domain,
@@ -404,7 +413,7 @@ async function signPermit(input: PayInput, terms: PaymentTerms) {
   return signStep(
     input,
     cached,
-    "Sign the spending permit in your wallet…",
+    { key: "signPermit" },
     (domain) => termsPermitTypedData({ domain, owner: account, escrow: checkout.escrow, terms, nonce }),
     (signature) => {
       cache.permit = { account, nonce, signature };
@@ -434,7 +443,7 @@ async function signDaiPermit(
   const signature = await signStep(
     input,
     cached,
-    `Sign the ${checkout.token.symbol} permit in your wallet: it lets the escrow take this payment…`,
+    { key: "signDaiPermit", values: { symbol: checkout.token.symbol } },
     (domain) => termsDaiPermitTypedData({ domain, holder: account, escrow: checkout.escrow, terms, nonce }),
     (signed) => {
       cache.daiPermit = { account, nonce, signature: signed };

@@ -26,6 +26,7 @@ import {
   type PayCache,
   payOrder,
   RelayRefusedError,
+  type StepDetail,
   type StepId,
   type StepState,
   type StepUpdate,
@@ -38,7 +39,8 @@ import { detectCapabilities, NO_CAPABILITIES } from "./walletCapabilities.ts";
 export interface StepView {
   id: StepId;
   state: StepState;
-  detail?: string;
+  /** Translated where it is shown (PaySteps, StatusLine). */
+  detail?: StepDetail;
   txHash?: Hex;
 }
 
@@ -260,7 +262,7 @@ export function usePayment({
                     running: false,
                     error: { ...described, step: currentStep },
                     steps: s.steps.map((x) =>
-                      x.id === currentStep ? { ...x, state: "failed", detail: "Did not go through." } : x,
+                      x.id === currentStep ? { ...x, state: "failed", detail: { key: "failed" } } : x,
                     ),
                   }
                 : s,
@@ -315,8 +317,8 @@ export function usePayment({
                   state: receipt.status === "success" ? "done" : "failed",
                   detail:
                     receipt.status === "success"
-                      ? `Confirmed in block ${receipt.blockNumber}.`
-                      : "The transaction reverted.",
+                      ? { key: "confirmedInBlock", values: { block: String(receipt.blockNumber) } }
+                      : { key: "reverted" },
                 }),
               }
             : s,
@@ -344,9 +346,7 @@ export function usePayment({
             return {
               ...x,
               state: escrowed ? "done" : "active",
-              detail: escrowed
-                ? "Held in escrow for the merchant."
-                : "Seen on chain, waiting for confirmations…",
+              detail: escrowed ? { key: "escrowed" } : { key: "seenOnChain" },
             };
           return x.state === "done" || x.state === "todo" || x.state === "active"
             ? { ...x, state: "done" }
@@ -368,8 +368,8 @@ function restorePending(checkout: Checkout): PaySession | undefined {
     running: false,
     paymentTx: hash,
     steps: [
-      { id: "send", state: "done", txHash: hash, detail: "Payment submitted." },
-      { id: "confirm", state: "active", detail: "Waiting for the network to confirm…" },
+      { id: "send", state: "done", txHash: hash, detail: { key: "submitted" } },
+      { id: "confirm", state: "active", detail: { key: "waitingNetwork" } },
       { id: "escrow", state: "todo" },
     ],
   };

@@ -4,10 +4,13 @@
  */
 
 import type { PaymentLinkOrder, PublicPaymentLink } from "@pier/client/types";
-import { unitsToDecimal } from "@pier/money/units";
 import { useEffect, useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { parseAmountInput } from "../../lib/amountInput.ts";
 import { env } from "../../lib/env.ts";
+import { withLanguage } from "../../lib/i18n.ts";
+import { LanguagePicker } from "../../lib/LanguagePicker.tsx";
+import { useFormat } from "../../lib/localeFormat.ts";
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${env.apiUrl}${path}`, {
@@ -24,6 +27,8 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
 }
 
 export default function LinkPage({ linkId }: { linkId: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const amountId = useId();
   const [link, setLink] = useState<PublicPaymentLink>();
   const [error, setError] = useState<string>();
@@ -31,7 +36,7 @@ export default function LinkPage({ linkId }: { linkId: string }) {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api<PublicPaymentLink>(`/v1/checkout/links/${encodeURIComponent(linkId)}`)
+    api<PublicPaymentLink>(`/v1/checkout_links/${encodeURIComponent(linkId)}`)
       .then(setLink)
       .catch((e: Error) => setError(e.message));
   }, [linkId]);
@@ -47,8 +52,8 @@ export default function LinkPage({ linkId }: { linkId: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      const created = await api<PaymentLinkOrder>(`/v1/checkout/links/${link.id}/orders`, body);
-      window.location.assign(`/pay/${created.order}`);
+      const created = await api<PaymentLinkOrder>(`/v1/checkout_links/${link.id}/orders`, body);
+      window.location.assign(withLanguage(`/pay/${created.order}`));
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
@@ -63,19 +68,28 @@ export default function LinkPage({ linkId }: { linkId: string }) {
             {error}
           </p>
         ) : (
-          <p className="muted">Loading…</p>
+          <p className="muted">{t("app.loading")}</p>
         )}
       </main>
     );
   }
-  const limits = `${unitsToDecimal(link.min_amount ?? "1", link.decimals)}${link.max_amount ? ` – ${unitsToDecimal(link.max_amount, link.decimals)}` : " or more"} ${link.currency}`;
+  const token = { symbol: link.currency, decimals: link.decimals };
+  const min = f.token(link.min_amount ?? "1", token);
+  const limits = link.max_amount
+    ? t("link.range", { min, max: f.token(link.max_amount, token) })
+    : t("link.orMore", { min });
   return (
     <main className="page">
-      <h1>{link.merchant_name}</h1>
-      {link.description && <p>{link.description}</p>}
+      <header className="page-header">
+        <LanguagePicker />
+      </header>
+      <h1>
+        <bdi>{link.merchant_name}</bdi>
+      </h1>
+      {link.description && <p dir="auto">{link.description}</p>}
       {!link.active ? (
         <p className="error" role="alert">
-          This payment link is no longer active.
+          {t("link.inactive")}
         </p>
       ) : (
         <form
@@ -85,12 +99,10 @@ export default function LinkPage({ linkId }: { linkId: string }) {
           }}
         >
           {link.amount_type === "fixed" ? (
-            <p className="amount">
-              {unitsToDecimal(link.amount!, link.decimals)} {link.currency}
-            </p>
+            <p className="amount">{f.token(link.amount!, token)}</p>
           ) : (
             <>
-              <label htmlFor={amountId}>Amount ({limits})</label>
+              <label htmlFor={amountId}>{t("link.amount", { limits })}</label>
               <input
                 id={amountId}
                 inputMode="decimal"
@@ -101,7 +113,7 @@ export default function LinkPage({ linkId }: { linkId: string }) {
             </>
           )}
           <button type="submit" className="button primary" disabled={busy}>
-            Continue to payment
+            {t("link.continue")}
           </button>
           {error && (
             <p className="error" role="alert">

@@ -7,17 +7,17 @@
 import type { CheckoutSubscription } from "@pier/client/types";
 import { spendPermissionsAbi } from "@pier/contracts/abis";
 import { spendPermissionFromJson } from "@pier/contracts/spendPermission";
-import { formatToken } from "@pier/money/display";
 import { useRef, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { type Chain, getAddress, type Hex, isAddressEqual } from "viem";
 import { useConfig, useConnection, useReadContract } from "wagmi";
 import { waitForTransactionReceipt, writeContract } from "wagmi/actions";
 import { describeError } from "../../lib/describeError.ts";
-import { formatDateTime } from "../../lib/format.ts";
+import { useFormat } from "../../lib/localeFormat.ts";
 import { NetworkSwitch } from "../checkout/NetworkSwitch.tsx";
 import { TxLink } from "../checkout/TxLink.tsx";
 import { WalletPicker } from "../checkout/WalletPicker.tsx";
-import { periodWords, statusWords } from "./subscriptionTerms.ts";
+import { usePlanWords } from "./subscriptionWords.ts";
 
 type SignedPermission = NonNullable<CheckoutSubscription["permission"]>;
 
@@ -31,7 +31,11 @@ export function RevokePanel({
   subscription: CheckoutSubscription;
   chains: Map<number, Chain>;
 }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const words = usePlanWords();
   const { permission, payer } = subscription;
+  const merchant = subscription.merchant_name;
   const option = subscription.options.find(
     (o) => permission && o.network === permission.network && o.token === permission.message.token,
   );
@@ -39,34 +43,37 @@ export function RevokePanel({
   return (
     <>
       <section className="card receipt" data-testid="subscribed" data-status={subscription.status}>
-        <h2>You're subscribed</h2>
+        <h2>{t("subscribe.subscribed")}</h2>
         <dl className="receipt-lines">
-          <dt>Paid from</dt>
+          <dt>{t("receipt.paidFrom")}</dt>
           <dd>
             <code data-testid="payer">{payer}</code>
           </dd>
-          <dt>Status</dt>
-          <dd data-testid="status">{statusWords[subscription.status]}</dd>
+          <dt>{t("subscribe.statusLabel")}</dt>
+          <dd data-testid="status">{words.status(subscription.status)}</dd>
           {subscription.next_charge_at !== null && (
             <>
-              <dt>Next charge</dt>
-              <dd data-testid="next-charge">{formatDateTime(subscription.next_charge_at)}</dd>
+              <dt>{t("subscribe.nextCharge")}</dt>
+              <dd data-testid="next-charge">{f.dateTime(subscription.next_charge_at)}</dd>
             </>
           )}
           {permission && option && (
             <>
-              <dt>At most</dt>
+              <dt>{t("subscribe.atMost")}</dt>
               <dd data-testid="cap">
-                {formatToken(permission.message.allowance, option)} per{" "}
-                {periodWords(permission.message.period)}, until {formatDateTime(permission.message.end)}
+                {t("subscribe.cap", {
+                  amount: f.token(permission.message.allowance, option),
+                  period: words.period(permission.message.period),
+                  end: f.dateTime(permission.message.end),
+                })}
               </dd>
             </>
           )}
           {permission && (
             <>
-              <dt>Network</dt>
+              <dt>{t("summary.network")}</dt>
               <dd>
-                {chains.get(permission.network)?.name ?? `chain ${permission.network}`}
+                {chains.get(permission.network)?.name ?? t("common.chainId", { id: permission.network })}
                 {symbol && `, ${symbol}`}
               </dd>
             </>
@@ -74,11 +81,8 @@ export function RevokePanel({
         </dl>
       </section>
       <section className="card" aria-labelledby="revoke-title" data-testid="revoke">
-        <h2 id="revoke-title">Revoke permission</h2>
-        <p>
-          Revoking the spend permission stops all future charges at once: nobody, not even{" "}
-          {subscription.merchant_name} or Pier, can charge it again. Charges already made are not undone.
-        </p>
+        <h2 id="revoke-title">{t("subscribe.revokeTitle")}</h2>
+        <p>{t("subscribe.revokeText", { merchant })}</p>
         {permission && payer ? (
           <>
             <RevokeAction
@@ -87,10 +91,12 @@ export function RevokePanel({
               chain={chains.get(permission.network)!}
             />
             <p className="muted" data-testid="revoke-elsewhere">
-              It also works without this page: open the SpendPermissions contract{" "}
-              <code>{permission.spend_permissions}</code> in any block explorer's "write contract" tab,
-              connect the wallet that subscribed, and call <code>revoke</code> with the permission{" "}
-              <code className="hash hash-block" data-testid="permission-tuple">
+              <Trans
+                i18nKey="subscribe.revokeElsewhere"
+                values={{ contract: permission.spend_permissions }}
+                components={{ code: <code dir="ltr" /> }}
+              />{" "}
+              <code className="hash hash-block" data-testid="permission-tuple" dir="ltr">
                 [{permission.message.account}, {permission.message.operator}, {permission.message.merchant},{" "}
                 {permission.message.token}, {permission.message.allowance}, {permission.message.period},{" "}
                 {permission.message.start}, {permission.message.end}, {permission.message.salt}]
@@ -98,7 +104,7 @@ export function RevokePanel({
             </p>
           </>
         ) : (
-          <p className="muted">Contact {subscription.merchant_name} to stop this subscription.</p>
+          <p className="muted">{t("subscribe.contactToStop", { merchant })}</p>
         )}
       </section>
     </>
@@ -114,6 +120,7 @@ function RevokeAction({
   payer: `0x${string}`;
   chain: Chain;
 }) {
+  const { t } = useTranslation();
   const config = useConfig();
   const connection = useConnection();
   const [tx, setTx] = useState<{ running: boolean; hash?: Hex; error?: string; done?: boolean }>({
@@ -156,11 +163,11 @@ function RevokeAction({
   if (revoked) {
     return (
       <p className="status-line" role="status" data-testid="revoked">
-        Permission revoked: no further charges can be taken.
+        {t("subscribe.revoked")}
         {tx.hash && (
           <>
             {" "}
-            Transaction <TxLink chain={chain} hash={tx.hash} />
+            {t("common.transaction")} <TxLink chain={chain} hash={tx.hash} />
           </>
         )}
       </p>
@@ -168,13 +175,13 @@ function RevokeAction({
   }
   return (
     <>
-      <WalletPicker title="Connect the wallet that subscribed" connectedAs="Connected" />
+      <WalletPicker title={t("subscribe.connectPayer")} connectedAs={t("subscribe.connected")} />
       {connection.status === "connected" && !isPayer && (
         <p className="muted">
-          Only the wallet that subscribed, <code>{payer}</code>, can revoke: use that one.
+          <Trans i18nKey="subscribe.onlyPayer" values={{ payer }} components={{ code: <code dir="ltr" /> }} />
         </p>
       )}
-      {isPayer && !onChain && <NetworkSwitch chain={chain} subject="This subscription" />}
+      {isPayer && !onChain && <NetworkSwitch chain={chain} subject={t("subscribe.thisSubscription")} />}
       {isPayer && onChain && (
         <button
           ref={retryRef}
@@ -185,11 +192,15 @@ function RevokeAction({
           aria-busy={tx.running}
           onClick={() => void revoke()}
         >
-          {tx.running ? (tx.hash ? "Revoking…" : "Confirm in your wallet…") : "Revoke permission"}
+          {tx.running
+            ? tx.hash
+              ? t("subscribe.revoking")
+              : t("common.confirmInWallet")
+            : t("subscribe.revokeTitle")}
         </button>
       )}
       <p className="sr-only" role="status">
-        {tx.running ? "Revoking the permission…" : ""}
+        {tx.running ? t("subscribe.revokingPermission") : ""}
       </p>
       {tx.error && (
         <p className="error" role="alert" data-testid="revoke-error">

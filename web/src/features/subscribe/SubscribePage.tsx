@@ -7,15 +7,19 @@
 import type { CheckoutSubscription } from "@pier/client/types";
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useCallback, useEffect, useMemo, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import type { Chain } from "viem";
 import { WagmiProvider } from "wagmi";
 import { chainOf } from "../../lib/chainOf.ts";
 import { env } from "../../lib/env.ts";
+import { LanguagePicker } from "../../lib/LanguagePicker.tsx";
+import { useFormat } from "../../lib/localeFormat.ts";
 import { createPierConfig } from "../../wagmi.ts";
 import { RevokePanel } from "./RevokePanel.tsx";
 import { SubscribePanel } from "./SubscribePanel.tsx";
 import { getSubscription, SubscribeApiError } from "./subscribeApi.ts";
-import { isSubscribed, priceWords } from "./subscriptionTerms.ts";
+import { isSubscribed } from "./subscriptionTerms.ts";
+import { usePlanWords } from "./subscriptionWords.ts";
 
 const queryClient = new QueryClient();
 
@@ -28,6 +32,7 @@ export default function SubscribePage({ subscriptionId }: { subscriptionId: stri
 }
 
 function SubscribeLoader({ subscriptionId }: { subscriptionId: string }) {
+  const { t } = useTranslation();
   const query = useQuery({
     queryKey: ["subscription", subscriptionId],
     queryFn: () => getSubscription(subscriptionId),
@@ -45,15 +50,18 @@ function SubscribeLoader({ subscriptionId }: { subscriptionId: string }) {
     const notFound = query.error instanceof SubscribeApiError && query.error.status === 404;
     return (
       <main className="page">
-        <h1>Subscription</h1>
+        <header className="page-header">
+          <LanguagePicker />
+        </header>
+        <h1>{t("subscribe.title")}</h1>
         <p className="error" role="alert">
           {query.error.message}
         </p>
         {notFound ? (
-          <p className="muted">Check the link the merchant gave you.</p>
+          <p className="muted">{t("subscribe.checkLink")}</p>
         ) : (
           <button type="button" className="button" onClick={() => void query.refetch()}>
-            Try again
+            {t("common.tryAgain")}
           </button>
         )}
       </main>
@@ -62,7 +70,7 @@ function SubscribeLoader({ subscriptionId }: { subscriptionId: string }) {
   return (
     <main className="page" aria-busy="true">
       <p className="muted" role="status">
-        Loading your subscription…
+        {t("subscribe.loading")}
       </p>
     </main>
   );
@@ -116,18 +124,23 @@ function SubscribeView({
   chains: Map<number, Chain>;
   refetch: () => Promise<unknown>;
 }) {
+  const { t } = useTranslation();
   useEffect(() => {
-    document.title = `Subscribe to ${subscription.merchant_name} · Pier`;
-  }, [subscription.merchant_name]);
+    document.title = t("subscribe.docTitle", { merchant: subscription.merchant_name });
+  }, [subscription.merchant_name, t]);
   const { status } = subscription;
+  const merchant = subscription.merchant_name;
   return (
     <main className="page">
-      <h1 className="page-title">Subscription</h1>
+      <header className="page-header">
+        <LanguagePicker />
+      </header>
+      <h1 className="page-title">{t("subscribe.title")}</h1>
       <PlanSummary subscription={subscription} />
       {status === "incomplete" ? (
         subscription.options.length === 0 ? (
           <p className="error" role="alert">
-            This subscription cannot be paid on any network right now. Contact {subscription.merchant_name}.
+            {t("subscribe.noNetwork", { merchant })}
           </p>
         ) : (
           <SubscribePanel subscription={subscription} chains={chains} refetch={refetch} />
@@ -136,46 +149,51 @@ function SubscribeView({
         <RevokePanel subscription={subscription} chains={chains} />
       ) : (
         <section className="card" data-testid="subscription-over">
-          <h2>{status === "canceled" ? "This subscription was canceled" : "This subscription has ended"}</h2>
+          <h2>{status === "canceled" ? t("subscribe.canceledTitle") : t("subscribe.endedTitle")}</h2>
           <p>
-            {status === "canceled"
-              ? `${subscription.merchant_name} canceled it. Nothing more will be charged.`
-              : "Every charge it allowed was made, or its permission was revoked or ran out. Nothing more will be charged."}
+            {status === "canceled" ? t("subscribe.canceledText", { merchant }) : t("subscribe.endedText")}
           </p>
         </section>
       )}
       <footer className="footer muted">
-        Subscription <code>{subscription.id}</code>
+        {t("subscribe.title")} <code>{subscription.id}</code>
       </footer>
     </main>
   );
 }
 
 function PlanSummary({ subscription }: { subscription: CheckoutSubscription }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const words = usePlanWords();
   const { plan } = subscription;
   return (
     <section className="card summary" aria-labelledby="summary-title">
       <p className="merchant" id="summary-title">
-        <span className="sr-only">Subscribe to </span>
-        {subscription.merchant_name}
+        <span className="sr-only">{t("subscribe.subscribeTo")} </span>
+        <bdi>{subscription.merchant_name}</bdi>
       </p>
-      {plan.description && <p className="description">{plan.description}</p>}
+      {plan.description && (
+        <p className="description" dir="auto">
+          {plan.description}
+        </p>
+      )}
       <p className="amount" data-testid="price">
-        {priceWords(plan)}
+        {words.price(plan)}
       </p>
       <dl className="summary-lines">
         {plan.trial_days > 0 && (
           <>
-            <dt>Free trial</dt>
+            <dt>{t("subscribe.freeTrial")}</dt>
             <dd data-testid="trial">
-              first charge after {plan.trial_days} {plan.trial_days === 1 ? "day" : "days"}
+              {t("subscribe.trialText", { duration: f.duration(plan.trial_days * 86_400) })}
             </dd>
           </>
         )}
         {plan.cycles !== null && (
           <>
-            <dt>Charges</dt>
-            <dd data-testid="cycles">{plan.cycles} in all, then it ends</dd>
+            <dt>{t("subscribe.charges")}</dt>
+            <dd data-testid="cycles">{t("subscribe.cyclesText", { cycles: String(plan.cycles) })}</dd>
           </>
         )}
       </dl>

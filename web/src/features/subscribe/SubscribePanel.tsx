@@ -4,17 +4,18 @@
  * with their progress, and any error in words with a retry.
  */
 import type { CheckoutSubscription } from "@pier/client/types";
-import { formatToken } from "@pier/money/display";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { Chain } from "viem";
 import { useConfig, useConnection } from "wagmi";
-import { formatDateTime } from "../../lib/format.ts";
+import { useFormat } from "../../lib/localeFormat.ts";
 import { NetworkSwitch } from "../checkout/NetworkSwitch.tsx";
 import { StepList } from "../checkout/StepList.tsx";
 import { WalletPicker } from "../checkout/WalletPicker.tsx";
 import { requestPermission } from "./subscribeApi.ts";
-import { estimatedEnd, periodSeconds, periodWords } from "./subscriptionTerms.ts";
+import { estimatedEnd, periodSeconds } from "./subscriptionTerms.ts";
+import { usePlanWords } from "./subscriptionWords.ts";
 import { type Option, type SubscribeSession, type SubscribeStep, useSubscribe } from "./useSubscribe.ts";
 
 const optionKey = (o: Option) => `${o.network}:${o.token}`;
@@ -28,6 +29,8 @@ export function SubscribePanel({
   chains: Map<number, Chain>;
   refetch: () => Promise<unknown>;
 }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const config = useConfig();
   const connection = useConnection();
   const account = connection.status === "connected" ? connection.address : undefined;
@@ -43,7 +46,7 @@ export function SubscribePanel({
       {subscription.options.length > 1 && (
         <section className="card picker" data-testid="subscribe-options">
           <fieldset disabled={locked}>
-            <legend className="picker-title">Choose how to pay</legend>
+            <legend className="picker-title">{t("picker.title")}</legend>
             <div className="option-list">
               {subscription.options.map((o) => (
                 <label
@@ -57,10 +60,10 @@ export function SubscribePanel({
                     onChange={() => setPicked(optionKey(o))}
                   />
                   <span className="option-body">
-                    <span className="option-amount">{formatToken(o.amount, o)}</span>
+                    <span className="option-amount">{f.token(o.amount, o)}</span>
                     <span className="option-network">{o.network_name}</span>
                     <span className="option-token muted" title={o.token}>
-                      {o.symbol} · chain id {o.network}
+                      {o.symbol} · {t("common.chainId", { id: o.network })}
                     </span>
                   </span>
                 </label>
@@ -72,11 +75,11 @@ export function SubscribePanel({
       <PermissionWords subscription={subscription} option={option} account={account} />
       <section className="card pay" aria-labelledby="subscribe-title">
         <h2 id="subscribe-title" className="sr-only">
-          Subscribe
+          {t("subscribe.subscribe")}
         </h2>
-        <WalletPicker title="Connect your wallet" connectedAs="Subscribing from" />
+        <WalletPicker title={t("subscribe.connect")} connectedAs={t("subscribe.subscribingFrom")} />
         {connection.status === "connected" && !onChain && (
-          <NetworkSwitch key={option.network} chain={chain} subject="This subscription" />
+          <NetworkSwitch key={option.network} chain={chain} subject={t("subscribe.thisSubscription")} />
         )}
         {onChain && !locked && (
           <div className="pay-action">
@@ -86,7 +89,7 @@ export function SubscribePanel({
               data-testid="subscribe-button"
               onClick={flow.start}
             >
-              Subscribe
+              {t("subscribe.subscribe")}
             </button>
           </div>
         )}
@@ -117,32 +120,27 @@ function PermissionWords({
     staleTime: 10 * 60_000,
     retry: false,
   });
+  const { t } = useTranslation();
+  const f = useFormat();
+  const words = usePlanWords();
   const message = exact.data?.typed_data.message;
   const [now] = useState(() => Math.floor(Date.now() / 1000));
-  const amount = formatToken(message?.allowance ?? option.amount, option);
-  const period = periodWords(message?.period ?? periodSeconds(subscription.plan));
-  const end = formatDateTime(message?.end ?? estimatedEnd(subscription.plan, now));
+  const amount = f.token(message?.allowance ?? option.amount, option);
+  const period = words.period(message?.period ?? periodSeconds(subscription.plan));
+  const end = f.dateTime(message?.end ?? estimatedEnd(subscription.plan, now));
+  const merchant = subscription.merchant_name;
   return (
     <section className="card" aria-labelledby="permission-title">
-      <h2 id="permission-title">What you sign</h2>
+      <h2 id="permission-title">{t("subscribe.whatYouSign")}</h2>
       <p data-testid="permission-words">
-        You allow {subscription.merchant_name} to charge at most {amount} per {period} until{" "}
-        {message ? "" : "about "}
-        {end}. You can cancel at any time from your wallet, even without us.
+        {message
+          ? t("subscribe.allow", { merchant, amount, period, end })
+          : t("subscribe.allowAbout", { merchant, amount, period, end })}
       </p>
-      <p className="muted">
-        First your wallet allows the SpendPermissions contract to move {option.symbol} for you, then you sign
-        the permission. Only Pier's operator can charge it, only for {subscription.merchant_name}, never more
-        than that amount per period.
-      </p>
+      <p className="muted">{t("subscribe.how", { symbol: option.symbol, merchant })}</p>
     </section>
   );
 }
-
-const stepLabels = (symbol: string): Record<SubscribeStep["id"], string> => ({
-  approve: `Allow ${symbol}`,
-  sign: "Sign the permission",
-});
 
 function SubscribeSteps({
   option,
@@ -155,22 +153,32 @@ function SubscribeSteps({
   chain: Chain;
   onRetry: () => void;
 }) {
+  const { t } = useTranslation();
   const retryRef = useRef<HTMLButtonElement>(null);
   const error = session?.error;
   useEffect(() => {
     if (error) retryRef.current?.focus();
   }, [error]);
-  const labels = stepLabels(option.symbol);
-  const steps: SubscribeStep[] = session?.steps ?? [
+  const labels: Record<SubscribeStep["id"], string> = {
+    approve: t("subscribe.stepAllow", { symbol: option.symbol }),
+    sign: t("subscribe.stepSign"),
+  };
+  const stepsNow: SubscribeStep[] = session?.steps ?? [
     { id: "approve", state: "todo" },
     { id: "sign", state: "todo" },
   ];
+  // Details are catalogue keys (useSubscribe.ts): in words of the page's language here.
+  const say = t as unknown as (key: string, values?: Record<string, string>) => string;
+  const steps = stepsNow.map((s) => ({
+    ...s,
+    detail: s.detail && say(`subscribe.progress.${s.detail.key}`, s.detail.values),
+  }));
   const active = steps.find((s) => s.state === "active");
   return (
     <div className="steps" data-testid="subscribe-steps">
       <StepList steps={steps} labels={labels} chain={chain} />
       <p className="sr-only" role="status">
-        {active ? `${labels[active.id]}: ${active.detail ?? "in progress"}` : ""}
+        {active ? `${labels[active.id]}: ${active.detail ?? t("steps.state.active")}` : ""}
       </p>
       {error && !session?.running && (
         <div className="error-box" role="alert">
@@ -178,7 +186,7 @@ function SubscribeSteps({
             {error.message}
           </p>
           <button ref={retryRef} type="button" className="button" onClick={onRetry}>
-            Try again
+            {t("common.tryAgain")}
           </button>
         </div>
       )}

@@ -25,7 +25,7 @@ export class SubscribeApiError extends Error {
 async function call<T>(path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(`${env.apiUrl}/v1/checkout/subscriptions/${path}`, {
+    res = await fetch(`${env.apiUrl}/v1/checkout_subscriptions/${path}`, {
       method: body === undefined ? "GET" : "POST",
       headers: body === undefined ? {} : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),

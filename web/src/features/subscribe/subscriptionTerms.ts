@@ -1,5 +1,5 @@
 /**
- * The subscription's terms in words and numbers for the page: the price ("10.00 USD every month"), the
+ * The subscription's terms in numbers for the page (subscriptionWords.ts says them in words): the
  * on-chain period the permission caps (the API's rule, api/docs/subscriptions.md: a day, a week, 28 days
  * per month, 365 days per year, times the interval count), and how much token allowance to give
  * SpendPermissions up front.
@@ -11,22 +11,9 @@ export type Plan = CheckoutSubscription["plan"];
 const DAY = 86_400;
 const periodDays = { day: 1, week: 7, month: 28, year: 365 } as const;
 
-/** "10.00 USD every month", "5.00 EUR every 3 weeks". */
-export function priceWords(plan: Plan): string {
-  const every = plan.interval_count === 1 ? plan.interval : `${plan.interval_count} ${plan.interval}s`;
-  return `${plan.amount} ${plan.currency} every ${every}`;
-}
-
 /** Seconds per on-chain period: the longest fixed length no longer than the shortest gap between charges. */
 export function periodSeconds(plan: Pick<Plan, "interval" | "interval_count">): number {
   return periodDays[plan.interval] * plan.interval_count * DAY;
-}
-
-/** 2419200 -> "28 days", 86400 -> "day", 604800 -> "7 days". */
-export function periodWords(seconds: number): string {
-  const days = seconds / DAY;
-  if (!Number.isInteger(days)) return `${seconds} seconds`;
-  return days === 1 ? "day" : `${days} days`;
 }
 
 /**
@@ -46,15 +33,6 @@ export type SubscriptionStatus = CheckoutSubscription["status"];
 export function isSubscribed(status: SubscriptionStatus): boolean {
   return status === "trialing" || status === "active" || status === "past_due";
 }
-
-export const statusWords: Record<SubscriptionStatus, string> = {
-  incomplete: "waiting for your authorization",
-  trialing: "in its free trial",
-  active: "active",
-  past_due: "past due: the latest charge failed and will be retried",
-  canceled: "canceled",
-  ended: "ended",
-};
 
 /**
  * When the permission the customer is about to sign would end, before the API builds it (it counts from

@@ -17,6 +17,7 @@ import { useCallback, useRef, useState } from "react";
 import { type Address, getAddress, type Hex } from "viem";
 import { readContract, signTypedData, waitForTransactionReceipt, writeContract } from "wagmi/actions";
 import { type DescribedError, describeError } from "../../lib/describeError.ts";
+import type en from "../../locales/en.json";
 import type { PierConfig } from "../../wagmi.ts";
 import { authorizeSubscription, requestPermission, SubscribeApiError } from "./subscribeApi.ts";
 import { approvalAmount } from "./subscriptionTerms.ts";
@@ -24,10 +25,16 @@ import { approvalAmount } from "./subscriptionTerms.ts";
 export type Option = CheckoutSubscription["options"][number];
 export type StepId = "approve" | "sign";
 
+/** A step's detail line: a message of the page's catalogues (`subscribe.progress.*`) and its values. */
+export interface SubscribeDetail {
+  key: keyof (typeof en)["subscribe"]["progress"];
+  values?: Record<string, string>;
+}
+
 export interface SubscribeStep {
   id: StepId;
   state: "todo" | "active" | "done" | "failed";
-  detail?: string;
+  detail?: SubscribeDetail;
   txHash?: Hex;
 }
 
@@ -115,27 +122,27 @@ async function approve(
 ): Promise<void> {
   const token = { address: getAddress(option.token), abi: paymentTokenAbi, chainId: option.network } as const;
   const spender = getAddress(option.spend_permissions);
-  report({ state: "active", detail: "Checking what SpendPermissions may take…" });
+  report({ state: "active", detail: { key: "checking" } });
   const current = await readContract(config, {
     ...token,
     functionName: "allowance",
     args: [account, spender],
   });
   if (current >= BigInt(option.amount)) {
-    report({ state: "done", detail: "Already allowed: nothing to do." });
+    report({ state: "done", detail: { key: "alreadyAllowed" } });
     return;
   }
-  report({ state: "active", detail: `Allow ${option.symbol} in your wallet…` });
+  report({ state: "active", detail: { key: "allowInWallet", values: { symbol: option.symbol } } });
   const hash = await writeContract(config, {
     ...token,
     functionName: "approve",
     args: [spender, approvalAmount(BigInt(option.amount), cycles)],
     account,
   });
-  report({ state: "active", txHash: hash, detail: "Submitted, waiting for confirmation…" });
+  report({ state: "active", txHash: hash, detail: { key: "submitted" } });
   const receipt = await waitForTransactionReceipt(config, { hash, chainId: option.network });
   if (receipt.status !== "success") throw new Error("The approval transaction failed on chain. Try again.");
-  report({ state: "done", txHash: hash, detail: "Allowed." });
+  report({ state: "done", txHash: hash, detail: { key: "allowed" } });
 }
 
 async function sign(
@@ -145,7 +152,7 @@ async function sign(
   account: Address,
   report: Report,
 ): Promise<void> {
-  report({ state: "active", detail: "Preparing the permission…" });
+  report({ state: "active", detail: { key: "preparing" } });
   const body = { network: option.network, token: option.token, account };
   const permission = await requestPermission(subscriptionId, body);
   const m = permission.typed_data.message;
@@ -166,9 +173,9 @@ async function sign(
       "The permission from the payment service is not the one shown on this page. Nothing was signed.",
     );
   }
-  report({ state: "active", detail: "Sign the permission in your wallet…" });
+  report({ state: "active", detail: { key: "signInWallet" } });
   const signature = await signTypedData(config, { account, ...typedData });
-  report({ state: "active", detail: "Starting your subscription…" });
+  report({ state: "active", detail: { key: "starting" } });
   await authorizeSubscription(subscriptionId, { ...body, signature });
-  report({ state: "done", detail: "Signed and authorized." });
+  report({ state: "done", detail: { key: "authorized" } });
 }

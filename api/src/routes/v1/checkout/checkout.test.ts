@@ -9,13 +9,15 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Address, getAddress } from "viem";
+import { type Address, createPublicClient, getAddress, http } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { devPrivateKey } from "../../../../../contracts/lib/accounts.ts";
+import { waitFor } from "../../../../../scripts/lib/ports.ts";
 import type { ApiClient } from "../../../../../test/harness/apiClient.ts";
 import { apiClient } from "../../../../../test/harness/apiClient.ts";
 import { type ApiStack, startApiStack } from "../../../../../test/harness/apiStack.ts";
+import { evmIncreaseTime, evmMine } from "../../../../../test/harness/payments.ts";
 import { waitForWebhook } from "../../../../../test/harness/waitForWebhook.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../../../../test/harness/webhookReceiver.ts";
 
@@ -116,6 +118,26 @@ const relay = (id: string) =>
     payer: privateKeyToAccount(generatePrivateKey()).address,
     signature: `0x${"11".repeat(65)}`,
   });
+
+describe("checkout: chain_time and fiat_payment", () => {
+  test("behavior: chain_time is the latest block time of the order's network, moved ahead by time travel", async () => {
+    const rpcUrl = s.stack.chains[1]!.chain.rpcUrl;
+    const o = await order({ network: CHAIN_B });
+    const before = await checkout(o.id);
+    expect(before.fiat_payment).toBeNull();
+    expect(before.chain_time).toEqual(expect.any(Number));
+    await evmIncreaseTime(rpcUrl, 600);
+    await evmMine(rpcUrl);
+    const block = await createPublicClient({ transport: http(rpcUrl) }).getBlock();
+    expect(Number(block.timestamp)).toBeGreaterThanOrEqual(before.chain_time + 600);
+    // The API refreshes the head at most every few seconds.
+    await waitFor(
+      "chain_time after time travel",
+      async () => (await checkout(o.id)).chain_time >= Number(block.timestamp),
+      { timeoutMs: 15_000, intervalMs: 500 },
+    );
+  });
+});
 
 describe("checkout: gasless and paymaster_url", () => {
   test("behavior: tUSDC on a network with a relayer is gasless, with the network's paymaster_url", async () => {

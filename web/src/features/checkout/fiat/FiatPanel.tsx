@@ -6,31 +6,59 @@
  * usual live status follows the order (the bridge pays the escrow once the wallet captured the money).
  */
 import type { CheckoutFiatSession } from "@pier/client/types";
-import { formatFiat } from "@pier/money/display";
 import { useQuery } from "@tanstack/react-query";
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense, useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { Checkout } from "../../../lib/checkoutApi.ts";
+import { LANG_PARAM, withLanguage } from "../../../lib/i18n.ts";
+import { useFormat } from "../../../lib/localeFormat.ts";
 import { FIAT_CURRENCIES, guessCurrency } from "./currencies.ts";
 import { type FiatWallet, fiatApi, pendingSession } from "./fiatApi.ts";
 
 const StripeWalletButton = lazy(() => import("./StripeWalletButton.tsx"));
 
-const WALLET_LABELS: Record<FiatWallet, string> = {
+export const WALLET_LABELS: Record<FiatWallet, string> = {
   paypal: "PayPal",
   apple_pay: "Apple Pay",
   google_pay: "Google Pay",
 };
 
+/**
+ * The wallet's approval page in the page's language: `lang` (BCP 47, as in this page's `?lang=`) is added
+ * to the approval link; the sandbox's approval page reads it, other providers ignore an unknown parameter.
+ */
+export function approvalUrlIn(approvalUrl: string, lng: string): string {
+  const url = new URL(approvalUrl);
+  url.searchParams.set(LANG_PARAM, lng);
+  return url.toString();
+}
+
+/** The fiat wallets on offer for an order (none when the operator runs no fiat provider). */
+export function useFiatOptions(orderId: string) {
+  return useQuery({ queryKey: ["fiat-options", orderId], queryFn: () => fiatApi.options(orderId) });
+}
+
+/** A pay-in-your-currency session started from this browser (back from the wallet's approval page). */
+export const hasPendingFiatSession = (orderId: string) => pendingSession.get(orderId) !== null;
+
 export function FiatPanel({ checkout, disabled }: { checkout: Checkout; disabled: boolean }) {
-  const options = useQuery({
-    queryKey: ["fiat-options", checkout.id],
-    queryFn: () => fiatApi.options(checkout.id),
-  });
+  const { t } = useTranslation();
+  const f = useFormat();
+  const options = useFiatOptions(checkout.id);
   const [sessionId, setSessionId] = useState(() => pendingSession.get(checkout.id));
   if (!options.data?.enabled) return null;
   return (
     <section className="card fiat" aria-labelledby="fiat-title">
-      <h2 id="fiat-title">Or pay with a wallet in your currency</h2>
+      <h2 id="fiat-title">{t("fiat.title")}</h2>
+      <p className="muted">{t("fiat.intro", { merchant: checkout.merchant_name })}</p>
+      {checkout.terms.escrow_period !== "0" && (
+        <p className="muted" data-testid="fiat-protection">
+          {t("fiat.protection", {
+            merchant: checkout.merchant_name,
+            duration: f.duration(Number(checkout.terms.escrow_period)),
+          })}
+        </p>
+      )}
       {sessionId ? (
         <FiatSessionStatus
           orderId={checkout.id}
@@ -63,6 +91,9 @@ function FiatPicker({
   disabled: boolean;
   onStarted: (sessionId: string) => void;
 }) {
+  const { t, i18n } = useTranslation();
+  const f = useFormat();
+  const currencyId = useId();
   const [currency, setCurrency] = useState(guessCurrency);
   const [walletSession, setWalletSession] = useState<CheckoutFiatSession>();
   const [starting, setStarting] = useState(false);
@@ -84,10 +115,10 @@ function FiatPicker({
       const session = await fiatApi.startSession(checkout.id, {
         fx_quote: quote.data.id,
         wallet,
-        return_url: window.location.href.split("?")[0]!,
+        return_url: withLanguage(window.location.href.split("?")[0]!),
       });
       pendingSession.set(checkout.id, session.id);
-      if (session.approval_url) window.location.assign(session.approval_url);
+      if (session.approval_url) window.location.assign(approvalUrlIn(session.approval_url, i18n.language));
       else if (session.client_secret) setWalletSession(session);
     } catch (e) {
       setError((e as Error).message);
@@ -98,30 +129,31 @@ function FiatPicker({
 
   if (walletSession?.client_secret)
     return (
-      <Suspense fallback={<p className="muted">Loading your wallet…</p>}>
+      <Suspense fallback={<p className="muted">{t("fiat.loadingWallet")}</p>}>
         <p className="fiat-amount">
-          <strong>{formatFiat(walletSession.amount, walletSession.currency)}</strong>
+          <strong>{f.fiat(walletSession.amount, walletSession.currency)}</strong>
         </p>
         <StripeWalletButton
           clientSecret={walletSession.client_secret}
           amount={walletSession.amount}
           currency={walletSession.currency}
-          label={`Order ${checkout.id}`}
+          label={`${t("page.order")} ${checkout.id}`}
           onConfirmed={() => onStarted(walletSession.id)}
         />
       </Suspense>
     );
   return (
     <>
-      <label className="fiat-currency">
-        Currency{" "}
+      <div className="fiat-currency">
+        <label htmlFor={currencyId}>{t("fiat.currency")}</label>
         <select
+          id={currencyId}
+          className="select"
           value={currency}
           onChange={(e) => {
             setCurrency(e.target.value);
             setError(undefined);
           }}
-          aria-label="Currency"
         >
           {FIAT_CURRENCIES.map((c) => (
             <option key={c} value={c}>
@@ -129,31 +161,29 @@ function FiatPicker({
             </option>
           ))}
         </select>
-      </label>
+      </div>
       {quote.data ? (
         <p className="fiat-amount" data-testid="fiat-amount">
-          <strong>{formatFiat(quote.data.source_amount, quote.data.source_currency)}</strong>{" "}
-          <span className="muted">
-            rate locked until {new Date(quote.data.expires_at * 1000).toLocaleTimeString()}
-          </span>
+          <strong>{f.fiat(quote.data.source_amount, quote.data.source_currency)}</strong>{" "}
+          <span className="muted">{t("fiat.rateLocked", { time: f.time(quote.data.expires_at) })}</span>
         </p>
       ) : quote.isError ? (
         <p className="error" role="alert">
           {quote.error.message}
         </p>
       ) : (
-        <p className="muted">Getting the amount in {currency}…</p>
+        <p className="muted">{t("fiat.quoting", { currency })}</p>
       )}
       <div className="fiat-wallets">
         {wallets.map((w) => (
           <button
             key={w}
             type="button"
-            className="button"
+            className={`button wallet-button wallet-${w}`}
             disabled={disabled || starting || !quote.data}
             onClick={() => void pay(w)}
           >
-            Pay with {WALLET_LABELS[w]}
+            {t("fiat.payWith", { wallet: WALLET_LABELS[w] })}
           </button>
         ))}
       </div>
@@ -166,14 +196,14 @@ function FiatPicker({
   );
 }
 
-const STATUS_TEXT: Record<string, string> = {
-  creating: "Opening your wallet…",
-  created: "Waiting for your approval in the wallet…",
-  requires_action: "Your wallet needs one more step.",
-  approved: "Approved: taking the payment…",
-  captured: "Paid. Moving the payment into escrow…",
-  refunded: "This payment was refunded to your wallet.",
-};
+const STATUS_KEYS = {
+  creating: "fiat.status.creating",
+  created: "fiat.status.created",
+  requires_action: "fiat.status.requires_action",
+  approved: "fiat.status.approved",
+  captured: "fiat.status.captured",
+  refunded: "fiat.status.refunded",
+} as const;
 
 function FiatSessionStatus({
   orderId,
@@ -184,6 +214,8 @@ function FiatSessionStatus({
   sessionId: string;
   onRetry: () => void;
 }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const session = useQuery({
     queryKey: ["fiat-session", orderId, sessionId],
     queryFn: () => fiatApi.session(orderId, sessionId),
@@ -193,17 +225,19 @@ function FiatSessionStatus({
         : 1_000,
   });
   const s = session.data;
-  if (!s) return <p className="muted">Checking your wallet payment…</p>;
+  if (!s) return <p className="muted">{t("fiat.checking")}</p>;
   const failed = s.status === "declined" || s.status === "reversed" || s.status === "failed";
   return (
     <>
       <p role="status" data-testid="fiat-status" data-status={s.status}>
-        {formatFiat(s.amount, s.currency)}:{" "}
-        {failed ? (s.failure_message ?? "The wallet did not complete this payment.") : STATUS_TEXT[s.status]}
+        {f.fiat(s.amount, s.currency)}:{" "}
+        {failed
+          ? (s.failure_message ?? t("fiat.failed"))
+          : t(STATUS_KEYS[s.status as keyof typeof STATUS_KEYS] ?? "fiat.status.created")}
       </p>
       {(failed || s.status === "created") && (
         <button type="button" className="button" onClick={onRetry}>
-          {failed ? "Try again" : "Choose another way to pay"}
+          {failed ? t("common.tryAgain") : t("fiat.another")}
         </button>
       )}
     </>
