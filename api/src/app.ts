@@ -25,6 +25,7 @@ import checkoutRoutes from "./routes/v1/checkout/index.ts";
 import checkoutLinkRoutes from "./routes/v1/checkout/links.ts";
 import checkoutSubscriptionRoutes from "./routes/v1/checkout/subscriptions.ts";
 import dashboardRoutes from "./routes/v1/dashboard/index.ts";
+import signInLinkRoutes from "./routes/v1/dashboard/signInLinks.ts";
 import eventRoutes from "./routes/v1/events/index.ts";
 import checkoutFiatRoutes from "./routes/v1/fiat/index.ts";
 import merchantFiatRoutes from "./routes/v1/fiat/merchant.ts";
@@ -111,6 +112,7 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(linkRoutes, { ctx });
   await app.register(checkoutLinkRoutes, { ctx });
   await app.register(dashboardRoutes, { ctx });
+  await app.register(signInLinkRoutes, { ctx });
   await app.register(dailyReportRoutes, { ctx });
   await app.register(fxRoutes, { ctx });
   await app.register(networkRoutes, { ctx });
