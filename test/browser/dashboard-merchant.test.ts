@@ -318,4 +318,35 @@ describe("dashboard", () => {
     const res = await page.evaluate(async () => (await fetch("/v1/orders")).json());
     expect(res.error.code).toBe("api_key_missing");
   });
+
+  test("behavior: a one-time sign-in link (pier dashboard) opens the signed-in dashboard without a wallet; a second use is refused", async () => {
+    const minted = await ds.call("POST", "/v1/admin/dashboard_sign_in_links", {}, ds.adminKey);
+    expect(minted.status, JSON.stringify(minted.body)).toBe(200);
+    expect(minted.body.url).toBe(`${ds.dashboardOrigin}/dashboard/sign-in?token=${minted.body.token}`);
+    // A fresh browser: no wallet, no cookie.
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US" });
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      await page.goto(minted.body.url);
+      await page.getByTestId("merchant-name").waitFor();
+      expect(await page.getByTestId("merchant-name").textContent()).toBe("Harbor Coffee Roasters");
+      await page.getByRole("heading", { name: "Orders" }).waitFor();
+      expect(page.url()).toBe(`${ds.dashboardOrigin}/dashboard`);
+      expect((await context.cookies(`${ds.dashboardOrigin}/v1/orders`)).map((c) => c.name)).toContain(
+        "pier_session",
+      );
+      // Spent: opening it again (another tab, or a forwarded link) signs nobody in.
+      const second = await context.newPage();
+      await context.clearCookies();
+      await second.goto(minted.body.url);
+      await second.getByRole("alert").filter({ hasText: "already used" }).waitFor();
+      expect(await second.getByTestId("merchant-name").count()).toBe(0);
+      await second.getByRole("link", { name: "Sign in with your wallet" }).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
