@@ -5,7 +5,7 @@
 import fastifyCookie from "@fastify/cookie";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
-import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { takeRandomBytes } from "./lib/ids.ts";
@@ -56,7 +56,8 @@ export function fastifyOptions(config: Pick<Config, "logLevel">): FastifyServerO
     },
     genReqId: () => `req_${takeRandomBytes(12).toString("hex")}`,
     requestIdHeader: false,
-    requestIdLogLabel: "requestId",
+    // Request log lines carry `requestId` (the Request-Id header's value) rather than Fastify's `reqId`.
+    logController: new LogController({ requestIdLogLabel: "requestId" }),
     routerOptions: { querystringParser: parseQuerystring },
     bodyLimit: 256 * 1024,
     trustProxy: false,
