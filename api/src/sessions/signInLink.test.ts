@@ -86,6 +86,23 @@ describe("sign-in links (injected clock)", () => {
     });
   });
 
+  test("error: no merchant at all is a 404 naming how to create one; a link for no one is never stored", async () => {
+    const empty = "link_empty";
+    await migrate(postgres.url, empty);
+    const bare = createPool(postgres.url, empty, 1);
+    try {
+      await expect(mintSignInLink(bare, { now: minted })).rejects.toMatchObject({
+        statusCode: 404,
+        code: "resource_missing",
+        message: expect.stringContaining("pier admin merchants create"),
+      });
+      const { rows } = await bare.query("SELECT count(*)::int AS n FROM dashboard_sign_in_links");
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await bare.end();
+    }
+  });
+
   test("behavior: without a merchant, the oldest one", async () => {
     await createMerchant(pool, {
       name: "Newer shop",

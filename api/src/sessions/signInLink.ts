@@ -11,7 +11,7 @@
 import type pg from "pg";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
-import { AuthenticationError, NotFoundError, PermissionError } from "../errors.ts";
+import { ApiError, AuthenticationError, NotFoundError, PermissionError } from "../errors.ts";
 import { hashSecret } from "../keys/apiKeys.ts";
 import { randomBase62 } from "../lib/ids.ts";
 import { createSession, type SessionRow } from "./sessions.ts";
@@ -48,7 +48,13 @@ export async function mintSignInLink(db: Db, input: { merchantId?: string; now: 
   const merchantId = rows[0]?.id;
   if (!merchantId) {
     if (input.merchantId) throw new NotFoundError("merchant", input.merchantId, "merchant");
-    throw new NotFoundError("merchant", "(any)", "merchant");
+    throw new ApiError(
+      404,
+      "invalid_request_error",
+      "resource_missing",
+      "This Pier has no merchant yet: create one first (POST /v1/admin/merchants, or pier admin merchants create)",
+      { param: "merchant" },
+    );
   }
   const token = randomBase62(43);
   const id = `dsl_${randomBase62(24)}`;
