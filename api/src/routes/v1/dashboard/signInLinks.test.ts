@@ -5,8 +5,7 @@
  * live network: test/system/liveAndTest.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { devPrivateKey } from "../../../../../contracts/lib/accounts.ts";
-import { type ApiClient, apiClient } from "../../../../../test/harness/apiClient.ts";
+import type { ApiClient } from "../../../../../test/harness/apiClient.ts";
 import { type ApiStack, startApiStack } from "../../../../../test/harness/apiStack.ts";
 
 const DASHBOARD = "http://localhost:5173";
