@@ -1,21 +1,8 @@
 /** pier admin merchants create|list, pier admin keys create: the operator routes, with the admin key. */
-import { type AdminMerchant, API_KEY_SCOPES, type ApiKey } from "@pier/client";
+import { API_KEY_SCOPES, type ApiKey } from "@pier/client";
 import type { Command } from "commander";
 import { action, adminClient, CliError, emit, type Globals } from "../context.ts";
-
-const iso = (unix: number) => new Date(unix * 1000).toISOString();
-
-function merchantLine(m: AdminMerchant): string {
-  return `${m.id}  ${m.name}  payout ${m.payout_address}  owner ${m.owner_address}  created ${iso(m.created)}`;
-}
-
-function keyLines(k: ApiKey): string[] {
-  const scopes = k.type === "restricted" ? `  scopes ${k.scopes.join(",")}` : "";
-  return [
-    `${k.id}  ${k.type} key${k.name ? ` "${k.name}"` : ""}  ${k.livemode ? "live" : "test"} mode${scopes}`,
-    `Secret (shown once): ${k.secret}`,
-  ];
-}
+import { apiKeyLines, merchantLine } from "../format.ts";
 
 function modeOption(value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;
@@ -108,7 +95,7 @@ export function adminCommand(program: Command): void {
             ...(scopes ? { type: "restricted", scopes: scopes as ApiKey["scopes"] } : { type: "secret" }),
             livemode: modeOption(opts.mode),
           });
-          emit(g, key, keyLines(key));
+          emit(g, key, apiKeyLines(key));
         },
       ),
     );
