@@ -15,6 +15,7 @@ import { formatUnits } from "viem";
 import { startApi } from "../api/lib/start.ts";
 import { fiatProviderNameOf } from "../api/src/fiat/registry.ts";
 import { startSandboxProcess } from "../api/src/fiat/sandbox/startProcess.ts";
+import { ensureDevAdminKey } from "../cli/src/devAdminKey.ts";
 import { devAccount } from "../contracts/lib/accounts.ts";
 import { deploymentPath } from "../contracts/lib/deployments.ts";
 import { DEV_BALANCE, deployLocal } from "./deploy.ts";
@@ -169,6 +170,10 @@ try {
   running.push({ name: "indexer", stop: indexer.stop });
 
   const seeded = await seed({ databaseUrl: pg.url });
+  // The operator's admin key (merchants, keys, dashboard sign-in links): PIER_ADMIN_KEY if set, else one
+  // kept in the data folder, where `pier admin` and `pier dashboard` find it.
+  const adminKey =
+    process.env.PIER_ADMIN_KEY?.trim() || (await ensureDevAdminKey({ PIER_DEV_DATA_DIR: dataDir }));
   const webUrl = `http://127.0.0.1:${ports.web}`;
   // Fiat wallets: the sandbox simulator, unless the environment selects PayPal or Stripe credentials.
   let fiatEnv: Record<string, string> = {};
@@ -215,6 +220,7 @@ try {
       // Passkeys need a host name, not an IP: the dashboard is opened on localhost (same server).
       PIER_DASHBOARD_URL: dashboardOrigin,
       PIER_CONFIRMATIONS: confirmations,
+      PIER_ADMIN_KEY: adminKey,
       ...fiatEnv,
     },
   });
@@ -243,6 +249,7 @@ try {
   await waitFor("the web app", async () => (await fetch(webUrl)).ok, { timeoutMs: 60_000 });
 
   const order = await createDemoOrder(api.url, seeded.secretKey);
+  const signInLink = await mintSignInLink(api.url, adminKey, seeded.merchantId);
   const token = deployment.contracts.TestStablecoin!;
   console.log(`
 Pier local stack is up.
@@ -265,8 +272,13 @@ Create an order${twoChains ? ` (on chain B: add "network":${CHAIN_B_ID})` : ""}:
     -H "Content-Type: application/json" -d '{"amount":"25000000","description":"Demo order"}'
 Pay the demo order ${order.id} in a browser wallet holding the dev customer key (see README):
   ${order.checkout_url}
-Merchant dashboard (sign in with the wallet of dev account merchant ${devAccount("merchant").address}):
-  ${dashboardOrigin}/dashboard
+Merchant dashboard ${dashboardOrigin}/dashboard: sign in with the wallet of dev account merchant
+${devAccount("merchant").address}, or open this one-time link (test mode only; one use, 10 minutes):
+  ${signInLink}
+  A fresh one any time: ./scripts/pier dashboard
+Admin key of this local stack only (${process.env.PIER_ADMIN_KEY?.trim() ? "PIER_ADMIN_KEY from your environment" : `kept in ${join(dataDir, "admin-key")}, where ./scripts/pier reads it`}):
+  ${adminKey}
+  ./scripts/pier admin merchants create --name "Second shop" --payout-address 0x...   # also: admin merchants list, admin keys create
 Press Ctrl-C to stop everything.
 `);
 } catch (error) {
@@ -294,6 +306,17 @@ function runToEnd(name: string, args: string[], env: NodeJS.ProcessEnv): Promise
     });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`))));
   });
+}
+
+/** A one-time dashboard sign-in link for the demo merchant's owner (POST /v1/admin/dashboard_sign_in_links). */
+async function mintSignInLink(apiUrl: string, adminKey: string, merchantId: string): Promise<string> {
+  const res = await fetch(`${apiUrl}/v1/admin/dashboard_sign_in_links`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ merchant: merchantId }),
+  });
+  if (!res.ok) throw new Error(`minting a dashboard sign-in link failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { url: string }).url;
 }
 
 async function createDemoOrder(

@@ -5,7 +5,7 @@
 import fastifyCookie from "@fastify/cookie";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
-import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { takeRandomBytes } from "./lib/ids.ts";
@@ -28,6 +28,7 @@ import checkoutRoutes from "./routes/v1/checkout/index.ts";
 import checkoutLinkRoutes from "./routes/v1/checkout/links.ts";
 import checkoutSubscriptionRoutes from "./routes/v1/checkout/subscriptions.ts";
 import dashboardRoutes from "./routes/v1/dashboard/index.ts";
+import signInLinkRoutes from "./routes/v1/dashboard/signInLinks.ts";
 import eventRoutes from "./routes/v1/events/index.ts";
 import checkoutFiatRoutes from "./routes/v1/fiat/index.ts";
 import merchantFiatRoutes from "./routes/v1/fiat/merchant.ts";
@@ -58,7 +59,8 @@ export function fastifyOptions(config: Pick<Config, "logLevel">): FastifyServerO
     },
     genReqId: () => `req_${takeRandomBytes(12).toString("hex")}`,
     requestIdHeader: false,
-    requestIdLogLabel: "requestId",
+    // Request log lines carry `requestId` (the Request-Id header's value) rather than Fastify's `reqId`.
+    logController: new LogController({ requestIdLogLabel: "requestId" }),
     routerOptions: { querystringParser: parseQuerystring },
     bodyLimit: 256 * 1024,
     trustProxy: false,
@@ -119,6 +121,7 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(linkRoutes, { ctx });
   await app.register(checkoutLinkRoutes, { ctx });
   await app.register(dashboardRoutes, { ctx });
+  await app.register(signInLinkRoutes, { ctx });
   await app.register(dailyReportRoutes, { ctx });
   await app.register(fxRoutes, { ctx });
   await app.register(networkRoutes, { ctx });

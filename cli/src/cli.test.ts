@@ -3,6 +3,9 @@
  * (--json parsed, human lines matched) and its exit codes.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { constructEvent } from "@pier/client/webhooks";
 import { erc20Abi, maxUint256 } from "viem";
@@ -75,6 +78,8 @@ describe("help and usage", () => {
       "trigger",
       "time-travel",
       "status",
+      "dashboard",
+      "admin",
     ])
       expect(root.stdout).toContain(c);
     const pay = await pier(["pay", "--help"]);
@@ -261,6 +266,132 @@ describe("commands against the local stack", () => {
     const paid = await pier(["pay", order.id, "--network", "31337", "--wait", "none", "--json"]);
     expect(paid.code).toBe(0);
     expect(paid.json.chain_id).toBe(31337);
+  });
+});
+
+describe("admin and dashboard (the admin key)", () => {
+  /** No admin key anywhere: not in the environment, and a dev data folder without one. */
+  let emptyDataDir: string;
+  beforeAll(async () => {
+    emptyDataDir = await mkdtemp(join(tmpdir(), "pier-cli-data-"));
+  });
+  afterAll(async () => {
+    if (emptyDataDir) await rm(emptyDataDir, { recursive: true, force: true });
+  });
+  const asAdmin = () => ({ PIER_ADMIN_KEY: s.adminKey, PIER_API_KEY: "", PIER_DEV_DATA_DIR: emptyDataDir });
+
+  test("admin merchants create|list, keys create: a second merchant and its keys, each usable", async () => {
+    const created = await pier(
+      [
+        "admin",
+        "merchants",
+        "create",
+        "--name",
+        "Second shop",
+        "--payout-address",
+        "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+        "--json",
+      ],
+      asAdmin(),
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const merchantId = created.json.merchant.id as string;
+    expect(created.json.secret_key).toMatch(/^sk_test_/);
+    const status = await pier(["status", "--json"], { PIER_API_KEY: created.json.secret_key });
+    expect(status.json.checks.api_key.detail).toContain(merchantId);
+
+    const listed = await pier(["admin", "merchants", "list", "--json"], asAdmin());
+    expect(listed.code).toBe(0);
+    expect(listed.json.data.map((m: { id: string }) => m.id).slice(0, 2)).toEqual([merchantId, s.merchantId]);
+    const human = await pier(["admin", "merchants", "list"], asAdmin());
+    expect(human.stdout).toMatch(
+      new RegExp(`${merchantId}  Second shop  payout 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC`),
+    );
+
+    const key = await pier(
+      [
+        "admin",
+        "keys",
+        "create",
+        "--merchant",
+        merchantId,
+        "--name",
+        "reader",
+        "--restricted",
+        "orders:read",
+      ],
+      asAdmin(),
+    );
+    expect(key.code, key.stderr).toBe(0);
+    expect(key.stdout).toMatch(/restricted key "reader" {2}test mode {2}scopes orders:read/);
+    const secret = /Secret \(shown once\): (sk_test_\w+)/.exec(key.stdout)![1]!;
+    expect((await pier(["orders", "list", "--json"], { PIER_API_KEY: secret })).code).toBe(0);
+    const refused = await pier(["orders", "create", "--amount", "1000000"], { PIER_API_KEY: secret });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("insufficient_scope");
+  });
+
+  test("behavior: without PIER_ADMIN_KEY the key ./scripts/dev wrote in its data folder is used", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "pier-cli-data-"));
+    try {
+      await writeFile(join(dataDir, "admin-key"), `${s.adminKey}\n`);
+      const listed = await pier(["admin", "merchants", "list", "--json"], {
+        PIER_ADMIN_KEY: "",
+        PIER_DEV_DATA_DIR: dataDir,
+      });
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.json.data.map((m: { id: string }) => m.id)).toContain(s.merchantId);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test("error: no admin key exits 2 naming PIER_ADMIN_KEY; a wrong one or a merchant key exits 1; bad input creates nothing", async () => {
+    const none = await pier(["admin", "merchants", "list"], { ...asAdmin(), PIER_ADMIN_KEY: "" });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("PIER_ADMIN_KEY");
+    const wrong = await pier(["dashboard"], { ...asAdmin(), PIER_ADMIN_KEY: s.secretKey });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/api_key_invalid.*HTTP 401/);
+    const before = (await pier(["admin", "merchants", "list", "--json"], asAdmin())).json.data.length;
+    const bad = await pier(
+      ["admin", "merchants", "create", "--name", "Bad", "--payout-address", "0x00", "--json"],
+      asAdmin(),
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.json.error.status).toBe(400);
+    expect((await pier(["admin", "merchants", "list", "--json"], asAdmin())).json.data).toHaveLength(before);
+    const mode = await pier(
+      ["admin", "keys", "create", "--merchant", s.merchantId, "--mode", "prod"],
+      asAdmin(),
+    );
+    expect(mode.code).toBe(2);
+  });
+
+  test("dashboard: a one-time link that signs in once as the merchant's owner", async () => {
+    const human = await pier(["dashboard", "--merchant", s.merchantId], asAdmin());
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain(
+      `Open within 10 minutes; it signs in once, as the owner of ${s.merchantId}`,
+    );
+    const url = new URL(/\s(http\S+)/.exec(human.stdout)![1]!);
+    expect(url.pathname).toBe("/dashboard/sign-in");
+    const redeem = () =>
+      fetch(`${s.api.url}/v1/dashboard/sign_in_links/redeem`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ token: url.searchParams.get("token") }),
+      });
+    const first = await redeem();
+    expect(first.status).toBe(200);
+    expect(first.headers.get("set-cookie")).toMatch(/^pier_session=/);
+    expect((await redeem()).status).toBe(401);
+
+    const json = await pier(["dashboard", "--json"], asAdmin());
+    expect(json.json).toMatchObject({ object: "dashboard_sign_in_link", merchant: s.merchantId });
+    const unknown = await pier(["dashboard", "--merchant", "mer_000000000000000000000000"], asAdmin());
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("resource_missing");
   });
 });
 

@@ -3,6 +3,7 @@
  * environment fallbacks, a client, and one way to print results and fail.
  */
 import { DEFAULT_BASE_URL, Pier, PierError } from "@pier/client";
+import { devAdminKeyFile, readDevAdminKey } from "./devAdminKey.ts";
 
 export interface Globals {
   json?: boolean;
@@ -80,6 +81,20 @@ export function client(g: Globals, { keyless = false } = {}): Pier {
       2,
     );
   return new Pier(key || undefined, { baseUrl: apiUrl(g) });
+}
+
+/**
+ * A client with the operator's admin key: PIER_ADMIN_KEY, else the one ./scripts/dev wrote for the local
+ * stack (devAdminKeyFile).
+ */
+export function adminClient(g: Globals): Pier {
+  const key = process.env.PIER_ADMIN_KEY?.trim() || readDevAdminKey();
+  if (!key)
+    throw new CliError(
+      `No admin key: set PIER_ADMIN_KEY to the API's admin key (./scripts/dev writes its local one to ${devAdminKeyFile()})`,
+      2,
+    );
+  return new Pier(key, { baseUrl: apiUrl(g) });
 }
 
 /** Prints `data` as JSON with --json, else the human lines. */

@@ -1,5 +1,5 @@
 /** Human-readable lines for API objects; amounts in the plain form of @pier/money ("25 tUSDC"). */
-import type { Invoice, Order, Plan, Refund, Subscription } from "@pier/client";
+import type { AdminMerchant, ApiKey, Invoice, Order, Plan, Refund, Subscription } from "@pier/client";
 import { formatTokenPlain } from "@pier/money/display";
 
 export function orderLine(o: Order): string {
@@ -63,4 +63,17 @@ export function invoiceLine(i: Invoice): string {
   const error = i.last_error ? `  ${i.last_error.code}` : "";
   const retry = i.next_attempt_at === null ? "" : `  retry ${iso(i.next_attempt_at)}`;
   return `${i.id}  cycle ${i.cycle}  ${i.status.padEnd(13)}  ${i.amount}  order ${i.order}  attempts ${i.attempts}${error}${retry}`;
+}
+
+export function merchantLine(m: AdminMerchant): string {
+  return `${m.id}  ${m.name}  payout ${m.payout_address}  owner ${m.owner_address}  created ${iso(m.created)}`;
+}
+
+/** A new key and its secret, which only the creating response holds. */
+export function apiKeyLines(k: ApiKey): string[] {
+  const scopes = k.type === "restricted" ? `  scopes ${k.scopes.join(",")}` : "";
+  return [
+    `${k.id}  ${k.type} key${k.name ? ` "${k.name}"` : ""}  ${k.livemode ? "live" : "test"} mode${scopes}`,
+    `Secret (shown once): ${k.secret}`,
+  ];
 }

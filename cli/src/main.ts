@@ -1,9 +1,12 @@
 /**
  * pier: the developer CLI for a local Pier stack. Configuration: PIER_API_KEY, PIER_API_URL (default
- * http://127.0.0.1:4000), PIER_RPC_URL (default http://127.0.0.1:8545), or the matching options.
+ * http://127.0.0.1:4000), PIER_RPC_URL (default http://127.0.0.1:8545), or the matching options;
+ * PIER_ADMIN_KEY for `pier admin` and `pier dashboard` (default: the key ./scripts/dev wrote).
  */
 import { VERSION } from "@pier/client";
 import { Command, CommanderError } from "commander";
+import { adminCommand } from "./commands/admin.ts";
+import { dashboardCommand } from "./commands/dashboard.ts";
 import { listenCommand } from "./commands/listen.ts";
 import { ordersCommand } from "./commands/orders.ts";
 import { payCommand } from "./commands/pay.ts";
@@ -32,7 +35,8 @@ Quick start (with ./scripts/dev running and PIER_API_KEY set to the key it print
   pier listen --forward-to http://127.0.0.1:3000/webhooks     # in another terminal
   pier orders create --amount 25000000 --description Mug
   pier pay ord_... --method permit
-  pier trigger order.settled`,
+  pier trigger order.settled
+  pier dashboard                                              # a one-time sign-in link to the dashboard`,
   );
 
 ordersCommand(program);
@@ -44,6 +48,8 @@ listenCommand(program);
 triggerCommand(program);
 timeTravelCommand(program);
 statusCommand(program);
+dashboardCommand(program);
+adminCommand(program);
 
 try {
   await program.parseAsync(process.argv);

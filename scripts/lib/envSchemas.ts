@@ -116,6 +116,9 @@ export const CliEnvSchema = Type.Object({
     "The chain (pier pay and time-travel: local chains only).",
   ),
   PIER_INDEXER_URL: Opt("The indexer, for pier status."),
+  PIER_ADMIN_KEY: Opt(
+    "pier admin and pier dashboard: the API's admin key (default: the one ./scripts/dev keeps in its data folder, admin-key).",
+  ),
   PIER_FORWARD_SECRET: Opt(
     "pier listen: sign forwarded events with this secret instead of the endpoint's new one.",
   ),

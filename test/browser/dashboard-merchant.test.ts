@@ -4,7 +4,9 @@
  * authenticator, a partial refund of an escrowed order that the API only accepts after a passkey
  * step-up, the timeline and analytics catching up, and the Developers page: API keys created, rolled and
  * revoked, a webhook endpoint created and its secret rotated, and Subscriptions: a plan made in the page,
- * a charged subscription in the MRR table, a failed charge listed. One stack and one page for the file.
+ * a charged subscription in the MRR table, a failed charge listed; a one-time sign-in link. Every page
+ * and dialog it shows is checked with axe-core (no serious or critical violations). One stack and one
+ * page for the file.
  */
 import { readFile } from "node:fs/promises";
 import type { Browser } from "playwright-core";
@@ -13,6 +15,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { account } from "../harness/payments.ts";
 import { authorizeSubscription } from "../harness/subscriptions.ts";
+import { expectAccessible } from "./lib/axe.ts";
 import { screenshot } from "./lib/checkoutPage.ts";
 import { type OpenedDashboard, openDashboard, signInWithWallet } from "./lib/dashboardPage.ts";
 import { type DashboardStack, startDashboardStack } from "./lib/dashboardStack.ts";
@@ -43,6 +46,7 @@ describe("dashboard", () => {
     const { page } = d;
     await page.getByRole("heading", { name: "Merchant dashboard" }).waitFor();
     await screenshot(page, "dashboard-sign-in");
+    await expectAccessible(page, "dashboard-sign-in");
     await signInWithWallet(page);
     expect(await page.getByTestId("merchant-name").textContent()).toBe("Harbor Coffee Roasters");
     expect(d.wallet.prompts().map((p) => p.method)).toEqual(["personal_sign"]);
@@ -59,6 +63,7 @@ describe("dashboard", () => {
     const row = page.locator(`[data-testid="order-row"][data-order="${order.id}"]`);
     await row.locator('[data-status="escrowed"]').waitFor();
     await screenshot(page, "dashboard-orders");
+    await expectAccessible(page, "dashboard-orders");
     const phoneWide = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     expect(await phoneWide()).toBe(true);
 
@@ -79,6 +84,7 @@ describe("dashboard", () => {
       },
     ]);
     await screenshot(page, "dashboard-security");
+    await expectAccessible(page, "dashboard-security");
 
     // Registering counted as a step-up; make it old so the refund must ask for the passkey again.
     await sql("UPDATE pier_api.dashboard_sessions SET step_up_at = now() - interval '10 minutes'");
@@ -93,6 +99,7 @@ describe("dashboard", () => {
     await page.getByText("At most 10.00 can be refunded.").waitFor();
     await amount.fill("2.5");
     await screenshot(page, "dashboard-refund-confirm");
+    await expectAccessible(page, "dashboard-refund-confirm");
     await page.getByTestId("confirm-button").click();
     await page.locator("dialog[open]").waitFor({ state: "detached" });
 
@@ -101,6 +108,7 @@ describe("dashboard", () => {
       .waitFor({ timeout: 60_000 });
     await page.getByTestId("order-refunded").filter({ hasText: "2.50 tUSDC" }).waitFor();
     await screenshot(page, "dashboard-order-refunded");
+    await expectAccessible(page, "dashboard-order-refunded");
     expect(await phoneWide()).toBe(true);
     const refunds = await sql("SELECT amount::text, order_id FROM pier_api.refunds");
     expect(refunds.rows).toEqual([{ amount: "2500000", order_id: order.id }]);
@@ -117,6 +125,7 @@ describe("dashboard", () => {
     expect(await day.getByTestId("daily-volume").textContent()).toBe("10.00");
     expect(await page.locator(".chart canvas").count()).toBe(4);
     await screenshot(page, "dashboard-analytics");
+    await expectAccessible(page, "dashboard-analytics");
     const [download] = await Promise.all([
       page.waitForEvent("download"),
       page.getByTestId("export-orders").click(),
@@ -165,6 +174,7 @@ describe("dashboard", () => {
     await day.locator('[data-testid="daily-volume"]', { hasText: "10.00" }).waitFor();
     expect(await day.getByTestId("daily-volume").textContent()).toBe("10.00");
     await screenshot(page, "dashboard-analytics-per-token");
+    await expectAccessible(page, "dashboard-analytics-per-token");
 
     // The orders table filtered to one token on the network, then to the other: the DAI order only
     // under DAI, every row in the token chosen.
@@ -245,6 +255,7 @@ describe("dashboard", () => {
       expect.objectContaining({ url: "http://127.0.0.1:9/pier-hooks", enabled_events: ["*"] }),
     ]);
     await screenshot(page, "dashboard-developers");
+    await expectAccessible(page, "dashboard-developers");
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(d.pageErrors).toEqual([]);
   });
@@ -296,6 +307,7 @@ describe("dashboard", () => {
     await month.getByRole("cell", { name: "10.00" }).waitFor({ timeout: 25_000 });
     expect(await month.locator("td").first().textContent()).toBe("1"); // paying at the month's end
     await screenshot(page, "dashboard-subscriptions");
+    await expectAccessible(page, "dashboard-subscriptions");
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(d.pageErrors).toEqual([]);
   });
@@ -317,5 +329,37 @@ describe("dashboard", () => {
     ).toBeUndefined();
     const res = await page.evaluate(async () => (await fetch("/v1/orders")).json());
     expect(res.error.code).toBe("api_key_missing");
+  });
+
+  test("behavior: a one-time sign-in link (pier dashboard) opens the signed-in dashboard without a wallet; a second use is refused", async () => {
+    const minted = await ds.call("POST", "/v1/admin/dashboard_sign_in_links", {}, ds.adminKey);
+    expect(minted.status, JSON.stringify(minted.body)).toBe(200);
+    expect(minted.body.url).toBe(`${ds.dashboardOrigin}/dashboard/sign-in?token=${minted.body.token}`);
+    // A fresh browser: no wallet, no cookie.
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US" });
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      await page.goto(minted.body.url);
+      await page.getByTestId("merchant-name").waitFor();
+      expect(await page.getByTestId("merchant-name").textContent()).toBe("Harbor Coffee Roasters");
+      await page.getByRole("heading", { name: "Orders" }).waitFor();
+      expect(page.url()).toBe(`${ds.dashboardOrigin}/dashboard`);
+      expect((await context.cookies(`${ds.dashboardOrigin}/v1/orders`)).map((c) => c.name)).toContain(
+        "pier_session",
+      );
+      // Spent: opening it again (another tab, or a forwarded link) signs nobody in.
+      const second = await context.newPage();
+      await context.clearCookies();
+      await second.goto(minted.body.url);
+      await second.getByRole("alert").filter({ hasText: "already used" }).waitFor();
+      expect(await second.getByTestId("merchant-name").count()).toBe(0);
+      await second.getByRole("link", { name: "Sign in with your wallet" }).waitFor();
+      await expectAccessible(second, "dashboard-sign-in-link-used");
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });

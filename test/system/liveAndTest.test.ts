@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { hashSecret } from "../../api/src/keys/apiKeys.ts";
 import { devAccount, devPrivateKey } from "../../contracts/lib/accounts.ts";
 import { paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { waitFor } from "../../scripts/lib/ports.ts";
@@ -160,6 +161,27 @@ describe("test and live mode in one process", () => {
     await expect(s.startApi({ PIER_FX_SOURCE: "sandbox", PIER_WORKERS: "false" })).rejects.toThrow(
       /PIER_FX_SOURCE=sandbox .* is refused in live mode/,
     );
+  });
+
+  test("error: dashboard sign-in links (test mode only) are refused: neither minted nor redeemed", async () => {
+    const mint = await s.client.withKey(s.adminKey).post("/v1/admin/dashboard_sign_in_links", {});
+    expect(mint.status).toBe(403);
+    expect(mint.body.error).toMatchObject({ type: "permission_error", code: "sign_in_link_live_mode" });
+    // A link left from a time the instance served test networks only does not work now either.
+    const token = "L".repeat(43);
+    await s.stack.db.query(
+      `INSERT INTO pier_api.dashboard_sign_in_links (id, token_hash, merchant_id, created_at, expires_at)
+       VALUES ('dsl_leftover', $1, $2, now(), now() + interval '10 minutes')`,
+      [hashSecret(token), s.merchantId],
+    );
+    const use = await anon.post("/v1/dashboard/sign_in_links/redeem", { token });
+    expect(use.status).toBe(403);
+    expect(use.body.error.code).toBe("sign_in_link_live_mode");
+    expect(use.headers.get("set-cookie")).toBeNull();
+    const { rows } = await s.stack.db.query(
+      "SELECT used_at FROM pier_api.dashboard_sign_in_links WHERE id = 'dsl_leftover'",
+    );
+    expect(rows[0].used_at).toBeNull();
   });
 
   test("behavior: a sign-in message naming neither mode's chain is refused", async () => {

@@ -22,7 +22,7 @@ import {
   ProviderDisconnectedError,
 } from "viem";
 import { type Config, type CreateConnectorFn, createConfig, type Transport } from "wagmi";
-import { injected } from "wagmi/connectors";
+import { injected } from "wagmi/connectors/injected";
 import { walletConnect } from "wagmi/connectors/walletConnect";
 import { env } from "./lib/env.ts";
 

@@ -221,7 +221,7 @@ describe("every route through the client", () => {
     expect(gone).toBeInstanceOf(AuthenticationError);
   });
 
-  test("admin: merchants.create, orders.hold, orders.resolve (with the admin key)", async () => {
+  test("admin: merchants.create and list, keys.create, dashboardSignInLinks.create, orders.hold, orders.resolve (with the admin key)", async () => {
     const admin = new Pier(s.adminKey, { baseUrl: s.api.url });
     const created = await admin.admin.merchants.create({
       name: "Second shop",
@@ -229,6 +229,18 @@ describe("every route through the client", () => {
     });
     expect(created.merchant.name).toBe("Second shop");
     expect(created.secret_key).toMatch(/^sk_test_/);
+    const listed = await admin.admin.merchants.list({ limit: 100 }).toArray();
+    expect(listed[0]).toMatchObject({
+      id: created.merchant.id,
+      owner_address: created.merchant.payout_address,
+    });
+    const key = await admin.admin.keys.create({ merchant: created.merchant.id, name: "From the operator" });
+    expect(key).toMatchObject({ type: "secret", name: "From the operator", livemode: false });
+    expect((await new Pier(key.secret!, { baseUrl: s.api.url }).merchant.retrieve()).id).toBe(
+      created.merchant.id,
+    );
+    const link = await admin.admin.dashboardSignInLinks.create({ merchant: created.merchant.id });
+    expect(link).toMatchObject({ object: "dashboard_sign_in_link", merchant: created.merchant.id });
 
     const order = await escrowedOrder();
     const held = await admin.admin.orders.hold(order.id, { held: true });
@@ -540,6 +552,9 @@ const CLIENT_METHODS: Record<string, string> = {
   "GET /v1/networks": "networks.list",
   "GET /v1/merchant": "merchant.retrieve",
   "POST /v1/admin/merchants": "admin.merchants.create",
+  "GET /v1/admin/merchants": "admin.merchants.list",
+  "POST /v1/admin/keys": "admin.keys.create",
+  "POST /v1/admin/dashboard_sign_in_links": "admin.dashboardSignInLinks.create",
   "POST /v1/admin/orders/{id}/resolve": "admin.orders.resolve",
   "POST /v1/admin/orders/{id}/hold": "admin.orders.hold",
   "GET /v1/risk/rules": "risk.rules.retrieve",

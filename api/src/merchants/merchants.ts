@@ -9,7 +9,9 @@ import type { Db } from "../db/pool.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { createApiKey } from "../keys/apiKeys.ts";
 import { newId } from "../lib/ids.ts";
+import { type Page, paginate } from "../lib/paginate.ts";
 import type { TtlCache } from "../lib/ttlCache.ts";
+import type { ListQueryT } from "../schemas/common.ts";
 
 export interface MerchantRow {
   id: string;
@@ -102,4 +104,9 @@ export async function getMerchant(db: Db, id: string): Promise<MerchantRow> {
   const { rows } = await db.query<MerchantRow>("SELECT * FROM merchants WHERE id = $1", [id]);
   if (!rows[0]) throw new NotFoundError("merchant", id);
   return rows[0];
+}
+
+/** Every merchant of the instance, newest first, for the operator (GET /v1/admin/merchants). */
+export function listMerchants(db: Db, query: ListQueryT): Promise<Page<MerchantRow>> {
+  return paginate<MerchantRow>(db, { table: "merchants", columns: "*", where: ["true"], params: [], query });
 }

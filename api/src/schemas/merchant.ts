@@ -25,3 +25,13 @@ export const Merchant = Type.Object({
   ),
   created: UnixTime,
 });
+
+/** A merchant as the operator sees it (GET /v1/admin/merchants): no mode, and its dashboard owner. */
+export const AdminMerchant = Type.Object({
+  id: Type.String(),
+  object: Type.Literal("merchant"),
+  name: Type.String(),
+  payout_address: Address,
+  owner_address: { ...Address, description: "The wallet that signs in to the dashboard." },
+  created: UnixTime,
+});

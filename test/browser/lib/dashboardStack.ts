@@ -23,6 +23,8 @@ export interface DashboardStack {
   dashboardOrigin: string;
   merchantId: string;
   secretKey: string;
+  /** The API's PIER_ADMIN_KEY (operator routes: sign-in links, merchants). */
+  adminKey: string;
   /** A JSON call to the API with the merchant's secret key (or another bearer). */
   // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely
   call(method: string, path: string, body?: unknown, bearer?: string): Promise<{ status: number; body: any }>;
@@ -114,6 +116,7 @@ export async function startDashboardStack({ webDir }: { webDir: string }): Promi
       dashboardOrigin,
       merchantId: seeded.body.merchant.id,
       secretKey,
+      adminKey,
       call,
       async escrowedOrder(description, body?: { amount: string; token: string }) {
         const created = await call("POST", "/v1/orders", { amount: "10000000", ...body, description });

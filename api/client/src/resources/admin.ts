@@ -3,12 +3,34 @@
  * client with the admin key (`new Pier(adminKey)`) or pass `{ apiKey: adminKey }` per call.
  */
 import { call, seg, type WithResponse } from "../call.ts";
+import { type ListParams, type Page, PagePromise } from "../pagination.ts";
 import type { RequestOptions, Transport } from "../transport.ts";
-import type { CreatedMerchant, CreateMerchantParams, HoldParams, Order, ResolveParams } from "../types.ts";
+import type {
+  AdminCreateKeyParams,
+  AdminMerchant,
+  ApiKey,
+  CreatedMerchant,
+  CreateMerchantParams,
+  CreateSignInLinkParams,
+  DashboardSignInLink,
+  HoldParams,
+  Order,
+  ResolveParams,
+} from "../types.ts";
 
 export class Admin {
   readonly merchants: {
     create: (params: CreateMerchantParams, opts?: RequestOptions) => Promise<CreatedMerchant>;
+    list: (params?: ListParams, opts?: RequestOptions) => PagePromise<AdminMerchant>;
+  };
+  readonly keys: {
+    create: (params: AdminCreateKeyParams, opts?: RequestOptions) => Promise<WithResponse<ApiKey>>;
+  };
+  readonly dashboardSignInLinks: {
+    create: (
+      params?: CreateSignInLinkParams,
+      opts?: RequestOptions,
+    ) => Promise<WithResponse<DashboardSignInLink>>;
   };
   readonly orders: {
     resolve: (id: string, params: ResolveParams, opts?: RequestOptions) => Promise<WithResponse<Order>>;
@@ -20,6 +42,31 @@ export class Admin {
       /** A merchant and its first secret key (shown once). */
       create: (params, opts) =>
         call<CreatedMerchant>(t, { method: "POST", path: "/v1/admin/merchants", body: params }, opts),
+      /** Every merchant of the instance, newest first. */
+      list: (params = {}, opts) =>
+        new PagePromise(
+          (query) =>
+            call<Page<AdminMerchant>>(
+              t,
+              { method: "GET", path: "/v1/admin/merchants", query: { ...query } },
+              opts,
+            ),
+          params,
+        ),
+    };
+    this.keys = {
+      /** A key for any merchant (`type` default `secret`); its `secret` is in this response only. */
+      create: (params, opts) =>
+        call<ApiKey>(t, { method: "POST", path: "/v1/admin/keys", body: params }, opts),
+    };
+    this.dashboardSignInLinks = {
+      /** Test mode only: a one-time, ten-minute link that signs in to the dashboard as the merchant's owner. */
+      create: (params = {}, opts) =>
+        call<DashboardSignInLink>(
+          t,
+          { method: "POST", path: "/v1/admin/dashboard_sign_in_links", body: params },
+          opts,
+        ),
     };
     this.orders = {
       /** As the arbiter: `refund_amount` to the payer, the rest to the merchant net of fee. */

@@ -87,7 +87,7 @@ describe("sandbox adapter", () => {
     const page = await fetch(session.approvalUrl!);
     const html = await page.text();
     expect(html).toContain("Apple Pay");
-    expect(html).toContain("25.00 EUR");
+    expect(html).toContain('<strong data-testid="sandbox-amount">€25.00</strong>');
     const approved = await fetch(`${sim.url}/pay/${session.providerRef}/approve`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -140,6 +140,64 @@ describe("sandbox adapter", () => {
       expect(look).toContain(`data-wallet="${w}"`);
       expect(look).toContain(`Pay with ${title}`);
     }
+  });
+
+  test("behavior: the approval page in Arabic (?lang=ar) is right to left, in Arabic, the amount formatted for it", async () => {
+    const session = await adapter.createSession(input({ amount: { value: "1234.5", currency: "EUR" } }));
+    const res = await fetch(`${session.approvalUrl}?lang=ar`);
+    expect(res.headers.get("content-language")).toBe("ar");
+    const page = await res.text();
+    expect(page).toContain('<html lang="ar" dir="rtl">');
+    expect(page).toContain("اختر محفظة:");
+    expect(page).toContain("محفظة Pier التجريبية");
+    expect(page).toContain(
+      new Intl.NumberFormat("ar", { style: "currency", currency: "EUR" }).format(
+        "1234.50" as unknown as number,
+      ),
+    );
+    // The chosen look keeps the language.
+    expect(page).toContain('href="?wallet=paypal&amp;lang=ar"');
+    const look = await (await fetch(`${session.approvalUrl}?wallet=paypal&lang=ar`)).text();
+    expect(look).toContain("ادفع باستخدام PayPal");
+    expect(look).toContain('dir="rtl"');
+  });
+
+  test("behavior: without ?lang the page follows Accept-Language by quality; lang wins over it; zh and zh-CN alike", async () => {
+    const session = await adapter.createSession(input({ amount: { value: "1234.5", currency: "EUR" } }));
+    const page = async (query: string, acceptLanguage?: string) => {
+      const res = await fetch(`${session.approvalUrl}${query}`, {
+        headers: acceptLanguage ? { "accept-language": acceptLanguage } : {},
+      });
+      expect(res.headers.get("vary")).toContain("Accept-Language");
+      return res.text();
+    };
+    const german = await page("", "pt-BR, de-CH;q=0.9, en;q=0.5");
+    expect(german).toContain('<html lang="de" dir="ltr">');
+    expect(german).toContain("Wählen Sie ein Wallet:");
+    expect(german).toContain(
+      '<strong data-testid="sandbox-amount">1.234,50\u00a0€</strong> für Blue mug bezahlen',
+    );
+    expect(await page("", "ja;q=0.4, fr;q=0.8")).toContain("Choisissez un portefeuille :");
+    expect(await page("?lang=es", "de")).toContain("Elige un monedero:");
+    for (const lang of ["zh", "zh-CN"]) {
+      const chinese = await page(`?lang=${lang}`);
+      expect(chinese).toContain('<html lang="zh-CN" dir="ltr">');
+      expect(chinese).toContain("请选择钱包：");
+    }
+  });
+
+  test("error: an unknown or malformed lang falls back (Accept-Language, then English); markup in it goes nowhere", async () => {
+    const session = await adapter.createSession(input());
+    for (const lang of ["xx", "tlh", "%3Cscript%3E", ""]) {
+      const page = await (await fetch(`${session.approvalUrl}?lang=${lang}`)).text();
+      expect(page).toContain('<html lang="en" dir="ltr">');
+      expect(page).toContain("Choose a wallet:");
+      expect(page).not.toContain("<script>");
+    }
+    const french = await (
+      await fetch(`${session.approvalUrl}?lang=xx`, { headers: { "accept-language": "fr" } })
+    ).text();
+    expect(french).toContain('<html lang="fr" dir="ltr">');
   });
 
   test("behavior: payout to a merchant", async () => {

@@ -11,7 +11,8 @@
  *     POST /v1/captures/:id/refunds      refund part or all of a capture
  *     POST /v1/payouts                   pay a merchant out
  *   Customer:
- *     GET  /pay/:id[?wallet=paypal|apple_pay|google_pay]   approval page in that wallet's look
+ *     GET  /pay/:id[?wallet=paypal|apple_pay|google_pay][&lang=]   approval page in that wallet's look,
+ *                                        in `lang`'s language, else Accept-Language's (locale.ts)
  *     POST /pay/:id/approve | /pay/:id/decline              -> 303 to return_url / cancel_url
  *   Control (tests, dev tools; loopback only, no auth):
  *     POST /_control/sessions/:id/approve {wallet?} | /decline | /release-webhooks | /reverse
@@ -38,6 +39,7 @@ import { randomBase62 } from "../../lib/ids.ts";
 import type { WalletKind } from "../provider.ts";
 import { approvalPage } from "./approvalPage.ts";
 import { failureModeFor, isFailureMode } from "./failureModes.ts";
+import { negotiateLocale } from "./locale.ts";
 import { idempotency, readMoney, readString } from "./requestHelpers.ts";
 import { WebhookOutbox } from "./webhookOutbox.ts";
 import {
@@ -368,13 +370,24 @@ export function buildSandboxWallet(opts: SandboxWalletOptions): SandboxWallet {
     });
   });
 
-  app.get<{ Params: { id: string }; Querystring: { wallet?: string } }>("/pay/:id", async (req, reply) => {
-    const session = getSession(req.params.id);
-    const chosen = WALLETS.includes(req.query.wallet as WalletKind)
-      ? (req.query.wallet as WalletKind)
-      : session.wallet;
-    return reply.type("text/html; charset=utf-8").send(approvalPage({ ...session, wallet: chosen }));
-  });
+  app.get<{ Params: { id: string }; Querystring: { wallet?: string; lang?: string } }>(
+    "/pay/:id",
+    async (req, reply) => {
+      const session = getSession(req.params.id);
+      const chosen = WALLETS.includes(req.query.wallet as WalletKind)
+        ? (req.query.wallet as WalletKind)
+        : session.wallet;
+      const locale = negotiateLocale({
+        lang: typeof req.query.lang === "string" ? req.query.lang : undefined,
+        acceptLanguage: req.headers["accept-language"],
+      });
+      return reply
+        .type("text/html; charset=utf-8")
+        .header("content-language", locale)
+        .header("vary", "Accept-Language")
+        .send(approvalPage({ ...session, wallet: chosen }, locale));
+    },
+  );
 
   app.post<{ Params: { id: string; action: string }; Body: { wallet?: string } }>(
     "/pay/:id/:action",

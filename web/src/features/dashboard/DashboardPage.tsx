@@ -24,6 +24,7 @@ import "./dashboard.css";
 import { DashboardShell } from "./DashboardShell.tsx";
 import { stepUpWithPasskey } from "./passkeyCeremonies.ts";
 import { SESSION_KEY } from "./servedNetworks.ts";
+import { SignInLinkFailed, useSignInLink } from "./signInLink.tsx";
 
 const SignIn = lazy(() => import("./SignIn.tsx"));
 
@@ -57,7 +58,10 @@ export default function DashboardPage() {
 
 function Dashboard() {
   const client = useQueryClient();
+  const link = useSignInLink();
   const session = useQuery({
+    // After a sign-in link, the session it made (and not a read from before it).
+    enabled: link.settled,
     queryKey: SESSION_KEY,
     queryFn: () =>
       apiGet<DashboardSession>("/v1/dashboard/session").catch((error) => {
@@ -86,6 +90,7 @@ function Dashboard() {
     [client],
   );
 
+  if (link.error) return <SignInLinkFailed error={link.error} />;
   if (session.isPending) return <Loading />;
   if (session.isError) {
     return (

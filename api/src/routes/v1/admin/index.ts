@@ -1,6 +1,6 @@
 /**
- * /v1/admin: operator routes guarded by PIER_ADMIN_KEY (not a merchant key): create merchants, resolve
- * disputes as the arbiter, place or lift risk holds.
+ * /v1/admin: operator routes guarded by PIER_ADMIN_KEY (not a merchant key): create and list merchants,
+ * create a merchant's API keys, resolve disputes as the arbiter, place or lift risk holds.
  */
 
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -8,12 +8,28 @@ import type { FastifyInstance } from "fastify";
 import Type from "typebox";
 import { requestedMode } from "../../../chain/networks.ts";
 import type { AppContext } from "../../../context.ts";
+import { NotFoundError } from "../../../errors.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
-import { createMerchant, toMerchantObject } from "../../../merchants/merchants.ts";
+import { createApiKey, toApiKeyObject } from "../../../keys/apiKeys.ts";
+import {
+  createMerchant,
+  getMerchant,
+  listMerchants,
+  toMerchantObject,
+} from "../../../merchants/merchants.ts";
 import { getOrderForAdmin, resolveDispute, setHold } from "../../../orders/orderActions.ts";
 import { toOrderObject } from "../../../orders/toOrderObject.ts";
-import { Address, errors, IdempotencyHeaders, IdParams, TokenAmount } from "../../../schemas/common.ts";
-import { Merchant } from "../../../schemas/merchant.ts";
+import {
+  Address,
+  errors,
+  IdempotencyHeaders,
+  IdParams,
+  ListOf,
+  ListQuery,
+  TokenAmount,
+} from "../../../schemas/common.ts";
+import { ApiKey, CreateKeyBody } from "../../../schemas/key.ts";
+import { AdminMerchant, Merchant } from "../../../schemas/merchant.ts";
 import { OrderIdPattern } from "../../../schemas/order.ts";
 
 const tags = ["Admin"];
@@ -68,6 +84,84 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
           merchant: toMerchantObject(created.merchant, livemode),
           secret_key: created.secret,
         };
+      }),
+  );
+
+  app.get(
+    "/v1/admin/merchants",
+    {
+      config: { auth: "admin" },
+      schema: {
+        tags,
+        summary: "List every merchant of this instance",
+        querystring: Type.Object(ListQuery, { additionalProperties: false }),
+        response: {
+          200: ListOf(AdminMerchant, "A page of merchants, newest first"),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (req) => {
+      const page = await listMerchants(ctx.pool, req.query);
+      return {
+        object: "list" as const,
+        data: page.data.map((m) => ({
+          id: m.id,
+          object: "merchant" as const,
+          name: m.name,
+          payout_address: m.payout_address,
+          owner_address: m.owner_address,
+          created: Math.floor(m.created_at.getTime() / 1000),
+        })),
+        has_more: page.hasMore,
+        url: "/v1/admin/merchants",
+      };
+    },
+  );
+
+  app.post(
+    "/v1/admin/keys",
+    {
+      config: { auth: "admin" },
+      schema: {
+        tags,
+        summary: "Create an API key for a merchant",
+        description:
+          "Like POST /v1/keys, for any merchant, with `type` defaulting to `secret`. The secret is in this response only.",
+        headers: IdempotencyHeaders,
+        body: Type.Object(
+          {
+            ...CreateKeyBody.properties,
+            merchant: Type.String({
+              pattern: "^mer_[0-9A-Za-z]{24}$",
+              description: "The merchant (mer_...).",
+            }),
+            type: Type.Optional(Type.String({ enum: ["secret", "restricted"], default: "secret" })),
+            livemode: Type.Optional(
+              Type.Boolean({ description: "The key's mode (default: the first network's)." }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ApiKey, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    (req, reply) =>
+      idempotent(ctx, req, reply, 200, async (tx) => {
+        const livemode = requestedMode(ctx.networks, req.body.livemode);
+        const merchant = await getMerchant(tx, req.body.merchant).catch((error) => {
+          throw error instanceof NotFoundError
+            ? new NotFoundError("merchant", req.body.merchant, "merchant")
+            : error;
+        });
+        const { row, secret } = await createApiKey(tx, {
+          merchantId: merchant.id,
+          livemode,
+          name: req.body.name,
+          type: (req.body.type ?? "secret") as "secret" | "restricted",
+          scopes: req.body.scopes,
+        });
+        return toApiKeyObject(row, secret);
       }),
   );
 

@@ -9,6 +9,7 @@ import { formatAmount } from "@pier/money/display";
 import { useQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
 import { apiGet, errorText } from "../../../lib/dashboardApi.ts";
+import { ScrollableTable } from "../ScrollableTable.tsx";
 import type { SectionProps } from "../sections.ts";
 import { ordersCsv, settlementsCsv } from "./csv.ts";
 import { DailyChart } from "./DailyChart.tsx";
@@ -90,7 +91,7 @@ export default function AnalyticsSection(_: SectionProps) {
         <DailyChart title={`Fees (${symbol})`} days={days} values={series.fees} />
         <DailyChart title={`Refunds (${symbol})`} days={days} values={series.refunds} />
       </div>
-      <div className="table-wrap">
+      <ScrollableTable label="Per day">
         <table data-testid="daily-table">
           <caption>Per day (UTC), from the chain{symbol && `, in ${symbol}`}</caption>
           <thead>
@@ -116,7 +117,7 @@ export default function AnalyticsSection(_: SectionProps) {
               ))}
           </tbody>
         </table>
-      </div>
+      </ScrollableTable>
       <CsvExports />
     </section>
   );

@@ -12,6 +12,7 @@ import { useId, useState } from "react";
 import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
 import { ratioToPercent } from "../../../lib/format.ts";
 import { DailyChart } from "../analytics/DailyChart.tsx";
+import { ScrollableTable } from "../ScrollableTable.tsx";
 import { StatusBadge } from "../StatusBadge.tsx";
 
 const KEY = ["ops", "subscriptions"];
@@ -179,7 +180,7 @@ function Revenue({ months }: { months: Month[] }) {
           />
         ))}
       </div>
-      <div className="table-wrap">
+      <ScrollableTable label="Per month">
         <table data-testid="metrics-table">
           <caption>
             Per month (UTC): paying subscriptions at its end, new, churned, churn rate and MRR
@@ -213,7 +214,7 @@ function Revenue({ months }: { months: Month[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollableTable>
     </>
   );
 }
