@@ -5,6 +5,7 @@
 import swagger from "@fastify/swagger";
 import scalar from "@scalar/fastify-api-reference";
 import type { FastifyInstance } from "fastify";
+import { routePermission, sessionReachable } from "../team/routePermissions.ts";
 
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -52,6 +53,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: "Fiat", description: "Fiat wallet sessions and their provider webhooks." },
         { name: "Payouts", description: "Merchant withdrawals to a fiat wallet at a quote." },
         { name: "Subscriptions", description: "Plans and subscriptions charged under a spend permission." },
+        { name: "Team", description: "Members, roles and invitations (dashboard session only)." },
+        { name: "Audit log", description: "Who did what; append-only (dashboard session only)." },
       ],
     },
     refResolver: {
@@ -73,7 +76,19 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
               : auth && auth !== "any"
                 ? [{ secretKey: [auth] }]
                 : undefined;
-      return { schema: security ? { ...schema, security } : schema, url };
+      // What a dashboard member's role needs here (team/routePermissions.ts), for every route a session reaches.
+      const permission =
+        auth && sessionReachable(auth)
+          ? routePermission([route.method].flat()[0] ?? "GET", url, auth)
+          : undefined;
+      return {
+        schema: {
+          ...schema,
+          ...(security ? { security } : {}),
+          ...(permission ? { "x-pier-permission": permission } : {}),
+        },
+        url,
+      };
     },
   });
   app.get("/openapi.json", { schema: { hide: true }, config: { auth: "public" } }, async () => app.swagger());

@@ -6,6 +6,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { audit } from "../../../audit/auditLog.ts";
 import { requestedMode } from "../../../chain/networks.ts";
 import type { AppContext } from "../../../context.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
@@ -89,6 +90,14 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
       idempotent(ctx, req, reply, 202, async (tx) => {
         const order = await getOrderForAdmin(tx, req.params.id);
         await resolveDispute(ctx, tx, order, BigInt(req.body.refund_amount));
+        await audit(
+          tx,
+          req,
+          "dispute.resolved",
+          order.id,
+          { refund_amount: req.body.refund_amount },
+          { merchantId: order.merchant_id, livemode: order.livemode },
+        );
         return toOrderObject(ctx, order);
       }),
   );
@@ -112,6 +121,14 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
       idempotent(ctx, req, reply, 202, async (tx) => {
         const order = await getOrderForAdmin(tx, req.params.id);
         await setHold(ctx, tx, order, req.body.held);
+        await audit(
+          tx,
+          req,
+          req.body.held ? "risk.hold_placed" : "risk.hold_lifted",
+          order.id,
+          {},
+          { merchantId: order.merchant_id, livemode: order.livemode },
+        );
         return toOrderObject(ctx, order);
       }),
   );

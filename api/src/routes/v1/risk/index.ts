@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { audit } from "../../../audit/auditLog.ts";
 import type { AppContext } from "../../../context.ts";
 import type { Db } from "../../../db/pool.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
@@ -65,15 +66,20 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
         response: { 200: RiskSettings, ...errors(400, 401, 403) },
       },
       handler: (req, reply) =>
-        idempotent(ctx, req, reply, 200, async (tx) =>
-          settingsObject(
-            req.principal.livemode,
-            await updateRiskSettings(ctx, tx, req.principal.merchantId, req.principal.livemode, {
-              rules: req.body.rules,
-              reportingCurrency: req.body.reporting_currency,
-            }),
-          ),
-        ),
+        idempotent(ctx, req, reply, 200, async (tx) => {
+          const before = await getRiskSettings(ctx, tx, req.principal.merchantId, req.principal.livemode, {
+            fresh: true,
+          });
+          const after = await updateRiskSettings(ctx, tx, req.principal.merchantId, req.principal.livemode, {
+            rules: req.body.rules,
+            reportingCurrency: req.body.reporting_currency,
+          });
+          await audit(tx, req, "risk.rules_changed", null, {
+            before: { rules: before.rules, reporting_currency: before.reportingCurrency },
+            after: { rules: after.rules, reporting_currency: after.reportingCurrency },
+          });
+          return settingsObject(req.principal.livemode, after);
+        }),
     });
   }
 
@@ -143,9 +149,15 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
         },
       },
       (req, reply) =>
-        idempotent(ctx, req, reply, 200, (tx) =>
-          run(tx, { principal: req.principal, id: req.params.id, note: req.body?.note }),
-        ),
+        idempotent(ctx, req, reply, 200, async (tx) => {
+          const review = await run(tx, { principal: req.principal, id: req.params.id, note: req.body?.note });
+          await audit(tx, req, `risk.review_${path.replace("-", "_")}`, review.id, {
+            order: review.order,
+            status: review.status,
+            note: req.body?.note ?? null,
+          });
+          return review;
+        }),
     );
 
   action(
