@@ -8,6 +8,7 @@ import type { Db } from "../db/pool.ts";
 import { newId } from "../lib/ids.ts";
 import { paginate } from "../lib/paginate.ts";
 import type { ListQueryT } from "../schemas/common.ts";
+import type { AuditAction } from "./actions.ts";
 
 export type ActorType = "member" | "api_key" | "admin";
 
@@ -35,7 +36,7 @@ export interface AuditEntry {
   /** Null for actions on the team, which spans both modes. */
   livemode: boolean | null;
   actor: Actor;
-  action: string;
+  action: AuditAction;
   objectId: string | null;
   details?: Record<string, unknown>;
   requestId?: string;
@@ -74,7 +75,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
 export function audit(
   db: Db,
   request: FastifyRequest,
-  action: string,
+  action: AuditAction,
   objectId: string | null,
   details: Record<string, unknown> = {},
   opts: { merchantId?: string; livemode?: boolean | null } = {},

@@ -1,5 +1,6 @@
 /** Team and audit log schemas (/v1/team, /v1/audit_log). */
 import Type from "typebox";
+import { AUDIT_ACTION_NAMES } from "../audit/actions.ts";
 import { ROLES } from "../team/roles.ts";
 import { Address, Nullable, UnixTime } from "./common.ts";
 
@@ -39,7 +40,7 @@ export const AuditEntry = Type.Object({
     type: Type.String({ enum: ["member", "api_key", "admin"] }),
     id: Type.String({ description: "Member address, API key id (key_...) or `admin`." }),
   }),
-  action: Type.String({ examples: ["refund.created"] }),
+  action: Type.String({ enum: AUDIT_ACTION_NAMES }),
   object_id: Nullable(Type.String()),
   details: Type.Object(
     {},

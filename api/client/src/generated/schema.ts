@@ -6839,7 +6839,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a signed EIP-4361 message
-         * @description Checks domain, URI, chain, nonce (single use), validity window and the owner wallet's signature, then sets the `pier_session` cookie (HttpOnly, SameSite=Strict). A refused message changes nothing.
+         * @description Checks domain, URI, chain, nonce (single use), validity window and the signature of a team member's wallet (or of a wallet with an open invitation, which this accepts), then sets the `pier_session` cookie (HttpOnly, SameSite=Strict). A refused message changes nothing.
          */
         post: {
             parameters: {
@@ -6875,13 +6875,20 @@ export interface paths {
                             };
                             /** @description EVM address. */
                             address: `0x${string}`;
+                            /**
+                             * @description The signed-in member's role on the merchant (api/docs/team.md).
+                             * @enum {string}
+                             */
+                            role: "owner" | "admin" | "developer" | "support" | "accountant";
+                            /** @description What the role may do in this session's mode; the dashboard hides the rest. */
+                            permissions: string[];
                             livemode: boolean;
                             chain_id: number;
                             /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
                             csrf_token: string;
                             /** @description Unix time in seconds. */
                             expires_at: number;
-                            /** @description Registered passkeys: with one or more, sensitive actions need a step-up. */
+                            /** @description The member's registered passkeys: with one or more, their sensitive actions need a step-up. */
                             passkeys: number;
                             step_up_until: number | null;
                         };
@@ -6965,13 +6972,20 @@ export interface paths {
                             };
                             /** @description EVM address. */
                             address: `0x${string}`;
+                            /**
+                             * @description The signed-in member's role on the merchant (api/docs/team.md).
+                             * @enum {string}
+                             */
+                            role: "owner" | "admin" | "developer" | "support" | "accountant";
+                            /** @description What the role may do in this session's mode; the dashboard hides the rest. */
+                            permissions: string[];
                             livemode: boolean;
                             chain_id: number;
                             /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
                             csrf_token: string;
                             /** @description Unix time in seconds. */
                             expires_at: number;
-                            /** @description Registered passkeys: with one or more, sensitive actions need a step-up. */
+                            /** @description The member's registered passkeys: with one or more, their sensitive actions need a step-up. */
                             passkeys: number;
                             step_up_until: number | null;
                         };
@@ -7098,7 +7112,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The merchant's passkeys */
+        /** The signed-in member's passkeys */
         get: {
             parameters: {
                 query?: never;
@@ -7473,13 +7487,20 @@ export interface paths {
                             };
                             /** @description EVM address. */
                             address: `0x${string}`;
+                            /**
+                             * @description The signed-in member's role on the merchant (api/docs/team.md).
+                             * @enum {string}
+                             */
+                            role: "owner" | "admin" | "developer" | "support" | "accountant";
+                            /** @description What the role may do in this session's mode; the dashboard hides the rest. */
+                            permissions: string[];
                             livemode: boolean;
                             chain_id: number;
                             /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
                             csrf_token: string;
                             /** @description Unix time in seconds. */
                             expires_at: number;
-                            /** @description Registered passkeys: with one or more, sensitive actions need a step-up. */
+                            /** @description The member's registered passkeys: with one or more, their sensitive actions need a step-up. */
                             passkeys: number;
                             step_up_until: number | null;
                         };
@@ -10830,6 +10851,878 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the team's members
+         * @description Every member with its role, oldest first.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description All members */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "list";
+                            data: {
+                                /** @enum {string} */
+                                object: "team_member";
+                                /** @description EVM address. */
+                                address: `0x${string}`;
+                                /**
+                                 * @description owner, admin, developer, support or accountant.
+                                 * @enum {string}
+                                 */
+                                role: "owner" | "admin" | "developer" | "support" | "accountant";
+                                /** @description Unix time in seconds. */
+                                created: number;
+                            }[];
+                            has_more: boolean;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/members/{address}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a member's role
+         * @description Only owners change owners; nobody grants a role above their own; the last owner cannot be demoted (409 last_owner). Applies to the member's open sessions at once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description EVM address. */
+                    address: `0x${string}`;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description owner, admin, developer, support or accountant.
+                         * @enum {string}
+                         */
+                        role: "owner" | "admin" | "developer" | "support" | "accountant";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "team_member";
+                            /** @description EVM address. */
+                            address: `0x${string}`;
+                            /**
+                             * @description owner, admin, developer, support or accountant.
+                             * @enum {string}
+                             */
+                            role: "owner" | "admin" | "developer" | "support" | "accountant";
+                            /** @description Unix time in seconds. */
+                            created: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Remove a member
+         * @description Their sessions end at once and their passkeys are deleted. The last owner cannot be removed (409 last_owner).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description EVM address. */
+                    address: `0x${string}`;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "team_member";
+                            address: string;
+                            /** @enum {boolean} */
+                            deleted: true;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List pending invitations
+         * @description Invitations not yet accepted, revoked or expired, newest first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description Cursor: an object id. */
+                    starting_after?: string;
+                    /** @description Cursor: an object id. */
+                    ending_before?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of invitations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "list";
+                            data: {
+                                id: string;
+                                /** @enum {string} */
+                                object: "team_invitation";
+                                /** @description EVM address. */
+                                address: `0x${string}`;
+                                /**
+                                 * @description owner, admin, developer, support or accountant.
+                                 * @enum {string}
+                                 */
+                                role: "owner" | "admin" | "developer" | "support" | "accountant";
+                                /** @description EVM address. */
+                                invited_by: `0x${string}`;
+                                /** @description Unix time in seconds. */
+                                created: number;
+                                /** @description Unix time in seconds. */
+                                expires_at: number;
+                            }[];
+                            has_more: boolean;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Invite a wallet with a role
+         * @description The wallet joins by signing in to the dashboard within 7 days. Inviting it again replaces its open invitation. Nobody invites with a role above their own.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description EVM address. */
+                        address: `0x${string}`;
+                        /**
+                         * @description owner, admin, developer, support or accountant.
+                         * @enum {string}
+                         */
+                        role: "owner" | "admin" | "developer" | "support" | "accountant";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "team_invitation";
+                            /** @description EVM address. */
+                            address: `0x${string}`;
+                            /**
+                             * @description owner, admin, developer, support or accountant.
+                             * @enum {string}
+                             */
+                            role: "owner" | "admin" | "developer" | "support" | "accountant";
+                            /** @description EVM address. */
+                            invited_by: `0x${string}`;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                            /** @description Unix time in seconds. */
+                            expires_at: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/invitations/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a pending invitation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Invitation id (inv_...) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "team_invitation";
+                            /** @description EVM address. */
+                            address: `0x${string}`;
+                            /**
+                             * @description owner, admin, developer, support or accountant.
+                             * @enum {string}
+                             */
+                            role: "owner" | "admin" | "developer" | "support" | "accountant";
+                            /** @description EVM address. */
+                            invited_by: `0x${string}`;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                            /** @description Unix time in seconds. */
+                            expires_at: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object (or it belongs to another merchant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit_log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit log entries
+         * @description Newest first: this session's mode plus the team's (mode-less) entries, filtered by `action` and `actor`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description Cursor: an object id. */
+                    starting_after?: string;
+                    /** @description Cursor: an object id. */
+                    ending_before?: string;
+                    /** @description Only this action, e.g. `refund.created`. */
+                    action?: string;
+                    /** @description Only this actor: member address, API key id or `admin`. */
+                    actor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of audit log entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "list";
+                            data: {
+                                id: string;
+                                /** @enum {string} */
+                                object: "audit_entry";
+                                livemode: boolean | null;
+                                actor: {
+                                    /** @enum {string} */
+                                    type: "member" | "api_key" | "admin";
+                                    /** @description Member address, API key id (key_...) or `admin`. */
+                                    id: string;
+                                };
+                                /** @enum {string} */
+                                action: "refund.created" | "order.released" | "payout.created" | "api_key.created" | "api_key.rolled" | "api_key.revoked" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "risk.rules_changed" | "risk.review_release_hold" | "risk.review_refund" | "risk.review_dismiss" | "risk.hold_placed" | "risk.hold_lifted" | "dispute.resolved" | "reconciliation_finding.resolved" | "team.member_invited" | "team.invitation_revoked" | "team.invitation_accepted" | "team.role_changed" | "team.member_removed";
+                                object_id: string | null;
+                                /** @description Before/after or the action's details. */
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                request_id: string | null;
+                                /** @description Unix time in seconds. */
+                                created: number;
+                            }[];
+                            has_more: boolean;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit_log/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the audit log as CSV
+         * @description Every matching entry, oldest first, one per row: id, created (ISO 8601 UTC), livemode, actor_type, actor_id, action, object_id, details (JSON), request_id.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this action, e.g. `refund.created`. */
+                    action?: string;
+                    /** @description Only this actor: member address, API key id or `admin`. */
+                    actor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description RFC 4180 CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import type { AuditAction } from "../../../audit/actions.ts";
 import { audit } from "../../../audit/auditLog.ts";
 import type { AppContext } from "../../../context.ts";
 import type { Db } from "../../../db/pool.ts";
@@ -132,6 +133,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
     summary: string,
     description: string,
     scope: "orders:write" | "refunds:write",
+    audited: AuditAction,
     run: (tx: Db, r: { principal: Principal; id: string; note?: string }) => Promise<ReviewObject>,
   ) =>
     app.post(
@@ -151,7 +153,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
       (req, reply) =>
         idempotent(ctx, req, reply, 200, async (tx) => {
           const review = await run(tx, { principal: req.principal, id: req.params.id, note: req.body?.note });
-          await audit(tx, req, `risk.review_${path.replace("-", "_")}`, review.id, {
+          await audit(tx, req, audited, review.id, {
             order: review.order,
             status: review.status,
             note: req.body?.note ?? null,
@@ -165,6 +167,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
     "Release a held payment",
     "Queues the operator's setHold(false); the keeper then settles the payment when its escrow period has ended. 409 hold_pending while the hold itself is not on chain yet.",
     "orders:write",
+    "risk.review_release_hold",
     async (tx, r) => toReviewObject(await releaseHold(ctx, tx, r.principal, r.id, r.note)),
   );
   action(
@@ -172,6 +175,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
     "Refund a held or flagged payment",
     "Refunds what remains to the payer (a refund object, `refund.succeeded` follows) and closes the review.",
     "refunds:write",
+    "risk.review_refund",
     async (tx, r) => toReviewObject(await refundReview(ctx, tx, r.principal, r.id, r.note)),
   );
   action(
@@ -179,6 +183,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
     "Dismiss a flag",
     "Records that a flag was reviewed; nothing changes on chain.",
     "orders:write",
+    "risk.review_dismiss",
     async (tx, r) => toReviewObject(await dismissReview(tx, r.principal, r.id, r.note)),
   );
 }
