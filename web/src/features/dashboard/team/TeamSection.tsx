@@ -53,7 +53,10 @@ function Members({ grantable, myAddress }: { grantable: DashboardRole[]; myAddre
       apiPost<TeamMember>(`/v1/team/members/${address}`, { role }),
     onSettled: () => client.invalidateQueries({ queryKey: ["dashboard", "team"] }),
   });
-  const manages = (m: TeamMember) => can("team:write") && (m.role !== "owner" || can("team:owners"));
+  const owners = members.data?.data.filter((m) => m.role === "owner").length ?? 0;
+  // The last owner can be neither demoted nor removed (the API answers 409 last_owner): no controls.
+  const manages = (m: TeamMember) =>
+    can("team:write") && (m.role !== "owner" || (can("team:owners") && owners > 1));
 
   return (
     <section aria-labelledby="members-title" className="card">
