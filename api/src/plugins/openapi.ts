@@ -16,7 +16,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: "1.0.0",
         description:
           'Merchant API of Pier, a self-hostable stablecoin payment stack. Authenticate with `Authorization: Bearer sk_test_...`. Every POST accepts `Idempotency-Key`. Errors: `{ "error": { type, code, message, param } }`. Token amounts are strings in the token\'s smallest unit.' +
-          "\n\nGuides next to the code, in the repository: one per resource in `api/docs/` (orders.md, refunds.md, events.md, webhook-endpoints.md, keys.md, merchant.md, checkout.md, admin.md); the escrow contract's per-operation reference in `contracts/docs/PaymentEscrow.md`; the typed client `@pier/client` (`api/client/README.md`: quickstart, webhook recipes) and the developer CLI `pier` (`cli/`).",
+          "\n\nGuides next to the code, in the repository: one per resource in `api/docs/` (orders.md, refunds.md, events.md, webhook-endpoints.md, keys.md, merchant.md, checkout.md, team.md, admin.md); the escrow contract's per-operation reference in `contracts/docs/PaymentEscrow.md`; the typed client `@pier/client` (`api/client/README.md`: quickstart, webhook recipes) and the developer CLI `pier` (`cli/`).",
       },
       components: {
         securitySchemes: {
