@@ -6,8 +6,8 @@
  *  - CSRF: unsafe methods must carry the session's token in X-CSRF-Token (a cross-site page cannot read
  *    it nor set the header without a CORS grant), and an Origin header, when sent, must be the dashboard's.
  *    The cookie is SameSite=Strict as well.
- *  - Step-up: once the member has a passkey, refunds, early releases and key or webhook endpoint changes
- *    need a passkey assertion from the last five minutes (403 step_up_required otherwise).
+ *  - Step-up: once the member has a passkey, refunds, early releases, key or webhook endpoint changes and
+ *    team changes need a passkey assertion from the last five minutes (403 step_up_required otherwise).
  * Bearer API keys never reach this file and keep working unchanged.
  */
 import { timingSafeEqual } from "node:crypto";
@@ -34,7 +34,13 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const STEP_UP_SCOPES = new Set(["refunds:write", "keys:write", "webhooks:write"]);
 /** webhooks:write routes that change nothing a step-up protects (a redelivery resends signed data). */
 const STEP_UP_EXEMPT = new Set(["/v1/events/:id/redeliver"]);
-const STEP_UP_ROUTES = new Set(["/v1/orders/:id/release"]);
+/** Unsafe calls of these routes need a step-up whatever their scope: releases and team changes. */
+const STEP_UP_ROUTES = new Set([
+  "/v1/orders/:id/release",
+  "/v1/team/invitations",
+  "/v1/team/invitations/:id/revoke",
+  "/v1/team/members/:address",
+]);
 
 export function needsStepUp(method: string, routeUrl: string, requirement: string): boolean {
   if (SAFE_METHODS.has(method)) return false;

@@ -247,6 +247,32 @@ describe("roles", () => {
     ]);
   });
 
+  test("behavior: passkeys are per member: the owner's passkey makes the owner's team changes need a step-up, not the admin's", async () => {
+    const admin = await join("admin");
+    await s.stack.db.query(
+      "INSERT INTO pier_api.passkeys (id, merchant_id, name, public_key, address) VALUES ('team-test-credential', $1, 'test', '\\x00', $2)",
+      [s.merchantId, ownerAccount.address],
+    );
+    try {
+      const byOwner = await as(owner).post("/v1/team/invitations", {
+        address: wallet().address,
+        role: "support",
+      });
+      expect(byOwner.status).toBe(403);
+      expect(byOwner.body.error.code).toBe("step_up_required");
+      expect((await as(owner).get("/v1/team/members")).status).toBe(200);
+      const byAdmin = await as(admin.session).post("/v1/team/invitations", {
+        address: wallet().address,
+        role: "support",
+      });
+      expect(byAdmin.status).toBe(200);
+      expect((await as(admin.session).get("/v1/dashboard/session")).body.passkeys).toBe(0);
+      expect((await as(owner).get("/v1/dashboard/session")).body.passkeys).toBe(1);
+    } finally {
+      await s.stack.db.query("DELETE FROM pier_api.passkeys WHERE id = 'team-test-credential'");
+    }
+  });
+
   test("behavior: API keys cannot use team routes, and keep working on merchant routes", async () => {
     const res = await s.client.get("/v1/team/members");
     expect(res.status).toBe(401);
