@@ -4,6 +4,7 @@
  * to one team member (merchant and wallet): it steps up only that member's sessions. Each session holds
  * at most one outstanding challenge, valid for five minutes and consumed by the first answer to it.
  */
+import { createHash } from "node:crypto";
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
@@ -113,7 +114,8 @@ export async function registrationOptions(
     rpID: origin.rpId,
     userName: `${merchantName} (${session.address})`,
     userDisplayName: merchantName,
-    userID: new TextEncoder().encode(`${session.merchant_id}:${session.address.toLowerCase()}`),
+    // One WebAuthn user per team member; hashed, as a user handle is at most 64 bytes.
+    userID: createHash("sha256").update(`${session.merchant_id}:${session.address.toLowerCase()}`).digest(),
     attestationType: "none",
     excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
     authenticatorSelection: { residentKey: "preferred", userVerification: "required" },
