@@ -273,6 +273,34 @@ describe("roles", () => {
     }
   });
 
+  test("behavior: a wallet in one team accepts another merchant's invitation by naming it at sign-in; teams stay apart", async () => {
+    const { account, session } = await join("developer");
+    const other = await s.newMerchant("Other shop");
+    const otherOwner = await dashboardSignIn(s.client, ownerAccount, { merchant: other.merchantId });
+    expect(otherOwner.body).toMatchObject({ role: "owner", merchant: { id: other.merchantId } });
+    const invited = await as(otherOwner).post("/v1/team/invitations", {
+      address: account.address,
+      role: "accountant",
+    });
+    expect(invited.status).toBe(200);
+
+    // Without `merchant`, the wallet's existing membership wins and the invitation stays open.
+    const again = await dashboardSignIn(s.client, account);
+    expect(again.body).toMatchObject({ role: "developer", merchant: { id: s.merchantId } });
+    const accepted = await dashboardSignIn(s.client, account, { merchant: other.merchantId });
+    expect(accepted.body).toMatchObject({ role: "accountant", merchant: { id: other.merchantId } });
+
+    const mine = (await as(otherOwner).get("/v1/team/members")).body.data.map(
+      (m: { address: string }) => m.address,
+    );
+    expect(mine).toEqual([ownerAccount.address, account.address]);
+    expect((await as(session).get("/v1/team/members")).status).toBe(403);
+    const foreign = await as(otherOwner).delete(
+      `/v1/team/members/${(await join("support")).account.address}`,
+    );
+    expect(foreign.status).toBe(404);
+  });
+
   test("behavior: API keys cannot use team routes, and keep working on merchant routes", async () => {
     const res = await s.client.get("/v1/team/members");
     expect(res.status).toBe(401);
