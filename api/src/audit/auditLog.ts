@@ -4,6 +4,7 @@
  * and its entry commit together; Postgres refuses UPDATE, DELETE and TRUNCATE on the table (0016_team.sql).
  */
 import type { FastifyRequest } from "fastify";
+import { getAddress, isAddress } from "viem";
 import type { Db } from "../db/pool.ts";
 import { newId } from "../lib/ids.ts";
 import { paginate } from "../lib/paginate.ts";
@@ -106,8 +107,9 @@ function conditions(merchantId: string, filter: AuditFilter): { where: string[];
     where.push(`action = $${params.length}`);
   }
   if (filter.actor) {
-    params.push(filter.actor);
-    where.push(`lower(actor_id) = lower($${params.length})`);
+    // Member addresses are stored checksummed: any casing of an address finds them (key ids are exact).
+    params.push(isAddress(filter.actor, { strict: false }) ? getAddress(filter.actor) : filter.actor);
+    where.push(`actor_id = $${params.length}`);
   }
   return { where, params };
 }
