@@ -69,15 +69,26 @@ export async function addMember(db: Db, merchantId: string, address: string, rol
   return rows[0]!;
 }
 
-/** The member to change, with every member row of the merchant locked (the last-owner check reads them). */
-async function lockedTarget(tx: Db, merchantId: string, address: string) {
+/**
+ * The member to change and the acting member's role as of now, with every member row of the merchant
+ * locked: the last-owner check counts them, and a change that committed meanwhile (the actor demoted by
+ * a concurrent request) is seen rather than the role the session started with.
+ */
+async function lockedTarget(tx: Db, acting: Acting, address: string) {
   const { rows } = await tx.query<MemberRow>(
     "SELECT * FROM team_members WHERE merchant_id = $1 ORDER BY address FOR UPDATE",
-    [merchantId],
+    [acting.merchantId],
   );
-  const target = rows.find((r) => r.address.toLowerCase() === address.toLowerCase());
+  const find = (a: string) => rows.find((r) => r.address.toLowerCase() === a.toLowerCase());
+  const target = find(address);
   if (!target) throw new NotFoundError("team member", address, "address");
-  return { target, owners: rows.filter((r) => r.role === "owner").length };
+  const actor = find(acting.address);
+  if (!actor) throw new RoleGrantError("You are no longer a member of this team");
+  return {
+    target,
+    actor: { ...acting, role: actor.role },
+    owners: rows.filter((r) => r.role === "owner").length,
+  };
 }
 
 /** Only owners touch owners; nobody grants a role above their own. */
@@ -96,8 +107,8 @@ export async function changeRole(
   address: string,
   role: Role,
 ): Promise<{ before: MemberRow; after: MemberRow }> {
-  const { target, owners } = await lockedTarget(tx, acting.merchantId, address);
-  assertMayManage(acting, target.role, role);
+  const { target, actor, owners } = await lockedTarget(tx, acting, address);
+  assertMayManage(actor, target.role, role);
   if (target.role === "owner" && role !== "owner" && owners <= 1) throw new LastOwnerError("demoted");
   const { rows } = await tx.query<MemberRow>(
     "UPDATE team_members SET role = $3, updated_at = now() WHERE merchant_id = $1 AND address = $2 RETURNING *",
@@ -108,8 +119,8 @@ export async function changeRole(
 
 /** Removes a member, ends every session they have on this merchant at once, and drops their passkeys. */
 export async function removeMember(tx: Db, acting: Acting, address: string): Promise<MemberRow> {
-  const { target, owners } = await lockedTarget(tx, acting.merchantId, address);
-  assertMayManage(acting, target.role);
+  const { target, actor, owners } = await lockedTarget(tx, acting, address);
+  assertMayManage(actor, target.role);
   if (target.role === "owner" && owners <= 1) throw new LastOwnerError("removed");
   await tx.query("DELETE FROM team_members WHERE merchant_id = $1 AND address = $2", [
     acting.merchantId,

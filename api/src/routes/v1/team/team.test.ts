@@ -218,6 +218,36 @@ describe("roles", () => {
     expect(owner.body.role).toBe("owner");
   });
 
+  test("behavior: two owners demoting each other at once: one wins, the merchant keeps an owner", async () => {
+    // Exactly two owners: the original and a new one.
+    for (const m of (await as(owner).get("/v1/team/members")).body.data) {
+      if (m.role === "owner" && m.address !== ownerAccount.address)
+        expect((await as(owner).post(`/v1/team/members/${m.address}`, { role: "admin" })).status).toBe(200);
+    }
+    const second = await join("owner");
+    const [a, b] = await Promise.all([
+      as(owner).post(`/v1/team/members/${second.account.address}`, { role: "admin" }),
+      as(second.session).post(`/v1/team/members/${ownerAccount.address}`, { role: "admin" }),
+    ]);
+    // The loser is refused either as no longer an owner (its own demotion committed first) or as the
+    // last owner's demoter, depending on which request took the member rows' lock first.
+    const loser = [a, b].find((r) => r.status !== 200)!;
+    expect([a, b].filter((r) => r.status === 200)).toHaveLength(1);
+    expect(["role_grant_forbidden", "last_owner"]).toContain(loser.body.error.code);
+    const { rows } = await s.stack.db.query(
+      "SELECT address FROM pier_api.team_members WHERE merchant_id = $1 AND role = 'owner'",
+      [s.merchantId],
+    );
+    expect(rows).toHaveLength(1);
+    // Put the original owner back for the tests that follow.
+    if (rows[0].address !== ownerAccount.address) {
+      const restored = await as(second.session).post(`/v1/team/members/${ownerAccount.address}`, {
+        role: "owner",
+      });
+      expect(restored.status).toBe(200);
+    }
+  });
+
   test("behavior: removing a member ends their sessions at once; they cannot sign in again; it is audited", async () => {
     const { account, session } = await join("developer");
     const second = await dashboardSignIn(s.client, account);
