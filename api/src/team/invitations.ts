@@ -10,7 +10,14 @@ import { newId } from "../lib/ids.ts";
 import { paginate } from "../lib/paginate.ts";
 import type { ListQueryT } from "../schemas/common.ts";
 import { RoleGrantError } from "./errors.ts";
-import { type Acting, addMember, findMember, type MemberRow, memberAddress } from "./members.ts";
+import {
+  type Acting,
+  addMember,
+  currentActing,
+  findMember,
+  type MemberRow,
+  memberAddress,
+} from "./members.ts";
 import { canGrant, type Role } from "./roles.ts";
 
 /** How long an invitation can be accepted. */
@@ -42,10 +49,11 @@ export function toInvitationObject(row: InvitationRow) {
 
 export async function createInvitation(
   tx: Db,
-  acting: Acting,
+  actingAtAuth: Acting,
   input: { address: string; role: Role },
 ): Promise<{ invitation: InvitationRow; replaced: string | null }> {
   const address = memberAddress(input.address);
+  const acting = await currentActing(tx, actingAtAuth);
   if (!canGrant(acting.role, input.role)) {
     throw new RoleGrantError(`The ${acting.role} role cannot grant the ${input.role} role`);
   }
@@ -81,7 +89,8 @@ export function listInvitations(db: Db, merchantId: string, query: ListQueryT) {
   });
 }
 
-export async function revokeInvitation(tx: Db, acting: Acting, id: string): Promise<InvitationRow> {
+export async function revokeInvitation(tx: Db, actingAtAuth: Acting, id: string): Promise<InvitationRow> {
+  const acting = await currentActing(tx, actingAtAuth);
   const { rows } = await tx.query<InvitationRow>(
     "SELECT * FROM team_invitations WHERE id = $1 AND merchant_id = $2 FOR UPDATE",
     [id, acting.merchantId],

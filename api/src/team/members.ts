@@ -91,6 +91,19 @@ async function lockedTarget(tx: Db, acting: Acting, address: string) {
   };
 }
 
+/**
+ * The acting member with its role as of now, its row locked against a concurrent change (FOR SHARE): a
+ * grant is judged by the role the member holds when it commits, not when its session was read.
+ */
+export async function currentActing(tx: Db, acting: Acting): Promise<Acting> {
+  const { rows } = await tx.query<{ role: Role }>(
+    "SELECT role FROM team_members WHERE merchant_id = $1 AND lower(address) = lower($2) FOR SHARE",
+    [acting.merchantId, acting.address],
+  );
+  if (!rows[0]) throw new RoleGrantError("You are no longer a member of this team");
+  return { ...acting, role: rows[0].role };
+}
+
 /** Only owners touch owners; nobody grants a role above their own. */
 function assertMayManage(acting: Acting, target: Role, next?: Role): void {
   if (target === "owner" && acting.role !== "owner") {
