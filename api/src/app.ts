@@ -24,6 +24,7 @@ import fiatWebhookRoutes from "./routes/fiat-webhooks/index.ts";
 import healthRoutes from "./routes/health.ts";
 import metricsRoutes from "./routes/metrics.ts";
 import adminRoutes from "./routes/v1/admin/index.ts";
+import auditRoutes from "./routes/v1/audit/index.ts";
 import checkoutRoutes from "./routes/v1/checkout/index.ts";
 import checkoutLinkRoutes from "./routes/v1/checkout/links.ts";
 import checkoutSubscriptionRoutes from "./routes/v1/checkout/subscriptions.ts";
@@ -46,6 +47,7 @@ import dailyReportRoutes from "./routes/v1/reports/daily.ts";
 import reportRoutes from "./routes/v1/reports/index.ts";
 import riskRoutes from "./routes/v1/risk/index.ts";
 import subscriptionRoutes from "./routes/v1/subscriptions/index.ts";
+import teamRoutes from "./routes/v1/team/index.ts";
 import webhookEndpointRoutes from "./routes/v1/webhook-endpoints/index.ts";
 import { ErrorResponse } from "./schemas/common.ts";
 import { Order } from "./schemas/order.ts";
@@ -132,4 +134,6 @@ export default async function pierApp(app: FastifyInstance, { ctx }: { ctx: AppC
   await app.register(planRoutes, { ctx });
   await app.register(subscriptionRoutes, { ctx });
   await app.register(checkoutSubscriptionRoutes, { ctx });
+  await app.register(teamRoutes, { ctx });
+  await app.register(auditRoutes, { ctx });
 }

@@ -513,8 +513,9 @@ describe("pagination", () => {
 
 /** Operations of the document that server-side code does not call, by tag or by name. */
 const NOT_FOR_SERVER_CLIENTS = {
-  // Browser sessions of the merchant dashboard; wallet providers' callbacks; Prometheus text.
-  tags: ["Dashboard"],
+  // Browser sessions of the merchant dashboard (its team and audit log too); wallet providers' callbacks;
+  // Prometheus text.
+  tags: ["Dashboard", "Team", "Audit log"],
   ops: ["GET /metrics", "POST /v1/fiat/webhooks/{provider}"],
 };
 

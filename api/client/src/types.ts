@@ -129,3 +129,7 @@ export type StartCheckoutFiatSessionParams = BodyOf<"/v1/checkout/{id}/fiat/sess
 export type DashboardSession = ResponseOf<"/v1/dashboard/session", "get">;
 export type SiweNonce = ResponseOf<"/v1/dashboard/siwe/nonce", "post">;
 export type Passkey = ResponseOf<"/v1/dashboard/passkeys", "get">["data"][number];
+export type DashboardRole = DashboardSession["role"];
+export type TeamMember = ResponseOf<"/v1/team/members", "get">["data"][number];
+export type TeamInvitation = ResponseOf<"/v1/team/invitations", "post">;
+export type AuditEntry = ResponseOf<"/v1/audit_log", "get">["data"][number];

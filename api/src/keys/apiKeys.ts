@@ -12,6 +12,7 @@ import { newId, randomBase62 } from "../lib/ids.ts";
 import { type Page, paginate } from "../lib/paginate.ts";
 import type { ListQueryT } from "../schemas/common.ts";
 import type { ApiKey } from "../schemas/key.ts";
+import type { Role } from "../team/roles.ts";
 import { hasScope, SCOPES, type Scope } from "./scopes.ts";
 
 export interface ApiKeyRow {
@@ -37,6 +38,8 @@ export interface Principal {
   merchantId: string;
   livemode: boolean;
   scopes: readonly string[] | "all";
+  /** Set for a dashboard session: the signed-in team member (keyId is then the session id). */
+  member?: { address: string; role: Role };
 }
 
 const COLUMNS =

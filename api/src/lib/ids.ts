@@ -49,6 +49,8 @@ export const ID_PREFIXES = {
   plan: "plan",
   subscription: "sub",
   invoice: "in",
+  invitation: "inv",
+  auditEntry: "aud",
 } as const;
 
 /** 24 base62 characters: ~143 bits, unguessable (order ids are public in checkout links). */

@@ -1,7 +1,7 @@
 /**
  * Merchants: created by an operator (CLI, seed script or admin route) with a payout address and a first
- * secret key, printed once. The owner address is the wallet that signs in to the dashboard (default: the
- * payout address).
+ * secret key, printed once. The owner address is the team's first owner, the wallet that first signs in to
+ * the dashboard (default: the payout address); owners invite the rest of the team (team/).
  */
 import { getAddress, isAddress } from "viem";
 import type { CreditedBalance } from "../credits/credits.ts";
@@ -12,6 +12,7 @@ import { newId } from "../lib/ids.ts";
 import { type Page, paginate } from "../lib/paginate.ts";
 import type { TtlCache } from "../lib/ttlCache.ts";
 import type { ListQueryT } from "../schemas/common.ts";
+import { addMember } from "../team/members.ts";
 
 export interface MerchantRow {
   id: string;
@@ -75,6 +76,8 @@ export async function createMerchant(
     [newId("merchant"), name, getAddress(input.payoutAddress), getAddress(owner)],
   );
   const merchant = rows[0]!;
+  // The sign-in wallet is the team's first owner (team/).
+  await addMember(tx, merchant.id, merchant.owner_address, "owner");
   const key = await createApiKey(tx, {
     merchantId: merchant.id,
     livemode: input.livemode,

@@ -4,9 +4,11 @@
  *   "any": any valid key of this instance's mode
  *   "admin": `Authorization: Bearer <PIER_ADMIN_KEY>` (operator routes; off when the variable is unset)
  *   "public": nothing (checkout read, health)
- *   "session": a dashboard session cookie only (sign-out, passkeys); see sessions/sessionAuth.ts
+ *   "session": a dashboard session cookie only (sign-out, passkeys, team, audit log); see sessions/sessionAuth.ts
  * Merchant routes (a scope or "any") also accept a dashboard session cookie when no Authorization header
- * is sent: it acts as the merchant with every scope, with CSRF and passkey step-up rules.
+ * is sent: it acts as the merchant within the signed-in member's role, with CSRF and passkey step-up
+ * rules. Every route a session can reach must have a permission (team/routePermissions.ts): registering
+ * one without fails at start-up.
  * Runs on onRequest, before the body is parsed, so a bad key is a 401 whatever the payload.
  */
 import { timingSafeEqual } from "node:crypto";
@@ -17,7 +19,8 @@ import type { AppContext } from "../context.ts";
 import { AuthenticationError, PermissionError } from "../errors.ts";
 import { authenticate, hashSecret, type Principal } from "../keys/apiKeys.ts";
 import { hasScope, type Scope } from "../keys/scopes.ts";
-import { requireSession, sessionPrincipal } from "../sessions/sessionAuth.ts";
+import { sessionPrincipal } from "../sessions/sessionAuth.ts";
+import { routePermission, sessionReachable } from "../team/routePermissions.ts";
 
 export type AuthRequirement = Scope | "any" | "admin" | "public" | "session";
 
@@ -46,11 +49,25 @@ export const auth = fp(
     app.decorateRequest("dashboardSession", null);
     const adminHash = ctx.config.adminKey ? Buffer.from(hashSecret(ctx.config.adminKey), "hex") : undefined;
 
+    app.addHook("onRoute", (route) => {
+      const requirement = (route.config as { auth?: AuthRequirement } | undefined)?.auth ?? "public";
+      if (!sessionReachable(requirement)) return;
+      for (const method of [route.method].flat()) {
+        if (!routePermission(method, route.url, requirement)) {
+          throw new Error(
+            `${method} ${route.url} (auth "${requirement}") is reachable by a dashboard session but has no role permission: map it in api/src/team/routePermissions.ts`,
+          );
+        }
+      }
+    });
+
     app.addHook("onRequest", async (request) => {
       const requirement = request.routeOptions.config.auth ?? "public";
       if (requirement === "public") return;
       if (requirement === "session") {
-        await requireSession(ctx, request);
+        const fromSession = await sessionPrincipal(ctx, request, requirement);
+        if (!fromSession) throw new AuthenticationError("session_missing", "Sign in to the dashboard first");
+        request.principal = fromSession;
         return;
       }
       const token = bearerToken(request);

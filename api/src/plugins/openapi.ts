@@ -11,6 +11,7 @@ import swagger from "@fastify/swagger";
 import scalar from "@scalar/fastify-api-reference";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config.ts";
+import { routePermission, sessionReachable } from "../team/routePermissions.ts";
 
 /** Where ./scripts/dev serves the API: the document's server unless PIER_API_PUBLIC_URL is set. */
 const LOCAL_API_URL = "http://127.0.0.1:4000";
@@ -41,7 +42,7 @@ export async function registerOpenApi(
         license: { name: "MIT", identifier: "MIT" },
         description:
           'Merchant API of Pier, a self-hostable stablecoin payment stack. Authenticate with `Authorization: Bearer sk_test_...`. Every POST accepts `Idempotency-Key`. Errors: `{ "error": { type, code, message, param } }`. Token amounts are strings in the token\'s smallest unit.' +
-          "\n\nGuides next to the code, in the repository: one per resource in `api/docs/` (orders.md, refunds.md, events.md, webhook-endpoints.md, keys.md, merchant.md, checkout.md, admin.md); the escrow contract's per-operation reference in `contracts/docs/PaymentEscrow.md`; the typed client `@pier/client` (`api/client/README.md`: quickstart, webhook recipes) and the developer CLI `pier` (`cli/`).",
+          "\n\nGuides next to the code, in the repository: one per resource in `api/docs/` (orders.md, refunds.md, events.md, webhook-endpoints.md, keys.md, merchant.md, checkout.md, team.md, admin.md); the escrow contract's per-operation reference in `contracts/docs/PaymentEscrow.md`; the typed client `@pier/client` (`api/client/README.md`: quickstart, webhook recipes) and the developer CLI `pier` (`cli/`).",
       },
       components: {
         securitySchemes: {
@@ -92,6 +93,8 @@ export async function registerOpenApi(
         { name: "Fiat", description: "Fiat wallet sessions and their provider webhooks." },
         { name: "Payouts", description: "Merchant withdrawals to a fiat wallet at a quote." },
         { name: "Subscriptions", description: "Plans and subscriptions charged under a spend permission." },
+        { name: "Team", description: "Members, roles and invitations (dashboard session only)." },
+        { name: "Audit log", description: "Who did what; append-only (dashboard session only)." },
       ],
     },
     refResolver: {
@@ -115,7 +118,19 @@ export async function registerOpenApi(
               : auth && auth !== "any"
                 ? [{ secretKey: [auth] }]
                 : undefined;
-      return { schema: security ? { ...schema, security } : schema, url };
+      // What a dashboard member's role needs here (team/routePermissions.ts), for every route a session reaches.
+      const permission =
+        auth && sessionReachable(auth)
+          ? routePermission([route.method].flat()[0] ?? "GET", url, auth)
+          : undefined;
+      return {
+        schema: {
+          ...schema,
+          ...(security ? { security } : {}),
+          ...(permission ? { "x-pier-permission": permission } : {}),
+        },
+        url,
+      };
     },
   });
   app.get("/openapi.json", { schema: { hide: true }, config: { auth: "public" } }, async () => app.swagger());

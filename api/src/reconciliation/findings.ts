@@ -92,7 +92,8 @@ export async function resolveFinding(
   const updated = await db.query<FindingRow>(
     `UPDATE reconciliation_findings SET status = 'resolved', resolved_at = now(), resolved_by = $2,
             resolution_note = $3 WHERE id = $1 RETURNING *`,
-    [id, principal.keyId, note ?? null],
+    // A dashboard member by wallet (a session id would name nobody later), a key by its id.
+    [id, principal.member?.address ?? principal.keyId, note ?? null],
   );
   return updated.rows[0]!;
 }

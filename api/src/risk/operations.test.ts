@@ -129,6 +129,18 @@ describe("risk rules", () => {
     expect(refunded.status).toBe(200);
     expect(refunded.body).toMatchObject({ status: "refunded", review_note: "stolen card pattern" });
     expect(refunded.body.reviewed_by).toMatch(/^key_/);
+    // The decision is in the audit log once, by that key, in the same transaction as the refund.
+    const audited = await s.stack.db.query(
+      "SELECT actor_type, actor_id, details FROM pier_api.audit_log WHERE action = 'risk.review_refund' AND object_id = $1",
+      [review.id],
+    );
+    expect(audited.rows).toEqual([
+      {
+        actor_type: "api_key",
+        actor_id: refunded.body.reviewed_by,
+        details: { order: second.id, status: "refunded", note: "stolen card pattern" },
+      },
+    ]);
     await waitStatus(m.client, second.id, "refunded");
     const again = await m.client.post(`/v1/risk/reviews/${review.id}/release-hold`, {});
     expect(again.status).toBe(409);

@@ -139,7 +139,8 @@ async function close(
   const { rows } = await tx.query<ReviewRow>(
     `UPDATE risk_reviews SET status = $2, reviewed_at = now(), reviewed_by = $3, review_note = $4
       WHERE id = $1 RETURNING *`,
-    [id, status, principal.keyId, note ?? null],
+    // A dashboard member is named by wallet (their session id would mean nothing later); a key by its id.
+    [id, status, principal.member?.address ?? principal.keyId, note ?? null],
   );
   return rows[0]!;
 }

@@ -1,5 +1,6 @@
 /** Response shapes of /v1/dashboard (OpenAPI and serialization). */
 import Type from "typebox";
+import { ROLES } from "../team/roles.ts";
 import { Address, UnixTime } from "./common.ts";
 
 export const SiweNonce = Type.Object({
@@ -16,6 +17,13 @@ export const DashboardSession = Type.Object({
   object: Type.Literal("dashboard_session"),
   merchant: Type.Object({ id: Type.String(), name: Type.String(), payout_address: Address }),
   address: Address,
+  role: Type.String({
+    enum: [...ROLES],
+    description: "The signed-in member's role on the merchant (api/docs/team.md).",
+  }),
+  permissions: Type.Array(Type.String(), {
+    description: "What the role may do in this session's mode; the dashboard hides the rest.",
+  }),
   livemode: Type.Boolean(),
   chain_id: Type.Integer(),
   csrf_token: Type.String({
@@ -23,7 +31,8 @@ export const DashboardSession = Type.Object({
   }),
   expires_at: UnixTime,
   passkeys: Type.Integer({
-    description: "Registered passkeys: with one or more, sensitive actions need a step-up.",
+    description:
+      "The member's registered passkeys: with one or more, their sensitive actions need a step-up.",
   }),
   step_up_until: Type.Union([UnixTime, Type.Null()]),
 });

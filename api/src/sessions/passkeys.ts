@@ -1,8 +1,10 @@
 /**
  * Passkeys (WebAuthn) as the dashboard's second factor, with SimpleWebAuthn: register one from a signed-in
- * session, then assert it to step up the session for sensitive actions (sessionAuth.ts). Each session holds
+ * session, then assert it to step up the session for sensitive actions (sessionAuth.ts). A passkey belongs
+ * to one team member (merchant and wallet): it steps up only that member's sessions. Each session holds
  * at most one outstanding challenge, valid for five minutes and consumed by the first answer to it.
  */
+import { createHash } from "node:crypto";
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
@@ -50,16 +52,22 @@ export function toPasskeyObject(row: PasskeyRow): PasskeyObject {
   };
 }
 
-export async function listPasskeys(db: Db, merchantId: string): Promise<PasskeyRow[]> {
+/** The team member a passkey belongs to: a session has both fields. */
+export type PasskeyOwner = Pick<SessionRow, "merchant_id" | "address">;
+
+export async function listPasskeys(db: Db, member: PasskeyOwner): Promise<PasskeyRow[]> {
   const { rows } = await db.query<PasskeyRow>(
-    "SELECT * FROM passkeys WHERE merchant_id = $1 ORDER BY created_at",
-    [merchantId],
+    "SELECT * FROM passkeys WHERE merchant_id = $1 AND lower(address) = lower($2) ORDER BY created_at",
+    [member.merchant_id, member.address],
   );
   return rows;
 }
 
-export async function hasPasskey(db: Db, merchantId: string): Promise<boolean> {
-  const { rows } = await db.query("SELECT 1 FROM passkeys WHERE merchant_id = $1 LIMIT 1", [merchantId]);
+export async function hasPasskey(db: Db, member: PasskeyOwner): Promise<boolean> {
+  const { rows } = await db.query(
+    "SELECT 1 FROM passkeys WHERE merchant_id = $1 AND lower(address) = lower($2) LIMIT 1",
+    [member.merchant_id, member.address],
+  );
   return rows.length > 0;
 }
 
@@ -100,13 +108,14 @@ export async function registrationOptions(
   session: SessionRow,
   merchantName: string,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  const existing = await listPasskeys(db, session.merchant_id);
+  const existing = await listPasskeys(db, session);
   const options = await (await webauthn()).generateRegistrationOptions({
     rpName: "Pier dashboard",
     rpID: origin.rpId,
     userName: `${merchantName} (${session.address})`,
     userDisplayName: merchantName,
-    userID: new TextEncoder().encode(session.merchant_id),
+    // One WebAuthn user per team member; hashed, as a user handle is at most 64 bytes.
+    userID: createHash("sha256").update(`${session.merchant_id}:${session.address.toLowerCase()}`).digest(),
     attestationType: "none",
     excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
     authenticatorSelection: { residentKey: "preferred", userVerification: "required" },
@@ -145,8 +154,8 @@ export async function verifyRegistration(
     }
     const { credential } = verified.registrationInfo;
     const { rows } = await tx.query<PasskeyRow>(
-      `INSERT INTO passkeys (id, merchant_id, name, public_key, counter, transports)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING *`,
+      `INSERT INTO passkeys (id, merchant_id, name, public_key, counter, transports, address)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING *`,
       [
         credential.id,
         session.merchant_id,
@@ -154,6 +163,7 @@ export async function verifyRegistration(
         Buffer.from(credential.publicKey),
         credential.counter,
         credential.transports ?? [],
+        session.address,
       ],
     );
     if (!rows[0]) throw new SignInError("passkey_exists", "This passkey is already registered", "response");
@@ -168,7 +178,7 @@ export async function authenticationOptions(
   origin: DashboardOrigin,
   session: SessionRow,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const passkeys = await listPasskeys(db, session.merchant_id);
+  const passkeys = await listPasskeys(db, session);
   if (passkeys.length === 0) {
     throw new SignInError("passkey_none", "Register a passkey first (Security settings)");
   }
@@ -182,7 +192,7 @@ export async function authenticationOptions(
   return options;
 }
 
-/** Verifies an assertion of one of the merchant's passkeys and marks the session as stepped up. */
+/** Verifies an assertion of one of the member's passkeys and marks the session as stepped up. */
 export async function verifyAuthentication(
   pool: pg.Pool,
   origin: DashboardOrigin,
@@ -192,8 +202,8 @@ export async function verifyAuthentication(
   return withTransaction(pool, async (tx) => {
     const expectedChallenge = await takeChallenge(tx, session.id, "authentication");
     const { rows } = await tx.query<PasskeyRow>(
-      "SELECT * FROM passkeys WHERE id = $1 AND merchant_id = $2 FOR UPDATE",
-      [response.id, session.merchant_id],
+      "SELECT * FROM passkeys WHERE id = $1 AND merchant_id = $2 AND lower(address) = lower($3) FOR UPDATE",
+      [response.id, session.merchant_id, session.address],
     );
     const passkey = rows[0];
     if (!passkey) throw new SignInError("passkey_unknown", "This passkey is not registered here", "response");

@@ -9,6 +9,12 @@ describe("needsStepUp", () => {
     expect(needsStepUp("POST", "/v1/keys/:id/roll", "keys:write")).toBe(true);
     expect(needsStepUp("DELETE", "/v1/webhook_endpoints/:id", "webhooks:write")).toBe(true);
   });
+  test("behavior: team changes need it; reading the team does not", () => {
+    expect(needsStepUp("POST", "/v1/team/invitations", "session")).toBe(true);
+    expect(needsStepUp("POST", "/v1/team/members/:address", "session")).toBe(true);
+    expect(needsStepUp("DELETE", "/v1/team/members/:address", "session")).toBe(true);
+    expect(needsStepUp("GET", "/v1/team/members", "session")).toBe(false);
+  });
   test("behavior: reads, order creation and cancellation, and redeliveries do not", () => {
     expect(needsStepUp("GET", "/v1/keys", "keys:read")).toBe(false);
     expect(needsStepUp("GET", "/v1/refunds", "refunds:write")).toBe(false);

@@ -1,12 +1,13 @@
 /**
  * The dashboard session as a way to call merchant routes: a valid `pier_session` cookie acts as the
- * merchant with every scope, like an unrestricted secret key, with two extra rules for a cookie that a
- * browser sends on its own:
+ * merchant, limited by the signed-in member's role (team/roles.ts: the route's permission from
+ * team/routePermissions.ts, 403 role_forbidden otherwise), with two extra rules for a cookie that a browser
+ * sends on its own:
  *  - CSRF: unsafe methods must carry the session's token in X-CSRF-Token (a cross-site page cannot read
  *    it nor set the header without a CORS grant), and an Origin header, when sent, must be the dashboard's.
  *    The cookie is SameSite=Strict as well.
- *  - Step-up: once the merchant has a passkey, refunds, early releases and key or webhook endpoint changes
- *    need a passkey assertion from the last five minutes (403 step_up_required otherwise).
+ *  - Step-up: once the member has a passkey, refunds, early releases, key or webhook endpoint changes and
+ *    team changes need a passkey assertion from the last five minutes (403 step_up_required otherwise).
  * Bearer API keys never reach this file and keep working unchanged.
  */
 import { timingSafeEqual } from "node:crypto";
@@ -15,6 +16,9 @@ import { servesMode } from "../chain/networks.ts";
 import type { AppContext } from "../context.ts";
 import { AuthenticationError, PermissionError } from "../errors.ts";
 import type { Principal } from "../keys/apiKeys.ts";
+import { RoleForbiddenError } from "../team/errors.ts";
+import { roleAllows } from "../team/roles.ts";
+import { routePermission } from "../team/routePermissions.ts";
 import { dashboardOrigin } from "./dashboardOrigin.ts";
 import { StepUpRequiredError } from "./errors.ts";
 import { hasPasskey } from "./passkeys.ts";
@@ -30,7 +34,13 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const STEP_UP_SCOPES = new Set(["refunds:write", "keys:write", "webhooks:write"]);
 /** webhooks:write routes that change nothing a step-up protects (a redelivery resends signed data). */
 const STEP_UP_EXEMPT = new Set(["/v1/events/:id/redeliver"]);
-const STEP_UP_ROUTES = new Set(["/v1/orders/:id/release"]);
+/** Unsafe calls of these routes need a step-up whatever their scope: releases and team changes. */
+const STEP_UP_ROUTES = new Set([
+  "/v1/orders/:id/release",
+  "/v1/team/invitations",
+  "/v1/team/invitations/:id/revoke",
+  "/v1/team/members/:address",
+]);
 
 export function needsStepUp(method: string, routeUrl: string, requirement: string): boolean {
   if (SAFE_METHODS.has(method)) return false;
@@ -77,7 +87,11 @@ export async function requireSession(ctx: AppContext, request: FastifyRequest): 
   return session;
 }
 
-/** For merchant routes: the session as a principal with every scope, after the step-up rule. */
+/**
+ * The session as a principal for a route of `requirement` (a scope, "any" or "session"): the member's role
+ * must hold the route's permission, then the step-up rule applies. An unmapped route is refused (the auth
+ * plugin already refuses to register one).
+ */
 export async function sessionPrincipal(
   ctx: AppContext,
   request: FastifyRequest,
@@ -85,14 +99,26 @@ export async function sessionPrincipal(
 ): Promise<Principal | undefined> {
   if (!sessionCookie(request)) return undefined;
   const session = await requireSession(ctx, request);
+  const url = request.routeOptions.url ?? "";
+  const permission = routePermission(request.method, url, requirement);
+  if (!permission) throw new PermissionError("role_forbidden", "No dashboard role may use this route");
+  if (!roleAllows(session.role, session.livemode, permission)) {
+    throw new RoleForbiddenError(session.role, permission);
+  }
   if (
-    needsStepUp(request.method, request.routeOptions.url ?? "", requirement) &&
+    needsStepUp(request.method, url, requirement) &&
     !stepUpFresh(session) &&
-    (await hasPasskey(ctx.pool, session.merchant_id))
+    (await hasPasskey(ctx.pool, session))
   ) {
     throw new StepUpRequiredError();
   }
-  return { keyId: session.id, merchantId: session.merchant_id, livemode: session.livemode, scopes: "all" };
+  return {
+    keyId: session.id,
+    merchantId: session.merchant_id,
+    livemode: session.livemode,
+    scopes: "all",
+    member: { address: session.address, role: session.role },
+  };
 }
 
 function equal(a: string, b: string): boolean {

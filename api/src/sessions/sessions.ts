@@ -5,6 +5,7 @@
 import type { Db } from "../db/pool.ts";
 import { hashSecret } from "../keys/apiKeys.ts";
 import { randomBase62 } from "../lib/ids.ts";
+import type { Role } from "../team/roles.ts";
 
 export const SESSION_COOKIE = "pier_session";
 export const CSRF_HEADER = "x-csrf-token";
@@ -22,13 +23,15 @@ export interface SessionRow {
   created_at: Date;
   expires_at: Date;
   step_up_at: Date | null;
+  /** The member's role now (team_members): a role change applies to sessions already open. */
+  role: Role;
 }
 
 const COLUMNS = "id, merchant_id, address, livemode, csrf_token, created_at, expires_at, step_up_at";
 
 export async function createSession(
   db: Db,
-  input: { merchantId: string; address: string; livemode: boolean },
+  input: { merchantId: string; address: string; livemode: boolean; role: Role },
 ): Promise<{ row: SessionRow; token: string }> {
   const token = randomBase62(43);
   const { rows } = await db.query<SessionRow>(
@@ -44,15 +47,22 @@ export async function createSession(
       SESSION_TTL_SECONDS,
     ],
   );
-  return { row: rows[0]!, token };
+  return { row: { ...rows[0]!, role: input.role }, token };
 }
 
-/** The live session of a cookie value, or undefined (unknown, expired or logged out). */
+/**
+ * The live session of a cookie value, or undefined (unknown, expired, logged out, or its wallet is no
+ * longer a member of the merchant).
+ */
 export async function findSession(db: Db, token: string): Promise<SessionRow | undefined> {
   if (!/^[0-9A-Za-z]{43}$/.test(token)) return undefined;
   const { rows } = await db.query<SessionRow>(
-    `SELECT ${COLUMNS} FROM dashboard_sessions
-      WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`,
+    `SELECT ${COLUMNS.split(", ")
+      .map((c) => `s.${c}`)
+      .join(", ")}, m.role
+       FROM dashboard_sessions s
+       JOIN team_members m ON m.merchant_id = s.merchant_id AND lower(m.address) = lower(s.address)
+      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
     [hashSecret(token)],
   );
   return rows[0];

@@ -80,19 +80,26 @@ export async function redeemSignInLink(
   const hash = hashSecret(token);
   return withTransaction(pool, async (tx) => {
     // Consumed only if unused and unexpired, in one statement: a concurrent second use finds used_at set.
-    const { rows } = await tx.query<{ id: string; merchant_id: string; owner_address: string }>(
+    const { rows } = await tx.query<{ id: string; merchant_id: string }>(
       `UPDATE dashboard_sign_in_links l SET used_at = $2
-         FROM merchants m
-        WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND m.id = l.merchant_id
-        RETURNING l.id, l.merchant_id, m.owner_address`,
+        WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2
+        RETURNING l.id, l.merchant_id`,
       [hash, now],
     );
     const link = rows[0];
     if (!link) throw await whyRefused(tx, hash);
+    // The session is an owner's: the team's first owner now (ownership may have moved since the merchant
+    // was created), so it passes the same member check as a wallet sign-in.
+    const owner = await tx.query<{ address: string }>(
+      "SELECT address FROM team_members WHERE merchant_id = $1 AND role = 'owner' ORDER BY created_at, address LIMIT 1",
+      [link.merchant_id],
+    );
+    if (!owner.rows[0]) throw invalid();
     const { row, token: cookie } = await createSession(tx, {
       merchantId: link.merchant_id,
-      address: link.owner_address,
+      address: owner.rows[0].address,
       livemode: false,
+      role: "owner",
     });
     await tx.query("UPDATE dashboard_sign_in_links SET session_id = $2 WHERE id = $1", [link.id, row.id]);
     return { session: row, token: cookie };

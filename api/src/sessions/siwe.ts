@@ -1,19 +1,23 @@
 /**
- * Sign-In with Ethereum (EIP-4361) for the merchant's owner wallet: the API issues single-use nonces and
+ * Sign-In with Ethereum (EIP-4361) for a merchant's team members: the API issues single-use nonces and
  * accepts a signed message only when its domain, URI, chain, nonce and validity window are the ones this
- * instance expects and the signature is the owner's (EOA or, through viem, a smart account). Checks run
- * before anything is written: a refused message leaves its nonce unused and creates no session.
+ * instance expects and the signature is the wallet's (EOA or, through viem, a smart account). The wallet
+ * must be a member of the merchant or hold an open invitation to it, which signing in accepts (team/).
+ * Checks run before anything is written: a refused message leaves its nonce unused and creates no session.
  */
 
 import type pg from "pg";
 import type { Static } from "typebox";
-import type { Address, Hex, PublicClient } from "viem";
-import { isAddressEqual } from "viem";
+import type { Hex, PublicClient } from "viem";
+import { getAddress } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
+import { recordAudit } from "../audit/auditLog.ts";
 import { modeName } from "../chain/networks.ts";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import type { SiweNonce } from "../schemas/dashboard.ts";
+import { acceptInvitation, type InvitationRow, openInvitationFor } from "../team/invitations.ts";
+import type { Role } from "../team/roles.ts";
 import type { DashboardOrigin } from "./dashboardOrigin.ts";
 import { SignInError } from "./errors.ts";
 import { createSession, type SessionRow } from "./sessions.ts";
@@ -49,7 +53,7 @@ export async function issueNonce(db: Db, origin: DashboardOrigin, chainId: numbe
 export interface SignInInput {
   message: string;
   signature: Hex;
-  /** Which merchant, when the wallet owns several (default: the oldest). */
+  /** Which merchant, when the wallet belongs to several (default: its oldest membership, else invitation). */
   merchantId?: string;
 }
 
@@ -66,6 +70,8 @@ export interface SignInContext {
   /** One per mode served (each mode's home network). */
   networks: SignInNetwork[];
   now?: Date;
+  /** The sign-in request's id, for the audit entry of an accepted invitation. */
+  requestId?: string;
 }
 
 export async function signIn(
@@ -135,7 +141,8 @@ export async function signIn(
       401,
     );
   }
-  const merchant = await ownedMerchant(ctx.pool, fields.address, input.merchantId);
+  const address = getAddress(fields.address);
+  const access = await memberAccess(ctx.pool, address, input.merchantId);
 
   return withTransaction(ctx.pool, async (tx) => {
     // Consumed only now, atomically: of two concurrent sign-ins with one nonce, one wins.
@@ -150,12 +157,28 @@ export async function signIn(
         "message",
       );
     }
+    let role = access.role;
+    if (access.invitation) {
+      const member = await acceptInvitation(tx, access.invitation);
+      if (!member) throw notMember(address, input.merchantId);
+      role = member.role;
+      await recordAudit(tx, {
+        merchantId: access.merchantId,
+        livemode: null,
+        actor: { type: "member", id: address },
+        action: "team.invitation_accepted",
+        objectId: access.invitation.id,
+        details: { address, role, invited_by: access.invitation.invited_by },
+        requestId: ctx.requestId,
+      });
+    }
     const { row, token } = await createSession(tx, {
-      merchantId: merchant.id,
-      address: merchant.owner_address,
+      merchantId: access.merchantId,
+      address,
       livemode: network.livemode,
+      role,
     });
-    return { session: row, token, merchantName: merchant.name };
+    return { session: row, token, merchantName: access.merchantName };
   });
 }
 
@@ -167,25 +190,45 @@ function sameOrigin(uri: string, origin: string): boolean {
   }
 }
 
-async function ownedMerchant(
-  db: Db,
-  address: Address,
-  merchantId: string | undefined,
-): Promise<{ id: string; name: string; owner_address: string }> {
-  const { rows } = await db.query<{ id: string; name: string; owner_address: string }>(
-    "SELECT id, name, owner_address FROM merchants WHERE lower(owner_address) = lower($1) ORDER BY created_at",
+interface MemberAccess {
+  merchantId: string;
+  merchantName: string;
+  role: Role;
+  /** Set when the wallet is not a member yet: signing in accepts this invitation. */
+  invitation?: InvitationRow;
+}
+
+/** How the wallet may enter: as a member of the merchant, else by its open invitation to it. */
+async function memberAccess(db: Db, address: string, merchantId: string | undefined): Promise<MemberAccess> {
+  const { rows } = await db.query<{ merchant_id: string; name: string; role: Role }>(
+    `SELECT m.merchant_id, mer.name, m.role FROM team_members m JOIN merchants mer ON mer.id = m.merchant_id
+      WHERE lower(m.address) = lower($1) ORDER BY m.created_at, m.merchant_id`,
     [address],
   );
-  const merchant = merchantId ? rows.find((r) => r.id === merchantId) : rows[0];
-  if (!merchant || !isAddressEqual(merchant.owner_address as Address, address)) {
-    throw new SignInError(
-      "not_merchant_owner",
-      merchantId
-        ? `${address} does not own merchant '${merchantId}'`
-        : `${address} is not the owner wallet of any merchant`,
-      "message",
-      401,
-    );
+  const member = merchantId ? rows.find((r) => r.merchant_id === merchantId) : rows[0];
+  if (member) return { merchantId: member.merchant_id, merchantName: member.name, role: member.role };
+  const invitation = await openInvitationFor(db, address, merchantId);
+  if (invitation) {
+    const merchant = await db.query<{ name: string }>("SELECT name FROM merchants WHERE id = $1", [
+      invitation.merchant_id,
+    ]);
+    return {
+      merchantId: invitation.merchant_id,
+      merchantName: merchant.rows[0]!.name,
+      role: invitation.role,
+      invitation,
+    };
   }
-  return merchant;
+  throw notMember(address, merchantId);
+}
+
+function notMember(address: string, merchantId: string | undefined): SignInError {
+  return new SignInError(
+    "not_merchant_member",
+    merchantId
+      ? `${address} is not a member of merchant '${merchantId}' and has no open invitation to it`
+      : `${address} is not a member of any merchant's team and has no open invitation`,
+    "message",
+    401,
+  );
 }

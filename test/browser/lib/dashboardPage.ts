@@ -1,9 +1,10 @@
 /**
- * Opening the dashboard in a phone-sized Chromium context with the merchant's wallet injected (EIP-6963,
- * signing with the dev `merchant` key) and a virtual WebAuthn authenticator (CDP) that answers passkey
+ * Opening the dashboard in a phone-sized Chromium context with a wallet injected (EIP-6963, signing with
+ * the dev `merchant` key unless told another) and a virtual WebAuthn authenticator (CDP) that answers passkey
  * prompts with user verification, as a platform authenticator (fingerprint, face) would.
  */
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
+import type { DevRole } from "../../../contracts/lib/accounts.ts";
 import type { DashboardStack } from "./dashboardStack.ts";
 import { installTestWallet, type TestWallet } from "./testWallet.ts";
 
@@ -17,13 +18,18 @@ export interface OpenedDashboard {
   close(): Promise<void>;
 }
 
-export async function openDashboard(browser: Browser, ds: DashboardStack): Promise<OpenedDashboard> {
+/** `role`: the dev account the injected wallet signs with (default the merchant's owner wallet). */
+export async function openDashboard(
+  browser: Browser,
+  ds: DashboardStack,
+  { role = "merchant" }: { role?: DevRole } = {},
+): Promise<OpenedDashboard> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US" });
   context.setDefaultTimeout(30_000);
   const wallet = await installTestWallet(context, {
     rpcUrl: ds.stack.chain.rpcUrl,
     chainId: ds.stack.deployment.chainId,
-    role: "merchant",
+    role,
   });
   const page = await context.newPage();
   const pageErrors: string[] = [];

@@ -494,94 +494,7 @@ export interface paths {
             cookie?: never;
         };
         /** List every merchant of this instance */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    /** @description Cursor: an object id. */
-                    starting_after?: string;
-                    /** @description Cursor: an object id. */
-                    ending_before?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of merchants, newest first */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "list";
-                            data: {
-                                id: string;
-                                /** @enum {string} */
-                                object: "merchant";
-                                name: string;
-                                /** @description EVM address. */
-                                payout_address: `0x${string}`;
-                                /** @description The wallet that signs in to the dashboard. */
-                                owner_address: `0x${string}`;
-                                /** @description Unix time in seconds. */
-                                created: number;
-                            }[];
-                            has_more: boolean;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listMerchants"];
         put?: never;
         /** Create a merchant and its first secret key */
         post: operations["createMerchant"];
@@ -604,126 +517,7 @@ export interface paths {
          * Create an API key for a merchant
          * @description Like POST /v1/keys, for any merchant, with `type` defaulting to `secret`. The secret is in this response only.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name?: string;
-                        /**
-                         * @default secret
-                         * @enum {string}
-                         */
-                        type?: "secret" | "restricted";
-                        scopes?: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
-                        /** @description The merchant (mer_...). */
-                        merchant: string;
-                        /** @description The key's mode (default: the first network's). */
-                        livemode?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "api_key";
-                            livemode: boolean;
-                            name: string;
-                            /** @enum {string} */
-                            type: "secret" | "restricted";
-                            scopes: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
-                            /** @description The secret's first 8 and last 4 characters. */
-                            redacted: string;
-                            /** @description Unix time in seconds. */
-                            created: number;
-                            expires_at: number | null;
-                            revoked_at: number | null;
-                            last_used_at: number | null;
-                            /** @description Only in the response that created the key: store it now. */
-                            secret?: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createMerchantKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1118,7 +912,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a signed EIP-4361 message
-         * @description Checks domain, URI, chain, nonce (single use), validity window and the owner wallet's signature, then sets the `pier_session` cookie (HttpOnly, SameSite=Strict). A refused message changes nothing.
+         * @description Checks domain, URI, chain, nonce (single use), validity window and the signature of a team member's wallet (or of a wallet with an open invitation, which this accepts), then sets the `pier_session` cookie (HttpOnly, SameSite=Strict). A refused message changes nothing.
          */
         post: operations["verifySiwe"];
         delete?: never;
@@ -1168,7 +962,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The merchant's passkeys */
+        /** The signed-in member's passkeys */
         get: operations["listPasskeys"];
         put?: never;
         post?: never;
@@ -1262,101 +1056,7 @@ export interface paths {
          * Mint a one-time dashboard sign-in link (test mode only)
          * @description Signs in as the merchant's owner, once, within 10 minutes, into a test-mode session. Refused (403 sign_in_link_live_mode) when this instance serves any live network. `merchant` defaults to the oldest merchant.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Same key and body within 24 h replays the first response; another body is refused. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        merchant?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "dashboard_sign_in_link";
-                            id: string;
-                            /** @description The merchant whose owner the link signs in as. */
-                            merchant: string;
-                            /** @description Open it in a browser: signs in once, then the link is spent. */
-                            url: string;
-                            /** @description The link's secret (part of `url`); stored only hashed. */
-                            token: string;
-                            /** @description Unix time in seconds. */
-                            expires_at: number;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createDashboardSignInLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1376,83 +1076,7 @@ export interface paths {
          * Sign in with a one-time link's token (test mode only)
          * @description Sets the `pier_session` cookie (HttpOnly, SameSite=Strict) of a test-mode session of the merchant's owner; then read GET /v1/dashboard/session. A used, expired or unknown token is a 401 (sign_in_link_used, sign_in_link_expired, sign_in_link_invalid) and changes nothing.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        token: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            object: "dashboard_sign_in_link";
-                            /** @enum {boolean} */
-                            redeemed: true;
-                            merchant: string;
-                        };
-                    };
-                };
-                /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The key lacks the required scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Internal error */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["redeemDashboardSignInLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1921,6 +1545,131 @@ export interface paths {
          * @description Verifies the signature of the permission (EOA, ERC-1271 smart wallet, or ERC-6492 for a wallet not deployed yet), stores it and starts the subscription (trialing or active; event subscription.activated). The same signature again answers the subscription unchanged. 400 signature_invalid; 409 subscription_authorized (another account or permission), subscription_canceled, permission_not_requested, permission_expired.
          */
         post: operations["authorizeSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the team's members
+         * @description Every member with its role, oldest first.
+         */
+        get: operations["listTeamMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/members/{address}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a member's role
+         * @description Only owners change owners; nobody grants a role above their own; the last owner cannot be demoted (409 last_owner). Applies to the member's open sessions at once.
+         */
+        post: operations["updateTeamMember"];
+        /**
+         * Remove a member
+         * @description Their sessions end at once and their passkeys are deleted. The last owner cannot be removed (409 last_owner).
+         */
+        delete: operations["removeTeamMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List pending invitations
+         * @description Invitations not yet accepted, revoked or expired, newest first.
+         */
+        get: operations["listTeamInvitations"];
+        put?: never;
+        /**
+         * Invite a wallet with a role
+         * @description The wallet joins by signing in to the dashboard within 7 days. Inviting it again replaces its open invitation. Nobody invites with a role above their own.
+         */
+        post: operations["createTeamInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/invitations/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a pending invitation */
+        post: operations["revokeTeamInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit_log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit log entries
+         * @description Newest first: this session's mode plus the team's (mode-less) entries, filtered by `action` and `actor`.
+         */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit_log/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the audit log as CSV
+         * @description Every matching entry, oldest first, one per row: id, created (ISO 8601 UTC), livemode, actor_type, actor_id, action, object_id, details (JSON), request_id.
+         */
+        get: operations["exportAuditLog"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5620,6 +5369,94 @@ export interface operations {
             };
         };
     };
+    listMerchants: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of merchants, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "merchant";
+                            name: string;
+                            /** @description EVM address. */
+                            payout_address: `0x${string}`;
+                            /** @description The wallet that signs in to the dashboard. */
+                            owner_address: `0x${string}`;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     createMerchant: {
         parameters: {
             query?: never;
@@ -5701,6 +5538,126 @@ export interface operations {
             };
             /** @description The key lacks the required scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createMerchantKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /**
+                     * @default secret
+                     * @enum {string}
+                     */
+                    type?: "secret" | "restricted";
+                    scopes?: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
+                    /** @description The merchant (mer_...). */
+                    merchant: string;
+                    /** @description The key's mode (default: the first network's). */
+                    livemode?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "api_key";
+                        livemode: boolean;
+                        name: string;
+                        /** @enum {string} */
+                        type: "secret" | "restricted";
+                        scopes: ("orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "webhooks:read" | "webhooks:write" | "events:read" | "keys:read" | "keys:write")[];
+                        /** @description The secret's first 8 and last 4 characters. */
+                        redacted: string;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        expires_at: number | null;
+                        revoked_at: number | null;
+                        last_used_at: number | null;
+                        /** @description Only in the response that created the key: store it now. */
+                        secret?: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8338,13 +8295,20 @@ export interface operations {
                         };
                         /** @description EVM address. */
                         address: `0x${string}`;
+                        /**
+                         * @description The signed-in member's role on the merchant (api/docs/team.md).
+                         * @enum {string}
+                         */
+                        role: "owner" | "admin" | "developer" | "support" | "accountant";
+                        /** @description What the role may do in this session's mode; the dashboard hides the rest. */
+                        permissions: string[];
                         livemode: boolean;
                         chain_id: number;
                         /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
                         csrf_token: string;
                         /** @description Unix time in seconds. */
                         expires_at: number;
-                        /** @description Registered passkeys: with one or more, sensitive actions need a step-up. */
+                        /** @description The member's registered passkeys: with one or more, their sensitive actions need a step-up. */
                         passkeys: number;
                         step_up_until: number | null;
                     };
@@ -8414,13 +8378,20 @@ export interface operations {
                         };
                         /** @description EVM address. */
                         address: `0x${string}`;
+                        /**
+                         * @description The signed-in member's role on the merchant (api/docs/team.md).
+                         * @enum {string}
+                         */
+                        role: "owner" | "admin" | "developer" | "support" | "accountant";
+                        /** @description What the role may do in this session's mode; the dashboard hides the rest. */
+                        permissions: string[];
                         livemode: boolean;
                         chain_id: number;
                         /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
                         csrf_token: string;
                         /** @description Unix time in seconds. */
                         expires_at: number;
-                        /** @description Registered passkeys: with one or more, sensitive actions need a step-up. */
+                        /** @description The member's registered passkeys: with one or more, their sensitive actions need a step-up. */
                         passkeys: number;
                         step_up_until: number | null;
                     };
@@ -8821,15 +8792,194 @@ export interface operations {
                         };
                         /** @description EVM address. */
                         address: `0x${string}`;
+                        /**
+                         * @description The signed-in member's role on the merchant (api/docs/team.md).
+                         * @enum {string}
+                         */
+                        role: "owner" | "admin" | "developer" | "support" | "accountant";
+                        /** @description What the role may do in this session's mode; the dashboard hides the rest. */
+                        permissions: string[];
                         livemode: boolean;
                         chain_id: number;
                         /** @description Send it as X-CSRF-Token on every POST/DELETE made with the cookie. */
                         csrf_token: string;
                         /** @description Unix time in seconds. */
                         expires_at: number;
-                        /** @description Registered passkeys: with one or more, sensitive actions need a step-up. */
+                        /** @description The member's registered passkeys: with one or more, their sensitive actions need a step-up. */
                         passkeys: number;
                         step_up_until: number | null;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createDashboardSignInLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    merchant?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "dashboard_sign_in_link";
+                        id: string;
+                        /** @description The merchant whose owner the link signs in as. */
+                        merchant: string;
+                        /** @description Open it in a browser: signs in once, then the link is spent. */
+                        url: string;
+                        /** @description The link's secret (part of `url`); stored only hashed. */
+                        token: string;
+                        /** @description Unix time in seconds. */
+                        expires_at: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redeemDashboardSignInLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "dashboard_sign_in_link";
+                        /** @enum {boolean} */
+                        redeemed: true;
+                        merchant: string;
                     };
                 };
             };
@@ -11728,6 +11878,761 @@ export interface operations {
             };
             /** @description A dependency (chain, indexer) is unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTeamMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All members */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            /** @enum {string} */
+                            object: "team_member";
+                            /** @description EVM address. */
+                            address: `0x${string}`;
+                            /**
+                             * @description owner, admin, developer, support or accountant.
+                             * @enum {string}
+                             */
+                            role: "owner" | "admin" | "developer" | "support" | "accountant";
+                            /** @description Unix time in seconds. */
+                            created: number;
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateTeamMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description EVM address. */
+                address: `0x${string}`;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description owner, admin, developer, support or accountant.
+                     * @enum {string}
+                     */
+                    role: "owner" | "admin" | "developer" | "support" | "accountant";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "team_member";
+                        /** @description EVM address. */
+                        address: `0x${string}`;
+                        /**
+                         * @description owner, admin, developer, support or accountant.
+                         * @enum {string}
+                         */
+                        role: "owner" | "admin" | "developer" | "support" | "accountant";
+                        /** @description Unix time in seconds. */
+                        created: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    removeTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description EVM address. */
+                address: `0x${string}`;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "team_member";
+                        address: string;
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTeamInvitations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of invitations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "team_invitation";
+                            /** @description EVM address. */
+                            address: `0x${string}`;
+                            /**
+                             * @description owner, admin, developer, support or accountant.
+                             * @enum {string}
+                             */
+                            role: "owner" | "admin" | "developer" | "support" | "accountant";
+                            /** @description EVM address. */
+                            invited_by: `0x${string}`;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                            /** @description Unix time in seconds. */
+                            expires_at: number;
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createTeamInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description EVM address. */
+                    address: `0x${string}`;
+                    /**
+                     * @description owner, admin, developer, support or accountant.
+                     * @enum {string}
+                     */
+                    role: "owner" | "admin" | "developer" | "support" | "accountant";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "team_invitation";
+                        /** @description EVM address. */
+                        address: `0x${string}`;
+                        /**
+                         * @description owner, admin, developer, support or accountant.
+                         * @enum {string}
+                         */
+                        role: "owner" | "admin" | "developer" | "support" | "accountant";
+                        /** @description EVM address. */
+                        invited_by: `0x${string}`;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        /** @description Unix time in seconds. */
+                        expires_at: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeTeamInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h replays the first response; another body is refused. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Invitation id (inv_...) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "team_invitation";
+                        /** @description EVM address. */
+                        address: `0x${string}`;
+                        /**
+                         * @description owner, admin, developer, support or accountant.
+                         * @enum {string}
+                         */
+                        role: "owner" | "admin" | "developer" | "support" | "accountant";
+                        /** @description EVM address. */
+                        invited_by: `0x${string}`;
+                        /** @description Unix time in seconds. */
+                        created: number;
+                        /** @description Unix time in seconds. */
+                        expires_at: number;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object: an unknown id, another merchant's or mode's, or an id not in Pier's format (resource_missing) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object's state forbids this, or a request with the same Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: an object id. */
+                starting_after?: string;
+                /** @description Cursor: an object id. */
+                ending_before?: string;
+                /** @description Only this action, e.g. `refund.created`. */
+                action?: string;
+                /** @description Only this actor: member address, API key id or `admin`. */
+                actor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit log entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "audit_entry";
+                            livemode: boolean | null;
+                            actor: {
+                                /** @enum {string} */
+                                type: "member" | "api_key" | "admin";
+                                /** @description Member address, API key id (key_...) or `admin`. */
+                                id: string;
+                            };
+                            /** @enum {string} */
+                            action: "refund.created" | "order.released" | "payout.created" | "api_key.created" | "api_key.rolled" | "api_key.revoked" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "risk.rules_changed" | "risk.review_release_hold" | "risk.review_refund" | "risk.review_dismiss" | "risk.hold_placed" | "risk.hold_lifted" | "dispute.resolved" | "reconciliation_finding.resolved" | "team.member_invited" | "team.invitation_revoked" | "team.invitation_accepted" | "team.role_changed" | "team.member_removed";
+                            object_id: string | null;
+                            /** @description Before/after or the action's details. */
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            request_id: string | null;
+                            /** @description Unix time in seconds. */
+                            created: number;
+                        }[];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportAuditLog: {
+        parameters: {
+            query?: {
+                /** @description Only this action, e.g. `refund.created`. */
+                action?: string;
+                /** @description Only this actor: member address, API key id or `admin`. */
+                actor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 4180 CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request (bad parameter, malformed JSON, idempotency key reused with another body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,7 @@ import { type ComponentType, type LazyExoticComponent, lazy, Suspense, useState 
 import { apiPost, errorText } from "../../lib/dashboardApi.ts";
 import { shortHex } from "../../lib/format.ts";
 import { CreditedBalances } from "./CreditedBalances.tsx";
+import { canOf } from "./permissions.ts";
 import { type DashboardSection, type SectionProps, sections } from "./sections.ts";
 import { servedModes, useServedNetworks } from "./servedNetworks.ts";
 import { useDashboardPath } from "./useDashboardPath.ts";
@@ -24,7 +25,10 @@ export function DashboardShell({ session }: { session: DashboardSession }) {
   const client = useQueryClient();
   const [path, navigate] = useDashboardPath();
   const [signOutError, setSignOutError] = useState<string>();
-  const current = sections.find((s) => s.id === path.section) ?? sections[0]!;
+  const can = canOf(session);
+  // Sections the role cannot use are not offered (the API would refuse their calls anyway).
+  const visible = sections.filter((s) => can(s.permission));
+  const current = visible.find((s) => s.id === path.section) ?? visible[0]!;
   const Section = sectionComponent(current);
 
   const modes = servedModes(useServedNetworks().data);
@@ -50,7 +54,8 @@ export function DashboardShell({ session }: { session: DashboardSession }) {
           <strong data-testid="merchant-name">{session.merchant.name}</strong>
           <span className="muted">
             {" "}
-            · <span title={session.address}>{shortHex(session.address)}</span>
+            · <span title={session.address}>{shortHex(session.address)}</span> ·{" "}
+            <span data-testid="member-role">{session.role}</span>
             {session.livemode ? " · live mode" : " · test mode"}
           </span>
         </div>
@@ -76,7 +81,7 @@ export function DashboardShell({ session }: { session: DashboardSession }) {
       )}
       <nav className="dash-nav" aria-label="Dashboard">
         <ul>
-          {sections.map((s) => (
+          {visible.map((s) => (
             <li key={s.id}>
               <a
                 href={`/dashboard/${s.id}`}

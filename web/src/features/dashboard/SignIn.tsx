@@ -1,9 +1,11 @@
 /**
- * Sign-in with the merchant's owner wallet: pick an EIP-6963 wallet (like the checkout), sign a
+ * Sign-in with a team member's wallet: pick an EIP-6963 wallet (like the checkout), sign a
  * Sign-In with Ethereum (EIP-4361) message built from the API's nonce, and the API sets the session
  * cookie. A refused or failed signature can be retried; a nonce that was used or expired is replaced.
  * When the API serves both test networks and mainnets, the merchant picks the mode first (`?mode=live`
  * preselects it): the nonce names that mode's chain, and the session sees only that mode's data.
+ * `?merchant=mer_...` picks one of several merchants the wallet belongs to or is invited to (the link
+ * to give an invited wallet that is already in another team).
  */
 
 import type { DashboardSession, SiweNonce } from "@pier/client/types";
@@ -22,6 +24,12 @@ import { useWalletChoices } from "../checkout/useWalletChoices.ts";
 import { servedModes, useServedNetworks } from "./servedNetworks.ts";
 
 type OnSignedIn = (session: DashboardSession) => void;
+
+/** The merchant the page was opened for (`?merchant=mer_...`), if any. */
+function requestedMerchant(): string | undefined {
+  const merchant = new URLSearchParams(window.location.search).get("merchant");
+  return merchant && /^mer_[0-9A-Za-z]{24}$/.test(merchant) ? merchant : undefined;
+}
 
 /** The mode the page was opened for (`?mode=live` or `?mode=test`), if any. */
 function requestedMode(): boolean | undefined {
@@ -136,7 +144,12 @@ function WalletSignIn({
         expirationTime: new Date(nonce.expires_at * 1000),
       });
       const signature = await sign.mutateAsync({ message });
-      return apiPost<DashboardSession>("/v1/dashboard/siwe/verify", { message, signature });
+      const merchant = requestedMerchant();
+      return apiPost<DashboardSession>("/v1/dashboard/siwe/verify", {
+        message,
+        signature,
+        ...(merchant ? { merchant } : {}),
+      });
     },
     onSuccess: onSignedIn,
     onError: async (error) => {

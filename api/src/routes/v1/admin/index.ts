@@ -6,6 +6,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { audit } from "../../../audit/auditLog.ts";
 import { requestedMode } from "../../../chain/networks.ts";
 import type { AppContext } from "../../../context.ts";
 import { NotFoundError } from "../../../errors.ts";
@@ -93,6 +94,7 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
       config: { auth: "admin" },
       schema: {
         tags,
+        operationId: "listMerchants",
         summary: "List every merchant of this instance",
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
         response: {
@@ -125,6 +127,7 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
       config: { auth: "admin" },
       schema: {
         tags,
+        operationId: "createMerchantKey",
         summary: "Create an API key for a merchant",
         description:
           "Like POST /v1/keys, for any merchant, with `type` defaulting to `secret`. The secret is in this response only.",
@@ -185,6 +188,14 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
       idempotent(ctx, req, reply, 202, async (tx) => {
         const order = await getOrderForAdmin(tx, req.params.id);
         await resolveDispute(ctx, tx, order, BigInt(req.body.refund_amount));
+        await audit(
+          tx,
+          req,
+          "dispute.resolved",
+          order.id,
+          { refund_amount: req.body.refund_amount },
+          { merchantId: order.merchant_id, livemode: order.livemode },
+        );
         return toOrderObject(ctx, order);
       }),
   );
@@ -209,6 +220,14 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
       idempotent(ctx, req, reply, 202, async (tx) => {
         const order = await getOrderForAdmin(tx, req.params.id);
         await setHold(ctx, tx, order, req.body.held);
+        await audit(
+          tx,
+          req,
+          req.body.held ? "risk.hold_placed" : "risk.hold_lifted",
+          order.id,
+          {},
+          { merchantId: order.merchant_id, livemode: order.livemode },
+        );
         return toOrderObject(ctx, order);
       }),
   );

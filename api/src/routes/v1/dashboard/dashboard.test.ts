@@ -144,7 +144,7 @@ describe("dashboard sign-in (SIWE)", () => {
       [message(n, { uri: "https://evil.example/dashboard" }), "siwe_uri_mismatch", 400],
       [message(n, { chainId: 1 }), "siwe_chain_mismatch", 400],
       [message(n, { nonce: "neverissued123" }), "siwe_nonce_invalid", 400],
-      [message(n, { address: stranger.address }), "not_merchant_owner", 401],
+      [message(n, { address: stranger.address }), "not_merchant_member", 401],
     ];
     for (const [msg, code, status] of cases) {
       const signer = msg.includes(stranger.address) ? stranger : owner;
@@ -315,8 +315,8 @@ describe("dashboard session on merchant routes", () => {
     expect((await anon.post("/v1/keys", { name: "ci", type: "secret" }, { headers })).status).toBe(200);
 
     await s.stack.db.query(
-      "INSERT INTO pier_api.passkeys (id, merchant_id, name, public_key) VALUES ('test-credential', $1, 'test', '\\x00')",
-      [s.merchantId],
+      "INSERT INTO pier_api.passkeys (id, merchant_id, name, public_key, address) VALUES ('test-credential', $1, 'test', '\\x00', $2)",
+      [s.merchantId, owner.address],
     );
     const keysBefore = (await s.client.get("/v1/keys?limit=100")).body.data.length;
     for (const [path, body] of [

@@ -1,5 +1,5 @@
 /**
- * /v1/dashboard: the merchant dashboard's sign-in. Sign-In with Ethereum by the merchant's owner wallet
+ * /v1/dashboard: the merchant dashboard's sign-in. Sign-In with Ethereum by a team member's wallet
  * (nonce, then the signed message) sets an HttpOnly, SameSite=Strict session cookie; passkeys registered
  * from a session then step the session up for sensitive actions (see sessions/sessionAuth.ts).
  */
@@ -33,6 +33,7 @@ import {
   stepUpUntil,
 } from "../../../sessions/sessions.ts";
 import { issueNonce, signIn } from "../../../sessions/siwe.ts";
+import { rolePermissions } from "../../../team/roles.ts";
 
 const tags = ["Dashboard"];
 const AnyObject = Type.Object({}, { additionalProperties: true });
@@ -44,12 +45,14 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
   async function sessionObject(session: SessionRow) {
     const [merchant, passkeys] = await Promise.all([
       getMerchant(ctx.pool, session.merchant_id),
-      listPasskeys(ctx.pool, session.merchant_id),
+      listPasskeys(ctx.pool, session),
     ]);
     return {
       object: "dashboard_session" as const,
       merchant: { id: merchant.id, name: merchant.name, payout_address: merchant.payout_address },
       address: session.address,
+      role: session.role,
+      permissions: [...rolePermissions(session.role, session.livemode)],
       livemode: session.livemode,
       chain_id: homeNetwork(ctx.networks, session.livemode).chainId,
       csrf_token: session.csrf_token,
@@ -99,7 +102,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
         tags,
         summary: "Sign in with a signed EIP-4361 message",
         description:
-          "Checks domain, URI, chain, nonce (single use), validity window and the owner wallet's signature, then sets the `pier_session` cookie (HttpOnly, SameSite=Strict). A refused message changes nothing.",
+          "Checks domain, URI, chain, nonce (single use), validity window and the signature of a team member's wallet (or of a wallet with an open invitation, which this accepts), then sets the `pier_session` cookie (HttpOnly, SameSite=Strict). A refused message changes nothing.",
         body: Type.Object(
           {
             message: Type.String({ minLength: 1, maxLength: 4096 }),
@@ -117,6 +120,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
           pool: ctx.pool,
           origin,
           networks: [...ctx.networks.homes.values()],
+          requestId: req.id,
         },
         { message: req.body.message, signature: req.body.signature as Hex, merchantId: req.body.merchant },
       );
@@ -174,7 +178,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
       schema: {
         operationId: "listPasskeys",
         tags,
-        summary: "The merchant's passkeys",
+        summary: "The signed-in member's passkeys",
         response: {
           200: Type.Object({
             object: Type.Literal("list"),
@@ -187,7 +191,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
     },
     async (req) => ({
       object: "list" as const,
-      data: (await listPasskeys(ctx.pool, req.dashboardSession!.merchant_id)).map(toPasskeyObject),
+      data: (await listPasskeys(ctx.pool, req.dashboardSession!)).map(toPasskeyObject),
       has_more: false,
     }),
   );
@@ -207,7 +211,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
     async (req) => {
       const session = req.dashboardSession!;
       const merchant = await getMerchant(ctx.pool, session.merchant_id);
-      const existing = await listPasskeys(ctx.pool, session.merchant_id);
+      const existing = await listPasskeys(ctx.pool, session);
       if (existing.length > 0 && !stepUpFresh(session)) throw new StepUpRequiredError();
       return registrationOptions(ctx.pool, origin, session, merchant.name);
     },

@@ -44,6 +44,7 @@ export default async function signInLinkRoutes(fastify: FastifyInstance, { ctx }
       config: { auth: "admin" },
       schema: {
         tags: ["Admin"],
+        operationId: "createDashboardSignInLink",
         summary: "Mint a one-time dashboard sign-in link (test mode only)",
         description: `Signs in as the merchant's owner, once, within ${SIGN_IN_LINK_TTL_SECONDS / 60} minutes, into a test-mode session. Refused (403 sign_in_link_live_mode) when this instance serves any live network. \`merchant\` defaults to the oldest merchant.`,
         headers: IdempotencyHeaders,
@@ -75,6 +76,7 @@ export default async function signInLinkRoutes(fastify: FastifyInstance, { ctx }
       config: { auth: "public" },
       schema: {
         tags: ["Dashboard"],
+        operationId: "redeemDashboardSignInLink",
         summary: "Sign in with a one-time link's token (test mode only)",
         description:
           "Sets the `pier_session` cookie (HttpOnly, SameSite=Strict) of a test-mode session of the merchant's owner; then read GET /v1/dashboard/session. A used, expired or unknown token is a 401 (sign_in_link_used, sign_in_link_expired, sign_in_link_invalid) and changes nothing.",

@@ -3,6 +3,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { audit } from "../../../audit/auditLog.ts";
 import type { AppContext } from "../../../context.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
 import {
@@ -47,6 +48,11 @@ export default async function keyRoutes(fastify: FastifyInstance, { ctx }: { ctx
           name: req.body.name,
           type,
           scopes: req.body.scopes,
+        });
+        await audit(tx, req, "api_key.created", row.id, {
+          name: row.name,
+          type: row.type,
+          scopes: row.scopes,
         });
         return toApiKeyObject(row, secret);
       }),
@@ -108,9 +114,11 @@ export default async function keyRoutes(fastify: FastifyInstance, { ctx }: { ctx
       },
     },
     (req, reply) =>
-      idempotent(ctx, req, reply, 200, async (tx) =>
-        toApiKeyObject(await revokeApiKey(tx, req.principal, req.params.id)),
-      ),
+      idempotent(ctx, req, reply, 200, async (tx) => {
+        const row = await revokeApiKey(tx, req.principal, req.params.id);
+        await audit(tx, req, "api_key.revoked", row.id, { name: row.name });
+        return toApiKeyObject(row);
+      }),
   );
 
   app.post(
@@ -132,6 +140,10 @@ export default async function keyRoutes(fastify: FastifyInstance, { ctx }: { ctx
     (req, reply) =>
       idempotent(ctx, req, reply, 200, async (tx) => {
         const { row, secret } = await rollApiKey(tx, req.principal, req.params.id, req.body?.expires_in ?? 0);
+        await audit(tx, req, "api_key.rolled", req.params.id, {
+          new_key: row.id,
+          old_key_expires_in: req.body?.expires_in ?? 0,
+        });
         return toApiKeyObject(row, secret);
       }),
   );

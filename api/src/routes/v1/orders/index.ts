@@ -3,6 +3,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { audit } from "../../../audit/auditLog.ts";
 import type { AppContext } from "../../../context.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
 import { cancelOrder } from "../../../orders/cancelOrder.ts";
@@ -127,6 +128,7 @@ export default async function orderRoutes(fastify: FastifyInstance, { ctx }: { c
       idempotent(ctx, req, reply, 202, async (tx) => {
         const order = await getOrder(tx, req.principal, req.params.id, true);
         await releaseEarly(ctx, tx, order);
+        await audit(tx, req, "order.released", order.id, { amount: order.amount });
         return toOrderObject(ctx, order);
       }),
   );

@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { audit } from "../../../audit/auditLog.ts";
 import { createPayout, getPayout, listPayouts, toPayoutObject } from "../../../bridge/payouts.ts";
 import type { AppContext } from "../../../context.ts";
 import { PermissionError } from "../../../errors.ts";
@@ -29,9 +30,11 @@ export default async function payoutRoutes(fastify: FastifyInstance, { ctx }: { 
     (req, reply) => {
       if (req.principal.scopes !== "all")
         throw new PermissionError("insufficient_scope", "Payouts need an unrestricted secret key");
-      return idempotent(ctx, req, reply, 200, async (tx) =>
-        toPayoutObject(await createPayout(ctx, tx, req.principal, req.body)),
-      );
+      return idempotent(ctx, req, reply, 200, async (tx) => {
+        const payout = toPayoutObject(await createPayout(ctx, tx, req.principal, req.body));
+        await audit(tx, req, "payout.created", payout.id, { ...req.body });
+        return payout;
+      });
     },
   );
 

@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { audit } from "../../../audit/auditLog.ts";
 import type { AppContext } from "../../../context.ts";
 import { UnavailableError } from "../../../errors.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
@@ -64,9 +65,13 @@ export default async function reconciliationRoutes(fastify: FastifyInstance, { c
       },
     },
     (req, reply) =>
-      idempotent(ctx, req, reply, 200, async (tx) =>
-        toFindingObject(await resolveFinding(tx, req.principal, req.params.id, req.body.note)),
-      ),
+      idempotent(ctx, req, reply, 200, async (tx) => {
+        const finding = toFindingObject(
+          await resolveFinding(tx, req.principal, req.params.id, req.body.note),
+        );
+        await audit(tx, req, "reconciliation_finding.resolved", finding.id, { note: req.body.note });
+        return finding;
+      }),
   );
 
   app.post(

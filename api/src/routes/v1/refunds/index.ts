@@ -3,6 +3,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { audit } from "../../../audit/auditLog.ts";
 import type { AppContext } from "../../../context.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
 import { createRefund, getRefund, listRefunds, toRefundObject } from "../../../refunds/refunds.ts";
@@ -28,9 +29,15 @@ export default async function refundRoutes(fastify: FastifyInstance, { ctx }: { 
       },
     },
     (req, reply) =>
-      idempotent(ctx, req, reply, 200, async (tx) =>
-        toRefundObject(await createRefund(ctx, tx, req.principal, req.body)),
-      ),
+      idempotent(ctx, req, reply, 200, async (tx) => {
+        const refund = toRefundObject(await createRefund(ctx, tx, req.principal, req.body));
+        await audit(tx, req, "refund.created", refund.id, {
+          order: refund.order,
+          amount: refund.amount,
+          reason: refund.reason,
+        });
+        return refund;
+      }),
   );
 
   app.get(

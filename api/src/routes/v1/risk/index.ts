@@ -2,6 +2,8 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import type { AuditAction } from "../../../audit/actions.ts";
+import { audit } from "../../../audit/auditLog.ts";
 import type { AppContext } from "../../../context.ts";
 import type { Db } from "../../../db/pool.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
@@ -67,15 +69,20 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
         response: { 200: RiskSettings, ...errors(400, 401, 403) },
       },
       handler: (req, reply) =>
-        idempotent(ctx, req, reply, 200, async (tx) =>
-          settingsObject(
-            req.principal.livemode,
-            await updateRiskSettings(ctx, tx, req.principal.merchantId, req.principal.livemode, {
-              rules: req.body.rules,
-              reportingCurrency: req.body.reporting_currency,
-            }),
-          ),
-        ),
+        idempotent(ctx, req, reply, 200, async (tx) => {
+          const before = await getRiskSettings(ctx, tx, req.principal.merchantId, req.principal.livemode, {
+            fresh: true,
+          });
+          const after = await updateRiskSettings(ctx, tx, req.principal.merchantId, req.principal.livemode, {
+            rules: req.body.rules,
+            reportingCurrency: req.body.reporting_currency,
+          });
+          await audit(tx, req, "risk.rules_changed", null, {
+            before: { rules: before.rules, reporting_currency: before.reportingCurrency },
+            after: { rules: after.rules, reporting_currency: after.reportingCurrency },
+          });
+          return settingsObject(req.principal.livemode, after);
+        }),
     });
   }
 
@@ -131,6 +138,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
     summary: string,
     description: string,
     scope: "orders:write" | "refunds:write",
+    audited: AuditAction,
     run: (tx: Db, r: { principal: Principal; id: string; note?: string }) => Promise<ReviewObject>,
   ) =>
     app.post(
@@ -149,9 +157,15 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
         },
       },
       (req, reply) =>
-        idempotent(ctx, req, reply, 200, (tx) =>
-          run(tx, { principal: req.principal, id: req.params.id, note: req.body?.note }),
-        ),
+        idempotent(ctx, req, reply, 200, async (tx) => {
+          const review = await run(tx, { principal: req.principal, id: req.params.id, note: req.body?.note });
+          await audit(tx, req, audited, review.id, {
+            order: review.order,
+            status: review.status,
+            note: req.body?.note ?? null,
+          });
+          return review;
+        }),
     );
 
   action(
@@ -160,6 +174,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
     "Release a held payment",
     "Queues the operator's setHold(false); the keeper then settles the payment when its escrow period has ended. 409 hold_pending while the hold itself is not on chain yet.",
     "orders:write",
+    "risk.review_release_hold",
     async (tx, r) => toReviewObject(await releaseHold(ctx, tx, r.principal, r.id, r.note)),
   );
   action(
@@ -168,6 +183,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
     "Refund a held or flagged payment",
     "Refunds what remains to the payer (a refund object, `refund.succeeded` follows) and closes the review.",
     "refunds:write",
+    "risk.review_refund",
     async (tx, r) => toReviewObject(await refundReview(ctx, tx, r.principal, r.id, r.note)),
   );
   action(
@@ -176,6 +192,7 @@ export default async function riskRoutes(fastify: FastifyInstance, { ctx }: { ct
     "Dismiss a flag",
     "Records that a flag was reviewed; nothing changes on chain.",
     "orders:write",
+    "risk.review_dismiss",
     async (tx, r) => toReviewObject(await dismissReview(tx, r.principal, r.id, r.note)),
   );
 }

@@ -3,6 +3,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { audit } from "../../../audit/auditLog.ts";
 import type { AppContext } from "../../../context.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
 import {
@@ -22,12 +23,20 @@ import {
 import {
   createEndpoint,
   deleteEndpoint,
+  type EndpointRow,
   getEndpoint,
   listEndpoints,
   rotateSecret,
   toEndpointObject,
   updateEndpoint,
 } from "../../../webhooks/endpoints.ts";
+
+/** What the audit log keeps of an endpoint before and after a change (never its secret). */
+const endpointState = (row: EndpointRow) => ({
+  url: row.url,
+  enabled_events: row.enabled_events,
+  status: row.disabled ? "disabled" : "enabled",
+});
 
 const Params = IdParams("^we_[0-9A-Za-z]{24}$", "Webhook endpoint id (we_...)");
 const tags = ["Webhook endpoints"];
@@ -53,6 +62,7 @@ export default async function webhookEndpointRoutes(fastify: FastifyInstance, { 
     (req, reply) =>
       idempotent(ctx, req, reply, 200, async (tx) => {
         const { row, secret } = await createEndpoint(tx, req.principal, req.body);
+        await audit(tx, req, "webhook_endpoint.created", row.id, { after: endpointState(row) });
         return toEndpointObject(row, secret);
       }),
   );
@@ -110,9 +120,15 @@ export default async function webhookEndpointRoutes(fastify: FastifyInstance, { 
       },
     },
     (req, reply) =>
-      idempotent(ctx, req, reply, 200, async (tx) =>
-        toEndpointObject(await updateEndpoint(tx, req.principal, req.params.id, req.body)),
-      ),
+      idempotent(ctx, req, reply, 200, async (tx) => {
+        const before = await getEndpoint(tx, req.principal, req.params.id, true);
+        const after = await updateEndpoint(tx, req.principal, req.params.id, req.body);
+        await audit(tx, req, "webhook_endpoint.updated", after.id, {
+          before: endpointState(before),
+          after: endpointState(after),
+        });
+        return toEndpointObject(after);
+      }),
   );
 
   app.delete(
@@ -128,10 +144,13 @@ export default async function webhookEndpointRoutes(fastify: FastifyInstance, { 
         response: { 200: DeletedObject("webhook_endpoint"), ...errors(400, 401, 403, 404) },
       },
     },
-    async (req) => {
-      await deleteEndpoint(ctx.pool, req.principal, req.params.id);
-      return { id: req.params.id, object: "webhook_endpoint" as const, deleted: true as const };
-    },
+    (req, reply) =>
+      idempotent(ctx, req, reply, 200, async (tx) => {
+        const before = await getEndpoint(tx, req.principal, req.params.id, true);
+        await deleteEndpoint(tx, req.principal, req.params.id);
+        await audit(tx, req, "webhook_endpoint.deleted", req.params.id, { before: endpointState(before) });
+        return { id: req.params.id, object: "webhook_endpoint" as const, deleted: true as const };
+      }),
   );
 
   app.post(
@@ -158,6 +177,9 @@ export default async function webhookEndpointRoutes(fastify: FastifyInstance, { 
           req.params.id,
           req.body?.expires_in ?? 86_400,
         );
+        await audit(tx, req, "webhook_endpoint.secret_rotated", row.id, {
+          old_secret_expires_in: req.body?.expires_in ?? 86_400,
+        });
         return toEndpointObject(row, secret);
       }),
   );

@@ -11,6 +11,7 @@ import QRCode from "qrcode";
 import { useEffect, useId, useState } from "react";
 import { parseAmountInput } from "../../../lib/amountInput.ts";
 import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
+import { useCan } from "../permissions.ts";
 
 const LINKS = ["ops", "links"];
 /** The settlement token's decimals (tUSDC and USDC: 6). */
@@ -18,6 +19,7 @@ const DECIMALS = 6;
 
 export default function LinksSection() {
   const client = useQueryClient();
+  const writes = useCan()("orders:write");
   const ids = { type: useId(), amount: useId(), min: useId(), max: useId(), description: useId() };
   const [type, setType] = useState<"fixed" | "customer_chosen">("fixed");
   const [amount, setAmount] = useState("");
@@ -64,42 +66,44 @@ export default function LinksSection() {
   return (
     <section aria-labelledby="links-title" className="card">
       <h2 id="links-title">Payment links</h2>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <label htmlFor={ids.type}>Amount</label>
-        <select id={ids.type} value={type} onChange={(e) => setType(e.target.value as typeof type)}>
-          <option value="fixed">Fixed</option>
-          <option value="customer_chosen">Chosen by the customer</option>
-        </select>
-        {type === "fixed" ? (
-          <>
-            <label htmlFor={ids.amount}>Amount (tokens)</label>
-            <input
-              id={ids.amount}
-              inputMode="decimal"
-              value={amount}
-              onChange={(e) => setAmount(e.target.value)}
-            />
-          </>
-        ) : (
-          <>
-            <label htmlFor={ids.min}>Minimum</label>
-            <input id={ids.min} inputMode="decimal" value={min} onChange={(e) => setMin(e.target.value)} />
-            <label htmlFor={ids.max}>Maximum</label>
-            <input id={ids.max} inputMode="decimal" value={max} onChange={(e) => setMax(e.target.value)} />
-          </>
-        )}
-        <label htmlFor={ids.description}>Description</label>
-        <input id={ids.description} value={description} onChange={(e) => setDescription(e.target.value)} />
-        <button type="submit" className="button primary" disabled={create.isPending}>
-          Create link
-        </button>
-      </form>
+      {writes && (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
+          <label htmlFor={ids.type}>Amount</label>
+          <select id={ids.type} value={type} onChange={(e) => setType(e.target.value as typeof type)}>
+            <option value="fixed">Fixed</option>
+            <option value="customer_chosen">Chosen by the customer</option>
+          </select>
+          {type === "fixed" ? (
+            <>
+              <label htmlFor={ids.amount}>Amount (tokens)</label>
+              <input
+                id={ids.amount}
+                inputMode="decimal"
+                value={amount}
+                onChange={(e) => setAmount(e.target.value)}
+              />
+            </>
+          ) : (
+            <>
+              <label htmlFor={ids.min}>Minimum</label>
+              <input id={ids.min} inputMode="decimal" value={min} onChange={(e) => setMin(e.target.value)} />
+              <label htmlFor={ids.max}>Maximum</label>
+              <input id={ids.max} inputMode="decimal" value={max} onChange={(e) => setMax(e.target.value)} />
+            </>
+          )}
+          <label htmlFor={ids.description}>Description</label>
+          <input id={ids.description} value={description} onChange={(e) => setDescription(e.target.value)} />
+          <button type="submit" className="button primary" disabled={create.isPending}>
+            Create link
+          </button>
+        </form>
+      )}
       {(formError || create.error || deactivate.error || links.error) && (
         <p className="error" role="alert">
           {formError ?? errorText(create.error ?? deactivate.error ?? links.error)}
@@ -123,7 +127,7 @@ export default function LinksSection() {
               <button type="button" className="button" onClick={() => setQrFor(l)}>
                 QR code
               </button>
-              {l.active && (
+              {l.active && writes && (
                 <button
                   type="button"
                   className="button"

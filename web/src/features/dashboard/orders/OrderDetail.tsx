@@ -1,6 +1,7 @@
 /**
  * One order: amounts, payment and release transactions, refund and early release (each confirmed in a
- * dialog; with a passkey registered the API asks for it first), and the event timeline, all live.
+ * dialog; with a passkey registered the API asks for it first; shown only to roles that may), and the event
+ * timeline, all live.
  */
 
 import type { Order } from "@pier/client/types";
@@ -10,6 +11,7 @@ import { useState } from "react";
 import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
 import { formatDateTime } from "../../../lib/format.ts";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
+import { useCan } from "../permissions.ts";
 import { StatusBadge } from "../StatusBadge.tsx";
 import { TxHash } from "../TxHash.tsx";
 import { EventTimeline } from "./EventTimeline.tsx";
@@ -18,6 +20,7 @@ import { RefundDialog } from "./RefundDialog.tsx";
 export function OrderDetail({ orderId, onBack }: { orderId: string; onBack: () => void }) {
   const client = useQueryClient();
   const [dialog, setDialog] = useState<"refund" | "release">();
+  const can = useCan();
   const order = useQuery({
     queryKey: ["dashboard", "order", orderId],
     queryFn: () => apiGet<Order>(`/v1/orders/${encodeURIComponent(orderId)}`),
@@ -41,8 +44,8 @@ export function OrderDetail({ orderId, onBack }: { orderId: string; onBack: () =
   const o = order.data;
   const remaining = BigInt(o.amount) - BigInt(o.amount_refunded);
   const escrowed = o.status === "escrowed" && !o.payment?.released_at;
-  const canRefund = escrowed && remaining > 0n;
-  const canRelease = escrowed && !o.payment?.held && o.dispute?.status !== "open";
+  const canRefund = escrowed && remaining > 0n && can("refunds:write");
+  const canRelease = escrowed && !o.payment?.held && o.dispute?.status !== "open" && can("orders:release");
 
   return (
     <section aria-labelledby="order-title" className="order-detail">

@@ -9,11 +9,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
 import { env } from "../../../lib/env.ts";
+import { useCan } from "../permissions.ts";
 
 const FINDINGS = ["ops", "findings"];
 
 export default function ReconciliationSection() {
   const client = useQueryClient();
+  const resolves = useCan()("reconciliation:resolve");
   const [status, setStatus] = useState("open");
   const findings = useQuery({
     queryKey: [...FINDINGS, status],
@@ -74,7 +76,9 @@ export default function ReconciliationSection() {
               </td>
               <td>{new Date(f.detected_at * 1000).toLocaleString()}</td>
               <td>
-                {f.status === "open" ? (
+                {f.status === "open" && !resolves ? (
+                  "open"
+                ) : f.status === "open" ? (
                   <button
                     type="button"
                     className="button"

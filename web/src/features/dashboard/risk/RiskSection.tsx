@@ -8,21 +8,24 @@ import type { RiskReview, RiskRules } from "@pier/client/types";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
 import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
+import { useCan } from "../permissions.ts";
 
 const REVIEWS = ["ops", "risk-reviews"];
 const RULES = ["ops", "risk-rules"];
 
 export default function RiskSection() {
+  const can = useCan();
   return (
     <>
       <ReviewQueue />
-      <RulesEditor />
+      {can("risk:write") && <RulesEditor />}
     </>
   );
 }
 
 function ReviewQueue() {
   const client = useQueryClient();
+  const can = useCan();
   const [status, setStatus] = useState("open");
   const reviews = useQuery({
     queryKey: [...REVIEWS, status],
@@ -89,7 +92,7 @@ function ReviewQueue() {
             </div>
             {r.status === "open" && (
               <div className="actions">
-                {r.outcome === "hold" && (
+                {r.outcome === "hold" && can("orders:release") && (
                   <button
                     type="button"
                     className="button"
@@ -99,7 +102,7 @@ function ReviewQueue() {
                     Release hold
                   </button>
                 )}
-                {r.outcome === "flag" && (
+                {r.outcome === "flag" && can("risk:decide") && (
                   <button
                     type="button"
                     className="button"
@@ -109,14 +112,16 @@ function ReviewQueue() {
                     Dismiss
                   </button>
                 )}
-                <button
-                  type="button"
-                  className="button danger"
-                  disabled={act.isPending}
-                  onClick={() => act.mutate({ id: r.id, action: "refund" })}
-                >
-                  Refund
-                </button>
+                {can("refunds:write") && (
+                  <button
+                    type="button"
+                    className="button danger"
+                    disabled={act.isPending}
+                    onClick={() => act.mutate({ id: r.id, action: "refund" })}
+                  >
+                    Refund
+                  </button>
+                )}
               </div>
             )}
           </li>

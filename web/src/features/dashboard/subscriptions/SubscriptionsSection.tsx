@@ -12,6 +12,7 @@ import { useId, useState } from "react";
 import { apiGet, apiPost, errorText } from "../../../lib/dashboardApi.ts";
 import { ratioToPercent } from "../../../lib/format.ts";
 import { DailyChart } from "../analytics/DailyChart.tsx";
+import { useCan } from "../permissions.ts";
 import { ScrollableTable } from "../ScrollableTable.tsx";
 import { StatusBadge } from "../StatusBadge.tsx";
 
@@ -26,6 +27,7 @@ const mrrOf = (m: Month, currency: string) => m.mrr.find((x) => x.currency === c
 
 export default function SubscriptionsSection() {
   const client = useQueryClient();
+  const writes = useCan()("orders:write");
   const refresh = () => client.invalidateQueries({ queryKey: KEY });
   const plans = useQuery({
     queryKey: [...KEY, "plans"],
@@ -77,7 +79,7 @@ export default function SubscriptionsSection() {
       <Revenue months={metrics.data?.months ?? []} />
 
       <h3>Plans</h3>
-      <PlanForm onCreated={refresh} />
+      {writes && <PlanForm onCreated={refresh} />}
       <ul className="rows" data-testid="plans">
         {plans.data?.data.map((p) => (
           <li key={p.id}>
@@ -90,7 +92,7 @@ export default function SubscriptionsSection() {
                 {p.active ? "" : " · archived"}
               </span>
             </div>
-            {p.active && (
+            {p.active && writes && (
               <div className="actions">
                 <button
                   type="button"
@@ -125,7 +127,7 @@ export default function SubscriptionsSection() {
                 {s.end_reason ? ` · ${s.end_reason.replaceAll("_", " ")}` : ""}
               </span>
             </div>
-            {!["canceled", "ended"].includes(s.status) && (
+            {!["canceled", "ended"].includes(s.status) && writes && (
               <div className="actions">
                 <button
                   type="button"
