@@ -1,84 +1,108 @@
 /**
  * Words for the custom errors the escrow (contracts/src/interfaces/IPaymentEscrow.sol) and the token
- * (OpenZeppelin ERC-20, EIP-2612, ERC-3009) can revert with, as a customer should read them.
+ * (OpenZeppelin ERC-20, EIP-2612, ERC-3009) can revert with, as a customer should read them: each error
+ * is a message of the `errors.contract` catalogue group (src/locales/<lng>.json), with the values its
+ * arguments give. Amounts and dates stay raw here: the page formats them in its language.
  */
-import { formatTokenPlain } from "@pier/money/display";
+import type { TokenLike } from "@pier/money/display";
 import type { Address } from "viem";
-import { formatDateTime, shortHex } from "./format.ts";
+import type en from "../locales/en.json";
+import { shortHex } from "./format.ts";
 
 export interface ErrorContext {
-  token?: { symbol: string; decimals: number };
+  token?: TokenLike;
 }
+
+/** A message value: text as it is, a token amount (units) or a moment (unix seconds), formatted when shown. */
+export type ErrorValue = string | { units: bigint; token?: TokenLike } | { unixSeconds: number | bigint };
+export type ErrorValues = Record<string, ErrorValue>;
+
+export type ContractErrorKey = keyof (typeof en)["errors"]["contract"];
 
 type Args = readonly unknown[];
-type Message = (args: Args, ctx: ErrorContext) => string;
+type Values = (args: Args, ctx: ErrorContext) => ErrorValues;
 
-function amount(value: unknown, ctx: ErrorContext): string {
-  if (typeof value !== "bigint") return String(value);
-  return ctx.token ? formatTokenPlain(value, ctx.token) : value.toString();
+function amount(value: unknown, ctx: ErrorContext): ErrorValue {
+  return typeof value === "bigint" ? { units: value, token: ctx.token } : String(value);
 }
 
-function when(value: unknown): string {
-  return typeof value === "bigint" || typeof value === "number" ? formatDateTime(value) : String(value);
+function when(value: unknown): ErrorValue {
+  return typeof value === "bigint" || typeof value === "number" ? { unixSeconds: value } : String(value);
 }
 
-export const contractErrorMessages: Record<string, Message> = {
+const none: Values = () => ({});
+
+/** Every message of `errors.contract` and the values it takes (the type keeps both lists the same). */
+const messages = {
   // PaymentEscrow
-  InvalidOperatorSignature: () =>
-    "The order's payment terms are not signed correctly for this escrow. Contact the merchant.",
-  DeadlinePassed: ([deadline]) => `This order had to be paid before ${when(deadline)}; that time has come.`,
-  AlreadyPaid: () => "This order is already paid. Nothing more was charged.",
-  PaymentsPaused: () => "New payments are paused by the operator right now. Please try again later.",
-  ZeroMerchant: () => "The order names no merchant to pay, so it cannot be paid. Contact the merchant.",
-  ZeroToken: () => "The order names no currency to pay in, so it cannot be paid. Contact the merchant.",
-  ZeroOperator: () =>
-    "The order is not signed by a payment operator, so it cannot be paid. Contact the merchant.",
-  ZeroAmount: () => "The order's amount is zero, so there is nothing to pay. Contact the merchant.",
-  FeeAboveAmount: ([fee, total], ctx) =>
-    `The order's fee (${amount(fee, ctx)}) is larger than its total (${amount(total, ctx)}), so it cannot be paid. Contact the merchant.`,
-  EscrowPeriodTooLong: () =>
-    "The order's buyer-protection period is longer than the escrow can hold, so it cannot be paid. Contact the merchant.",
-  FeeAboveCap: () => "The order's fee is above what the platform allows. Contact the merchant.",
-  AmountTooLarge: () => "The amount is larger than the escrow accepts. Contact the merchant.",
-  TokenTransferMismatch: () =>
-    "The token moved a different amount than requested; this token cannot be used here.",
-  AuthorizationNonceMismatch: () => "The signed authorization does not belong to this order. Try again.",
-  UnknownPayment: () => "The escrow has no open payment matching this order (it may be settled or refunded).",
-  Unauthorized: ([caller]) => `The account ${shortHex(String(caller as Address))} is not allowed to do this.`,
-  EscrowPeriodActive: ([releaseAfter]) => `The buyer-protection window runs until ${when(releaseAfter)}.`,
-  DisputeWindowClosed: ([releaseAfter]) =>
-    `The buyer-protection window ended on ${when(releaseAfter)}: a dispute can no longer be opened.`,
-  PaymentFrozen: () => "This payment is frozen while a dispute or a review is open.",
-  AlreadyDisputed: () => "A dispute is already open for this payment.",
-  HoldUnchanged: () => "The review hold is already in that state.",
-  NotFrozen: () => "This payment has no open dispute or hold to resolve.",
-  InvalidAmount: ([value, remaining], ctx) =>
-    `The amount ${amount(value, ctx)} is not possible: ${amount(remaining, ctx)} remains in escrow.`,
-  ZeroAddress: () => "An address is missing.",
-  FeeCapTooHigh: () => "The fee cap cannot be above 100%.",
-  NothingToWithdraw: () => "There is nothing to withdraw.",
-  ReentrancyGuardReentrantCall: () =>
-    "The token called back into the escrow; this token cannot be used here.",
-  SafeERC20FailedOperation: () => "The token transfer failed.",
+  InvalidOperatorSignature: none,
+  DeadlinePassed: ([deadline]) => ({ deadline: when(deadline) }),
+  AlreadyPaid: none,
+  PaymentsPaused: none,
+  ZeroMerchant: none,
+  ZeroToken: none,
+  ZeroOperator: none,
+  ZeroAmount: none,
+  FeeAboveAmount: ([fee, total], ctx) => ({ fee: amount(fee, ctx), total: amount(total, ctx) }),
+  EscrowPeriodTooLong: none,
+  FeeAboveCap: none,
+  AmountTooLarge: none,
+  TokenTransferMismatch: none,
+  AuthorizationNonceMismatch: none,
+  UnknownPayment: none,
+  Unauthorized: ([caller]) => ({ account: shortHex(String(caller as Address)) }),
+  EscrowPeriodActive: ([releaseAfter]) => ({ date: when(releaseAfter) }),
+  DisputeWindowClosed: ([releaseAfter]) => ({ date: when(releaseAfter) }),
+  PaymentFrozen: none,
+  AlreadyDisputed: none,
+  HoldUnchanged: none,
+  NotFrozen: none,
+  InvalidAmount: ([value, remaining], ctx) => ({
+    amount: amount(value, ctx),
+    remaining: amount(remaining, ctx),
+  }),
+  ZeroAddress: none,
+  FeeCapTooHigh: none,
+  NothingToWithdraw: none,
+  ReentrancyGuardReentrantCall: none,
+  SafeERC20FailedOperation: none,
   // ERC-20
-  ERC20InsufficientBalance: ([, balance, needed], ctx) =>
-    `Your balance is ${amount(balance, ctx)} but this payment needs ${amount(needed, ctx)}.`,
-  ERC20InsufficientAllowance: ([, allowance, needed], ctx) =>
-    `The escrow may spend ${amount(allowance, ctx)} of your tokens but needs ${amount(needed, ctx)}. Approve again.`,
-  ERC20InvalidSender: () => "The token refused the sender address.",
-  ERC20InvalidReceiver: () => "The token refused the receiving address.",
-  ERC20InvalidApprover: () => "The token refused the approving address.",
-  ERC20InvalidSpender: () => "The token refused the spender address.",
+  ERC20InsufficientBalance: ([, balance, needed], ctx) => ({
+    balance: amount(balance, ctx),
+    needed: amount(needed, ctx),
+  }),
+  ERC20InsufficientAllowance: ([, allowance, needed], ctx) => ({
+    allowance: amount(allowance, ctx),
+    needed: amount(needed, ctx),
+  }),
+  ERC20InvalidSender: none,
+  ERC20InvalidReceiver: none,
+  ERC20InvalidApprover: none,
+  ERC20InvalidSpender: none,
   // EIP-2612 permit
-  ERC2612ExpiredSignature: () => "The permit signature has expired. Try again to sign a new one.",
-  ERC2612InvalidSigner: () => "The permit was signed by another account than the one paying. Try again.",
-  InvalidAccountNonce: () => "The permit is out of date (another permit was used meanwhile). Try again.",
+  ERC2612ExpiredSignature: none,
+  ERC2612InvalidSigner: none,
+  InvalidAccountNonce: none,
   // ERC-3009
-  ERC3009InvalidAuthorizationTime: () => "The payment authorization is outside its validity window.",
-  ERC3009InvalidSignature: () => "The payment authorization's signature is not valid. Try again.",
-  ERC3009UsedAuthorization: () => "This payment authorization was already used: the order is probably paid.",
-  // Signatures
-  ECDSAInvalidSignature: () => "Your wallet returned a malformed signature. Try again.",
-  ECDSAInvalidSignatureLength: () => "Your wallet returned a malformed signature. Try again.",
-  ECDSAInvalidSignatureS: () => "Your wallet returned a malformed signature. Try again.",
+  ERC3009InvalidAuthorizationTime: none,
+  ERC3009InvalidSignature: none,
+  ERC3009UsedAuthorization: none,
+  // Signatures (the three ECDSA errors mean the same to a customer)
+  ECDSAInvalidSignature: none,
+} satisfies Record<ContractErrorKey, Values>;
+
+const sameAs: Record<string, ContractErrorKey> = {
+  ECDSAInvalidSignatureLength: "ECDSAInvalidSignature",
+  ECDSAInvalidSignatureS: "ECDSAInvalidSignature",
 };
+
+/** The message for a decoded contract error, or undefined when it has no words of its own. */
+export function contractErrorMessage(
+  errorName: string,
+  args: Args,
+  ctx: ErrorContext,
+): { key: `errors.contract.${ContractErrorKey}`; values: ErrorValues } | undefined {
+  const name = Object.hasOwn(messages, errorName) ? (errorName as ContractErrorKey) : sameAs[errorName];
+  if (!name) return undefined;
+  return { key: `errors.contract.${name}`, values: messages[name](args, ctx) };
+}

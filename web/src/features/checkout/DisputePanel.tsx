@@ -9,7 +9,7 @@ import { Trans, useTranslation } from "react-i18next";
 import { useConnection, useWaitForTransactionReceipt, useWriteContract } from "wagmi";
 import type { ChainClock } from "../../lib/chainClock.ts";
 import type { Checkout } from "../../lib/checkoutApi.ts";
-import { describeError } from "../../lib/describeError.ts";
+import { describedErrorText, describeError } from "../../lib/describeError.ts";
 import { shortHex } from "../../lib/format.ts";
 import { useFormat } from "../../lib/localeFormat.ts";
 import { WalletPicker } from "./WalletPicker.tsx";
@@ -99,7 +99,7 @@ export function DisputePanel({
       </p>
       {error && (
         <p className="error" role="alert">
-          {describeError(error, { token: checkout.token }).message}
+          {describedErrorText(t, f, describeError(error, { token: checkout.token }))}
         </p>
       )}
     </section>

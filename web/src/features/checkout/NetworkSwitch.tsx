@@ -9,7 +9,8 @@ import { useTranslation } from "react-i18next";
 import { type Chain, type EIP1193Provider, numberToHex } from "viem";
 import { useChains, useConnection, useSwitchChain } from "wagmi";
 import { chainName } from "../../lib/chainOf.ts";
-import { describeError } from "../../lib/describeError.ts";
+import { describedErrorText, describeError } from "../../lib/describeError.ts";
+import { useFormat } from "../../lib/localeFormat.ts";
 
 /** True for "the wallet does not know this chain" (4902, also as MetaMask Mobile wraps it). */
 export function isUnknownChainError(error: unknown): boolean {
@@ -25,6 +26,7 @@ export function isUnknownChainError(error: unknown): boolean {
 /** `subject`: what is paid on `chain`, as the page names it ("This order", "This subscription"). */
 export function NetworkSwitch({ chain, subject }: { chain: Chain; subject?: string }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const connection = useConnection();
   const chains = useChains();
   const switchChain = useSwitchChain();
@@ -74,7 +76,7 @@ export function NetworkSwitch({ chain, subject }: { chain: Chain; subject?: stri
         <p className="error" role="alert" data-testid="network-switch-error">
           {!canAddChain && isUnknownChainError(failure)
             ? t("networkSwitch.unknown", { network: chain.name, id: chain.id })
-            : describeError(failure).message}
+            : describedErrorText(t, f, describeError(failure))}
         </p>
       )}
     </section>

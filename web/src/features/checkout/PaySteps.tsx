@@ -2,6 +2,9 @@
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { Chain } from "viem";
+import { describedErrorText } from "../../lib/describeError.ts";
+import { useFormat } from "../../lib/localeFormat.ts";
+import { noticeText } from "./choosePath.ts";
 import { StepList } from "./StepList.tsx";
 import { stepDetailText } from "./stepDetailText.ts";
 import type { CheckoutPayMethod } from "./tokenSupport.ts";
@@ -34,6 +37,7 @@ export function PaySteps({
   onRetry: () => void;
 }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const retryRef = useRef<HTMLButtonElement>(null);
   const error = session.error;
   useEffect(() => {
@@ -46,7 +50,9 @@ export function PaySteps({
         {t("steps.title")}
       </h2>
       <p className="muted">{t("steps.payingWith", { method: t(methodKeys[session.method]) })}</p>
-      {session.notice && <p className="notice-text">{session.notice}</p>}
+      {session.notices && session.notices.length > 0 && (
+        <p className="notice-text">{session.notices.map((n) => noticeText(t, n)).join(" ")}</p>
+      )}
       <StepList
         steps={session.steps.map((s) => ({
           ...s,
@@ -64,7 +70,7 @@ export function PaySteps({
       {error && !session.running && (
         <div className="error-box" role="alert">
           <p className="error" data-testid="pay-error">
-            {error.message}
+            {describedErrorText(t, f, error)}
           </p>
           <button ref={retryRef} type="button" className="button" onClick={onRetry}>
             {t("common.tryAgain")}

@@ -1,13 +1,15 @@
 /** Choose a wallet (or see the connected one, with a way to disconnect). */
 import { useTranslation } from "react-i18next";
 import { useConnect, useConnection, useDisconnect } from "wagmi";
-import { describeError } from "../../lib/describeError.ts";
+import { describedErrorText, describeError } from "../../lib/describeError.ts";
 import { shortHex } from "../../lib/format.ts";
+import { useFormat } from "../../lib/localeFormat.ts";
 import { useWalletChoices } from "./useWalletChoices.ts";
 
 /** `title`: the heading while no wallet is connected; `connectedAs`: the words before the connected account. */
 export function WalletPicker({ title, connectedAs }: { title?: string; connectedAs?: string }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const connection = useConnection();
   const choices = useWalletChoices();
   const connect = useConnect();
@@ -60,7 +62,7 @@ export function WalletPicker({ title, connectedAs }: { title?: string; connected
       )}
       {connect.error && (
         <p className="error" role="alert">
-          {describeError(connect.error).message}
+          {describedErrorText(t, f, describeError(connect.error))}
         </p>
       )}
     </section>

@@ -30,9 +30,12 @@ describe("choosePath", () => {
       method: "relayed",
       reason: expect.stringContaining("smart-contract account"),
     });
+    // The customer's notice is a catalogue key with the coin; the timeline's reason is the same in English.
     expect(choosePath({ ...eoa, hasGas: false })).toMatchObject({
       method: "relayed",
-      reason: expect.stringContaining("holds no ETH"),
+      notice: { key: "pathReason.relayedNoGas", values: { coin: "ETH" } },
+      reason:
+        "Your wallet holds no ETH for the network fee: you sign once, and Pier sends the payment and pays the fee.",
     });
     // Pier does not relay here (no relayer, or a token without authorizations): not relayed.
     expect(choosePath({ ...smart, gasless: false }).method).toBe("allowance");

@@ -12,8 +12,14 @@
  *
  * `excluded` holds what was tried and refused in this attempt (Pier would not relay, the wallet would not
  * batch), so the next best is chosen. Pure: the checkout and its tests share it.
+ *
+ * The sentence is a `pathReason` catalogue key shown in the customer's language, and `reason`, the same in
+ * English, which goes to the order's timeline (merchants read it in one language).
  */
 
+import type { TFunction } from "i18next";
+import { englishText } from "../../lib/englishText.ts";
+import type en from "../../locales/en.json";
 import { type CheckoutPayMethod, chooseMethod, type TokenSupport } from "./tokenSupport.ts";
 import type { WalletCapabilities } from "./walletCapabilities.ts";
 
@@ -35,11 +41,36 @@ export interface PathInput {
   coin: string;
 }
 
+export type NoticeKey = `pathReason.${keyof (typeof en)["pathReason"]}`;
+
+/** A sentence for the customer: a catalogue key and its values. */
+export interface Notice {
+  key: NoticeKey;
+  values?: Record<string, string>;
+}
+
 export interface PaymentPath {
   method: CheckoutPayMethod;
   /** The ERC-7677 paymaster service the batch asks the wallet to use. */
   paymasterUrl?: string;
+  /** Why this way, for the customer. */
+  notice: Notice;
+  /** Why this way, in English, for the order's timeline. */
   reason: string;
+}
+
+/** A notice in the page's language. */
+export function noticeText(t: TFunction, notice: Notice): string {
+  // Keys are checked against en.json by NoticeKey (see stepDetailText for why the cast).
+  return (t as unknown as (key: string, values?: Record<string, string>) => string)(
+    notice.key,
+    notice.values,
+  );
+}
+
+/** A notice with its English sentence. */
+export function because(key: NoticeKey, values?: Record<string, string>): { notice: Notice; reason: string } {
+  return { notice: values ? { key, values } : { key }, reason: englishText(key, values) };
 }
 
 export function choosePath(input: PathInput): PaymentPath {
@@ -52,13 +83,12 @@ export function choosePath(input: PathInput): PaymentPath {
   if (relayable && contractAccount)
     return {
       method: "relayed",
-      reason:
-        "Your wallet is a smart-contract account: you sign once, and Pier sends the payment and pays its network fee.",
+      ...because("pathReason.relayedContract"),
     };
   if (relayable && !hasGas)
     return {
       method: "relayed",
-      reason: `Your wallet holds no ${input.coin} for the network fee: you sign once, and Pier sends the payment and pays the fee.`,
+      ...because("pathReason.relayedNoGas", { coin: input.coin }),
     };
 
   if (capabilities.atomic && !excluded.has("batch") && !forcedByUrl) {
@@ -66,30 +96,26 @@ export function choosePath(input: PathInput): PaymentPath {
       return {
         method: "batch",
         paymasterUrl: input.paymasterUrl,
-        reason:
-          "Your wallet sends the approval and the payment together, and a paymaster pays the network fee: you confirm once and pay no gas.",
+        ...because("pathReason.batchPaymaster"),
       };
     return {
       method: "batch",
-      reason:
-        "Your wallet sends the approval and the payment together: you confirm once, and both happen or neither does.",
+      ...because("pathReason.batch"),
     };
   }
 
   if (contractAccount)
     return {
       method: "allowance",
-      reason:
-        "Your wallet is a smart-contract account that cannot batch calls here: it sends an approval, then the payment.",
+      ...because("pathReason.allowanceContract"),
     };
   const method = chooseMethod(support, input.methods, preferred);
-  return { method, reason: ONE_STEP_REASONS[method] ?? ONE_STEP_REASONS.allowance! };
+  return { method, ...because(ONE_STEP_REASONS[method] ?? "pathReason.allowance") };
 }
 
-const ONE_STEP_REASONS: Partial<Record<CheckoutPayMethod, string>> = {
-  authorization: "You sign the payment (ERC-3009) and your wallet sends it: one signature, one transaction.",
-  permit:
-    "You sign a permit for this amount (EIP-2612) and your wallet sends the payment: one signature, one transaction.",
-  dai_permit: "You sign a DAI permit and your wallet sends the payment: one signature, one transaction.",
-  allowance: "This token takes no signed approvals: your wallet sends an approval, then the payment.",
+const ONE_STEP_REASONS: Partial<Record<CheckoutPayMethod, NoticeKey>> = {
+  authorization: "pathReason.authorization",
+  permit: "pathReason.permit",
+  dai_permit: "pathReason.dai_permit",
+  allowance: "pathReason.allowance",
 };

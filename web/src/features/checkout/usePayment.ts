@@ -16,9 +16,9 @@ import type { Address, Hex } from "viem";
 import { getBalance, getBytecode, getGasPrice, waitForTransactionReceipt } from "wagmi/actions";
 import type { Checkout } from "../../lib/checkoutApi.ts";
 import { isPaid, recordCheckoutAttempt } from "../../lib/checkoutApi.ts";
-import { type DescribedError, describeError } from "../../lib/describeError.ts";
+import { type DescribedError, describeError, knownError } from "../../lib/describeError.ts";
 import type { PierConfig } from "../../wagmi.ts";
-import { choosePath, type PaymentPath } from "./choosePath.ts";
+import { because, choosePath, type Notice, type PaymentPath } from "./choosePath.ts";
 import {
   BatchFailedError,
   isContractAccount,
@@ -49,17 +49,24 @@ export interface PaySession {
   steps: StepView[];
   running: boolean;
   error?: DescribedError & { step: StepId };
-  /** Why the method changed during the attempt (e.g. the wallet cannot sign typed data). */
-  notice?: string;
+  /** Why this way, and why the method changed during the attempt (e.g. the wallet cannot sign typed data). */
+  notices?: Notice[];
   paymentTx?: Hex;
 }
 
 const pendingKey = (orderId: string) => `pier:payment-tx:${orderId}`;
 
-const TYPED_DATA_NOTICE =
-  "Your wallet cannot sign this kind of message, so we are paying with an approval and a payment transaction instead.";
-const relayFallbackNotice = (why: string) => `Pier could not send this payment for you (${why}).`;
-const BATCH_FALLBACK_NOTICE = "Your wallet could not send the calls as one batch.";
+/** Why a way was chosen: the customer's notices and the English sentence for the order's timeline. */
+interface Why {
+  notices: Notice[];
+  reason: string;
+}
+
+const why = (w: { notice: Notice; reason: string }): Why => ({ notices: [w.notice], reason: w.reason });
+const TYPED_DATA_FALLBACK = why(because("pathReason.typedDataFallback"));
+// The refusal is the API's own (English) words.
+const relayFallback = (refusal: string) => why(because("pathReason.relayRefused", { why: refusal }));
+const BATCH_FALLBACK = why(because("pathReason.batchFailed"));
 
 /** Gas a payment transaction may need, for "does the account hold enough of the coin to pay its fee". */
 const PAYMENT_GAS = 200_000n;
@@ -126,7 +133,7 @@ export function usePayment({
   const run = useCallback(
     async (
       method: CheckoutPayMethod | undefined,
-      initialNotice?: string,
+      initialNotice?: Why,
       excluded: CheckoutPayMethod[] = [],
       asSmartAccount = false,
     ) => {
@@ -188,7 +195,10 @@ export function usePayment({
           });
           current = path.method;
           chosen.current = path;
-          notice = initialNotice ? `${initialNotice} ${path.reason}` : path.reason;
+          notice = {
+            notices: [...(initialNotice?.notices ?? []), path.notice],
+            reason: initialNotice ? `${initialNotice.reason} ${path.reason}` : path.reason,
+          };
         }
         // Each choice goes to the order's timeline: chosen here, or forced by a fallback (its notice says why);
         // a plain "Try again" of the same way is not a new choice.
@@ -196,7 +206,7 @@ export function usePayment({
           const f = facts.current;
           void recordCheckoutAttempt(checkout.id, {
             method: current,
-            reason: notice ?? "",
+            reason: notice?.reason ?? "",
             account,
             wallet: {
               type: f?.contractAccount || asSmartAccount ? "smart_account" : "eoa",
@@ -213,7 +223,7 @@ export function usePayment({
               ? s.steps.map((x) => (x.state === "failed" ? { ...x, state: "todo" } : x))
               : freshSteps(current),
           running: true,
-          notice: notice ?? s?.notice,
+          notices: notice?.notices ?? s?.notices,
         }));
         await payOrder({
           config,
@@ -234,14 +244,14 @@ export function usePayment({
         } else {
           const described =
             error instanceof TransactionRevertedError
-              ? { kind: "contract" as const, message: error.message }
+              ? knownError("contract", "errors.reverted")
               : describeError(error, { token: checkout.token });
           if (described.errorName === "AlreadyPaid" || described.errorName === "ERC3009UsedAuthorization") {
             void refetch();
           }
           const tried = [...excluded, current];
           if (error instanceof RelayRefusedError) {
-            next = () => run(undefined, relayFallbackNotice(error.message), tried, asSmartAccount);
+            next = () => run(undefined, relayFallback(error.message), tried, asSmartAccount);
           } else if (error instanceof NotEcdsaSignatureError && currentStep === "sign") {
             // It signed like a smart account (its signature is kept): choose again as one.
             next = () => run(undefined, undefined, tried, true);
@@ -250,9 +260,9 @@ export function usePayment({
             currentStep === "send" &&
             (described.kind === "unsupported" || error instanceof BatchFailedError)
           ) {
-            next = () => run(undefined, BATCH_FALLBACK_NOTICE, tried, asSmartAccount);
+            next = () => run(undefined, BATCH_FALLBACK, tried, asSmartAccount);
           } else if (described.kind === "unsupported" && currentStep === "sign" && current !== "allowance") {
-            next = () => run("allowance", TYPED_DATA_NOTICE);
+            next = () => run("allowance", TYPED_DATA_FALLBACK);
           }
           if (!next) {
             setSession((s) =>

@@ -16,7 +16,7 @@ import { paymentTokenAbi } from "@pier/contracts/tokenAbi";
 import { useCallback, useRef, useState } from "react";
 import { type Address, getAddress, type Hex } from "viem";
 import { readContract, signTypedData, waitForTransactionReceipt, writeContract } from "wagmi/actions";
-import { type DescribedError, describeError } from "../../lib/describeError.ts";
+import { type DescribedError, describeError, knownError } from "../../lib/describeError.ts";
 import type en from "../../locales/en.json";
 import type { PierConfig } from "../../wagmi.ts";
 import { authorizeSubscription, requestPermission, SubscribeApiError } from "./subscribeApi.ts";
@@ -94,7 +94,7 @@ export function useSubscribe({
     } catch (error) {
       const described: DescribedError =
         error instanceof SubscribeApiError
-          ? { kind: "unknown", message: error.message }
+          ? knownError("unknown", "errors.unknown", { detail: error.message })
           : describeError(error);
       update(current, { state: "failed", detail: undefined });
       setSession((s) => s && { ...s, running: false, error: described });
