@@ -12,7 +12,12 @@ import { Trans, useTranslation } from "react-i18next";
 import { type Chain, getAddress, type Hex, isAddressEqual } from "viem";
 import { useConfig, useConnection, useReadContract } from "wagmi";
 import { waitForTransactionReceipt, writeContract } from "wagmi/actions";
-import { describeError } from "../../lib/describeError.ts";
+import {
+  type DescribedError,
+  describedErrorText,
+  describeError,
+  knownError,
+} from "../../lib/describeError.ts";
 import { useFormat } from "../../lib/localeFormat.ts";
 import { NetworkSwitch } from "../checkout/NetworkSwitch.tsx";
 import { TxLink } from "../checkout/TxLink.tsx";
@@ -121,9 +126,10 @@ function RevokeAction({
   chain: Chain;
 }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const config = useConfig();
   const connection = useConnection();
-  const [tx, setTx] = useState<{ running: boolean; hash?: Hex; error?: string; done?: boolean }>({
+  const [tx, setTx] = useState<{ running: boolean; hash?: Hex; error?: DescribedError; done?: boolean }>({
     running: false,
   });
   const retryRef = useRef<HTMLButtonElement>(null);
@@ -151,11 +157,15 @@ function RevokeAction({
       });
       setTx({ running: true, hash });
       const receipt = await waitForTransactionReceipt(config, { hash, chainId: permission.network });
-      if (receipt.status !== "success") throw new Error("The revoke transaction failed on chain. Try again.");
+      if (receipt.status !== "success") {
+        setTx({ running: false, hash, error: knownError("contract", "errors.revokeReverted") });
+        setTimeout(() => retryRef.current?.focus(), 0);
+        return;
+      }
       setTx({ running: false, hash, done: true });
       void state.refetch();
     } catch (error) {
-      setTx({ running: false, error: describeError(error).message });
+      setTx({ running: false, error: describeError(error) });
       setTimeout(() => retryRef.current?.focus(), 0);
     }
   };
@@ -204,7 +214,7 @@ function RevokeAction({
       </p>
       {tx.error && (
         <p className="error" role="alert" data-testid="revoke-error">
-          {tx.error}
+          {describedErrorText(t, f, tx.error)}
         </p>
       )}
     </>

@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Chain } from "viem";
 import { useConfig, useConnection } from "wagmi";
+import { describedErrorText } from "../../lib/describeError.ts";
 import { useFormat } from "../../lib/localeFormat.ts";
 import { NetworkSwitch } from "../checkout/NetworkSwitch.tsx";
 import { StepList } from "../checkout/StepList.tsx";
@@ -154,6 +155,7 @@ function SubscribeSteps({
   onRetry: () => void;
 }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const retryRef = useRef<HTMLButtonElement>(null);
   const error = session?.error;
   useEffect(() => {
@@ -183,7 +185,7 @@ function SubscribeSteps({
       {error && !session?.running && (
         <div className="error-box" role="alert">
           <p className="error" data-testid="subscribe-error">
-            {error.message}
+            {describedErrorText(t, f, error)}
           </p>
           <button ref={retryRef} type="button" className="button" onClick={onRetry}>
             {t("common.tryAgain")}
