@@ -268,6 +268,14 @@ describe("roles", () => {
     expect((await signInResponse(s.client, account)).body.error.code).toBe("not_merchant_member");
     const missing = await as(owner).delete(`/v1/team/members/${account.address}`);
     expect(missing.status).toBe(404);
+    // Ids not in their format name nothing either: the same 404 as every other resource route.
+    for (const res of [
+      await as(owner).delete("/v1/team/members/not-an-address"),
+      await as(owner).post("/v1/team/invitations/ord_0000000000000000000000/revoke", {}),
+    ]) {
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe("resource_missing");
+    }
     const entries = await s.stack.db.query(
       "SELECT actor_id, details FROM pier_api.audit_log WHERE action = 'team.member_removed' AND object_id = $1",
       [account.address],
