@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { Checkout, CheckoutOption } from "../../lib/checkoutApi.ts";
-import { checkoutOptions, describeOption, optionKey, selectedOption, showsPicker } from "./options.ts";
+import { checkoutOptions, optionKey, selectedOption, showsPicker } from "./options.ts";
 
 const usdc = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const dai = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
@@ -33,22 +33,6 @@ function checkout(over: Partial<Checkout> = {}): Checkout {
 }
 
 describe("options", () => {
-  test("default: each option's amount is formatted with its own token's decimals", () => {
-    expect(describeOption(optionA)).toMatchObject({
-      amount: "10.00 tUSDC",
-      network: "Local A (chain id 31337)",
-    });
-    expect(describeOption(optionB)).toMatchObject({
-      amount: "10.00 DAI",
-      network: "Local B (chain id 1337)",
-      token: "DAI 0xe7f1…0512",
-      label: "10.00 DAI on Local B (chain id 1337)",
-    });
-    expect(describeOption({ ...optionB, amount: "1234567890123456789" }).amount).toBe(
-      "1.234567890123456789 DAI",
-    );
-  });
-
   test("default: the selected option is the one the API marks", () => {
     expect(selectedOption(checkout())).toBe(optionA);
     expect(

@@ -3,9 +3,7 @@
  * order's own network and token when it sends none), which one is selected, and how each reads.
  * Amounts stay decimal strings in token units, formatted with each option's own token decimals.
  */
-import { formatToken } from "@pier/money/display";
 import type { Checkout, CheckoutOption } from "../../lib/checkoutApi.ts";
-import { shortHex } from "../../lib/format.ts";
 
 /** A stable id for an option: chain id and token address (addresses compared case-insensitively). */
 export function optionKey(option: Pick<CheckoutOption, "chain_id"> & { token: { address: string } }): string {
@@ -39,18 +37,4 @@ export function selectedOption(checkout: Checkout): CheckoutOption {
 /** Whether the customer has a choice to make: more than one option and the order still open. */
 export function showsPicker(checkout: Checkout): boolean {
   return checkout.status === "open" && checkoutOptions(checkout).length > 1;
-}
-
-/** What an option reads as: its amount in its own token, its network and token. */
-export function describeOption(option: CheckoutOption): {
-  amount: string;
-  network: string;
-  token: string;
-  /** One line for screen readers and titles: "10.00 DAI on Local B (chain id 1337)". */
-  label: string;
-} {
-  const amount = formatToken(option.amount, option.token);
-  const network = `${option.network.name} (chain id ${option.chain_id})`;
-  const token = `${option.token.symbol} ${shortHex(option.token.address)}`;
-  return { amount, network, token, label: `${amount} on ${network}` };
 }
