@@ -6,6 +6,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { ApiHandle } from "../../api/lib/start.ts";
+import { waitFor } from "../../scripts/lib/ports.ts";
 import { startApiOn } from "../harness/apiStack.ts";
 import { type Stack, startStack } from "../harness/stack.ts";
 import { launchChromium } from "./lib/playwright.ts";
@@ -34,9 +35,25 @@ describe("/docs", () => {
     try {
       await page.goto(`${api.url}/docs`, { waitUntil: "load" });
       // An operation's title (its route summary) and a tag of the served document, rendered.
-      await page.getByText("Create an order", { exact: true }).first().waitFor({ timeout: 30_000 });
-      await page.getByText("Webhook endpoints", { exact: true }).first().waitFor({ timeout: 30_000 });
-      await page.waitForLoadState("networkidle", { timeout: 30_000 });
+      await page.getByText("Create an order", { exact: true }).first().waitFor({ timeout: 120_000 });
+      await page.getByText("Webhook endpoints", { exact: true }).first().waitFor({ timeout: 120_000 });
+      // Every request the page makes has been made: none new for 2 s. (Playwright's networkidle also waits
+      // for responses still in flight; under CI load one held it past its timeout. A request that hangs is
+      // still in `requested` from its start, so the check below sees it.)
+      let seen = -1;
+      let quietSince = Date.now();
+      await waitFor(
+        "the docs page to stop making requests",
+        async () => {
+          if (requested.length !== seen) {
+            seen = requested.length;
+            quietSince = Date.now();
+            return false;
+          }
+          return Date.now() - quietSince >= 2_000;
+        },
+        { timeoutMs: 120_000, intervalMs: 250 },
+      );
 
       const own = new URL(api.url).host;
       // data: and blob: URLs are the page's own; anything on the network must be the API.
@@ -51,5 +68,5 @@ describe("/docs", () => {
     } finally {
       await page.close();
     }
-  });
+  }, 300_000);
 });

@@ -15,5 +15,9 @@ export function createPool(databaseUrl: string, schema: string, max: number): pg
   });
   // An idle client that loses its connection must not crash the process; the next checkout reconnects.
   pool.on("error", () => {});
+  // Nor may a checked-out one between two queries (a transaction awaiting other work when Postgres dies:
+  // pg emits the server's FATAL as an 'error' event when no query is running, and the pool listens only
+  // while a client is idle). Its next query fails instead, and release() drops the dead connection.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }

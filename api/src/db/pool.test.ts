@@ -1,0 +1,44 @@
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { PostgresHandle } from "../../../scripts/lib/postgres.ts";
+import { testDatabase } from "../../../test/harness/testDatabase.ts";
+import { createPool } from "./pool.ts";
+
+let dir: string;
+let postgres: PostgresHandle;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "pier-pool-"));
+  await chmod(dir, 0o755);
+  postgres = await testDatabase(join(dir, "pg"));
+  pool = createPool(postgres.url, "public", 4);
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await postgres?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("pool", () => {
+  test("error: a checked-out connection that dies between queries fails its next query, not the process", async () => {
+    // As in a transaction that awaits other work when Postgres goes away (the chaos suite's kill -9 found
+    // it): the server's FATAL arrives while no query runs, and pg reports it as an 'error' event. Without a
+    // listener that event is an uncaught exception, which vitest reports as a failed run.
+    const client = await pool.connect();
+    const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+    // No query runs on `client` while the server ends it: wait for its 'end' (not 'error': a listener of
+    // our own would hide the bug).
+    const ended = new Promise((resolve) => client.once("end", resolve));
+    await pool.query("SELECT pg_terminate_backend($1)", [rows[0]!.pid]);
+    await ended;
+    await expect(client.query("SELECT 1")).rejects.toThrow();
+    client.release(true);
+    // The pool carries on with a new connection.
+    expect((await pool.query<{ one: number }>("SELECT 1 AS one")).rows[0]!.one).toBe(1);
+  });
+});
