@@ -117,8 +117,15 @@ describe("chain identity", () => {
       "pier status reporting the stuck refund",
       async () => {
         const st = await pierStatus();
-        // (The API is ready otherwise once the indexer has caught up with the blocks mined above.)
-        return st.json.checks.senders?.ok === false && st.json.checks.indexer?.ok && st;
+        // (The API is ready otherwise once the indexer has caught up with the blocks mined above.) The two
+        // runs ask the API at slightly different moments: both must have seen the refund stuck.
+        return (
+          st.json.checks.senders?.ok === false &&
+          st.json.checks.indexer?.ok &&
+          st.human.includes(`STUCK`) &&
+          st.human.includes(refundTx.id) &&
+          st
+        );
       },
       { timeoutMs: 60_000, intervalMs: 500 },
     );
@@ -220,6 +227,8 @@ describe("chain identity", () => {
   }, 180_000);
 
   test("behavior: the dev stack restarted (new chain, the API restarted on the same database): what was open on the old chain is abandoned at the first look, its nonces forgotten", async () => {
+    // Automine back on whatever the previous test left (a failure there stops it with mining off).
+    await evmSetAutomine(rpcUrl(), true);
     const [order] = await escrowedOrders(s.client, createPayments(rpcUrl(), s.stack.deployment), 1);
     await evmSetAutomine(rpcUrl(), false);
     const refund = (await s.client.post("/v1/refunds", { order: order!.id, amount: "1000000" })).body;
