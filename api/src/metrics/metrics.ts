@@ -3,7 +3,9 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "pier_api_" });
+  // The event-loop delay is sampled every 100 ms rather than prom-client's 10 ms: each sample is a timer
+  // that wakes an idle API, and a delay worth alerting on lasts far longer than 100 ms.
+  collectDefaultMetrics({ register: registry, prefix: "pier_api_", eventLoopMonitoringPrecision: 100 });
   return {
     registry,
     httpRequests: new Counter({
