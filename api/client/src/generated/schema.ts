@@ -70,7 +70,7 @@ export interface paths {
         put?: never;
         /**
          * Create an order
-         * @description Signs the EIP-712 payment terms and returns the order with its checkout URL. Give `amount` in token units, or `fiat_amount` + `fiat_currency` converted at the configured rate.
+         * @description Stores the EIP-712 payment terms (the operator signs them when the checkout is first opened) and returns the order with its checkout URL. Give `amount` in token units, or `fiat_amount` + `fiat_currency` converted at the configured rate.
          */
         post: operations["createOrder"];
         delete?: never;

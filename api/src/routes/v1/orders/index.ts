@@ -30,7 +30,7 @@ export default async function orderRoutes(fastify: FastifyInstance, { ctx }: { c
         tags: ["Orders"],
         summary: "Create an order",
         description:
-          "Signs the EIP-712 payment terms and returns the order with its checkout URL. Give `amount` in token units, or `fiat_amount` + `fiat_currency` converted at the configured rate.",
+          "Stores the EIP-712 payment terms (the operator signs them when the checkout is first opened) and returns the order with its checkout URL. Give `amount` in token units, or `fiat_amount` + `fiat_currency` converted at the configured rate.",
         headers: IdempotencyHeaders,
         body: CreateOrderBody,
         response: { 200: OrderRef, ...errors(400, 401, 403, 409) },
