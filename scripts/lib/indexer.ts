@@ -1,5 +1,5 @@
 /**
- * Starts the indexer as a child process: `ponder start` run directly by Node (not through pnpm), so
+ * Starts the indexer as a child process: `ponder start` run directly by Node (indexer/start.mjs, not pnpm), so
  * `pid` is Ponder itself and a chaos test's kill -9 hits the real process. Resolves once Ponder answers
  * GET /ready with 200, i.e. the backfill is done and rows are served live.
  *
@@ -18,6 +18,8 @@ import { waitFor } from "./ports.ts";
 const INDEXER_ROOT = new URL("../../indexer/", import.meta.url).pathname;
 /** Ponder's CLI entry (its package exports do not expose the bin, so resolve it through our node_modules). */
 const PONDER_CLI = join(INDEXER_ROOT, "node_modules/ponder/dist/esm/bin/ponder.js");
+/** Runs Ponder's CLI with Node's compile cache and memoized resolution (see the file). */
+const START = join(INDEXER_ROOT, "start.mjs");
 /** Ponder gives itself 5 s to shut down; past this we SIGKILL. */
 const STOP_GRACE_MS = 10_000;
 
@@ -92,7 +94,7 @@ export async function startIndexer(opts: StartIndexerOptions): Promise<IndexerHa
   // Validates the environment exactly as ponder.config.ts will, so a bad value fails here with our message.
   const chains = readChainTargets(env);
   const schema = opts.schema ?? indexerSchemaName(chains);
-  const args = [PONDER_CLI, "start", "--log-format", "json", "--schema", schema];
+  const args = [START, "start", "--log-format", "json", "--schema", schema];
   if (opts.viewsSchema) args.push("--views-schema", opts.viewsSchema);
   args.push("--port", String(opts.port), "--hostname", "127.0.0.1");
 
