@@ -16,6 +16,7 @@ import { indexerTables } from "./indexer/indexerTables.ts";
 import { RetryWakeups } from "./jobs/retryWakeups.ts";
 import { TtlCache } from "./lib/ttlCache.ts";
 import { createMetrics } from "./metrics/metrics.ts";
+import { orderInserts } from "./orders/orderInserts.ts";
 import { createBlocklist } from "./risk/blocklist.ts";
 
 export async function createContext(
@@ -64,6 +65,7 @@ export async function createContext(
     fx: createFx(config, { livemode: networks.homes.has(true), token: chain.token }, pool),
     fiat: createFiat(config, chain),
     blocklist: createBlocklist(config.risk.blocklist, config.risk.blocklistRefreshMs, log),
+    orderInserts: orderInserts(pool),
     webhookRetries: new RetryWakeups(),
     caches: {
       // Order creation reads the merchant on every request; a payout address changed in the database

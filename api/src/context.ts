@@ -9,6 +9,7 @@ import type pg from "pg";
 import type { PgBoss } from "pg-boss";
 import type { Networks } from "./chain/networks.ts";
 import type { Config } from "./config.ts";
+import type { InsertBatcher } from "./db/insertBatcher.ts";
 import type { FiatProvider } from "./fiat/provider.ts";
 import type { FxDeps } from "./fx/quoteService.ts";
 import type { IndexerTables } from "./indexer/indexerTables.ts";
@@ -16,6 +17,7 @@ import type { RetryWakeups } from "./jobs/retryWakeups.ts";
 import type { TtlCache } from "./lib/ttlCache.ts";
 import type { MerchantRow } from "./merchants/merchants.ts";
 import type { Metrics } from "./metrics/metrics.ts";
+import type { OrderInserted, OrderInsertValues } from "./orders/orderInserts.ts";
 import type { Blocklist } from "./risk/blocklist.ts";
 import type { RiskSettings } from "./risk/riskSettings.ts";
 
@@ -33,6 +35,8 @@ export interface AppContext {
   /** The fiat wallet provider, or why fiat wallets are off (bridge/fiatContext.ts). */
   fiat: { provider?: FiatProvider; reason?: string };
   blocklist: Blocklist;
+  /** New orders' inserts, batched with those created at the same moment (orders/orderInserts.ts). */
+  orderInserts: InsertBatcher<OrderInsertValues, OrderInserted>;
   /** Timers that wake the webhook workers when a retry this process scheduled falls due. */
   webhookRetries: RetryWakeups;
   caches: {

@@ -132,6 +132,24 @@ describe("POST /v1/orders", () => {
     }
   });
 
+  test("behavior: orders created at the same moment (written in one batch) each get their own stored row", async () => {
+    const bodies = Array.from({ length: 30 }, (_, i) => ({
+      amount: String(1_000_000 + i),
+      metadata: { n: String(i), z: "last", a: "first" },
+      ...(i % 3 === 0 ? { description: `order ${i}` } : {}),
+      ...(i % 5 === 0 ? { fiat_amount: "8.00", fiat_currency: "EUR", amount: undefined } : {}),
+    }));
+    const created = await Promise.all(bodies.map((b) => create(b)));
+    expect(created.map((r) => r.status)).toEqual(Array(30).fill(200));
+    expect(new Set(created.map((r) => r.body.id)).size).toBe(30);
+    expect(new Set(created.map((r) => r.body.onchain_order_id)).size).toBe(30);
+    for (const [i, res] of created.entries()) {
+      expect(res.body.metadata.n).toBe(String(i));
+      const read = await c.get(`/v1/orders/${res.body.id}`);
+      expect(JSON.stringify(read.body)).toBe(JSON.stringify(res.body));
+    }
+  });
+
   test("default: an order priced in EUR is paid in tokens at its locked rate; the settlement report values it at that rate", async () => {
     expect((await c.post("/v1/risk/rules", { reporting_currency: "EUR" })).status).toBe(200);
     const order = (await create({ fiat_amount: "20.00", fiat_currency: "EUR" })).body;
