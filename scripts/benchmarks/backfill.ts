@@ -14,6 +14,9 @@
  *
  * `seconds` runs from spawning `ponder start` to every row visible over SQL, Ponder's own start-up
  * (about 2-3 s of building) included; `indexing_seconds` is Ponder's own "Completed backfill" duration.
+ * For where that time went: `fetch_seconds` (Ponder fetching the blocks and logs over RPC and writing them
+ * to ponder_sync, which the indexing of fetched ranges overlaps) and `indexing_busy_seconds` (the sum of
+ * its indexed batches: handlers plus the flush of their rows), over `indexing_batches` batches.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -159,13 +162,19 @@ try {
   const seconds = (performance.now() - start) / 1000;
   indexing = false;
   await progress;
-  const indexingSeconds = completedBackfillSeconds(join(stack.dir, "indexer.log"));
+  const phases = backfillPhases(join(stack.dir, "indexer.log"));
+  const indexingSeconds = phases.indexingSeconds;
   const out = {
     events: total,
     seconds: Math.round(seconds * 100) / 100,
     events_per_s: Math.round(total / seconds),
     indexing_seconds: indexingSeconds,
     indexing_events_per_s: indexingSeconds ? Math.round(total / indexingSeconds) : undefined,
+    // Where the backfill's time went, from Ponder's log: the RPC fetch (and its writes to ponder_sync)
+    // overlaps the indexing of what is already fetched; indexing busy is the sum of its batches.
+    fetch_seconds: phases.fetchSeconds,
+    indexing_busy_seconds: phases.busySeconds,
+    indexing_batches: phases.batches,
     blocks: Number(lastBlock - firstBlock + 1n) + FINALITY_BLOCKS,
     measured: "spawn `ponder start` -> all payment rows visible over SQL (start-up included)",
   };
@@ -213,12 +222,35 @@ async function showProgress(url: string, running: () => boolean, start: number):
   }
 }
 
-/** Ponder logs how long its backfill took once it completes. */
-function completedBackfillSeconds(logFile: string): number | undefined {
-  for (const line of readFileSync(logFile, "utf8").split("\n").reverse()) {
-    if (!line.includes("Completed backfill indexing")) continue;
-    const duration = (JSON.parse(line) as { duration?: number }).duration;
-    return duration === undefined ? undefined : Math.round(duration / 10) / 100;
+/**
+ * Ponder logs how long its backfill took once it completes ("Completed backfill indexing"), how long
+ * fetching the chain data took ("Finished fetching backfill JSON-RPC data") and each indexed batch.
+ */
+function backfillPhases(logFile: string): {
+  indexingSeconds?: number;
+  fetchSeconds?: number;
+  busySeconds: number;
+  batches: number;
+} {
+  const seconds = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms / 10) / 100);
+  let indexing: number | undefined;
+  let fetch: number | undefined;
+  let busy = 0;
+  let batches = 0;
+  for (const line of readFileSync(logFile, "utf8").split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const entry = JSON.parse(line) as { msg?: string; duration?: number };
+    if (entry.msg?.startsWith("Completed backfill indexing")) indexing = entry.duration;
+    else if (entry.msg === "Finished fetching backfill JSON-RPC data") fetch = entry.duration;
+    else if (entry.msg === "Indexed block range" && entry.duration !== undefined) {
+      busy += entry.duration;
+      batches++;
+    }
   }
-  return undefined;
+  return {
+    indexingSeconds: seconds(indexing),
+    fetchSeconds: seconds(fetch),
+    busySeconds: seconds(busy) ?? 0,
+    batches,
+  };
 }
