@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import type { PostgresHandle } from "../../../scripts/lib/postgres.ts";
 import { testDatabase } from "../../../test/harness/testDatabase.ts";
 import { insertBatcher } from "./insertBatcher.ts";
@@ -68,6 +68,37 @@ describe("insertBatcher", () => {
     const { batcher, statements } = itemBatcher();
     expect(await batcher.insert({ id: "alone", qty: 3 })).toBe("alone");
     expect(statements).toEqual([1]);
+  });
+
+  test("behavior: rows that arrive while statements run wait and go together in the next batch", async () => {
+    // No database: `many` waits on a gate this test opens, so what is in flight is under its control.
+    const sizes: number[] = [];
+    let open: () => void = () => {};
+    const batcher = insertBatcher<string, string>({
+      one: async (row) => {
+        sizes.push(1);
+        return row;
+      },
+      many: async (rows) => {
+        sizes.push(rows.length);
+        await new Promise<void>((resolve) => {
+          open = resolve;
+        });
+        return rows;
+      },
+      maxInFlight: 1,
+    });
+    const first = [batcher.insert("a"), batcher.insert("b")];
+    await vi.waitFor(() => expect(sizes).toEqual([2]));
+    const later = [batcher.insert("c"), batcher.insert("d")];
+    await new Promise((resolve) => setImmediate(resolve));
+    const last = batcher.insert("e"); // a later turn: still waiting for the statement in flight
+    expect(sizes).toEqual([2]);
+    open();
+    expect(await Promise.all(first)).toEqual(["a", "b"]);
+    await vi.waitFor(() => expect(sizes).toEqual([2, 3]));
+    open();
+    expect(await Promise.all([...later, last])).toEqual(["c", "d", "e"]);
   });
 
   test("error: a bad row fails its own insert only; the others of its batch are written", async () => {

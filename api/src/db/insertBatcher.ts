@@ -1,14 +1,23 @@
 /**
  * Coalesces one-row inserts that arrive together into one multi-row statement. Under load many orders
- * are created in the same turn of the event loop; writing them with one INSERT costs one statement, one
- * commit and one round trip instead of one each, which is most of Postgres' work per order.
+ * are created at once; writing them with one INSERT costs one statement, one commit and one round trip
+ * instead of one each, which is most of Postgres' work per order.
  *
- * Rows queued during a turn are written at the end of it (setImmediate): a lone row waits for nothing
- * and goes through `one`. A batch that fails as a whole (a constraint one row breaks, a lost connection)
- * is retried row by row, so each caller gets its own row's outcome and a bad row fails only its request.
+ * Rows queued during a turn of the event loop are written at the end of it (setImmediate), in batches of
+ * at most `maxBatch`, with at most `maxInFlight` statements running: rows that arrive meanwhile wait for
+ * one to finish and go together in the next, so batches grow with the load (Postgres on a few cores gains
+ * nothing from more statements at once). A lone row goes through `one`. A batch that fails as a whole (a
+ * constraint one row breaks, a lost connection) is retried row by row, so each caller gets its own row's
+ * outcome and a bad row fails only its request.
  */
 export interface InsertBatcher<Row, Out> {
   insert(row: Row): Promise<Out>;
+}
+
+interface Queued<Row, Out> {
+  row: Row;
+  resolve: (out: Out) => void;
+  reject: (error: unknown) => void;
 }
 
 export function insertBatcher<Row, Out>(opts: {
@@ -18,31 +27,46 @@ export function insertBatcher<Row, Out>(opts: {
   many: (rows: Row[]) => Promise<Out[]>;
   /** Most rows in one statement. */
   maxBatch?: number;
+  /** Most statements running at once. */
+  maxInFlight?: number;
 }): InsertBatcher<Row, Out> {
   const maxBatch = opts.maxBatch ?? 200;
-  let queue: { row: Row; resolve: (out: Out) => void; reject: (error: unknown) => void }[] = [];
+  const maxInFlight = opts.maxInFlight ?? 2;
+  const queue: Queued<Row, Out>[] = [];
+  let inFlight = 0;
+  let scheduled = false;
 
-  const writeEach = (batch: typeof queue) => {
-    for (const b of batch) opts.one(b.row).then(b.resolve, b.reject);
-  };
-  const flush = () => {
-    const batch = queue.slice(0, maxBatch);
-    queue = queue.slice(maxBatch);
-    if (queue.length > 0) setImmediate(flush);
-    if (batch.length === 1) return writeEach(batch);
-    opts.many(batch.map((b) => b.row)).then(
-      (outs) => {
+  const write = async (batch: Queued<Row, Out>[]) => {
+    if (batch.length > 1) {
+      try {
+        const outs = await opts.many(batch.map((b) => b.row));
         for (const [i, b] of batch.entries()) b.resolve(outs[i]!);
-      },
-      () => writeEach(batch),
-    );
+        return;
+      } catch {
+        // Retried row by row below: each caller gets its own row's outcome.
+      }
+    }
+    await Promise.all(batch.map((b) => opts.one(b.row).then(b.resolve, b.reject)));
+  };
+  const pump = () => {
+    scheduled = false;
+    while (queue.length > 0 && inFlight < maxInFlight) {
+      inFlight++;
+      void write(queue.splice(0, maxBatch)).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
   };
 
   return {
     insert(row) {
       return new Promise<Out>((resolve, reject) => {
         queue.push({ row, resolve, reject });
-        if (queue.length === 1) setImmediate(flush);
+        if (!scheduled && inFlight < maxInFlight) {
+          scheduled = true;
+          setImmediate(pump);
+        }
       });
     },
   };
