@@ -1,7 +1,7 @@
 /**
  * The INSERT of a new order, alone (inside a transaction, or one order at a time) or batched with the
- * orders created in the same turn of the event loop (db/insertBatcher.ts). Both return only what
- * Postgres fills in or rewrites: the rest of the row is what was written (createOrder.ts).
+ * orders created at the same moment (db/insertBatcher.ts). Both return only what Postgres fills in or
+ * rewrites: the rest of the row is what was written (createOrder.ts).
  */
 import type pg from "pg";
 import { type InsertBatcher, insertBatcher } from "../db/insertBatcher.ts";
