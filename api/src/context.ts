@@ -17,7 +17,7 @@ import type { RetryWakeups } from "./jobs/retryWakeups.ts";
 import type { TtlCache } from "./lib/ttlCache.ts";
 import type { MerchantRow } from "./merchants/merchants.ts";
 import type { Metrics } from "./metrics/metrics.ts";
-import type { OrderInserted, OrderInsertValues } from "./orders/orderInserts.ts";
+import type { NewOrder, OrderInserted } from "./orders/orderInserts.ts";
 import type { Blocklist } from "./risk/blocklist.ts";
 import type { RiskSettings } from "./risk/riskSettings.ts";
 
@@ -36,7 +36,7 @@ export interface AppContext {
   fiat: { provider?: FiatProvider; reason?: string };
   blocklist: Blocklist;
   /** New orders' inserts, batched with those created at the same moment (orders/orderInserts.ts). */
-  orderInserts: InsertBatcher<OrderInsertValues, OrderInserted>;
+  orderInserts: InsertBatcher<NewOrder, OrderInserted>;
   /** Timers that wake the webhook workers when a retry this process scheduled falls due. */
   webhookRetries: RetryWakeups;
   caches: {

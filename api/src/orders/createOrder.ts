@@ -22,7 +22,7 @@ import { getMerchantCached } from "../merchants/merchants.ts";
 import { assessNewOrder, recordOrderRisk } from "../risk/assessOrder.ts";
 import { getRiskSettings } from "../risk/riskSettings.ts";
 import type { CreateOrderBodyT } from "../schemas/order.ts";
-import { insertOrder } from "./orderInserts.ts";
+import { insertOrder, type NewOrder } from "./orderInserts.ts";
 import type { OrderRow } from "./orderRow.ts";
 
 /** The escrow keeps amounts in uint128. */
@@ -76,7 +76,7 @@ export async function createOrder(
   const operator = net.signers.operator;
   const { orderId, paymentId } = orderIdentifiers(id, operator.address);
   const payoutAddress = getAddress(merchant.payout_address);
-  const row: Omit<OrderRow, "seq" | "created_at" | "metadata"> = {
+  const row: NewOrder = {
     id,
     merchant_id: principal.merchantId,
     livemode: principal.livemode,
@@ -97,6 +97,7 @@ export async function createOrder(
     report_rate: report?.rate ?? null,
     fiat_payment: null,
     description: body.description ?? null,
+    metadata: body.metadata ?? {},
     success_url: body.success_url ?? null,
     cancel_url: body.cancel_url ?? null,
     deadline: String(deadline),
@@ -111,39 +112,13 @@ export async function createOrder(
     relay_fee_wei: null,
     sync_fingerprint: null,
   };
-  const values = [
-    row.id,
-    row.merchant_id,
-    row.livemode,
-    row.chain_id,
-    row.escrow,
-    row.onchain_order_id,
-    row.payment_id,
-    row.operator,
-    row.token,
-    row.payout_address,
-    row.amount,
-    row.fee,
-    row.fiat_amount,
-    row.fiat_currency,
-    row.fx_rate,
-    row.description,
-    JSON.stringify(body.metadata ?? {}),
-    row.success_url,
-    row.cancel_url,
-    deadline,
-    escrowPeriod,
-    row.report_currency,
-    row.report_rate,
-    accepts ? JSON.stringify(accepts) : null,
-  ];
   // Postgres fills in seq and created_at and rewrites metadata (jsonb orders an object's keys); the rest
   // of the row is what was just written, and parsing a whole returned row cost more than the insert's
   // indexes (orders.test.ts checks that the answer equals a later read). Outside a transaction the
   // insert is batched with the orders created at the same moment (orderInserts.ts).
   const insert = async (tx: Db): Promise<OrderRow> => ({
     ...row,
-    ...(await (tx === ctx.pool ? ctx.orderInserts.insert(values) : insertOrder(tx, values))),
+    ...(await (tx === ctx.pool ? ctx.orderInserts.insert(row) : insertOrder(tx, row))),
   });
   if (risk.outcome === "allow") return insert(db);
   // A flagged order and its review are stored together. The route runs without a transaction when it

@@ -36,8 +36,8 @@ const COLUMNS = [
   ["accepts", "jsonb"],
 ] as const;
 
-/** One value per COLUMNS entry, in order; jsonb values as JSON text (pg would write a JS array as a Postgres array). */
-export type OrderInsertValues = unknown[];
+/** A new order as written: Postgres fills in the rest. */
+export type NewOrder = Omit<OrderRow, "seq" | "created_at">;
 export type OrderInserted = Pick<OrderRow, "seq" | "created_at" | "metadata">;
 
 const NAMES = COLUMNS.map(([name]) => name).join(", ");
@@ -56,21 +56,30 @@ const MANY = {
     RETURNING id, ${RETURNED}`,
 };
 
-export async function insertOrder(db: Db, values: OrderInsertValues): Promise<OrderInserted> {
-  const { rows } = await db.query<OrderInserted>({ ...ONE, values });
+/** The order's values in COLUMNS order; jsonb as JSON text (pg would write a JS array as a Postgres array). */
+function valuesOf(order: NewOrder): unknown[] {
+  return COLUMNS.map(([name, type]) => {
+    const value = order[name];
+    return type === "jsonb" && value !== null ? JSON.stringify(value) : value;
+  });
+}
+
+export async function insertOrder(db: Db, order: NewOrder): Promise<OrderInserted> {
+  const { rows } = await db.query<OrderInserted>({ ...ONE, values: valuesOf(order) });
   return rows[0]!;
 }
 
-export function orderInserts(pool: pg.Pool): InsertBatcher<OrderInsertValues, OrderInserted> {
+export function orderInserts(pool: pg.Pool): InsertBatcher<NewOrder, OrderInserted> {
   return insertBatcher({
-    one: (values) => insertOrder(pool, values),
-    many: async (rows) => {
+    one: (order) => insertOrder(pool, order),
+    many: async (orders) => {
       // One array per column; RETURNING's order is not promised, so rows are matched back by id.
-      const arrays = COLUMNS.map((_, c) => rows.map((values) => values[c]));
-      const { rows: out } = await pool.query<OrderInserted & { id: string }>({ ...MANY, values: arrays });
-      const byId = new Map(out.map((r) => [r.id, r]));
-      return rows.map((values) => {
-        const r = byId.get(values[0] as string)!;
+      const values = orders.map(valuesOf);
+      const arrays = COLUMNS.map((_, c) => values.map((v) => v[c]));
+      const { rows } = await pool.query<OrderInserted & { id: string }>({ ...MANY, values: arrays });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return orders.map((order) => {
+        const r = byId.get(order.id)!;
         return { seq: r.seq, created_at: r.created_at, metadata: r.metadata };
       });
     },
