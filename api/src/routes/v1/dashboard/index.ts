@@ -6,7 +6,7 @@
 
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 import Type from "typebox";
 import type { Hex } from "viem";
 import { homeNetwork, requestedMode } from "../../../chain/networks.ts";
@@ -24,14 +24,8 @@ import {
   verifyAuthentication,
   verifyRegistration,
 } from "../../../sessions/passkeys.ts";
-import {
-  revokeSession,
-  SESSION_COOKIE,
-  SESSION_TTL_SECONDS,
-  type SessionRow,
-  stepUpFresh,
-  stepUpUntil,
-} from "../../../sessions/sessions.ts";
+import { clearSessionCookie, setSessionCookie } from "../../../sessions/sessionCookie.ts";
+import { revokeSession, type SessionRow, stepUpFresh, stepUpUntil } from "../../../sessions/sessions.ts";
 import { issueNonce, signIn } from "../../../sessions/siwe.ts";
 import { rolePermissions } from "../../../team/roles.ts";
 
@@ -60,15 +54,6 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
       passkeys: passkeys.length,
       step_up_until: stepUpUntil(session),
     };
-  }
-
-  function clearCookie(reply: FastifyReply) {
-    reply.clearCookie(SESSION_COOKIE, {
-      path: "/v1",
-      httpOnly: true,
-      sameSite: "strict",
-      secure: origin.secure,
-    });
   }
 
   app.post(
@@ -125,13 +110,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
         { message: req.body.message, signature: req.body.signature as Hex, merchantId: req.body.merchant },
       );
       req.log.info({ sessionId: session.id, merchantId: session.merchant_id }, "dashboard sign-in");
-      reply.setCookie(SESSION_COOKIE, token, {
-        path: "/v1",
-        httpOnly: true,
-        sameSite: "strict",
-        secure: origin.secure,
-        maxAge: SESSION_TTL_SECONDS,
-      });
+      setSessionCookie(reply, token, origin.secure);
       return sessionObject(session);
     },
   );
@@ -166,7 +145,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { ctx }:
     },
     async (req, reply) => {
       await revokeSession(ctx.pool, req.dashboardSession!.id);
-      clearCookie(reply);
+      clearSessionCookie(reply, origin.secure);
       return { object: "dashboard_session" as const, ended: true as const };
     },
   );

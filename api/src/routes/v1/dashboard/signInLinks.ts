@@ -14,7 +14,7 @@ import type { AppContext } from "../../../context.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
 import { errors, IdempotencyHeaders, UnixTime } from "../../../schemas/common.ts";
 import { dashboardOrigin } from "../../../sessions/dashboardOrigin.ts";
-import { SESSION_COOKIE, SESSION_TTL_SECONDS } from "../../../sessions/sessions.ts";
+import { setSessionCookie } from "../../../sessions/sessionCookie.ts";
 import {
   assertTestModeOnly,
   mintSignInLink,
@@ -95,13 +95,7 @@ export default async function signInLinkRoutes(fastify: FastifyInstance, { ctx }
       assertTestModeOnly(servesLive());
       const { session, token } = await redeemSignInLink(ctx.pool, req.body.token, new Date());
       req.log.info({ sessionId: session.id, merchantId: session.merchant_id }, "dashboard sign-in by link");
-      reply.setCookie(SESSION_COOKIE, token, {
-        path: "/v1",
-        httpOnly: true,
-        sameSite: "strict",
-        secure: origin.secure,
-        maxAge: SESSION_TTL_SECONDS,
-      });
+      setSessionCookie(reply, token, origin.secure);
       return {
         object: "dashboard_sign_in_link" as const,
         redeemed: true as const,
