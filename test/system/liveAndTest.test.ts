@@ -15,6 +15,7 @@ import { paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { waitFor } from "../../scripts/lib/ports.ts";
 import type { ApiClient } from "../harness/apiClient.ts";
 import { type ApiStack, startApiStack } from "../harness/apiStack.ts";
+import { dashboardSignIn } from "../harness/dashboardSession.ts";
 
 const TEST_CHAIN = 31337;
 const LIVE_CHAIN = 4242;
@@ -62,27 +63,10 @@ afterAll(async () => {
 
 /** Signs the owner in to one mode's data; the cookie and CSRF headers of the session. */
 async function signIn(livemode: boolean): Promise<Record<string, string>> {
-  const nonce = await anon.post("/v1/dashboard/siwe/nonce", { livemode });
-  expect(nonce.status, JSON.stringify(nonce.body)).toBe(200);
-  expect(nonce.body.chain_id).toBe(livemode ? LIVE_CHAIN : TEST_CHAIN);
-  const message = createSiweMessage({
-    address: owner.address,
-    chainId: nonce.body.chain_id,
-    domain: nonce.body.domain,
-    nonce: nonce.body.nonce,
-    uri: nonce.body.uri,
-    version: "1",
-    statement: nonce.body.statement,
-    issuedAt: new Date(),
-    expirationTime: new Date(nonce.body.expires_at * 1000),
-  });
-  const res = await anon.post("/v1/dashboard/siwe/verify", {
-    message,
-    signature: await owner.signMessage({ message }),
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  expect(res.body).toMatchObject({ livemode, chain_id: nonce.body.chain_id });
-  return { cookie: res.headers.get("set-cookie")!.split(";")[0]!, "x-csrf-token": res.body.csrf_token };
+  // The session's mode and chain come from the chain of the signed message, i.e. of the nonce.
+  const session = await dashboardSignIn(s.client, owner, { livemode });
+  expect(session.body).toMatchObject({ livemode, chain_id: livemode ? LIVE_CHAIN : TEST_CHAIN });
+  return session.headers;
 }
 
 const chainOf = (chainId: number) => s.stack.chains.find((c) => c.chain.chainId === chainId)!;
