@@ -1,17 +1,6 @@
 import { expect, test } from "vitest";
-import { approvalAmount, estimatedEnd, isSubscribed, type Plan, periodSeconds } from "./subscriptionTerms.ts";
-
-const plan = (over: Partial<Plan> = {}): Plan => ({
-  amount: "10.00",
-  currency: "USD",
-  interval: "month",
-  interval_count: 1,
-  anchor_day: null,
-  trial_days: 0,
-  cycles: null,
-  description: null,
-  ...over,
-});
+import { approvalAmount, estimatedEnd, isSubscribed, periodSeconds } from "./subscriptionTerms.ts";
+import { plan } from "./testPlan.ts";
 
 test("default: a monthly plan is capped per 28 days", () => {
   expect(periodSeconds(plan())).toBe(28 * 86_400);

@@ -3,9 +3,9 @@ import { beforeAll, expect, test } from "vitest";
 import de from "../../locales/de.json";
 import en from "../../locales/en.json";
 import fr from "../../locales/fr.json";
-import type { Plan } from "./subscriptionTerms.ts";
 import { periodSeconds } from "./subscriptionTerms.ts";
 import { planWords } from "./subscriptionWords.ts";
+import { plan } from "./testPlan.ts";
 
 const i18n = i18next.createInstance();
 beforeAll(async () => {
@@ -16,18 +16,6 @@ beforeAll(async () => {
   });
 });
 const words = (lng: string) => planWords(i18n.getFixedT(lng), lng);
-
-const plan = (over: Partial<Plan> = {}): Plan => ({
-  amount: "10.00",
-  currency: "USD",
-  interval: "month",
-  interval_count: 1,
-  anchor_day: null,
-  trial_days: 0,
-  cycles: null,
-  description: null,
-  ...over,
-});
 
 test("default: a monthly plan in words, capped per 28 days", () => {
   expect(words("en").price(plan())).toBe("10.00 USD every month");
