@@ -82,11 +82,11 @@ test("default: the owner invites a support member, who signs in with support's c
     '"after":{"role":"accountant"}',
   );
   await owner.page.getByLabel("Action").selectOption("team.role_changed");
-  await owner.page.waitForFunction(() =>
-    Array.from(document.querySelectorAll('[data-testid="audit-entry"]')).every(
-      (e) => e.getAttribute("data-action") === "team.role_changed",
-    ),
-  );
+  // While the filtered list loads the table can be empty, and an empty list passes `every`.
+  await owner.page.waitForFunction(() => {
+    const shown = Array.from(document.querySelectorAll('[data-testid="audit-entry"]'));
+    return shown.length > 0 && shown.every((e) => e.getAttribute("data-action") === "team.role_changed");
+  });
   expect(await entries.count()).toBe(1);
   await screenshot(owner.page, "dashboard-audit-log");
   const [download] = await Promise.all([
