@@ -42,18 +42,47 @@ export interface CheckoutLike {
   signature: string;
 }
 
-function clients(rpcUrl: string, deployment: Deployment, acct?: LocalAccount) {
-  const chain = defineChain({
+/**
+ * One public client per chain for all the wallets: viem shares a client's block-number watch among its
+ * receipt waits, so 500 wallets waiting poll the node once per 20 ms, not 500 times. (One client each
+ * sent the dev node ~25,000 eth_blockNumber calls a second during the load bench, and the node and this
+ * process then ate the CPU the stack under test should have had.)
+ */
+const publicClients = new Map<string, ReturnType<typeof newPublicClient>>();
+
+function chainOf(rpcUrl: string, deployment: Deployment) {
+  return defineChain({
     id: deployment.chainId,
     name: `chain ${deployment.chainId}`,
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [rpcUrl] } },
   });
-  // Hundreds of wallets at once queue up at a single-threaded dev node: wait and retry rather than fail.
-  const transport = http(rpcUrl, { timeout: 120_000, retryCount: 5 });
+}
+
+// Hundreds of wallets at once queue up at a single-threaded dev node: wait and retry rather than fail.
+const transportOf = (rpcUrl: string) => http(rpcUrl, { timeout: 120_000, retryCount: 5 });
+
+function newPublicClient(rpcUrl: string, deployment: Deployment) {
+  return createPublicClient({
+    chain: chainOf(rpcUrl, deployment),
+    transport: transportOf(rpcUrl),
+    pollingInterval: 20,
+  });
+}
+
+function clients(rpcUrl: string, deployment: Deployment, acct?: LocalAccount) {
+  const key = `${deployment.chainId}@${rpcUrl}`;
+  let publicClient = publicClients.get(key);
+  if (!publicClient) {
+    publicClient = newPublicClient(rpcUrl, deployment);
+    publicClients.set(key, publicClient);
+  }
+  const chain = chainOf(rpcUrl, deployment);
   return {
-    publicClient: createPublicClient({ chain, transport, pollingInterval: 20 }),
-    walletClient: acct ? createWalletClient({ account: acct, chain, transport }) : undefined,
+    publicClient,
+    walletClient: acct
+      ? createWalletClient({ account: acct, chain, transport: transportOf(rpcUrl) })
+      : undefined,
   };
 }
 
