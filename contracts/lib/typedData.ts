@@ -4,13 +4,17 @@
  * tokenDomain.ts), and the `v, r, s` split of the resulting signature that the tokens' and the escrow's
  * functions take. Standards only: what Pier signs with them is in payTerms.ts.
  */
-import { type Hex, parseAbiParameters, type TypedDataDefinition, type TypedDataDomain } from "viem";
+import type { Hex, TypedDataDefinition, TypedDataDomain } from "viem";
 
 /** EIP-2612 `Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)`. */
 export const permitTypes = {
-  Permit: parseAbiParameters(
-    "address owner, address spender, uint256 value, uint256 nonce, uint256 deadline",
-  ),
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
 } as const;
 
 /**
@@ -18,9 +22,14 @@ export const permitTypes = {
  * validBefore,bytes32 nonce)`: only `to` may submit it, so nobody can front-run it into a plain transfer.
  */
 export const receiveWithAuthorizationTypes = {
-  ReceiveWithAuthorization: parseAbiParameters(
-    "address from, address to, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce",
-  ),
+  ReceiveWithAuthorization: [
+    { name: "from", type: "address" },
+    { name: "to", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "validAfter", type: "uint256" },
+    { name: "validBefore", type: "uint256" },
+    { name: "nonce", type: "bytes32" },
+  ],
 } as const;
 
 /**
@@ -28,7 +37,13 @@ export const receiveWithAuthorizationTypes = {
  * (same primary type name, other fields), so a wallet shows it as an unlimited (or revoked) approval.
  */
 export const daiPermitTypes = {
-  Permit: parseAbiParameters("address holder, address spender, uint256 nonce, uint256 expiry, bool allowed"),
+  Permit: [
+    { name: "holder", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "expiry", type: "uint256" },
+    { name: "allowed", type: "bool" },
+  ],
 } as const;
 
 /** A DAI permit's message: usable while `expiry == 0 || block.timestamp <= expiry`. */

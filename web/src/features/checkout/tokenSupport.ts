@@ -10,7 +10,7 @@ import type { PayMethod } from "@pier/contracts/payTerms";
 import { daiPermitAbi, paymentTokenAbi } from "@pier/contracts/tokenAbi";
 import { readTokenDomain } from "@pier/contracts/tokenDomain";
 import type { TokenDomain } from "@pier/contracts/typedData";
-import { type Address, domainSeparator, type Hex, keccak256, parseAbi, toBytes } from "viem";
+import { type Address, domainSeparator, type Hex, keccak256, toBytes } from "viem";
 import { getClient, readContract } from "wagmi/actions";
 import type { PierConfig } from "../../wagmi.ts";
 
@@ -48,7 +48,17 @@ export const EIP2612_PERMIT_TYPEHASH = keccak256(
 );
 
 /** `PERMIT_TYPEHASH()`: public on DAI (and some EIP-2612 tokens); tells the two permits apart. */
-const permitTypehashAbi = parseAbi(["function PERMIT_TYPEHASH() view returns (bytes32)"]);
+// function PERMIT_TYPEHASH() view returns (bytes32): written out, as in contracts/lib/tokenAbi.ts, so the
+// checkout does not ship viem's signature parser.
+const permitTypehashAbi = [
+  {
+    name: "PERMIT_TYPEHASH",
+    type: "function",
+    stateMutability: "view",
+    inputs: [],
+    outputs: [{ type: "bytes32" }],
+  },
+] as const;
 
 async function tryRead<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
