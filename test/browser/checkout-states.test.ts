@@ -122,6 +122,28 @@ describe("checkout: states", () => {
     await close();
   });
 
+  test("behavior: without ?lang= the browser's languages choose (es-MX -> es, zh -> zh-CN), and an unknown ?lang= falls back to them", async () => {
+    const order = await cs.createOrder();
+    for (const [locale, query, expected] of [
+      ["es-MX", "", "es"],
+      ["zh", "", "zh-CN"],
+      ["de-AT", "lang=xx", "de"],
+      ["pt-BR", "", "en"],
+    ] as const) {
+      const context = await browser.newContext({ locale });
+      try {
+        const page = await context.newPage();
+        await page.goto(cs.checkoutUrl(order.id, query || undefined));
+        await page.getByText(catalogue(expected).methods.title).waitFor();
+        expect(await page.evaluate(() => document.documentElement.lang), locale).toBe(expected);
+        // A negotiated language stays out of the address; a link that asked for one gets the one shown.
+        expect(new URL(page.url()).searchParams.get("lang"), locale).toBe(query ? expected : null);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   test("behavior: a canceled order says so and offers no payment", async () => {
     const order = await cs.createOrder({ cancel_url: "https://shop.example/cart" });
     await cs.cancelOrder(order.id);
