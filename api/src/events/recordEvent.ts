@@ -20,10 +20,19 @@ export interface NewEvent {
 
 /** Returns the new event's id, or null when this event was already stored. */
 export async function recordEvent(ctx: AppContext, tx: Db, e: NewEvent): Promise<string | null> {
-  const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO events (id, merchant_id, livemode, type, order_id, chain_id, onchain_order_id, dedupe_key, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+  // The endpoints that subscribe come back with the new row: one round trip per event, not two (the order
+  // sync stores events for a whole block of payments at once).
+  const { rows } = await tx.query<{ id: string; endpoints: string[] }>(
+    `WITH stored AS (
+       INSERT INTO events (id, merchant_id, livemode, type, order_id, chain_id, onchain_order_id, dedupe_key, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id)
+     SELECT stored.id, ARRAY(
+              SELECT w.id FROM webhook_endpoints w
+               WHERE w.merchant_id = $2 AND w.livemode = $3 AND w.deleted_at IS NULL AND NOT w.disabled
+                 AND ('*' = ANY (w.enabled_events) OR $4 = ANY (w.enabled_events))
+               ORDER BY w.id) AS endpoints
+       FROM stored`,
     [
       newId("event"),
       e.merchantId,
@@ -36,19 +45,13 @@ export async function recordEvent(ctx: AppContext, tx: Db, e: NewEvent): Promise
       JSON.stringify({ object: e.object }),
     ],
   );
-  const eventId = rows[0]?.id;
-  if (!eventId) return null;
-  const endpoints = await tx.query<{ id: string }>(
-    `SELECT id FROM webhook_endpoints
-      WHERE merchant_id = $1 AND livemode = $2 AND deleted_at IS NULL AND NOT disabled
-        AND ('*' = ANY (enabled_events) OR $3 = ANY (enabled_events))`,
-    [e.merchantId, e.livemode, e.type],
-  );
-  for (const endpoint of endpoints.rows) {
-    await enqueueDelivery(ctx, tx, eventId, endpoint.id, e.merchantId);
+  const stored = rows[0];
+  if (!stored) return null;
+  for (const endpointId of stored.endpoints) {
+    await enqueueDelivery(ctx, tx, stored.id, endpointId, e.merchantId);
   }
   ctx.metrics.eventsTotal.inc({ type: e.type });
-  return eventId;
+  return stored.id;
 }
 
 /** Creates (or re-arms) the delivery of an event to one endpoint and its first job. */

@@ -17,13 +17,20 @@ import { getRiskSettings } from "./riskSettings.ts";
 export async function assessPayment(ctx: AppContext, tx: Db, order: OrderRow): Promise<void> {
   const payer = order.payment?.payer;
   if (!payer) return;
-  const inserted = await tx.query(
-    `INSERT INTO risk_payer_activity (order_id, merchant_id, payer, amount) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (order_id) DO NOTHING`,
+  // The activity row, and whether a hold was decided before there was a payment (a fiat session), in one
+  // round trip: the order sync runs this for every payment of a block.
+  const { rows } = await tx.query<{ earlier_hold: boolean }>(
+    `WITH seen AS (
+       INSERT INTO risk_payer_activity (order_id, merchant_id, payer, amount) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (order_id) DO NOTHING RETURNING order_id)
+     SELECT EXISTS (SELECT 1 FROM risk_reviews
+                     WHERE order_id = $1 AND status = 'open' AND outcome = 'hold' AND stage <> 'payment') AS earlier_hold
+       FROM seen`,
     [order.id, order.merchant_id, payer.toLowerCase(), order.amount],
   );
   // Seen before (a reorg took the payment away and brought it back): already assessed.
-  if (inserted.rowCount === 0) return;
+  if (rows.length === 0) return;
+  const earlierHold = rows[0]!.earlier_hold;
   const { rules } = await getRiskSettings(ctx, tx, order.merchant_id, order.livemode);
   const facts = await gatherFacts(ctx, tx, rules, {
     stage: "payment",
@@ -37,11 +44,7 @@ export async function assessPayment(ctx: AppContext, tx: Db, order: OrderRow): P
   const evaluation = evaluateRules(rules, facts);
   countEvaluation(ctx, "payment", evaluation);
   // A hold decided before there was a payment (a fiat session) is placed now that there is one.
-  const earlier = await tx.query(
-    "SELECT 1 FROM risk_reviews WHERE order_id = $1 AND status = 'open' AND outcome = 'hold' AND stage <> 'payment'",
-    [order.id],
-  );
-  if (earlier.rowCount) await setHold(ctx, tx, order, true);
+  if (earlierHold) await setHold(ctx, tx, order, true);
   if (evaluation.outcome === "allow" || evaluation.outcome === "block") return;
   const review = await recordReview(ctx, tx, {
     order,
@@ -50,7 +53,7 @@ export async function assessPayment(ctx: AppContext, tx: Db, order: OrderRow): P
     payer,
     findings: evaluation.findings,
   });
-  if (review && evaluation.outcome === "hold" && !earlier.rowCount) {
+  if (review && evaluation.outcome === "hold" && !earlierHold) {
     await setHold(ctx, tx, order, true);
     ctx.log.warn(
       { orderId: order.id, onchainOrderId: order.onchain_order_id, reviewId: review.id, payer },

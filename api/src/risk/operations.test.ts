@@ -318,6 +318,26 @@ describe("holds and the keeper", () => {
   });
 });
 
+describe("risk rules: holds decided before the payment", () => {
+  test("behavior: an open hold from the fiat session is placed on chain once the payment is seen; the payment rules add no review", async () => {
+    const m = await s.newMerchant("Fiat hold shop");
+    const o = await order(m.client, { amount: "2000000", escrow_period: 5 });
+    // What evaluateFiatSession stores when the card route's rules decide `hold` before any payment exists.
+    await s.stack.db.query(
+      `INSERT INTO pier_api.risk_reviews (id, merchant_id, livemode, order_id, stage, outcome, findings)
+       VALUES ($1, $2, false, $3, 'fiat_session', 'hold', '[{"rule":"fiat_failures"}]')`,
+      [`rrev_fiat_${o.id}`, m.merchantId, o.id],
+    );
+    await pay(o, "customer");
+    await waitFor("hold on chain", async () => (await m.client.get(`/v1/orders/${o.id}`)).body.payment?.held);
+    const reviews = await s.stack.db.query<{ stage: string }>(
+      "SELECT stage FROM pier_api.risk_reviews WHERE order_id = $1 ORDER BY stage",
+      [o.id],
+    );
+    expect(reviews.rows.map((r) => r.stage)).toEqual(["fiat_session"]);
+  });
+});
+
 describe("settlement report", () => {
   test("default: per day gross, fees, refunds, net in token units and the reporting currency; CSV", async () => {
     const c = s.client;
