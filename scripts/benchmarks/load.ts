@@ -7,6 +7,9 @@
  * Not part of ./scripts/test.
  *
  *   pnpm exec tsx scripts/benchmarks/load.ts [--checkouts 200] [--merchants 4] [--refunds 20] [--block-ms 0]
+ *     [--pay-over <seconds>]
+ *
+ * --pay-over S: the payments start evenly over S seconds (default 60 with --block-ms, else 0: all at once).
  *
  * --block-ms N: the chain mines a block every N ms holding whatever is pending,
  * like a real chain, instead of one block per transaction (Hardhat's automine: 200 blocks in ~3 s, far
