@@ -2,6 +2,10 @@
 export const AUDIT_ACTIONS = {
   "refund.created": "object: refund; details: order, amount, reason",
   "order.released": "object: order; details: amount (an early release)",
+  "order.canceled": "object: order; details: amount",
+  "subscription.canceled": "object: subscription; details: at_period_end, status (after)",
+  "payment_link.deactivated": "object: payment link",
+  "plan.archived": "object: plan",
   "payout.created": "object: payout; details: the request (fx_quote, recipient)",
   "api_key.created": "object: key; details: name, type, scopes",
   "api_key.rolled": "object: the old key; details: new_key, old_key_expires_in",

@@ -115,6 +115,40 @@ describe("audited actions", () => {
     const { rows } = await s.stack.db.query("SELECT details::text AS d FROM pier_api.audit_log");
     expect(rows.map((r) => r.d).join()).not.toMatch(/whsec_|sk_test_/);
   });
+
+  test("behavior: canceling an order or a subscription, deactivating a link and archiving a plan: one entry each; a repeat that changes nothing adds none", async () => {
+    const order = await s.client.post("/v1/orders", { amount: "3000000" });
+    const canceled = await s.client.post(`/v1/orders/${order.body.id}/cancel`, {});
+    expect(canceled.status, JSON.stringify(canceled.body)).toBe(200);
+    expect(await entries("order.canceled", order.body.id)).toEqual([
+      expect.objectContaining({ actor_type: "api_key", actor_id: keyId, details: { amount: "3000000" } }),
+    ]);
+
+    const link = await s.client.post("/v1/links", { amount_type: "fixed", amount: "2000000" });
+    expect(link.status, JSON.stringify(link.body)).toBe(200);
+    const plan = await s.client.post("/v1/plans", { amount: "9.99", currency: "USD", interval: "month" });
+    expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+    const sub = await s.client.post("/v1/subscriptions", { plan: plan.body.id });
+    expect(sub.status, JSON.stringify(sub.body)).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      expect((await s.client.post(`/v1/links/${link.body.id}/deactivate`, {})).status).toBe(200);
+      expect((await s.client.post(`/v1/plans/${plan.body.id}/archive`, {})).status).toBe(200);
+    }
+    const subCancel = await s.client.post(`/v1/subscriptions/${sub.body.id}/cancel`, {});
+    expect(subCancel.status, JSON.stringify(subCancel.body)).toBe(200);
+    expect(await entries("payment_link.deactivated", link.body.id)).toHaveLength(1);
+    expect(await entries("plan.archived", plan.body.id)).toHaveLength(1);
+    expect(await entries("subscription.canceled", sub.body.id)).toEqual([
+      expect.objectContaining({
+        actor_type: "api_key",
+        actor_id: keyId,
+        details: { at_period_end: false, status: "canceled" },
+      }),
+    ]);
+    // Already canceled: refused, and no second entry.
+    expect((await s.client.post(`/v1/subscriptions/${sub.body.id}/cancel`, {})).status).toBe(409);
+    expect(await entries("subscription.canceled", sub.body.id)).toHaveLength(1);
+  });
 });
 
 describe("reading the log", () => {

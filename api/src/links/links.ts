@@ -124,13 +124,18 @@ export async function getLink(db: Db, principal: Principal, id: string): Promise
   return rows[0];
 }
 
-export async function deactivateLink(db: Db, principal: Principal, id: string): Promise<LinkRow> {
-  await getLink(db, principal, id);
+/** New orders from the link are refused; deactivating twice changes nothing (`changed` false). */
+export async function deactivateLink(
+  db: Db,
+  principal: Principal,
+  id: string,
+): Promise<{ link: LinkRow; changed: boolean }> {
+  const before = await getLink(db, principal, id);
   await db.query(
     "UPDATE payment_links SET active = false, deactivated_at = coalesce(deactivated_at, now()) WHERE id = $1",
     [id],
   );
-  return getLink(db, principal, id);
+  return { link: await getLink(db, principal, id), changed: before.active };
 }
 
 export async function getPublicLink(db: Db, id: string) {

@@ -151,12 +151,19 @@ export async function getPlan(db: Db, principal: Principal, id: string, param = 
   return rows[0];
 }
 
-/** No new subscriptions to an archived plan; its existing subscriptions continue. Archiving twice is a no-op. */
-export async function archivePlan(db: Db, principal: Principal, id: string): Promise<PlanRow> {
-  await getPlan(db, principal, id);
+/**
+ * No new subscriptions to an archived plan; its existing subscriptions continue. Archiving twice is a no-op
+ * (`changed` false).
+ */
+export async function archivePlan(
+  db: Db,
+  principal: Principal,
+  id: string,
+): Promise<{ plan: PlanRow; changed: boolean }> {
+  const before = await getPlan(db, principal, id);
   const { rows } = await db.query<PlanRow>(
     "UPDATE plans SET active = false, archived_at = coalesce(archived_at, now()) WHERE id = $1 RETURNING *",
     [id],
   );
-  return rows[0]!;
+  return { plan: rows[0]!, changed: before.active };
 }

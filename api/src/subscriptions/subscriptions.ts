@@ -200,7 +200,8 @@ export function assertNotOver(row: SubscriptionRow): void {
 /**
  * Cancels now (status canceled, canceled_at and ended_at now) or at the current period's end
  * (cancel_at_period_end; the status stays, no further charge). An incomplete subscription has no period:
- * it can only be canceled now. Setting cancel_at_period_end twice changes nothing and records no event.
+ * it can only be canceled now. Setting cancel_at_period_end twice changes nothing and records no event
+ * (`changed` false: the route then writes no audit entry either).
  */
 export async function cancelSubscription(
   ctx: AppContext,
@@ -208,7 +209,7 @@ export async function cancelSubscription(
   principal: Principal,
   id: string,
   atPeriodEnd: boolean,
-): Promise<SubscriptionRow> {
+): Promise<{ subscription: SubscriptionRow; changed: boolean }> {
   const row = await getSubscription(tx, principal, id, { lock: true });
   assertNotOver(row);
   if (atPeriodEnd) {
@@ -219,7 +220,7 @@ export async function cancelSubscription(
         "at_period_end",
       );
     }
-    if (row.cancel_at_period_end) return row;
+    if (row.cancel_at_period_end) return { subscription: row, changed: false };
     const { rows } = await tx.query<SubscriptionRow>(
       "UPDATE subscriptions SET cancel_at_period_end = true WHERE id = $1 RETURNING *",
       [row.id],
@@ -232,7 +233,7 @@ export async function cancelSubscription(
       "subscription.updated",
       `subscription.updated:${row.id}:cancel_at_period_end`,
     );
-    return updated;
+    return { subscription: updated, changed: true };
   }
   const { rows } = await tx.query<SubscriptionRow>(
     `UPDATE subscriptions SET status = 'canceled', canceled_at = to_timestamp($2), ended_at = to_timestamp($2)
@@ -247,7 +248,7 @@ export async function cancelSubscription(
     "subscription.canceled",
     `subscription.canceled:${row.id}`,
   );
-  return canceled;
+  return { subscription: canceled, changed: true };
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { audit } from "../../../audit/auditLog.ts";
 import type { AppContext } from "../../../context.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
 import { createLink, deactivateLink, getLink, listLinks, toLinkObject } from "../../../links/links.ts";
@@ -87,8 +88,10 @@ export default async function linkRoutes(fastify: FastifyInstance, { ctx }: { ct
       },
     },
     (req, reply) =>
-      idempotent(ctx, req, reply, 200, async (tx) =>
-        toLinkObject(ctx, await deactivateLink(tx, req.principal, req.params.id)),
-      ),
+      idempotent(ctx, req, reply, 200, async (tx) => {
+        const { link, changed } = await deactivateLink(tx, req.principal, req.params.id);
+        if (changed) await audit(tx, req, "payment_link.deactivated", link.id);
+        return toLinkObject(ctx, link);
+      }),
   );
 }

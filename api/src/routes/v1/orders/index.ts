@@ -104,9 +104,11 @@ export default async function orderRoutes(fastify: FastifyInstance, { ctx }: { c
       },
     },
     (req, reply) =>
-      idempotent(ctx, req, reply, 200, async (tx) =>
-        toOrderObject(ctx, await cancelOrder(ctx, tx, req.principal, req.params.id)),
-      ),
+      idempotent(ctx, req, reply, 200, async (tx) => {
+        const order = await cancelOrder(ctx, tx, req.principal, req.params.id);
+        await audit(tx, req, "order.canceled", order.id, { amount: order.amount });
+        return toOrderObject(ctx, order);
+      }),
   );
 
   app.post(

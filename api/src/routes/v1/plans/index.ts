@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
+import { audit } from "../../../audit/auditLog.ts";
 import type { AppContext } from "../../../context.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
 import { errors, IdempotencyHeaders, IdParams, ListOf, ListQuery } from "../../../schemas/common.ts";
@@ -88,8 +89,10 @@ export default async function planRoutes(fastify: FastifyInstance, { ctx }: { ct
       },
     },
     (req, reply) =>
-      idempotent(ctx, req, reply, 200, async (tx) =>
-        toPlanObject(await archivePlan(tx, req.principal, req.params.id)),
-      ),
+      idempotent(ctx, req, reply, 200, async (tx) => {
+        const { plan, changed } = await archivePlan(tx, req.principal, req.params.id);
+        if (changed) await audit(tx, req, "plan.archived", plan.id);
+        return toPlanObject(plan);
+      }),
   );
 }

@@ -4,6 +4,7 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { audit } from "../../../audit/auditLog.ts";
 import type { AppContext } from "../../../context.ts";
 import { idempotent } from "../../../idempotency/idempotent.ts";
 import { errors, IdempotencyHeaders, IdParams, ListOf } from "../../../schemas/common.ts";
@@ -110,12 +111,22 @@ export default async function subscriptionRoutes(fastify: FastifyInstance, { ctx
       },
     },
     (req, reply) =>
-      idempotent(ctx, req, reply, 200, async (tx) =>
-        toSubscriptionObject(
+      idempotent(ctx, req, reply, 200, async (tx) => {
+        const atPeriodEnd = req.body?.at_period_end ?? false;
+        const { subscription, changed } = await cancelSubscription(
           ctx,
-          await cancelSubscription(ctx, tx, req.principal, req.params.id, req.body?.at_period_end ?? false),
-        ),
-      ),
+          tx,
+          req.principal,
+          req.params.id,
+          atPeriodEnd,
+        );
+        if (changed)
+          await audit(tx, req, "subscription.canceled", subscription.id, {
+            at_period_end: atPeriodEnd,
+            status: subscription.status,
+          });
+        return toSubscriptionObject(ctx, subscription);
+      }),
   );
 
   app.get(

@@ -16,6 +16,10 @@ import { formatDateTime, shortHex } from "../../../lib/format.ts";
 const ACTIONS = [
   "refund.created",
   "order.released",
+  "order.canceled",
+  "subscription.canceled",
+  "payment_link.deactivated",
+  "plan.archived",
   "payout.created",
   "api_key.created",
   "api_key.rolled",
