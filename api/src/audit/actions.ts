@@ -1,5 +1,7 @@
 /** Every action the audit log records, with what its entry's `object_id` and `details` hold (api/docs/team.md). */
 export const AUDIT_ACTIONS = {
+  "merchant.created":
+    "object: merchant; details: name, payout_address, owner_address, first_key (by the operator)",
   "refund.created": "object: refund; details: order, amount, reason",
   "order.released": "object: order; details: amount (an early release)",
   "order.canceled": "object: order; details: amount",

@@ -57,6 +57,11 @@ describe("audited actions", () => {
       expect.objectContaining({ actor_type: "member", actor_id: ownerAddress, livemode: false }),
     ]);
 
+    // The merchant itself, made by the operator's admin key (the test stack's newMerchant).
+    expect(await entries("merchant.created", s.merchantId)).toEqual([
+      expect.objectContaining({ actor_type: "admin", actor_id: "admin", livemode: null }),
+    ]);
+
     const hold = await s.client
       .withKey(s.adminKey)
       .post(`/v1/admin/orders/${orders[0]!.id}/hold`, { held: true });

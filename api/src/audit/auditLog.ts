@@ -6,18 +6,12 @@
 import type { FastifyRequest } from "fastify";
 import { getAddress, isAddress } from "viem";
 import type { Db } from "../db/pool.ts";
-import { newId } from "../lib/ids.ts";
 import { paginate } from "../lib/paginate.ts";
 import type { ListQueryT } from "../schemas/common.ts";
 import type { AuditAction } from "./actions.ts";
+import { type Actor, type ActorType, recordAudit } from "./recordAudit.ts";
 
-export type ActorType = "member" | "api_key" | "admin";
-
-export interface Actor {
-  type: ActorType;
-  /** Member address, API key id, or "admin". */
-  id: string;
-}
+export { type Actor, type ActorType, type AuditEntry, recordAudit } from "./recordAudit.ts";
 
 export interface AuditEntryRow {
   id: string;
@@ -32,41 +26,12 @@ export interface AuditEntryRow {
   created_at: Date;
 }
 
-export interface AuditEntry {
-  merchantId: string;
-  /** Null for actions on the team, which spans both modes. */
-  livemode: boolean | null;
-  actor: Actor;
-  action: AuditAction;
-  objectId: string | null;
-  details?: Record<string, unknown>;
-  requestId?: string;
-}
-
 /** Who made a request: the operator's admin key, a signed-in member, or an API key. */
 export function requestActor(request: FastifyRequest): Actor {
   if (request.isAdmin) return { type: "admin", id: "admin" };
   const principal = request.principal;
   if (principal.member) return { type: "member", id: principal.member.address };
   return { type: "api_key", id: principal.keyId };
-}
-
-export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_log (id, merchant_id, livemode, actor_type, actor_id, action, object_id, details, request_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      newId("auditEntry"),
-      entry.merchantId,
-      entry.livemode,
-      entry.actor.type,
-      entry.actor.id,
-      entry.action,
-      entry.objectId,
-      JSON.stringify(entry.details ?? {}),
-      entry.requestId ?? null,
-    ],
-  );
 }
 
 /**

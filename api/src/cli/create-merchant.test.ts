@@ -47,6 +47,24 @@ describe("create-merchant", () => {
         type: "secret",
       },
     ]);
+    // The operator at the command line is the actor of its audit entry.
+    const audited = await db.query(
+      "SELECT actor_type, actor_id, livemode, details FROM cli_test.audit_log WHERE action = 'merchant.created' AND object_id = $1",
+      [m.merchantId],
+    );
+    expect(audited.rows).toEqual([
+      {
+        actor_type: "admin",
+        actor_id: "cli",
+        livemode: null,
+        details: {
+          name: "Corner shop",
+          payout_address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+          owner_address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+          first_key: m.keyId,
+        },
+      },
+    ]);
   });
 
   test("error: a bad payout address creates nothing", async () => {

@@ -33,7 +33,11 @@ export async function createMerchantCommand(opts: {
   try {
     const livemode = opts.livemode ?? false;
     const created = await withTransaction(pool, (tx) =>
-      createMerchant(tx, { name: opts.name, payoutAddress: opts.payoutAddress, livemode }),
+      createMerchant(
+        tx,
+        { name: opts.name, payoutAddress: opts.payoutAddress, livemode },
+        { actor: { type: "admin", id: "cli" } },
+      ),
     );
     return { merchantId: created.merchant.id, keyId: created.keyId, secretKey: created.secret, livemode };
   } finally {

@@ -4,6 +4,7 @@
  * the dashboard (default: the payout address); owners invite the rest of the team (team/).
  */
 import { getAddress, isAddress } from "viem";
+import { type Actor, recordAudit } from "../audit/recordAudit.ts";
 import type { CreditedBalance } from "../credits/credits.ts";
 import type { Db } from "../db/pool.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
@@ -49,10 +50,14 @@ export function toMerchantObject(
   };
 }
 
-/** Creates a merchant and its first unrestricted secret key (in the instance's mode) in `tx`. */
+/**
+ * Creates a merchant and its first unrestricted secret key (in the instance's mode) in `tx`, with the
+ * `merchant.created` audit entry by `actor` (the operator: its admin key, or `cli` for create-merchant).
+ */
 export async function createMerchant(
   tx: Db,
   input: { name: string; payoutAddress: string; ownerAddress?: string; livemode: boolean },
+  by: { actor: Actor; requestId?: string },
 ): Promise<{ merchant: MerchantRow; secret: string; keyId: string }> {
   if (!isAddress(input.payoutAddress, { strict: false }) || /^0x0{40}$/i.test(input.payoutAddress)) {
     throw new InvalidRequestError(
@@ -83,6 +88,20 @@ export async function createMerchant(
     livemode: input.livemode,
     name: "Default key",
     type: "secret",
+  });
+  await recordAudit(tx, {
+    merchantId: merchant.id,
+    livemode: null, // a merchant spans both modes
+    actor: by.actor,
+    action: "merchant.created",
+    objectId: merchant.id,
+    details: {
+      name: merchant.name,
+      payout_address: merchant.payout_address,
+      owner_address: merchant.owner_address,
+      first_key: key.row.id,
+    },
+    requestId: by.requestId,
   });
   return { merchant, secret: key.secret, keyId: key.row.id };
 }

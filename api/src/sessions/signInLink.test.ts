@@ -19,6 +19,8 @@ let postgres: PostgresHandle;
 let pool: pg.Pool;
 let merchantId: string;
 const OWNER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+/** Made as `pier-api create-merchant` makes them: by the operator at the command line. */
+const cli = { actor: { type: "admin", id: "cli" } } as const;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "pier-signin-link-"));
@@ -27,12 +29,16 @@ beforeAll(async () => {
   await migrate(postgres.url, "link_test");
   pool = createPool(postgres.url, "link_test", 4);
   merchantId = (
-    await createMerchant(pool, {
-      name: "Link shop",
-      payoutAddress: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
-      ownerAddress: OWNER,
-      livemode: false,
-    })
+    await createMerchant(
+      pool,
+      {
+        name: "Link shop",
+        payoutAddress: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+        ownerAddress: OWNER,
+        livemode: false,
+      },
+      cli,
+    )
   ).merchant.id;
 });
 
@@ -104,11 +110,15 @@ describe("sign-in links (injected clock)", () => {
   });
 
   test("behavior: without a merchant, the oldest one", async () => {
-    await createMerchant(pool, {
-      name: "Newer shop",
-      payoutAddress: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
-      livemode: false,
-    });
+    await createMerchant(
+      pool,
+      {
+        name: "Newer shop",
+        payoutAddress: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+        livemode: false,
+      },
+      cli,
+    );
     expect((await mintSignInLink(pool, { now: minted })).merchantId).toBe(merchantId);
   });
 });

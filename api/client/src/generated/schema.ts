@@ -12510,7 +12510,7 @@ export interface operations {
                                 id: string;
                             };
                             /** @enum {string} */
-                            action: "refund.created" | "order.released" | "order.canceled" | "subscription.canceled" | "payment_link.deactivated" | "plan.archived" | "payout.created" | "api_key.created" | "api_key.rolled" | "api_key.revoked" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "risk.rules_changed" | "risk.review_release_hold" | "risk.review_refund" | "risk.review_dismiss" | "risk.hold_placed" | "risk.hold_lifted" | "dispute.resolved" | "reconciliation_finding.resolved" | "team.member_invited" | "team.invitation_revoked" | "team.invitation_accepted" | "team.role_changed" | "team.member_removed";
+                            action: "merchant.created" | "refund.created" | "order.released" | "order.canceled" | "subscription.canceled" | "payment_link.deactivated" | "plan.archived" | "payout.created" | "api_key.created" | "api_key.rolled" | "api_key.revoked" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "risk.rules_changed" | "risk.review_release_hold" | "risk.review_refund" | "risk.review_dismiss" | "risk.hold_placed" | "risk.hold_lifted" | "dispute.resolved" | "reconciliation_finding.resolved" | "team.member_invited" | "team.invitation_revoked" | "team.invitation_accepted" | "team.role_changed" | "team.member_removed";
                             object_id: string | null;
                             /** @description Before/after or the action's details. */
                             details: {

@@ -6,7 +6,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
-import { audit } from "../../../audit/auditLog.ts";
+import { audit, requestActor } from "../../../audit/auditLog.ts";
 import { requestedMode } from "../../../chain/networks.ts";
 import type { AppContext } from "../../../context.ts";
 import { NotFoundError } from "../../../errors.ts";
@@ -75,12 +75,16 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
     (req, reply) =>
       idempotent(ctx, req, reply, 200, async (tx) => {
         const livemode = requestedMode(ctx.networks, req.body.livemode);
-        const created = await createMerchant(tx, {
-          name: req.body.name,
-          payoutAddress: req.body.payout_address,
-          ownerAddress: req.body.owner_address,
-          livemode,
-        });
+        const created = await createMerchant(
+          tx,
+          {
+            name: req.body.name,
+            payoutAddress: req.body.payout_address,
+            ownerAddress: req.body.owner_address,
+            livemode,
+          },
+          { actor: requestActor(req), requestId: req.id },
+        );
         return {
           merchant: toMerchantObject(created.merchant, livemode),
           secret_key: created.secret,

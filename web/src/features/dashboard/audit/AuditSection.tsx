@@ -14,6 +14,7 @@ import { formatDateTime, shortHex } from "../../../lib/format.ts";
 
 /** The actions the filter offers (the API's list: tsc checks each name against its schema). */
 const ACTIONS = [
+  "merchant.created",
   "refund.created",
   "order.released",
   "order.canceled",
