@@ -102,7 +102,17 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
       j.goal?.create_ratio ?? 0.5,
     ),
     report("api", "POST /v1/orders per second", j.create_rps),
-    atLeast("api", "two API replicas vs one, orders created per second", j.replicas?.ratio, 1),
+    atLeast(
+      "api",
+      `two API replicas vs one, orders created per second (at capacity, ${j.replicas?.connections} connections)`,
+      j.replicas?.ratio,
+      1,
+    ),
+    report(
+      "api",
+      `two API replicas vs one at ${j.replicas?.at_connections?.connections} connections (latency-bound)`,
+      j.replicas?.at_connections?.ratio,
+    ),
     equals("api", "errors with two replicas", j.replicas?.errors, 0),
     report("api", "GET /v1/orders/:id per second", j.get_rps),
     report("api", "p99 POST /v1/orders", j.latency_ms?.create?.p99, " ms"),

@@ -4,11 +4,13 @@
  * instead of one each, which is most of Postgres' work per order.
  *
  * Rows queued during a turn of the event loop are written at the end of it (setImmediate), in batches of
- * at most `maxBatch`, with at most `maxInFlight` statements running: rows that arrive meanwhile wait for
- * one to finish and go together in the next, so batches grow with the load (Postgres on a few cores gains
- * nothing from more statements at once). A lone row goes through `one`. A batch that fails as a whole (a
- * constraint one row breaks, a lost connection) is retried row by row, so each caller gets its own row's
- * outcome and a bad row fails only its request.
+ * at most `maxBatch`, with at most `maxInFlight` statements running (one by default): rows that arrive
+ * meanwhile wait for it to finish and go together in the next, so batches grow with the load. One at a
+ * time beat two: at 20 connections, 7,535 against 6,181 orders/s (side by side, one run), with less CPU per
+ * order in both the API (95 against 114 us) and Postgres (67 against 86 us): each statement has a fixed
+ * cost on both sides, which a bigger batch shares among more orders. A lone row goes through `one`.
+ * A batch that fails as a whole (a constraint one row breaks, a lost connection) is retried row by row,
+ * so each caller gets its own row's outcome and a bad row fails only its request.
  */
 export interface InsertBatcher<Row, Out> {
   insert(row: Row): Promise<Out>;
@@ -31,7 +33,7 @@ export function insertBatcher<Row, Out>(opts: {
   maxInFlight?: number;
 }): InsertBatcher<Row, Out> {
   const maxBatch = opts.maxBatch ?? 200;
-  const maxInFlight = opts.maxInFlight ?? 2;
+  const maxInFlight = opts.maxInFlight ?? 1;
   const queue: Queued<Row, Out>[] = [];
   let inFlight = 0;
   let scheduled = false;
