@@ -3,8 +3,8 @@
  * still there when Postgres comes back, and the indexer goes on indexing. Ponder keeps going through a
  * database restart without re-reading what it believes committed, so a commit Postgres acknowledged but
  * had not yet flushed would leave a payment that no later block brings back (Ponder's own
- * `synchronous_commit = off`, which the Ponder patch removes: the chaos suite saw an order stay open
- * while the chain said escrowed).
+ * `synchronous_commit = off`, which the Ponder patch turns on, whatever the server's default: the
+ * chaos suite saw an order stay open while the chain said escrowed).
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +23,15 @@ beforeAll(async () => {
   stack = await starting;
   // The test's own pool sees Postgres die too: its idle clients' errors must not end the test process.
   stack.db.on("error", () => {});
+  // The server's default made asynchronous, as a tuned server might have it: the indexer's sessions
+  // must still commit synchronously (the patch sets it on each connection). A reload applies it to
+  // every session that did not set its own, Ponder's open ones included.
+  await stack.db.query("ALTER SYSTEM SET synchronous_commit = off");
+  await stack.db.query("SELECT pg_reload_conf()");
+  await waitFor("the server default to apply", async () => {
+    const { rows } = await stack.db.query("SHOW synchronous_commit");
+    return rows[0].synchronous_commit === "off";
+  });
   await stack.pay.approveUnlimited("customer");
 });
 
