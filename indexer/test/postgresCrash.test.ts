@@ -6,16 +6,13 @@
  * `synchronous_commit = off`, which the Ponder patch turns on, whatever the server's default: the
  * chaos suite saw an order stay open while the chain said escrowed).
  */
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../scripts/lib/ports.ts";
-import { type PostgresHandle, startPostgres } from "../../scripts/lib/postgres.ts";
 import { type Stack, startStack } from "../../test/harness/stack.ts";
 import { paymentById } from "./tables.ts";
 
 let stack: Stack;
 let starting: Promise<Stack> | undefined;
-const restarted: PostgresHandle[] = [];
 
 beforeAll(async () => {
   // A Postgres server of its own: this test kills it.
@@ -37,18 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await (await starting?.catch(() => undefined))?.stop();
-  for (const pg of restarted) await pg.stop();
 });
-
-/** kill -9 of the postmaster (its backends and WAL writer die with it), then a start on the same data. */
-async function crashPostgres(): Promise<void> {
-  const old = stack.postgres;
-  process.kill(old.pid!, "SIGKILL");
-  await old.stop();
-  const port = Number(new URL(old.url).port);
-  stack.postgres = await startPostgres({ dataDir: join(stack.dir, "postgres"), port });
-  restarted.push(stack.postgres);
-}
 
 async function payAndWaitIndexed(amount: bigint) {
   const paid = await stack.pay.payApproved(await stack.pay.newTerms({ amount, fee: 10_000n }), "customer");
@@ -68,7 +54,7 @@ describe("indexer: Postgres crash", () => {
     // chance (the WAL writer flushes every 200 ms), so the defect cannot slip through three times.
     for (let round = 0; round < 3; round++) {
       const paid = await payAndWaitIndexed(1_000_000n + BigInt(round));
-      await crashPostgres();
+      await stack.crashPostgres();
       const row = await waitFor("Postgres to answer again", async () => ({
         row: await paymentById(stack, paid.paymentId),
       }));

@@ -11,7 +11,6 @@
  * indexer serving both, and the checks are made on each order's own chain.
  */
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { type Hex, parseEventLogs } from "viem";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SandboxWallet, startSandboxWallet } from "../../api/src/fiat/sandbox/simulator.ts";
@@ -19,7 +18,6 @@ import { verifySignature } from "../../api/src/webhooks/signature.ts";
 import { paymentEscrowAbi } from "../../contracts/generated/abis.ts";
 import { paymentIdOf } from "../../contracts/lib/terms.ts";
 import { waitFor } from "../../scripts/lib/ports.ts";
-import { type PostgresHandle, startPostgres } from "../../scripts/lib/postgres.ts";
 import { type ApiStack, startApiStack } from "../harness/apiStack.ts";
 import {
   type CheckoutLike,
@@ -49,7 +47,6 @@ let starting: Promise<ApiStack>;
 let receiver: WebhookReceiver;
 let secret: string;
 let wallet: SandboxWallet;
-const restartedPostgres: PostgresHandle[] = [];
 
 beforeAll(async () => {
   wallet = await startSandboxWallet({ apiKey: sandbox.apiKey, webhookSecret: sandbox.secret });
@@ -76,7 +73,6 @@ afterAll(async () => {
   await receiver?.close();
   await wallet?.close();
   await (await starting?.catch(() => undefined))?.stop();
-  for (const pg of restartedPostgres) await pg.stop();
 });
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed with PIER_CHAOS_SEED. */
@@ -116,12 +112,7 @@ async function kill(victim: string): Promise<void> {
     process.kill(s.stack.indexer!.pid, "SIGKILL");
     await s.stack.indexer!.exited;
   } else {
-    const old = s.stack.postgres;
-    process.kill(old.pid!, "SIGKILL");
-    await old.stop();
-    const port = Number(new URL(old.url).port);
-    s.stack.postgres = await startPostgres({ dataDir: join(s.stack.dir, "postgres"), port });
-    restartedPostgres.push(s.stack.postgres);
+    await s.stack.crashPostgres();
   }
   await heal();
 }

@@ -35,7 +35,7 @@ import { type ChainHandle, startChain } from "../../scripts/lib/chain.ts";
 import { type IndexerHandle, type StartIndexerOptions, startIndexer } from "../../scripts/lib/indexer.ts";
 import { log } from "../../scripts/lib/log.ts";
 import { freePort } from "../../scripts/lib/ports.ts";
-import type { PostgresHandle } from "../../scripts/lib/postgres.ts";
+import { type PostgresHandle, startPostgres } from "../../scripts/lib/postgres.ts";
 import { createPayments, type Payments } from "./payments.ts";
 import { testDatabase } from "./testDatabase.ts";
 
@@ -89,6 +89,11 @@ export interface Stack {
   db: pg.Pool;
   /** Starts the indexer (again), on the same schema and port unless told otherwise: a restart resumes. */
   startIndexer(opts?: Partial<StartIndexerOptions>): Promise<IndexerHandle>;
+  /**
+   * kill -9 of the stack's own Postgres server (`ownPostgres`: its backends and WAL writer die with the
+   * postmaster), then a start on the same data and port, which becomes `postgres` (stopped by stop()).
+   */
+  crashPostgres(): Promise<PostgresHandle>;
   /** Stops everything this stack started, newest first; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -111,7 +116,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const postgres: PostgresHandle = opts.databaseUrl
       ? { url: opts.databaseUrl, embedded: false, stop: async () => {} }
       : await testDatabase(join(dir, "postgres"), { ownServer: opts.ownPostgres });
-    stops.push(() => postgres.stop());
+    // The server running now: crashPostgres() replaces it.
+    let currentPostgres = postgres;
+    stops.push(() => currentPostgres.stop());
     // The first chain keeps the file names it always had; a second one gets names with its chain id.
     const chainSpecs = [
       { chainId: undefined, log: "chain.log", file: "deployment.json" },
@@ -179,6 +186,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         });
         stack.indexer = indexer;
         return indexer;
+      },
+      async crashPostgres() {
+        const old = currentPostgres;
+        if (old.pid === undefined)
+          throw new Error("crashPostgres() needs a Postgres server of the stack's own");
+        process.kill(old.pid, "SIGKILL");
+        await old.stop();
+        const port = Number(new URL(old.url).port);
+        currentPostgres = await startPostgres({ dataDir: join(dir, "postgres"), port });
+        stack.postgres = currentPostgres;
+        return currentPostgres;
       },
       async stop() {
         await stack.indexer?.stop();
