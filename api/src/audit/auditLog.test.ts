@@ -143,6 +143,21 @@ describe("audited actions", () => {
     expect(subCancel.status, JSON.stringify(subCancel.body)).toBe(200);
     expect(await entries("payment_link.deactivated", link.body.id)).toHaveLength(1);
     expect(await entries("plan.archived", plan.body.id)).toHaveLength(1);
+    // Two at once: the second waits on the row and finds it done, so still one entry each.
+    const link2 = await s.client.post("/v1/links", { amount_type: "fixed", amount: "2000000" });
+    const plan2 = await s.client.post("/v1/plans", { amount: "9.99", currency: "USD", interval: "month" });
+    const both = await Promise.all([
+      s.client.post(`/v1/links/${link2.body.id}/deactivate`, {}),
+      s.client.post(`/v1/links/${link2.body.id}/deactivate`, {}),
+      s.client.post(`/v1/plans/${plan2.body.id}/archive`, {}),
+      s.client.post(`/v1/plans/${plan2.body.id}/archive`, {}),
+    ]);
+    expect(both.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(await entries("payment_link.deactivated", link2.body.id)).toHaveLength(1);
+    expect(await entries("plan.archived", plan2.body.id)).toHaveLength(1);
+    // Not this merchant's (or no such id): 404, nothing changed.
+    expect((await s.client.post("/v1/links/plink_unknown/deactivate", {})).status).toBe(404);
+    expect((await s.client.post("/v1/plans/plan_unknown/archive", {})).status).toBe(404);
     expect(await entries("subscription.canceled", sub.body.id)).toEqual([
       expect.objectContaining({
         actor_type: "api_key",

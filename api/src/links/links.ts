@@ -124,18 +124,22 @@ export async function getLink(db: Db, principal: Principal, id: string): Promise
   return rows[0];
 }
 
-/** New orders from the link are refused; deactivating twice changes nothing (`changed` false). */
+/**
+ * New orders from the link are refused; deactivating twice changes nothing (`changed` false). `changed`
+ * is what the UPDATE did: of two deactivations at once, the second waits on the row and finds it inactive.
+ */
 export async function deactivateLink(
   db: Db,
   principal: Principal,
   id: string,
 ): Promise<{ link: LinkRow; changed: boolean }> {
-  const before = await getLink(db, principal, id);
-  await db.query(
-    "UPDATE payment_links SET active = false, deactivated_at = coalesce(deactivated_at, now()) WHERE id = $1",
-    [id],
+  const { rowCount } = await db.query(
+    `UPDATE payment_links SET active = false, deactivated_at = coalesce(deactivated_at, now())
+      WHERE id = $1 AND merchant_id = $2 AND livemode = $3 AND active`,
+    [id, principal.merchantId, principal.livemode],
   );
-  return { link: await getLink(db, principal, id), changed: before.active };
+  // Also the 404 of a link that is not this merchant's.
+  return { link: await getLink(db, principal, id), changed: rowCount === 1 };
 }
 
 export async function getPublicLink(db: Db, id: string) {

@@ -153,17 +153,20 @@ export async function getPlan(db: Db, principal: Principal, id: string, param = 
 
 /**
  * No new subscriptions to an archived plan; its existing subscriptions continue. Archiving twice is a no-op
- * (`changed` false).
+ * (`changed` false). `changed` is what the UPDATE did: of two archivings at once, the second waits on the
+ * row and finds it inactive.
  */
 export async function archivePlan(
   db: Db,
   principal: Principal,
   id: string,
 ): Promise<{ plan: PlanRow; changed: boolean }> {
-  const before = await getPlan(db, principal, id);
   const { rows } = await db.query<PlanRow>(
-    "UPDATE plans SET active = false, archived_at = coalesce(archived_at, now()) WHERE id = $1 RETURNING *",
-    [id],
+    `UPDATE plans SET active = false, archived_at = coalesce(archived_at, now())
+      WHERE id = $1 AND merchant_id = $2 AND livemode = $3 AND active RETURNING *`,
+    [id, principal.merchantId, principal.livemode],
   );
-  return { plan: rows[0]!, changed: before.active };
+  if (rows[0]) return { plan: rows[0], changed: true };
+  // Archived already, or not this merchant's (404).
+  return { plan: await getPlan(db, principal, id), changed: false };
 }
