@@ -9,11 +9,12 @@
  * CPU time divided by the requests served. On this 2-core machine the three share the cores, so a ratio
  * is roughly the inverse ratio of those sums, and they say which side a slower route spends its time on;
  * and `replicas`: create throughput on one API process and split across two on the same database, in
- * turns, at a load that keeps both at capacity (`--replica-connections`, default 80; one API gave 6,784,
- * 8,840 and 9,238 orders/s at 20, 40 and 80) and, reported beside it, at `--connections`; exits non-zero
- * if create_ratio < 0.7 (the goal) or any request failed.
+ * turns, at a load that keeps both at capacity (`--replica-connections`, default 80), driven by wrk
+ * (lib/wrk.ts) and, beside it, the same driven by autocannon and the wrk figure at `--connections`; exits
+ * non-zero if create_ratio < 0.7 (the goal) or any request failed.
  *
- *   pnpm exec tsx scripts/benchmarks/api.ts [--seconds 5] [--rounds 3] [--connections 20] [--replica-connections 80]
+ *   pnpm exec tsx scripts/benchmarks/api.ts [--seconds 5] [--rounds 3] [--connections 20]
+ *     [--replica-connections 80] [--replica-rounds 6]
  *   PIER_BENCH_PROFILE=/tmp/prof ./scripts/bench api   # also writes the API's CPU profile
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -26,7 +27,8 @@ import { startApiOn } from "../../test/harness/apiStack.ts";
 import { startStack } from "../../test/harness/stack.ts";
 import { log } from "../lib/log.ts";
 import { freePort, waitFor } from "../lib/ports.ts";
-import { cpuTicks, cpuTicksOfAll, HZ } from "./lib/procStats.ts";
+import { cpuTicks, cpuTicksOfAll, HZ, reapedChildrenTicks } from "./lib/procStats.ts";
+import { wrk } from "./lib/wrk.ts";
 
 /** autocannon is a dependency of @pier/api (root package.json stays lean): load it from there. */
 interface CannonOptions {
@@ -56,17 +58,19 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "20" },
     "replica-connections": { type: "string", default: "80" },
+    "replica-rounds": { type: "string", default: "6" },
   },
 });
 const seconds = Number(values.seconds);
 const roundCount = Number(values.rounds);
 const connections = Number(values.connections);
 const replicaConnections = Number(values["replica-connections"]);
+const replicaRounds = Number(values["replica-rounds"]);
 const adminKey = `bench_admin_${Date.now()}_0123456789`;
 
 interface Measured {
   rps: number;
-  /** CPU milliseconds per request: the server's process, all of Postgres, and this process (autocannon). */
+  /** CPU milliseconds per request: the server's process, all of Postgres, and the load generator. */
   cpu: { server: number; postgres: number; loadGenerator: number };
   p50: number;
   p99: number;
@@ -99,7 +103,30 @@ function meanOf(list: Measured[]): Measured {
 async function cpuNow(serverPids: number[]) {
   const server = (await Promise.all(serverPids.map(cpuTicks))).reduce((a, b) => a + b, 0);
   const own = process.cpuUsage();
-  return { server, postgres: await cpuTicksOfAll("postgres"), loadGenerator: (own.user + own.system) / 1000 };
+  return {
+    server,
+    postgres: await cpuTicksOfAll("postgres"),
+    // autocannon runs in this process, wrk as a child that has exited by the second reading.
+    loadGenerator: (own.user + own.system) / 1000 + ((await reapedChildrenTicks()) * 1000) / HZ,
+  };
+}
+
+type LoadGenerator = "autocannon" | "wrk";
+
+/** One load run of `duration` seconds; the same figures whichever tool drives it. */
+async function load(tool: LoadGenerator, opts: CannonOptions, duration: number, title: string) {
+  if (tool === "autocannon") {
+    const r = await autocannon({ connections, duration, ...opts, title });
+    return {
+      requests: r.requests.total,
+      rps: Math.round(r.requests.average),
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      errors: r.errors,
+      non2xx: r.non2xx,
+    };
+  }
+  return wrk({ connections, ...opts, duration });
 }
 
 async function run(
@@ -107,20 +134,21 @@ async function run(
   opts: CannonOptions,
   serverPids: number[],
   duration = seconds,
+  tool: LoadGenerator = "autocannon",
 ): Promise<Measured> {
   const before = await cpuNow(serverPids);
-  const result = await autocannon({ connections, duration, ...opts, title });
+  const result = await load(tool, opts, duration, title);
   const after = await cpuNow(serverPids);
-  const perRequest = (ms: number) => Number((ms / Math.max(1, result.requests.total)).toFixed(3));
+  const perRequest = (ms: number) => Number((ms / Math.max(1, result.requests)).toFixed(3));
   const m = {
-    rps: Math.round(result.requests.average),
+    rps: result.rps,
     cpu: {
       server: perRequest(((after.server - before.server) * 1000) / HZ),
       postgres: perRequest(((after.postgres - before.postgres) * 1000) / HZ),
       loadGenerator: perRequest(after.loadGenerator - before.loadGenerator),
     },
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    p50: result.p50,
+    p99: result.p99,
     errors: result.errors,
     non2xx: result.non2xx,
   };
@@ -206,28 +234,42 @@ try {
   }
   // Replicas: the same create load on one API process, then split across two on the same database, in
   // turns (the order flips every round, so a drift of the machine's speed favours neither). On this
-  // 2-core machine both share the cores with Postgres: the figure is that a second replica costs nothing
-  // at capacity, not that it doubles anything. It is taken where both are at capacity: at 20 connections
-  // one API is bound by its requests' latency (orders/s still rises with more connections: 6,784 -> 8,840
-  // -> 9,238 at 20/40/80), and each of two replicas gets half the concurrent orders, so half-size insert
-  // batches (db/insertBatcher.ts), which costs more per order. That ratio is reported too.
+  // 2-core machine both share the cores with Postgres and the load generator: the figure is that a second
+  // replica costs nothing at capacity, not that it doubles anything. One API at capacity is bound by its
+  // one event loop and its one insert statement at a time (db/insertBatcher.ts), with CPU to spare on the
+  // machine; two are bound by the machine's CPU, of which autocannon (Node, in this process) takes 50-90 us
+  // per request, wrk (C) 25-40. So the goal figure is driven by wrk, at a load where both are at capacity;
+  // autocannon's figure is reported beside it, and wrk's at `--connections`, where one API is bound by its
+  // requests' latency and each replica gets half-size insert batches.
   replica = await startApiOn(stack, apiEnv);
   const onReplica = { ...createOpts, url: `${replica.url}/v1/orders` };
   await run("warmup", onReplica, [replica.pid], 2);
-  const compare = async (total: number) => {
+  const compare = async (total: number, tool: LoadGenerator, rounds: number) => {
     const half = Math.max(1, Math.floor(total / 2));
     const one = () =>
-      run(`POST /v1/orders, one API, ${total} connections`, { ...createOpts, connections: total }, [
-        api!.pid,
-      ]);
+      run(
+        `POST /v1/orders, one API, ${total} connections, ${tool}`,
+        { ...createOpts, connections: total },
+        [api!.pid],
+        seconds,
+        tool,
+      );
     const two = async (): Promise<Measured> => {
       const [a, b] = await Promise.all([
-        run(`POST /v1/orders, replica 1 of 2, ${half} connections`, { ...createOpts, connections: half }, [
-          api!.pid,
-        ]),
-        run(`POST /v1/orders, replica 2 of 2, ${half} connections`, { ...onReplica, connections: half }, [
-          replica!.pid,
-        ]),
+        run(
+          `POST /v1/orders, replica 1 of 2, ${half} connections, ${tool}`,
+          { ...createOpts, connections: half },
+          [api!.pid],
+          seconds,
+          tool,
+        ),
+        run(
+          `POST /v1/orders, replica 2 of 2, ${half} connections, ${tool}`,
+          { ...onReplica, connections: half },
+          [replica!.pid],
+          seconds,
+          tool,
+        ),
       ]);
       return {
         rps: a.rps + b.rps,
@@ -240,7 +282,7 @@ try {
       };
     };
     const turns: Record<"one" | "two", Measured[]> = { one: [], two: [] };
-    for (let round = 1; round <= roundCount; round++) {
+    for (let round = 1; round <= rounds; round++) {
       if (round % 2) {
         turns.one.push(await one());
         turns.two.push(await two());
@@ -252,15 +294,20 @@ try {
     const [o, t] = [meanOf(turns.one), meanOf(turns.two)];
     return {
       connections: total,
+      load_generator: tool,
       one_api_create_rps: o.rps,
       two_apis_create_rps: t.rps,
       ratio: Number((t.rps / o.rps).toFixed(3)),
+      // One API's CPU per order (ms): the server, Postgres and the load generator.
+      one_api_cpu_ms_per_request: o.cpu,
       errors: o.errors + o.non2xx + t.errors + t.non2xx,
       rounds: turns.two.map((m, i) => Number((m.rps / turns.one[i]!.rps).toFixed(3))),
     };
   };
-  const atCapacity = await compare(replicaConnections);
-  const atConnections = await compare(connections);
+  // The goal figure gets more rounds: this machine's speed swings by up to 2x between two 5 s rounds.
+  const atCapacity = await compare(replicaConnections, "wrk", replicaRounds);
+  const withAutocannon = await compare(replicaConnections, "autocannon", roundCount);
+  const atConnections = await compare(connections, "wrk", roundCount);
 
   const baseline = meanOf(rounds.baseline);
   const create = meanOf(rounds.create);
@@ -290,9 +337,10 @@ try {
     },
     replicas: {
       ...atCapacity,
-      errors: atCapacity.errors + atConnections.errors,
+      errors: atCapacity.errors + withAutocannon.errors + atConnections.errors,
       measured:
         "orders/s on two API processes (half the connections each) / on one, at a load where both are at capacity",
+      with_autocannon: withAutocannon,
       at_connections: atConnections,
     },
     settings: {
@@ -300,6 +348,7 @@ try {
       rounds: roundCount,
       connections,
       replica_connections: replicaConnections,
+      replica_rounds: replicaRounds,
       node: process.version,
     },
   };

@@ -3,6 +3,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 pnpm exec hardhat build --quiet --no-tests
 pnpm exec tsx scripts/generate-abis.ts >/dev/null
+bash "$(dirname "${BASH_SOURCE[0]}")/ensure-wrk.sh"
 mkdir -p bench-results
 suites=("$@")
 all=0

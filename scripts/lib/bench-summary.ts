@@ -104,9 +104,14 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
     report("api", "POST /v1/orders per second", j.create_rps),
     atLeast(
       "api",
-      `two API replicas vs one, orders created per second (at capacity, ${j.replicas?.connections} connections)`,
+      `two API replicas vs one, orders created per second (at capacity, ${j.replicas?.connections} connections, ${j.replicas?.load_generator ?? "autocannon"})`,
       j.replicas?.ratio,
       1,
+    ),
+    report(
+      "api",
+      `same, driven by autocannon (its own CPU shares the two cores)`,
+      j.replicas?.with_autocannon?.ratio,
     ),
     report(
       "api",

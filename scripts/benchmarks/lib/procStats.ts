@@ -40,3 +40,13 @@ export async function cpuTicksOfAll(comm: string): Promise<number> {
   }
   return total;
 }
+
+/**
+ * CPU ticks of this process's children that have exited and been waited for (cutime + cstime): the CPU
+ * of a load generator run as a child process (lib/wrk.ts), once it has finished.
+ */
+export async function reapedChildrenTicks(): Promise<number> {
+  const stat = await readFile("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[13]) + Number(fields[14]); // cutime, cstime (fields 16 and 17)
+}
