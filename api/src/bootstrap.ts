@@ -4,7 +4,6 @@
  * object once (FX, the fiat provider, the risk blocklist, the caches). `close()` releases all of it.
  */
 import type { FastifyBaseLogger } from "fastify";
-import { PgBoss } from "pg-boss";
 import { createFiat, createFx } from "./bridge/fiatContext.ts";
 import { recordChainIdentity } from "./chain/chainIdentity.ts";
 import { loadNetworks } from "./chain/networks.ts";
@@ -13,6 +12,7 @@ import type { AppContext } from "./context.ts";
 import { migrate } from "./db/migrate.ts";
 import { createPool } from "./db/pool.ts";
 import { indexerTables } from "./indexer/indexerTables.ts";
+import { createBoss } from "./jobs/queues.ts";
 import { RetryWakeups } from "./jobs/retryWakeups.ts";
 import { TtlCache } from "./lib/ttlCache.ts";
 import { createMetrics } from "./metrics/metrics.ts";
@@ -38,17 +38,7 @@ export async function createContext(
         "the chain was replaced since the last start",
       );
   }
-  const boss = new PgBoss({
-    connectionString: config.databaseUrl,
-    schema: config.jobsSchema,
-    max: 10,
-    application_name: "pier-api-jobs",
-    useListenNotify: true,
-    // Frequent supervision: a crashed worker's active jobs are expired and retried within seconds.
-    superviseIntervalSeconds: 5,
-    monitorIntervalSeconds: 5,
-    instanceName: "pier-api",
-  });
+  const boss = createBoss(config);
   boss.on("error", (err) => log.error({ err }, "job queue error"));
   await boss.start();
   await Promise.all(networks.list.map((net) => net.head.refresh()));

@@ -4,12 +4,17 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import pg from "pg";
+import { DURABLE_WRITES } from "./pool.ts";
 
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
 const LOCK_ID = 0x50_49_45_52; // "PIER"
 
 export async function migrate(databaseUrl: string, schema: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: "pier-api-migrate" });
+  const client = new pg.Client({
+    connectionString: databaseUrl,
+    application_name: "pier-api-migrate",
+    options: DURABLE_WRITES,
+  });
   await client.connect();
   const applied: string[] = [];
   try {

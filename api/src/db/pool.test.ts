@@ -1,10 +1,11 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type pg from "pg";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { PostgresHandle } from "../../../scripts/lib/postgres.ts";
 import { testDatabase } from "../../../test/harness/testDatabase.ts";
+import { createBoss } from "../jobs/queues.ts";
 import { createPool } from "./pool.ts";
 
 let dir: string;
@@ -40,5 +41,33 @@ describe("pool", () => {
     client.release(true);
     // The pool carries on with a new connection.
     expect((await pool.query<{ one: number }>("SELECT 1 AS one")).rows[0]!.one).toBe(1);
+  });
+
+  test("durability: the pool's and the job queue's connections commit synchronously where the database's default is off", async () => {
+    // A database set to asynchronous commits (as a managed server may be): a commit is reported before it
+    // is on disk, so a crash after the API answered 201 could lose the order.
+    const { rows } = await pool.query<{ db: string }>("SELECT current_database() AS db");
+    await pool.query(`ALTER DATABASE "${rows[0]!.db}" SET synchronous_commit = off`);
+    const show = async (db: { query: (sql: string) => Promise<{ rows: unknown[] }> }) =>
+      ((await db.query("SHOW synchronous_commit")).rows[0] as { synchronous_commit: string })
+        .synchronous_commit;
+    const plain = new pg.Client({ connectionString: postgres.url });
+    const fresh = createPool(postgres.url, "public", 2);
+    const boss = createBoss({ databaseUrl: postgres.url, jobsSchema: "durable_test" });
+    try {
+      // New sessions without Pier's settings now get `off`...
+      await plain.connect();
+      expect(await show(plain)).toBe("off");
+      // ...the API's pool and its job queue's own pool do not.
+      expect(await show(fresh)).toBe("on");
+      await boss.start();
+      const bossSql = (sql: string) => boss.getDb().executeSql(sql) as Promise<{ rows: unknown[] }>;
+      expect(await show({ query: bossSql })).toBe("on");
+    } finally {
+      await boss.stop({ graceful: false });
+      await fresh.end();
+      await plain.end();
+      await pool.query(`ALTER DATABASE "${rows[0]!.db}" RESET synchronous_commit`);
+    }
   });
 });

@@ -6,11 +6,19 @@ import pg from "pg";
 
 export type Db = pg.Pool | pg.PoolClient;
 
+/**
+ * Startup options of every API connection that writes (the pool, the job queue, migrations):
+ * `synchronous_commit = on` whatever the server's default. The API answers 201 once an order has
+ * committed, and a webhook job once it is queued; on a server set to `off` a crash could lose either after
+ * the answer. The indexer's connections force the same (indexer/README.md).
+ */
+export const DURABLE_WRITES = "-c synchronous_commit=on";
+
 export function createPool(databaseUrl: string, schema: string, max: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,
-    options: `-c search_path=${schema}`,
+    options: `-c search_path=${schema} ${DURABLE_WRITES}`,
     application_name: "pier-api",
   });
   // An idle client that loses its connection must not crash the process; the next checkout reconnects.
