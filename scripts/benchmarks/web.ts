@@ -3,7 +3,7 @@
  * (budget 200 kB); and, in headless Chromium against the local stack (Postgres, chain, indexer, API),
  * the time from navigation to the pay button being enabled. Writes bench-results/web.json.
  *
- *   ./scripts/bench web          (needs /usr/bin/chromium: test/browser/ensure-chromium.sh)
+ *   ./scripts/bench web          (installs Chromium first when missing: test/browser/ensure-chromium.sh)
  *
  * The browser-side helpers live in test/browser/lib and load playwright-core from @pier/web; they are
  * imported by URL so the root typecheck does not need playwright-core.

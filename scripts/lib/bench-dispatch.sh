@@ -3,7 +3,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 pnpm exec hardhat build --quiet --no-tests
 pnpm exec tsx scripts/generate-abis.ts >/dev/null
-bash "$(dirname "${BASH_SOURCE[0]}")/ensure-wrk.sh"
 mkdir -p bench-results
 suites=("$@")
 all=0
@@ -17,6 +16,11 @@ for suite in "${suites[@]}"; do
     echo "unknown suite '$suite'; available: $(ls scripts/benchmarks/*.ts | xargs -n1 basename | sed 's/\.ts$//' | tr '\n' ' ')" >&2
     exit 2
   fi
+  # What a suite needs beyond the workspace, installed from Debian on first use.
+  case "$suite" in
+    api) bash scripts/lib/ensure-wrk.sh ;;
+    web) bash test/browser/ensure-chromium.sh ;;
+  esac
   echo "==> bench $suite"
   pnpm exec tsx "scripts/benchmarks/$suite.ts" || status=1
 done
