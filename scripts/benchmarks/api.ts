@@ -246,30 +246,20 @@ try {
   await run("warmup", onReplica, [replica.pid], 2);
   const compare = async (total: number, tool: LoadGenerator, rounds: number) => {
     const half = Math.max(1, Math.floor(total / 2));
-    const one = () =>
+    // One load run on one API process, titled with what it measures.
+    const drive = (who: string, opts: CannonOptions, pid: number, conns: number) =>
       run(
-        `POST /v1/orders, one API, ${total} connections, ${tool}`,
-        { ...createOpts, connections: total },
-        [api!.pid],
+        `POST /v1/orders, ${who}, ${conns} connections, ${tool}`,
+        { ...opts, connections: conns },
+        [pid],
         seconds,
         tool,
       );
+    const one = () => drive("one API", createOpts, api!.pid, total);
     const two = async (): Promise<Measured> => {
       const [a, b] = await Promise.all([
-        run(
-          `POST /v1/orders, replica 1 of 2, ${half} connections, ${tool}`,
-          { ...createOpts, connections: half },
-          [api!.pid],
-          seconds,
-          tool,
-        ),
-        run(
-          `POST /v1/orders, replica 2 of 2, ${half} connections, ${tool}`,
-          { ...onReplica, connections: half },
-          [replica!.pid],
-          seconds,
-          tool,
-        ),
+        drive("replica 1 of 2", createOpts, api!.pid, half),
+        drive("replica 2 of 2", onReplica, replica!.pid, half),
       ]);
       return {
         rps: a.rps + b.rps,

@@ -4,11 +4,19 @@ import { readdir, readFile } from "node:fs/promises";
 /** Clock ticks per second of /proc's CPU times (USER_HZ; 100 on Linux). */
 export const HZ = 100;
 
+/**
+ * /proc/<pid>/stat: the command name and the fields after it, from the state (field 3) on, so fields[11]
+ * is utime (field 14). The name may hold spaces: the fields start after its closing parenthesis.
+ */
+async function statOf(pid: number | "self"): Promise<{ comm: string; fields: string[] }> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const close = stat.lastIndexOf(")");
+  return { comm: stat.slice(stat.indexOf("(") + 1, close), fields: stat.slice(close + 2).split(" ") };
+}
+
 /** CPU time used so far (user + system), in clock ticks. */
 export async function cpuTicks(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  // Fields after the command name (which may hold spaces) start at the closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const { fields } = await statOf(pid);
   return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
 }
 
@@ -30,9 +38,8 @@ export async function cpuTicksOfAll(comm: string): Promise<number> {
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
-      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== comm) continue;
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const { comm: name, fields } = await statOf(Number(entry));
+      if (name !== comm) continue;
       total += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
       // The process ended between the listing and the read.
@@ -46,7 +53,6 @@ export async function cpuTicksOfAll(comm: string): Promise<number> {
  * of a load generator run as a child process (lib/wrk.ts), once it has finished.
  */
 export async function reapedChildrenTicks(): Promise<number> {
-  const stat = await readFile("/proc/self/stat", "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const { fields } = await statOf("self");
   return Number(fields[13]) + Number(fields[14]); // cutime, cstime (fields 16 and 17)
 }
