@@ -23,6 +23,11 @@ export async function createContext(
   config: Config,
   log: FastifyBaseLogger,
 ): Promise<{ ctx: AppContext; close: () => Promise<void> }> {
+  // pg-boss keeps a schema of its own: it starts while the API's schema migrates and the networks load.
+  const boss = createBoss(config);
+  boss.on("error", (err) => log.error({ err }, "job queue error"));
+  const bossStarted = boss.start();
+  bossStarted.catch(() => {}); // its failure is thrown where it is awaited, below
   const applied = await migrate(config.databaseUrl, config.apiSchema);
   if (applied.length > 0) log.info({ applied }, "migrations applied");
   const networks = await loadNetworks(config);
@@ -38,9 +43,7 @@ export async function createContext(
         "the chain was replaced since the last start",
       );
   }
-  const boss = createBoss(config);
-  boss.on("error", (err) => log.error({ err }, "job queue error"));
-  await boss.start();
+  await bossStarted;
   await Promise.all(networks.list.map((net) => net.head.refresh()));
   const chain = networks.default;
   const ctx: AppContext = {

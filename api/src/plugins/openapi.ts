@@ -1,17 +1,17 @@
 /**
  * OpenAPI 3.1 generated from the route schemas (@fastify/swagger), served at /openapi.json, with an
- * interactive docs page at /docs (Scalar, everything served by the API itself: no CDN, fonts, telemetry
- * or hosted proxy; test/browser/apiDocs.test.ts checks it).
+ * interactive docs page at /docs (Scalar, apiReference.ts: everything served by the API itself, no CDN,
+ * fonts, telemetry or hosted proxy; test/browser/apiDocs.test.ts checks it).
  *
  * The document passes `redocly lint` with the recommended rules (redocly.yaml, run by ./scripts/test):
  * every route declares an `operationId` (camelCase verb + resource, e.g. createOrder) and at least one
  * 4xx response, every tag has a description here.
  */
 import swagger from "@fastify/swagger";
-import scalar from "@scalar/fastify-api-reference";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config.ts";
 import { routePermission, sessionReachable } from "../team/routePermissions.ts";
+import { registerApiReference } from "./apiReference.ts";
 
 /** Where ./scripts/dev serves the API: the document's server unless PIER_API_PUBLIC_URL is set. */
 const LOCAL_API_URL = "http://127.0.0.1:4000";
@@ -134,19 +134,5 @@ export async function registerOpenApi(
     },
   });
   app.get("/openapi.json", { schema: { hide: true }, config: { auth: "public" } }, async () => app.swagger());
-  await app.register(scalar, {
-    routePrefix: "/docs",
-    configuration: {
-      title: "Pier API",
-      // Nothing from another host: the system fonts instead of Scalar's font CDN, no telemetry, no AI
-      // agent, no request proxy (requests go straight to the server of the document) and no links to
-      // Scalar's hosted client.
-      withDefaultFonts: false,
-      telemetry: false,
-      agent: { disabled: true },
-      mcp: { disabled: true },
-      hideClientButton: true,
-      showDeveloperTools: "never",
-    },
-  });
+  registerApiReference(app);
 }
