@@ -77,7 +77,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
   let logFd: number | undefined;
   if (opts.logFile) logFd = openSync(opts.logFile, "a");
   const args = opts.built
-    ? ["--enable-source-maps", "dist/server.mjs"]
+    ? ["dist/server.mjs"]
     : ["--import", tsxLoader, "src/server.ts"];
   const child = spawn(process.execPath, args, {
     cwd: API_ROOT,

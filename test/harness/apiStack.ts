@@ -75,16 +75,18 @@ export async function startApiOn(
   });
 }
 
+/** `apiOptions.built`: run the production bundle (api/dist/server.mjs, built beforehand) instead of the source. */
 export async function startApiStack(
   env: Record<string, string> = {},
   stackOptions: StackOptions = {},
+  apiOptions: { built?: boolean } = {},
 ): Promise<ApiStack> {
   const stack = await startStack(stackOptions);
   const adminKey = `admin_${randomBytes(16).toString("hex")}`;
   const port = await freePort();
   const extra: ApiHandle[] = [];
   const launch = (p: number, more: Record<string, string>) =>
-    startApiOn(stack, { ...TEST_ENV, PIER_ADMIN_KEY: adminKey, ...env, ...more }, p);
+    startApiOn(stack, { ...TEST_ENV, PIER_ADMIN_KEY: adminKey, ...env, ...more }, p, apiOptions);
   let api: ApiHandle;
   try {
     api = await launch(port, {});
