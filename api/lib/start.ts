@@ -76,9 +76,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
   if (env.PIER_NETWORKS_FILE === undefined) delete env.PIER_NETWORKS_FILE;
   let logFd: number | undefined;
   if (opts.logFile) logFd = openSync(opts.logFile, "a");
-  const args = opts.built
-    ? ["dist/server.mjs"]
-    : ["--import", tsxLoader, "src/server.ts"];
+  const args = opts.built ? ["dist/server.mjs"] : ["--import", tsxLoader, "src/server.ts"];
   const child = spawn(process.execPath, args, {
     cwd: API_ROOT,
     env,
