@@ -21,8 +21,9 @@ export default defineConfig({
     // Most suites start real processes (Postgres, Hardhat, Ponder, the API, Chromium): two files at a
     // time is what two cores carry.
     maxWorkers: 2,
-    // One Postgres server for the run; each stack gets a database of its own on it.
-    globalSetup: ["./test/harness/sharedPostgres.ts"],
+    // One Postgres server for the run (each stack gets a database of its own on it), and the API built
+    // once for the API processes the tests start.
+    globalSetup: ["./test/harness/sharedPostgres.ts", "./test/harness/builtApi.ts"],
     projects: packages.filter((dir) => existsSync(`${dir}/vitest.config.ts`)),
   },
 });

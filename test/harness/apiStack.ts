@@ -9,6 +9,7 @@ import { isLocalChain } from "../../contracts/lib/chains.ts";
 import { localNetworkName, writeNetworksFile } from "../../scripts/lib/networksFile.ts";
 import { freePort } from "../../scripts/lib/ports.ts";
 import { type ApiClient, apiClient } from "./apiClient.ts";
+import { BUILT_API_ENV } from "./builtApi.ts";
 import { type Stack, type StackOptions, startStack } from "./stack.ts";
 
 export interface ApiStack {
@@ -71,11 +72,14 @@ export async function startApiOn(
     networksFile,
     env,
     logFile: join(stack.dir, "api.log"),
-    built: options.built,
+    built: options.built ?? process.env[BUILT_API_ENV] === "1",
   });
 }
 
-/** `apiOptions.built`: run the production bundle (api/dist/server.mjs, built beforehand) instead of the source. */
+/**
+ * `apiOptions.built`: run the production bundle (api/dist/server.mjs, built beforehand) instead of the
+ * source; by default the bundle when the test run built it (builtApi.ts).
+ */
 export async function startApiStack(
   env: Record<string, string> = {},
   stackOptions: StackOptions = {},

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { verifySignature } from "../../api/src/webhooks/signature.ts";
 import { paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { type ApiStack, startApiStack } from "../harness/apiStack.ts";
+import { BUILT_API_ENV } from "../harness/builtApi.ts";
 import { evmMine } from "../harness/payments.ts";
 import { waitForWebhook } from "../harness/waitForWebhook.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../harness/webhookReceiver.ts";
@@ -20,7 +21,9 @@ let s: ApiStack;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ["--import", "tsx", "build.ts"], { cwd: API_ROOT, stdio: "ignore" });
+  // The test run's global setup built it; outside such a run (this file alone), build it here.
+  if (process.env[BUILT_API_ENV] !== "1")
+    execFileSync(process.execPath, ["--import", "tsx", "build.ts"], { cwd: API_ROOT, stdio: "ignore" });
   s = await startApiStack({ PIER_CONFIRMATIONS: "2" }, {}, { built: true });
   receiver = await startWebhookReceiver();
 });
