@@ -134,6 +134,9 @@ export const TestEnvSchema = Type.Object({
   PIER_KEEP_TEST_DIRS: Opt(
     "1: keep each stack's temporary folder and logs (and give each its own Postgres).",
   ),
+  PIER_TEST_API_SOURCE: Opt(
+    "1: the API processes of a test run start from source (tsx) instead of the bundle the run builds once; a stack trace then names src/ lines.",
+  ),
   PIER_CHAOS_SEED: Opt("Seed of the chaos test's random schedule, to replay a run."),
   PIER_HARDENING_NETWORKS: Opt(
     "1: the chain-fault and chaos suites on one network instead of two (chain B running beside chain A, orders on both).",
