@@ -12,7 +12,10 @@ const API_ROOT = new URL("../../api/", import.meta.url).pathname;
 
 export default function setup(): void {
   if (process.env.PIER_TEST_API_SOURCE === "1" || process.env[BUILT_API_ENV]) return;
-  execFileSync(process.execPath, ["--import", "tsx", "build.ts"], { cwd: API_ROOT, stdio: "ignore" });
+  execFileSync(process.execPath, ["--import", "tsx", "build.ts"], {
+    cwd: API_ROOT,
+    stdio: ["ignore", "ignore", "inherit"], // esbuild names a build error on stderr
+  });
   // Test workers are started after this and inherit the environment.
   process.env[BUILT_API_ENV] = "1";
 }

@@ -23,7 +23,10 @@ let receiver: WebhookReceiver;
 beforeAll(async () => {
   // The test run's global setup built it; outside such a run (this file alone), build it here.
   if (process.env[BUILT_API_ENV] !== "1")
-    execFileSync(process.execPath, ["--import", "tsx", "build.ts"], { cwd: API_ROOT, stdio: "ignore" });
+    execFileSync(process.execPath, ["--import", "tsx", "build.ts"], {
+      cwd: API_ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
   s = await startApiStack({ PIER_CONFIRMATIONS: "2" }, {}, { built: true });
   receiver = await startWebhookReceiver();
 });
