@@ -2,8 +2,8 @@
  * Builds the API for production into dist/pier-api.mjs: src/server.ts, everything of the workspace it
  * imports (@pier/*, TypeScript) and the npm packages it loads at start, in one file. Starting it needs no
  * TypeScript loader and resolves no package: `node dist/server.mjs` (pnpm --filter @pier/api
- * start:built) is ready in about 0.6 of the time of the earlier bundle, which left every npm package
- * to be resolved and read file by file (hundreds of files), and of `tsx src/server.ts` (./scripts/bench idle).
+ * start:built) is ready in about half the time of the earlier bundle, which left every npm package to be
+ * resolved and read file by file (hundreds of files), and of `tsx src/server.ts` (./scripts/bench idle).
  *
  * Left out, loaded from node_modules: packages loaded only on first use (Scalar's docs page, 5 MB of
  * script in one string; WebAuthn for passkeys) and secp256k1, whose native binding is found next to

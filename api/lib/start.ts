@@ -7,7 +7,7 @@
  *   ...
  *   await api.stop(); // SIGTERM: finishes in-flight requests and jobs, then exits
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -52,6 +52,17 @@ export interface ApiHandle {
   exited: Promise<number | NodeJS.Signals | null>;
   /** SIGTERM and wait (SIGKILL after a grace period). Safe after a crash or a kill. */
   stop(): Promise<void>;
+}
+
+/**
+ * Builds the production bundle (api/build.ts: dist/server.mjs) that `built: true` starts. esbuild names a
+ * build error on stderr, which is passed through.
+ */
+export function buildApi(): void {
+  execFileSync(process.execPath, ["--import", "tsx", "build.ts"], {
+    cwd: API_ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
 }
 
 export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {

@@ -11,15 +11,13 @@
  *
  *   pnpm exec tsx scripts/benchmarks/idle.ts [--seconds 60]
  */
-import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { buildApi } from "../../api/lib/start.ts";
 import { startApiOn } from "../../test/harness/apiStack.ts";
 import { startStack } from "../../test/harness/stack.ts";
 import { rpc } from "../lib/chain.ts";
 import { cpuTicks, HZ, memoryOf } from "./lib/procStats.ts";
-
-const API_ROOT = new URL("../../api/", import.meta.url).pathname;
 
 const GOAL_PCT = 3;
 const { values } = parseArgs({ options: { seconds: { type: "string", default: "60" } } });
@@ -59,7 +57,7 @@ try {
   // production) and from source through tsx; the indexer restarted on its schema (Ponder's cache and
   // tables in place) from spawn to /ready 200, caught up with the chain.
   // Each is the median of STARTS samples: one start on this machine varies by a few hundred ms.
-  execFileSync(process.execPath, ["--import", "tsx", "build.ts"], { cwd: API_ROOT, stdio: "ignore" });
+  buildApi();
   const timed = async <T>(start: () => Promise<T>): Promise<[T, number]> => {
     const t = performance.now();
     const started = await start();

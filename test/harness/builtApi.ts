@@ -5,17 +5,13 @@
  * production runs, built from the same source; PIER_TEST_API_SOURCE=1 runs the source instead (a stack
  * trace then names src/ lines).
  */
-import { execFileSync } from "node:child_process";
+import { buildApi } from "../../api/lib/start.ts";
 
 export const BUILT_API_ENV = "PIER_TEST_API_BUILT";
-const API_ROOT = new URL("../../api/", import.meta.url).pathname;
 
 export default function setup(): void {
   if (process.env.PIER_TEST_API_SOURCE === "1" || process.env[BUILT_API_ENV]) return;
-  execFileSync(process.execPath, ["--import", "tsx", "build.ts"], {
-    cwd: API_ROOT,
-    stdio: ["ignore", "ignore", "inherit"], // esbuild names a build error on stderr
-  });
+  buildApi();
   // Test workers are started after this and inherit the environment.
   process.env[BUILT_API_ENV] = "1";
 }

@@ -1,12 +1,13 @@
 /**
  * The production bundle (api/build.ts: dist/server.mjs, with the npm packages it loads at start bundled
- * in) against real processes. Every other suite runs the API from source, so a package that breaks once
- * bundled (a require of a Node built-in, a file read next to its own code) would show only here: the
- * bundle starts, takes an order from creation to a signed order.escrowed webhook (pg-boss, the indexer
- * sync, the chain), serves the docs page whose plugin loads on first use, and exits 0 on SIGTERM.
+ * in) against real processes, whichever way the rest of the run starts the API (PIER_TEST_API_SOURCE):
+ * a package that breaks once bundled (a require of a Node built-in, a file read next to its own code)
+ * fails here by name. The bundle starts, takes an order from creation to a signed order.escrowed webhook
+ * (pg-boss, the indexer sync, the chain), serves the docs page whose plugin loads on first use, and
+ * exits 0 on SIGTERM.
  */
-import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { buildApi } from "../../api/lib/start.ts";
 import { verifySignature } from "../../api/src/webhooks/signature.ts";
 import { paymentTermsFromJson } from "../../contracts/lib/termsJson.ts";
 import { type ApiStack, startApiStack } from "../harness/apiStack.ts";
@@ -15,18 +16,12 @@ import { evmMine } from "../harness/payments.ts";
 import { waitForWebhook } from "../harness/waitForWebhook.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../harness/webhookReceiver.ts";
 
-const API_ROOT = new URL("../../api/", import.meta.url).pathname;
-
 let s: ApiStack;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   // The test run's global setup built it; outside such a run (this file alone), build it here.
-  if (process.env[BUILT_API_ENV] !== "1")
-    execFileSync(process.execPath, ["--import", "tsx", "build.ts"], {
-      cwd: API_ROOT,
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+  if (process.env[BUILT_API_ENV] !== "1") buildApi();
   s = await startApiStack({ PIER_CONFIRMATIONS: "2" }, {}, { built: true });
   receiver = await startWebhookReceiver();
 });
