@@ -3,13 +3,13 @@
  * holds that signer's Postgres session advisory lock, so exactly one process drives a signer on a
  * chain however many API processes run. The locks live on one dedicated connection (not the pool):
  *
- * - Every second, each signer not driven here is tried with pg_try_advisory_lock; the winner drives
+ * - Every SUPERVISE_MS, each signer not driven here is tried with pg_try_advisory_lock; the winner drives
  *   it until it stops or its connection dies. A process that dies (kill -9, a lost host) closes its
- *   connection, Postgres releases its locks, and another process takes over within a second. Its
+ *   connection, Postgres releases its locks, and another process takes over within SUPERVISE_MS. Its
  *   half-done tick is harmless: every sent attempt was stored before broadcast (see txSender.ts).
  * - The same connection LISTENs on the channel createChainTx notifies on commit, to wake the signer's
- *   loop at once; it still polls (busy: PIER_TX_POLL_INTERVAL_MS; idle: every 5 s, a safety net for a lost
- *   notification, since every new intent notifies).
+ *   loop at once; it still polls (busy: PIER_TX_POLL_INTERVAL_MS; idle: every IDLE_POLL_MS, a safety net
+ *   for a lost notification, since every new intent notifies).
  * - If the connection fails (Postgres restarted), every loop stops before the locks are taken again,
  *   so two processes never drive one signer; the database's unique nonce index backs that up.
  */
@@ -25,13 +25,18 @@ import { TxSender } from "./txSender.ts";
 
 /** First key of the two-key advisory lock ("TXSD"); the second is hashtext(schema:chain:signer). */
 export const SENDER_LOCK_CLASS = 0x5458_5344;
-const SUPERVISE_MS = 1_000;
+/**
+ * How often the lock connection is checked and free signers are taken: the longest a dead replica's
+ * signers wait for another process (sends only; every send is durable in chain_txs meanwhile). At 1 s its
+ * probe was ~1 of the 11 queries a second of an idle API.
+ */
+const SUPERVISE_MS = 5_000;
 /**
  * An idle signer's safety-net poll. Every intent notifies on commit (createChainTx), so this only bounds
  * how long a lost notification delays a send; at 1 s the idle senders alone queried chain_txs ~7 times
- * a second on a local stack doing nothing.
+ * a second on a local stack doing nothing, at 5 s still 1.2 times a second (six signers).
  */
-const IDLE_POLL_MS = 5_000;
+const IDLE_POLL_MS = 15_000;
 /** A failing tick (the RPC is down) is logged again only after this long, unless its error changes. */
 const ERROR_LOG_EVERY_MS = 30_000;
 
