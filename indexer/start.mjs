@@ -14,7 +14,7 @@
  *   Node would look up the module format of each new file through its package.json, re-parsing
  *   drizzle-orm's exports map once per file (~0.2 s of CPU per start); the format is the package's `type`,
  *   read once per directory. Anything else (no such file, no `type`) goes to Node's resolver.
- * - Two module trees are loaded from one bundled file each (FLATTENED).
+ * - A few packages are loaded from bundles (FLATTENED).
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -77,40 +77,60 @@ function resolveInPackage(specifier, parentURL) {
 }
 
 /**
- * Imports served from one bundled file (lib/flatten.mjs) instead of hundreds of small ones: each file costs
- * a resolve, a read and a link, and these two were a third of the ~2,900 modules of a start. viem/chains is
- * 741 files (every chain viem knows, imported whole by Ponder to look up the configured chain ids),
- * kysely 226 (Ponder's migrations). Each is imported by this one specifier only, nothing imports into
- * it by path, and the bundle imports the files outside its folder by their own URLs, so no module is
- * loaded twice. The bundle is built at the first start that needs it (about 0.5 s, esbuild) and kept in the
- * OS temp dir, like the compile cache, keyed by the entry file; when it cannot be built, the tree loads as is.
+ * Packages loaded from a bundle, one file per entry (lib/flatten.mjs), instead of from hundreds of small
+ * files: each file costs a resolve, a read and a link, and these were ~1,500 of the ~2,900 modules of a
+ * start. viem is 1,123 files (with every chain it knows, imported whole by Ponder to look up the configured
+ * chain ids), kysely 226 (Ponder's migrations), @graphql-tools/utils 188 (the indexer's GraphQL). Each
+ * group lists every entry of its package that anything in the process imports, so the bundle holds the
+ * package's only copy of each module (code shared by entries is written once); and none of them is
+ * imported by another's bundle, which imports other packages by their files' URLs, past this hook. A
+ * bundle is built at the first start that needs it (~1 s, esbuild) and kept in the OS temp dir, like the
+ * compile cache, keyed by the entries' files; when it cannot be built, the package loads as it is.
  */
-const FLATTENED = new Set(["viem/chains", "kysely"]);
+const FLATTENED = [["viem", "viem/chains", "viem/utils"], ["kysely"], ["@graphql-tools/utils"]];
 const FLATTEN_DIR = join(tmpdir(), "pier-indexer-flattened");
 const FLATTEN_SCRIPT = fileURLToPath(new URL("./lib/flatten.mjs", import.meta.url));
-function flattened(hit) {
-  if (!hit.url.startsWith("file:")) return hit;
+const flattenedGroup = new Map(FLATTENED.flatMap((group) => group.map((spec) => [spec, group])));
+/** An entry of a flattened package that its group misses: loaded as is, beside the bundle's copies. */
+function checkFlattenedGroups(specifier) {
+  for (const group of FLATTENED)
+    if (specifier.startsWith(`${group[0]}/`) && !group.includes(specifier))
+      process.stderr.write(
+        `start.mjs: add "${specifier}" to FLATTENED's ${group[0]} group: as it is, it ` +
+          "loads the package's own files, a second copy of modules the bundle holds\n",
+      );
+}
+/** `hit`, Node's answer for `specifier` (a member of a group) from `context`, or its bundled entry. */
+function flattened(specifier, hit, context, nextResolve) {
+  const group = flattenedGroup.get(specifier);
   try {
-    const entry = fileURLToPath(hit.url);
-    const { size, mtimeMs } = statSync(entry);
-    const key = createHash("sha256").update(`1\0${entry}\0${size}\0${mtimeMs}`).digest("hex").slice(0, 20);
-    const out = join(FLATTEN_DIR, `${key}.mjs`);
+    const urls = group.map((spec) => (spec === specifier ? hit : nextResolve(spec, context)).url);
+    if (!urls.every((url) => url.startsWith("file:"))) return hit;
+    const entries = urls.map((url) => fileURLToPath(url));
+    const key = createHash("sha256").update("2");
+    for (const entry of entries) {
+      const { size, mtimeMs } = statSync(entry);
+      key.update(`\0${entry}\0${size}\0${mtimeMs}`);
+    }
+    const out = join(FLATTEN_DIR, key.digest("hex").slice(0, 20));
     if (!existsSync(out) && !existsSync(`${out}.failed`)) {
       mkdirSync(FLATTEN_DIR, { recursive: true });
-      const run = spawnSync(process.execPath, [FLATTEN_SCRIPT, entry, out], {
-        encoding: "utf8",
-        timeout: 60_000,
-      });
+      const run = spawnSync(
+        process.execPath,
+        ["--experimental-import-meta-resolve", "--no-warnings", FLATTEN_SCRIPT, out, ...entries],
+        { encoding: "utf8", timeout: 60_000 },
+      );
       if (run.status !== 0) {
         const why = String(run.stderr || run.error || `exit ${run.status} ${run.signal}`);
-        process.stderr.write(`start.mjs: ${entry} not bundled, loaded as it is: ${why}\n`);
-        // The tree cannot be bundled (not killed by the timeout): not tried again at every start.
+        process.stderr.write(`start.mjs: ${group.join(", ")} not bundled, loaded as they are: ${why}\n`);
+        // Cannot be bundled (not killed by the timeout): not tried again at every start.
         if (run.status !== null) writeFileSync(`${out}.failed`, why);
       }
     }
-    return existsSync(out) ? { url: pathToFileURL(out).href, format: "module" } : hit;
+    const file = join(out, `${group.indexOf(specifier)}.mjs`);
+    return existsSync(file) ? { url: pathToFileURL(file).href, format: "module" } : hit;
   } catch (error) {
-    process.stderr.write(`start.mjs: ${hit.url} not bundled, loaded as it is: ${error}\n`);
+    process.stderr.write(`start.mjs: ${specifier} not bundled, loaded as it is: ${error}\n`);
     return hit;
   }
 }
@@ -129,7 +149,8 @@ module.registerHooks?.({
       const imported = context.conditions?.includes("import");
       hit =
         (relative && imported && resolveInPackage(specifier, parentURL)) || nextResolve(specifier, context);
-      if (imported && FLATTENED.has(specifier)) hit = flattened(hit);
+      if (imported && flattenedGroup.has(specifier)) hit = flattened(specifier, hit, context, nextResolve);
+      else if (!relative) checkFlattenedGroups(specifier);
       resolved.set(key, hit);
     }
     return { ...hit, shortCircuit: true };
