@@ -85,7 +85,7 @@ function resolveInPackage(specifier, parentURL) {
  * package's only copy of each module (code shared by entries is written once); and none of them is
  * imported by another's bundle, which imports other packages by their files' URLs, past this hook. A
  * bundle is built at the first start that needs it (~1 s, esbuild) and kept in the OS temp dir, like the
- * compile cache, keyed by the entries' files; when it cannot be built, the package loads as it is.
+ * compile cache, keyed by the entries' files and the flattener; when it cannot be built, the package loads as it is.
  */
 const FLATTENED = [["viem", "viem/chains", "viem/utils"], ["kysely"], ["@graphql-tools/utils"]];
 const FLATTEN_DIR = join(tmpdir(), "pier-indexer-flattened");
@@ -107,8 +107,9 @@ function flattened(specifier, hit, context, nextResolve) {
     const urls = group.map((spec) => (spec === specifier ? hit : nextResolve(spec, context)).url);
     if (!urls.every((url) => url.startsWith("file:"))) return hit;
     const entries = urls.map((url) => fileURLToPath(url));
-    const key = createHash("sha256").update("2");
-    for (const entry of entries) {
+    // The flattener is part of the key: a bundle made by an older flatten.mjs is not reused.
+    const key = createHash("sha256");
+    for (const entry of [FLATTEN_SCRIPT, ...entries]) {
       const { size, mtimeMs } = statSync(entry);
       key.update(`\0${entry}\0${size}\0${mtimeMs}`);
     }
