@@ -132,8 +132,7 @@ try {
     },
     startup_samples_ms: samples,
     goal: { stack_cpu_pct_below: GOAL_PCT },
-    measured:
-      "CPU time of the API (with its workers) and the indexer over the idle window (from 45 s after the last start: the steady state), % of one core, one empty block a second; default: as ./scripts/dev (newHeads, notified sync); polling_100ms: both polling every 100 ms; blocks_every_2s: the default at Base's block time",
+    measured: `CPU time of the API (with its workers) and the indexer over the idle window (from ${STARTED_SETTLE_MS / 1000} s after the last start: the steady state), % of one core, one empty block a second; default: as ./scripts/dev (newHeads, notified sync); polling_100ms: both polling every 100 ms; blocks_every_2s: the default at Base's block time`,
   };
   await mkdir("bench-results", { recursive: true });
   await writeFile("bench-results/idle.json", `${JSON.stringify(result, null, 2)}\n`);
