@@ -71,6 +71,16 @@ function paymentStream() {
   };
 }
 
+/** Each index of the schema's tables, by name: an index built again gets a new oid. */
+async function indexOids(schema: string): Promise<Map<string, number>> {
+  const { rows } = await stack.db.query<{ name: string; oid: number }>(
+    `SELECT c.relname AS name, c.oid::int AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind = 'i'`,
+    [schema],
+  );
+  return new Map(rows.map((r) => [r.name, r.oid]));
+}
+
 describe("indexer: restarts", () => {
   // Two of the three restarts wait out Ponder's 25 s lock timeout: give it time on a busy 2-core machine.
   it("converges after a clean stop, a SIGTERM and a kill -9 in the middle of a stream of payments", {
@@ -85,6 +95,8 @@ describe("indexer: restarts", () => {
 
     // 1. The launcher's stop(): Ponder's clean shutdown releases its schema lock, so it restarts at once.
     await indexedAtLeast(10);
+    const indexesBefore = await indexOids(schema);
+    expect(indexesBefore.size).toBeGreaterThan(6); // the schema's indexes besides the 6 primary keys
     const first = stack.indexer!;
     await first.stop();
     expect(await first.exited).toBe(0);
@@ -144,5 +156,7 @@ describe("indexer: restarts", () => {
     // Every restart resumed the existing schema rather than starting over.
     const log = readFileSync(join(stack.dir, "indexer.log"), "utf8");
     expect(log.match(/Detected crash recovery/g)?.length).toBe(3);
+    // ...and kept its indexes: none was dropped and built again over the whole table (the Ponder patch).
+    expect(await indexOids(schema)).toEqual(indexesBefore);
   });
 });
