@@ -1,6 +1,6 @@
 /**
  * Idle cost: a whole local stack (chain with an empty block a second, indexer, API with its workers)
- * doing nothing, as a fresh ./scripts/dev would, for --seconds (default 60) from 45 s after the last start
+ * doing nothing, as a fresh ./scripts/dev would, for --seconds (default 60) from 75 s after the last start
  * (STARTED_SETTLE_MS). Reads each process's CPU time (utime + stime,
  * /proc/<pid>/stat) and resident memory (/proc/<pid>/status VmRSS) before and after, and reports CPU as a
  * percentage of one core. Measured twice on the same chain, one after the other: the default (as
@@ -41,14 +41,16 @@ async function measure(pids: Record<string, number>) {
 }
 
 /**
- * How long after a start before idle is measured. Measured in 15 s windows after both processes were
- * ready (one block a second): API 1.5 / 1.7 / 3.8 / 1.7 / 1.5 / 1.7 / 1.5 / 1.8 %, indexer 1.1 / 3.0 / 1.4 /
- * 1.3 / 1.3 / 1.5 / 1.3 / 1.3 %. The bumps are start-up work: V8 compacts each process's heap once it
- * sees allocation slow down after the start (its memory reducer; --trace-gc shows the API's
- * "Mark-Compact (reduce)" 34 s after its start, 65 -> 55 MB, ~130 ms with its incremental marking).
- * From 45 s on, the windows are flat.
+ * How long after a start before idle is measured. Each process's heap is compacted once, some time after
+ * its start, when V8 sees allocation slow down (its memory reducer): --trace-gc shows the indexer's
+ * "Mark-Compact (reduce)" 59.4 s and 60.3 s after its spawn (92.8 -> 55.8 MB committed, ~180 ms and
+ * ~290 ms of CPU with their incremental marking), and the API's 34-60 s after its own. In 10 s windows
+ * after a start (one block a second), both processes showed a bump in the 54-64 s window (API 4.3 %,
+ * indexer 3.7 %, against 1.1-1.8 % in every window before and after, out to 164 s). That is start-up
+ * work, not idling: measured from 45 s, the window caught the indexer's compaction and added ~0.8 % of a
+ * core to it. From 75 s on, the windows are flat.
  */
-const STARTED_SETTLE_MS = 45_000;
+const STARTED_SETTLE_MS = 75_000;
 
 /** Start-up samples per process; each figure is their median. */
 const STARTS = 3;
