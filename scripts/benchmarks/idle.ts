@@ -45,10 +45,10 @@ async function measure(pids: Record<string, number>) {
  * its start, when V8 sees allocation slow down (its memory reducer): --trace-gc shows the indexer's
  * "Mark-Compact (reduce)" 59.4 s and 60.3 s after its spawn (92.8 -> 55.8 MB committed, ~180 ms and
  * ~290 ms of CPU with their incremental marking), and the API's 34-60 s after its own. In 10 s windows
- * after a start (one block a second), both processes showed a bump in the 54-64 s window (API 4.3 %,
- * indexer 3.7 %, against 1.1-1.8 % in every window before and after, out to 164 s). That is start-up
- * work, not idling: measured from 45 s, the window caught the indexer's compaction and added ~0.8 % of a
- * core to it. From 75 s on, the windows are flat.
+ * after a start (one block a second, while a CI run shared the machine), both processes showed a bump in
+ * the 54-64 s window (API 4.3 %, indexer 3.7 %, against 1.1-1.8 % in every window before and after, out
+ * to 164 s). That is start-up work, not idling: measured from 45 s, the window caught the indexer's
+ * compaction and added ~0.8 % of a core to it. From 75 s on, the windows are flat.
  */
 const STARTED_SETTLE_MS = 75_000;
 
