@@ -80,12 +80,14 @@ function resolveInPackage(specifier, parentURL) {
  * Packages loaded from a bundle, one file per entry (lib/flatten.mjs), instead of from hundreds of small
  * files: each file costs a resolve, a read and a link, and these were ~1,500 of the ~2,900 modules of a
  * start. viem is 1,123 files (with every chain it knows, imported whole by Ponder to look up the configured
- * chain ids), kysely 226 (Ponder's migrations), @graphql-tools/utils 188 (the indexer's GraphQL). Each
+ * chain ids), kysely 226 (Ponder's migrations), @graphql-tools/utils 188 (the indexer's GraphQL, which
+ * the Ponder patch now loads with the first /graphql request rather than at the start). Each
  * group lists every entry of its package that anything in the process imports, so the bundle holds the
  * package's only copy of each module (code shared by entries is written once); and none of them is
  * imported by another's bundle, which imports other packages by their files' URLs, past this hook. A
  * bundle is built at the first start that needs it (~1 s, esbuild) and kept in the OS temp dir, like the
- * compile cache, keyed by the entries' files and the flattener; when it cannot be built, the package loads as it is.
+ * compile cache, keyed by the entries' files and the flattener; when it cannot be built, the package
+ * loads as it is.
  */
 const FLATTENED = [["viem", "viem/chains", "viem/utils"], ["kysely"], ["@graphql-tools/utils"]];
 const FLATTEN_DIR = join(tmpdir(), "pier-indexer-flattened");
