@@ -167,7 +167,9 @@ describe("checkout: states", () => {
     await page.getByRole("heading", { name: "This order has expired" }).waitFor();
     expect(await page.getByTestId("status-line").getAttribute("data-status")).toBe("expired");
     expect(await page.getByTestId("pay-button").count()).toBe(0);
-    expect((await cs.checkout(order.id)).status).toBe("expired");
+    // The page reads chain time from the API's head; the stored status follows once the indexer has
+    // seen that block and the order syncer has run, so the API catches up a moment later.
+    await expect.poll(async () => (await cs.checkout(order.id)).status, { timeout: 15_000 }).toBe("expired");
     // Chain time is now ~10 minutes ahead of the browser's clock: the page says so.
     const notice = page.getByTestId("clock-notice");
     await notice.waitFor();
