@@ -16,7 +16,11 @@
  * (about 2-3 s of building) included; `indexing_seconds` is Ponder's own "Completed backfill" duration.
  * For where that time went: `fetch_seconds` (Ponder fetching the blocks and logs over RPC and writing them
  * to ponder_sync, which the indexing of fetched ranges overlaps) and `indexing_busy_seconds` (the sum of
- * its indexed batches: handlers plus the flush of their rows), over `indexing_batches` batches.
+ * its indexed batches: handlers plus the flush of their rows), over `indexing_batches` batches. For what
+ * limits it: `cpu_seconds` (CPU time the indexer, Postgres and the Hardhat node each used over the run,
+ * from /proc), `cores_busy_percent` (how busy the machine's cores were over the same window; the three
+ * share them, so the indexer's pace here is also theirs) and `cores_stolen_percent` (the share of them a
+ * virtual machine's host kept for others).
  *
  * A new indexer backfills the same chain `--runs` times (3 by default), each from nothing: before each
  * later run the previous schema is dropped and Ponder's sync tables emptied, so every run fetches, writes
@@ -38,6 +42,7 @@ import { account, blockNumber, evmMine, evmSetAutomine } from "../../test/harnes
 import { startStack } from "../../test/harness/stack.ts";
 import { log } from "../lib/log.ts";
 import { freePort, waitFor } from "../lib/ports.ts";
+import { cpuTicks, cpuTicksOfAll, HZ, machineTicks } from "./lib/procStats.ts";
 
 const args = process.argv.slice(2);
 const paymentsArg = args.indexOf("--payments");
@@ -205,6 +210,11 @@ interface BackfillRun {
   fetch_seconds?: number;
   indexing_busy_seconds: number;
   indexing_batches: number;
+  /** CPU time each process used over the run (spawn -> all rows): the indexer, Postgres, the Hardhat node. */
+  cpu_seconds: { indexer: number; postgres: number; chain: number };
+  /** How busy the machine's cores were over the same window, and how much the host stole from them. */
+  cores_busy_percent: number;
+  cores_stolen_percent: number;
 }
 
 function backfillSeconds(r: BackfillRun): number {
@@ -218,6 +228,12 @@ async function backfillOnce(run: number, lastBlock: bigint): Promise<BackfillRun
   const start = performance.now();
   let indexing = true;
   const progress = showProgress(`http://127.0.0.1:${port}`, () => indexing, start);
+  const chainPid = stack.chain.process.pid!;
+  const before = {
+    postgres: await cpuTicksOfAll("postgres"),
+    chain: await cpuTicks(chainPid),
+    machine: await machineTicks(),
+  };
   await stack.startIndexer({ port, logFile, ...(run > 1 && { schema: `backfill_run${run}` }) });
   const schema = stack.indexer!.schema;
   // Polled every 20 ms, so the poll must cost next to nothing: counting the payment table each time (a
@@ -235,6 +251,15 @@ async function backfillOnce(run: number, lastBlock: bigint): Promise<BackfillRun
     { timeoutMs: 600_000, intervalMs: 20 },
   );
   const seconds = (performance.now() - start) / 1000;
+  // Read before anything stops: the indexer's own time ends with its process.
+  const machine = await machineTicks();
+  const cpu = (ticks: number) => Math.round((ticks * 100) / HZ) / 100;
+  const cpuSeconds = {
+    indexer: cpu(await cpuTicks(stack.indexer!.pid)),
+    postgres: cpu((await cpuTicksOfAll("postgres")) - before.postgres),
+    chain: cpu((await cpuTicks(chainPid)) - before.chain),
+  };
+  const window = machine.total - before.machine.total;
   indexing = false;
   await progress;
   const phases = backfillPhases(logFile);
@@ -248,6 +273,11 @@ async function backfillOnce(run: number, lastBlock: bigint): Promise<BackfillRun
     fetch_seconds: phases.fetchSeconds,
     indexing_busy_seconds: phases.busySeconds,
     indexing_batches: phases.batches,
+    // The cores are shared by all three (and this script's polling): the backfill's speed here is as much
+    // theirs as the indexer's.
+    cpu_seconds: cpuSeconds,
+    cores_busy_percent: Math.round((1000 * (machine.busy - before.machine.busy)) / window) / 10,
+    cores_stolen_percent: Math.round((1000 * (machine.steal - before.machine.steal)) / window) / 10,
   };
 }
 

@@ -56,3 +56,20 @@ export async function reapedChildrenTicks(): Promise<number> {
   const { fields } = await statOf("self");
   return Number(fields[13]) + Number(fields[14]); // cutime, cstime (fields 16 and 17)
 }
+
+/**
+ * The whole machine's CPU time from /proc/stat's first line, in clock ticks: `busy` (running anything),
+ * `steal` (a virtual machine's cores wanted to run but the host ran something else) and `total`. Between
+ * two readings, busy / total is how much of the cores this machine's own work used.
+ */
+export async function machineTicks(): Promise<{ busy: number; steal: number; total: number }> {
+  const line = (await readFile("/proc/stat", "utf8")).split("\n", 1)[0]!;
+  // "cpu  user nice system idle iowait irq softirq steal guest guest_nice" (guest is counted in user).
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  const busy = user + nice + system + irq + softirq;
+  return { busy, steal, total: busy + idle + iowait + steal };
+}
