@@ -93,6 +93,10 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
     report("backfill", "seconds to index all (start-up included)", j.seconds, " s"),
     report("backfill", "events per second (start-up included)", j.events_per_s),
     atLeast("backfill", "events per second after start-up", j.indexing_events_per_s, 5_000),
+    report("backfill", "indexer CPU time (the same run)", j.cpu_seconds?.indexer, " s"),
+    report("backfill", "Postgres CPU time", j.cpu_seconds?.postgres, " s"),
+    report("backfill", "Hardhat node CPU time", j.cpu_seconds?.chain, " s"),
+    report("backfill", "cores busy (2 cores, spawn -> all rows)", j.cores_busy_percent, " %"),
   ],
   api: (j) => [
     atLeast(
