@@ -96,7 +96,7 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
     report("backfill", "indexer CPU time (the same run)", j.cpu_seconds?.indexer, " s"),
     report("backfill", "Postgres CPU time", j.cpu_seconds?.postgres, " s"),
     report("backfill", "Hardhat node CPU time", j.cpu_seconds?.chain, " s"),
-    report("backfill", "cores busy (2 cores, spawn -> all rows)", j.cores_busy_percent, " %"),
+    report("backfill", "cores busy (spawn -> all rows)", j.cores_busy_percent, " %"),
   ],
   api: (j) => [
     atLeast(
