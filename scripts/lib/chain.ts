@@ -58,10 +58,23 @@ export async function startChain({
   child.on("exit", () => {
     exited = true;
   });
+  // Ready only once this child says it listens on the port: an answer on the port alone could come from
+  // another process's node that got the same port (it would then be that chain we deploy to).
+  const listening = `server at ${rpcUrl}/`;
+  let listens = false;
+  let tail = ""; // the line may arrive split over two chunks
+  const watchOutput = (chunk: Buffer) => {
+    tail = (tail + chunk.toString("utf8")).slice(-4_096);
+    if (!tail.includes(listening)) return;
+    listens = true;
+    child.stdout.off("data", watchOutput);
+  };
+  child.stdout.on("data", watchOutput);
   const chainId = await waitFor(
     "hardhat node",
     async () => {
       if (exited) throw new Error(`hardhat node exited early; see ${logFile}`);
+      if (!listens) return false;
       return Number.parseInt(await rpc<string>(rpcUrl, "eth_chainId"), 16);
     },
     // Hardhat's start is CPU-bound (config, plugins, EDR): generous for a busy two-core machine.
