@@ -1,5 +1,6 @@
 /**
- * Bundles the entries of one package into one file each, for indexer/start.mjs (see FLATTENED there):
+ * Bundles the entries of one package into one file each, for lib/resolve-hooks.mjs (see FLATTENED there),
+ * which indexer/start.mjs installs:
  *
  *   node --experimental-import-meta-resolve lib/flatten.mjs <out dir> <entry file>...
  *
@@ -11,8 +12,8 @@
  * bare import of another package, resolved from the importing file as Node resolves it (import.meta.resolve
  * with a parent URL, hence the flag). Node's built-ins stay as they are, and so does a package that is not
  * installed (an optional dependency imported on demand): importing it fails as it would have. A module that
- * reads import.meta (e.g. to find a file beside it) would read the bundle's: the build fails, and start.mjs
- * loads the package as it is. The out dir appears complete or not at all (concurrent starts may build it).
+ * reads import.meta (e.g. to find a file beside it) would read the bundle's: the build fails, and the hooks
+ * load the package as it is. The out dir appears complete or not at all (concurrent starts may build it).
  */
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import module from "node:module";

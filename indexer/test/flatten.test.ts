@@ -1,8 +1,9 @@
 /**
- * lib/flatten.mjs, which start.mjs uses to load viem, kysely and @graphql-tools/utils from bundles: each
- * entry exports what it exported, a module shared by entries exists once, what the bundle imports from
- * elsewhere is the very module Node would load, and a package it cannot bundle faithfully is refused.
- * Bundles are imported by plain Node in a child process, as start.mjs loads them.
+ * lib/flatten.mjs, which lib/resolve-hooks.mjs (installed by start.mjs) uses to load viem, kysely and
+ * @graphql-tools/utils from bundles: each entry exports what it exported, a module shared by entries
+ * exists once, what the bundle imports from elsewhere is the very module Node would load, and a package
+ * it cannot bundle faithfully is refused.
+ * Bundles are imported by plain Node in a child process, as the hooks load them.
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -25,7 +26,7 @@ mkdirSync(cache, { recursive: true });
 const dir = mkdtempSync(join(cache, "pier-flatten-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Bundles `entries` into `out` as start.mjs does. */
+/** Bundles `entries` into `out` as the hooks do. */
 function flatten(out: string, ...entries: string[]) {
   return spawnSync(
     process.execPath,
