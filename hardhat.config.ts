@@ -30,6 +30,7 @@ const FUZZ = {
 }[effort];
 
 const coverage = process.env.PIER_COVERAGE === "1";
+const hardhatOut = process.env.PIER_HARDHAT_OUT;
 
 function compiler({ viaIR }: { viaIR: boolean }) {
   return {
@@ -60,8 +61,10 @@ export default defineConfig({
   paths: {
     sources: "./contracts/src",
     tests: { solidity: "./contracts/test" },
-    artifacts: "./contracts/artifacts",
-    cache: "./contracts/cache",
+    // PIER_HARDHAT_OUT: artifacts and cache in a folder of their own. ./scripts/test runs the build, the
+    // Solidity tests and the coverage pass side by side, and no two of them may write the same files.
+    artifacts: hardhatOut ? `${hardhatOut}/artifacts` : "./contracts/artifacts",
+    cache: hardhatOut ? `${hardhatOut}/cache` : "./contracts/cache",
   },
   solidity: {
     compilers: [compiler({ viaIR: false })],

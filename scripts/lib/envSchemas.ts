@@ -145,6 +145,9 @@ export const TestEnvSchema = Type.Object({
   PIER_HEAVY_FUZZ: Opt("1: raise Solidity fuzz runs and invariant depth as CI does (CI=true also does)."),
   PIER_LIGHT_FUZZ: Opt("1: the lightest fuzzing (the coverage pass)."),
   PIER_COVERAGE: Opt("1: compile for coverage (no optimizer; gas tests skip themselves)."),
+  PIER_HARDHAT_OUT: Opt(
+    "A folder for Hardhat's artifacts and cache instead of contracts/: ./scripts/test gives the Solidity tests and the coverage pass one each, to run them beside the build.",
+  ),
   PIER_BENCH_PROFILE: Opt("A folder: ./scripts/bench api writes a CPU profile of the API there."),
 });
 
