@@ -87,7 +87,11 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
   if (env.PIER_NETWORKS_FILE === undefined) delete env.PIER_NETWORKS_FILE;
   let logFd: number | undefined;
   if (opts.logFile) logFd = openSync(opts.logFile, "a");
-  const args = opts.built ? ["dist/server.mjs"] : ["--import", tsxLoader, "src/server.ts"];
+  // One V8 helper thread, as production runs it (package.json start:built; scripts/lib/indexer.ts says why).
+  const args = [
+    "--v8-pool-size=1",
+    ...(opts.built ? ["dist/server.mjs"] : ["--import", tsxLoader, "src/server.ts"]),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: API_ROOT,
     env,
