@@ -231,6 +231,12 @@ const OrdersSchema = Type.Object({
     1_000,
     "The order sync's safety net: how often order state is reconciled with the indexer even when no notification came. Each block the indexer commits wakes the sync at once (PIER_SYNC_NOTIFY).",
   ),
+  PIER_SYNC_FULL_PASS_MS: Int(
+    100,
+    3_600_000,
+    10_000,
+    "The longest the order sync goes without a full pass. While the indexer stores no new payment event and no order waits on confirmations or its deadline, a pass stops after its first query; this bounds how long a change that check cannot see (a reorg that rewrote the last blocks' events into the same count at the same height) waits.",
+  ),
   PIER_SYNC_NOTIFY: Type.Optional(
     Bool(
       "Default true: the indexer's commits wake the order sync (Postgres LISTEN/NOTIFY on a trigger the API installs on the indexer's checkpoint table). false: the sync only polls, every PIER_SYNC_INTERVAL_MS.",
@@ -426,6 +432,7 @@ export interface Config {
   syncIntervalMs: number;
   /** Wake the order sync on the indexer's commits (LISTEN/NOTIFY); else poll only. */
   syncNotify: boolean;
+  syncFullPassMs: number;
   keeperIntervalMs: number;
   keeperBatchSize: number;
   /** The transaction sender (chain/txSender.ts). */
@@ -517,6 +524,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     orderTtlSeconds: e.PIER_ORDER_TTL_SECONDS,
     syncIntervalMs: e.PIER_SYNC_INTERVAL_MS,
     syncNotify: e.PIER_SYNC_NOTIFY === undefined || bool(e.PIER_SYNC_NOTIFY),
+    syncFullPassMs: e.PIER_SYNC_FULL_PASS_MS,
     keeperIntervalMs: e.PIER_KEEPER_INTERVAL_MS,
     keeperBatchSize: e.PIER_KEEPER_BATCH_SIZE,
     txSender: {

@@ -60,10 +60,10 @@ export interface ChainContext {
   head: HeadTracker;
   /**
    * The order syncer's state for this network in this process (orders/syncOrders.ts): the block the
-   * indexer had processed at the previous full pass (0: scan everything), and the connection holding
-   * the network's sync lock.
+   * indexer had processed at the previous full pass (0: scan everything), what the last full pass that
+   * found nothing saw (its payment-event key, and when), and the connection holding the network's sync lock.
    */
-  sync: { watermark: bigint; lockHolder?: pg.PoolClient };
+  sync: { watermark: bigint; quiet?: { key: string; at: number }; lockHolder?: pg.PoolClient };
 }
 
 export async function loadChainContext(

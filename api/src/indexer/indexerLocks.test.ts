@@ -60,11 +60,12 @@ describe("the API's reads of the indexer's tables", () => {
       await ponder.query(`LOCK TABLE ${table("payment_event")} IN ACCESS EXCLUSIVE MODE`);
       const later = PONDER_LOCK_ORDER.slice(PONDER_LOCK_ORDER.indexOf("payment_event") + 1);
 
-      // The credit sweep reads `credit` and `payment_event`; the sync `payment` and `payment_event`.
+      // The credit sweep reads `credit` and `payment_event`; the sync `payment` and `payment_event` in a
+      // full pass, and `payment_event` then `_ponder_checkpoint` first in every pass (its state, "AS due").
       const blocked = await waitFor("the credit sweep and the order sync blocked by the reorg", async () => {
         const rows = await blockedApiStatements(schema);
         const sweep = rows.some((r) => r.query.includes("kind = 'withdrawn'"));
-        const sync = rows.some((r) => r.query.includes("sync_fingerprint"));
+        const sync = rows.some((r) => r.query.includes("sync_fingerprint") || r.query.includes("AS due"));
         return sweep && sync && rows;
       });
       for (const r of blocked) {

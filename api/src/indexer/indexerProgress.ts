@@ -20,11 +20,15 @@ export async function indexerProgress(
       `SELECT latest_checkpoint AS checkpoint FROM ${tables.checkpoint} WHERE chain_id = $1`,
       [chainId],
     );
-    const cp = rows[0]?.checkpoint;
-    if (!cp || cp.length < 42) return undefined;
-    return { timestamp: BigInt(cp.slice(0, 10)), blockNumber: BigInt(cp.slice(26, 42)) };
+    return parseCheckpoint(rows[0]?.checkpoint);
   } catch {
     // The indexer has not created its tables yet.
     return undefined;
   }
+}
+
+/** The block number and timestamp of a checkpoint string; undefined for none. */
+export function parseCheckpoint(cp: string | null | undefined): IndexerProgress | undefined {
+  if (!cp || cp.length < 42) return undefined;
+  return { timestamp: BigInt(cp.slice(0, 10)), blockNumber: BigInt(cp.slice(26, 42)) };
 }

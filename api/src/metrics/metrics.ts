@@ -51,6 +51,12 @@ export function createMetrics() {
       labelNames: ["chain_id"] as const,
       registers: [registry],
     }),
+    syncPasses: new Counter({
+      name: "pier_api_sync_passes_total",
+      help: "Order sync passes by network and kind: full, or quiet (nothing changed since a full pass that found nothing: one query)",
+      labelNames: ["chain_id", "kind"] as const,
+      registers: [registry],
+    }),
     keeperRuns: new Counter({
       name: "pier_api_keeper_runs_total",
       help: "Keeper runs by network and result",

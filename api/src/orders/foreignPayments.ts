@@ -58,12 +58,15 @@ export interface DuplicatePaymentRow {
   created_at: Date;
 }
 
-/** Handles this network's foreign payments; returns the orders that a payment bound (to sync now). */
+/**
+ * Handles this network's foreign payments; returns the orders that a payment bound (to sync now) and how
+ * many it looked at (a payment waiting on depth is looked at again next pass).
+ */
 export async function handleForeignPayments(
   ctx: AppContext,
   net: ChainContext,
   head: bigint | undefined,
-): Promise<string[]> {
+): Promise<{ bound: string[]; seen: number }> {
   const { rows } = await ctx.pool.query<ForeignRow>(
     `SELECT t.order_id, t.token, t.escrow, t.operator, t.payment_id, t.amount::text, t.fee::text, t.fx_rate,
             t.signature, p.status AS p_status, p.order_id AS p_order_id, p.merchant AS p_merchant,
@@ -83,7 +86,7 @@ export async function handleForeignPayments(
     const outcome = await withTransaction(ctx.pool, (tx) => handleOne(ctx, net, tx, f, head));
     if (outcome === "bound") bound.push(f.order_id);
   }
-  return bound;
+  return { bound, seen: rows.length };
 }
 
 async function handleOne(

@@ -2,7 +2,9 @@
  * The order syncer: brings each order's stored status in step with the indexer's payment row and the
  * chain head, and stores the resulting events in the same transaction as the status change. It only
  * looks at orders that can still change and whose payment row differs from what was last copied
- * (the fingerprint), plus orders that wait on depth or on their deadline.
+ * (the fingerprint), plus orders that wait on depth or on their deadline. After a full pass that found
+ * nothing, later passes stop at their first query (readSyncState) while the indexer stores no payment
+ * event and no order waits on depth or its deadline; a full pass still runs every PIER_SYNC_FULL_PASS_MS.
  *
  * One process syncs at a time (advisory lock); every step is idempotent, so a crash anywhere is
  * recovered by the next tick.
@@ -15,7 +17,7 @@ import type { AppContext } from "../context.ts";
 import type { Db } from "../db/pool.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { recordEvent } from "../events/recordEvent.ts";
-import { indexerProgress } from "../indexer/indexerProgress.ts";
+import { type IndexerProgress, parseCheckpoint } from "../indexer/indexerProgress.ts";
 import { refundPaymentOfCanceledOrder } from "../refunds/refunds.ts";
 import { assessPayment } from "../risk/assessPayment.ts";
 import { type DeriveInput, deriveStatus } from "./deriveStatus.ts";
@@ -77,9 +79,10 @@ export interface SyncResult {
 /** One pass; returns what it did, or undefined when another process holds the sync lock. */
 export async function syncOrders(ctx: AppContext, net: ChainContext): Promise<SyncResult | undefined> {
   if (!(await holdSyncLock(ctx, net))) return undefined;
+  const state = await readSyncState(ctx, net);
   // The indexer's progress is the head for depth: it polls the chain anyway, and an RPC call per
   // pass (every 100 ms) would cost more than the pass. The RPC head is refreshed every few seconds.
-  const indexer = await indexerProgress(ctx.pool, ctx.tables, net.chainId);
+  const indexer = state.indexer;
   if (indexer) net.head.observe({ number: indexer.blockNumber, timestamp: indexer.timestamp });
   const head = await net.head.refreshIfOlder(HEAD_REFRESH_MS);
   if (indexer)
@@ -87,6 +90,21 @@ export async function syncOrders(ctx: AppContext, net: ChainContext): Promise<Sy
       { chain_id: String(net.chainId) },
       Math.max(0, Number(head.number - indexer.blockNumber)),
     );
+  // Each block the indexer commits wakes the sync, most of them (an idle chain's every block) with nothing
+  // for it: after a full pass that found nothing, a pass ends here while nothing it looks at has changed.
+  const quiet = net.sync.quiet;
+  const chainId = String(net.chainId);
+  if (
+    quiet &&
+    state.key === quiet.key &&
+    !state.due &&
+    performance.now() - quiet.at < ctx.config.syncFullPassMs
+  ) {
+    ctx.metrics.syncPasses.inc({ chain_id: chainId, kind: "quiet" });
+    return { examined: 0, events: 0 };
+  }
+  net.sync.quiet = undefined;
+  ctx.metrics.syncPasses.inc({ chain_id: chainId, kind: "full" });
   const now = net.head.now();
   // Payments the indexer changed since the last pass (a margin of blocks covers reorgs), from its
   // event table's block index; the fingerprint filter drops orders already in step.
@@ -116,8 +134,9 @@ export async function syncOrders(ctx: AppContext, net: ChainContext): Promise<Sy
   );
   // Payments with the terms of an option the order is not bound to: they bind an open order (synced
   // below) or are refunded as duplicates (foreignPayments.ts).
-  const bound = await handleForeignPayments(ctx, net, indexer?.blockNumber);
-  for (const id of bound) if (!rows.some((r) => r.id === id)) rows.push({ id });
+  const foreign = await handleForeignPayments(ctx, net, indexer?.blockNumber);
+  const found = rows.length + foreign.seen;
+  for (const id of foreign.bound) if (!rows.some((r) => r.id === id)) rows.push({ id });
   // Every order is tried even if one fails (the others are still synced); the first failure is then
   // reported, and the watermark stays put so the next pass looks again.
   const slots = pLimit(SYNC_CONCURRENCY);
@@ -131,10 +150,54 @@ export async function syncOrders(ctx: AppContext, net: ChainContext): Promise<Sy
   const events = settled.reduce((n, r) => n + (r.status === "fulfilled" ? r.value : 0), 0);
   // Only move on once a pass took everything in: a full batch leaves work for the next pass.
   if (indexer && rows.length < SYNC_BATCH) net.sync.watermark = indexer.blockNumber;
+  // The key was read before this pass's queries: an event stored since then changes it.
+  if (found === 0 && state.key !== undefined) net.sync.quiet = { key: state.key, at: performance.now() };
   return { examined: rows.length, events };
 }
 
 const HEAD_REFRESH_MS = 5_000;
+
+interface SyncState {
+  indexer: IndexerProgress | undefined;
+  /**
+   * The indexer's payment events as seen now: the highest block holding one, and how many are in the
+   * REORG_MARGIN blocks up to it. A new event lands in a block past every stored one (a block is
+   * committed whole), so it moves the height; a reorg deletes the events of the blocks it replaces, so it
+   * moves the height or the count, unless it wrote the same number of events back at the same height.
+   * Undefined when it could not be read (the indexer has not created its tables yet).
+   */
+  key: string | undefined;
+  /** An order waits on confirmation depth or has reached its deadline (as of the last pass's clock). */
+  due: boolean;
+}
+
+/**
+ * The indexer's progress, its payment-event key and whether an order is due, in one query. Postgres locks
+ * a statement's tables in the order it reads them: `payment_event` before `_ponder_checkpoint`, the order
+ * in which a reorg in the indexer locks them, so this never holds one the reorg needs while it waits for
+ * another (indexerLocks.test.ts).
+ */
+async function readSyncState(ctx: AppContext, net: ChainContext): Promise<SyncState> {
+  try {
+    const { rows } = await ctx.pool.query<{ checkpoint: string | null; key: string; due: boolean }>(
+      `SELECT (SELECT coalesce(m.top::text, '') || ':' ||
+                      (SELECT count(*) FROM ${ctx.tables.paymentEvent} e
+                        WHERE e.chain_id = $1 AND e.block_number >= m.top - ${REORG_MARGIN})
+                 FROM (SELECT max(block_number) AS top FROM ${ctx.tables.paymentEvent} WHERE chain_id = $1) m
+              ) AS key,
+              (SELECT latest_checkpoint FROM ${ctx.tables.checkpoint} WHERE chain_id = $1) AS checkpoint,
+              (EXISTS (SELECT 1 FROM orders o WHERE o.chain_id = $1 AND o.status = 'processing')
+                OR EXISTS (SELECT 1 FROM orders o WHERE o.chain_id = $1 AND o.status = 'open' AND o.deadline <= $2)
+              ) AS due`,
+      [net.chainId, net.head.now()],
+    );
+    const row = rows[0]!;
+    return { indexer: parseCheckpoint(row.checkpoint), key: row.key, due: row.due };
+  } catch {
+    // As indexerProgress: no tables yet. The full pass runs (and reports what fails).
+    return { indexer: undefined, key: undefined, due: true };
+  }
+}
 
 /**
  * One syncer among all API processes: the first to take the session advisory lock keeps it (and its
