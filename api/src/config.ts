@@ -432,6 +432,7 @@ export interface Config {
   syncIntervalMs: number;
   /** Wake the order sync on the indexer's commits (LISTEN/NOTIFY); else poll only. */
   syncNotify: boolean;
+  /** The longest the order sync goes without a full pass while its first query finds nothing new. */
   syncFullPassMs: number;
   keeperIntervalMs: number;
   keeperBatchSize: number;
