@@ -14,9 +14,11 @@ const { paymentEscrowAbi, spendPermissionsAbi } = JSON.parse(
   readFileSync(new URL("../contracts/generated/abis.json", import.meta.url), "utf8"),
 ) as typeof Abis;
 const { databaseUrl, chains } = readIndexerConfig();
-// Read by Ponder when it creates each chain's RPC client, after this file (patches/ponder@0.17.7.patch).
+// Read by Ponder after this file, when it creates each chain's RPC client and as it fetches each new
+// block (patches/ponder@0.17.7.patch).
 for (const c of chains) {
   if (c.rpcRps !== undefined) process.env[`PONDER_RPC_INITIAL_RPS_${c.chainId}`] = String(c.rpcRps);
+  if (c.trustZeroLogsBloom) process.env[`PONDER_TRUST_ZERO_LOGS_BLOOM_${c.chainId}`] = "1";
 }
 
 export default createConfig({

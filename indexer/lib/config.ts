@@ -59,6 +59,13 @@ export interface ChainTarget {
   escrow: { address: Address; startBlock: number };
   /** Ponder's starting request budget for this chain's RPC (PIER_INDEXER_RPC_RPS); undefined: Ponder's default. */
   rpcRps?: number;
+  /**
+   * A block whose logs bloom is all zeros has no logs: true for the local Hardhat chains, which compute
+   * every block's bloom, so their empty blocks (one a second under ./scripts/dev) cost the indexer no
+   * RPC call. Elsewhere Ponder fetches such a block and its logs, as it must for nodes that report a
+   * zero bloom for every block.
+   */
+  trustZeroLogsBloom: boolean;
   /** Subscriptions' SpendPermissions beside the escrow; absent in deployment files written before it. */
   spendPermissions?: { address: Address; startBlock: number };
 }
@@ -165,6 +172,7 @@ function chainTarget(d: Deployment, env: Env, only: boolean): ChainTarget {
     wsUrl: wsUrl || undefined,
     pollingIntervalMs: pollingInterval(env, local),
     rpcRps: rpcRps(env, d.chainId, local),
+    trustZeroLogsBloom: local,
     disableCache: local,
     escrow: {
       address: getAddress(d.contracts.PaymentEscrow.address),

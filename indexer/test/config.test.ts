@@ -38,7 +38,7 @@ function deploymentFile(name: string, overrides: Partial<Deployment> = {}): stri
 const DB = "postgres://pier:pier@127.0.0.1:5432/pier";
 
 describe("readIndexerConfig", () => {
-  it("default: the local chain, polled every 100 ms, no RPC cache, from the deployment block", () => {
+  it("default: the local chain, polled every 100 ms, no RPC cache, zero blooms trusted, from the deployment block", () => {
     const file = deploymentFile("local.json");
     const config = readIndexerConfig({ DATABASE_URL: DB, PIER_DEPLOYMENT_FILE: file });
     expect(config).toEqual({
@@ -52,6 +52,7 @@ describe("readIndexerConfig", () => {
           wsUrl: undefined,
           pollingIntervalMs: 100,
           rpcRps: 500,
+          trustZeroLogsBloom: true,
           disableCache: true,
           escrow: { address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", startBlock: 1 },
         },
@@ -59,7 +60,7 @@ describe("readIndexerConfig", () => {
     });
   });
 
-  it("behavior: a remote chain needs its RPC URL, caches RPC data and polls every second", () => {
+  it("behavior: a remote chain needs its RPC URL, caches RPC data, polls every second and fetches zero-bloom blocks", () => {
     const file = deploymentFile("base.json", { chainId: 8453 });
     expect(() =>
       readIndexerConfig({ DATABASE_URL: DB, PIER_DEPLOYMENT_FILE: `${file},${deploymentFile("l.json")}` }),
@@ -75,6 +76,7 @@ describe("readIndexerConfig", () => {
       rpcUrl: "https://rpc.example/base",
       wsUrl: "wss://rpc.example/base",
       pollingIntervalMs: 1_000,
+      trustZeroLogsBloom: false,
       disableCache: false,
     });
   });
