@@ -1,5 +1,5 @@
 /**
- * A loopback HTTP proxy in front of the real API for retry tests: `plan` decides, per request, whether
+ * A loopback HTTP proxy in front of a real server (the API in retry tests, a chain node in the indexer's): `plan` decides, per request, whether
  * to forward it, to answer with a status of its own (e.g. 503, or 429 with Retry-After) without
  * forwarding, or to forward it and then drop the connection before answering (the API did the work,
  * the client never heard back). Every request is recorded.
@@ -17,6 +17,8 @@ export interface Seen {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** The request body as sent (a JSON-RPC call or batch, for a chain node). */
+  body: string;
   fault: Fault;
   at: number;
 }
@@ -38,7 +40,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const method = req.method ?? "GET";
       const url = req.url ?? "/";
       const fault = proxy.plan({ method, url }, proxy.seen.length);
-      proxy.seen.push({ method, url, headers: req.headers, fault, at: Date.now() });
+      proxy.seen.push({
+        method,
+        url,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        fault,
+        at: Date.now(),
+      });
       if (fault === "reset-before") return void req.socket.destroy();
       if (typeof fault === "object") {
         res.writeHead(fault.status, { "content-type": "application/json", ...fault.headers });
