@@ -20,6 +20,9 @@ for (const c of chains) {
   if (c.rpcRps !== undefined) process.env[`PONDER_RPC_INITIAL_RPS_${c.chainId}`] = String(c.rpcRps);
   if (c.trustZeroLogsBloom) process.env[`PONDER_TRUST_ZERO_LOGS_BLOOM_${c.chainId}`] = "1";
 }
+// No handler reads `event.transaction.input`: ponder_sync stores transactions without their calldata,
+// most of each one's bytes (README, "Stored transactions"). Set it to 0 before adding a handler that does.
+process.env.PONDER_SYNC_OMIT_TRANSACTION_INPUT ??= "1";
 
 export default createConfig({
   // Chains are independent (every table is keyed by chain id): each indexes as fast as it can.
