@@ -61,8 +61,8 @@ export default defineConfig({
   paths: {
     sources: "./contracts/src",
     tests: { solidity: "./contracts/test" },
-    // PIER_HARDHAT_OUT: artifacts and cache in a folder of their own. ./scripts/test runs the build, the
-    // Solidity tests and the coverage pass side by side, and no two of them may write the same files.
+    // PIER_HARDHAT_OUT: artifacts and cache in a folder of their own. ./scripts/test runs the coverage
+    // pass beside the build, and the two may not write the same files.
     artifacts: hardhatOut ? `${hardhatOut}/artifacts` : "./contracts/artifacts",
     cache: hardhatOut ? `${hardhatOut}/cache` : "./contracts/cache",
   },

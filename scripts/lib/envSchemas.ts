@@ -146,7 +146,7 @@ export const TestEnvSchema = Type.Object({
   PIER_LIGHT_FUZZ: Opt("1: the lightest fuzzing (the coverage pass)."),
   PIER_COVERAGE: Opt("1: compile for coverage (no optimizer; gas tests skip themselves)."),
   PIER_HARDHAT_OUT: Opt(
-    "A folder for Hardhat's artifacts and cache instead of contracts/: ./scripts/test gives the Solidity tests and the coverage pass one each, to run them beside the build.",
+    "A folder for Hardhat's artifacts and cache instead of contracts/: ./scripts/test gives the coverage pass one, to run it beside the build.",
   ),
   PIER_BENCH_PROFILE: Opt("A folder: ./scripts/bench api writes a CPU profile of the API there."),
 });
