@@ -20,6 +20,7 @@ import { apiClient } from "../../../test/harness/apiClient.ts";
 import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
 import { escrowedOrders } from "../../../test/harness/escrowedOrders.ts";
 import { evmMine, evmSetAutomine } from "../../../test/harness/payments.ts";
+import { CHAIN_TX_CHANNEL } from "./chainTxs.ts";
 import { SENDER_LOCK_CLASS } from "./senderSupervisor.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: rows and JSON bodies are read field by field
@@ -125,6 +126,8 @@ describe("sender", () => {
         }),
       ],
     );
+    // The wake-up createChainTx sends on commit: without it the sender finds the row on its 15 s idle poll.
+    await q("SELECT pg_notify($1, $2)", [CHAIN_TX_CHANNEL, `31337:${OPERATOR}`]);
     const failed = await waitFor(
       "the intent failed",
       async () => {
