@@ -58,7 +58,12 @@ describe("indexer: transactions stored without their calldata", () => {
     await stack.indexer!.stop();
     const logFile = join(stack.dir, "indexer-stores-calldata.log");
     await expect(
-      stack.startIndexer({ schema: "stores_calldata", logFile, env: { [OMIT]: "0" }, readyTimeoutMs: 60_000 }),
+      stack.startIndexer({
+        schema: "stores_calldata",
+        logFile,
+        env: { [OMIT]: "0" },
+        readyTimeoutMs: 60_000,
+      }),
     ).rejects.toThrow(/stored without their calldata/);
   });
 });
@@ -75,7 +80,9 @@ describe("indexer: a handler that reads calldata", () => {
     const before = process.env[OMIT];
     try {
       process.env[OMIT] = "1";
-      expect(() => tx.proxy.input).toThrow(/PONDER_SYNC_OMIT_TRANSACTION_INPUT=1 stores transactions without/);
+      expect(() => tx.proxy.input).toThrow(
+        /PONDER_SYNC_OMIT_TRANSACTION_INPUT=1 stores transactions without/,
+      );
       expect(tx.proxy.hash).toBe(paid.txHash);
       process.env[OMIT] = "0";
       expect(tx.proxy.input).toBe("0xabcdef");
