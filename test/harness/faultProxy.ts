@@ -1,8 +1,8 @@
 /**
- * A loopback HTTP proxy in front of a real server (the API in retry tests, a chain node in the indexer's): `plan` decides, per request, whether
- * to forward it, to answer with a status of its own (e.g. 503, or 429 with Retry-After) without
- * forwarding, or to forward it and then drop the connection before answering (the API did the work,
- * the client never heard back). Every request is recorded.
+ * A loopback HTTP proxy in front of a real server (the API in retry tests, a chain node in the
+ * indexer's): `plan` decides, per request, whether to forward it, to answer with a status of its own
+ * (e.g. 503, or 429 with Retry-After) without forwarding, or to forward it and then drop the connection
+ * before answering (the API did the work, the client never heard back). Every request is recorded.
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -37,6 +37,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
+      const raw = Buffer.concat(chunks);
       const method = req.method ?? "GET";
       const url = req.url ?? "/";
       const fault = proxy.plan({ method, url }, proxy.seen.length);
@@ -44,7 +45,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         method,
         url,
         headers: req.headers,
-        body: Buffer.concat(chunks).toString("utf8"),
+        body: raw.toString("utf8"),
         fault,
         at: Date.now(),
       });
@@ -61,7 +62,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const upstream = await fetch(target + url, {
         method,
         headers,
-        body: chunks.length ? Buffer.concat(chunks) : undefined,
+        body: chunks.length ? raw : undefined,
       });
       const body = Buffer.from(await upstream.arrayBuffer());
       if (fault === "reset-after") return void req.socket.destroy();
