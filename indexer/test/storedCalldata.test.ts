@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import type { Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rpc } from "../../scripts/lib/chain.ts";
 import { blockNumber, evmMine } from "../../test/harness/payments.ts";
 import { type Stack, startStack } from "../../test/harness/stack.ts";
 import { paymentById, waitForIndexedBlock } from "./tables.ts";
@@ -34,15 +35,6 @@ afterAll(async () => {
   await (await starting?.catch(() => undefined))?.stop();
 });
 
-async function chainInput(hash: Hex): Promise<string> {
-  const res = await fetch(stack.chain.rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getTransactionByHash", params: [hash] }),
-  });
-  return ((await res.json()) as { result: { input: string } }).result.input;
-}
-
 describe("indexer: transactions stored without their calldata", () => {
   it("indexes a backfilled payment from a transaction stored without its calldata", async () => {
     expect((await paymentById(stack, paid.paymentId))?.status).toBe("escrowed");
@@ -51,7 +43,10 @@ describe("indexer: transactions stored without their calldata", () => {
     ]);
     expect(rows).toEqual([{ input: "" }]);
     // The node does hold the calldata (a pay call with its terms, hundreds of bytes): it was left out.
-    expect((await chainInput(paid.txHash)).length).toBeGreaterThan(500);
+    const onChain = await rpc<{ input: string }>(stack.chain.rpcUrl, "eth_getTransactionByHash", [
+      paid.txHash,
+    ]);
+    expect(onChain.input.length).toBeGreaterThan(500);
   });
 
   it("refuses, with its reason, rows stored without calldata when the indexer would read calldata", async () => {
