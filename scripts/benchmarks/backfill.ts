@@ -20,7 +20,7 @@
  * limits it: `cpu_seconds` (CPU time the indexer, Postgres and the Hardhat node each used over the run,
  * from /proc), `cores_busy_percent` (how busy the machine's cores were over the same window; the three
  * share them, so the indexer's pace here is also theirs) and `cores_stolen_percent` (the share of them a
- * virtual machine's host kept for others).
+ * virtual machine's host kept for others). `indexer_peak_rss_mib` is the indexer's peak resident memory.
  *
  * A new indexer backfills the same chain `--runs` times (3 by default), each from nothing: before each
  * later run the previous schema is dropped and Ponder's sync tables emptied, so every run fetches, writes
@@ -42,7 +42,7 @@ import { account, blockNumber, evmMine, evmSetAutomine } from "../../test/harnes
 import { startStack } from "../../test/harness/stack.ts";
 import { log } from "../lib/log.ts";
 import { freePort, waitFor } from "../lib/ports.ts";
-import { cpuTicks, cpuTicksOfAll, HZ, machineTicks } from "./lib/procStats.ts";
+import { cpuTicks, cpuTicksOfAll, HZ, machineTicks, memoryOf } from "./lib/procStats.ts";
 
 const args = process.argv.slice(2);
 const paymentsArg = args.indexOf("--payments");
@@ -215,6 +215,8 @@ interface BackfillRun {
   /** How busy the machine's cores were over the same window, and how much the host stole from them. */
   cores_busy_percent: number;
   cores_stolen_percent: number;
+  /** The indexer's resident memory at its peak (VmHWM), start-up included. */
+  indexer_peak_rss_mib: number;
 }
 
 function backfillSeconds(r: BackfillRun): number {
@@ -260,6 +262,7 @@ async function backfillOnce(run: number, lastBlock: bigint): Promise<BackfillRun
     chain: cpu((await cpuTicks(chainPid)) - before.chain),
   };
   const window = machine.total - before.machine.total;
+  const indexerPeakRss = (await memoryOf(stack.indexer!.pid)).peak;
   indexing = false;
   await progress;
   const phases = backfillPhases(logFile);
@@ -278,6 +281,7 @@ async function backfillOnce(run: number, lastBlock: bigint): Promise<BackfillRun
     cpu_seconds: cpuSeconds,
     cores_busy_percent: Math.round((1000 * (machine.busy - before.machine.busy)) / window) / 10,
     cores_stolen_percent: Math.round((1000 * (machine.steal - before.machine.steal)) / window) / 10,
+    indexer_peak_rss_mib: indexerPeakRss,
   };
 }
 

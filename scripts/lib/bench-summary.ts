@@ -97,6 +97,7 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
     report("backfill", "Postgres CPU time", j.cpu_seconds?.postgres, " s"),
     report("backfill", "Hardhat node CPU time", j.cpu_seconds?.chain, " s"),
     report("backfill", "cores busy (spawn -> all rows)", j.cores_busy_percent, " %"),
+    report("backfill", "indexer peak RSS", j.indexer_peak_rss_mib, " MiB"),
   ],
   api: (j) => [
     atLeast(
