@@ -4,7 +4,6 @@
  * sets PONDER_SYNC_OMIT_TRANSACTION_INPUT, patches/ponder@0.17.7.patch). The two guards of the patch are
  * checked too: a handler reading the calldata fails with a message that says why, and an indexer that
  * would read the calldata refuses rows stored without it instead of handing a handler "".
- * With the setting on, Ponder's RPC client also cuts the calldata out of block bodies before parsing them.
  */
 import { join } from "node:path";
 import type { Hex } from "viem";
@@ -20,17 +19,13 @@ const PAST_FINALITY = 40;
 
 let stack: Stack;
 let starting: Promise<Stack> | undefined;
-let paid: { txHash: Hex; paymentId: Hex; blockNumber: bigint };
+let paid: { txHash: Hex; paymentId: Hex };
 
 beforeAll(async () => {
   starting = startStack({ indexer: false });
   stack = await starting;
   const payment = await stack.pay.payByAllowance(await stack.pay.newTerms());
-  paid = {
-    txHash: payment.receipt.transactionHash,
-    paymentId: payment.paymentId,
-    blockNumber: payment.receipt.blockNumber,
-  };
+  paid = { txHash: payment.receipt.transactionHash, paymentId: payment.paymentId };
   await evmMine(stack.chain.rpcUrl, PAST_FINALITY);
   await stack.startIndexer();
   await waitForIndexedBlock(stack, await blockNumber(stack.chain.rpcUrl));
@@ -86,45 +81,6 @@ describe("indexer: a handler that reads calldata", () => {
       expect(tx.proxy.hash).toBe(paid.txHash);
       process.env[OMIT] = "0";
       expect(tx.proxy.input).toBe("0xabcdef");
-    } finally {
-      if (before === undefined) delete process.env[OMIT];
-      else process.env[OMIT] = before;
-    }
-  });
-});
-
-describe("indexer: block bodies read without calldata", () => {
-  type Block = { hash: Hex; transactions: { hash: Hex; from: Hex; input: string }[] };
-  async function blockThroughPonder(method: string, params: unknown[]): Promise<Block> {
-    const { getHttpRpcClient } = await import(
-      new URL("../node_modules/ponder/dist/esm/rpc/http.js", import.meta.url).href
-    );
-    const client = getHttpRpcClient(stack.chain.rpcUrl, {
-      common: { logger: { warn() {} } },
-      chain: { name: "local", id: stack.deployment.chainId },
-    });
-    return client.request({ body: { method, params } });
-  }
-
-  it("parses eth_getBlockBy* bodies with each transaction's input as stored, and the rest as sent", async () => {
-    const number = `0x${paid.blockNumber.toString(16)}`;
-    const onChain = await rpc<Block>(stack.chain.rpcUrl, "eth_getBlockByNumber", [number, true]);
-    const payTx = onChain.transactions.find((t) => t.hash === paid.txHash)!;
-    expect(payTx.input.length).toBeGreaterThan(500);
-    const expected = {
-      ...onChain,
-      transactions: onChain.transactions.map((t) => ({ ...t, input: "" })),
-    };
-    const before = process.env[OMIT];
-    try {
-      process.env[OMIT] = "1";
-      expect(await blockThroughPonder("eth_getBlockByNumber", [number, true])).toEqual(expected);
-      expect(await blockThroughPonder("eth_getBlockByHash", [onChain.hash, true])).toEqual(expected);
-      // Other methods' bodies are parsed whole, calldata included.
-      const tx = await blockThroughPonder("eth_getTransactionByHash", [paid.txHash]);
-      expect((tx as unknown as { input: string }).input).toBe(payTx.input);
-      process.env[OMIT] = "0";
-      expect(await blockThroughPonder("eth_getBlockByNumber", [number, true])).toEqual(onChain);
     } finally {
       if (before === undefined) delete process.env[OMIT];
       else process.env[OMIT] = before;
