@@ -19,7 +19,9 @@ const packages = [
 export default defineConfig({
   test: {
     // Most suites start real processes (Postgres, Hardhat, Ponder, the API, Chromium): two files at a
-    // time is what two cores carry.
+    // time is what two cores carry. Every project sets the same maxWorkers: vitest runs projects whose
+    // maxWorkers differ as a group of their own, after the others, and a project that sets none gets
+    // one worker on two cores, so six projects ran one file at a time at the end of the run (90 s).
     maxWorkers: 2,
     // One Postgres server for the run (each stack gets a database of its own on it), and the API built
     // once for the API processes the tests start.

@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     name: "example-shop",
+    // As every project (see the root vitest.config.ts): one pool of two workers for the whole run.
+    maxWorkers: 2,
     include: ["src/**/*.test.ts"],
     testTimeout: 90_000,
     hookTimeout: 180_000,
