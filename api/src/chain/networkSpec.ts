@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { isLocalChain } from "@pier/contracts/chains";
 import { networks as presets } from "@pier/contracts/networks";
-import { Ajv } from "ajv";
+import { Ajv, type ValidateFunction } from "ajv";
 import { type Static, Type } from "typebox";
 import type { Config } from "../config.ts";
 import { ConfigError, httpUrlProblem } from "../lib/env.ts";
@@ -69,8 +69,16 @@ export interface NetworkSpec {
   tokens: { address: string; peg: string; methods?: TokenMethod[] }[];
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = ajv.compile<Static<typeof NetworksFile>>(NetworksFile);
+/**
+ * Compiled on first use: most processes read no networks file, and compiling at import cost every start
+ * about 40 ms. The schema is TypeBox's, so ajv's check of it against the JSON Schema meta-schema (another
+ * compile) is skipped.
+ */
+let validateNetworksFile: ValidateFunction<Static<typeof NetworksFile>> | undefined;
+const validator = () =>
+  (validateNetworksFile ??= new Ajv({ allErrors: true, strict: false, validateSchema: false }).compile(
+    NetworksFile,
+  ));
 
 /** The networks this process serves, first one the default. */
 export function readNetworkSpecs(config: Config): NetworkSpec[] {
@@ -99,6 +107,7 @@ export function parseNetworkSpecs(
   config: Pick<Config, "tokenPeg" | "confirmations">,
   file: string,
 ) {
+  const validate = validator();
   if (!validate(parsed)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.message}`);
     throw new ConfigError(`invalid PIER_NETWORKS_FILE ${file}:\n  ${problems.join("\n  ")}`);
