@@ -25,9 +25,13 @@ export async function generatedFiles(doc: object): Promise<{ "schema.ts": string
     transform: (schema) => {
       // openapi-typescript's SchemaObject type leaves `pattern` out.
       const { pattern } = schema as { pattern?: unknown };
-      return schema.type === "string" && typeof pattern === "string" && pattern.startsWith("^0x")
-        ? HEX
-        : undefined;
+      if (typeof pattern !== "string" || !pattern.startsWith("^0x")) return undefined;
+      // A nullable one (Nullable in api/src/schemas/common.ts) is `type: ["string", "null"]`.
+      const types: unknown[] = Array.isArray(schema.type) ? schema.type : [schema.type];
+      if (!types.includes("string")) return undefined;
+      return types.includes("null")
+        ? ts.factory.createUnionTypeNode([HEX, ts.factory.createLiteralTypeNode(ts.factory.createNull())])
+        : HEX;
     },
   });
   return { "schema.ts": HEADER + astToString(ast), "enums.ts": enumModule(doc) };

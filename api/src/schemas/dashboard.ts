@@ -1,7 +1,7 @@
 /** Response shapes of /v1/dashboard (OpenAPI and serialization). */
 import Type from "typebox";
 import { ROLES } from "../team/roles.ts";
-import { Address, UnixTime } from "./common.ts";
+import { Address, Nullable, UnixTime } from "./common.ts";
 
 export const SiweNonce = Type.Object({
   object: Type.Literal("siwe_nonce"),
@@ -34,7 +34,7 @@ export const DashboardSession = Type.Object({
     description:
       "The member's registered passkeys: with one or more, their sensitive actions need a step-up.",
   }),
-  step_up_until: Type.Union([UnixTime, Type.Null()]),
+  step_up_until: Nullable(UnixTime),
 });
 
 export const Passkey = Type.Object({
@@ -42,7 +42,7 @@ export const Passkey = Type.Object({
   object: Type.Literal("passkey"),
   name: Type.String(),
   created: UnixTime,
-  last_used_at: Type.Union([UnixTime, Type.Null()]),
+  last_used_at: Nullable(UnixTime),
 });
 
 /** WebAuthn PublicKeyCredential{Creation,Request}OptionsJSON, passed to the browser as is. */

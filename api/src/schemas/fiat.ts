@@ -7,9 +7,9 @@ const Wallet = Type.Union([Type.Literal("paypal"), Type.Literal("apple_pay"), Ty
 export const FiatOptions = Type.Object({
   object: Type.Literal("fiat_options"),
   enabled: Type.Boolean(),
-  provider: Type.Union([Type.String(), Type.Null()]),
+  provider: Nullable(Type.String()),
   wallets: Type.Array(Wallet),
-  reason: Type.Union([Type.String(), Type.Null()], {
+  reason: Nullable(Type.String(), {
     description: "Why fiat wallets are off, when they are.",
   }),
 });
@@ -67,7 +67,7 @@ export const FiatSession = Type.Object({
 /** A fiat session as the merchant lists it: no client secret; the provider's reference and incidents. */
 export const MerchantFiatSession = Type.Object({
   ...Type.Omit(FiatSession, ["client_secret"]).properties,
-  provider_ref: Type.Union([Type.String(), Type.Null()]),
+  provider_ref: Nullable(Type.String()),
   incidents: Type.Array(
     Type.Object({
       kind: Type.String({ enum: ["declined", "reversed", "funding_failed", "refund_failed"] }),

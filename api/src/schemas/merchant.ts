@@ -1,6 +1,6 @@
 /** The merchant account as GET /v1/merchant shows it. */
 import Type from "typebox";
-import { Address, TokenAmount, UnixTime } from "./common.ts";
+import { Address, Nullable, TokenAmount, UnixTime } from "./common.ts";
 
 export const Merchant = Type.Object({
   id: Type.String(),
@@ -12,10 +12,10 @@ export const Merchant = Type.Object({
     Type.Object({
       chain_id: Type.Integer(),
       token: Address,
-      symbol: Type.Union([Type.String(), Type.Null()], {
+      symbol: Nullable(Type.String(), {
         description: "Null for a token the network's configuration does not list.",
       }),
-      decimals: Type.Union([Type.Integer(), Type.Null()]),
+      decimals: Nullable(Type.Integer()),
       amount: TokenAmount,
     }),
     {

@@ -148,7 +148,7 @@ export const Order = Type.Object(
     created: UnixTime,
     canceled_at: Nullable(UnixTime),
     terms: PaymentTerms,
-    signature: Type.Union([OperatorSignature, Type.Null()], {
+    signature: Nullable(OperatorSignature, {
       description:
         "The operator's EIP-712 signature of `terms`; null until the checkout is first opened (GET /v1/checkout/:id signs them, once).",
     }),
@@ -303,7 +303,7 @@ export const Checkout = Type.Object(
       description:
         "Whether Pier's relayer can send this payment for the customer and pay its network fee (POST /v1/checkout/{id}/relay), for the selected option: its network has a relayer and its token takes ERC-3009 authorizations (`token.methods` includes `authorization`). A relay can still be refused when it is asked for (the relayer short of gas, the shop's limits): the customer then pays from the wallet.",
     }),
-    paymaster_url: Type.Union([Type.String(), Type.Null()], {
+    paymaster_url: Nullable(Type.String(), {
       description:
         "An ERC-7677 paymaster service the operator configured for the selected option's network: a wallet with the EIP-5792 `paymasterService` capability can have it sponsor the payment's gas (wallet_sendCalls `capabilities.paymasterService.url`). Null when none is configured.",
     }),

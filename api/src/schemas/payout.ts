@@ -1,6 +1,6 @@
 /** Payouts: a merchant's withdrawal of settled funds to a fiat wallet, and the body that creates one. */
 import Type from "typebox";
-import { TokenAmount } from "./common.ts";
+import { Nullable, TokenAmount } from "./common.ts";
 
 export const Payout = Type.Object({
   id: Type.String(),
@@ -13,8 +13,8 @@ export const Payout = Type.Object({
   token_amount: { ...TokenAmount, description: "Settled token units debited." },
   fx_quote: Type.String(),
   status: Type.String({ enum: ["pending", "paid", "failed"] }),
-  failure_code: Type.Union([Type.String(), Type.Null()]),
-  failure_message: Type.Union([Type.String(), Type.Null()]),
+  failure_code: Nullable(Type.String()),
+  failure_message: Nullable(Type.String()),
   created: Type.Integer(),
 });
 

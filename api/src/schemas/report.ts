@@ -1,6 +1,6 @@
 /** The reports' schemas: settlement and reconciliation (JSON or CSV) and the chain's daily figures. */
 import Type from "typebox";
-import { Address, TokenAmount } from "./common.ts";
+import { Address, Nullable, TokenAmount } from "./common.ts";
 import { Finding } from "./reconciliation.ts";
 
 const RelayFees = Type.String({
@@ -79,10 +79,7 @@ export const ReconciliationReport = Type.Object({
   object: Type.Literal("reconciliation_report"),
   livemode: Type.Boolean(),
   generated: Type.Integer(),
-  last_run: Type.Union([
-    Type.Object({ id: Type.String(), finished: Type.Union([Type.Integer(), Type.Null()]) }),
-    Type.Null(),
-  ]),
+  last_run: Nullable(Type.Object({ id: Type.String(), finished: Nullable(Type.Integer()) })),
   open: Type.Integer(),
   by_kind: Type.Record(Type.String(), Type.Object({ open: Type.Integer(), resolved: Type.Integer() })),
   findings: Type.Array(Finding),
@@ -114,8 +111,8 @@ export const DailyReport = Type.Object({
       chain_id: Type.Integer(),
       day: DailyDay,
       token: Address,
-      symbol: Type.Union([Type.String(), Type.Null()]),
-      decimals: Type.Union([Type.Integer(), Type.Null()]),
+      symbol: Nullable(Type.String()),
+      decimals: Nullable(Type.Integer()),
       volume: TokenAmount,
       payments: Type.Integer(),
       fees: TokenAmount,

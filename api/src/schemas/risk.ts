@@ -1,6 +1,7 @@
 /** Risk: a merchant's settings (rules from risk/rules.ts) and the review queue's items. */
 import Type from "typebox";
 import { RiskRules, RiskRulesUpdate } from "../risk/rules.ts";
+import { Nullable } from "./common.ts";
 
 export const RiskSettings = Type.Object({
   object: Type.Literal("risk_settings"),
@@ -18,10 +19,10 @@ export const RiskReview = Type.Object(
     id: Type.String(),
     object: Type.Literal("risk_review"),
     livemode: Type.Boolean(),
-    order: Type.Union([Type.String(), Type.Null()]),
+    order: Nullable(Type.String()),
     stage: Type.String({ enum: ["order", "payment", "fiat_session"] }),
     outcome: Type.String({ enum: ["flag", "hold", "block"] }),
-    payer: Type.Union([Type.String(), Type.Null()]),
+    payer: Nullable(Type.String()),
     findings: Type.Array(
       Type.Object({
         rule: Type.String(),
@@ -32,9 +33,9 @@ export const RiskReview = Type.Object(
     ),
     status: Type.String({ enum: ["open", "released", "refunded", "dismissed"] }),
     created: Type.Integer(),
-    reviewed_at: Type.Union([Type.Integer(), Type.Null()]),
-    reviewed_by: Type.Union([Type.String(), Type.Null()]),
-    review_note: Type.Union([Type.String(), Type.Null()]),
+    reviewed_at: Nullable(Type.Integer()),
+    reviewed_by: Nullable(Type.String()),
+    review_note: Nullable(Type.String()),
   },
   { description: "A flag or hold with the rules that fired and their evidence." },
 );

@@ -3,8 +3,9 @@
  * prints it: the schema (the OpenAPI source) and its type, which chain/senderStatus.ts fills in.
  */
 import Type, { type Static } from "typebox";
+import { Nullable } from "./common.ts";
 
-const StringOrNull = Type.Union([Type.String(), Type.Null()]);
+const StringOrNull = Nullable(Type.String());
 export const StuckTx = Type.Object({
   id: Type.String({ description: "The chain transaction intent (ctx_...)." }),
   kind: Type.String({
@@ -12,7 +13,7 @@ export const StuckTx = Type.Object({
   }),
   status: Type.String({ enum: ["queued", "sent"] }),
   nonce: StringOrNull,
-  tx_hash: Type.Union([Type.String(), Type.Null()], { description: "Its latest signed attempt." }),
+  tx_hash: Nullable(Type.String(), { description: "Its latest signed attempt." }),
   attempts: Type.Integer(),
   age_seconds: Type.Integer({ description: "Since first broadcast (sent) or since it was queued." }),
   reason: Type.String({ description: "Why it is not moving, in words." }),
@@ -21,19 +22,19 @@ export const SenderReport = Type.Object({
   chain_id: Type.Integer(),
   signer: Type.String(),
   roles: Type.Array(Type.String()),
-  genesis_hash: Type.Union([Type.String(), Type.Null()], {
+  genesis_hash: Nullable(Type.String(), {
     description: "The chain the signer's nonce state belongs to.",
   }),
   next_nonce: StringOrNull,
-  driver: Type.Union([Type.String(), Type.Null()], {
+  driver: Nullable(Type.String(), {
     description: "The API process sending for it (host:pid).",
   }),
-  driver_seen_seconds_ago: Type.Union([Type.Integer(), Type.Null()]),
+  driver_seen_seconds_ago: Nullable(Type.Integer()),
   queued: Type.Integer(),
   in_flight: Type.Integer(),
   oldest_unmined_seconds: Type.Integer(),
   stuck: Type.Array(StuckTx, { description: "Open transactions older than PIER_TX_STUCK_AFTER_SECONDS." }),
-  last_reset: Type.Union([
+  last_reset: Nullable(
     Type.Object(
       {
         detected_at: Type.Integer(),
@@ -46,8 +47,7 @@ export const SenderReport = Type.Object({
           "The chain was replaced under the same id (e.g. a restarted dev chain), in the last day.",
       },
     ),
-    Type.Null(),
-  ]),
+  ),
 });
 
 export type StuckTxT = Static<typeof StuckTx>;

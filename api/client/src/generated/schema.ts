@@ -1722,6 +1722,7 @@ export interface components {
              * @example 25000000
              */
             fee_paid: string;
+            /** @description What Pier's relayer paid in network fees for this order's relayed payment, in wei of the network's coin; null when the customer paid the gas. */
             relay_fee: string | null;
             /** @description The settlement token's symbol. */
             currency: string;
@@ -1730,6 +1731,7 @@ export interface components {
                 address: `0x${string}`;
                 symbol: string;
                 decimals: number;
+                /** @description ISO 4217 currency the token is pegged to. */
                 peg: string | null;
                 /** @description Pay paths the checkout offers for it, best first. */
                 methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
@@ -1765,6 +1767,7 @@ export interface components {
                 chain_id: number;
                 name: string;
                 testnet: boolean;
+                /** @description Block explorer base URL, when configured. */
                 explorer_url: string | null;
             };
             /** @description EVM address. */
@@ -1780,6 +1783,7 @@ export interface components {
             escrow_period: number;
             /** @description Unix time in seconds. */
             created: number;
+            /** @description Unix time in seconds. */
             canceled_at: number | null;
             /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
             terms: {
@@ -1813,6 +1817,7 @@ export interface components {
             };
             /** @description The operator's EIP-712 signature of `terms`; null until the checkout is first opened (GET /v1/checkout/:id signs them, once). */
             signature: `0x${string}` | null;
+            /** @description The on-chain payment, once seen by the indexer. */
             payment: {
                 /** @description EVM address. */
                 payer: `0x${string}`;
@@ -1831,6 +1836,7 @@ export interface components {
                 confirmations: number;
                 /** @description An operator risk hold freezes release. */
                 held: boolean;
+                /** @description Unix time in seconds. */
                 released_at: number | null;
                 released_tx_hash: `0x${string}` | null;
                 released_early: boolean | null;
@@ -1848,7 +1854,9 @@ export interface components {
             dispute: {
                 /** @enum {string} */
                 status: "open" | "resolved";
+                /** @description Unix time in seconds. */
                 opened_at: number | null;
+                /** @description Unix time in seconds. */
                 resolved_at: number | null;
             } | null;
         };
@@ -1861,8 +1869,20 @@ export interface components {
             url: string;
             /** @enum {string} */
             amount_type: "fixed" | "customer_chosen";
+            /**
+             * @description Token amount in the token's smallest unit, as a decimal integer string.
+             * @example 25000000
+             */
             amount: string | null;
+            /**
+             * @description Token amount in the token's smallest unit, as a decimal integer string.
+             * @example 25000000
+             */
             min_amount: string | null;
+            /**
+             * @description Token amount in the token's smallest unit, as a decimal integer string.
+             * @example 25000000
+             */
             max_amount: string | null;
             description: string | null;
             metadata: {
@@ -1919,19 +1939,29 @@ export interface components {
             metadata: {
                 [key: string]: string;
             };
+            /** @description Unix time in seconds. */
             current_period_start: number | null;
+            /** @description Unix time in seconds. */
             current_period_end: number | null;
+            /** @description Unix time in seconds. */
             trial_end: number | null;
             cancel_at_period_end: boolean;
+            /** @description Unix time in seconds. */
             canceled_at: number | null;
+            /** @description Unix time in seconds. */
             ended_at: number | null;
             end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+            /** @description When the next cycle is charged, while one is due. */
             next_charge_at: number | null;
             /** @description Cycles paid. */
             cycles_charged: number;
+            /** @description Chain id, once authorized. */
             network: number | null;
+            /** @description EVM address. */
             token: `0x${string}` | null;
+            /** @description EVM address. */
             payer: `0x${string}` | null;
+            /** @description The spend permission the customer signed (SpendPermissions.sol). */
             permission: {
                 /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
                 hash: string;
@@ -1970,13 +2000,16 @@ export interface components {
             /** @enum {string} */
             status: "open" | "failed" | "paid" | "uncollectible";
             attempts: number;
+            /** @description Unix time in seconds. */
             next_attempt_at: number | null;
+            /** @description Why the last charge failed. */
             last_error: {
                 code: string;
                 message: string;
             } | null;
             /** @description Unix time in seconds. */
             due_at: number;
+            /** @description Unix time in seconds. */
             paid_at: number | null;
             /** @description Unix time in seconds. */
             created: number;
@@ -2107,6 +2140,7 @@ export interface operations {
                                 /** @description Why it is not moving, in words. */
                                 reason: string;
                             }[];
+                            /** @description The chain was replaced under the same id (e.g. a restarted dev chain), in the last day. */
                             last_reset: {
                                 detected_at: number;
                                 previous_genesis: string | null;
@@ -2203,6 +2237,7 @@ export interface operations {
                                 /** @description Why it is not moving, in words. */
                                 reason: string;
                             }[];
+                            /** @description The chain was replaced under the same id (e.g. a restarted dev chain), in the last day. */
                             last_reset: {
                                 detected_at: number;
                                 previous_genesis: string | null;
@@ -3063,8 +3098,11 @@ export interface operations {
                             redacted: string;
                             /** @description Unix time in seconds. */
                             created: number;
+                            /** @description Unix time in seconds. */
                             expires_at: number | null;
+                            /** @description Unix time in seconds. */
                             revoked_at: number | null;
+                            /** @description Unix time in seconds. */
                             last_used_at: number | null;
                             /** @description Only in the response that created the key: store it now. */
                             secret?: string;
@@ -3164,8 +3202,11 @@ export interface operations {
                         redacted: string;
                         /** @description Unix time in seconds. */
                         created: number;
+                        /** @description Unix time in seconds. */
                         expires_at: number | null;
+                        /** @description Unix time in seconds. */
                         revoked_at: number | null;
+                        /** @description Unix time in seconds. */
                         last_used_at: number | null;
                         /** @description Only in the response that created the key: store it now. */
                         secret?: string;
@@ -3259,8 +3300,11 @@ export interface operations {
                         redacted: string;
                         /** @description Unix time in seconds. */
                         created: number;
+                        /** @description Unix time in seconds. */
                         expires_at: number | null;
+                        /** @description Unix time in seconds. */
                         revoked_at: number | null;
+                        /** @description Unix time in seconds. */
                         last_used_at: number | null;
                         /** @description Only in the response that created the key: store it now. */
                         secret?: string;
@@ -3357,8 +3401,11 @@ export interface operations {
                         redacted: string;
                         /** @description Unix time in seconds. */
                         created: number;
+                        /** @description Unix time in seconds. */
                         expires_at: number | null;
+                        /** @description Unix time in seconds. */
                         revoked_at: number | null;
+                        /** @description Unix time in seconds. */
                         last_used_at: number | null;
                         /** @description Only in the response that created the key: store it now. */
                         secret?: string;
@@ -3474,8 +3521,11 @@ export interface operations {
                         redacted: string;
                         /** @description Unix time in seconds. */
                         created: number;
+                        /** @description Unix time in seconds. */
                         expires_at: number | null;
+                        /** @description Unix time in seconds. */
                         revoked_at: number | null;
+                        /** @description Unix time in seconds. */
                         last_used_at: number | null;
                         /** @description Only in the response that created the key: store it now. */
                         secret?: string;
@@ -4349,11 +4399,13 @@ export interface operations {
                             /** @enum {string} */
                             status: "pending" | "succeeded" | "failed";
                             attempts: number;
+                            /** @description Unix time in seconds. */
                             next_attempt_at: number | null;
                             last_status_code: number | null;
                             last_error: string | null;
                             /** @description Unix time in seconds. */
                             created: number;
+                            /** @description Unix time in seconds. */
                             completed_at: number | null;
                             attempts_log: {
                                 attempt: number;
@@ -4566,6 +4618,7 @@ export interface operations {
                             address: `0x${string}`;
                             symbol: string;
                             decimals: number;
+                            /** @description ISO 4217 currency the token is pegged to. */
                             peg: string | null;
                             /** @description Pay paths the checkout offers for it, best first. */
                             methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
@@ -4577,6 +4630,7 @@ export interface operations {
                             /** @description Whole tokens per unit of currency used for the conversion. */
                             rate: string;
                         } | null;
+                        /** @description How the customer paid a fiat-funded order (PayPal, Apple Pay, Google Pay); the escrow's payer is then Pier's treasury. */
                         fiat_payment: {
                             /** @description What the customer paid, a decimal string in `currency`. */
                             amount: string;
@@ -4584,6 +4638,7 @@ export interface operations {
                             /** @description Who took the money: sandbox, paypal or stripe. */
                             provider: string;
                             wallet: ("paypal" | "apple_pay" | "google_pay") | null;
+                            /** @description When the provider captured the money (server clock). */
                             paid_at: number | null;
                         } | null;
                         description: string | null;
@@ -4593,12 +4648,14 @@ export interface operations {
                             chain_id: number;
                             name: string;
                             testnet: boolean;
+                            /** @description Block explorer base URL, when configured. */
                             explorer_url: string | null;
                         };
                         /** @description EVM address. */
                         escrow: `0x${string}`;
                         /** @description Unix time in seconds. */
                         expires_at: number;
+                        /** @description The timestamp of the latest block of the order's network the API knows of. The escrow enforces `expires_at` and the buyer-protection end in chain time, which a local chain moved forward (`pier time-travel`) puts ahead of the wall clock. Null when the network's head is unknown. */
                         chain_time: number | null;
                         success_url: string | null;
                         cancel_url: string | null;
@@ -4634,6 +4691,7 @@ export interface operations {
                         };
                         /** @description The operator's EIP-712 signature. */
                         signature: `0x${string}`;
+                        /** @description The escrow's Payment struct, for dispute() from the payer's wallet. */
                         payment_record: {
                             /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
                             terms: {
@@ -4675,6 +4733,7 @@ export interface operations {
                              */
                             release_after: string;
                         } | null;
+                        /** @description The on-chain payment, once seen by the indexer. */
                         payment: {
                             /** @description EVM address. */
                             payer: `0x${string}`;
@@ -4693,6 +4752,7 @@ export interface operations {
                             confirmations: number;
                             /** @description An operator risk hold freezes release. */
                             held: boolean;
+                            /** @description Unix time in seconds. */
                             released_at: number | null;
                             released_tx_hash: `0x${string}` | null;
                             released_early: boolean | null;
@@ -4718,6 +4778,7 @@ export interface operations {
                                 chain_id: number;
                                 name: string;
                                 testnet: boolean;
+                                /** @description Block explorer base URL, when configured. */
                                 explorer_url: string | null;
                             };
                             token: {
@@ -4725,6 +4786,7 @@ export interface operations {
                                 address: `0x${string}`;
                                 symbol: string;
                                 decimals: number;
+                                /** @description ISO 4217 currency the token is pegged to. */
                                 peg: string | null;
                                 /** @description Pay paths the checkout offers for it, best first. */
                                 methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
@@ -4827,6 +4889,7 @@ export interface operations {
                             address: `0x${string}`;
                             symbol: string;
                             decimals: number;
+                            /** @description ISO 4217 currency the token is pegged to. */
                             peg: string | null;
                             /** @description Pay paths the checkout offers for it, best first. */
                             methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
@@ -4838,6 +4901,7 @@ export interface operations {
                             /** @description Whole tokens per unit of currency used for the conversion. */
                             rate: string;
                         } | null;
+                        /** @description How the customer paid a fiat-funded order (PayPal, Apple Pay, Google Pay); the escrow's payer is then Pier's treasury. */
                         fiat_payment: {
                             /** @description What the customer paid, a decimal string in `currency`. */
                             amount: string;
@@ -4845,6 +4909,7 @@ export interface operations {
                             /** @description Who took the money: sandbox, paypal or stripe. */
                             provider: string;
                             wallet: ("paypal" | "apple_pay" | "google_pay") | null;
+                            /** @description When the provider captured the money (server clock). */
                             paid_at: number | null;
                         } | null;
                         description: string | null;
@@ -4854,12 +4919,14 @@ export interface operations {
                             chain_id: number;
                             name: string;
                             testnet: boolean;
+                            /** @description Block explorer base URL, when configured. */
                             explorer_url: string | null;
                         };
                         /** @description EVM address. */
                         escrow: `0x${string}`;
                         /** @description Unix time in seconds. */
                         expires_at: number;
+                        /** @description The timestamp of the latest block of the order's network the API knows of. The escrow enforces `expires_at` and the buyer-protection end in chain time, which a local chain moved forward (`pier time-travel`) puts ahead of the wall clock. Null when the network's head is unknown. */
                         chain_time: number | null;
                         success_url: string | null;
                         cancel_url: string | null;
@@ -4895,6 +4962,7 @@ export interface operations {
                         };
                         /** @description The operator's EIP-712 signature. */
                         signature: `0x${string}`;
+                        /** @description The escrow's Payment struct, for dispute() from the payer's wallet. */
                         payment_record: {
                             /** @description The EIP-712 PaymentTerms the operator signed (uint256 fields as decimal strings). */
                             terms: {
@@ -4936,6 +5004,7 @@ export interface operations {
                              */
                             release_after: string;
                         } | null;
+                        /** @description The on-chain payment, once seen by the indexer. */
                         payment: {
                             /** @description EVM address. */
                             payer: `0x${string}`;
@@ -4954,6 +5023,7 @@ export interface operations {
                             confirmations: number;
                             /** @description An operator risk hold freezes release. */
                             held: boolean;
+                            /** @description Unix time in seconds. */
                             released_at: number | null;
                             released_tx_hash: `0x${string}` | null;
                             released_early: boolean | null;
@@ -4979,6 +5049,7 @@ export interface operations {
                                 chain_id: number;
                                 name: string;
                                 testnet: boolean;
+                                /** @description Block explorer base URL, when configured. */
                                 explorer_url: string | null;
                             };
                             token: {
@@ -4986,6 +5057,7 @@ export interface operations {
                                 address: `0x${string}`;
                                 symbol: string;
                                 decimals: number;
+                                /** @description ISO 4217 currency the token is pegged to. */
                                 peg: string | null;
                                 /** @description Pay paths the checkout offers for it, best first. */
                                 methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
@@ -5086,6 +5158,7 @@ export interface operations {
                         /** @description Wei of the network's native coin. */
                         estimated_fee: string;
                         gas_used: string | null;
+                        /** @description What the relayer paid for the gas, once mined. */
                         fee: string | null;
                         tx_hash: string | null;
                         failure_code: string | null;
@@ -5113,6 +5186,7 @@ export interface operations {
                         /** @description Wei of the network's native coin. */
                         estimated_fee: string;
                         gas_used: string | null;
+                        /** @description What the relayer paid for the gas, once mined. */
                         fee: string | null;
                         tx_hash: string | null;
                         failure_code: string | null;
@@ -5621,8 +5695,11 @@ export interface operations {
                         redacted: string;
                         /** @description Unix time in seconds. */
                         created: number;
+                        /** @description Unix time in seconds. */
                         expires_at: number | null;
+                        /** @description Unix time in seconds. */
                         revoked_at: number | null;
+                        /** @description Unix time in seconds. */
                         last_used_at: number | null;
                         /** @description Only in the response that created the key: store it now. */
                         secret?: string;
@@ -7048,6 +7125,7 @@ export interface operations {
                             detected_at: number;
                             last_seen_at: number;
                             resolved_at: number | null;
+                            /** @description Key id, or `system` when it stopped being observed. */
                             resolved_by: string | null;
                             resolution_note: string | null;
                         }[];
@@ -7148,6 +7226,7 @@ export interface operations {
                         detected_at: number;
                         last_seen_at: number;
                         resolved_at: number | null;
+                        /** @description Key id, or `system` when it stopped being observed. */
                         resolved_by: string | null;
                         resolution_note: string | null;
                     };
@@ -7548,6 +7627,7 @@ export interface operations {
                             detected_at: number;
                             last_seen_at: number;
                             resolved_at: number | null;
+                            /** @description Key id, or `system` when it stopped being observed. */
                             resolved_by: string | null;
                             resolution_note: string | null;
                         }[];
@@ -7734,8 +7814,20 @@ export interface operations {
                         url: string;
                         /** @enum {string} */
                         amount_type: "fixed" | "customer_chosen";
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
                         amount: string | null;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
                         min_amount: string | null;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
                         max_amount: string | null;
                         description: string | null;
                         metadata: {
@@ -7840,8 +7932,20 @@ export interface operations {
                         url: string;
                         /** @enum {string} */
                         amount_type: "fixed" | "customer_chosen";
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
                         amount: string | null;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
                         min_amount: string | null;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
                         max_amount: string | null;
                         description: string | null;
                         metadata: {
@@ -7949,8 +8053,20 @@ export interface operations {
                         url: string;
                         /** @enum {string} */
                         amount_type: "fixed" | "customer_chosen";
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
                         amount: string | null;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
                         min_amount: string | null;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
                         max_amount: string | null;
                         description: string | null;
                         metadata: {
@@ -8062,8 +8178,20 @@ export interface operations {
                         merchant_name: string;
                         /** @enum {string} */
                         amount_type: "fixed" | "customer_chosen";
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
                         amount: string | null;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
                         min_amount: string | null;
+                        /**
+                         * @description Token amount in the token's smallest unit, as a decimal integer string.
+                         * @example 25000000
+                         */
                         max_amount: string | null;
                         description: string | null;
                         active: boolean;
@@ -8310,6 +8438,7 @@ export interface operations {
                         expires_at: number;
                         /** @description The member's registered passkeys: with one or more, their sensitive actions need a step-up. */
                         passkeys: number;
+                        /** @description Unix time in seconds. */
                         step_up_until: number | null;
                     };
                 };
@@ -8393,6 +8522,7 @@ export interface operations {
                         expires_at: number;
                         /** @description The member's registered passkeys: with one or more, their sensitive actions need a step-up. */
                         passkeys: number;
+                        /** @description Unix time in seconds. */
                         step_up_until: number | null;
                     };
                 };
@@ -8512,6 +8642,7 @@ export interface operations {
                             name: string;
                             /** @description Unix time in seconds. */
                             created: number;
+                            /** @description Unix time in seconds. */
                             last_used_at: number | null;
                         }[];
                         has_more: boolean;
@@ -8638,6 +8769,7 @@ export interface operations {
                         name: string;
                         /** @description Unix time in seconds. */
                         created: number;
+                        /** @description Unix time in seconds. */
                         last_used_at: number | null;
                     };
                 };
@@ -8807,6 +8939,7 @@ export interface operations {
                         expires_at: number;
                         /** @description The member's registered passkeys: with one or more, their sensitive actions need a step-up. */
                         passkeys: number;
+                        /** @description Unix time in seconds. */
                         step_up_until: number | null;
                     };
                 };
@@ -9413,6 +9546,7 @@ export interface operations {
                                 address: `0x${string}`;
                                 symbol: string;
                                 decimals: number;
+                                /** @description ISO 4217 currency the token is pegged to. */
                                 peg: string | null;
                                 /** @description Pay paths the checkout offers for it, best first. */
                                 methods: ("authorization" | "permit" | "dai_permit" | "allowance")[];
@@ -10872,19 +11006,29 @@ export interface operations {
                         metadata: {
                             [key: string]: string;
                         };
+                        /** @description Unix time in seconds. */
                         current_period_start: number | null;
+                        /** @description Unix time in seconds. */
                         current_period_end: number | null;
+                        /** @description Unix time in seconds. */
                         trial_end: number | null;
                         cancel_at_period_end: boolean;
+                        /** @description Unix time in seconds. */
                         canceled_at: number | null;
+                        /** @description Unix time in seconds. */
                         ended_at: number | null;
                         end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+                        /** @description When the next cycle is charged, while one is due. */
                         next_charge_at: number | null;
                         /** @description Cycles paid. */
                         cycles_charged: number;
+                        /** @description Chain id, once authorized. */
                         network: number | null;
+                        /** @description EVM address. */
                         token: `0x${string}` | null;
+                        /** @description EVM address. */
                         payer: `0x${string}` | null;
+                        /** @description The spend permission the customer signed (SpendPermissions.sol). */
                         permission: {
                             /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
                             hash: string;
@@ -11005,19 +11149,29 @@ export interface operations {
                         metadata: {
                             [key: string]: string;
                         };
+                        /** @description Unix time in seconds. */
                         current_period_start: number | null;
+                        /** @description Unix time in seconds. */
                         current_period_end: number | null;
+                        /** @description Unix time in seconds. */
                         trial_end: number | null;
                         cancel_at_period_end: boolean;
+                        /** @description Unix time in seconds. */
                         canceled_at: number | null;
+                        /** @description Unix time in seconds. */
                         ended_at: number | null;
                         end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+                        /** @description When the next cycle is charged, while one is due. */
                         next_charge_at: number | null;
                         /** @description Cycles paid. */
                         cycles_charged: number;
+                        /** @description Chain id, once authorized. */
                         network: number | null;
+                        /** @description EVM address. */
                         token: `0x${string}` | null;
+                        /** @description EVM address. */
                         payer: `0x${string}` | null;
+                        /** @description The spend permission the customer signed (SpendPermissions.sol). */
                         permission: {
                             /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
                             hash: string;
@@ -11142,19 +11296,29 @@ export interface operations {
                         metadata: {
                             [key: string]: string;
                         };
+                        /** @description Unix time in seconds. */
                         current_period_start: number | null;
+                        /** @description Unix time in seconds. */
                         current_period_end: number | null;
+                        /** @description Unix time in seconds. */
                         trial_end: number | null;
                         cancel_at_period_end: boolean;
+                        /** @description Unix time in seconds. */
                         canceled_at: number | null;
+                        /** @description Unix time in seconds. */
                         ended_at: number | null;
                         end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+                        /** @description When the next cycle is charged, while one is due. */
                         next_charge_at: number | null;
                         /** @description Cycles paid. */
                         cycles_charged: number;
+                        /** @description Chain id, once authorized. */
                         network: number | null;
+                        /** @description EVM address. */
                         token: `0x${string}` | null;
+                        /** @description EVM address. */
                         payer: `0x${string}` | null;
+                        /** @description The spend permission the customer signed (SpendPermissions.sol). */
                         permission: {
                             /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
                             hash: string;
@@ -11434,6 +11598,7 @@ export interface operations {
                             new: number;
                             /** @description Paying subscriptions that ended or were canceled this month. */
                             churned: number;
+                            /** @description churned / paying at the month's start, 4 decimals; null when none. */
                             churn_rate: string | null;
                             mrr: {
                                 currency: string;
@@ -11519,8 +11684,11 @@ export interface operations {
                          * @enum {string}
                          */
                         status: "incomplete" | "trialing" | "active" | "past_due" | "canceled" | "ended";
+                        /** @description When the next cycle is charged, while one is due. */
                         next_charge_at: number | null;
+                        /** @description Unix time in seconds. */
                         trial_end: number | null;
+                        /** @description Why it ended or was canceled by Pier; see Subscription. */
                         end_reason: string | null;
                         merchant_name: string;
                         plan: {
@@ -11551,7 +11719,9 @@ export interface operations {
                             /** @description EVM address. */
                             spend_permissions: `0x${string}`;
                         }[];
+                        /** @description EVM address. */
                         payer: `0x${string}` | null;
+                        /** @description The signed spend permission (the struct SpendPermissions.revoke takes, uint160/uint256 fields as decimal strings); null until authorized. */
                         permission: {
                             /** @description Chain id. */
                             network: number;
@@ -11796,19 +11966,29 @@ export interface operations {
                         metadata: {
                             [key: string]: string;
                         };
+                        /** @description Unix time in seconds. */
                         current_period_start: number | null;
+                        /** @description Unix time in seconds. */
                         current_period_end: number | null;
+                        /** @description Unix time in seconds. */
                         trial_end: number | null;
                         cancel_at_period_end: boolean;
+                        /** @description Unix time in seconds. */
                         canceled_at: number | null;
+                        /** @description Unix time in seconds. */
                         ended_at: number | null;
                         end_reason: ("cycles_completed" | "permission_revoked" | "permission_expired" | "payment_failed") | null;
+                        /** @description When the next cycle is charged, while one is due. */
                         next_charge_at: number | null;
                         /** @description Cycles paid. */
                         cycles_charged: number;
+                        /** @description Chain id, once authorized. */
                         network: number | null;
+                        /** @description EVM address. */
                         token: `0x${string}` | null;
+                        /** @description EVM address. */
                         payer: `0x${string}` | null;
+                        /** @description The spend permission the customer signed (SpendPermissions.sol). */
                         permission: {
                             /** @description The permission's EIP-712 digest: its id in SpendPermissions. */
                             hash: string;
@@ -12502,6 +12682,7 @@ export interface operations {
                             id: string;
                             /** @enum {string} */
                             object: "audit_entry";
+                            /** @description Null for team actions, which span both modes. */
                             livemode: boolean | null;
                             actor: {
                                 /** @enum {string} */
