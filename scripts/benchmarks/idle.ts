@@ -52,8 +52,11 @@ async function measure(pids: Record<string, number>) {
  */
 const STARTED_SETTLE_MS = 75_000;
 
-/** Start-up samples per process; each figure is their median. */
-const STARTS = 3;
+/**
+ * Start-up samples per process; each figure is their median. Five, not three: one start on this machine
+ * varies by a few hundred ms, and with three a single slow start moved the median across the goal.
+ */
+const STARTS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const stack = await startStack({ indexer: false });
@@ -80,6 +83,10 @@ try {
     return [started, Math.round(performance.now() - t)];
   };
   const samples = { api: [] as number[], api_from_source: [] as number[], indexer_restart: [] as number[] };
+  // The first start of a new build compiles its code into Node's compile cache (dist/server.mjs) for
+  // the starts after it: that start is the deploy, not the warm machine the goal is about. Reported apart.
+  const [firstBuilt, firstBuiltMs] = await timed(() => startApiOn(stack, base, undefined, { built: true }));
+  await firstBuilt.stop();
   for (let i = 0; i < STARTS; i++) {
     const [built, ms] = await timed(() => startApiOn(stack, base, undefined, { built: true }));
     samples.api.push(ms);
@@ -129,6 +136,7 @@ try {
     blocks_every_2s: { ...everyTwoSeconds, stack_cpu_pct: total(everyTwoSeconds) },
     startup_ms: {
       api: median(samples.api),
+      api_first_start_after_build: firstBuiltMs,
       api_from_source: median(samples.api_from_source),
       indexer_restart: median(samples.indexer_restart),
     },

@@ -167,6 +167,7 @@ export const SUITES: Record<string, (j: Json) => Row[]> = {
     report("idle", "idle API RSS", j.default?.api?.rss_mib, " MiB"),
     report("idle", "idle indexer RSS", j.default?.indexer?.rss_mib, " MiB"),
     atMost("idle", "API start-up, built (spawn -> ready)", j.startup_ms?.api, 2000, " ms"),
+    report("idle", "API first start after a build", j.startup_ms?.api_first_start_after_build, " ms"),
     report("idle", "API start-up from source (tsx)", j.startup_ms?.api_from_source, " ms"),
     atMost("idle", "indexer restart (spawn -> ready, caught up)", j.startup_ms?.indexer_restart, 2000, " ms"),
     report("idle", "idle stack CPU with 100 ms polling (before)", j.polling_100ms?.stack_cpu_pct, " %"),
