@@ -4,7 +4,7 @@
  * chain B: orders, checkout options, listings and dashboard sign-in each stay within their mode. The
  * merchant gets its live key the way a real one would: sign in to live data, then create the key.
  */
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSiweMessage } from "viem/siwe";
@@ -27,9 +27,12 @@ let s: ApiStack;
 let anon: ApiClient;
 let live: ApiClient;
 
+let ratesDir: string | undefined;
+
 beforeAll(async () => {
   // Sandbox FX rates are refused as soon as one network is live: a rates file stands in for a real source.
-  const ratesFile = join(await mkdtemp(join(tmpdir(), "pier-rates-")), "rates.json");
+  ratesDir = await mkdtemp(join(tmpdir(), "pier-rates-"));
+  const ratesFile = join(ratesDir, "rates.json");
   await writeFile(
     ratesFile,
     JSON.stringify({ base: "USD", rates: { EUR: { rate: "0.86", asOf: new Date().toISOString() } } }),
@@ -59,6 +62,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await (await starting?.catch(() => undefined))?.stop();
+  if (ratesDir) await rm(ratesDir, { recursive: true, force: true });
 });
 
 /** Signs the owner in to one mode's data; the cookie and CSRF headers of the session. */

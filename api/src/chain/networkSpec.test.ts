@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import type { Config } from "../config.ts";
 import { ConfigError } from "../lib/env.ts";
 import { parseNetworkSpecs, readNetworkSpecs } from "./networkSpec.ts";
@@ -131,8 +131,12 @@ describe("PIER_NETWORKS_FILE", () => {
 });
 
 describe("modes", () => {
+  // One folder for the networks files this block writes, removed after it.
+  const dir = mkdtempSync(join(tmpdir(), "pier-networks-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   test("error: PIER_LIVEMODE beside a networks file is refused (each network's `testnet` says its mode)", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "pier-networks-")), "networks.json");
+    const file = join(dir, "livemode.json");
     writeFileSync(file, JSON.stringify({ networks: [{ chain_id: 8453, rpc_urls: ["https://a.example"] }] }));
     const base = { tokenPeg: "USD", confirmations: undefined, networksFile: file } as Config;
     expect(readNetworkSpecs({ ...base, livemode: undefined })[0]!.testnet).toBe(false);
@@ -145,7 +149,7 @@ describe("modes", () => {
     const single = { tokenPeg: "USD", rpcUrl: "http://127.0.0.1:8545", paymasterUrl: url } as Config;
     expect(readNetworkSpecs(single)[0]!.paymasterUrl).toBe(url);
     expect(readNetworkSpecs({ ...single, paymasterUrl: undefined })[0]!.paymasterUrl).toBeUndefined();
-    const file = join(mkdtempSync(join(tmpdir(), "pier-networks-")), "networks.json");
+    const file = join(dir, "paymaster.json");
     writeFileSync(file, JSON.stringify({ networks: [{ chain_id: 8453, rpc_urls: ["https://a.example"] }] }));
     expect(() => readNetworkSpecs({ ...single, networksFile: file })).toThrow(
       /PIER_PAYMASTER_URL applies only without PIER_NETWORKS_FILE/,

@@ -6,7 +6,7 @@
  * the selected network's; payment attempts land once per (method, account) in the order's events and
  * webhooks, and every refusal stores nothing.
  */
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Address, createPublicClient, getAddress, http } from "viem";
@@ -38,10 +38,13 @@ let tokens: { a: Address; regulated: Address; b: Address };
 /** The env every API of this file boots with (dev keys are defaults on local chains only). */
 let env: Record<string, string>;
 
+let ratesDir: string | undefined;
+
 beforeAll(async () => {
   // The harness's own networks file lists 4242 as a mainnet, and sandbox FX rates are refused beside a
   // live network: a rates file stands in until our own file (both testnets) replaces it.
-  const ratesFile = join(await mkdtemp(join(tmpdir(), "pier-rates-")), "rates.json");
+  ratesDir = await mkdtemp(join(tmpdir(), "pier-rates-"));
+  const ratesFile = join(ratesDir, "rates.json");
   await writeFile(
     ratesFile,
     JSON.stringify({ base: "USD", rates: { EUR: { rate: "0.86", asOf: new Date().toISOString() } } }),
@@ -98,6 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await (await starting?.catch(() => undefined))?.stop();
   await receiver?.close();
+  if (ratesDir) await rm(ratesDir, { recursive: true, force: true });
 });
 
 async function order(body: Record<string, unknown> = {}): Promise<Json> {
