@@ -53,7 +53,6 @@ export function Nullable<T extends TSchema>(t: T, options: TSchemaOptions = {}):
 }
 
 /** A whole number of the token's smallest unit (the error handler explains it in words: errorHandler.ts). */
-
 export const TOKEN_AMOUNT_PATTERN = "^(0|[1-9][0-9]{0,77})$";
 
 export const TokenAmount = Type.String({
