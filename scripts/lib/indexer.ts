@@ -173,10 +173,10 @@ export async function startIndexer(opts: StartIndexerOptions): Promise<IndexerHa
 }
 
 /**
- * Stops Ponder with SIGINT, not SIGTERM. Both start Ponder's shutdown (flush, release the schema lock,
- * close pools), but Ponder 0.17 builds with a Vite dev server whose own SIGTERM handler calls
- * process.exit() at once: the lock stays taken and the next start on the schema waits out Ponder's
- * 25 s heartbeat timeout. SIGINT only reaches Ponder's handler, so a restart is immediate.
+ * Stops Ponder with SIGINT (a supervisor's SIGTERM does the same): Ponder's shutdown flushes, releases
+ * the schema lock and closes its pools, so the next start on the schema is immediate. The Ponder patch
+ * runs Vite in middleware mode for this: Vite's own SIGTERM handler exited before the lock was released,
+ * and the next start waited out Ponder's 25 s heartbeat timeout. Only a killed Ponder leaves it taken.
  */
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
