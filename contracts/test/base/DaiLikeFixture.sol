@@ -26,7 +26,9 @@ abstract contract DaiLikeFixture is EscrowFixture {
 
     function setUp() public virtual override {
         super.setUp();
-        dai = new DaiLikeStablecoin();
+        dai = DaiLikeStablecoin(
+            _deploy("DaiLikeStablecoin.sol:DaiLikeStablecoin", type(DaiLikeStablecoin).creationCode, "")
+        );
         vm.label(address(dai), "DAI");
         dai.mint(payer, DAI_BALANCE);
         dai.mint(payer2, DAI_BALANCE);

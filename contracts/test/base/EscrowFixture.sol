@@ -99,14 +99,43 @@ abstract contract EscrowFixture is TestBase {
         vm.label(payer, "payer");
         vm.label(payer2, "payer2");
 
-        escrow = new PaymentEscrow(owner, arbiter, feeRecipient, MAX_FEE_BPS);
+        escrow = PaymentEscrow(
+            _deploy(
+                "PaymentEscrow.sol:PaymentEscrow",
+                type(PaymentEscrow).creationCode,
+                abi.encode(owner, arbiter, feeRecipient, MAX_FEE_BPS)
+            )
+        );
         vm.label(address(escrow), "PaymentEscrow");
-        usdc = new TestStablecoin(address(this));
+        usdc = TestStablecoin(
+            _deploy("TestStablecoin.sol:TestStablecoin", type(TestStablecoin).creationCode, abi.encode(address(this)))
+        );
         vm.label(address(usdc), "tUSDC");
 
         usdc.mint(payer, INITIAL_BALANCE);
         usdc.mint(payer2, INITIAL_BALANCE);
         usdc.mint(treasury, INITIAL_BALANCE);
+    }
+
+    /// @dev True to deploy the contracts the project ships (their build artifacts: the IR pipeline, optimized) rather
+    ///      than the copies compiled with the tests (legacy pipeline, no optimizer: a fraction of the compile time).
+    ///      The gas tests measure the shipped bytecode; everything else tests behaviour, which is the same in both.
+    function _deployArtifacts() internal pure virtual returns (bool) {
+        return false;
+    }
+
+    /// @dev Deploys `artifact` (`File.sol:Contract`, a project source) with ABI-encoded constructor `args`: from its build
+    ///      artifact if `_deployArtifacts()`, else from `testCopy` (its `type(C).creationCode`).
+    function _deploy(
+        string memory artifact,
+        bytes memory testCopy,
+        bytes memory args
+    ) internal returns (address deployed) {
+        bytes memory code = bytes.concat(_deployArtifacts() ? vm.getCode(artifact) : testCopy, args);
+        assembly ("memory-safe") {
+            deployed := create(0, add(code, 0x20), mload(code))
+        }
+        require(deployed != address(0), string.concat("deploying ", artifact, " failed"));
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -35,7 +35,13 @@ abstract contract SpendPermissionsFixture is RegulatedTokenFixture {
 
     function setUp() public virtual override {
         super.setUp();
-        permissions = new SpendPermissions(escrow);
+        permissions = SpendPermissions(
+            _deploy(
+                "SpendPermissions.sol:SpendPermissions",
+                type(SpendPermissions).creationCode,
+                abi.encode(address(escrow))
+            )
+        );
         vm.label(address(permissions), "SpendPermissions");
     }
 

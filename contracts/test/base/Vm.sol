@@ -30,6 +30,8 @@ interface Vm {
     function cool(address target) external;
     function label(address account, string calldata newLabel) external;
     function etch(address target, bytes calldata newRuntimeBytecode) external;
+    function getCode(string calldata artifactPath) external view returns (bytes memory creationBytecode);
+    function envOr(string calldata name, uint256 defaultValue) external view returns (uint256 value);
 
     // Callers
     function prank(address msgSender) external;
