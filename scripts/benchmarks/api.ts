@@ -27,7 +27,7 @@ import { startApiOn } from "../../test/harness/apiStack.ts";
 import { startStack } from "../../test/harness/stack.ts";
 import { log } from "../lib/log.ts";
 import { freePort, waitFor } from "../lib/ports.ts";
-import { cpuTicks, cpuTicksOfAll, HZ, reapedChildrenTicks } from "./lib/procStats.ts";
+import { cpuTicks, cpuTicksOfAll, HZ, machineTicks, reapedChildrenTicks } from "./lib/procStats.ts";
 import { wrk } from "./lib/wrk.ts";
 
 /** autocannon is a dependency of @pier/api (root package.json stays lean): load it from there. */
@@ -97,6 +97,10 @@ function meanOf(list: Measured[]): Measured {
     errors: list.reduce((a, m) => a + m.errors, 0),
     non2xx: list.reduce((a, m) => a + m.non2xx, 0),
   };
+}
+
+async function sumTicks(pids: number[]): Promise<number> {
+  return (await Promise.all(pids.map(cpuTicks))).reduce((a, b) => a + b, 0);
 }
 
 /** Where a route's cost goes: CPU per request of each process, so a ratio below the goal says why. */
@@ -274,17 +278,43 @@ try {
         non2xx: a.non2xx + b.non2xx,
       };
     };
+    // Where the cores went in each turn: how busy the machine was, and (with two) the CPU per order of
+    // both API processes and of Postgres, which one turn's `run` cannot say for the pair.
+    const busy: Record<"one" | "two", number[]> = { one: [], two: [] };
+    const pairCpu: { servers: number; postgres: number }[] = [];
+    const measured = async (which: "one" | "two", turn: () => Promise<Measured>) => {
+      const pids = [api!.pid, replica!.pid];
+      const before = {
+        machine: await machineTicks(),
+        servers: await sumTicks(pids),
+        pg: await cpuTicksOfAll("postgres"),
+      };
+      const m = await turn();
+      const machine = await machineTicks();
+      busy[which].push((machine.busy - before.machine.busy) / (machine.total - before.machine.total));
+      if (which === "two") {
+        const orders = Math.max(1, m.rps * seconds);
+        const ms = (ticks: number) => Number(((ticks * 1000) / HZ / orders).toFixed(3));
+        pairCpu.push({
+          servers: ms((await sumTicks(pids)) - before.servers),
+          postgres: ms((await cpuTicksOfAll("postgres")) - before.pg),
+        });
+      }
+      turns[which].push(m);
+    };
     const turns: Record<"one" | "two", Measured[]> = { one: [], two: [] };
     for (let round = 1; round <= rounds; round++) {
       if (round % 2) {
-        turns.one.push(await one());
-        turns.two.push(await two());
+        await measured("one", one);
+        await measured("two", two);
       } else {
-        turns.two.push(await two());
-        turns.one.push(await one());
+        await measured("two", two);
+        await measured("one", one);
       }
     }
     const [o, t] = [meanOf(turns.one), meanOf(turns.two)];
+    const meanPercent = (list: number[]) =>
+      Math.round((1000 * list.reduce((a, b) => a + b, 0)) / list.length) / 10;
     return {
       connections: total,
       load_generator: tool,
@@ -293,6 +323,13 @@ try {
       ratio: Number((t.rps / o.rps).toFixed(3)),
       // One API's CPU per order (ms): the server, Postgres and the load generator.
       one_api_cpu_ms_per_request: o.cpu,
+      // Two APIs' CPU per order (ms): both servers together, and Postgres.
+      two_apis_cpu_ms_per_request: {
+        servers: Number((pairCpu.reduce((a, c) => a + c.servers, 0) / pairCpu.length).toFixed(3)),
+        postgres: Number((pairCpu.reduce((a, c) => a + c.postgres, 0) / pairCpu.length).toFixed(3)),
+      },
+      // How busy the machine's two cores were, on average over each kind of turn.
+      machine_busy_percent: { one_api: meanPercent(busy.one), two_apis: meanPercent(busy.two) },
       errors: o.errors + o.non2xx + t.errors + t.non2xx,
       rounds: turns.two.map((m, i) => Number((m.rps / turns.one[i]!.rps).toFixed(3))),
     };
