@@ -115,8 +115,8 @@ describe("indexer: restarts", () => {
     expect(stack.indexer!.schema).toBe(schema);
 
     // 3. kill -9 while payments keep coming, and more payments while nothing indexes: the lock stays
-    //    taken, and the next start waits for it to expire. Kill once the
-    //    indexer has caught up with the stream, so the stream has room to go on while it is dead.
+    //    taken, and the next start waits for it to expire. Kill once the indexer has caught up with the
+    //    stream, so the stream has room to go on while it is dead.
     //    The stream pauses meanwhile: a stream that keeps paying could stay ahead on a busy machine.
     await indexedAtLeast(sentWhileDown + 5);
     stream.pause();

@@ -105,7 +105,7 @@ async function sumTicks(pids: number[]): Promise<number> {
 
 /** Where a route's cost goes: CPU per request of each process, so a ratio below the goal says why. */
 async function cpuNow(serverPids: number[]) {
-  const server = (await Promise.all(serverPids.map(cpuTicks))).reduce((a, b) => a + b, 0);
+  const server = await sumTicks(serverPids);
   const own = process.cpuUsage();
   return {
     server,
@@ -281,24 +281,24 @@ try {
     // Where the cores went in each turn: how busy the machine was, and (with two) the CPU per order of
     // both API processes and of Postgres, which one turn's `run` cannot say for the pair.
     const busy: Record<"one" | "two", number[]> = { one: [], two: [] };
-    const pairCpu: { servers: number; postgres: number }[] = [];
+    const pairCpu: { servers: number[]; postgres: number[] } = { servers: [], postgres: [] };
+    const pids = [api!.pid, replica!.pid];
+    const pairTicks = async () => ({
+      servers: await sumTicks(pids),
+      postgres: await cpuTicksOfAll("postgres"),
+    });
     const measured = async (which: "one" | "two", turn: () => Promise<Measured>) => {
-      const pids = [api!.pid, replica!.pid];
-      const before = {
-        machine: await machineTicks(),
-        servers: await sumTicks(pids),
-        pg: await cpuTicksOfAll("postgres"),
-      };
+      const pairBefore = which === "two" ? await pairTicks() : undefined;
+      const machineBefore = await machineTicks();
       const m = await turn();
       const machine = await machineTicks();
-      busy[which].push((machine.busy - before.machine.busy) / (machine.total - before.machine.total));
-      if (which === "two") {
+      busy[which].push((machine.busy - machineBefore.busy) / (machine.total - machineBefore.total));
+      if (pairBefore) {
+        const pairAfter = await pairTicks();
         const orders = Math.max(1, m.rps * seconds);
-        const ms = (ticks: number) => Number(((ticks * 1000) / HZ / orders).toFixed(3));
-        pairCpu.push({
-          servers: ms((await sumTicks(pids)) - before.servers),
-          postgres: ms((await cpuTicksOfAll("postgres")) - before.pg),
-        });
+        const ms = (ticks: number) => (ticks * 1000) / HZ / orders;
+        pairCpu.servers.push(ms(pairAfter.servers - pairBefore.servers));
+        pairCpu.postgres.push(ms(pairAfter.postgres - pairBefore.postgres));
       }
       turns[which].push(m);
     };
@@ -313,8 +313,7 @@ try {
       }
     }
     const [o, t] = [meanOf(turns.one), meanOf(turns.two)];
-    const meanPercent = (list: number[]) =>
-      Math.round((1000 * list.reduce((a, b) => a + b, 0)) / list.length) / 10;
+    const mean = (list: number[]) => list.reduce((a, b) => a + b, 0) / list.length;
     return {
       connections: total,
       load_generator: tool,
@@ -325,11 +324,14 @@ try {
       one_api_cpu_ms_per_request: o.cpu,
       // Two APIs' CPU per order (ms): both servers together, and Postgres.
       two_apis_cpu_ms_per_request: {
-        servers: Number((pairCpu.reduce((a, c) => a + c.servers, 0) / pairCpu.length).toFixed(3)),
-        postgres: Number((pairCpu.reduce((a, c) => a + c.postgres, 0) / pairCpu.length).toFixed(3)),
+        servers: Number(mean(pairCpu.servers).toFixed(3)),
+        postgres: Number(mean(pairCpu.postgres).toFixed(3)),
       },
       // How busy the machine's two cores were, on average over each kind of turn.
-      machine_busy_percent: { one_api: meanPercent(busy.one), two_apis: meanPercent(busy.two) },
+      machine_busy_percent: {
+        one_api: Math.round(1000 * mean(busy.one)) / 10,
+        two_apis: Math.round(1000 * mean(busy.two)) / 10,
+      },
       errors: o.errors + o.non2xx + t.errors + t.non2xx,
       rounds: turns.two.map((m, i) => Number((m.rps / turns.one[i]!.rps).toFixed(3))),
     };
