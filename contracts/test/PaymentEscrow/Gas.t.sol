@@ -49,9 +49,6 @@ contract GasTest is DaiLikeFixture {
     }
 
     function setUp() public override {
-        // The coverage pass (PIER_COVERAGE=1, ./scripts/test) builds no artifacts to deploy, and its contracts are
-        // instrumented anyway: skip before deploying anything.
-        vm.skip(vm.envOr("PIER_COVERAGE", uint256(0)) == 1);
         super.setUp();
         vm.skip(instrumentedForCoverage(address(escrow)));
         // Warm state: merchant and fee recipient hold balances, the escrow holds an open payment.

@@ -24,9 +24,6 @@ contract SpendPermissionsGasTest is SpendPermissionsFixture {
     }
 
     function setUp() public override {
-        // The coverage pass (PIER_COVERAGE=1, ./scripts/test) builds no artifacts to deploy, and its contracts are
-        // instrumented anyway: skip before deploying anything.
-        vm.skip(vm.envOr("PIER_COVERAGE", uint256(0)) == 1);
         super.setUp();
         vm.skip(instrumentedForCoverage(address(permissions)));
         p = _permission();
