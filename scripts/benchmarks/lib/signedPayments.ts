@@ -17,14 +17,14 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { Hex } from "viem";
+import { type Hex, stringify } from "viem";
 
 const CACHE_DIR = new URL("../../../.cache/bench/", import.meta.url).pathname;
 
-/** The cache file for `payments` signed under `key` (any JSON-able value; bigints as strings). */
+/** The cache file for `payments` signed under `key` (any JSON-able value; bigints welcome). */
 export function signedPaymentsFile(payments: number, key: unknown): string {
   const hash = createHash("sha256")
-    .update(JSON.stringify(key, (_, v) => (typeof v === "bigint" ? v.toString() : v)))
+    .update(stringify(key))
     .digest("hex")
     .slice(0, 16);
   return join(CACHE_DIR, `backfill-${payments}-${hash}.bin.gz`);
