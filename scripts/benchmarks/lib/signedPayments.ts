@@ -23,10 +23,7 @@ const CACHE_DIR = new URL("../../../.cache/bench/", import.meta.url).pathname;
 
 /** The cache file for `payments` signed under `key` (any JSON-able value; bigints welcome). */
 export function signedPaymentsFile(payments: number, key: unknown): string {
-  const hash = createHash("sha256")
-    .update(stringify(key))
-    .digest("hex")
-    .slice(0, 16);
+  const hash = createHash("sha256").update(stringify(key)).digest("hex").slice(0, 16);
   return join(CACHE_DIR, `backfill-${payments}-${hash}.bin.gz`);
 }
 
