@@ -508,6 +508,26 @@ export class TxSender {
 
   /** Sends a stored attempt and records what the node said; only the node's refusal changes course. */
   async #broadcast(t: Sent, a: AttemptRow, why: "original" | "rebroadcast" | AttemptPurpose): Promise<void> {
+    // A tick reads the chain's identity once, at its start. A node replaced under a running tick (a dev
+    // chain restarted on the same port, an RPC URL moved to a reset testnet with the same chain id)
+    // accepts the old chain's signed transactions, whose chain id it shares, and the new chain's first
+    // nonces would go to them. So nothing is sent unless the node still serves the intent's chain; the
+    // next tick reads the new identity and abandons what was open on the old chain.
+    const genesis = (await this.#client.getBlock({ blockNumber: 0n })).hash.toLowerCase();
+    if (genesis !== t.genesis_hash) {
+      this.#log.warn(
+        {
+          chainTxId: t.id,
+          kind: t.kind,
+          nonce: t.n,
+          txHash: a.tx_hash,
+          intentGenesis: t.genesis_hash,
+          genesis,
+        },
+        "chain tx not sent: the node now serves another chain (reconciled at the next pass)",
+      );
+      return;
+    }
     let verdict: ReturnType<typeof classifyBroadcastError>;
     try {
       await this.#client.sendRawTransaction({ serializedTransaction: a.raw_tx as Hex });
