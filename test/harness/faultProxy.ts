@@ -3,6 +3,8 @@
  * indexer's): `plan` decides, per request, whether to forward it, to answer with a status of its own
  * (e.g. 503, or 429 with Retry-After) without forwarding, or to forward it and then drop the connection
  * before answering (the API did the work, the client never heard back). Every request is recorded.
+ * `target` may be changed while it runs: the requests after go to the new server (a node replaced behind
+ * the same URL).
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -25,14 +27,16 @@ export interface Seen {
 
 export interface FaultProxy {
   url: string;
+  /** Where forwarded requests go; may be changed at any time. */
+  target: string;
   seen: Seen[];
-  /** Called for every request; the default forwards everything. */
-  plan: (req: { method: string; url: string }, index: number) => Fault;
+  /** Called for every request (`body` as sent); the default forwards everything. */
+  plan: (req: { method: string; url: string; body: string }, index: number) => Fault;
   close(): Promise<void>;
 }
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
-  const proxy = { seen: [] as Seen[], plan: () => "forward" as Fault } as unknown as FaultProxy;
+  const proxy = { target, seen: [] as Seen[], plan: () => "forward" as Fault } as unknown as FaultProxy;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -40,12 +44,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const raw = Buffer.concat(chunks);
       const method = req.method ?? "GET";
       const url = req.url ?? "/";
-      const fault = proxy.plan({ method, url }, proxy.seen.length);
+      const body = raw.toString("utf8");
+      const fault = proxy.plan({ method, url, body }, proxy.seen.length);
       proxy.seen.push({
         method,
         url,
         headers: req.headers,
-        body: raw.toString("utf8"),
+        body,
         fault,
         at: Date.now(),
       });
@@ -59,19 +64,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const headers = Object.fromEntries(
         Object.entries(req.headers).filter(([k]) => !["host", "connection", "content-length"].includes(k)),
       ) as Record<string, string>;
-      const upstream = await fetch(target + url, {
+      const upstream = await fetch(proxy.target + url, {
         method,
         headers,
         body: chunks.length ? raw : undefined,
       });
-      const body = Buffer.from(await upstream.arrayBuffer());
+      const answer = Buffer.from(await upstream.arrayBuffer());
       if (fault === "reset-after") return void req.socket.destroy();
       const out: Record<string, string> = {};
       upstream.headers.forEach((v, k) => {
         if (!["content-encoding", "transfer-encoding", "connection", "content-length"].includes(k))
           out[k] = v;
       });
-      res.writeHead(upstream.status, out).end(body);
+      res.writeHead(upstream.status, out).end(answer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

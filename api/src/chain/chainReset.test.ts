@@ -3,7 +3,9 @@
  * port (same chain id 31337, new genesis), the contracts deployed again and the indexer started afresh
  * on the schema the API reads. The old chain's open transactions are abandoned visibly (refund.failed
  * with chain_reset, the reset in /readyz and `pier status`, a metric), nothing is signed for the new
- * chain with the old chain's nonces, and a refund on the new chain completes.
+ * chain with the old chain's nonces, and a refund on the new chain completes. A node replaced in the
+ * middle of a sender's pass (the pass read the old chain's identity, then the new node's nonces) is
+ * offered nothing signed for the old chain either.
  *
  * Before the reset, the same stack shows `pier status` naming a stuck transaction and why.
  */
@@ -13,10 +15,11 @@ import { type Hex, parseEventLogs } from "viem";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { paymentEscrowAbi } from "../../../contracts/generated/abis.ts";
 import { deployLocal } from "../../../scripts/deploy.ts";
-import { type ChainHandle, startChain } from "../../../scripts/lib/chain.ts";
-import { waitFor } from "../../../scripts/lib/ports.ts";
+import { type ChainHandle, rpc, startChain } from "../../../scripts/lib/chain.ts";
+import { freePort, waitFor } from "../../../scripts/lib/ports.ts";
 import { type ApiStack, startApiStack } from "../../../test/harness/apiStack.ts";
 import { escrowedOrders } from "../../../test/harness/escrowedOrders.ts";
+import { startFaultProxy } from "../../../test/harness/faultProxy.ts";
 import { createPayments, evmMine, evmSetAutomine } from "../../../test/harness/payments.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: rows and JSON bodies are read field by field
@@ -277,5 +280,75 @@ describe("chain identity", () => {
         .publicClient.getTransaction({ hash: sent.tx_hash })
         .catch(() => null),
     ).toBeNull();
+  }, 120_000);
+
+  // Last in the file: it leaves the API on a node with nothing deployed.
+  test("behavior: the node is replaced in the middle of a sender's pass (identity read from the old node, nonces from the new): the pass offers the new node nothing signed for the old chain", async () => {
+    await evmSetAutomine(rpcUrl(), true);
+    // An indexer on a schema of its own (the one before may hold another chain's rows), and the API on
+    // it, its RPC through a proxy in front of the node.
+    await s.stack.startIndexer({ schema: `${s.stack.indexer!.schema}_mid` });
+    const proxy = await startFaultProxy(rpcUrl());
+    try {
+      await s.restartApi({ ...ENV, PIER_RPC_URL: proxy.url });
+      const [order] = await escrowedOrders(s.client, createPayments(rpcUrl(), s.stack.deployment), 1);
+      // The replacement: a node of the same chain id and a genesis of its own.
+      const other = await startChain({ port: await freePort(), logFile: join(s.stack.dir, "chain4.log") });
+      replacements.push(other);
+      const oldGenesis = await rpc<Json>(rpcUrl(), "eth_getBlockByNumber", ["0x0", false]);
+      const newGenesis = await rpc<Json>(other.rpcUrl, "eth_getBlockByNumber", ["0x0", false]);
+      expect(newGenesis.hash).not.toBe(oldGenesis.hash);
+      await evmSetAutomine(rpcUrl(), false);
+      const refund = (await s.client.post("/v1/refunds", { order: order!.id, amount: "1000000" })).body;
+      const sent = await waitFor(
+        "the refund sent to the old node",
+        async () => {
+          const r = await chainTx((await refundRow(refund.id)).chain_tx_id);
+          return r.status === "sent" && r;
+        },
+        T,
+      );
+      // Marked sent before it is broadcast: the switch must come after the old node has it.
+      await waitFor(
+        "the refund in the old node's pool",
+        async () => (await rpc(rpcUrl(), "eth_getTransactionByHash", [sent.tx_hash])) !== null,
+        T,
+      );
+
+      // From here the new node answers, except the identity: the old node's genesis until the pass has
+      // asked the new node whether it knows the refund (nonces from the new node say it may be dropped).
+      const switchedAt = proxy.seen.length;
+      let asked = false;
+      proxy.target = other.rpcUrl;
+      proxy.plan = ({ body }) => {
+        const call = JSON.parse(body) as { id: number; method: string; params: unknown[] };
+        if (call.method === "eth_getTransactionByHash") asked = true;
+        if (!asked && call.method === "eth_getBlockByNumber" && call.params[0] === "0x0")
+          return { status: 200, body: { jsonrpc: "2.0", id: call.id, result: oldGenesis } };
+        return "forward";
+      };
+
+      // The next pass reads the new identity and abandons the refund.
+      const failed = await waitFor(
+        "the refund abandoned",
+        async () => {
+          const r = await s.client.get(`/v1/refunds/${refund.id}`);
+          return r.body.status === "failed" && r.body;
+        },
+        T,
+      );
+      expect(failed.failure_code).toBe("chain_reset");
+      const after = proxy.seen.slice(switchedAt).map((r) => JSON.parse(r.body) as Json);
+      // The pass did reach the question that leads to a re-broadcast...
+      expect(after.some((c) => c.method === "eth_getTransactionByHash" && c.params[0] === sent.tx_hash)).toBe(
+        true,
+      );
+      // ...and sent nothing to the new node.
+      expect(after.filter((c) => c.method === "eth_sendRawTransaction")).toEqual([]);
+      expect(await rpc(other.rpcUrl, "eth_getTransactionByHash", [sent.tx_hash])).toBeNull();
+      expect(await rpc(other.rpcUrl, "eth_getTransactionCount", [OPERATOR, "pending"])).toBe("0x0");
+    } finally {
+      await proxy.close();
+    }
   }, 120_000);
 });
