@@ -60,6 +60,26 @@ const q = async <R = Json>(sql: string, params: unknown[] = []) =>
   (await s.stack.db.query(sql.replaceAll("pier_api.", `"pier_api".`), params)).rows as R[];
 const chainTx = async (id: string) => (await q("SELECT * FROM pier_api.chain_txs WHERE id = $1", [id]))[0]!;
 const refundRow = async (id: string) => (await q("SELECT * FROM pier_api.refunds WHERE id = $1", [id]))[0]!;
+/** The refund's chain transaction once it is sent (its row). */
+const refundSent = (refundId: string) =>
+  waitFor(
+    "the refund sent",
+    async () => {
+      const r = await chainTx((await refundRow(refundId)).chain_tx_id);
+      return r.status === "sent" && r;
+    },
+    T,
+  );
+/** The refund once it has failed (its API body): what the old chain had open is abandoned. */
+const refundFailed = (refundId: string) =>
+  waitFor(
+    "the old chain's refund failed",
+    async () => {
+      const r = await s.client.get(`/v1/refunds/${refundId}`);
+      return r.body.status === "failed" && r.body;
+    },
+    T,
+  );
 
 /** `pier status --json` against this stack. */
 function pierStatus(): Promise<{ code: number | null; json: Json; human: string }> {
@@ -158,14 +178,7 @@ describe("chain identity", () => {
     await s.stack.startIndexer();
 
     // Abandoned: the refund failed with chain_reset (and its refund.failed event), the release too.
-    const failed = await waitFor(
-      "the old chain's refund failed",
-      async () => {
-        const r = await s.client.get(`/v1/refunds/${refund.id}`);
-        return r.body.status === "failed" && r.body;
-      },
-      T,
-    );
+    const failed = await refundFailed(refund.id);
     expect(failed.failure_code).toBe("chain_reset");
     expect(failed.failure_message).toContain(newGenesis);
     for (const id of [refundTx.id, release.id])
@@ -235,14 +248,7 @@ describe("chain identity", () => {
     const [order] = await escrowedOrders(s.client, createPayments(rpcUrl(), s.stack.deployment), 1);
     await evmSetAutomine(rpcUrl(), false);
     const refund = (await s.client.post("/v1/refunds", { order: order!.id, amount: "1000000" })).body;
-    const sent = await waitFor(
-      "the refund sent",
-      async () => {
-        const r = await chainTx((await refundRow(refund.id)).chain_tx_id);
-        return r.status === "sent" && r;
-      },
-      T,
-    );
+    const sent = await refundSent(refund.id);
     const [before] = await q("SELECT next_nonce::text FROM pier_api.chain_signer_state WHERE signer = $1", [
       OPERATOR,
     ]);
@@ -257,14 +263,7 @@ describe("chain identity", () => {
     s.stack.deployment = deployment;
     await s.restartApi(ENV);
 
-    const failed = await waitFor(
-      "the old chain's refund failed",
-      async () => {
-        const r = await s.client.get(`/v1/refunds/${refund.id}`);
-        return r.body.status === "failed" && r.body;
-      },
-      T,
-    );
+    const failed = await refundFailed(refund.id);
     expect(failed.failure_code).toBe("chain_reset");
     expect(await chainTx(sent.id)).toMatchObject({ status: "abandoned", error_code: "chain_reset" });
     const [after] = await q(
@@ -300,14 +299,7 @@ describe("chain identity", () => {
       expect(newGenesis.hash).not.toBe(oldGenesis.hash);
       await evmSetAutomine(rpcUrl(), false);
       const refund = (await s.client.post("/v1/refunds", { order: order!.id, amount: "1000000" })).body;
-      const sent = await waitFor(
-        "the refund sent to the old node",
-        async () => {
-          const r = await chainTx((await refundRow(refund.id)).chain_tx_id);
-          return r.status === "sent" && r;
-        },
-        T,
-      );
+      const sent = await refundSent(refund.id);
       // Marked sent before it is broadcast: the switch must come after the old node has it.
       await waitFor(
         "the refund in the old node's pool",
@@ -329,14 +321,7 @@ describe("chain identity", () => {
       };
 
       // The next pass reads the new identity and abandons the refund.
-      const failed = await waitFor(
-        "the refund abandoned",
-        async () => {
-          const r = await s.client.get(`/v1/refunds/${refund.id}`);
-          return r.body.status === "failed" && r.body;
-        },
-        T,
-      );
+      const failed = await refundFailed(refund.id);
       expect(failed.failure_code).toBe("chain_reset");
       const after = proxy.seen.slice(switchedAt).map((r) => JSON.parse(r.body) as Json);
       // The pass did reach the question that leads to a re-broadcast...
