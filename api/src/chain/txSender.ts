@@ -158,18 +158,23 @@ export class TxSender {
   async #readFacts(): Promise<Facts> {
     const address = this.#who.account.address;
     const [genesis, head, latest, pending] = await Promise.all([
-      this.#client.getBlock({ blockNumber: 0n }),
+      this.#nodeGenesis(),
       this.#client.getBlock({ blockTag: "latest" }),
       this.#client.getTransactionCount({ address, blockTag: "latest" }),
       this.#client.getTransactionCount({ address, blockTag: "pending" }),
     ]);
     return {
-      genesis: genesis.hash.toLowerCase(),
+      genesis,
       head: head.number,
       baseFeePerGas: head.baseFeePerGas ?? 0n,
       latest,
       pending,
     };
+  }
+
+  /** The chain the node serves now, named by its genesis hash (lowercase, as stored). */
+  async #nodeGenesis(): Promise<string> {
+    return (await this.#client.getBlock({ blockNumber: 0n })).hash.toLowerCase();
   }
 
   async #priority(): Promise<bigint> {
@@ -513,7 +518,7 @@ export class TxSender {
     // accepts the old chain's signed transactions, whose chain id it shares, and the new chain's first
     // nonces would go to them. So nothing is sent unless the node still serves the intent's chain; the
     // next tick reads the new identity and abandons what was open on the old chain.
-    const genesis = (await this.#client.getBlock({ blockNumber: 0n })).hash.toLowerCase();
+    const genesis = await this.#nodeGenesis();
     if (genesis !== t.genesis_hash) {
       this.#log.warn(
         {
