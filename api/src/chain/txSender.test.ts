@@ -315,6 +315,14 @@ describe("sender", () => {
     );
     expect(full.filter((r) => r.status === "sent")).toHaveLength(WINDOW);
     expect(full.filter((r) => r.status === "queued")).toHaveLength(50 - WINDOW);
+    // A row is marked sent before its broadcast: mine only once the node holds the whole window, or the
+    // first block may miss the last of it.
+    const inFlight = full.filter((r) => r.status === "sent");
+    await waitFor(
+      "the window in the node's pool",
+      async () => (await Promise.all(inFlight.map((r) => nodeKnows(r.tx_hash!)))).every(Boolean),
+      T,
+    );
 
     await waitFor(
       "all 50 done",
