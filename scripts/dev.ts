@@ -1,8 +1,9 @@
 /**
- * The whole local stack in one process tree, started in order with readiness checks:
- * Postgres (embedded unless DATABASE_URL) -> two Hardhat nodes (chain A 31337 on PIER_CHAIN_PORT, chain B
- * 1337 on PIER_CHAIN_B_PORT) -> contracts deployed + dev accounts funded on each -> indexer (both chains)
- * -> API (+ demo merchant; a networks file names both chains) -> web. PIER_DEV_CHAINS=1 runs chain A only,
+ * The whole local stack in one process tree, started with readiness checks, each step as soon as what it
+ * needs is up: Postgres (embedded unless DATABASE_URL) and the demo merchant, beside two Hardhat nodes
+ * (chain A 31337 on PIER_CHAIN_PORT, chain B 1337 on PIER_CHAIN_B_PORT) with contracts deployed + dev
+ * accounts funded on each -> indexer (both chains) and the fiat sandbox -> API (a networks file names both
+ * chains) -> web, whose build runs from the chains' start on. PIER_DEV_CHAINS=1 runs chain A only,
  * as the stack was before it had two. Ctrl-C or SIGTERM stops every child, newest first: web,
  * API, indexer, chain, and Postgres last, so nothing still running loses its database. scripts/dev runs
  * this in a session of its own, so a terminal's Ctrl-C reaches only this process and not every child at
@@ -87,12 +88,15 @@ try {
     "stop it, or move ours with PIER_PG_PORT, PIER_CHAIN_PORT, PIER_CHAIN_B_PORT, PIER_INDEXER_PORT, PIER_API_PORT, PIER_WEB_PORT, PIER_SANDBOX_PORT",
   );
   await mkdir(join(dataDir, "logs"), { recursive: true });
-  const pg = await startPostgres({ dataDir: join(dataDir, "postgres"), port: ports.postgres });
-  running.push({ name: "postgres", stop: pg.stop });
+  // Postgres, then the demo merchant (the API's migrations and a key), beside the chains' boots and
+  // deploys, which do not need it. Postgres is registered first, so it stops last whatever starts first.
+  const pgStart = startPostgres({ dataDir: join(dataDir, "postgres"), port: ports.postgres });
+  running.push({ name: "postgres", stop: async () => (await pgStart.catch(() => undefined))?.stop() });
+  const seeding = pgStart.then((pg) => seed({ databaseUrl: pg.url }));
 
   // Side by side: each Hardhat start is mostly its own CPU-bound boot. Chain A keeps the names it always
   // had (chain.log, deployment.json); chain B's carry its chain id.
-  const started = await Promise.allSettled(
+  const chainStarts = Promise.allSettled(
     [
       {
         name: "chain",
@@ -134,11 +138,14 @@ try {
       };
     }),
   );
-  // Every start has settled (and registered its node for shutdown) before a failure is reported.
-  const chains = started.map((r) => {
-    if (r.status === "rejected") throw r.reason;
-    return r.value;
-  });
+  // Every start has settled (and registered its process for shutdown) before a failure is reported.
+  const [started, [pgStarted, seedDone]] = await Promise.all([
+    chainStarts,
+    Promise.allSettled([pgStart, seeding]),
+  ]);
+  const chains = started.map(settledValue);
+  const pg = settledValue(pgStarted);
+  const seeded = settledValue(seedDone);
   const { chain, deployment, deploymentFile } = chains[0]!;
 
   // Hardhat mines only when a transaction arrives; an empty block every second lets confirmations grow
@@ -149,12 +156,25 @@ try {
   }, blockMs);
   running.push({ name: "block ticker", stop: async () => clearInterval(ticker) });
 
+  // The web build needs only the chains' RPC addresses: it runs beside the indexer's and the API's starts.
+  // The checkout reads each chain over its node (VITE_PIER_RPC_URLS, also allowed by the page's CSP), so a
+  // wallet can add chain B and show balances on either chain.
+  const webEnv = {
+    ...process.env,
+    VITE_PIER_RPC_URLS: JSON.stringify(
+      Object.fromEntries(chains.map((c) => [String(c.chain.chainId), c.chain.rpcUrl])),
+    ),
+  };
+  const webBuild = runToEnd("web build", [viteBin, "build", "--logLevel", "warn"], webEnv);
+  const webBuildStopper = { name: "web build", stop: webBuild.stop };
+  running.push(webBuildStopper);
+
   // The schema is derived from the chains' genesis hashes: a fresh Hardhat node never meets old rows.
   // New blocks reach the indexer by newHeads, as on a real chain (the ticker above guarantees one a
   // second): a payment is indexed ~20 ms after its block instead of up to a 100 ms poll later, and an
   // idle stack stops fetching the latest block ten times a second.
   const ws = (rpcUrl: string) => rpcUrl.replace(/^http/, "ws");
-  const indexer = await startIndexer({
+  const indexerStart = startIndexer({
     databaseUrl: pg.url,
     rpcUrl: chain.rpcUrl,
     wsUrl: ws(chain.rpcUrl),
@@ -166,28 +186,36 @@ try {
     })),
     port: ports.indexer,
     logFile: join(dataDir, "logs", "indexer.log"),
+  }).then((indexer) => {
+    running.push({ name: "indexer", stop: indexer.stop });
+    return indexer;
   });
-  running.push({ name: "indexer", stop: indexer.stop });
+  // Fiat wallets: the sandbox simulator, unless the environment selects PayPal or Stripe credentials. It
+  // starts beside the indexer (it only needs the API's address, to send its webhooks there later).
+  const sandbox = fiatProviderNameOf(process.env) === "sandbox";
+  const walletStart = sandbox
+    ? startSandboxProcess({
+        port: ports.sandboxWallet,
+        webhookUrl: `http://127.0.0.1:${ports.api}/v1/fiat/webhooks/sandbox`,
+        logFile: join(dataDir, "logs", "sandbox-wallet.log"),
+      }).then((wallet) => {
+        running.push({ name: "sandbox wallet", stop: wallet.stop });
+        return wallet;
+      })
+    : Promise.resolve(undefined);
+  const [indexerStarted, walletStarted] = await Promise.allSettled([indexerStart, walletStart]);
+  const indexer = settledValue(indexerStarted);
+  const wallet = settledValue(walletStarted);
+  const fiatEnv: Record<string, string> = wallet?.env ?? {};
+  const fiatLine = wallet
+    ? `Fiat wallets       sandbox simulator ${wallet.url} (PayPal, Apple Pay, Google Pay looks)`
+    : `Fiat wallets       ${fiatProviderNameOf(process.env)} (from the environment)`;
 
-  const seeded = await seed({ databaseUrl: pg.url });
   // The operator's admin key (merchants, keys, dashboard sign-in links): PIER_ADMIN_KEY if set, else one
   // kept in the data folder, where `pier admin` and `pier dashboard` find it.
   const adminKey =
     process.env.PIER_ADMIN_KEY?.trim() || (await ensureDevAdminKey({ PIER_DEV_DATA_DIR: dataDir }));
   const webUrl = `http://127.0.0.1:${ports.web}`;
-  // Fiat wallets: the sandbox simulator, unless the environment selects PayPal or Stripe credentials.
-  let fiatEnv: Record<string, string> = {};
-  let fiatLine = `Fiat wallets       ${fiatProviderNameOf(process.env)} (from the environment)`;
-  if (fiatProviderNameOf(process.env) === "sandbox") {
-    const wallet = await startSandboxProcess({
-      port: ports.sandboxWallet,
-      webhookUrl: `http://127.0.0.1:${ports.api}/v1/fiat/webhooks/sandbox`,
-      logFile: join(dataDir, "logs", "sandbox-wallet.log"),
-    });
-    running.push({ name: "sandbox wallet", stop: wallet.stop });
-    fiatEnv = wallet.env;
-    fiatLine = `Fiat wallets       sandbox simulator ${wallet.url} (PayPal, Apple Pay, Google Pay looks)`;
-  }
   const dashboardOrigin = `http://localhost:${ports.web}`;
   const confirmations = process.env.PIER_CONFIRMATIONS ?? "2";
   // With two chains the API reads them from a networks file ("Local A", "Local B"); one chain: the
@@ -227,15 +255,8 @@ try {
   running.push({ name: "api", stop: api.stop });
 
   // The production build, served by `vite preview`, which proxies /v1 to the API (one origin, no CORS).
-  // The checkout reads each chain over its node (VITE_PIER_RPC_URLS, also allowed by the page's CSP), so a
-  // wallet can add chain B and show balances on either chain.
-  const webEnv = {
-    ...process.env,
-    VITE_PIER_RPC_URLS: JSON.stringify(
-      Object.fromEntries(chains.map((c) => [String(c.chain.chainId), c.chain.rpcUrl])),
-    ),
-  };
-  await runToEnd("web build", [viteBin, "build", "--logLevel", "warn"], webEnv);
+  await webBuild.done;
+  running.splice(running.indexOf(webBuildStopper), 1);
   const web = spawn(
     process.execPath,
     [viteBin, "preview", "--host", "127.0.0.1", "--port", String(ports.web), "--strictPort"],
@@ -297,15 +318,32 @@ function chainBLines(chains: { chain: { rpcUrl: string; chainId: number } }[]): 
     .join("");
 }
 
-function runToEnd(name: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: join(root, "web"),
-      env,
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`))));
+/** A child that runs to its end (the web build), and a stop that ends it early on a shutdown meanwhile. */
+function runToEnd(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { done: Promise<void>; stop: () => Promise<void> } {
+  const child = spawn(process.execPath, args, {
+    cwd: join(root, "web"),
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
   });
+  const done = new Promise<void>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${name} exited with ${code ?? signal}`)),
+    );
+  });
+  // Awaited later: a failure meanwhile must not end the process as an unhandled rejection first.
+  done.catch(() => {});
+  return { done, stop: () => stopChild(child) };
+}
+
+/** A start's result, or its error, thrown once every start beside it has settled. */
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === "rejected") throw result.reason;
+  return result.value;
 }
 
 /** A one-time dashboard sign-in link for the demo merchant's owner (POST /v1/admin/dashboard_sign_in_links). */
