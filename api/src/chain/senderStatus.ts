@@ -34,24 +34,27 @@ async function networkSenders(ctx: AppContext, net: ChainContext): Promise<Sende
   const threshold = ctx.config.txSender.stuckAfterSeconds;
   // One transaction, so every age is measured from the same now() (a transaction's start). Run on
   // separate connections, each query had its own now(), and a report could show a transaction stuck
-  // for 3 s beside an oldest unmined age of 2 s. The client runs the four queries in turn.
-  const [counts, stuck, states, resets] = await withTransaction(ctx.pool, (db) =>
-    Promise.all([
-      db.query<{ signer: string; queued: number; in_flight: number; oldest_unmined: number }>(
-        `SELECT signer, count(*) FILTER (WHERE status = 'queued')::int AS queued,
+  // for 3 s beside an oldest unmined age of 2 s. One after another: a client runs one query at a time,
+  // and pg deprecates handing it the next before the last has answered.
+  const [counts, stuck, states, resets] = await withTransaction(
+    ctx.pool,
+    async (db) =>
+      [
+        await db.query<{ signer: string; queued: number; in_flight: number; oldest_unmined: number }>(
+          `SELECT signer, count(*) FILTER (WHERE status = 'queued')::int AS queued,
               count(*) FILTER (WHERE status = 'sent')::int AS in_flight,
               COALESCE(EXTRACT(EPOCH FROM now() - min(first_sent_at) FILTER (WHERE status = 'sent')), 0)::float8 AS oldest_unmined
          FROM chain_txs WHERE chain_id = $1 AND status IN ('queued', 'sent') GROUP BY signer`,
-        [chainId],
-      ),
-      db.query<
-        Omit<StuckTxT, "reason"> & {
-          signer: string;
-          stuck_reason: string | null;
-          cancel_message: string | null;
-        }
-      >(
-        `SELECT * FROM (
+          [chainId],
+        ),
+        await db.query<
+          Omit<StuckTxT, "reason"> & {
+            signer: string;
+            stuck_reason: string | null;
+            cancel_message: string | null;
+          }
+        >(
+          `SELECT * FROM (
          SELECT id, kind, status, signer, nonce::text, tx_hash, attempts, stuck_reason, cancel_message,
                 EXTRACT(EPOCH FROM now() - COALESCE(first_sent_at, created_at))::float8 AS age_seconds,
                 row_number() OVER (PARTITION BY signer ORDER BY seq) AS rank
@@ -59,33 +62,33 @@ async function networkSenders(ctx: AppContext, net: ChainContext): Promise<Sende
           WHERE chain_id = $1 AND status IN ('queued', 'sent')
             AND COALESCE(first_sent_at, created_at) < now() - make_interval(secs => $2)) s
         WHERE rank <= $3 ORDER BY signer, rank`,
-        [chainId, threshold, STUCK_LISTED],
-      ),
-      db.query<{
-        signer: string;
-        genesis_hash: string;
-        next_nonce: string;
-        driver: string | null;
-        driver_seen: number | null;
-      }>(
-        `SELECT signer, genesis_hash, next_nonce::text, driver,
+          [chainId, threshold, STUCK_LISTED],
+        ),
+        await db.query<{
+          signer: string;
+          genesis_hash: string;
+          next_nonce: string;
+          driver: string | null;
+          driver_seen: number | null;
+        }>(
+          `SELECT signer, genesis_hash, next_nonce::text, driver,
               EXTRACT(EPOCH FROM now() - driver_seen_at)::float8 AS driver_seen
          FROM chain_signer_state WHERE chain_id = $1`,
-        [chainId],
-      ),
-      db.query<{
-        signer: string;
-        detected_at: Date;
-        previous_genesis: string | null;
-        genesis_hash: string;
-        abandoned: number;
-      }>(
-        `SELECT DISTINCT ON (signer) signer, detected_at, previous_genesis, genesis_hash, abandoned
+          [chainId],
+        ),
+        await db.query<{
+          signer: string;
+          detected_at: Date;
+          previous_genesis: string | null;
+          genesis_hash: string;
+          abandoned: number;
+        }>(
+          `SELECT DISTINCT ON (signer) signer, detected_at, previous_genesis, genesis_hash, abandoned
          FROM chain_resets WHERE chain_id = $1 AND detected_at > now() - interval '1 day'
         ORDER BY signer, detected_at DESC`,
-        [chainId],
-      ),
-    ]),
+          [chainId],
+        ),
+      ] as const,
   );
   const senders = senderSigners(net.signers).map((who): SenderReportT => {
     const count = counts.rows.find((r) => r.signer === who.address);
