@@ -5,6 +5,8 @@ export default defineConfig({
     name: "contracts",
     // As every project (see the root vitest.config.ts): one pool of two workers for the whole run.
     maxWorkers: 2,
+    // Files share their worker (see the root vitest.config.ts: which projects do, and why).
+    isolate: false,
     include: ["test-ts/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,

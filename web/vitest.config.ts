@@ -6,6 +6,8 @@ export default defineConfig({
     name: "web",
     // As every project (see the root vitest.config.ts): one pool of two workers for the whole run.
     maxWorkers: 2,
+    // Files share their worker (see the root vitest.config.ts: which projects do, and why).
+    isolate: false,
     include: ["src/**/*.test.ts"],
     environment: "node",
   },
