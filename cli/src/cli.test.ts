@@ -87,6 +87,17 @@ describe("help and usage", () => {
     expect(pay.stdout).toMatch(/--method <method>.*allowance.*permit.*authorization/s);
   });
 
+  test("behavior: a reader that is gone (pier --help | head) ends the command quietly with 0", async () => {
+    const child = spawn(process.execPath, [BIN, "--help"], { env: { ...process.env, ...env } });
+    // Closed before the child has loaded (well before it writes): its write then fails with EPIPE.
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (c) => (stderr += c));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
+
   test("error: bad usage exits 2 with a message; no API key exits 2", async () => {
     const unknown = await pier(["orders", "nope"]);
     expect(unknown.code).toBe(2);
@@ -458,6 +469,25 @@ describe("listen and trigger", () => {
     const unknown = await pier(["trigger", "order.teleported"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("cannot trigger");
+  });
+
+  test("behavior: listen whose reader is gone (pier listen | head) deletes its endpoint and exits 0", async () => {
+    const second = spawn(process.execPath, [BIN, "listen", "--forward-to", receiver.url, "--json"], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    second.stderr!.on("data", (c) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) => second.once("exit", resolve));
+    const ready = await new Promise<{ endpoint: string }>((resolve) =>
+      createInterface({ input: second.stdout! }).once("line", (line) => resolve(JSON.parse(line))),
+    );
+    second.stdout!.destroy();
+    // Its next line (the delivery of this event) meets the closed pipe.
+    expect((await pier(["trigger", "order.escrowed", "--json"])).code).toBe(0);
+    expect(await exited).toBe(0);
+    expect(stderr).toBe("");
+    expect((await s.client.get(`/v1/webhook_endpoints/${ready.endpoint}`)).status).toBe(404);
   });
 
   test("behavior: on SIGTERM listen deletes its endpoint and exits 0", async () => {

@@ -16,6 +16,19 @@ import { plansCommand, subscriptionsCommand } from "./commands/subscriptions.ts"
 import { timeTravelCommand } from "./commands/timeTravel.ts";
 import { triggerCommand } from "./commands/trigger.ts";
 
+// `pier orders list | head`: when the reader goes away, stop quietly as other command-line tools do,
+// instead of an unhandled EPIPE with a stack trace after the part the reader wanted. A command that
+// cleans up when stopped (listen deletes its endpoint) stops as on Ctrl-C; any other ends here.
+let readerGone = false;
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+    if (readerGone) return;
+    readerGone = true;
+    if (process.listenerCount("SIGTERM") > 0) process.emit("SIGTERM", "SIGTERM");
+    else process.exit(0);
+  });
+
 const program = new Command("pier")
   .description(
     "Develop against a local Pier stack (./scripts/dev): orders, subscriptions, payments, webhooks, time.",
