@@ -9,10 +9,11 @@
  * page for the file.
  */
 import { readFile } from "node:fs/promises";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { erc20Abi, type LocalAccount, maxUint256 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { rpc } from "../../scripts/lib/chain.ts";
 import { account } from "../harness/payments.ts";
 import { authorizeSubscription } from "../harness/subscriptions.ts";
 import { expectAccessible } from "./lib/axe.ts";
@@ -37,9 +38,32 @@ afterAll(async () => {
 
 const sql = (text: string, params: unknown[] = []) => ds.stack.db.query(text, params);
 
+/**
+ * The UTC day the indexer files an on-chain event under: its block's day, not the wall clock's, so a run
+ * that crosses midnight between paying and refunding still finds each amount on its own row.
+ */
+const utcDay = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString().slice(0, 10);
+async function blockDayOf(txHash: string): Promise<string> {
+  const url = ds.stack.chain.rpcUrl;
+  const receipt = await rpc<{ blockNumber: string }>(url, "eth_getTransactionReceipt", [txHash]);
+  const block = await rpc<{ timestamp: string }>(url, "eth_getBlockByNumber", [receipt.blockNumber, false]);
+  return utcDay(Number(BigInt(block.timestamp)));
+}
+/**
+ * Waits until the page's own clock has reached `day`: the page shows days up to its today, and a local
+ * chain that mines faster than a block a second runs its timestamps ahead of the wall clock, so just
+ * before midnight a payment can be filed under a day the page has not reached yet (a stack's setup puts
+ * its chain about 60 s ahead).
+ */
+async function pageReaches(page: Page, day: string): Promise<void> {
+  await page.waitForFunction((d) => new Date().toISOString().slice(0, 10) >= d, day, { timeout: 90_000 });
+}
+/** The day the first test's order was paid on: its volume's row in analytics. */
+let grinderPaidDay: string;
+
 describe("dashboard", () => {
   test("default: sign in with the owner wallet, add a passkey, refund part of an escrowed order after a passkey step-up, release the rest early", {
-    timeout: 150_000,
+    timeout: 240_000,
   }, async () => {
     const order = await ds.escrowedOrder("Espresso grinder");
     d = await openDashboard(browser, ds);
@@ -110,19 +134,21 @@ describe("dashboard", () => {
     await screenshot(page, "dashboard-order-refunded");
     await expectAccessible(page, "dashboard-order-refunded");
     expect(await phoneWide()).toBe(true);
-    const refunds = await sql("SELECT amount::text, order_id FROM pier_api.refunds");
-    expect(refunds.rows).toEqual([{ amount: "2500000", order_id: order.id }]);
+    const refunds = await sql("SELECT amount::text, order_id, tx_hash FROM pier_api.refunds");
+    expect(refunds.rows).toEqual([{ amount: "2500000", order_id: order.id, tx_hash: expect.any(String) }]);
     const used = await sql("SELECT last_used_at FROM pier_api.passkeys");
     expect(used.rows[0].last_used_at).not.toBeNull();
     const got = await ds.call("GET", `/v1/orders/${order.id}`);
     expect(got.body).toMatchObject({ status: "escrowed", amount_refunded: "2500000" });
 
     // Analytics: the day's volume and refunds from the indexer's aggregates.
+    grinderPaidDay = utcDay(got.body.payment.paid_at);
+    const refundDay = await blockDayOf(refunds.rows[0].tx_hash);
+    await pageReaches(page, refundDay);
     await page.getByRole("link", { name: "Analytics" }).click();
-    const today = new Date().toISOString().slice(0, 10);
-    const day = page.locator(`[data-testid="daily-row"][data-day="${today}"]`);
-    await day.locator('[data-testid="daily-refunds"]', { hasText: "2.50" }).waitFor();
-    expect(await day.getByTestId("daily-volume").textContent()).toBe("10.00");
+    const dailyRow = (day: string) => page.locator(`[data-testid="daily-row"][data-day="${day}"]`);
+    await dailyRow(refundDay).locator('[data-testid="daily-refunds"]', { hasText: "2.50" }).waitFor();
+    expect(await dailyRow(grinderPaidDay).getByTestId("daily-volume").textContent()).toBe("10.00");
     expect(await page.locator(".chart canvas").count()).toBe(4);
     await screenshot(page, "dashboard-analytics");
     await expectAccessible(page, "dashboard-analytics");
@@ -155,24 +181,26 @@ describe("dashboard", () => {
   });
 
   test("behavior: analytics per token: an 18-decimal DAI-like order beside the 6-decimal tUSDC, each in its own decimals", {
-    timeout: 90_000,
+    timeout: 180_000,
   }, async () => {
     const { page } = d;
-    await ds.escrowedOrder("Decaf beans", {
+    const decafOrder = await ds.escrowedOrder("Decaf beans", {
       amount: "5000000000000000000",
       token: ds.stack.deployment.contracts.DaiLike!.address,
     });
+    const decafPaidDay = utcDay((await ds.call("GET", `/v1/orders/${decafOrder.id}`)).body.payment.paid_at);
+    await pageReaches(page, decafPaidDay);
     await page.getByRole("link", { name: "Analytics" }).click();
-    const today = new Date().toISOString().slice(0, 10);
-    const day = page.locator(`[data-testid="daily-row"][data-day="${today}"]`);
+    const dailyVolume = (day: string) =>
+      page.locator(`[data-testid="daily-row"][data-day="${day}"]`).getByTestId("daily-volume");
     const token = page.getByTestId("analytics-token");
     await token.waitFor({ timeout: 30_000 });
     await token.selectOption({ label: "DAI" });
-    await day.locator('[data-testid="daily-volume"]', { hasText: "5.00" }).waitFor();
-    expect(await day.getByTestId("daily-volume").textContent()).toBe("5.00");
+    await dailyVolume(decafPaidDay).filter({ hasText: "5.00" }).waitFor();
+    expect(await dailyVolume(decafPaidDay).textContent()).toBe("5.00");
     await token.selectOption({ label: "tUSDC" });
-    await day.locator('[data-testid="daily-volume"]', { hasText: "10.00" }).waitFor();
-    expect(await day.getByTestId("daily-volume").textContent()).toBe("10.00");
+    await dailyVolume(grinderPaidDay).filter({ hasText: "10.00" }).waitFor();
+    expect(await dailyVolume(grinderPaidDay).textContent()).toBe("10.00");
     await screenshot(page, "dashboard-analytics-per-token");
     await expectAccessible(page, "dashboard-analytics-per-token");
 

@@ -346,7 +346,15 @@ describe("settlement report", () => {
     );
     const gross: bigint = orders.reduce((a: bigint, o: { amount: string }) => a + BigInt(o.amount), 0n);
     const fees: bigint = orders.reduce((a: bigint, o: { fee_paid: string }) => a + BigInt(o.fee_paid), 0n);
-    const res = await c.get("/v1/reports/settlement?currency=EUR");
+    // The range named from the payments' own (block) days: the local chain runs ahead of the wall clock,
+    // so just before midnight the server's default range (ending on its today) could miss the last ones.
+    const days = orders
+      .map((o: { payment: { paid_at: number } }) =>
+        new Date(o.payment.paid_at * 1000).toISOString().slice(0, 10),
+      )
+      .sort();
+    const range = `from=${days[0]}&to=${days.at(-1)}`;
+    const res = await c.get(`/v1/reports/settlement?currency=EUR&${range}`);
     expect(res.status).toBe(200);
     const r = res.body;
     expect(r).toMatchObject({ object: "settlement_report", reporting_currency: "EUR", currency: "tUSDC" });
@@ -361,7 +369,7 @@ describe("settlement report", () => {
     const cents = (BigInt(r.totals.net) * rate * 100n * 2n + 10n ** 6n * scale) / (2n * 10n ** 6n * scale);
     expect(r.totals.net_fiat).toBe(`${cents / 100n}.${(cents % 100n).toString().padStart(2, "0")}`);
 
-    const csv = await c.get("/v1/reports/settlement?format=csv&currency=EUR");
+    const csv = await c.get(`/v1/reports/settlement?format=csv&currency=EUR&${range}`);
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     const lines = (csv.body as string).trim().split("\r\n");
     expect(lines[0]).toBe(
