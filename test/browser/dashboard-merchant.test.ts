@@ -10,10 +10,9 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
-import { erc20Abi, type LocalAccount, maxUint256 } from "viem";
+import { erc20Abi, type Hex, type LocalAccount, maxUint256 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { rpc } from "../../scripts/lib/chain.ts";
 import { account } from "../harness/payments.ts";
 import { authorizeSubscription } from "../harness/subscriptions.ts";
 import { expectAccessible } from "./lib/axe.ts";
@@ -43,12 +42,13 @@ const sql = (text: string, params: unknown[] = []) => ds.stack.db.query(text, pa
  * that crosses midnight between paying and refunding still finds each amount on its own row.
  */
 const utcDay = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString().slice(0, 10);
-async function blockDayOf(txHash: string): Promise<string> {
-  const url = ds.stack.chain.rpcUrl;
-  const receipt = await rpc<{ blockNumber: string }>(url, "eth_getTransactionReceipt", [txHash]);
-  const block = await rpc<{ timestamp: string }>(url, "eth_getBlockByNumber", [receipt.blockNumber, false]);
-  return utcDay(Number(BigInt(block.timestamp)));
+async function blockDayOf(hash: Hex): Promise<string> {
+  const { publicClient } = ds.stack.pay;
+  const { blockNumber } = await publicClient.getTransactionReceipt({ hash });
+  return utcDay(Number((await publicClient.getBlock({ blockNumber })).timestamp));
 }
+/** Analytics' row of one UTC day. */
+const dailyRow = (page: Page, day: string) => page.locator(`[data-testid="daily-row"][data-day="${day}"]`);
 /**
  * Waits until the page's own clock has reached `day`: the page shows days up to its today, and a local
  * chain that mines faster than a block a second runs its timestamps ahead of the wall clock, so just
@@ -146,9 +146,8 @@ describe("dashboard", () => {
     const refundDay = await blockDayOf(refunds.rows[0].tx_hash);
     await pageReaches(page, refundDay);
     await page.getByRole("link", { name: "Analytics" }).click();
-    const dailyRow = (day: string) => page.locator(`[data-testid="daily-row"][data-day="${day}"]`);
-    await dailyRow(refundDay).locator('[data-testid="daily-refunds"]', { hasText: "2.50" }).waitFor();
-    expect(await dailyRow(grinderPaidDay).getByTestId("daily-volume").textContent()).toBe("10.00");
+    await dailyRow(page, refundDay).locator('[data-testid="daily-refunds"]', { hasText: "2.50" }).waitFor();
+    expect(await dailyRow(page, grinderPaidDay).getByTestId("daily-volume").textContent()).toBe("10.00");
     expect(await page.locator(".chart canvas").count()).toBe(4);
     await screenshot(page, "dashboard-analytics");
     await expectAccessible(page, "dashboard-analytics");
@@ -191,8 +190,7 @@ describe("dashboard", () => {
     const decafPaidDay = utcDay((await ds.call("GET", `/v1/orders/${decafOrder.id}`)).body.payment.paid_at);
     await pageReaches(page, decafPaidDay);
     await page.getByRole("link", { name: "Analytics" }).click();
-    const dailyVolume = (day: string) =>
-      page.locator(`[data-testid="daily-row"][data-day="${day}"]`).getByTestId("daily-volume");
+    const dailyVolume = (day: string) => dailyRow(page, day).getByTestId("daily-volume");
     const token = page.getByTestId("analytics-token");
     await token.waitFor({ timeout: 30_000 });
     await token.selectOption({ label: "DAI" });
