@@ -3,7 +3,10 @@
  * `event.transaction.input`, and the calldata is most of a stored transaction's bytes (ponder.config.ts
  * sets PONDER_SYNC_OMIT_TRANSACTION_INPUT, patches/ponder@0.17.7.patch). The two guards of the patch are
  * checked too: a handler reading the calldata fails with a message that says why, and an indexer that
- * would read the calldata refuses rows stored without it instead of handing a handler "".
+ * would read the calldata refuses rows stored without it instead of handing a handler "". That refusal
+ * is where rows are read back from ponder_sync: a backfill indexes what it has just fetched from memory
+ * (runtime/fetched.ts in the patch), calldata included, and reads back only what it did not keep or
+ * what an earlier run cached. PONDER_BACKFILL_READ_BACK=1 makes this one read back every range.
  */
 import { join } from "node:path";
 import type { Hex } from "viem";
@@ -56,7 +59,7 @@ describe("indexer: transactions stored without their calldata", () => {
       stack.startIndexer({
         schema: "stores_calldata",
         logFile,
-        env: { [OMIT]: "0" },
+        env: { [OMIT]: "0", PONDER_BACKFILL_READ_BACK: "1" },
         readyTimeoutMs: 60_000,
       }),
     ).rejects.toThrow(/stored without their calldata/);
