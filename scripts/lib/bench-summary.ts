@@ -25,37 +25,26 @@ const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : u
 const fmt = (v: number | undefined, unit = "") =>
   v === undefined ? "missing" : `${v.toLocaleString("en-US", { maximumFractionDigits: 3 })}${unit}`;
 
-function atMost(suite: string, figure: string, v: unknown, max: number, unit = ""): Row {
-  const n = num(v);
-  return {
-    suite,
-    figure,
-    value: fmt(n, unit),
-    goal: `<= ${fmt(max, unit)}`,
-    ok: n !== undefined && n <= max,
+/** A figure against a bound: `op` is how the goal is written, `holds` whether the value meets it. */
+function bounded(
+  op: string,
+  holds: (n: number, bound: number) => boolean,
+): (suite: string, figure: string, v: unknown, bound: number, unit?: string) => Row {
+  return (suite, figure, v, bound, unit = "") => {
+    const n = num(v);
+    return {
+      suite,
+      figure,
+      value: fmt(n, unit),
+      goal: `${op} ${fmt(bound, unit)}`,
+      ok: n !== undefined && holds(n, bound),
+    };
   };
 }
+const atMost = bounded("<=", (n, max) => n <= max);
+const atLeast = bounded(">=", (n, min) => n >= min);
 /** A goal stated as strictly less than (the issue's "< 3 %"): exactly the bound is a miss. */
-function below(suite: string, figure: string, v: unknown, bound: number, unit = ""): Row {
-  const n = num(v);
-  return {
-    suite,
-    figure,
-    value: fmt(n, unit),
-    goal: `< ${fmt(bound, unit)}`,
-    ok: n !== undefined && n < bound,
-  };
-}
-function atLeast(suite: string, figure: string, v: unknown, min: number, unit = ""): Row {
-  const n = num(v);
-  return {
-    suite,
-    figure,
-    value: fmt(n, unit),
-    goal: `>= ${fmt(min, unit)}`,
-    ok: n !== undefined && n >= min,
-  };
-}
+const below = bounded("<", (n, bound) => n < bound);
 function equals(suite: string, figure: string, v: unknown, want: number): Row {
   const n = num(v);
   return { suite, figure, value: fmt(n), goal: `= ${fmt(want)}`, ok: n === want };
