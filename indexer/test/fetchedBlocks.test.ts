@@ -28,7 +28,7 @@ interface FetchedBlocks {
 
 const { createFetchedBlocks } = (await import(
   new URL("../node_modules/ponder/dist/esm/runtime/fetched.js", import.meta.url).href
-)) as { createFetchedBlocks: (args: { maxLogs: number }) => FetchedBlocks };
+)) as { createFetchedBlocks: (args: { maxRows: number }) => FetchedBlocks };
 
 /** Block `n` with `logs` logs, each in a transaction of its own. */
 const block = (n: number, logs: number): Block => ({
@@ -42,7 +42,7 @@ const numbers = (rows: Rows | undefined) => rows?.blocks.map((b) => Number(b.num
 
 describe("backfill rows kept from the fetch", () => {
   it("hands over a range's blocks in block order, whatever order they were fetched in, each once", () => {
-    const store = createFetchedBlocks({ maxLogs: 1_000 });
+    const store = createFetchedBlocks({ maxRows: 1_000 });
     expect(store.add([10, 19], [block(15, 2), block(11, 3), block(19, 1)])).toBe(true);
     const rows = store.take(10, 19, 1_000);
     expect(numbers(rows)).toEqual([11, 15, 19]);
@@ -55,13 +55,13 @@ describe("backfill rows kept from the fetch", () => {
   });
 
   it("covers blocks without rows: a range with no logs still moves the cursor to its end", () => {
-    const store = createFetchedBlocks({ maxLogs: 1_000 });
+    const store = createFetchedBlocks({ maxRows: 1_000 });
     store.add([1, 50], []);
     expect(store.take(1, 50, 1_000)).toMatchObject({ blocks: [], logs: [], cursor: 50 });
   });
 
   it("stops at `to` and keeps the rest of the range for the next take", () => {
-    const store = createFetchedBlocks({ maxLogs: 1_000 });
+    const store = createFetchedBlocks({ maxRows: 1_000 });
     store.add([1, 10], [block(2, 1), block(5, 1), block(9, 1)]);
     const first = store.take(1, 6, 1_000);
     expect(numbers(first)).toEqual([2, 5]);
@@ -72,7 +72,7 @@ describe("backfill rows kept from the fetch", () => {
   });
 
   it("runs across consecutive ranges and stops at the first gap, for the gap to be read back", () => {
-    const store = createFetchedBlocks({ maxLogs: 1_000 });
+    const store = createFetchedBlocks({ maxRows: 1_000 });
     store.add([1, 10], [block(3, 1)]);
     store.add([11, 20], [block(12, 1)]);
     // 21-30 was not kept (too many rows waiting, or partly cached): a gap.
@@ -86,14 +86,14 @@ describe("backfill rows kept from the fetch", () => {
   });
 
   it("lets go of blocks before `from` (indexing began later than the fetch)", () => {
-    const store = createFetchedBlocks({ maxLogs: 1_000 });
+    const store = createFetchedBlocks({ maxRows: 1_000 });
     store.add([1, 10], [block(2, 4), block(8, 1)]);
     expect(numbers(store.take(5, 10, 1_000))).toEqual([8]);
     expect(store.size()).toBe(0);
   });
 
   it("cuts at whole blocks within `limit` rows, at least one block, and resumes after the cut", () => {
-    const store = createFetchedBlocks({ maxLogs: 1_000 });
+    const store = createFetchedBlocks({ maxRows: 1_000 });
     store.add([1, 10], [block(1, 3), block(2, 3), block(3, 3), block(7, 50)]);
     // Each block weighs its logs + 1: 4 + 4 fit in 9, the third would make 12.
     const first = store.take(1, 10, 9);
@@ -108,8 +108,8 @@ describe("backfill rows kept from the fetch", () => {
     expect(third?.cursor).toBe(10);
   });
 
-  it("keeps nothing of a range that would pass `maxLogs` waiting, and counts what is taken", () => {
-    const store = createFetchedBlocks({ maxLogs: 10 });
+  it("keeps nothing of a range that would pass `maxRows` waiting, and counts what is taken", () => {
+    const store = createFetchedBlocks({ maxRows: 10 });
     expect(store.add([1, 5], [block(1, 4), block(2, 4)])).toBe(true);
     expect(store.size()).toBe(10);
     expect(store.add([6, 9], [block(6, 1)])).toBe(false);
@@ -121,7 +121,7 @@ describe("backfill rows kept from the fetch", () => {
   });
 
   it("refuses a range that does not follow the last one kept", () => {
-    const store = createFetchedBlocks({ maxLogs: 100 });
+    const store = createFetchedBlocks({ maxRows: 100 });
     store.add([5, 10], [block(6, 1)]);
     expect(store.add([8, 12], [block(9, 1)])).toBe(false);
     expect(numbers(store.take(5, 12, 100))).toEqual([6]);
